@@ -1,0 +1,6 @@
+export * from "./enums.ts";
+export * from "./errors.ts";
+export * from "./common.ts";
+export * from "./auth.ts";
+export * from "./people.ts";
+export * from "./tickets.ts";

@@ -1,0 +1,87 @@
+/**
+ * buildApp(ctx): the HTTP application, with no global state, so tests build many side by side.
+ */
+import Fastify, { LogController } from "fastify";
+import cookie from "@fastify/cookie";
+import formbody from "@fastify/formbody";
+import helmet from "@fastify/helmet";
+import multipart from "@fastify/multipart";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import type { AppContext } from "./context.ts";
+import { registerErrorHandler } from "./errors.ts";
+import { registerAuthHook } from "./http/auth-hook.ts";
+import type { App } from "./http/types.ts";
+import { authRoutes } from "./auth/routes.ts";
+import { setupPageRoutes } from "./auth/setup-page.ts";
+import { peopleRoutes } from "./people/routes.ts";
+import { categoryRoutes } from "./categories/routes.ts";
+import { ticketRoutes } from "./tickets/routes.ts";
+import { adminTicketSettingsRoutes } from "./tickets/settings-routes.ts";
+import { attachmentRoutes } from "./attachments/routes.ts";
+import { createMetrics, opsRoutes } from "./ops/routes.ts";
+
+export async function buildApp(ctx: AppContext): Promise<App> {
+  const app = Fastify({
+    loggerInstance: ctx.log,
+    bodyLimit: ctx.config.bodyLimitBytes,
+    // Number of proxy hops whose X-Forwarded-For is believed (Fastify accepts a hop count).
+    trustProxy: (ctx.config.trustProxyHops || false) as unknown as boolean,
+    // One line per request is noise at info level; debug and trace turn it on.
+    logController: new LogController({ disableRequestLogging: ctx.config.logLevel !== "debug" && ctx.config.logLevel !== "trace" }),
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", "data:", "blob:"],
+        fontSrc: ["'self'", "data:"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    referrerPolicy: { policy: "strict-origin-when-cross-origin" },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: 16 * 1024 });
+  await app.register(multipart, { limits: { fileSize: ctx.config.attachmentMaxBytes, files: 1, fields: 10, parts: 12 } });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: "Tessera API", version: "0.1.0", description: "Every ticket, person and setting Tessera has, over HTTP." },
+      components: {
+        securitySchemes: {
+          bearer: { type: "http", scheme: "bearer", description: "An API token from `tessera token create` or POST /api/tokens" },
+          session: { type: "apiKey", in: "cookie", name: "tessera_session" },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: "/api/docs", uiConfig: { docExpansion: "list" }, staticCSP: true });
+
+  const metrics = createMetrics();
+  registerAuthHook(app, ctx);
+  opsRoutes(app, ctx, metrics);
+  app.get("/api/openapi.json", { config: { access: "public" }, schema: { hide: true } }, async () => app.swagger());
+  authRoutes(app, ctx);
+  setupPageRoutes(app, ctx);
+  peopleRoutes(app, ctx);
+  categoryRoutes(app, ctx);
+  ticketRoutes(app, ctx, metrics);
+  adminTicketSettingsRoutes(app, ctx);
+  attachmentRoutes(app, ctx);
+  return app;
+}

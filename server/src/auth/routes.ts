@@ -1,0 +1,114 @@
+import { ApiToken, ApiTokenCreated, LoginInput, Me, SetupInput, TokenCreateInput, Id } from "@tessera/contracts";
+import { z } from "zod";
+import type { FastifyReply } from "fastify";
+import type { AppContext } from "../context.ts";
+import type { App } from "../http/types.ts";
+import { AppError, forbidden, notFound } from "../errors.ts";
+import { SESSION_COOKIE, actorForUser, isAdmin, type Actor } from "./actor.ts";
+import { sha256 } from "./secrets.ts";
+import { authenticate } from "../http/auth-hook.ts";
+import { completeSetup, createApiToken, createSession, login, logout, type NewSession } from "./service.ts";
+
+export function presentMe(actor: Actor, csrfToken: string | null): Me {
+  return {
+    id: actor.id,
+    email: actor.email,
+    name: actor.name,
+    role: actor.role,
+    organization_id: actor.organization_id,
+    team_ids: actor.team_ids,
+    csrf_token: csrfToken,
+  };
+}
+
+export function setSessionCookie(ctx: AppContext, reply: FastifyReply, session: NewSession) {
+  reply.setCookie(SESSION_COOKIE, session.id, {
+    path: "/",
+    httpOnly: true,
+    sameSite: "lax",
+    secure: ctx.config.session.cookieSecure,
+    expires: session.expiresAt,
+  });
+}
+
+export function authRoutes(app: App, ctx: AppContext) {
+  app.post("/api/auth/login", {
+    config: { access: "public" },
+    schema: { tags: ["auth"], summary: "Sign in; sets the session cookie", body: LoginInput, response: { 200: Me } },
+    handler: async (req, reply) => {
+      // A new session id at every sign-in: an id planted before sign-in is never promoted.
+      const previous = await authenticate(ctx, req).catch(() => undefined);
+      if (previous?.session) await logout(ctx, previous.session.idHash);
+      const session = await login(ctx, req.body, { ip: req.ip, userAgent: req.headers["user-agent"] });
+      setSessionCookie(ctx, reply, session);
+      const actor = await actorForUser(ctx, session.userId, { idHash: sha256(session.id), csrfToken: session.csrfToken });
+      return presentMe(actor, session.csrfToken);
+    },
+  });
+
+  app.post("/api/auth/logout", {
+    schema: { tags: ["auth"], summary: "Sign out; the session ends on the server too", response: { 204: z.null() } },
+    handler: async (req, reply) => {
+      if (req.actor.session) await logout(ctx, req.actor.session.idHash);
+      reply.clearCookie(SESSION_COOKIE, { path: "/" });
+      ctx.log.info({ event: "logout", user_id: req.actor.id }, "signed out");
+      return reply.status(204).send(null);
+    },
+  });
+
+  app.get("/api/me", {
+    schema: { tags: ["auth"], summary: "The signed-in user", response: { 200: Me } },
+    handler: async (req) => presentMe(req.actor, req.actor.session?.csrfToken ?? null),
+  });
+
+  app.post("/api/setup", {
+    config: { access: "public" },
+    schema: { tags: ["auth"], summary: "Create the first admin with the one-time setup token printed at start", body: SetupInput, response: { 201: Me } },
+    handler: async (req, reply) => {
+      const user = await completeSetup(ctx, req.body);
+      const session = await createSession(ctx, user.id, { ip: req.ip, userAgent: req.headers["user-agent"] });
+      setSessionCookie(ctx, reply, session);
+      const actor = await actorForUser(ctx, user.id, { idHash: sha256(session.id), csrfToken: session.csrfToken });
+      return reply.status(201).send(presentMe(actor, session.csrfToken));
+    },
+  });
+
+  // ---- API tokens: your own, or (admins) anyone's ----
+  app.get("/api/tokens", {
+    schema: { tags: ["auth"], summary: "Your API tokens (admins: add ?user_id=)", querystring: z.object({ user_id: Id.optional() }), response: { 200: z.array(ApiToken) } },
+    handler: async (req) => {
+      const userId = req.query.user_id ?? req.actor.id;
+      if (userId !== req.actor.id && !isAdmin(req.actor)) throw forbidden("Only an admin can see other people's tokens.");
+      return ctx.db
+        .selectFrom("api_tokens")
+        .select(["id", "name", "user_id", "created_at", "last_used_at", "revoked_at"])
+        .where("user_id", "=", userId)
+        .orderBy("id")
+        .execute();
+    },
+  });
+
+  app.post("/api/tokens", {
+    schema: { tags: ["auth"], summary: "Create an API token; the token is shown once", body: TokenCreateInput, response: { 201: ApiTokenCreated } },
+    handler: async (req, reply) => {
+      const userId = req.body.user_id ?? req.actor.id;
+      if (userId !== req.actor.id && !isAdmin(req.actor)) throw forbidden("Only an admin can create tokens for other people.");
+      const user = await ctx.db.selectFrom("users").select(["id", "active"]).where("id", "=", userId).executeTakeFirst();
+      if (!user || !user.active) throw new AppError("validation_failed", 400, "user_id: no active user has this id");
+      const token = await createApiToken(ctx, userId, req.body.name);
+      ctx.log.info({ event: "token_created", actor: req.actor.id, user_id: userId, token_id: token.id }, "API token created");
+      return reply.status(201).send(token);
+    },
+  });
+
+  app.delete("/api/tokens/:id", {
+    schema: { tags: ["auth"], summary: "Revoke an API token", params: z.object({ id: Id }), response: { 204: z.null() } },
+    handler: async (req, reply) => {
+      const token = await ctx.db.selectFrom("api_tokens").select(["id", "user_id"]).where("id", "=", req.params.id).executeTakeFirst();
+      if (!token || (token.user_id !== req.actor.id && !isAdmin(req.actor))) throw notFound("The token");
+      await ctx.db.updateTable("api_tokens").set({ revoked_at: ctx.clock.now().toISOString() }).where("id", "=", token.id).where("revoked_at", "is", null).execute();
+      ctx.log.info({ event: "token_revoked", actor: req.actor.id, token_id: token.id }, "API token revoked");
+      return reply.status(204).send(null);
+    },
+  });
+}

@@ -1,0 +1,32 @@
+/** Opening a Tessera instance: config → database → migrations → secrets → context. */
+import pino from "pino";
+import type { Config } from "./config.ts";
+import { connect, type Db } from "./db/connect.ts";
+import { migrateToLatest } from "./db/migrate.ts";
+import { type AppContext, type Clock, systemClock } from "./context.ts";
+import { ensureInstanceSecret } from "./settings/store.ts";
+
+export interface Instance {
+  ctx: AppContext;
+  db: Db;
+  close(): Promise<void>;
+}
+
+export function createLogger(level: string) {
+  return pino({
+    level,
+    // Secrets must never reach the logs, even by accident.
+    redact: { paths: ["req.headers.authorization", "req.headers.cookie", "*.password", "*.token", "headers.cookie"], censor: "[redacted]" },
+  });
+}
+
+export async function openInstance(config: Config, opts: { clock?: Clock; pgSchema?: string; log?: pino.Logger } = {}): Promise<Instance> {
+  const log = opts.log ?? createLogger(config.logLevel);
+  const db = connect({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, poolSize: config.dbPoolSize, pgSchema: opts.pgSchema });
+  const applied = await migrateToLatest(db);
+  if (applied.length) log.info({ migrations: applied }, "database migrated");
+  const clock = opts.clock ?? systemClock;
+  const secret = await ensureInstanceSecret(db.kysely, clock.now().toISOString());
+  const ctx: AppContext = { db: db.kysely, dialect: db.dialect, config, log, clock, secret };
+  return { ctx, db, close: () => db.close() };
+}

@@ -1,0 +1,127 @@
+/**
+ * The one place that reads process.env. Every setting is parsed once by this schema; a bad
+ * value stops start-up with a message that names the variable.
+ *
+ * Values come from the environment, then from an optional JSON file (TESSERA_CONFIG_FILE, or
+ * tessera.config.json in the working directory) whose keys are the same variable names.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const EnvSchema = z.object({
+  /** TCP port of the HTTP server. */
+  PORT: int(0, 65535).default(3000),
+  /** Interface to listen on; 0.0.0.0 for every interface. */
+  HOST: z.string().min(1).default("0.0.0.0"),
+  /** postgres://user@host:5432/db for PostgreSQL; unset means SQLite at <data dir>/tessera.db. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL (leave unset for the embedded SQLite database)")
+    .optional(),
+  /** Where the SQLite database and attachments live. */
+  TESSERA_DATA_DIR: z.string().min(1).default("./data"),
+  /** The address people use to reach Tessera, for links printed and mailed. */
+  TESSERA_PUBLIC_URL: z.url().optional(),
+  /** Creates the first admin on start when no admin exists yet. */
+  TESSERA_ADMIN_EMAIL: z.email().optional(),
+  TESSERA_ADMIN_PASSWORD: z.string().min(8).max(128).optional(),
+  TESSERA_ADMIN_NAME: z.string().min(1).max(200).default("Administrator"),
+  /** A session ends after this many minutes without a request. */
+  TESSERA_SESSION_IDLE_MINUTES: int(5, 7 * 24 * 60).default(8 * 60),
+  /** A session ends this many hours after sign-in, whatever its use. */
+  TESSERA_SESSION_MAX_HOURS: int(1, 90 * 24).default(7 * 24),
+  /** Mark cookies Secure (set to true behind HTTPS). */
+  TESSERA_COOKIE_SECURE: bool.default(false),
+  /** Largest JSON request body, in bytes. */
+  TESSERA_BODY_LIMIT_BYTES: int(1024, 50 * 1024 * 1024).default(1024 * 1024),
+  /** Largest attachment, in bytes (default 25 MiB). */
+  TESSERA_ATTACHMENT_MAX_BYTES: int(1, 1024 * 1024 * 1024).default(25 * 1024 * 1024),
+  /** Trust X-Forwarded-For from this many proxies (0: none) to find the client address. */
+  TESSERA_TRUST_PROXY_HOPS: int(0, 10).default(0),
+  /** Size of the PostgreSQL connection pool per process. */
+  TESSERA_DB_POOL_SIZE: int(1, 200).default(10),
+  /** trace | debug | info | warn | error | fatal | silent */
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+});
+
+export type Config = Readonly<{
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  sqlitePath: string;
+  attachmentsDir: string;
+  publicUrl: string;
+  admin: { email: string; password: string; name: string } | undefined;
+  session: { idleMs: number; maxMs: number; cookieSecure: boolean };
+  bodyLimitBytes: number;
+  attachmentMaxBytes: number;
+  trustProxyHops: number;
+  dbPoolSize: number;
+  logLevel: string;
+}>;
+
+export class ConfigError extends Error {}
+
+function readConfigFile(env: NodeJS.ProcessEnv): Record<string, string> {
+  const file = env.TESSERA_CONFIG_FILE ?? (existsSync("tessera.config.json") ? "tessera.config.json" : undefined);
+  if (!file) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new ConfigError(`TESSERA_CONFIG_FILE: cannot read ${file} as JSON (${(err as Error).message})`);
+  }
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new ConfigError(`TESSERA_CONFIG_FILE: ${file} must hold a JSON object of setting names to values`);
+  }
+  return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)]));
+}
+
+/** Parses settings; throws ConfigError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<string, string>> = {}): Config {
+  const raw: Record<string, string | undefined> = { ...readConfigFile(env) };
+  for (const key of Object.keys(EnvSchema.shape)) {
+    const v = overrides[key] ?? env[key];
+    if (v !== undefined && v !== "") raw[key] = v;
+  }
+  const result = EnvSchema.safeParse(raw);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join("\n  ")}`);
+  }
+  const e = result.data;
+  if ((e.TESSERA_ADMIN_EMAIL === undefined) !== (e.TESSERA_ADMIN_PASSWORD === undefined)) {
+    throw new ConfigError("Invalid configuration:\n  TESSERA_ADMIN_EMAIL and TESSERA_ADMIN_PASSWORD must be set together");
+  }
+  const dataDir = path.resolve(e.TESSERA_DATA_DIR);
+  const shownHost = e.HOST === "0.0.0.0" || e.HOST === "::" ? "localhost" : e.HOST;
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir,
+    sqlitePath: path.join(dataDir, "tessera.db"),
+    attachmentsDir: path.join(dataDir, "attachments"),
+    publicUrl: (e.TESSERA_PUBLIC_URL ?? `http://${shownHost}:${e.PORT}`).replace(/\/$/, ""),
+    admin: e.TESSERA_ADMIN_EMAIL
+      ? { email: e.TESSERA_ADMIN_EMAIL.toLowerCase(), password: e.TESSERA_ADMIN_PASSWORD!, name: e.TESSERA_ADMIN_NAME }
+      : undefined,
+    session: {
+      idleMs: e.TESSERA_SESSION_IDLE_MINUTES * 60_000,
+      maxMs: e.TESSERA_SESSION_MAX_HOURS * 3_600_000,
+      cookieSecure: e.TESSERA_COOKIE_SECURE,
+    },
+    bodyLimitBytes: e.TESSERA_BODY_LIMIT_BYTES,
+    attachmentMaxBytes: e.TESSERA_ATTACHMENT_MAX_BYTES,
+    trustProxyHops: e.TESSERA_TRUST_PROXY_HOPS,
+    dbPoolSize: e.TESSERA_DB_POOL_SIZE,
+    logLevel: e.LOG_LEVEL,
+  });
+}

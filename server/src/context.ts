@@ -1,0 +1,27 @@
+/** What every service function is handed: the database, the settings, a logger and a clock. */
+import type { Kysely, Transaction } from "kysely";
+import type { FastifyBaseLogger } from "fastify";
+import type { Config } from "./config.ts";
+import type { Database } from "./db/schema.ts";
+import type { DialectName } from "./db/connect.ts";
+
+export interface Clock {
+  /** The current instant; tests substitute a controllable clock. */
+  now(): Date;
+}
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface AppContext {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  config: Config;
+  log: FastifyBaseLogger;
+  clock: Clock;
+  /** Per-install secret, generated on first start; keys API token hashes and signatures. */
+  secret: string;
+}
+
+export type Tx = Transaction<Database>;
+export type Executor = Kysely<Database> | Transaction<Database>;
+
+export const nowIso = (ctx: Pick<AppContext, "clock">) => ctx.clock.now().toISOString();

@@ -1,0 +1,48 @@
+/**
+ * The few places where SQLite and PostgreSQL differ, kept together: number sequences,
+ * full-text search, and recognising constraint violations.
+ */
+import { sql, type Expression, type Kysely, type SqlBool, type Transaction } from "kysely";
+import type { Database } from "./schema.ts";
+import type { DialectName } from "./connect.ts";
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+/** The next ticket number; one sequence for every ticket type, unique across nodes. */
+export async function nextTicketNumber(dialect: DialectName, trx: Executor): Promise<number> {
+  if (dialect === "postgres") {
+    const r = await sql<{ n: number }>`select nextval('ticket_number_seq')::int as n`.execute(trx);
+    return r.rows[0].n;
+  }
+  const row = await trx
+    .updateTable("counters")
+    .set({ value: sql`value + 1` })
+    .where("name", "=", "ticket_number")
+    .returning("value")
+    .executeTakeFirstOrThrow();
+  return row.value;
+}
+
+/** Words of a search text, lower-cased, stripped of everything that is query syntax. */
+export function searchTerms(q: string): string[] {
+  return (q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 12);
+}
+
+/**
+ * A condition "tickets.id is among the tickets whose text matches every term" (the last term as
+ * a prefix). Internal notes are searched only for callers who may read them.
+ */
+export function ticketTextMatch(dialect: DialectName, terms: string[], includeInternal: boolean): Expression<SqlBool> {
+  const internal = includeInternal ? sql`` : sql` and internal = 0`;
+  if (dialect === "postgres") {
+    const query = terms.map((t, i) => (i === terms.length - 1 ? `${t}:*` : t)).join(" & ");
+    return sql<SqlBool>`tickets.id in (select ticket_id from search_documents where tsv @@ to_tsquery('simple', ${query})${internal})`;
+  }
+  const query = terms.map((t, i) => `"${t}"${i === terms.length - 1 ? "*" : ""}`).join(" ");
+  return sql<SqlBool>`tickets.id in (select ticket_id from search_documents where search_documents match ${query}${internal})`;
+}
+
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string };
+  return e?.code === "23505" || e?.code === "SQLITE_CONSTRAINT_UNIQUE" || e?.code === "SQLITE_CONSTRAINT_PRIMARYKEY";
+}

@@ -1,0 +1,21 @@
+/** Runs every pending migration, forward only, the same set on both engines. */
+import { Migrator, type Migration, type MigrationProvider } from "kysely";
+import type { Db } from "./connect.ts";
+import * as foundation from "./migrations/2026-11-25-0001-foundation.ts";
+
+// Listed here rather than read from disk, so the set is fixed at build time and ordered by name.
+const migrations: Record<string, Migration> = {
+  "2026-11-25-0001-foundation": foundation,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db: db.kysely, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === "Error");
+    throw new Error(`Migration ${failed?.migrationName ?? "?"} failed: ${(error as Error).message ?? error}`);
+  }
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}

@@ -1,0 +1,60 @@
+/**
+ * One hook authenticates every API request before its body is parsed: session cookie (with a
+ * CSRF header on unsafe methods) or `Authorization: Bearer <token>`. Routes declare who may call
+ * them in `config.access`; handlers then only check rules about the object at hand.
+ */
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { timingSafeEqual } from "node:crypto";
+import type { AppContext } from "../context.ts";
+import { type Actor, actorFromSession, actorFromToken, isAdmin, isStaff, SESSION_COOKIE } from "../auth/actor.ts";
+import { AppError } from "../errors.ts";
+import type { App } from "./types.ts";
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+function sameSecret(a: string, b: string) {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export async function authenticate(ctx: AppContext, req: FastifyRequest): Promise<Actor | undefined> {
+  const header = req.headers.authorization;
+  if (header) {
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!m) throw new AppError("unauthenticated", 401, "Use `Authorization: Bearer <token>`.");
+    const actor = await actorFromToken(ctx, m[1]);
+    if (!actor) throw new AppError("unauthenticated", 401, "This API token is not valid; it may have been revoked.");
+    return actor;
+  }
+  const sid = req.cookies[SESSION_COOKIE];
+  if (!sid) return undefined;
+  const actor = await actorFromSession(ctx, sid);
+  if (!actor) return undefined;
+  if (!SAFE_METHODS.has(req.method)) {
+    const sent = req.headers["x-csrf-token"];
+    if (typeof sent !== "string" || !sameSecret(sent, actor.session!.csrfToken)) {
+      req.log.warn({ event: "csrf_failed", actor: actor.id }, "CSRF check failed");
+      throw new AppError("csrf_failed", 403, "Missing or wrong X-CSRF-Token header; reload the page and try again.");
+    }
+  }
+  return actor;
+}
+
+export function registerAuthHook(app: App, ctx: AppContext) {
+  app.decorateRequest("actor", undefined as unknown as Actor);
+  app.addHook("onRequest", async (req: FastifyRequest, _reply: FastifyReply) => {
+    const access = req.routeOptions.config?.access ?? (req.url.startsWith("/api/") ? "user" : "public");
+    if (access === "public") {
+      // Public routes still learn who is calling when they can (login rotates an old session).
+      return;
+    }
+    const actor = await authenticate(ctx, req);
+    if (!actor) throw new AppError("unauthenticated", 401, "Sign in first.");
+    req.actor = actor;
+    if ((access === "staff" && !isStaff(actor)) || (access === "admin" && !isAdmin(actor))) {
+      req.log.info({ event: "permission_denied", actor: actor.id, url: req.url }, "permission denied");
+      throw new AppError("forbidden", 403, access === "admin" ? "Only an admin can do this." : "Only agents can do this.");
+    }
+  });
+}

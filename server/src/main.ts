@@ -1,0 +1,130 @@
+/**
+ * The `tessera` command: start | migrate | user add | token create | seed --demo.
+ * Settings come from environment variables (see config.ts and the README).
+ */
+import { Command, Option } from "commander";
+import { ROLES, type Role } from "@tessera/contracts";
+import { ConfigError, loadConfig, type Config } from "./config.ts";
+import { openInstance, createLogger } from "./boot.ts";
+import { buildApp } from "./app.ts";
+import { prepareFirstAdmin, createApiToken } from "./auth/service.ts";
+import { insertUser } from "./people/service.ts";
+import { purgeIdempotencyKeys } from "./http/idempotency.ts";
+import { AppError } from "./errors.ts";
+import { seedDemo } from "./seed/demo.ts";
+
+function config(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+const where = (c: Config) => (c.databaseUrl ? "PostgreSQL" : `SQLite at ${c.sqlitePath}`);
+
+async function start() {
+  const cfg = config();
+  const instance = await openInstance(cfg);
+  const { ctx } = instance;
+  const app = await buildApp(ctx);
+  const first = await prepareFirstAdmin(ctx);
+  await app.listen({ port: cfg.port, host: cfg.host });
+  const lines = [`Tessera is running at ${cfg.publicUrl} (database: ${where(cfg)}).`, `API documentation: ${cfg.publicUrl}/api/docs`];
+  if (first?.created) lines.push(`Created the first admin ${first.created}; sign in with TESSERA_ADMIN_PASSWORD.`);
+  if (first?.setupUrl) lines.push("", "No admin exists yet. Open this one-time link (valid 24 hours) to create one:", `  ${first.setupUrl}`, "or run: npx tessera user add --role admin --email you@example.com --name 'Your Name' --password '...'", "");
+  console.log(lines.join("\n"));
+
+  const purge = setInterval(() => purgeIdempotencyKeys(ctx).catch((err) => ctx.log.warn({ err }, "idempotency purge failed")), 3_600_000);
+  purge.unref();
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    ctx.log.info({ signal }, "shutting down");
+    clearInterval(purge);
+    await app.close();
+    await instance.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+/** Runs a one-off command against the database, printing errors as a person would want them. */
+async function withInstance(fn: (ctx: Awaited<ReturnType<typeof openInstance>>["ctx"]) => Promise<void>) {
+  const cfg = config();
+  const instance = await openInstance(cfg, { log: createLogger(cfg.logLevel === "info" ? "warn" : cfg.logLevel) });
+  try {
+    await fn(instance.ctx);
+  } catch (err) {
+    if (err instanceof AppError) {
+      console.error(`Error: ${err.message}`);
+      process.exitCode = 1;
+    } else throw err;
+  } finally {
+    await instance.close();
+  }
+}
+
+const program = new Command("tessera").description("Tessera, the service desk").showHelpAfterError();
+
+program.command("start").description("Start the web server (runs pending migrations first)").action(start);
+
+program
+  .command("migrate")
+  .description("Apply pending database migrations and exit")
+  .action(() =>
+    withInstance(async () => {
+      console.log(`Database is up to date (${where(config())}).`);
+    }),
+  );
+
+const user = program.command("user").description("Manage user accounts");
+user
+  .command("add")
+  .description("Add a user")
+  .requiredOption("--email <email>", "their email address (their sign-in name)")
+  .requiredOption("--name <name>", "their full name")
+  .addOption(new Option("--role <role>", "what they may do").choices([...ROLES]).default("requester"))
+  .option("--password <password>", "their password (8 to 128 characters); omit for a requester who only writes by email")
+  .action((o: { email: string; name: string; role: Role; password?: string }) =>
+    withInstance(async (ctx) => {
+      const u = await insertUser(ctx, { email: o.email, name: o.name, role: o.role, password: o.password });
+      console.log(`Added ${u.role} ${u.name} <${u.email}> (id ${u.id}).`);
+    }),
+  );
+
+const token = program.command("token").description("Manage API tokens");
+token
+  .command("create")
+  .description("Create an API token for a user; it is printed once")
+  .requiredOption("--user <email>", "whose token it is")
+  .option("--name <name>", "what it is for", "cli")
+  .action((o: { user: string; name: string }) =>
+    withInstance(async (ctx) => {
+      const u = await ctx.db.selectFrom("users").select(["id", "active"]).where("email", "=", o.user.toLowerCase()).executeTakeFirst();
+      if (!u || !u.active) throw new AppError("not_found", 404, `No active user has the email ${o.user}.`);
+      const t = await createApiToken(ctx, u.id, o.name);
+      console.log(t.token);
+      console.error(`Token ${t.id} for ${o.user}. Use it as: Authorization: Bearer <token>. It is not shown again.`);
+    }),
+  );
+
+program
+  .command("seed")
+  .description("Fill the database with sample data")
+  .requiredOption("--demo", "a believable demo desk: teams, agents, requesters, categories and a few hundred tickets")
+  .option("--tickets <n>", "how many tickets", "300")
+  .action((o: { tickets: string }) =>
+    withInstance(async (ctx) => {
+      const summary = await seedDemo(ctx, { tickets: Number(o.tickets) });
+      console.log(summary);
+    }),
+  );
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,133 @@
+/** Users, organizations and teams. */
+import type { Role, UserCreateInput, UserUpdateInput } from "@tessera/contracts";
+import type { AppContext, Executor } from "../context.ts";
+import { type Actor, isAdmin, isStaff } from "../auth/actor.ts";
+import { assertAcceptablePassword, hashPassword } from "../auth/passwords.ts";
+import { endAllSessions } from "../auth/service.ts";
+import { isUniqueViolation } from "../db/dialect.ts";
+import { AppError, conflict, forbidden, invalid, notFound } from "../errors.ts";
+
+type Ctx = Pick<AppContext, "db" | "clock">;
+
+/** Inserts a user; the password (when given) is checked and hashed. Emails are unique, case-insensitively. */
+export async function insertUser(
+  ctx: Ctx,
+  input: { email: string; name: string; role: Role; password?: string; organization_id?: number | null; passwordHash?: string },
+) {
+  if (input.password !== undefined) assertAcceptablePassword(input.password);
+  const now = ctx.clock.now().toISOString();
+  try {
+    return await ctx.db
+      .insertInto("users")
+      .values({
+        email: input.email.toLowerCase(),
+        name: input.name,
+        role: input.role,
+        password_hash: input.passwordHash ?? (input.password !== undefined ? await hashPassword(input.password) : null),
+        organization_id: input.organization_id ?? null,
+        active: 1,
+        created_at: now,
+        updated_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict(`A user with the email ${input.email} already exists.`);
+    throw err;
+  }
+}
+
+async function assertOrganization(db: Executor, id: number | null | undefined) {
+  if (id == null) return;
+  const org = await db.selectFrom("organizations").select("id").where("id", "=", id).executeTakeFirst();
+  if (!org) throw invalid("organization_id", `no organization has the id ${id}`);
+}
+
+/** Admins create anyone; agents may add requesters (for a phone call or a walk-in) without a password. */
+export async function createUser(ctx: AppContext, actor: Actor, input: UserCreateInput) {
+  if (!isAdmin(actor) && (input.role !== "requester" || input.password !== undefined)) {
+    throw forbidden("Only an admin can create staff accounts or set passwords.");
+  }
+  await assertOrganization(ctx.db, input.organization_id);
+  const orgId = input.organization_id ?? (await organizationForEmail(ctx.db, input.email));
+  const user = await insertUser(ctx, { ...input, organization_id: orgId });
+  ctx.log.info({ event: "user_created", actor: actor.id, user_id: user.id, role: user.role }, "user created");
+  return user;
+}
+
+/** The organization whose domain matches the email's, if any. */
+export async function organizationForEmail(db: Executor, email: string): Promise<number | null> {
+  const domain = email.split("@")[1];
+  if (!domain) return null;
+  const org = await db.selectFrom("organizations").select("id").where("domain", "=", domain).executeTakeFirst();
+  return org?.id ?? null;
+}
+
+export async function updateUser(ctx: AppContext, actor: Actor, userId: number, input: UserUpdateInput) {
+  const user = await ctx.db.selectFrom("users").selectAll().where("id", "=", userId).executeTakeFirst();
+  if (!user || (!isStaff(actor) && actor.id !== userId)) throw notFound("The user");
+  const self = actor.id === userId;
+  const keys = Object.keys(input);
+  if (!isAdmin(actor) && !(self && keys.every((k) => k === "name" || k === "password"))) {
+    throw forbidden("Only an admin can change other people's accounts, roles or status.");
+  }
+  if (self && (input.active === false || (input.role && input.role !== "admin" && user.role === "admin"))) {
+    throw forbidden("You cannot disable your own account or remove your own admin role.");
+  }
+  if (input.password !== undefined) assertAcceptablePassword(input.password);
+  await assertOrganization(ctx.db, input.organization_id);
+  const now = ctx.clock.now().toISOString();
+  await ctx.db
+    .updateTable("users")
+    .set({
+      ...(input.name !== undefined && { name: input.name }),
+      ...(input.role !== undefined && { role: input.role }),
+      ...(input.organization_id !== undefined && { organization_id: input.organization_id }),
+      ...(input.active !== undefined && { active: input.active ? 1 : 0 }),
+      ...(input.password !== undefined && { password_hash: await hashPassword(input.password) }),
+      updated_at: now,
+    })
+    .where("id", "=", userId)
+    .execute();
+  // Disabling ends sessions and tokens at once; a new password ends the other sessions.
+  if (input.active === false) await endAllSessions(ctx, userId, { tokens: true });
+  else if (input.password !== undefined) {
+    let q = ctx.db.deleteFrom("sessions").where("user_id", "=", userId);
+    if (self && actor.session) q = q.where("id_hash", "!=", actor.session.idHash);
+    await q.execute();
+  }
+  if (input.role !== undefined && input.role !== user.role) {
+    await ctx.db.deleteFrom("sessions").where("user_id", "=", userId).execute();
+  }
+  ctx.log.info({ event: "user_updated", actor: actor.id, user_id: userId, fields: keys.filter((k) => k !== "password").concat(input.password ? ["password"] : []) }, "user updated");
+}
+
+// ---- Teams --------------------------------------------------------------------------------
+
+export async function addTeamMember(ctx: AppContext, actor: Actor, teamId: number, userId: number) {
+  await assertCanManageTeam(ctx, actor, teamId);
+  const user = await ctx.db.selectFrom("users").select(["id", "role"]).where("id", "=", userId).executeTakeFirst();
+  if (!user) throw invalid("user_id", `no user has the id ${userId}`);
+  if (user.role === "requester") throw invalid("user_id", "requesters cannot be team members; make them an agent first");
+  await ctx.db
+    .insertInto("team_members")
+    .values({ team_id: teamId, user_id: userId })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  ctx.log.info({ event: "team_member_added", actor: actor.id, team_id: teamId, user_id: userId }, "team member added");
+}
+
+export async function removeTeamMember(ctx: AppContext, actor: Actor, teamId: number, userId: number) {
+  await assertCanManageTeam(ctx, actor, teamId);
+  await ctx.db.deleteFrom("team_members").where("team_id", "=", teamId).where("user_id", "=", userId).execute();
+  ctx.log.info({ event: "team_member_removed", actor: actor.id, team_id: teamId, user_id: userId }, "team member removed");
+}
+
+/** Admins manage every team; supervisors manage the teams they belong to. */
+async function assertCanManageTeam(ctx: AppContext, actor: Actor, teamId: number) {
+  const team = await ctx.db.selectFrom("teams").select("id").where("id", "=", teamId).executeTakeFirst();
+  if (!team || !isStaff(actor)) throw notFound("The team");
+  if (isAdmin(actor)) return;
+  if (actor.role === "supervisor" && actor.team_ids.includes(teamId)) return;
+  throw new AppError("forbidden", 403, "Only an admin, or a supervisor of this team, can change its members.");
+}

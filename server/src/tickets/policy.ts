@@ -1,0 +1,84 @@
+/**
+ * Who may see and change which tickets. Visibility is one SQL predicate used by every path
+ * (lists, search, single reads, links, attachments), so no path can disagree with another.
+ *
+ * - admins see every ticket;
+ * - agents and supervisors see the tickets of their teams, tickets with no team yet (the triage
+ *   queue), tickets assigned to them, and tickets they requested or watch;
+ * - requesters see tickets they requested or watch, and their organization's tickets when the
+ *   organization shares them; never drafts made by someone else.
+ */
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from "kysely";
+import type { Actor } from "../auth/actor.ts";
+import { isAdmin, isStaff } from "../auth/actor.ts";
+import type { Executor } from "../context.ts";
+import type { Database } from "../db/schema.ts";
+import { notFound } from "../errors.ts";
+
+type TicketsEb = ExpressionBuilder<Database, "tickets">;
+
+export function visibleTo(actor: Actor) {
+  return (eb: TicketsEb): Expression<SqlBool> => {
+    if (isAdmin(actor)) return sql<SqlBool>`1 = 1`;
+    const watches = eb.exists(
+      eb.selectFrom("ticket_watchers").select("ticket_watchers.ticket_id").whereRef("ticket_watchers.ticket_id", "=", "tickets.id").where("ticket_watchers.user_id", "=", actor.id),
+    );
+    if (isStaff(actor)) {
+      const ors = [eb("tickets.team_id", "is", null), eb("tickets.assignee_id", "=", actor.id), eb("tickets.requester_id", "=", actor.id), watches];
+      if (actor.team_ids.length) ors.push(eb("tickets.team_id", "in", actor.team_ids));
+      return eb.or(ors);
+    }
+    const ors = [eb("tickets.requester_id", "=", actor.id), watches];
+    if (actor.organization_id != null) {
+      ors.push(
+        eb.and([
+          eb("tickets.organization_id", "=", actor.organization_id),
+          eb.exists(
+            eb.selectFrom("organizations").select("organizations.id").where("organizations.id", "=", actor.organization_id).where("organizations.shares_tickets", "=", 1),
+          ),
+        ]),
+      );
+    }
+    return eb.and([eb.or(ors), eb.or([eb("tickets.status_category", "!=", "draft"), eb("tickets.created_by_id", "=", actor.id)])]);
+  };
+}
+
+/** Parses "42", "1042", "INC-1042" into a lookup by id or by number. */
+export function parseTicketKey(key: string | number): { id?: number; number?: number } | undefined {
+  if (typeof key === "number") return { id: key };
+  const ref = /^([A-Za-z]{2,5})-(\d{1,9})$/.exec(key.trim());
+  if (ref) return { number: Number(ref[2]) };
+  if (/^\d{1,9}$/.test(key.trim())) return { id: Number(key) };
+  return undefined;
+}
+
+/**
+ * The ticket row if the actor may see it; otherwise a 404 that does not tell whether the ticket
+ * exists. A bare number is tried as an id first, then as a reference number.
+ */
+export async function findVisibleTicket(db: Executor, actor: Actor, key: string | number) {
+  const parsed = parseTicketKey(key);
+  if (!parsed) throw notFound("The ticket");
+  const byId = parsed.id !== undefined;
+  let row = await db
+    .selectFrom("tickets")
+    .selectAll()
+    .where(byId ? "id" : "number", "=", (parsed.id ?? parsed.number)!)
+    .where(visibleTo(actor))
+    .executeTakeFirst();
+  if (!row && byId && typeof key === "string") {
+    row = await db.selectFrom("tickets").selectAll().where("number", "=", parsed.id!).where(visibleTo(actor)).executeTakeFirst();
+  }
+  if (!row) throw notFound("The ticket");
+  return row;
+}
+
+/** Fields each role may set when creating or changing a ticket (no mass assignment). */
+const REQUESTER_CREATE = new Set(["subject", "description", "format", "type", "category_id", "impact", "urgency", "custom_fields", "attachment_ids", "watcher_ids", "status"]);
+const REQUESTER_UPDATE = new Set(["version", "status"]);
+
+export function assertFieldsAllowed(actor: Actor, fields: string[], op: "create" | "update"): string | undefined {
+  if (isStaff(actor)) return undefined;
+  const allowed = op === "create" ? REQUESTER_CREATE : REQUESTER_UPDATE;
+  return fields.find((f) => !allowed.has(f));
+}

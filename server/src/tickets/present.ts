@@ -1,0 +1,161 @@
+/**
+ * Explicit views of tickets, comments and events. What a requester receives is decided here and
+ * in the queries, never by the client: internal notes, internal events, tags and links to
+ * tickets they cannot see are left out.
+ */
+import type { Comment, Ticket, TicketEvent, TicketSummary } from "@tessera/contracts";
+import type { Actor } from "../auth/actor.ts";
+import { isStaff } from "../auth/actor.ts";
+import type { Executor } from "../context.ts";
+import type { CommentRow, StatusRow, TicketRow } from "../db/schema.ts";
+import { presentAttachment } from "../attachments/service.ts";
+import { loadFields, parseStoredValue } from "./custom-fields.ts";
+import { REQUESTER_EVENT_ACTIONS } from "./events.ts";
+import { inverseOf } from "./links.ts";
+import { visibleTo } from "./policy.ts";
+import { referenceOf } from "./service.ts";
+import { loadStatuses } from "./statuses.ts";
+
+type UserRef = { id: number; name: string; email: string };
+
+async function usersById(db: Executor, ids: Array<number | null>): Promise<Map<number, UserRef>> {
+  const unique = [...new Set(ids.filter((x): x is number => x != null))];
+  if (!unique.length) return new Map();
+  const rows = await db.selectFrom("users").select(["id", "name", "email"]).where("id", "in", unique).execute();
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+async function namesById(db: Executor, table: "teams" | "categories" | "organizations", ids: Array<number | null>) {
+  const unique = [...new Set(ids.filter((x): x is number => x != null))];
+  if (!unique.length) return new Map<number, { id: number; name: string }>();
+  const rows = await db.selectFrom(table).select(["id", "name"]).where("id", "in", unique).execute();
+  return new Map(rows.map((r) => [r.id, { id: r.id, name: r.name }]));
+}
+
+function statusView(statuses: StatusRow[], key: string) {
+  const s = statuses.find((x) => x.key === key)!;
+  return { key: s.key, label: s.label, requester_label: s.requester_label, category: s.category as Ticket["status"]["category"] };
+}
+
+/** List rows: one query per related table for the whole page, not per row. */
+export async function presentSummaries(db: Executor, actor: Actor, rows: TicketRow[]): Promise<TicketSummary[]> {
+  if (!rows.length) return [];
+  const ids = rows.map((r) => r.id);
+  const [statuses, users, teams, categories, orgs, tags] = await Promise.all([
+    loadStatuses(db),
+    usersById(db, rows.flatMap((r) => [r.requester_id, r.assignee_id])),
+    namesById(db, "teams", rows.map((r) => r.team_id)),
+    namesById(db, "categories", rows.map((r) => r.category_id)),
+    namesById(db, "organizations", rows.map((r) => r.organization_id)),
+    isStaff(actor) ? db.selectFrom("ticket_tags").selectAll().where("ticket_id", "in", ids).execute() : Promise.resolve([]),
+  ]);
+  return rows.map((r) => ({
+    id: r.id,
+    number: r.number,
+    reference: referenceOf(r),
+    type: r.type as Ticket["type"],
+    subject: r.subject,
+    status: statusView(statuses, r.status),
+    priority: r.priority as Ticket["priority"],
+    channel: r.channel as Ticket["channel"],
+    requester: users.get(r.requester_id)!,
+    organization: r.organization_id ? (orgs.get(r.organization_id) ?? null) : null,
+    category: r.category_id ? (categories.get(r.category_id) ?? null) : null,
+    team: r.team_id ? (teams.get(r.team_id) ?? null) : null,
+    assignee: r.assignee_id ? (users.get(r.assignee_id) ?? null) : null,
+    version: r.version,
+    created_at: r.created_at,
+    updated_at: r.updated_at,
+    first_response_at: r.first_response_at,
+    resolved_at: r.resolved_at,
+    closed_at: r.closed_at,
+    tags: tags.filter((t) => t.ticket_id === r.id).map((t) => t.tag).sort(),
+  }));
+}
+
+export async function presentTicket(db: Executor, actor: Actor, t: TicketRow): Promise<Ticket> {
+  const staff = isStaff(actor);
+  const [summary] = await presentSummaries(db, actor, [t]);
+  const [watcherRows, fieldRows, fields, attachments, links, mergedInto] = await Promise.all([
+    db.selectFrom("ticket_watchers").innerJoin("users", "users.id", "ticket_watchers.user_id").select(["users.id", "users.name", "users.email"]).where("ticket_watchers.ticket_id", "=", t.id).orderBy("users.name").execute(),
+    db.selectFrom("ticket_field_values").selectAll().where("ticket_id", "=", t.id).execute(),
+    loadFields(db),
+    db
+      .selectFrom("attachments")
+      .leftJoin("comments", "comments.id", "attachments.comment_id")
+      .selectAll("attachments")
+      .where("attachments.ticket_id", "=", t.id)
+      .$if(!staff, (q) => q.where((eb) => eb.or([eb("comments.internal", "is", null), eb("comments.internal", "=", 0)])))
+      .orderBy("attachments.id")
+      .execute(),
+    db.selectFrom("ticket_links").selectAll().where((eb) => eb.or([eb("source_id", "=", t.id), eb("target_id", "=", t.id)])).orderBy("id").execute(),
+    t.merged_into_id ? db.selectFrom("tickets").selectAll().where("id", "=", t.merged_into_id).where(visibleTo(actor)).executeTakeFirst() : Promise.resolve(undefined),
+  ]);
+  // Linked tickets the caller cannot see are left out rather than named.
+  const otherIds = links.map((l) => (l.source_id === t.id ? l.target_id : l.source_id));
+  const others = otherIds.length ? await db.selectFrom("tickets").select(["id", "number", "type", "subject", "status"]).where("id", "in", otherIds).where(visibleTo(actor)).execute() : [];
+  const createdBy = t.created_by_id ? (await usersById(db, [t.created_by_id])).get(t.created_by_id) ?? null : null;
+  const customFields: Record<string, unknown> = {};
+  for (const row of fieldRows) {
+    const def = fields.find((f) => f.id === row.field_id);
+    if (def && (staff || def.visible_to_requester)) customFields[def.key] = parseStoredValue(def, row.value);
+  }
+  const ref = (o: { id: number; number: number; type: string; subject: string; status: string }) => ({ id: o.id, reference: referenceOf(o), subject: o.subject, status: o.status });
+  return {
+    ...summary,
+    tags: staff ? summary.tags : [],
+    description: t.description,
+    impact: t.impact as Ticket["impact"],
+    urgency: t.urgency as Ticket["urgency"],
+    priority_overridden: !!t.priority_overridden,
+    watchers: watcherRows,
+    custom_fields: customFields,
+    attachments: attachments.map(presentAttachment),
+    links: links.flatMap((l) => {
+      const outgoing = l.source_id === t.id;
+      const other = others.find((o) => o.id === (outgoing ? l.target_id : l.source_id));
+      return other ? [{ id: l.id, kind: (outgoing ? l.kind : inverseOf(l.kind)) as Ticket["links"][number]["kind"], ticket: ref(other) }] : [];
+    }),
+    resolution_note: t.resolution_note,
+    root_cause: t.root_cause,
+    is_major_incident: !!t.is_major_incident,
+    merged_into: mergedInto ? ref(mergedInto) : null,
+    created_by: staff ? createdBy : null,
+  };
+}
+
+export async function presentComments(db: Executor, rows: CommentRow[]): Promise<Comment[]> {
+  if (!rows.length) return [];
+  const ids = rows.map((r) => r.id);
+  const [users, mentions, attachments] = await Promise.all([
+    usersById(db, rows.map((r) => r.author_id)),
+    db.selectFrom("comment_mentions").innerJoin("users", "users.id", "comment_mentions.user_id").select(["comment_mentions.comment_id", "users.id", "users.name", "users.email"]).where("comment_mentions.comment_id", "in", ids).execute(),
+    db.selectFrom("attachments").selectAll().where("comment_id", "in", ids).orderBy("id").execute(),
+  ]);
+  return rows.map((r) => ({
+    id: r.id,
+    ticket_id: r.ticket_id,
+    author: r.author_id ? (users.get(r.author_id) ?? null) : null,
+    body: r.body,
+    internal: !!r.internal,
+    mentions: mentions.filter((m) => m.comment_id === r.id).map(({ comment_id: _, ...u }) => u),
+    attachments: attachments.filter((a) => a.comment_id === r.id).map(presentAttachment),
+    created_at: r.created_at,
+  }));
+}
+
+export async function presentEvents(db: Executor, actor: Actor, rows: Array<{ id: number; ticket_id: number; actor_id: number | null; via: string; action: string; field: string | null; old_value: string | null; new_value: string | null; created_at: string }>): Promise<TicketEvent[]> {
+  const visible = isStaff(actor) ? rows : rows.filter((r) => REQUESTER_EVENT_ACTIONS.includes(r.action));
+  const users = await usersById(db, visible.map((r) => r.actor_id));
+  return visible.map((r) => ({
+    id: r.id,
+    ticket_id: r.ticket_id,
+    actor: r.actor_id ? (users.get(r.actor_id) ?? null) : null,
+    via: r.via,
+    action: r.action,
+    field: r.field,
+    old_value: r.old_value === null ? null : JSON.parse(r.old_value),
+    new_value: r.new_value === null ? null : JSON.parse(r.new_value),
+    created_at: r.created_at,
+  }));
+}

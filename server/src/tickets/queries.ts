@@ -1,0 +1,87 @@
+/** The ticket list: every filter, text search and keyset pagination, scoped to what the caller may see. */
+import type { TicketListQuery } from "@tessera/contracts";
+import type { Actor } from "../auth/actor.ts";
+import { isStaff } from "../auth/actor.ts";
+import type { AppContext } from "../context.ts";
+import { searchTerms, ticketTextMatch } from "../db/dialect.ts";
+import type { TicketRow } from "../db/schema.ts";
+import { invalid } from "../errors.ts";
+import { visibleTo } from "./policy.ts";
+
+type SortColumn = "created_at" | "updated_at" | "priority" | "number";
+
+function decodeCursor(cursor: string): [string | number, number] {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (Array.isArray(v) && v.length === 2 && (typeof v[0] === "string" || typeof v[0] === "number") && Number.isInteger(v[1])) return v as [string | number, number];
+  } catch {
+    /* fall through */
+  }
+  throw invalid("cursor", "is not a cursor this server gave out; start again without it");
+}
+
+const encodeCursor = (value: string | number, id: number) => Buffer.from(JSON.stringify([value, id])).toString("base64url");
+
+export async function listTickets(ctx: AppContext, actor: Actor, q: TicketListQuery): Promise<{ rows: TicketRow[]; nextCursor: string | null }> {
+  const desc = q.sort.startsWith("-");
+  const column = q.sort.replace(/^-/, "") as SortColumn;
+  const me = (v: number | "me" | "none") => (v === "me" ? actor.id : v);
+  const terms = q.q ? searchTerms(q.q) : [];
+  const refMatch = q.q ? /^\s*(?:[A-Za-z]{2,5}-)?(\d{1,9})\s*$/.exec(q.q) : null;
+
+  let query = ctx.db
+    .selectFrom("tickets")
+    .selectAll()
+    .where(visibleTo(actor))
+    .where("merged_into_id", "is", null)
+    .$if(!!q.status?.length, (b) => b.where("status", "in", q.status!))
+    .$if(!!q.status_category?.length, (b) => b.where("status_category", "in", q.status_category!))
+    .$if(!!q.type?.length, (b) => b.where("type", "in", q.type!))
+    .$if(!!q.priority?.length, (b) => b.where("priority", "in", q.priority!))
+    .$if(!!q.channel?.length, (b) => b.where("channel", "in", q.channel!))
+    .$if(!!q.organization?.length, (b) => b.where("organization_id", "in", q.organization!))
+    .$if(!!q.category?.length, (b) => b.where("category_id", "in", q.category!))
+    .$if(!!q.requester?.length, (b) => b.where("requester_id", "in", q.requester!.map(me) as number[]))
+    .$if(!!q.team?.length, (b) =>
+      b.where((eb) => {
+        const ids = q.team!.filter((t): t is number => t !== "none");
+        return eb.or([...(ids.length ? [eb("team_id", "in", ids)] : []), ...(q.team!.includes("none") ? [eb("team_id", "is", null)] : [])]);
+      }),
+    )
+    .$if(!!q.assignee?.length, (b) =>
+      b.where((eb) => {
+        const ids = q.assignee!.filter((a) => a !== "none").map(me) as number[];
+        return eb.or([...(ids.length ? [eb("assignee_id", "in", ids)] : []), ...(q.assignee!.includes("none") ? [eb("assignee_id", "is", null)] : [])]);
+      }),
+    )
+    .$if(!!q.tag?.length, (b) =>
+      b.where((eb) => eb.exists(eb.selectFrom("ticket_tags").select("ticket_tags.ticket_id").whereRef("ticket_tags.ticket_id", "=", "tickets.id").where("ticket_tags.tag", "in", q.tag!))),
+    )
+    .$if(!!q.created_after, (b) => b.where("created_at", ">=", new Date(q.created_after!).toISOString()))
+    .$if(!!q.created_before, (b) => b.where("created_at", "<", new Date(q.created_before!).toISOString()))
+    .$if(!!q.updated_after, (b) => b.where("updated_at", ">=", new Date(q.updated_after!).toISOString()))
+    .$if(!!q.updated_before, (b) => b.where("updated_at", "<", new Date(q.updated_before!).toISOString()));
+
+  if (q.q !== undefined && q.q.trim()) {
+    // A reference such as INC-1042 (or its number) finds that ticket; words search the text.
+    query = query.where((eb) => {
+      const ors = [];
+      if (refMatch) ors.push(eb("number", "=", Number(refMatch[1])));
+      if (terms.length) ors.push(ticketTextMatch(ctx.dialect, terms, isStaff(actor)));
+      return ors.length ? eb.or(ors) : eb.val(false);
+    });
+  }
+
+  if (q.cursor) {
+    const [value, id] = decodeCursor(q.cursor);
+    query = query.where((eb) => eb(eb.refTuple(column, "id"), desc ? "<" : ">", eb.tuple(value as never, id)));
+  }
+  const rows = await query
+    .orderBy(column, desc ? "desc" : "asc")
+    .orderBy("id", desc ? "desc" : "asc")
+    .limit(q.limit + 1)
+    .execute();
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  return { rows: page, nextCursor: rows.length > q.limit && last ? encodeCursor(last[column], last.id) : null };
+}

@@ -1,0 +1,215 @@
+import {
+  Comment, CommentCreateInput, ConfirmInput, Id, LinkCreateInput, MergeInput, Page, ReopenInput, SplitInput,
+  Ticket, TicketCreateInput, TicketEvent, TicketKey, TicketListQuery, TicketSummary, TicketUpdateInput,
+} from "@tessera/contracts";
+import { z } from "zod";
+import type { FastifyReply } from "fastify";
+import type { AppContext } from "../context.ts";
+import type { App } from "../http/types.ts";
+import type { Metrics } from "../ops/routes.ts";
+import { isStaff, type Actor } from "../auth/actor.ts";
+import { idempotent } from "../http/idempotency.ts";
+import { AppError, forbidden } from "../errors.ts";
+import { findVisibleTicket } from "./policy.ts";
+import { listTickets } from "./queries.ts";
+import { presentComments, presentEvents, presentSummaries, presentTicket } from "./present.ts";
+import { addComment, confirmResolution, createTicket, reopenTicket, updateTicket, VersionConflict } from "./service.ts";
+import { addLink, mergeTickets, removeLink, splitTicket } from "./links.ts";
+
+const KeyParams = z.object({ id: TicketKey });
+const tags = ["tickets"];
+
+/** Reads If-Match ("5", W/"5" or 5) or the body's version. */
+function expectedVersion(ifMatch: string | undefined, bodyVersion: number | undefined): number | undefined {
+  if (ifMatch !== undefined) {
+    const m = /^(?:W\/)?"?(\d{1,9})"?$/.exec(ifMatch.trim());
+    if (!m) throw new AppError("validation_failed", 400, 'If-Match: must be the ticket version as an ETag, e.g. "3"', [{ field: "If-Match", message: "must be a version" }]);
+    const v = Number(m[1]);
+    if (bodyVersion !== undefined && bodyVersion !== v) throw new AppError("validation_failed", 400, "If-Match and version disagree; send one of them.");
+    return v;
+  }
+  return bodyVersion;
+}
+
+export function ticketRoutes(app: App, ctx: AppContext, metrics: Metrics) {
+  const inTx = <T>(work: (tx: AppContext) => Promise<T>) => ctx.db.transaction().execute((trx) => work({ ...ctx, db: trx }));
+  const sendTicket = async (reply: FastifyReply, actor: Actor, status: number, id: number, tx: AppContext = ctx) => {
+    const row = await tx.db.selectFrom("tickets").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+    return reply.status(status).header("ETag", `"${row.version}"`).send(await presentTicket(tx.db, actor, row));
+  };
+
+  app.post("/api/tickets", {
+    schema: {
+      tags,
+      summary: "Create a ticket (agents may file on behalf of a requester)",
+      description: "Send an Idempotency-Key header to make retries safe: the same key within 24 hours returns the first ticket.",
+      body: TicketCreateInput,
+      response: { 201: Ticket },
+    },
+    handler: async (req, reply) => {
+      const result = await idempotent(ctx, req.actor, req.headers["idempotency-key"], { route: "POST /api/tickets", body: req.body }, 201, async (tx) => {
+        const row = await createTicket(tx, req.actor, req.body);
+        return presentTicket(tx.db, req.actor, row);
+      });
+      if (result.replayed) reply.header("Idempotent-Replayed", "true");
+      else metrics.ticketsCreated.inc({ channel: result.body.channel });
+      return reply.status(201).header("ETag", `"${result.body.version}"`).send(result.body);
+    },
+  });
+
+  app.get("/api/tickets", {
+    schema: {
+      tags,
+      summary: "List and search tickets you can see",
+      description: "Filters take comma-separated values. `assignee` takes a user id, `me` or `none`. `q` searches subject, description and replies (and internal notes, for agents), or finds a reference such as INC-1042. Pages with `cursor` from `next_cursor`.",
+      querystring: TicketListQuery,
+      response: { 200: Page(TicketSummary) },
+    },
+    handler: async (req) => {
+      const { rows, nextCursor } = await listTickets(ctx, req.actor, req.query);
+      return { items: await presentSummaries(ctx.db, req.actor, rows), next_cursor: nextCursor };
+    },
+  });
+
+  app.get("/api/tickets/:id", {
+    schema: { tags, summary: "One ticket, by id or reference (INC-1042)", params: KeyParams, response: { 200: Ticket } },
+    handler: async (req, reply) => {
+      const row = await findVisibleTicket(ctx.db, req.actor, req.params.id);
+      return reply.header("ETag", `"${row.version}"`).send(await presentTicket(ctx.db, req.actor, row));
+    },
+  });
+
+  app.patch("/api/tickets/:id", {
+    schema: {
+      tags,
+      summary: "Change a ticket",
+      description: "Send the version you read as `version` or as If-Match. A stale version is refused with 409 and the current ticket in error.details.current.",
+      params: KeyParams,
+      body: TicketUpdateInput,
+      response: { 200: Ticket },
+    },
+    handler: async (req, reply) => {
+      const ticket = await findVisibleTicket(ctx.db, req.actor, req.params.id);
+      const version = expectedVersion(req.headers["if-match"], req.body.version);
+      try {
+        return await inTx(async (tx) => {
+          const row = await updateTicket(tx, req.actor, ticket.id, req.body, version);
+          return sendTicket(reply, req.actor, 200, row.id, tx);
+        });
+      } catch (err) {
+        if (err instanceof VersionConflict) {
+          throw new AppError("version_conflict", 409, err.message, { current: await presentTicket(ctx.db, req.actor, err.current) });
+        }
+        throw err;
+      }
+    },
+  });
+
+  app.get("/api/tickets/:id/comments", {
+    schema: { tags, summary: "The conversation: replies, and internal notes for agents", params: KeyParams, response: { 200: z.array(Comment) } },
+    handler: async (req) => {
+      const ticket = await findVisibleTicket(ctx.db, req.actor, req.params.id);
+      const rows = await ctx.db
+        .selectFrom("comments")
+        .selectAll()
+        .where("ticket_id", "=", ticket.id)
+        .$if(!isStaff(req.actor), (q) => q.where("internal", "=", 0))
+        .orderBy("id")
+        .execute();
+      return presentComments(ctx.db, rows);
+    },
+  });
+
+  app.post("/api/tickets/:id/comments", {
+    schema: { tags, summary: "Reply, or add an internal note (agents)", params: KeyParams, body: CommentCreateInput, response: { 201: Comment } },
+    handler: async (req, reply) => {
+      const ticket = await findVisibleTicket(ctx.db, req.actor, req.params.id);
+      const result = await idempotent(ctx, req.actor, req.headers["idempotency-key"], { route: `POST /api/tickets/${ticket.id}/comments`, body: req.body }, 201, async (tx) => {
+        const comment = await addComment(tx, req.actor, ticket, req.body);
+        return (await presentComments(tx.db, [comment]))[0];
+      });
+      if (result.replayed) reply.header("Idempotent-Replayed", "true");
+      return reply.status(201).send(result.body);
+    },
+  });
+
+  app.get("/api/tickets/:id/events", {
+    schema: { tags, summary: "The audit trail of a ticket, oldest first", params: KeyParams, response: { 200: z.array(TicketEvent) } },
+    handler: async (req) => {
+      const ticket = await findVisibleTicket(ctx.db, req.actor, req.params.id);
+      const rows = await ctx.db.selectFrom("ticket_events").selectAll().where("ticket_id", "=", ticket.id).orderBy("id").execute();
+      return presentEvents(ctx.db, req.actor, rows);
+    },
+  });
+
+  app.post("/api/tickets/:id/confirm", {
+    schema: { tags, summary: "Requester: the resolution worked; the ticket closes", params: KeyParams, body: ConfirmInput.optional(), response: { 200: Ticket } },
+    handler: async (req, reply) => {
+      const ticket = await findVisibleTicket(ctx.db, req.actor, req.params.id);
+      return inTx(async (tx) => {
+        await confirmResolution(tx, req.actor, ticket, req.body?.comment);
+        return sendTicket(reply, req.actor, 200, ticket.id, tx);
+      });
+    },
+  });
+
+  app.post("/api/tickets/:id/reopen", {
+    schema: { tags, summary: "Requester: not fixed; the comment is added and the ticket reopens", params: KeyParams, body: ReopenInput, response: { 200: Ticket } },
+    handler: async (req, reply) => {
+      const ticket = await findVisibleTicket(ctx.db, req.actor, req.params.id);
+      return inTx(async (tx) => {
+        await reopenTicket(tx, req.actor, ticket, req.body.comment);
+        return sendTicket(reply, req.actor, 200, ticket.id, tx);
+      });
+    },
+  });
+
+  app.post("/api/tickets/:id/links", {
+    config: { access: "staff" },
+    schema: { tags, summary: "Link to another ticket: related, parent, child, duplicate_of, caused_by", params: KeyParams, body: LinkCreateInput, response: { 201: Ticket } },
+    handler: async (req, reply) => {
+      const from = await findVisibleTicket(ctx.db, req.actor, req.params.id);
+      const to = await findVisibleTicket(ctx.db, req.actor, req.body.target);
+      return inTx(async (tx) => {
+        await addLink(tx, req.actor, from, req.body.kind, to);
+        return sendTicket(reply, req.actor, 201, from.id, tx);
+      });
+    },
+  });
+
+  app.delete("/api/tickets/:id/links/:linkId", {
+    config: { access: "staff" },
+    schema: { tags, summary: "Remove a link", params: z.object({ id: TicketKey, linkId: Id }), response: { 204: z.null() } },
+    handler: async (req, reply) => {
+      const ticket = await findVisibleTicket(ctx.db, req.actor, req.params.id);
+      await inTx((tx) => removeLink(tx, req.actor, ticket, req.params.linkId));
+      return reply.status(204).send(null);
+    },
+  });
+
+  app.post("/api/tickets/:id/merge", {
+    config: { access: "staff" },
+    schema: { tags, summary: "Merge this ticket (the duplicate) into another; answers with the primary", params: KeyParams, body: MergeInput, response: { 200: Ticket } },
+    handler: async (req, reply) => {
+      const duplicate = await findVisibleTicket(ctx.db, req.actor, req.params.id);
+      const primary = await findVisibleTicket(ctx.db, req.actor, req.body.into);
+      return inTx(async (tx) => {
+        await mergeTickets(tx, req.actor, duplicate, primary);
+        return sendTicket(reply, req.actor, 200, primary.id, tx);
+      });
+    },
+  });
+
+  app.post("/api/tickets/:id/split", {
+    config: { access: "staff" },
+    schema: { tags, summary: "Make a new child ticket from one comment", params: KeyParams, body: SplitInput, response: { 201: Ticket } },
+    handler: async (req, reply) => {
+      const parent = await findVisibleTicket(ctx.db, req.actor, req.params.id);
+      if (!isStaff(req.actor)) throw forbidden("Only agents can split tickets.");
+      return inTx(async (tx) => {
+        const child = await splitTicket(tx, req.actor, parent, req.body.comment_id, req.body.subject);
+        return sendTicket(reply, req.actor, 201, child.id, tx);
+      });
+    },
+  });
+}

@@ -1,0 +1,523 @@
+/**
+ * Creating and changing tickets. Every function here runs inside the caller's transaction
+ * (ctx.db is a Transaction) and writes its audit events in it, so a change and its record of
+ * who did what are committed together or not at all.
+ */
+import type { CommentCreateInput, Level, StatusCategory, TicketCreateInput, TicketType, TicketUpdateInput } from "@tessera/contracts";
+import { sql } from "kysely";
+import type { AppContext } from "../context.ts";
+import { type Actor, isStaff } from "../auth/actor.ts";
+import { claimAttachments } from "../attachments/service.ts";
+import { nextTicketNumber } from "../db/dialect.ts";
+import type { TicketPatch, TicketRow } from "../db/schema.ts";
+import { AppError, forbidden, invalid } from "../errors.ts";
+import { organizationForEmail } from "../people/service.ts";
+import { htmlToText, toStoredHtml } from "../text/rich-text.ts";
+import { loadFields, validateFieldValues } from "./custom-fields.ts";
+import { type EventInput, recordEvents, viaOf } from "./events.ts";
+import { assertFieldsAllowed } from "./policy.ts";
+import { loadMatrix, priorityOf } from "./priority.ts";
+import { allowedTargets, canMove, defaultStatusOf, isDoneCategory, isFinalCategory, loadStatuses } from "./statuses.ts";
+
+type Tx = AppContext;
+
+export function referenceOf(t: Pick<TicketRow, "type" | "number">): string {
+  const prefix = { incident: "INC", service_request: "REQ", problem: "PRB", change: "CHG" }[t.type as TicketType] ?? "TKT";
+  return `${prefix}-${t.number}`;
+}
+
+const definedKeys = (o: object) => Object.entries(o).filter(([, v]) => v !== undefined).map(([k]) => k);
+
+function refuseFields(actor: Actor, input: object, op: "create" | "update") {
+  const field = assertFieldsAllowed(actor, definedKeys(input), op);
+  if (field) throw forbidden(`Requesters cannot set ${field}.`);
+}
+
+// ---- lookups that validate ids named in a write ------------------------------------------
+
+async function activeUser(tx: Tx, id: number, field: string) {
+  const u = await tx.db.selectFrom("users").select(["id", "role", "active", "organization_id", "email"]).where("id", "=", id).executeTakeFirst();
+  if (!u || !u.active) throw invalid(field, `no active user has the id ${id}`);
+  return u;
+}
+
+async function assertAssignable(tx: Tx, assigneeId: number, teamId: number | null) {
+  const u = await activeUser(tx, assigneeId, "assignee_id");
+  if (u.role === "requester") throw invalid("assignee_id", "tickets can only be assigned to agents");
+  if (teamId != null) {
+    const member = await tx.db.selectFrom("team_members").select("user_id").where("team_id", "=", teamId).where("user_id", "=", assigneeId).executeTakeFirst();
+    if (!member) throw invalid("assignee_id", "the assignee is not a member of the ticket's team");
+  }
+}
+
+async function assertTeam(tx: Tx, teamId: number | null | undefined) {
+  if (teamId == null) return;
+  if (!(await tx.db.selectFrom("teams").select("id").where("id", "=", teamId).executeTakeFirst())) throw invalid("team_id", `no team has the id ${teamId}`);
+}
+
+async function findCategory(tx: Tx, id: number | null | undefined) {
+  if (id == null) return undefined;
+  const c = await tx.db.selectFrom("categories").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!c || !c.active) throw invalid("category_id", `no active category has the id ${id}`);
+  return c;
+}
+
+async function validateWatchers(tx: Tx, actor: Actor, ids: number[]) {
+  const unique = [...new Set(ids)];
+  if (!unique.length) return unique;
+  const rows = await tx.db.selectFrom("users").select(["id", "organization_id", "active"]).where("id", "in", unique).execute();
+  for (const id of unique) {
+    const u = rows.find((r) => r.id === id);
+    // Requesters may copy in colleagues of their own organization only; unknown ids look the same as others.
+    if (!u || !u.active || (!isStaff(actor) && (actor.organization_id == null || u.organization_id !== actor.organization_id))) {
+      throw invalid("watcher_ids", `no person you can add has the id ${id}`);
+    }
+  }
+  return unique;
+}
+
+/** An agent filing for someone else names them by id, or by email (a new requester is created). */
+async function resolveRequester(tx: Tx, actor: Actor, input: TicketCreateInput) {
+  if (input.requester_id !== undefined) return activeUser(tx, input.requester_id, "requester_id");
+  if (input.requester) {
+    const email = input.requester.email;
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw invalid("requester.email", "must be an email address");
+    const existing = await tx.db.selectFrom("users").select(["id", "role", "active", "organization_id", "email"]).where("email", "=", email).executeTakeFirst();
+    if (existing) {
+      if (!existing.active) throw invalid("requester.email", "this person's account is disabled");
+      return existing;
+    }
+    const now = tx.clock.now().toISOString();
+    return tx.db
+      .insertInto("users")
+      .values({
+        email,
+        name: input.requester.name || email.split("@")[0],
+        role: "requester",
+        password_hash: null,
+        organization_id: await organizationForEmail(tx.db, email),
+        active: 1,
+        created_at: now,
+        updated_at: now,
+      })
+      .returning(["id", "role", "active", "organization_id", "email"])
+      .executeTakeFirstOrThrow();
+  }
+  return { id: actor.id, role: actor.role, active: 1, organization_id: actor.organization_id, email: actor.email };
+}
+
+async function indexText(tx: Tx, ticketId: number, commentId: number | null, internal: boolean, text: string) {
+  await tx.db.insertInto("search_documents").values({ ticket_id: ticketId, comment_id: commentId, internal: internal ? 1 : 0, body: text }).execute();
+}
+
+async function reindexDescription(tx: Tx, ticket: Pick<TicketRow, "id" | "subject" | "description">) {
+  await tx.db.deleteFrom("search_documents").where("ticket_id", "=", ticket.id).where("comment_id", "is", null).execute();
+  await indexText(tx, ticket.id, null, false, `${ticket.subject} ${htmlToText(ticket.description)}`);
+}
+
+// ---- create -------------------------------------------------------------------------------
+
+export async function createTicket(tx: Tx, actor: Actor, input: TicketCreateInput, opts: { via?: string } = {}): Promise<TicketRow> {
+  refuseFields(actor, input, "create");
+  const staff = isStaff(actor);
+  const now = tx.clock.now().toISOString();
+  const via = opts.via ?? viaOf(actor);
+
+  if (!staff && (input.requester_id !== undefined || input.requester !== undefined)) throw forbidden("Requesters cannot file tickets for someone else.");
+  if (input.requester_id !== undefined && input.requester !== undefined) throw invalid("requester", "give requester_id or requester, not both");
+  const requester = await resolveRequester(tx, actor, input);
+
+  const category = await findCategory(tx, input.category_id);
+  const type = (input.type ?? category?.default_type ?? "incident") as TicketType;
+  if (!staff && type !== "incident" && type !== "service_request") throw invalid("type", "requesters can file incidents and service requests");
+  const teamId = input.team_id !== undefined ? input.team_id : (category?.default_team_id ?? null);
+  await assertTeam(tx, teamId);
+  if (input.assignee_id != null) await assertAssignable(tx, input.assignee_id, teamId);
+  if (input.is_major_incident && type !== "incident") throw invalid("is_major_incident", "only incidents can be major incidents");
+
+  const impact: Level = input.impact ?? "medium";
+  const urgency: Level = input.urgency ?? "medium";
+  const matrixPriority = priorityOf(await loadMatrix(tx.db), impact, urgency);
+  const overridden = input.priority !== undefined && input.priority !== matrixPriority;
+
+  const statusKey = input.status ?? "new";
+  const status = (await loadStatuses(tx.db)).find((s) => s.key === statusKey)!;
+  const channel = staff && input.channel ? input.channel : actor.auth === "token" ? "api" : "web";
+  const fieldValues = validateFieldValues(await loadFields(tx.db), input.custom_fields, { creating: true, requester: !staff });
+  const watchers = (await validateWatchers(tx, actor, input.watcher_ids ?? [])).filter((id) => id !== requester.id);
+  const description = toStoredHtml(input.description, input.format);
+
+  const number = await nextTicketNumber(tx.dialect, tx.db);
+  const ticket = await tx.db
+    .insertInto("tickets")
+    .values({
+      number,
+      type,
+      subject: input.subject,
+      description,
+      status: status.key,
+      status_category: status.category,
+      priority: input.priority ?? matrixPriority,
+      impact,
+      urgency,
+      priority_overridden: overridden ? 1 : 0,
+      channel,
+      requester_id: requester.id,
+      organization_id: requester.organization_id,
+      category_id: category?.id ?? null,
+      team_id: teamId,
+      assignee_id: input.assignee_id ?? null,
+      created_by_id: actor.id,
+      resolution_note: null,
+      root_cause: null,
+      is_major_incident: input.is_major_incident ? 1 : 0,
+      merged_into_id: null,
+      version: 1,
+      created_at: now,
+      updated_at: now,
+      first_response_at: null,
+      resolved_at: null,
+      closed_at: null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+
+  const tags = [...new Set(input.tags ?? [])];
+  if (tags.length) await tx.db.insertInto("ticket_tags").values(tags.map((tag) => ({ ticket_id: ticket.id, tag }))).execute();
+  if (watchers.length) await tx.db.insertInto("ticket_watchers").values(watchers.map((user_id) => ({ ticket_id: ticket.id, user_id }))).execute();
+  const values = fieldValues.filter((v): v is [number, string] => v[1] !== null);
+  if (values.length) await tx.db.insertInto("ticket_field_values").values(values.map(([field_id, value]) => ({ ticket_id: ticket.id, field_id, value }))).execute();
+  await claimAttachments(tx.db, actor, input.attachment_ids, { ticketId: ticket.id });
+  await indexText(tx, ticket.id, null, false, `${ticket.subject} ${htmlToText(description)}`);
+
+  const events: EventInput[] = [
+    {
+      action: "created",
+      new: { reference: referenceOf(ticket), type, status: status.key, priority: ticket.priority, channel, requester_id: requester.id, team_id: teamId, assignee_id: ticket.assignee_id, on_behalf: requester.id !== actor.id },
+    },
+  ];
+  if (overridden) events.push({ action: "priority_overridden", field: "priority", old: matrixPriority, new: input.priority });
+  await recordEvents(tx.db, ticket.id, actor, via, now, events);
+  return ticket;
+}
+
+// ---- update -------------------------------------------------------------------------------
+
+export class VersionConflict extends AppError {
+  constructor(readonly current: TicketRow) {
+    super("version_conflict", 409, `This ticket was changed by someone else (it is now at version ${current.version}). Review the current state and apply your change again.`);
+  }
+}
+
+/** Reads the ticket row for a change; on PostgreSQL the row stays locked until commit. */
+export async function lockTicket(tx: Tx, id: number): Promise<TicketRow> {
+  return tx.db
+    .selectFrom("tickets")
+    .selectAll()
+    .where("id", "=", id)
+    .$if(tx.dialect === "postgres", (q) => q.forUpdate())
+    .executeTakeFirstOrThrow();
+}
+
+const isIncidentLike = (type: string) => type === "incident" || type === "problem";
+
+export async function updateTicket(tx: Tx, actor: Actor, ticketId: number, input: TicketUpdateInput, expectedVersion: number | undefined, opts: { via?: string } = {}): Promise<TicketRow> {
+  refuseFields(actor, input, "update");
+  const via = opts.via ?? viaOf(actor);
+  const now = tx.clock.now().toISOString();
+  const t = await lockTicket(tx, ticketId);
+  if (expectedVersion === undefined) {
+    throw new AppError("precondition_failed", 428, "Send the version you read (the `version` field or an If-Match header) so that no one else's change is overwritten.");
+  }
+  if (expectedVersion !== t.version) throw new VersionConflict(t);
+
+  const patch: TicketPatch = {};
+  const events: EventInput[] = [];
+  const change = <K extends keyof TicketRow>(field: K, value: TicketRow[K], action = "field_changed") => {
+    if (value === t[field] || (patch as Record<string, unknown>)[field] === value) return;
+    (patch as Record<string, unknown>)[field] = value;
+    events.push({ action, field, old: t[field], new: value });
+  };
+  const after = () => ({ ...t, ...patch }) as TicketRow;
+
+  if (input.subject !== undefined) change("subject", input.subject);
+  if (input.description !== undefined) change("description", toStoredHtml(input.description, input.format ?? "html"));
+  if (input.type !== undefined) change("type", input.type);
+  if (input.requester_id !== undefined && input.requester_id !== t.requester_id) {
+    const r = await activeUser(tx, input.requester_id, "requester_id");
+    change("requester_id", r.id);
+    change("organization_id", r.organization_id);
+  }
+  if (input.category_id !== undefined) {
+    await findCategory(tx, input.category_id);
+    change("category_id", input.category_id);
+  }
+  if (input.team_id !== undefined) {
+    await assertTeam(tx, input.team_id);
+    change("team_id", input.team_id);
+  }
+  if (input.assignee_id !== undefined) {
+    if (input.assignee_id !== null) await assertAssignable(tx, input.assignee_id, after().team_id);
+    change("assignee_id", input.assignee_id);
+  } else if (patch.team_id !== undefined && t.assignee_id != null && patch.team_id != null) {
+    // Moving a ticket to another team unassigns it unless its agent belongs to that team too.
+    const stays = await tx.db.selectFrom("team_members").select("user_id").where("team_id", "=", patch.team_id).where("user_id", "=", t.assignee_id).executeTakeFirst();
+    if (!stays) change("assignee_id", null);
+  }
+
+  // Priority: the matrix decides unless an agent overrides it; null hands it back to the matrix.
+  if (input.impact !== undefined) change("impact", input.impact);
+  if (input.urgency !== undefined) change("urgency", input.urgency);
+  const matrixPriority = priorityOf(await loadMatrix(tx.db), after().impact as Level, after().urgency as Level);
+  if (input.priority !== undefined && input.priority !== null) {
+    change("priority_overridden", 1);
+    change("priority", input.priority, "priority_overridden");
+  } else if (input.priority === null || !t.priority_overridden) {
+    if (input.priority === null) change("priority_overridden", 0);
+    change("priority", matrixPriority);
+  }
+
+  if (input.resolution_note !== undefined) change("resolution_note", input.resolution_note || null);
+  if (input.root_cause !== undefined) change("root_cause", input.root_cause || null);
+  if (input.is_major_incident !== undefined) {
+    if (input.is_major_incident && after().type !== "incident") throw invalid("is_major_incident", "only incidents can be major incidents");
+    change("is_major_incident", input.is_major_incident ? 1 : 0);
+  }
+
+  let resolvedChildren: TicketRow[] = [];
+  if (input.status !== undefined && input.status !== t.status) {
+    resolvedChildren = await applyStatus(tx, actor, t, after(), input.status, patch, events, now);
+  }
+
+  const sideEvents = await applyCollections(tx, actor, t, input);
+  events.push(...sideEvents);
+  if (!events.length) return t;
+
+  const updated = await tx.db
+    .updateTable("tickets")
+    .set({ ...patch, updated_at: now, version: sql`version + 1` })
+    .where("id", "=", t.id)
+    .where("version", "=", expectedVersion)
+    .returningAll()
+    .executeTakeFirst();
+  if (!updated) throw new VersionConflict(await lockTicket(tx, t.id));
+  if (patch.subject !== undefined || patch.description !== undefined) await reindexDescription(tx, updated);
+  await recordEvents(tx.db, t.id, actor, via, now, events);
+  for (const child of resolvedChildren) await resolveWithParent(tx, actor, child, updated, now);
+  return updated;
+}
+
+/** Status change rules; returns the open children a major incident resolves along with itself. */
+async function applyStatus(tx: Tx, actor: Actor, t: TicketRow, next: TicketRow, target: string, patch: TicketPatch, events: EventInput[], now: string): Promise<TicketRow[]> {
+  const statuses = await loadStatuses(tx.db);
+  const from = statuses.find((s) => s.key === t.status)!;
+  const to = statuses.find((s) => s.key === target && s.active);
+  const allowed = allowedTargets(statuses, from);
+  if (!to || !canMove(from, to)) {
+    throw new AppError(
+      "invalid_transition",
+      422,
+      to ? `A ticket cannot go from ${from.label} to ${to.label}. Allowed: ${allowed.join(", ") || "none (this status is final)"}.` : `There is no status called "${target}".`,
+      { from: from.key, to: target, allowed },
+    );
+  }
+  if (!isStaff(actor) && to.category !== "cancelled") throw forbidden("Requesters can only cancel their request; reply or confirm the resolution instead.");
+
+  let children: TicketRow[] = [];
+  if (to.category === "resolved") {
+    if (!next.resolution_note?.trim()) throw new AppError("validation_failed", 422, "resolution_note: say how it was resolved before resolving.", [{ field: "resolution_note", message: "is required to resolve" }]);
+    if (isIncidentLike(next.type) && !next.root_cause?.trim()) throw new AppError("validation_failed", 422, "root_cause: incidents and problems need a root cause before resolving.", [{ field: "root_cause", message: "is required to resolve an incident or problem" }]);
+    children = await openChildren(tx, t.id);
+    if (children.length && !next.is_major_incident) {
+      throw new AppError("conflict", 409, `Resolve the open child tickets first: ${children.map(referenceOf).join(", ")}.`, { open_children: children.map((c) => ({ id: c.id, reference: referenceOf(c) })) });
+    }
+  }
+  patch.status = to.key;
+  patch.status_category = to.category;
+  events.push({ action: "status_changed", field: "status", old: from.key, new: to.key });
+  if (to.category === "resolved") patch.resolved_at = now;
+  if (from.category === "resolved" && to.category !== "closed") {
+    patch.resolved_at = null;
+    events.push({ action: "reopened" });
+  }
+  if (isFinalCategory(to.category)) patch.closed_at = now;
+  return children;
+}
+
+async function openChildren(tx: Tx, parentId: number): Promise<TicketRow[]> {
+  return tx.db
+    .selectFrom("tickets")
+    .innerJoin("ticket_links", "ticket_links.source_id", "tickets.id")
+    .selectAll("tickets")
+    .where("ticket_links.target_id", "=", parentId)
+    .where("ticket_links.kind", "=", "parent")
+    .where("tickets.status_category", "not in", ["resolved", "closed", "cancelled"])
+    .execute();
+}
+
+/** A major incident's child is resolved with the parent's note and root cause. */
+async function resolveWithParent(tx: Tx, actor: Actor, child: TicketRow, parent: TicketRow, now: string) {
+  const resolved = defaultStatusOf(await loadStatuses(tx.db), "resolved");
+  await tx.db
+    .updateTable("tickets")
+    .set({
+      status: resolved.key,
+      status_category: resolved.category,
+      resolution_note: parent.resolution_note,
+      root_cause: parent.root_cause,
+      resolved_at: now,
+      updated_at: now,
+      version: sql`version + 1`,
+    })
+    .where("id", "=", child.id)
+    .execute();
+  await recordEvents(tx.db, child.id, actor, `major_incident:${referenceOf(parent)}`, now, [
+    { action: "status_changed", field: "status", old: child.status, new: resolved.key },
+    { action: "field_changed", field: "resolution_note", old: child.resolution_note, new: parent.resolution_note },
+  ]);
+}
+
+/** Tags, watchers and custom field values: stored beside the ticket, each change an event. */
+async function applyCollections(tx: Tx, actor: Actor, t: TicketRow, input: TicketUpdateInput): Promise<EventInput[]> {
+  const events: EventInput[] = [];
+  if (input.tags !== undefined || input.add_tags !== undefined || input.remove_tags !== undefined) {
+    const before = (await tx.db.selectFrom("ticket_tags").select("tag").where("ticket_id", "=", t.id).execute()).map((r) => r.tag).sort();
+    let next = new Set(input.tags ?? before);
+    for (const tag of input.add_tags ?? []) next.add(tag);
+    for (const tag of input.remove_tags ?? []) next.delete(tag);
+    const afterTags = [...next].sort();
+    if (afterTags.join("\n") !== before.join("\n")) {
+      await tx.db.deleteFrom("ticket_tags").where("ticket_id", "=", t.id).execute();
+      if (afterTags.length) await tx.db.insertInto("ticket_tags").values(afterTags.map((tag) => ({ ticket_id: t.id, tag }))).execute();
+      events.push({ action: "field_changed", field: "tags", old: before, new: afterTags });
+    }
+  }
+  if (input.watcher_ids !== undefined) {
+    const before = (await tx.db.selectFrom("ticket_watchers").select("user_id").where("ticket_id", "=", t.id).execute()).map((r) => r.user_id).sort((a, b) => a - b);
+    const afterIds = (await validateWatchers(tx, actor, input.watcher_ids)).sort((a, b) => a - b);
+    if (afterIds.join(",") !== before.join(",")) {
+      await tx.db.deleteFrom("ticket_watchers").where("ticket_id", "=", t.id).execute();
+      if (afterIds.length) await tx.db.insertInto("ticket_watchers").values(afterIds.map((user_id) => ({ ticket_id: t.id, user_id }))).execute();
+      events.push({ action: "field_changed", field: "watchers", old: before, new: afterIds });
+    }
+  }
+  if (input.custom_fields !== undefined) {
+    const defs = await loadFields(tx.db);
+    const values = validateFieldValues(defs, input.custom_fields, { creating: false, requester: !isStaff(actor) });
+    const current = await tx.db.selectFrom("ticket_field_values").selectAll().where("ticket_id", "=", t.id).execute();
+    for (const [fieldId, value] of values) {
+      const old = current.find((c) => c.field_id === fieldId)?.value ?? null;
+      if (old === value) continue;
+      await tx.db.deleteFrom("ticket_field_values").where("ticket_id", "=", t.id).where("field_id", "=", fieldId).execute();
+      if (value !== null) await tx.db.insertInto("ticket_field_values").values({ ticket_id: t.id, field_id: fieldId, value }).execute();
+      events.push({ action: "field_changed", field: `custom_fields.${defs.find((d) => d.id === fieldId)!.key}`, old, new: value });
+    }
+  }
+  return events;
+}
+
+// ---- comments -----------------------------------------------------------------------------
+
+/** Agents mentioned in a comment: `<span data-mention-id="7">` from the editor, or @email in text. */
+async function findMentions(tx: Tx, html: string): Promise<number[]> {
+  const ids = [...html.matchAll(/data-mention-id="(\d{1,9})"/g)].map((m) => Number(m[1]));
+  const emails = [...htmlToText(html).matchAll(/(?:^|\s)@([^\s@<>]+@[^\s@<>]+\.[a-z]{2,})/gi)].map((m) => m[1].toLowerCase().replace(/[.,;:!?)]+$/, ""));
+  if (!ids.length && !emails.length) return [];
+  const rows = await tx.db
+    .selectFrom("users")
+    .select("id")
+    .where("role", "!=", "requester")
+    .where("active", "=", 1)
+    .where((eb) => eb.or([...(ids.length ? [eb("id", "in", ids)] : []), ...(emails.length ? [eb("email", "in", emails)] : [])]))
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+export async function addComment(tx: Tx, actor: Actor, ticket: TicketRow, input: CommentCreateInput, opts: { via?: string } = {}) {
+  const staff = isStaff(actor);
+  const via = opts.via ?? viaOf(actor);
+  if (input.internal && !staff) throw forbidden("Only agents can write internal notes.");
+  const t = await lockTicket(tx, ticket.id);
+  if (isFinalCategory(t.status_category) && !input.internal) {
+    throw new AppError("conflict", 409, "This ticket is closed, so it takes no more replies. Open a new request and mention its reference instead.", { reference: referenceOf(t) });
+  }
+  const now = tx.clock.now().toISOString();
+  const body = toStoredHtml(input.body, input.format);
+  if (!htmlToText(body) && !/<img/i.test(body)) throw invalid("body", "is empty once unsafe markup is removed");
+  const comment = await tx.db
+    .insertInto("comments")
+    .values({ ticket_id: t.id, author_id: actor.id, body, internal: input.internal ? 1 : 0, original_ticket_id: null, created_at: now })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await indexText(tx, t.id, comment.id, input.internal, htmlToText(body));
+  await claimAttachments(tx.db, actor, input.attachment_ids, { ticketId: t.id, commentId: comment.id });
+
+  const events: EventInput[] = [{ action: input.internal ? "note_added" : "reply_added", new: { comment_id: comment.id } }];
+  const mentions = staff ? await findMentions(tx, body) : [];
+  if (mentions.length) {
+    await tx.db.insertInto("comment_mentions").values(mentions.map((user_id) => ({ comment_id: comment.id, user_id }))).execute();
+    events.push({ action: "mentioned", new: { comment_id: comment.id, user_ids: mentions } });
+  }
+
+  // What a reply does to the ticket: an agent's first public reply is the first response; a
+  // requester's reply brings a waiting or resolved ticket back to the desk.
+  const patch: TicketPatch = {};
+  let nextCategory: StatusCategory | undefined;
+  if (staff && !input.internal && actor.id !== t.requester_id) {
+    if (!t.first_response_at) patch.first_response_at = now;
+    if (t.status_category === "new") nextCategory = "open";
+  } else if (!staff || actor.id === t.requester_id) {
+    if (t.status_category === "awaiting_requester" || t.status_category === "new") nextCategory = t.status_category === "new" ? undefined : "open";
+    if (t.status_category === "resolved") nextCategory = "open";
+  }
+  if (nextCategory) {
+    const to = defaultStatusOf(await loadStatuses(tx.db), nextCategory);
+    patch.status = to.key;
+    patch.status_category = to.category;
+    events.push({ action: "status_changed", field: "status", old: t.status, new: to.key });
+    if (t.status_category === "resolved") {
+      patch.resolved_at = null;
+      events.push({ action: "reopened", new: { by: "reply" } });
+    }
+  }
+  const statusChanged = patch.status !== undefined;
+  await tx.db
+    .updateTable("tickets")
+    .set({ ...patch, updated_at: now, ...(statusChanged ? { version: sql`version + 1` } : {}) })
+    .where("id", "=", t.id)
+    .execute();
+  await recordEvents(tx.db, t.id, actor, statusChanged && !staff ? "requester_reply" : via, now, events);
+  return comment;
+}
+
+/** The requester confirms the resolution: the ticket closes. */
+export async function confirmResolution(tx: Tx, actor: Actor, ticket: TicketRow, comment?: string) {
+  const t = await lockTicket(tx, ticket.id);
+  if (t.requester_id !== actor.id && !isStaff(actor)) throw forbidden("Only the requester can confirm the resolution.");
+  if (t.status_category !== "resolved") throw new AppError("invalid_transition", 422, "Only a resolved ticket can be confirmed.", { status: t.status });
+  const now = tx.clock.now().toISOString();
+  if (comment?.trim()) {
+    const c = await tx.db.insertInto("comments").values({ ticket_id: t.id, author_id: actor.id, body: toStoredHtml(comment, "text"), internal: 0, original_ticket_id: null, created_at: now }).returning("id").executeTakeFirstOrThrow();
+    await indexText(tx, t.id, c.id, false, comment);
+    await recordEvents(tx.db, t.id, actor, viaOf(actor), now, [{ action: "reply_added", new: { comment_id: c.id } }]);
+  }
+  const closed = defaultStatusOf(await loadStatuses(tx.db), "closed");
+  await tx.db
+    .updateTable("tickets")
+    .set({ status: closed.key, status_category: closed.category, closed_at: now, updated_at: now, version: sql`version + 1` })
+    .where("id", "=", t.id)
+    .execute();
+  await recordEvents(tx.db, t.id, actor, viaOf(actor), now, [
+    { action: "resolution_confirmed" },
+    { action: "status_changed", field: "status", old: t.status, new: closed.key },
+  ]);
+}
+
+/** The requester says it is not fixed: their words become a reply, which reopens the ticket. */
+export async function reopenTicket(tx: Tx, actor: Actor, ticket: TicketRow, comment: string) {
+  if (ticket.status_category !== "resolved") throw new AppError("invalid_transition", 422, "Only a resolved ticket can be reopened; reply to it instead.", { status: ticket.status });
+  if (ticket.requester_id !== actor.id && !isStaff(actor)) throw forbidden("Only the requester can reopen this ticket.");
+  return addComment(tx, actor, ticket, { body: comment, format: "text", internal: false });
+}
+
+export { isDoneCategory };

@@ -1,0 +1,47 @@
+/**
+ * Statuses and the transitions between them. An admin may add or rename statuses; each belongs
+ * to a category, and the category alone decides what is allowed and what happens.
+ */
+import type { StatusCategory } from "@tessera/contracts";
+import type { Executor } from "../context.ts";
+import type { StatusRow } from "../db/schema.ts";
+
+const ACTIVE: StatusCategory[] = ["new", "open", "awaiting_requester", "awaiting_third_party", "awaiting_approval"];
+
+/** Which categories a ticket may move to from each category. */
+const TRANSITIONS: Record<StatusCategory, StatusCategory[]> = {
+  draft: ["new", "open", "cancelled"],
+  new: ["open", "awaiting_requester", "awaiting_third_party", "awaiting_approval", "resolved", "cancelled"],
+  open: ["open", "awaiting_requester", "awaiting_third_party", "awaiting_approval", "resolved", "cancelled"],
+  awaiting_requester: ["open", "awaiting_requester", "awaiting_third_party", "awaiting_approval", "resolved", "cancelled"],
+  awaiting_third_party: ["open", "awaiting_requester", "awaiting_third_party", "awaiting_approval", "resolved", "cancelled"],
+  awaiting_approval: ["open", "awaiting_requester", "awaiting_third_party", "awaiting_approval", "resolved", "cancelled"],
+  // A resolved ticket is either reopened or closed; closed and cancelled are final.
+  resolved: ["open", "closed"],
+  closed: [],
+  cancelled: [],
+};
+
+export const isActiveCategory = (c: string) => (ACTIVE as string[]).includes(c);
+export const isFinalCategory = (c: string) => c === "closed" || c === "cancelled";
+/** Categories in which a ticket no longer needs work. */
+export const isDoneCategory = (c: string) => c === "resolved" || isFinalCategory(c);
+
+export function canMove(from: StatusRow, to: StatusRow): boolean {
+  if (from.key === to.key) return false;
+  return TRANSITIONS[from.category as StatusCategory].includes(to.category as StatusCategory);
+}
+
+export async function loadStatuses(db: Executor): Promise<StatusRow[]> {
+  return db.selectFrom("statuses").selectAll().orderBy("position").orderBy("key").execute();
+}
+
+/** The statuses a ticket in `from` may move to, for error messages and the UI. */
+export function allowedTargets(statuses: StatusRow[], from: StatusRow): string[] {
+  return statuses.filter((s) => s.active && canMove(from, s)).map((s) => s.key);
+}
+
+/** The default status of a category (the built-in one), e.g. reopening goes to `open`. */
+export function defaultStatusOf(statuses: StatusRow[], category: StatusCategory): StatusRow {
+  return statuses.find((s) => s.category === category && s.builtin) ?? statuses.find((s) => s.category === category)!;
+}
