@@ -21,6 +21,7 @@ import { ticketRoutes } from "./tickets/routes.ts";
 import { adminTicketSettingsRoutes } from "./tickets/settings-routes.ts";
 import { attachmentRoutes } from "./attachments/routes.ts";
 import { createMetrics, opsRoutes } from "./ops/routes.ts";
+import { homePageRoutes } from "./ops/home-page.ts";
 
 export async function buildApp(ctx: AppContext): Promise<App> {
   const app = Fastify({
@@ -75,6 +76,7 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   const metrics = createMetrics();
   registerAuthHook(app, ctx);
   opsRoutes(app, ctx, metrics);
+  homePageRoutes(app);
   app.get("/api/openapi.json", { config: { access: "public" }, schema: { hide: true } }, async () => app.swagger());
   authRoutes(app, ctx);
   setupPageRoutes(app, ctx);

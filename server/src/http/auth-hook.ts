@@ -41,10 +41,15 @@ export async function authenticate(ctx: AppContext, req: FastifyRequest): Promis
   return actor;
 }
 
+/** API routes need a signed-in caller unless they say otherwise; the API documentation is public. */
+function defaultAccess(url: string) {
+  return url.startsWith("/api/") && !url.startsWith("/api/docs") ? "user" : "public";
+}
+
 export function registerAuthHook(app: App, ctx: AppContext) {
   app.decorateRequest("actor", undefined as unknown as Actor);
   app.addHook("onRequest", async (req: FastifyRequest, _reply: FastifyReply) => {
-    const access = req.routeOptions.config?.access ?? (req.url.startsWith("/api/") ? "user" : "public");
+    const access = req.routeOptions.config?.access ?? defaultAccess(req.url);
     if (access === "public") {
       // Public routes still learn who is calling when they can (login rotates an old session).
       return;
