@@ -5,8 +5,9 @@
  *
  * For each target a server runs in its own child process and autocannon drives it from this
  * process at BENCH_CONNECTIONS (16) concurrent connections, after BENCH_WARMUP_SECONDS (3) of
- * warm-up. The ceiling is a bare Fastify route returning a fixed JSON, measured the same way in
- * the same run, so the ratio says how much of the machine's HTTP capacity Tessera keeps.
+ * warm-up. The ceiling is a bare Fastify route returning a fixed JSON, measured the same way at
+ * the start and at the end of the same run, so the ratio says how much of the machine's HTTP
+ * capacity Tessera keeps.
  * Reads (one ticket; a filtered list) are measured on the same data at the same concurrency.
  *
  * After the load each Tessera is killed with SIGKILL and its database read directly: every create
@@ -34,6 +35,8 @@ const SECONDS = env("BENCH_SECONDS", 10);
 const WARMUP_SECONDS = env("BENCH_WARMUP_SECONDS", 3);
 const CONNECTIONS = env("BENCH_CONNECTIONS", 16);
 const PG_URL = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+// Above this share of one core used by unrelated processes, a run is flagged as disturbed.
+const OTHER_CPU_LIMIT = 15;
 const TARGETS = (process.env.BENCH_TARGETS ?? "sqlite,postgres").split(",").map((s) => s.trim());
 
 const BENCH_DIR = import.meta.dirname;
@@ -77,8 +80,18 @@ function loud(message: string) {
 async function measure(child: Child, label: string, spec: LoadSpec): Promise<LoadResult> {
   process.stdout.write(`  ${label}: warm-up ${WARMUP_SECONDS}s, measure ${SECONDS}s … `);
   await runLoad(spec, CONNECTIONS, WARMUP_SECONDS);
-  const result = await runLoad(spec, CONNECTIONS, SECONDS);
+  const result = await runLoad(spec, CONNECTIONS, SECONDS, child.proc.pid);
   console.log(`${Math.round(result.reqPerSec)} req/s, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms`);
+  const cpu = result.cpu;
+  if (cpu) {
+    const f = (n: number) => `${Math.round(n)}%`;
+    console.log(
+      `    CPU (100% = one core): server ${f(cpu.server)}, load generator ${f(cpu.loadGenerator)}` +
+        (cpu.postgres >= 1 ? `, postgres ${f(cpu.postgres)}` : "") +
+        `, other processes ${f(cpu.other)}`,
+    );
+    if (cpu.other > OTHER_CPU_LIMIT) console.log(`    !! other processes took ${f(cpu.other)} of a core: this figure is disturbed, run again on a quiet machine`);
+  }
   if (result.non2xx || result.errors) {
     console.log(`    statuses ${JSON.stringify(result.statusCounts)}, socket errors ${result.errors} (timeouts ${result.timeouts})`);
   }
@@ -94,23 +107,28 @@ async function measure(child: Child, label: string, spec: LoadSpec): Promise<Loa
 
 // ---- the ceiling -------------------------------------------------------------------------
 
-async function benchCeiling() {
-  console.log("\nceiling: bare Fastify route returning {ok:true}");
+/**
+ * The ceiling server stays up for the whole run and is measured first and last: this machine's
+ * capacity drifts (a shared VM), and two figures show by how much while the ratio uses their mean.
+ */
+async function startCeiling(): Promise<Child> {
   const child = await startChild("ceiling", path.join(BENCH_DIR, "ceiling-server.ts"), [], {}, BENCH_DIR);
-  try {
-    await waitReady(child, "/");
-    // Same method, headers and body shape as a create, so only the work behind the route differs.
-    const result = await measure(child, "POST (create-shaped)", {
-      url: child.url + "/api/tickets",
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: "Bearer ceiling-does-not-check" },
-      body: createBody("ceiling"),
-      onResponse: () => {},
-    });
-    rows.push({ target: "ceiling (bare Fastify)", kind: "ceiling", result });
-  } finally {
-    await child.kill("SIGTERM");
-  }
+  await waitReady(child, "/");
+  return child;
+}
+
+async function measureCeiling(child: Child, when: string) {
+  console.log(`
+ceiling (${when}): bare Fastify route returning {ok:true}`);
+  // Same method, headers and body shape as a create, so only the work behind the route differs.
+  const result = await measure(child, "POST (create-shaped)", {
+    url: child.url + "/api/tickets",
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: "Bearer ceiling-does-not-check" },
+    body: createBody("ceiling"),
+    onResponse: () => {},
+  });
+  rows.push({ target: `ceiling, ${when}`, kind: "ceiling", result });
 }
 
 // ---- Tessera -----------------------------------------------------------------------------
@@ -296,7 +314,8 @@ async function benchPostgres() {
 // ---- report ------------------------------------------------------------------------------
 
 function report() {
-  const ceiling = rows.find((r) => r.kind === "ceiling")?.result?.reqPerSec;
+  const ceilings = rows.filter((r) => r.kind === "ceiling" && r.result).map((r) => r.result!.reqPerSec);
+  const ceiling = ceilings.length ? ceilings.reduce((a, b) => a + b, 0) / ceilings.length : undefined;
   const fmt = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : "-");
   const goal = (r: Row) => {
     if (!r.result || r.kind === "ceiling") return "";
@@ -315,23 +334,33 @@ function report() {
           String(r.result.ok),
           r.result.non2xx ? `${r.result.non2xx} !!` : "0",
           r.result.errors ? `${r.result.errors} !!` : "0",
+          r.result.cpu ? `${Math.round(r.result.cpu.other)}%${r.result.cpu.other > OTHER_CPU_LIMIT ? " !!" : ""}` : "-",
           goal(r),
         ]
-      : [r.target, "-", "-", "-", "-", "-", "-", "-", r.note ?? ""],
+      : [r.target, "-", "-", "-", "-", "-", "-", "-", "-", r.note ?? ""],
   );
   console.log(
     `\nResults: ${CONNECTIONS} connections, ${SECONDS}s measured after ${WARMUP_SECONDS}s warm-up each; ` +
       `Node ${process.version}, ${os.cpus().length} CPU(s), load generator and server on the same machine\n`,
   );
-  console.log(table(["target", "req/s", "p50 ms", "p99 ms", "ratio", "2xx", "non-2xx", "errors", "goal (informational) / note"], body));
-  console.log("\nratio = req/s over the ceiling's req/s; latencies are per request, 2xx responses only.");
+  console.log(table(["target", "req/s", "p50 ms", "p99 ms", "ratio", "2xx", "non-2xx", "errors", "other CPU", "goal (informational) / note"], body));
+  console.log(
+    `\nratio = req/s over the ceiling's mean req/s (${ceiling ? Math.round(ceiling) : "-"}); ` +
+      "latencies are per request, 2xx responses only;\n" +
+      `other CPU = share of one core used by processes other than the server, the load generator and PostgreSQL (!! above ${OTHER_CPU_LIMIT}%: disturbed).`,
+  );
 }
 
 console.log(`Tessera create-ticket benchmark (BENCH_SECONDS=${SECONDS}, BENCH_CONNECTIONS=${CONNECTIONS})`);
-await benchCeiling();
-if (TARGETS.includes("sqlite")) {
-  await benchTessera("sqlite", undefined, readSqlite);
+const ceiling = await startCeiling();
+try {
+  await measureCeiling(ceiling, "before");
+  // The idle ceiling process costs nothing measurable while Tessera is under load.
+  if (TARGETS.includes("sqlite")) await benchTessera("sqlite", undefined, readSqlite);
+  if (TARGETS.includes("postgres")) await benchPostgres();
+  await measureCeiling(ceiling, "after");
+} finally {
+  await ceiling.kill("SIGTERM");
 }
-if (TARGETS.includes("postgres")) await benchPostgres();
 report();
 process.exitCode = broken ? 1 : 0;

@@ -4,6 +4,7 @@
  * reads as the benchmark itself.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import net from "node:net";
 import autocannon from "autocannon";
 
@@ -45,21 +46,22 @@ export async function startChild(name: string, script: string, args: string[], e
   let warnCount = 0;
   let warnSamples: string[] = [];
   let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-  const onData = (buf: Buffer) => {
+  const onData = (stream: "stdout" | "stderr") => (buf: Buffer) => {
     for (const line of buf.toString("utf8").split("\n")) {
       if (!line.trim()) continue;
       lines.push(line);
       if (lines.length > 60) lines.shift();
-      // pino writes JSON lines with a numeric level; anything else on stderr is worth a look too.
+      // pino writes JSON lines with a numeric level; plain text on stderr is worth a look too,
+      // while plain text on stdout is the start-up banner.
       const m = /"level":(\d+)/.exec(line);
-      if (!m || Number(m[1]) >= 40) {
+      if (m ? Number(m[1]) >= 40 : stream === "stderr") {
         warnCount++;
         if (warnSamples.length < 5) warnSamples.push(line.length > 400 ? line.slice(0, 400) + "…" : line);
       }
     }
   };
-  proc.stdout!.on("data", onData);
-  proc.stderr!.on("data", onData);
+  proc.stdout!.on("data", onData("stdout"));
+  proc.stderr!.on("data", onData("stderr"));
   const exitedPromise = new Promise<void>((resolve) =>
     proc.once("exit", (code, signal) => {
       exit = { code, signal };
@@ -116,6 +118,7 @@ export interface LoadSpec {
 
 export interface LoadResult {
   seconds: number;
+  cpu?: CpuShares;
   ok: number;
   non2xx: number;
   statusCounts: Record<string, number>;
@@ -130,9 +133,10 @@ export interface LoadResult {
  * One autocannon run. Latency percentiles are computed here from every 2xx response's exact
  * duration: autocannon's own histogram keeps whole milliseconds, too coarse for a 5 ms budget.
  */
-export async function runLoad(spec: LoadSpec, connections: number, seconds: number): Promise<LoadResult> {
+export async function runLoad(spec: LoadSpec, connections: number, seconds: number, serverPid?: number): Promise<LoadResult> {
   const latencies: number[] = [];
   let started = 0;
+  const cpuBefore = cpuSnapshot(serverPid);
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
@@ -163,6 +167,7 @@ export async function runLoad(spec: LoadSpec, connections: number, seconds: numb
     });
     instance.on("start", () => (started = Date.now()));
   });
+  const cpu = cpuShares(cpuBefore, cpuSnapshot(serverPid));
   const statusCounts: Record<string, number> = {};
   for (const [code, v] of Object.entries(result.statusCodeStats ?? {})) statusCounts[code] = (v as { count: number }).count;
   const ok = Object.entries(statusCounts)
@@ -172,6 +177,7 @@ export async function runLoad(spec: LoadSpec, connections: number, seconds: numb
   latencies.sort((a, b) => a - b);
   return {
     seconds: elapsed,
+    cpu,
     ok,
     non2xx: result.non2xx,
     statusCounts,
@@ -194,4 +200,68 @@ export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
+
+// ---- who used the CPU during a run --------------------------------------------------------
+// This machine is small (2 cores) and shared: a test suite running beside the benchmark halves
+// the figures. Each run therefore reports how much CPU went to the server, the load generator,
+// PostgreSQL and everything else, so a disturbed run is visible as such. Linux /proc only.
+
+export interface CpuShares {
+  server: number;
+  loadGenerator: number;
+  postgres: number;
+  other: number;
+}
+
+interface CpuSnapshot {
+  at: number;
+  busy: number;
+  server: number;
+  self: number;
+  postgres: number;
+}
+
+/** utime + stime of one process, in clock ticks; 0 when it is gone or /proc is absent. */
+function processTicks(pid: number | string): { comm: string; ticks: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // The command name is in parentheses and may hold spaces; the numeric fields follow it.
+    const close = stat.lastIndexOf(")");
+    const comm = stat.slice(stat.indexOf("(") + 1, close);
+    const fields = stat.slice(close + 2).split(" ");
+    return { comm, ticks: Number(fields[11]) + Number(fields[12]) };
+  } catch {
+    return undefined;
+  }
+}
+
+export function cpuSnapshot(serverPid: number | undefined): CpuSnapshot | undefined {
+  if (!existsSync("/proc/stat")) return undefined;
+  const [, user, nice, system] = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).map(Number);
+  let postgres = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const p = processTicks(entry);
+    if (p?.comm === "postgres") postgres += p.ticks;
+  }
+  return {
+    at: Date.now(),
+    busy: user + nice + system,
+    server: serverPid ? processTicks(serverPid)?.ticks ?? 0 : 0,
+    self: processTicks(process.pid)?.ticks ?? 0,
+    postgres,
+  };
+}
+
+/** Each share in percent of one core (so 2 cores give 200 in all). */
+export function cpuShares(a: CpuSnapshot | undefined, b: CpuSnapshot | undefined): CpuShares | undefined {
+  if (!a || !b) return undefined;
+  const hz = 100; // USER_HZ, the unit of /proc/stat and /proc/<pid>/stat on Linux
+  const pct = (ticks: number) => (ticks / hz / ((b.at - a.at) / 1000)) * 100;
+  const server = pct(b.server - a.server);
+  const loadGenerator = pct(b.self - a.self);
+  const postgres = pct(b.postgres - a.postgres);
+  const other = Math.max(0, pct(b.busy - a.busy) - server - loadGenerator - postgres);
+  return { server, loadGenerator, postgres, other };
 }

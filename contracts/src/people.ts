@@ -29,6 +29,8 @@ export const UserUpdateInput = z
     name: PersonName,
     role: Role,
     password: Password,
+    /** Required with `password` when people change their own (not when an admin sets someone's). */
+    current_password: z.string().max(1024),
     organization_id: z.number().int().positive().nullable(),
     active: z.boolean(),
   })

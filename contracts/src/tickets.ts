@@ -54,7 +54,9 @@ export const TicketUpdateInput = z
     version: z.number().int().positive().optional(),
     subject: Subject,
     description: Body,
-    format: BodyFormat,
+    // No default here: a defaulted format would count as a field the caller set, and a
+    // requester (who may not edit the description) could then never PATCH at all.
+    format: z.enum(["html", "text"]),
     type: TicketType,
     status: z.string().min(1).max(40),
     requester_id: z.number().int().positive(),

@@ -12,6 +12,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import type { AppContext } from "./context.ts";
 import { registerErrorHandler } from "./errors.ts";
 import { registerAuthHook } from "./http/auth-hook.ts";
+import { registerNulGuard } from "./http/nul-guard.ts";
 import type { App } from "./http/types.ts";
 import { authRoutes } from "./auth/routes.ts";
 import { setupPageRoutes } from "./auth/setup-page.ts";
@@ -35,6 +36,9 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
+  // The API speaks JSON (and multipart for uploads): a text/plain body, which any site's form
+  // can send without a preflight, is refused with 415 instead of reaching a handler as a string.
+  app.removeContentTypeParser("text/plain");
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -55,8 +59,12 @@ export async function buildApp(ctx: AppContext): Promise<App> {
     referrerPolicy: { policy: "strict-origin-when-cross-origin" },
     crossOriginEmbedderPolicy: false,
   });
+  // API answers carry people's data: no browser or proxy keeps a copy (ASVS 14.3.2). A route
+  // with its own caching rule (attachment downloads) sets the header again and wins.
+  app.addHook("onRequest", async (req, reply) => {
+    if (req.url.startsWith("/api/")) reply.header("Cache-Control", "no-store");
+  });
   await app.register(cookie);
-  await app.register(formbody, { bodyLimit: 16 * 1024 });
   await app.register(multipart, { limits: { fileSize: ctx.config.attachmentMaxBytes, files: 1, fields: 10, parts: 12 } });
   await app.register(swagger, {
     openapi: {
@@ -75,11 +83,17 @@ export async function buildApp(ctx: AppContext): Promise<App> {
 
   const metrics = createMetrics();
   registerAuthHook(app, ctx);
+  registerNulGuard(app);
   opsRoutes(app, ctx, metrics);
   homePageRoutes(app);
   app.get("/api/openapi.json", { config: { access: "public" }, schema: { hide: true } }, async () => app.swagger());
   authRoutes(app, ctx);
-  setupPageRoutes(app, ctx);
+  // Form posts are parsed for the setup page only: accepted on /api they would let another
+  // site's plain HTML form sign a browser in (login CSRF) without a CORS preflight.
+  await app.register(async (scope) => {
+    await scope.register(formbody, { bodyLimit: 16 * 1024 });
+    setupPageRoutes(scope, ctx);
+  });
   peopleRoutes(app, ctx);
   categoryRoutes(app, ctx);
   ticketRoutes(app, ctx, metrics);

@@ -45,6 +45,9 @@ export function registerErrorHandler(app: FastifyInstance) {
 
     if (err instanceof AppError) {
       if (err.status === 403 || err.status === 404) req.log.info({ code: err.code, url: req.url, actor: req.actor?.id }, "access refused");
+      // Clients and proxies read the wait from the header, not from our body.
+      const retryAfter = (err.details as { retry_after?: unknown } | undefined)?.retry_after;
+      if (err.status === 429 && typeof retryAfter === "number") reply.header("Retry-After", String(retryAfter));
       return send(err.status, err.code, err.message, err.details);
     }
     if (err instanceof ZodError) {

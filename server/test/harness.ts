@@ -114,6 +114,17 @@ export async function createDesk(dialect: Dialect, env: Record<string, string> =
       await c.end();
     };
   }
+  try {
+    return await openDesk(dialect, dataDir, pgSchema, env, dropSchema);
+  } catch (err) {
+    // A desk that failed half-way must not leave its schema or files behind.
+    await dropSchema().catch(() => {});
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function openDesk(dialect: Dialect, dataDir: string, pgSchema: string | undefined, env: Record<string, string>, dropSchema: () => Promise<void>): Promise<TestDesk> {
   const config = loadConfig(
     {},
     { TESSERA_DATA_DIR: dataDir, LOG_LEVEL: "silent", ...(dialect === "postgres" ? { DATABASE_URL: process.env.TEST_DATABASE_URL! } : {}), ...env },

@@ -62,4 +62,28 @@ describe.each(dialects)("ticket lifecycle on %s", (dialect) => {
     const requesterEvents = (await requester.get(`/api/tickets/${t.id}/events`)).body.map((e: any) => e.action);
     expect(requesterEvents).not.toContain("note_added");
   });
+
+  it("asks for a fresh resolution note after a reopened ticket is resolved again", async () => {
+    const t = (await requester.post("/api/tickets", { subject: "Printer jams", type: "service_request" })).body;
+    const resolved = await agent.patch(`/api/tickets/${t.id}`, { version: t.version, team_id: teamId, status: "resolved", resolution_note: "Cleared the tray" });
+    expect(resolved.status).toBe(200);
+    const reopened = await requester.post(`/api/tickets/${t.id}/reopen`, { comment: "It jams again." });
+    expect(reopened.body.status.category).toBe("open");
+    expect(reopened.body.resolution_note).toBeNull();
+    const again = await agent.patch(`/api/tickets/${t.id}`, { version: reopened.body.version, status: "resolved" });
+    expect(again.status).toBe(422);
+    expect(again.body.error.message).toMatch(/resolution_note/);
+    const events = (await agent.get(`/api/tickets/${t.id}/events`)).body;
+    expect(events.find((e: any) => e.field === "resolution_note" && e.new_value === null)?.old_value).toBe("Cleared the tray");
+  });
+
+  it("refuses to split an internal note into a ticket its requester would read", async () => {
+    const t = (await requester.post("/api/tickets", { subject: "Laptop slow" })).body;
+    const note = (await agent.post(`/api/tickets/${t.id}/comments`, { body: "Internal: the disk is failing", internal: true })).body;
+    const split = await agent.post(`/api/tickets/${t.id}/split`, { comment_id: note.id });
+    expect(split.status).toBe(422);
+    expect(split.body.error.message).toMatch(/internal note/);
+    const list = await requester.get("/api/tickets?q=failing");
+    expect(list.body.items).toHaveLength(0);
+  });
 });

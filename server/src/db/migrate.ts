@@ -1,5 +1,5 @@
 /** Runs every pending migration, forward only, the same set on both engines. */
-import { Migrator, type Migration, type MigrationProvider } from "kysely";
+import { Migrator, sql, type Migration, type MigrationProvider } from "kysely";
 import type { Db } from "./connect.ts";
 import * as foundation from "./migrations/2026-11-25-0001-foundation.ts";
 
@@ -11,7 +11,12 @@ const migrations: Record<string, Migration> = {
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 export async function migrateToLatest(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db: db.kysely, provider });
+  // Kysely looks for its bookkeeping tables in every schema unless told which one; another
+  // schema's kysely_migration_lock (a second install, a parallel test suite) would make it skip
+  // creating ours and then fail. Pin it to the schema this connection works in.
+  const migrationTableSchema =
+    db.dialect === "postgres" ? ((await sql<{ s: string | null }>`select current_schema() as s`.execute(db.kysely)).rows[0]?.s ?? undefined) : undefined;
+  const migrator = new Migrator({ db: db.kysely, provider, migrationTableSchema });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === "Error");

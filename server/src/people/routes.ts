@@ -1,4 +1,5 @@
 import { Id, Organization, OrganizationInput, Team, TeamInput, TeamMemberInput, User, UserCreateInput, UserUpdateInput, Page } from "@tessera/contracts";
+import { sql, type SqlBool } from "kysely";
 import { z } from "zod";
 import type { AppContext } from "../context.ts";
 import type { App } from "../http/types.ts";
@@ -40,7 +41,8 @@ export function peopleRoutes(app: App, ctx: AppContext) {
         .selectAll()
         .$if(!!q, (qb) => {
           const like = `%${q!.toLowerCase().replace(/[\\%_]/g, (c) => "\\" + c)}%`;
-          return qb.where((eb) => eb.or([eb(eb.fn("lower", ["name"]), "like", eb.val(like)), eb("email", "like", like)]));
+          // SQLite has no default LIKE escape character: without ESCAPE, "first_last" finds nobody.
+          return qb.where((eb) => eb.or([sql<SqlBool>`lower(name) like ${like} escape '\\'`, sql<SqlBool>`email like ${like} escape '\\'`]));
         })
         .$if(role === "staff", (qb) => qb.where("role", "!=", "requester"))
         .$if(!!role && role !== "staff", (qb) => qb.where("role", "=", role as "agent"))

@@ -2,8 +2,9 @@
 import type { Role, UserCreateInput, UserUpdateInput } from "@tessera/contracts";
 import type { AppContext, Executor } from "../context.ts";
 import { type Actor, isAdmin, isStaff } from "../auth/actor.ts";
-import { assertAcceptablePassword, hashPassword } from "../auth/passwords.ts";
+import { assertAcceptablePassword, hashPassword, verifyPassword } from "../auth/passwords.ts";
 import { endAllSessions } from "../auth/service.ts";
+import { assertNotThrottled, recordFailure } from "../auth/throttle.ts";
 import { isUniqueViolation } from "../db/dialect.ts";
 import { AppError, conflict, forbidden, invalid, notFound } from "../errors.ts";
 
@@ -68,13 +69,24 @@ export async function updateUser(ctx: AppContext, actor: Actor, userId: number, 
   if (!user || (!isStaff(actor) && actor.id !== userId)) throw notFound("The user");
   const self = actor.id === userId;
   const keys = Object.keys(input);
-  if (!isAdmin(actor) && !(self && keys.every((k) => k === "name" || k === "password"))) {
+  if (!isAdmin(actor) && !(self && keys.every((k) => k === "name" || k === "password" || k === "current_password"))) {
     throw forbidden("Only an admin can change other people's accounts, roles or status.");
   }
   if (self && (input.active === false || (input.role && input.role !== "admin" && user.role === "admin"))) {
     throw forbidden("You cannot disable your own account or remove your own admin role.");
   }
   if (input.password !== undefined) assertAcceptablePassword(input.password);
+  // A stolen session or token must not be enough to take the account over (ASVS 6.2.3).
+  if (self && input.password !== undefined && user.password_hash !== null) {
+    if (input.current_password === undefined) throw invalid("current_password", "give your current password to set a new one");
+    // Guesses here count against the same throttle as sign-in, or this would be a way around it.
+    const key = [`email:${user.email}`];
+    await assertNotThrottled(ctx, key);
+    if (!(await verifyPassword(input.current_password, user.password_hash))) {
+      await recordFailure(ctx, key);
+      throw invalid("current_password", "is not right");
+    }
+  }
   await assertOrganization(ctx.db, input.organization_id);
   const now = ctx.clock.now().toISOString();
   await ctx.db
@@ -99,7 +111,7 @@ export async function updateUser(ctx: AppContext, actor: Actor, userId: number, 
   if (input.role !== undefined && input.role !== user.role) {
     await ctx.db.deleteFrom("sessions").where("user_id", "=", userId).execute();
   }
-  ctx.log.info({ event: "user_updated", actor: actor.id, user_id: userId, fields: keys.filter((k) => k !== "password").concat(input.password ? ["password"] : []) }, "user updated");
+  ctx.log.info({ event: "user_updated", actor: actor.id, user_id: userId, fields: keys.filter((k) => k !== "password" && k !== "current_password").concat(input.password ? ["password"] : []) }, "user updated");
 }
 
 // ---- Teams --------------------------------------------------------------------------------

@@ -128,6 +128,8 @@ export async function mergeTickets(tx: Tx, actor: Actor, duplicate: TicketRow, p
 export async function splitTicket(tx: Tx, actor: Actor, parent: TicketRow, commentId: number, subject?: string) {
   const comment = await tx.db.selectFrom("comments").selectAll().where("id", "=", commentId).where("ticket_id", "=", parent.id).executeTakeFirst();
   if (!comment) throw invalid("comment_id", "no comment of this ticket has that id");
+  // The child belongs to a requester, whose ticket shows its description: a note would leak.
+  if (comment.internal) throw new AppError("validation_failed", 422, "comment_id: internal notes cannot be split into a ticket the requester can read; reply publicly first.", [{ field: "comment_id", message: "is an internal note" }]);
   if (isFinalCategory(parent.status_category)) throw new AppError("conflict", 409, "A closed ticket cannot be split.");
   const author = comment.author_id ? await tx.db.selectFrom("users").select(["id", "role", "active"]).where("id", "=", comment.author_id).executeTakeFirst() : undefined;
   const requesterId = author && author.role === "requester" && author.active ? author.id : parent.requester_id;

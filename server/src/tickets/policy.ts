@@ -6,7 +6,8 @@
  * - agents and supervisors see the tickets of their teams, tickets with no team yet (the triage
  *   queue), tickets assigned to them, and tickets they requested or watch;
  * - requesters see tickets they requested or watch, and their organization's tickets when the
- *   organization shares them; never drafts made by someone else.
+ *   organization shares them;
+ * - nobody but an admin sees a draft made by someone else.
  */
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from "kysely";
 import type { Actor } from "../auth/actor.ts";
@@ -20,13 +21,15 @@ type TicketsEb = ExpressionBuilder<Database, "tickets">;
 export function visibleTo(actor: Actor) {
   return (eb: TicketsEb): Expression<SqlBool> => {
     if (isAdmin(actor)) return sql<SqlBool>`1 = 1`;
+    // A draft is unfinished work: only its author sees it (agents too, else it sits in the triage queue).
+    const notOthersDraft = eb.or([eb("tickets.status_category", "!=", "draft"), eb("tickets.created_by_id", "=", actor.id)]);
     const watches = eb.exists(
       eb.selectFrom("ticket_watchers").select("ticket_watchers.ticket_id").whereRef("ticket_watchers.ticket_id", "=", "tickets.id").where("ticket_watchers.user_id", "=", actor.id),
     );
     if (isStaff(actor)) {
       const ors = [eb("tickets.team_id", "is", null), eb("tickets.assignee_id", "=", actor.id), eb("tickets.requester_id", "=", actor.id), watches];
       if (actor.team_ids.length) ors.push(eb("tickets.team_id", "in", actor.team_ids));
-      return eb.or(ors);
+      return eb.and([eb.or(ors), notOthersDraft]);
     }
     const ors = [eb("tickets.requester_id", "=", actor.id), watches];
     if (actor.organization_id != null) {
@@ -39,7 +42,7 @@ export function visibleTo(actor: Actor) {
         ]),
       );
     }
-    return eb.and([eb.or(ors), eb.or([eb("tickets.status_category", "!=", "draft"), eb("tickets.created_by_id", "=", actor.id)])]);
+    return eb.and([eb.or(ors), notOthersDraft]);
   };
 }
 

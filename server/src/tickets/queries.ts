@@ -1,5 +1,6 @@
 /** The ticket list: every filter, text search and keyset pagination, scoped to what the caller may see. */
 import type { TicketListQuery } from "@tessera/contracts";
+import { sql, type SqlBool } from "kysely";
 import type { Actor } from "../auth/actor.ts";
 import { isStaff } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
@@ -68,7 +69,8 @@ export async function listTickets(ctx: AppContext, actor: Actor, q: TicketListQu
       const ors = [];
       if (refMatch) ors.push(eb("number", "=", Number(refMatch[1])));
       if (terms.length) ors.push(ticketTextMatch(ctx.dialect, terms, isStaff(actor)));
-      return ors.length ? eb.or(ors) : eb.val(false);
+      // Text with no words (only "*" or "%_") matches nothing; a bound `false` is not valid for SQLite.
+      return ors.length ? eb.or(ors) : sql<SqlBool>`1 = 0`;
     });
   }
 

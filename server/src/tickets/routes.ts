@@ -33,10 +33,13 @@ function expectedVersion(ifMatch: string | undefined, bodyVersion: number | unde
 
 export function ticketRoutes(app: App, ctx: AppContext, metrics: Metrics) {
   const inTx = <T>(work: (tx: AppContext) => Promise<T>) => ctx.db.transaction().execute((trx) => work({ ...ctx, db: trx }));
-  const sendTicket = async (reply: FastifyReply, actor: Actor, status: number, id: number, tx: AppContext = ctx) => {
+  const presentById = async (tx: AppContext, actor: Actor, id: number) => {
     const row = await tx.db.selectFrom("tickets").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
-    return reply.status(status).header("ETag", `"${row.version}"`).send(await presentTicket(tx.db, actor, row));
+    return presentTicket(tx.db, actor, row);
   };
+  // Called only once the transaction has committed: a 2xx must mean the change is stored, and
+  // the caller's next read (on another connection) must already see it.
+  const sendTicket = (reply: FastifyReply, status: number, ticket: Ticket) => reply.status(status).header("ETag", `"${ticket.version}"`).send(ticket);
 
   app.post("/api/tickets", {
     schema: {
@@ -92,10 +95,11 @@ export function ticketRoutes(app: App, ctx: AppContext, metrics: Metrics) {
       const ticket = await findVisibleTicket(ctx.db, req.actor, req.params.id);
       const version = expectedVersion(req.headers["if-match"], req.body.version);
       try {
-        return await inTx(async (tx) => {
+        const updated = await inTx(async (tx) => {
           const row = await updateTicket(tx, req.actor, ticket.id, req.body, version);
-          return sendTicket(reply, req.actor, 200, row.id, tx);
+          return presentById(tx, req.actor, row.id);
         });
+        return sendTicket(reply, 200, updated);
       } catch (err) {
         if (err instanceof VersionConflict) {
           throw new AppError("version_conflict", 409, err.message, { current: await presentTicket(ctx.db, req.actor, err.current) });
@@ -146,10 +150,11 @@ export function ticketRoutes(app: App, ctx: AppContext, metrics: Metrics) {
     schema: { tags, summary: "Requester: the resolution worked; the ticket closes", params: KeyParams, body: ConfirmInput.optional(), response: { 200: Ticket } },
     handler: async (req, reply) => {
       const ticket = await findVisibleTicket(ctx.db, req.actor, req.params.id);
-      return inTx(async (tx) => {
+      const confirmed = await inTx(async (tx) => {
         await confirmResolution(tx, req.actor, ticket, req.body?.comment);
-        return sendTicket(reply, req.actor, 200, ticket.id, tx);
+        return presentById(tx, req.actor, ticket.id);
       });
+      return sendTicket(reply, 200, confirmed);
     },
   });
 
@@ -157,10 +162,11 @@ export function ticketRoutes(app: App, ctx: AppContext, metrics: Metrics) {
     schema: { tags, summary: "Requester: not fixed; the comment is added and the ticket reopens", params: KeyParams, body: ReopenInput, response: { 200: Ticket } },
     handler: async (req, reply) => {
       const ticket = await findVisibleTicket(ctx.db, req.actor, req.params.id);
-      return inTx(async (tx) => {
+      const reopened = await inTx(async (tx) => {
         await reopenTicket(tx, req.actor, ticket, req.body.comment);
-        return sendTicket(reply, req.actor, 200, ticket.id, tx);
+        return presentById(tx, req.actor, ticket.id);
       });
+      return sendTicket(reply, 200, reopened);
     },
   });
 
@@ -170,10 +176,11 @@ export function ticketRoutes(app: App, ctx: AppContext, metrics: Metrics) {
     handler: async (req, reply) => {
       const from = await findVisibleTicket(ctx.db, req.actor, req.params.id);
       const to = await findVisibleTicket(ctx.db, req.actor, req.body.target);
-      return inTx(async (tx) => {
+      const linked = await inTx(async (tx) => {
         await addLink(tx, req.actor, from, req.body.kind, to);
-        return sendTicket(reply, req.actor, 201, from.id, tx);
+        return presentById(tx, req.actor, from.id);
       });
+      return sendTicket(reply, 201, linked);
     },
   });
 
@@ -193,10 +200,11 @@ export function ticketRoutes(app: App, ctx: AppContext, metrics: Metrics) {
     handler: async (req, reply) => {
       const duplicate = await findVisibleTicket(ctx.db, req.actor, req.params.id);
       const primary = await findVisibleTicket(ctx.db, req.actor, req.body.into);
-      return inTx(async (tx) => {
+      const merged = await inTx(async (tx) => {
         await mergeTickets(tx, req.actor, duplicate, primary);
-        return sendTicket(reply, req.actor, 200, primary.id, tx);
+        return presentById(tx, req.actor, primary.id);
       });
+      return sendTicket(reply, 200, merged);
     },
   });
 
@@ -206,10 +214,11 @@ export function ticketRoutes(app: App, ctx: AppContext, metrics: Metrics) {
     handler: async (req, reply) => {
       const parent = await findVisibleTicket(ctx.db, req.actor, req.params.id);
       if (!isStaff(req.actor)) throw forbidden("Only agents can split tickets.");
-      return inTx(async (tx) => {
-        const child = await splitTicket(tx, req.actor, parent, req.body.comment_id, req.body.subject);
-        return sendTicket(reply, req.actor, 201, child.id, tx);
+      const child = await inTx(async (tx) => {
+        const row = await splitTicket(tx, req.actor, parent, req.body.comment_id, req.body.subject);
+        return presentById(tx, req.actor, row.id);
       });
+      return sendTicket(reply, 201, child);
     },
   });
 }

@@ -226,6 +226,8 @@ export async function updateTicket(tx: Tx, actor: Actor, ticketId: number, input
   const via = opts.via ?? viaOf(actor);
   const now = tx.clock.now().toISOString();
   const t = await lockTicket(tx, ticketId);
+  // Colleagues of a sharing organization and watchers may see a request, but only its requester changes it.
+  if (!isStaff(actor) && t.requester_id !== actor.id) throw forbidden("Only the requester can change this request.");
   if (expectedVersion === undefined) {
     throw new AppError("precondition_failed", 428, "Send the version you read (the `version` field or an If-Match header) so that no one else's change is overwritten.");
   }
@@ -321,7 +323,9 @@ async function applyStatus(tx: Tx, actor: Actor, t: TicketRow, next: TicketRow, 
       { from: from.key, to: target, allowed },
     );
   }
-  if (!isStaff(actor) && to.category !== "cancelled") throw forbidden("Requesters can only cancel their request; reply or confirm the resolution instead.");
+  // A requester may cancel, or submit their draft (only its author can see a draft); nothing else.
+  const submitsDraft = from.category === "draft" && to.category === "new";
+  if (!isStaff(actor) && to.category !== "cancelled" && !submitsDraft) throw forbidden("Requesters can only cancel their request; reply or confirm the resolution instead.");
 
   let children: TicketRow[] = [];
   if (to.category === "resolved") {
@@ -336,12 +340,22 @@ async function applyStatus(tx: Tx, actor: Actor, t: TicketRow, next: TicketRow, 
   patch.status_category = to.category;
   events.push({ action: "status_changed", field: "status", old: from.key, new: to.key });
   if (to.category === "resolved") patch.resolved_at = now;
-  if (from.category === "resolved" && to.category !== "closed") {
-    patch.resolved_at = null;
-    events.push({ action: "reopened" });
-  }
+  if (from.category === "resolved" && to.category !== "closed") reopen(t, patch, events, "status");
   if (isFinalCategory(to.category)) patch.closed_at = now;
   return children;
+}
+
+/**
+ * Reopening undoes the resolution: the old note stays in the audit trail, and the next
+ * resolution must say afresh what fixed it.
+ */
+function reopen(t: TicketRow, patch: TicketPatch, events: EventInput[], by: "status" | "reply") {
+  patch.resolved_at = null;
+  events.push({ action: "reopened", new: { by } });
+  if (patch.resolution_note === undefined && t.resolution_note) {
+    patch.resolution_note = null;
+    events.push({ action: "field_changed", field: "resolution_note", old: t.resolution_note, new: null });
+  }
 }
 
 async function openChildren(tx: Tx, parentId: number): Promise<TicketRow[]> {
@@ -467,18 +481,14 @@ export async function addComment(tx: Tx, actor: Actor, ticket: TicketRow, input:
     if (!t.first_response_at) patch.first_response_at = now;
     if (t.status_category === "new") nextCategory = "open";
   } else if (!staff || actor.id === t.requester_id) {
-    if (t.status_category === "awaiting_requester" || t.status_category === "new") nextCategory = t.status_category === "new" ? undefined : "open";
-    if (t.status_category === "resolved") nextCategory = "open";
+    if (t.status_category === "awaiting_requester" || t.status_category === "resolved") nextCategory = "open";
   }
   if (nextCategory) {
     const to = defaultStatusOf(await loadStatuses(tx.db), nextCategory);
     patch.status = to.key;
     patch.status_category = to.category;
     events.push({ action: "status_changed", field: "status", old: t.status, new: to.key });
-    if (t.status_category === "resolved") {
-      patch.resolved_at = null;
-      events.push({ action: "reopened", new: { by: "reply" } });
-    }
+    if (t.status_category === "resolved") reopen(t, patch, events, "reply");
   }
   const statusChanged = patch.status !== undefined;
   await tx.db
