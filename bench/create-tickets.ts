@@ -17,7 +17,8 @@
  *
  * Settings: BENCH_SECONDS, BENCH_WARMUP_SECONDS, BENCH_CONNECTIONS, BENCH_PG_URL (a database on
  * the server to connect to for CREATE/DROP DATABASE; default postgres://postgres@127.0.0.1:5432/postgres),
- * BENCH_TARGETS (comma list of sqlite,postgres; default both).
+ * BENCH_TARGETS (comma list of sqlite,postgres; default both), BENCH_QUIET_WAIT_SECONDS (how long
+ * to wait before each run for other processes to go quiet; default 120).
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -25,7 +26,7 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { runLoad, startChild, table, waitReady, type Child, type LoadResult, type LoadSpec } from "./support.ts";
+import { cpuShares, cpuSnapshot, runLoad, startChild, table, waitReady, type Child, type LoadResult, type LoadSpec } from "./support.ts";
 
 const env = (name: string, fallback: number) => {
   const v = Number(process.env[name]);
@@ -37,6 +38,7 @@ const CONNECTIONS = env("BENCH_CONNECTIONS", 16);
 const PG_URL = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 // Above this share of one core used by unrelated processes, a run is flagged as disturbed.
 const OTHER_CPU_LIMIT = 15;
+const QUIET_WAIT_SECONDS = env("BENCH_QUIET_WAIT_SECONDS", 120);
 const TARGETS = (process.env.BENCH_TARGETS ?? "sqlite,postgres").split(",").map((s) => s.trim());
 
 const BENCH_DIR = import.meta.dirname;
@@ -76,8 +78,27 @@ function loud(message: string) {
   console.log(`\n${bar}\n${message}\n${bar}\n`);
 }
 
+/**
+ * On a shared machine another job (a test suite) may be running: wait, up to QUIET_WAIT_SECONDS,
+ * for a second in which unrelated processes use less than OTHER_CPU_LIMIT, then go ahead anyway;
+ * the run itself is still flagged if it was disturbed.
+ */
+async function waitQuiet(child: Child) {
+  const deadline = Date.now() + QUIET_WAIT_SECONDS * 1000;
+  let told = false;
+  for (;;) {
+    const before = cpuSnapshot(child.proc.pid);
+    await new Promise((r) => setTimeout(r, 1000));
+    const shares = cpuShares(before, cpuSnapshot(child.proc.pid));
+    if (!shares || shares.other <= OTHER_CPU_LIMIT || Date.now() > deadline) return;
+    if (!told) console.log(`  (other processes use ${Math.round(shares.other)}% of a core; waiting up to ${QUIET_WAIT_SECONDS}s for quiet)`);
+    told = true;
+  }
+}
+
 /** Warm up, then measure; report anything the server logged at warn or above meanwhile. */
 async function measure(child: Child, label: string, spec: LoadSpec): Promise<LoadResult> {
+  await waitQuiet(child);
   process.stdout.write(`  ${label}: warm-up ${WARMUP_SECONDS}s, measure ${SECONDS}s … `);
   await runLoad(spec, CONNECTIONS, WARMUP_SECONDS);
   const result = await runLoad(spec, CONNECTIONS, SECONDS, child.proc.pid);

@@ -46,6 +46,8 @@ const EnvSchema = z.object({
   TESSERA_TRUST_PROXY_HOPS: int(0, 10).default(0),
   /** Size of the PostgreSQL connection pool per process. */
   TESSERA_DB_POOL_SIZE: int(1, 200).default(10),
+  /** Bearer token Prometheus sends to read /metrics; unset means /metrics answers only on loopback. */
+  TESSERA_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   /** trace | debug | info | warn | error | fatal | silent */
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
 });
@@ -65,6 +67,7 @@ export type Config = Readonly<{
   trustProxyHops: number;
   dbPoolSize: number;
   logLevel: string;
+  metricsToken: string | undefined;
 }>;
 
 export class ConfigError extends Error {}
@@ -123,5 +126,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     trustProxyHops: e.TESSERA_TRUST_PROXY_HOPS,
     dbPoolSize: e.TESSERA_DB_POOL_SIZE,
     logLevel: e.LOG_LEVEL,
+    metricsToken: e.TESSERA_METRICS_TOKEN,
   });
 }

@@ -38,7 +38,12 @@ export function opsRoutes(app: App, ctx: AppContext, metrics: Metrics) {
     }
   });
 
-  app.get("/metrics", { config: { access: "public" }, schema: { hide: true } }, async (_req, reply) => {
+  // Metrics reveal traffic and internals: with a token configured Prometheus must send it;
+  // without one they are served to the machine itself only.
+  app.get("/metrics", { config: { access: "public" }, schema: { hide: true } }, async (req, reply) => {
+    const token = ctx.config.metricsToken;
+    const allowed = token ? req.headers.authorization === `Bearer ${token}` : ["127.0.0.1", "::1", "::ffff:127.0.0.1"].includes(req.ip);
+    if (!allowed) return reply.status(404).send({ error: { code: "not_found", message: "No route for GET /metrics." } });
     reply.type(metrics.registry.contentType);
     return metrics.registry.metrics();
   });
