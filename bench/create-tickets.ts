@@ -90,8 +90,10 @@ async function waitQuiet(child: Child) {
     const before = cpuSnapshot(child.proc.pid);
     await new Promise((r) => setTimeout(r, 1000));
     const shares = cpuShares(before, cpuSnapshot(child.proc.pid));
-    if (!shares || shares.other <= OTHER_CPU_LIMIT || Date.now() > deadline) return;
-    if (!told) console.log(`  (other processes use ${Math.round(shares.other)}% of a core; waiting up to ${QUIET_WAIT_SECONDS}s for quiet)`);
+    // Before our own load starts, PostgreSQL busy means somebody else is using it too.
+    const others = shares ? shares.other + shares.postgres : 0;
+    if (!shares || others <= OTHER_CPU_LIMIT || Date.now() > deadline) return;
+    if (!told) console.log(`  (other processes use ${Math.round(others)}% of a core; waiting up to ${QUIET_WAIT_SECONDS}s for quiet)`);
     told = true;
   }
 }
