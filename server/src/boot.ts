@@ -5,6 +5,7 @@ import { connect, type Db } from "./db/connect.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { type AppContext, type Clock, systemClock } from "./context.ts";
 import { ensureInstanceSecret } from "./settings/store.ts";
+import { Memo } from "./memo.ts";
 
 export interface Instance {
   ctx: AppContext;
@@ -27,6 +28,6 @@ export async function openInstance(config: Config, opts: { clock?: Clock; pgSche
   if (applied.length) log.info({ migrations: applied }, "database migrated");
   const clock = opts.clock ?? systemClock;
   const secret = await ensureInstanceSecret(db.kysely, clock.now().toISOString());
-  const ctx: AppContext = { db: db.kysely, dialect: db.dialect, config, log, clock, secret };
+  const ctx: AppContext = { db: db.kysely, dialect: db.dialect, config, log, clock, secret, memo: new Memo() };
   return { ctx, db, close: () => db.close() };
 }

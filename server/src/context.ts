@@ -4,6 +4,7 @@ import type { FastifyBaseLogger } from "fastify";
 import type { Config } from "./config.ts";
 import type { Database } from "./db/schema.ts";
 import type { DialectName } from "./db/connect.ts";
+import type { Memo } from "./memo.ts";
 
 export interface Clock {
   /** The current instant; tests substitute a controllable clock. */
@@ -19,7 +20,12 @@ export interface AppContext {
   clock: Clock;
   /** Per-install secret, generated on first start; keys API token hashes and signatures. */
   secret: string;
+  /** Cache of rarely changed settings; see memo.ts. */
+  memo: Memo;
 }
+
+/** What reading settings needs: a database (or transaction) and the memo. */
+export type Reader = Pick<AppContext, "db" | "memo">;
 
 export type Tx = Transaction<Database>;
 export type Executor = Kysely<Database> | Transaction<Database>;

@@ -64,6 +64,28 @@ export function connect(opts: ConnectOptions): Db {
   sqlite.pragma("synchronous = FULL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { kysely, dialect: "sqlite", close: () => kysely.destroy() };
+}
+
+/**
+ * Kysely asks better-sqlite3 to prepare every query afresh; preparing costs about as much as
+ * running a small query. The app issues a few hundred distinct SQL texts, so prepared statements
+ * are kept by SQL text (bounded, oldest dropped first). Kysely only calls all() and run(), never
+ * iterate(), so one statement object can serve every caller in turn.
+ */
+function withStatementCache(db: SQLite.Database, max = 1000) {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => db.close(),
+    prepare(sql: string) {
+      let stmt = cache.get(sql);
+      if (!stmt) {
+        stmt = db.prepare(sql);
+        if (cache.size >= max) cache.delete(cache.keys().next().value!);
+        cache.set(sql, stmt);
+      }
+      return stmt;
+    },
+  };
 }

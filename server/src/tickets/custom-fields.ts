@@ -1,5 +1,5 @@
 /** Values of admin-defined custom fields, checked against each field's type. */
-import type { Executor } from "../context.ts";
+import type { Reader } from "../context.ts";
 import { invalid } from "../errors.ts";
 
 type Value = string | number | boolean | null;
@@ -14,8 +14,10 @@ export interface FieldDef {
   active: number;
 }
 
-export async function loadFields(db: Executor): Promise<FieldDef[]> {
-  return db.selectFrom("custom_fields").selectAll().orderBy("id").execute();
+export const FIELDS_KEY = "custom_fields";
+
+export async function loadFields(r: Reader): Promise<FieldDef[]> {
+  return r.memo.get(FIELDS_KEY, () => r.db.selectFrom("custom_fields").selectAll().orderBy("id").execute());
 }
 
 function check(def: FieldDef, value: Value): string | undefined {

@@ -105,7 +105,7 @@ export async function mergeTickets(tx: Tx, actor: Actor, duplicate: TicketRow, p
     .values({ source_id: dup.id, target_id: prim.id, kind: "duplicate_of", created_by_id: actor.id, created_at: now })
     .onConflict((oc) => oc.doNothing())
     .execute();
-  const closed = defaultStatusOf(await loadStatuses(tx.db), "closed");
+  const closed = defaultStatusOf(await loadStatuses(tx), "closed");
   const note = `Merged into ${referenceOf(prim)}.`;
   await tx.db
     .updateTable("tickets")

@@ -6,7 +6,7 @@
 import type { Comment, Ticket, TicketEvent, TicketSummary } from "@tessera/contracts";
 import type { Actor } from "../auth/actor.ts";
 import { isStaff } from "../auth/actor.ts";
-import type { Executor } from "../context.ts";
+import type { Executor, Reader } from "../context.ts";
 import type { CommentRow, StatusRow, TicketRow } from "../db/schema.ts";
 import { presentAttachment } from "../attachments/service.ts";
 import { loadFields, parseStoredValue } from "./custom-fields.ts";
@@ -37,12 +37,23 @@ function statusView(statuses: StatusRow[], key: string) {
   return { key: s.key, label: s.label, requester_label: s.requester_label, category: s.category as Ticket["status"]["category"] };
 }
 
+/**
+ * The columns a list row needs. Lists read only these: turning a wide row (description, notes)
+ * into a JS object costs more than finding it.
+ */
+export const SUMMARY_COLUMNS = [
+  "id", "number", "type", "subject", "status", "priority", "channel", "requester_id", "organization_id", "category_id",
+  "team_id", "assignee_id", "version", "created_at", "updated_at", "first_response_at", "resolved_at", "closed_at",
+] as const;
+export type SummaryRow = Pick<TicketRow, (typeof SUMMARY_COLUMNS)[number]>;
+
 /** List rows: one query per related table for the whole page, not per row. */
-export async function presentSummaries(db: Executor, actor: Actor, rows: TicketRow[]): Promise<TicketSummary[]> {
+export async function presentSummaries(r: Reader, actor: Actor, rows: SummaryRow[]): Promise<TicketSummary[]> {
   if (!rows.length) return [];
+  const db = r.db;
   const ids = rows.map((r) => r.id);
   const [statuses, users, teams, categories, orgs, tags] = await Promise.all([
-    loadStatuses(db),
+    loadStatuses(r),
     usersById(db, rows.flatMap((r) => [r.requester_id, r.assignee_id])),
     namesById(db, "teams", rows.map((r) => r.team_id)),
     namesById(db, "categories", rows.map((r) => r.category_id)),
@@ -73,13 +84,14 @@ export async function presentSummaries(db: Executor, actor: Actor, rows: TicketR
   }));
 }
 
-export async function presentTicket(db: Executor, actor: Actor, t: TicketRow): Promise<Ticket> {
+export async function presentTicket(r: Reader, actor: Actor, t: TicketRow): Promise<Ticket> {
+  const db = r.db;
   const staff = isStaff(actor);
-  const [summary] = await presentSummaries(db, actor, [t]);
+  const [summary] = await presentSummaries(r, actor, [t]);
   const [watcherRows, fieldRows, fields, attachments, links, mergedInto] = await Promise.all([
     db.selectFrom("ticket_watchers").innerJoin("users", "users.id", "ticket_watchers.user_id").select(["users.id", "users.name", "users.email"]).where("ticket_watchers.ticket_id", "=", t.id).orderBy("users.name").execute(),
     db.selectFrom("ticket_field_values").selectAll().where("ticket_id", "=", t.id).execute(),
-    loadFields(db),
+    loadFields(r),
     db
       .selectFrom("attachments")
       .leftJoin("comments", "comments.id", "attachments.comment_id")
@@ -94,7 +106,9 @@ export async function presentTicket(db: Executor, actor: Actor, t: TicketRow): P
   // Linked tickets the caller cannot see are left out rather than named.
   const otherIds = links.map((l) => (l.source_id === t.id ? l.target_id : l.source_id));
   const others = otherIds.length ? await db.selectFrom("tickets").select(["id", "number", "type", "subject", "status"]).where("id", "in", otherIds).where(visibleTo(actor)).execute() : [];
-  const createdBy = t.created_by_id ? (await usersById(db, [t.created_by_id])).get(t.created_by_id) ?? null : null;
+  // Usually the creator is the requester (or the assignee), already looked up for the summary.
+  const known = [summary.requester, summary.assignee].find((u) => u?.id === t.created_by_id);
+  const createdBy = !staff || !t.created_by_id ? null : (known ?? (await usersById(db, [t.created_by_id])).get(t.created_by_id) ?? null);
   const customFields: Record<string, unknown> = {};
   for (const row of fieldRows) {
     const def = fields.find((f) => f.id === row.field_id);
@@ -120,7 +134,7 @@ export async function presentTicket(db: Executor, actor: Actor, t: TicketRow): P
     root_cause: t.root_cause,
     is_major_incident: !!t.is_major_incident,
     merged_into: mergedInto ? ref(mergedInto) : null,
-    created_by: staff ? createdBy : null,
+    created_by: createdBy,
   };
 }
 

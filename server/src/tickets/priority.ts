@@ -1,6 +1,6 @@
 /** Priority from impact × urgency through a matrix the admin can change. */
 import type { Level, Priority, PriorityMatrix } from "@tessera/contracts";
-import type { Executor } from "../context.ts";
+import type { Reader } from "../context.ts";
 import { getSetting } from "../settings/store.ts";
 
 type Matrix = PriorityMatrix["matrix"];
@@ -12,8 +12,10 @@ export const DEFAULT_MATRIX: Matrix = {
   low: { high: "P3", medium: "P4", low: "P4" },
 };
 
-export async function loadMatrix(db: Executor): Promise<Matrix> {
-  return (await getSetting<Matrix>(db, "priority_matrix")) ?? DEFAULT_MATRIX;
+export const MATRIX_KEY = "priority_matrix";
+
+export async function loadMatrix(r: Reader): Promise<Matrix> {
+  return r.memo.get(MATRIX_KEY, async () => (await getSetting<Matrix>(r.db, MATRIX_KEY)) ?? DEFAULT_MATRIX);
 }
 
 export function priorityOf(matrix: Matrix, impact: Level, urgency: Level): Priority {

@@ -5,7 +5,7 @@ import type { Actor } from "../auth/actor.ts";
 import { isStaff } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
 import { searchTerms, ticketTextMatch } from "../db/dialect.ts";
-import type { TicketRow } from "../db/schema.ts";
+import { SUMMARY_COLUMNS, type SummaryRow } from "./present.ts";
 import { invalid } from "../errors.ts";
 import { visibleTo } from "./policy.ts";
 
@@ -23,7 +23,7 @@ function decodeCursor(cursor: string): [string | number, number] {
 
 const encodeCursor = (value: string | number, id: number) => Buffer.from(JSON.stringify([value, id])).toString("base64url");
 
-export async function listTickets(ctx: AppContext, actor: Actor, q: TicketListQuery): Promise<{ rows: TicketRow[]; nextCursor: string | null }> {
+export async function listTickets(ctx: AppContext, actor: Actor, q: TicketListQuery): Promise<{ rows: SummaryRow[]; nextCursor: string | null }> {
   const desc = q.sort.startsWith("-");
   const column = q.sort.replace(/^-/, "") as SortColumn;
   const me = (v: number | "me" | "none") => (v === "me" ? actor.id : v);
@@ -32,7 +32,7 @@ export async function listTickets(ctx: AppContext, actor: Actor, q: TicketListQu
 
   let query = ctx.db
     .selectFrom("tickets")
-    .selectAll()
+    .select([...SUMMARY_COLUMNS])
     .where(visibleTo(actor))
     .where("merged_into_id", "is", null)
     .$if(!!q.status?.length, (b) => b.where("status", "in", q.status!))

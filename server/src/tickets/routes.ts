@@ -35,7 +35,7 @@ export function ticketRoutes(app: App, ctx: AppContext, metrics: Metrics) {
   const inTx = <T>(work: (tx: AppContext) => Promise<T>) => ctx.db.transaction().execute((trx) => work({ ...ctx, db: trx }));
   const presentById = async (tx: AppContext, actor: Actor, id: number) => {
     const row = await tx.db.selectFrom("tickets").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
-    return presentTicket(tx.db, actor, row);
+    return presentTicket(tx, actor, row);
   };
   // Called only once the transaction has committed: a 2xx must mean the change is stored, and
   // the caller's next read (on another connection) must already see it.
@@ -52,7 +52,7 @@ export function ticketRoutes(app: App, ctx: AppContext, metrics: Metrics) {
     handler: async (req, reply) => {
       const result = await idempotent(ctx, req.actor, req.headers["idempotency-key"], { route: "POST /api/tickets", body: req.body }, 201, async (tx) => {
         const row = await createTicket(tx, req.actor, req.body);
-        return presentTicket(tx.db, req.actor, row);
+        return presentTicket(tx, req.actor, row);
       });
       if (result.replayed) reply.header("Idempotent-Replayed", "true");
       else metrics.ticketsCreated.inc({ channel: result.body.channel });
@@ -70,7 +70,7 @@ export function ticketRoutes(app: App, ctx: AppContext, metrics: Metrics) {
     },
     handler: async (req) => {
       const { rows, nextCursor } = await listTickets(ctx, req.actor, req.query);
-      return { items: await presentSummaries(ctx.db, req.actor, rows), next_cursor: nextCursor };
+      return { items: await presentSummaries(ctx, req.actor, rows), next_cursor: nextCursor };
     },
   });
 
@@ -78,7 +78,7 @@ export function ticketRoutes(app: App, ctx: AppContext, metrics: Metrics) {
     schema: { tags, summary: "One ticket, by id or reference (INC-1042)", params: KeyParams, response: { 200: Ticket } },
     handler: async (req, reply) => {
       const row = await findVisibleTicket(ctx.db, req.actor, req.params.id);
-      return reply.header("ETag", `"${row.version}"`).send(await presentTicket(ctx.db, req.actor, row));
+      return reply.header("ETag", `"${row.version}"`).send(await presentTicket(ctx, req.actor, row));
     },
   });
 
@@ -102,7 +102,7 @@ export function ticketRoutes(app: App, ctx: AppContext, metrics: Metrics) {
         return sendTicket(reply, 200, updated);
       } catch (err) {
         if (err instanceof VersionConflict) {
-          throw new AppError("version_conflict", 409, err.message, { current: await presentTicket(ctx.db, req.actor, err.current) });
+          throw new AppError("version_conflict", 409, err.message, { current: await presentTicket(ctx, req.actor, err.current) });
         }
         throw err;
       }

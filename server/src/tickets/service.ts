@@ -137,13 +137,13 @@ export async function createTicket(tx: Tx, actor: Actor, input: TicketCreateInpu
 
   const impact: Level = input.impact ?? "medium";
   const urgency: Level = input.urgency ?? "medium";
-  const matrixPriority = priorityOf(await loadMatrix(tx.db), impact, urgency);
+  const matrixPriority = priorityOf(await loadMatrix(tx), impact, urgency);
   const overridden = input.priority !== undefined && input.priority !== matrixPriority;
 
   const statusKey = input.status ?? "new";
-  const status = (await loadStatuses(tx.db)).find((s) => s.key === statusKey)!;
+  const status = (await loadStatuses(tx)).find((s) => s.key === statusKey)!;
   const channel = staff && input.channel ? input.channel : actor.auth === "token" ? "api" : "web";
-  const fieldValues = validateFieldValues(await loadFields(tx.db), input.custom_fields, { creating: true, requester: !staff });
+  const fieldValues = validateFieldValues(await loadFields(tx), input.custom_fields, { creating: true, requester: !staff });
   const watchers = (await validateWatchers(tx, actor, input.watcher_ids ?? [])).filter((id) => id !== requester.id);
   const description = toStoredHtml(input.description, input.format);
 
@@ -270,7 +270,7 @@ export async function updateTicket(tx: Tx, actor: Actor, ticketId: number, input
   // Priority: the matrix decides unless an agent overrides it; null hands it back to the matrix.
   if (input.impact !== undefined) change("impact", input.impact);
   if (input.urgency !== undefined) change("urgency", input.urgency);
-  const matrixPriority = priorityOf(await loadMatrix(tx.db), after().impact as Level, after().urgency as Level);
+  const matrixPriority = priorityOf(await loadMatrix(tx), after().impact as Level, after().urgency as Level);
   if (input.priority !== undefined && input.priority !== null) {
     change("priority_overridden", 1);
     change("priority", input.priority, "priority_overridden");
@@ -311,7 +311,7 @@ export async function updateTicket(tx: Tx, actor: Actor, ticketId: number, input
 
 /** Status change rules; returns the open children a major incident resolves along with itself. */
 async function applyStatus(tx: Tx, actor: Actor, t: TicketRow, next: TicketRow, target: string, patch: TicketPatch, events: EventInput[], now: string): Promise<TicketRow[]> {
-  const statuses = await loadStatuses(tx.db);
+  const statuses = await loadStatuses(tx);
   const from = statuses.find((s) => s.key === t.status)!;
   const to = statuses.find((s) => s.key === target && s.active);
   const allowed = allowedTargets(statuses, from);
@@ -371,7 +371,7 @@ async function openChildren(tx: Tx, parentId: number): Promise<TicketRow[]> {
 
 /** A major incident's child is resolved with the parent's note and root cause. */
 async function resolveWithParent(tx: Tx, actor: Actor, child: TicketRow, parent: TicketRow, now: string) {
-  const resolved = defaultStatusOf(await loadStatuses(tx.db), "resolved");
+  const resolved = defaultStatusOf(await loadStatuses(tx), "resolved");
   await tx.db
     .updateTable("tickets")
     .set({
@@ -416,7 +416,7 @@ async function applyCollections(tx: Tx, actor: Actor, t: TicketRow, input: Ticke
     }
   }
   if (input.custom_fields !== undefined) {
-    const defs = await loadFields(tx.db);
+    const defs = await loadFields(tx);
     const values = validateFieldValues(defs, input.custom_fields, { creating: false, requester: !isStaff(actor) });
     const current = await tx.db.selectFrom("ticket_field_values").selectAll().where("ticket_id", "=", t.id).execute();
     for (const [fieldId, value] of values) {
@@ -484,7 +484,7 @@ export async function addComment(tx: Tx, actor: Actor, ticket: TicketRow, input:
     if (t.status_category === "awaiting_requester" || t.status_category === "resolved") nextCategory = "open";
   }
   if (nextCategory) {
-    const to = defaultStatusOf(await loadStatuses(tx.db), nextCategory);
+    const to = defaultStatusOf(await loadStatuses(tx), nextCategory);
     patch.status = to.key;
     patch.status_category = to.category;
     events.push({ action: "status_changed", field: "status", old: t.status, new: to.key });
@@ -511,7 +511,7 @@ export async function confirmResolution(tx: Tx, actor: Actor, ticket: TicketRow,
     await indexText(tx, t.id, c.id, false, comment);
     await recordEvents(tx.db, t.id, actor, viaOf(actor), now, [{ action: "reply_added", new: { comment_id: c.id } }]);
   }
-  const closed = defaultStatusOf(await loadStatuses(tx.db), "closed");
+  const closed = defaultStatusOf(await loadStatuses(tx), "closed");
   await tx.db
     .updateTable("tickets")
     .set({ status: closed.key, status_category: closed.category, closed_at: now, updated_at: now, version: sql`version + 1` })

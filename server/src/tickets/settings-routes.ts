@@ -6,8 +6,9 @@ import type { App } from "../http/types.ts";
 import { isUniqueViolation } from "../db/dialect.ts";
 import { conflict, invalid, notFound } from "../errors.ts";
 import { putSetting } from "../settings/store.ts";
-import { loadMatrix } from "./priority.ts";
-import { loadStatuses } from "./statuses.ts";
+import { loadMatrix, MATRIX_KEY } from "./priority.ts";
+import { loadStatuses, STATUSES_KEY } from "./statuses.ts";
+import { FIELDS_KEY } from "./custom-fields.ts";
 
 const tags = ["settings"];
 const presentStatus = (s: { key: string; label: string; requester_label: string; category: string; builtin: number; position: number; active: number }): Status => ({
@@ -30,7 +31,7 @@ const presentField = (f: { id: number; key: string; label: string; type: string;
 export function adminTicketSettingsRoutes(app: App, ctx: AppContext) {
   app.get("/api/statuses", {
     schema: { tags, summary: "Ticket statuses, with the category that decides their behaviour", response: { 200: z.array(Status) } },
-    handler: async () => (await loadStatuses(ctx.db)).map(presentStatus),
+    handler: async () => (await loadStatuses(ctx)).map(presentStatus),
   });
 
   app.post("/api/statuses", {
@@ -43,6 +44,7 @@ export function adminTicketSettingsRoutes(app: App, ctx: AppContext) {
           .values({ ...req.body, position: req.body.position ?? 500, builtin: 0, active: 1 })
           .returningAll()
           .executeTakeFirstOrThrow();
+        ctx.memo.forget(STATUSES_KEY);
         ctx.log.info({ event: "status_created", actor: req.actor.id, key: row.key }, "status created");
         return reply.status(201).send(presentStatus(row));
       } catch (err) {
@@ -61,6 +63,7 @@ export function adminTicketSettingsRoutes(app: App, ctx: AppContext) {
       if (req.body.active === false && existing.builtin) throw invalid("active", "built-in statuses cannot be retired; rename them instead");
       const { active, ...rest } = req.body;
       const row = await ctx.db.updateTable("statuses").set({ ...rest, ...(active !== undefined && { active: active ? 1 : 0 }) }).where("key", "=", req.params.key).returningAll().executeTakeFirstOrThrow();
+      ctx.memo.forget(STATUSES_KEY);
       ctx.log.info({ event: "status_updated", actor: req.actor.id, key: row.key }, "status updated");
       return presentStatus(row);
     },
@@ -68,7 +71,7 @@ export function adminTicketSettingsRoutes(app: App, ctx: AppContext) {
 
   app.get("/api/settings/priority-matrix", {
     schema: { tags, summary: "Priority from impact × urgency", response: { 200: PriorityMatrix } },
-    handler: async () => ({ matrix: await loadMatrix(ctx.db) }),
+    handler: async () => ({ matrix: await loadMatrix(ctx) }),
   });
 
   app.put("/api/settings/priority-matrix", {
@@ -80,9 +83,10 @@ export function adminTicketSettingsRoutes(app: App, ctx: AppContext) {
           if (!req.body.matrix[impact]?.[urgency]) throw invalid(`matrix.${impact}.${urgency}`, "every impact × urgency cell needs a priority");
         }
       }
-      await putSetting(ctx.db, "priority_matrix", req.body.matrix, ctx.clock.now().toISOString());
+      await putSetting(ctx.db, MATRIX_KEY, req.body.matrix, ctx.clock.now().toISOString());
+      ctx.memo.forget(MATRIX_KEY);
       ctx.log.info({ event: "priority_matrix_changed", actor: req.actor.id }, "priority matrix changed");
-      return { matrix: await loadMatrix(ctx.db) };
+      return { matrix: await loadMatrix(ctx) };
     },
   });
 
@@ -106,6 +110,7 @@ export function adminTicketSettingsRoutes(app: App, ctx: AppContext) {
           .values({ key: b.key, label: b.label, type: b.type, options: JSON.stringify(b.options ?? []), required: b.required ? 1 : 0, visible_to_requester: b.visible_to_requester ? 1 : 0, active: 1, created_at: ctx.clock.now().toISOString() })
           .returningAll()
           .executeTakeFirstOrThrow();
+        ctx.memo.forget(FIELDS_KEY);
         ctx.log.info({ event: "custom_field_created", actor: req.actor.id, key: row.key }, "custom field created");
         return reply.status(201).send(presentField(row));
       } catch (err) {
@@ -133,6 +138,7 @@ export function adminTicketSettingsRoutes(app: App, ctx: AppContext) {
         .returningAll()
         .executeTakeFirst();
       if (!row) throw notFound("The custom field");
+      ctx.memo.forget(FIELDS_KEY);
       return presentField(row);
     },
   });

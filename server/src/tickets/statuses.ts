@@ -3,7 +3,7 @@
  * to a category, and the category alone decides what is allowed and what happens.
  */
 import type { StatusCategory } from "@tessera/contracts";
-import type { Executor } from "../context.ts";
+import type { Reader } from "../context.ts";
 import type { StatusRow } from "../db/schema.ts";
 
 const ACTIVE: StatusCategory[] = ["new", "open", "awaiting_requester", "awaiting_third_party", "awaiting_approval"];
@@ -32,8 +32,10 @@ export function canMove(from: StatusRow, to: StatusRow): boolean {
   return TRANSITIONS[from.category as StatusCategory].includes(to.category as StatusCategory);
 }
 
-export async function loadStatuses(db: Executor): Promise<StatusRow[]> {
-  return db.selectFrom("statuses").selectAll().orderBy("position").orderBy("key").execute();
+export const STATUSES_KEY = "statuses";
+
+export async function loadStatuses(r: Reader): Promise<StatusRow[]> {
+  return r.memo.get(STATUSES_KEY, () => r.db.selectFrom("statuses").selectAll().orderBy("position").orderBy("key").execute());
 }
 
 /** The statuses a ticket in `from` may move to, for error messages and the UI. */
