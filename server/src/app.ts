@@ -22,9 +22,14 @@ import { ticketRoutes } from "./tickets/routes.ts";
 import { adminTicketSettingsRoutes } from "./tickets/settings-routes.ts";
 import { attachmentRoutes } from "./attachments/routes.ts";
 import { createMetrics, opsRoutes } from "./ops/routes.ts";
-import { homePageRoutes } from "./ops/home-page.ts";
+import { webRoutes } from "./web/serve.ts";
 
-export async function buildApp(ctx: AppContext): Promise<App> {
+export interface BuildOptions {
+  /** The built web app to serve at / (default web/dist); without one, / says how to build it. */
+  webDist?: string;
+}
+
+export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promise<App> {
   const app = Fastify({
     loggerInstance: ctx.log,
     bodyLimit: ctx.config.bodyLimitBytes,
@@ -85,7 +90,7 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   registerAuthHook(app, ctx);
   registerNulGuard(app);
   opsRoutes(app, ctx, metrics);
-  homePageRoutes(app);
+  await webRoutes(app, opts.webDist);
   app.get("/api/openapi.json", { config: { access: "public" }, schema: { hide: true } }, async () => app.swagger());
   authRoutes(app, ctx);
   // Form posts are parsed for the setup page only: accepted on /api they would let another
