@@ -41,6 +41,18 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
+  // Writes on SQLite share commits (db/group-commit.ts): no answer leaves before the commit
+  // that holds what it reports. A failed commit turns the answer into an error.
+  app.addHook("onSend", async (_req, reply, payload) => {
+    try {
+      await ctx.durable();
+    } catch (err) {
+      ctx.log.error({ err }, "commit failed");
+      reply.status(503).header("content-type", "application/json; charset=utf-8").header("Retry-After", "5");
+      return JSON.stringify({ error: { code: "service_unavailable", message: "Your change could not be saved; try again shortly." } });
+    }
+    return payload;
+  });
   // The API speaks JSON (and multipart for uploads): a text/plain body, which any site's form
   // can send without a preflight, is refused with 415 instead of reaching a handler as a string.
   app.removeContentTypeParser("text/plain");

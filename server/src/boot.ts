@@ -28,6 +28,6 @@ export async function openInstance(config: Config, opts: { clock?: Clock; pgSche
   if (applied.length) log.info({ migrations: applied }, "database migrated");
   const clock = opts.clock ?? systemClock;
   const secret = await ensureInstanceSecret(db.kysely, clock.now().toISOString());
-  const ctx: AppContext = { db: db.kysely, dialect: db.dialect, config, log, clock, secret, memo: new Memo() };
+  const ctx: AppContext = { db: db.kysely, dialect: db.dialect, config, log, clock, secret, memo: new Memo(), durable: db.durable };
   return { ctx, db, close: () => db.close() };
 }

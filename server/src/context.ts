@@ -20,6 +20,8 @@ export interface AppContext {
   clock: Clock;
   /** Per-install secret, generated on first start; keys API token hashes and signatures. */
   secret: string;
+  /** Resolves once everything written so far is committed; every answer waits for it. */
+  durable(): Promise<void>;
   /** Cache of rarely changed settings; see memo.ts. */
   memo: Memo;
 }

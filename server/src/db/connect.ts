@@ -8,7 +8,8 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import { Kysely, PostgresDialect } from "kysely";
+import { GroupCommitSqliteDialect } from "./group-commit.ts";
 import pg from "pg";
 import type { Database } from "./schema.ts";
 
@@ -18,6 +19,11 @@ export interface Db {
   kysely: Kysely<Database>;
   dialect: DialectName;
   close(): Promise<void>;
+  /**
+   * Resolves once every write made so far is committed. Answers wait on it: on SQLite
+   * transactions share commits (group-commit.ts); on PostgreSQL each commit is already done.
+   */
+  durable(): Promise<void>;
 }
 
 export interface ConnectOptions {
@@ -56,7 +62,7 @@ export function connect(opts: ConnectOptions): Db {
     // An idle client losing its connection (database restart) must not crash the process.
     pool.on("error", () => {});
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { kysely, dialect: "postgres", close: () => kysely.destroy() };
+    return { kysely, dialect: "postgres", close: () => kysely.destroy(), durable: () => Promise.resolve() };
   }
   mkdirSync(path.dirname(opts.sqlitePath), { recursive: true });
   const sqlite = new SQLite(opts.sqlitePath);
@@ -64,8 +70,9 @@ export function connect(opts: ConnectOptions): Db {
   sqlite.pragma("synchronous = FULL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { kysely, dialect: "sqlite", close: () => kysely.destroy() };
+  const dialect = new GroupCommitSqliteDialect({ database: withStatementCache(sqlite) });
+  const kysely = new Kysely<Database>({ dialect });
+  return { kysely, dialect: "sqlite", close: () => kysely.destroy(), durable: () => dialect.driver.durable() };
 }
 
 /**
