@@ -5,6 +5,9 @@
 import type { Role } from "@tessera/contracts";
 import type { AppContext } from "../context.ts";
 import { hmac, sha256 } from "./secrets.ts";
+import { teamIdsOf } from "../db/dialect.ts";
+
+const parseTeams = (csv: string | null, role: Role) => (role === "requester" || !csv ? [] : csv.split(",").map(Number));
 
 export interface Actor {
   id: number;
@@ -41,6 +44,7 @@ export async function actorFromSession(ctx: AppContext, sessionId: string): Prom
     .selectFrom("sessions")
     .innerJoin("users", "users.id", "sessions.user_id")
     .select(["users.id", "users.role", "users.email", "users.name", "users.organization_id", "users.active", "sessions.csrf_token", "sessions.last_seen_at", "sessions.expires_at"])
+    .select(teamIdsOf(ctx.dialect, "users.id").as("team_ids"))
     .where("sessions.id_hash", "=", idHash)
     .executeTakeFirst();
   if (!row || !row.active) return undefined;
@@ -58,7 +62,7 @@ export async function actorFromSession(ctx: AppContext, sessionId: string): Prom
     email: row.email,
     name: row.name,
     organization_id: row.organization_id,
-    team_ids: await loadTeams(ctx, row.id, row.role),
+    team_ids: parseTeams(row.team_ids, row.role),
     auth: "session",
     session: { idHash, csrfToken: row.csrf_token },
   };
@@ -70,6 +74,7 @@ export async function actorFromToken(ctx: AppContext, token: string): Promise<Ac
     .selectFrom("api_tokens")
     .innerJoin("users", "users.id", "api_tokens.user_id")
     .select(["users.id", "users.role", "users.email", "users.name", "users.organization_id", "users.active", "api_tokens.id as token_id", "api_tokens.last_used_at"])
+    .select(teamIdsOf(ctx.dialect, "users.id").as("team_ids"))
     .where("api_tokens.token_hash", "=", hmac(ctx.secret, token))
     .where("api_tokens.revoked_at", "is", null)
     .executeTakeFirst();
@@ -84,7 +89,7 @@ export async function actorFromToken(ctx: AppContext, token: string): Promise<Ac
     email: row.email,
     name: row.name,
     organization_id: row.organization_id,
-    team_ids: await loadTeams(ctx, row.id, row.role),
+    team_ids: parseTeams(row.team_ids, row.role),
     auth: "token",
   };
 }
