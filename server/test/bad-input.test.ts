@@ -340,11 +340,13 @@ describe("configuration", () => {
   });
 
   it("names the config file when it is not JSON", async () => {
-    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
-    const file = `${mkdtempSync(`${tmpdir()}/tessera-cfg-`)}/bad.json`;
+    const dir = mkdtempSync(`${tmpdir()}/tessera-cfg-`);
+    const file = `${dir}/bad.json`;
     writeFileSync(file, "PORT=3000\n");
     expect(load({ TESSERA_CONFIG_FILE: file })).toThrow(/TESSERA_CONFIG_FILE/);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("takes good values and fills in defaults", () => {
