@@ -21,6 +21,10 @@ import { categoryRoutes } from "./categories/routes.ts";
 import { ticketRoutes } from "./tickets/routes.ts";
 import { adminTicketSettingsRoutes } from "./tickets/settings-routes.ts";
 import { attachmentRoutes } from "./attachments/routes.ts";
+import { notificationRoutes } from "./notifications/routes.ts";
+import { viewRoutes } from "./views/routes.ts";
+import { LiveHub } from "./live/hub.ts";
+import { liveRoutes } from "./live/routes.ts";
 import { createMetrics, opsRoutes } from "./ops/routes.ts";
 import { webRoutes } from "./web/serve.ts";
 
@@ -116,5 +120,16 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   ticketRoutes(app, ctx, metrics);
   adminTicketSettingsRoutes(app, ctx);
   attachmentRoutes(app, ctx);
+  notificationRoutes(app, ctx);
+  viewRoutes(app, ctx);
+
+  const hub = new LiveHub(ctx);
+  liveRoutes(app, ctx, hub);
+  // A change made here reaches this node's live subscribers without waiting for the next poll.
+  app.addHook("onResponse", async (req, reply) => {
+    if (req.method !== "GET" && req.method !== "HEAD" && reply.statusCode < 400) hub.kick();
+  });
+  // Streams never end on their own; close them before the server waits for open requests.
+  app.addHook("preClose", async () => hub.close());
   return app;
 }

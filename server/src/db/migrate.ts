@@ -2,10 +2,12 @@
 import { Migrator, sql, type Migration, type MigrationProvider } from "kysely";
 import type { Db } from "./connect.ts";
 import * as foundation from "./migrations/2026-11-25-0001-foundation.ts";
+import * as workspace from "./migrations/2026-11-25-0002-workspace.ts";
 
 // Listed here rather than read from disk, so the set is fixed at build time and ordered by name.
 const migrations: Record<string, Migration> = {
   "2026-11-25-0001-foundation": foundation,
+  "2026-11-25-0002-workspace": workspace,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -222,6 +222,36 @@ export interface SearchDocumentsTable {
   body: string;
 }
 
+export interface NotificationsTable {
+  id: Generated<number>;
+  user_id: number;
+  ticket_id: number | null;
+  kind: string;
+  actor_id: number | null;
+  summary: string;
+  created_at: string;
+  read_at: string | null;
+}
+
+export interface PresenceTable {
+  ticket_id: number;
+  user_id: number;
+  state: string;
+  updated_at: string;
+}
+
+export interface SavedViewsTable {
+  id: Generated<number>;
+  owner_id: number;
+  team_id: number | null;
+  name: string;
+  filters: string;
+  columns: string;
+  position: number;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   settings: SettingsTable;
   organizations: OrganizationsTable;
@@ -246,6 +276,9 @@ export interface Database {
   attachments: AttachmentsTable;
   idempotency_keys: IdempotencyKeysTable;
   search_documents: SearchDocumentsTable;
+  notifications: NotificationsTable;
+  presence: PresenceTable;
+  saved_views: SavedViewsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

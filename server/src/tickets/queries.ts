@@ -23,16 +23,16 @@ function decodeCursor(cursor: string): [string | number, number] {
 
 const encodeCursor = (value: string | number, id: number) => Buffer.from(JSON.stringify([value, id])).toString("base64url");
 
-export async function listTickets(ctx: AppContext, actor: Actor, q: TicketListQuery): Promise<{ rows: SummaryRow[]; nextCursor: string | null }> {
-  const desc = q.sort.startsWith("-");
-  const column = q.sort.replace(/^-/, "") as SortColumn;
+/** The filters of a list, without sort or page: shared by lists and counts. */
+export type TicketFilters = Omit<TicketListQuery, "sort" | "limit" | "cursor">;
+
+function filteredTickets(ctx: AppContext, actor: Actor, q: TicketFilters) {
   const me = (v: number | "me" | "none") => (v === "me" ? actor.id : v);
   const terms = q.q ? searchTerms(q.q) : [];
   const refMatch = q.q ? /^\s*(?:[A-Za-z]{2,5}-)?(\d{1,9})\s*$/.exec(q.q) : null;
 
   let query = ctx.db
     .selectFrom("tickets")
-    .select([...SUMMARY_COLUMNS])
     .where(visibleTo(actor))
     .where("merged_into_id", "is", null)
     .$if(!!q.status?.length, (b) => b.where("status", "in", q.status!))
@@ -74,6 +74,19 @@ export async function listTickets(ctx: AppContext, actor: Actor, q: TicketListQu
     });
   }
 
+  return query;
+}
+
+/** How many tickets match, for view counts in the workspace. */
+export async function countTickets(ctx: AppContext, actor: Actor, q: TicketFilters): Promise<number> {
+  const row = await filteredTickets(ctx, actor, q).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function listTickets(ctx: AppContext, actor: Actor, q: TicketListQuery): Promise<{ rows: SummaryRow[]; nextCursor: string | null }> {
+  const desc = q.sort.startsWith("-");
+  const column = q.sort.replace(/^-/, "") as SortColumn;
+  let query = filteredTickets(ctx, actor, q).select([...SUMMARY_COLUMNS]);
   if (q.cursor) {
     const [value, id] = decodeCursor(q.cursor);
     query = query.where((eb) => eb(eb.refTuple(column, "id"), desc ? "<" : ">", eb.tuple(value as never, id)));

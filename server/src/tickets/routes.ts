@@ -11,7 +11,7 @@ import { isStaff, type Actor } from "../auth/actor.ts";
 import { idempotent } from "../http/idempotency.ts";
 import { AppError, forbidden } from "../errors.ts";
 import { findVisibleTicket } from "./policy.ts";
-import { listTickets } from "./queries.ts";
+import { countTickets, listTickets } from "./queries.ts";
 import { presentComments, presentEvents, presentSummaries, presentTicket } from "./present.ts";
 import { addComment, confirmResolution, createTicket, reopenTicket, updateTicket, VersionConflict } from "./service.ts";
 import { addLink, mergeTickets, removeLink, splitTicket } from "./links.ts";
@@ -71,6 +71,45 @@ export function ticketRoutes(app: App, ctx: AppContext, metrics: Metrics) {
     handler: async (req) => {
       const { rows, nextCursor } = await listTickets(ctx, req.actor, req.query);
       return { items: await presentSummaries(ctx, req.actor, rows), next_cursor: nextCursor };
+    },
+  });
+
+  app.get("/api/tickets/count", {
+    schema: {
+      tags,
+      summary: "How many tickets you can see match these filters (same filters as the list)",
+      querystring: TicketListQuery.omit({ sort: true, limit: true, cursor: true }),
+      response: { 200: z.object({ count: z.number().int() }) },
+    },
+    handler: async (req) => ({ count: await countTickets(ctx, req.actor, req.query) }),
+  });
+
+  app.post("/api/tickets/bulk", {
+    config: { access: "staff" },
+    schema: {
+      tags,
+      summary: "Apply one change to many tickets (assign, status, priority, tags); each succeeds or fails on its own",
+      description: "Each ticket is changed in its own transaction at its current version; the answer lists the outcome per ticket.",
+      body: z.object({ ids: z.array(z.number().int().positive()).min(1).max(200), changes: TicketUpdateInput.omit({ version: true }) }).strict(),
+      response: {
+        200: z.object({
+          results: z.array(z.object({ id: z.number().int(), ok: z.boolean(), version: z.number().int().optional(), error: z.object({ code: z.string(), message: z.string() }).optional() })),
+        }),
+      },
+    },
+    handler: async (req) => {
+      const results = [];
+      for (const id of [...new Set(req.body.ids)]) {
+        try {
+          const ticket = await findVisibleTicket(ctx.db, req.actor, id);
+          const row = await inTx((tx) => updateTicket(tx, req.actor, ticket.id, req.body.changes, ticket.version));
+          results.push({ id, ok: true, version: row.version });
+        } catch (err) {
+          if (!(err instanceof AppError)) throw err;
+          results.push({ id, ok: false, error: { code: err.code, message: err.message } });
+        }
+      }
+      return { results };
     },
   });
 

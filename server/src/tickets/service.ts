@@ -12,6 +12,7 @@ import { nextTicketNumber } from "../db/dialect.ts";
 import type { TicketPatch, TicketRow } from "../db/schema.ts";
 import { AppError, forbidden, invalid } from "../errors.ts";
 import { organizationForEmail } from "../people/service.ts";
+import { notify } from "../notifications/service.ts";
 import { htmlToText, toStoredHtml } from "../text/rich-text.ts";
 import { loadFields, validateFieldValues } from "./custom-fields.ts";
 import { type EventInput, recordEvents, viaOf } from "./events.ts";
@@ -198,6 +199,7 @@ export async function createTicket(tx: Tx, actor: Actor, input: TicketCreateInpu
   ];
   if (overridden) events.push({ action: "priority_overridden", field: "priority", old: matrixPriority, new: input.priority });
   await recordEvents(tx.db, ticket.id, actor, via, now, events);
+  if (ticket.assignee_id) await notify(tx.db, { userIds: [ticket.assignee_id], ticketId: ticket.id, kind: "assigned", actorId: actor.id, summary: `${referenceOf(ticket)} ${ticket.subject}`, now });
   return ticket;
 }
 
@@ -305,6 +307,7 @@ export async function updateTicket(tx: Tx, actor: Actor, ticketId: number, input
   if (!updated) throw new VersionConflict(await lockTicket(tx, t.id));
   if (patch.subject !== undefined || patch.description !== undefined) await reindexDescription(tx, updated);
   await recordEvents(tx.db, t.id, actor, via, now, events);
+  if (patch.assignee_id) await notify(tx.db, { userIds: [patch.assignee_id], ticketId: t.id, kind: "assigned", actorId: actor.id, summary: `${referenceOf(updated)} ${updated.subject}`, now });
   for (const child of resolvedChildren) await resolveWithParent(tx, actor, child, updated, now);
   return updated;
 }
@@ -497,6 +500,9 @@ export async function addComment(tx: Tx, actor: Actor, ticket: TicketRow, input:
     .where("id", "=", t.id)
     .execute();
   await recordEvents(tx.db, t.id, actor, statusChanged && !staff ? "requester_reply" : via, now, events);
+  const summary = `${referenceOf(t)} ${t.subject}`;
+  if (mentions.length) await notify(tx.db, { userIds: mentions, ticketId: t.id, kind: "mention", actorId: actor.id, summary, now });
+  if (actor.id === t.requester_id && t.assignee_id) await notify(tx.db, { userIds: [t.assignee_id], ticketId: t.id, kind: "requester_reply", actorId: actor.id, summary, now });
   return comment;
 }
 
