@@ -1,0 +1,1 @@
+export { AgentApp } from "./agent-app.tsx";

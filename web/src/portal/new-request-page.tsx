@@ -1,0 +1,336 @@
+import {
+  Alert, Anchor, Button, Checkbox, Container, Divider, Grid, Group, NumberInput, Paper, Radio, Select, Stack, Text, Textarea, TextInput, Title,
+} from "@mantine/core";
+import { notifications } from "@mantine/notifications";
+import { IconAlertCircle, IconArrowLeft, IconPaperclip } from "@tabler/icons-react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import type { Category, CustomField, Level } from "@tessera/contracts";
+import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
+import { Link, useNavigate, useSearchParams } from "react-router";
+import { ApiError, newIdempotencyKey } from "../api/client.ts";
+import { createTicket, type NewTicket } from "../api/endpoints.ts";
+import { keys, useCategories, useCustomFields } from "../api/queries.ts";
+import { errorMessage, LoadError } from "../ui/query-state.tsx";
+import { AttachmentsField, useUploads } from "./attachments.tsx";
+import classes from "./new-request-page.module.css";
+
+type FieldValue = string | number | boolean | null;
+
+const URGENCY: Array<{ value: Level; label: string; hint: string }> = [
+  { value: "low", label: "Not urgent", hint: "It can wait a few days" },
+  { value: "medium", label: "It slows me down", hint: "I can work around it for now" },
+  { value: "high", label: "I can't work", hint: "I am blocked" },
+];
+
+const SUBJECT_MAX = 300;
+
+/** A field's value as the API wants it: empty text is "not given". */
+function cleanValue(field: CustomField, value: FieldValue | undefined): FieldValue | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "string" && value.trim() === "") return undefined;
+  if (field.type === "number" && typeof value === "string") return Number(value);
+  return value;
+}
+
+function displayValue(field: CustomField, value: FieldValue | undefined): string | null {
+  const v = cleanValue(field, value);
+  if (v === undefined || v === null) return null;
+  if (field.type === "boolean") return v ? "Yes" : "No";
+  return String(v);
+}
+
+function FieldInput({ field, value, error, onChange }: { field: CustomField; value: FieldValue | undefined; error?: string; onChange: (v: FieldValue) => void }) {
+  const common = { label: field.label, required: field.required, error };
+  switch (field.type) {
+    case "number":
+      return <NumberInput {...common} value={typeof value === "number" || typeof value === "string" ? value : ""} onChange={(v) => onChange(v === "" ? null : v)} />;
+    case "boolean":
+      return <Checkbox label={field.label} checked={value === true} onChange={(e) => onChange(e.currentTarget.checked)} error={error} />;
+    case "date":
+      return <TextInput {...common} type="date" value={typeof value === "string" ? value : ""} onChange={(e) => onChange(e.currentTarget.value)} className={classes.date} />;
+    case "select":
+      return (
+        <Select
+          {...common}
+          data={field.options}
+          value={typeof value === "string" ? value : null}
+          onChange={(v) => onChange(v)}
+          placeholder="Choose one"
+          clearable={!field.required}
+          allowDeselect={!field.required}
+          comboboxProps={{ withinPortal: true }}
+        />
+      );
+    default:
+      return <TextInput {...common} value={typeof value === "string" ? value : ""} onChange={(e) => onChange(e.currentTarget.value)} maxLength={10_000} />;
+  }
+}
+
+function PreviewRow({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div>
+      <Text size="xs" c="dimmed" fw={500}>
+        {label}
+      </Text>
+      <div className={classes.previewValue}>{children}</div>
+    </div>
+  );
+}
+
+function Preview({ category, subject, description, urgency, fields, values, files }: {
+  category: Category | undefined;
+  subject: string;
+  description: string;
+  urgency: Level;
+  fields: CustomField[];
+  values: Record<string, FieldValue>;
+  files: string[];
+}) {
+  const none = (
+    <Text span size="sm" c="dimmed" fs="italic">
+      Not given
+    </Text>
+  );
+  return (
+    <Paper p="md" component="section" aria-labelledby="preview-title" className={classes.preview}>
+      <Title order={2} fz="sm" id="preview-title" mb={2}>
+        Preview
+      </Title>
+      <Text size="xs" c="dimmed" mb="md">
+        This is what the support team will receive.
+      </Text>
+      <Stack gap="sm">
+        <PreviewRow label="Topic">{category ? <Text size="sm">{category.path}</Text> : none}</PreviewRow>
+        <PreviewRow label="Subject">{subject.trim() ? <Text size="sm" fw={500}>{subject.trim()}</Text> : none}</PreviewRow>
+        <PreviewRow label="Urgency">
+          <Text size="sm">{URGENCY.find((u) => u.value === urgency)?.label}</Text>
+        </PreviewRow>
+        <PreviewRow label="Description">
+          {description.trim() ? (
+            <Text size="sm" className={classes.plain} lineClamp={12}>
+              {description.trim()}
+            </Text>
+          ) : (
+            none
+          )}
+        </PreviewRow>
+        {fields.map((f) => (
+          <PreviewRow key={f.key} label={f.label}>
+            {displayValue(f, values[f.key]) !== null ? <Text size="sm">{displayValue(f, values[f.key])}</Text> : none}
+          </PreviewRow>
+        ))}
+        {files.length > 0 && (
+          <PreviewRow label="Attachments">
+            <Stack gap={2}>
+              {files.map((name, i) => (
+                <Group key={i} gap={4} wrap="nowrap">
+                  <IconPaperclip size={12} aria-hidden="true" />
+                  <Text size="sm" truncate>
+                    {name}
+                  </Text>
+                </Group>
+              ))}
+            </Stack>
+          </PreviewRow>
+        )}
+      </Stack>
+    </Paper>
+  );
+}
+
+export function NewRequestPage() {
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const client = useQueryClient();
+  const categories = useCategories();
+  const customFields = useCustomFields();
+  const [categoryId, setCategoryId] = useState<string | null>(params.get("category"));
+  const [subject, setSubject] = useState((params.get("subject") ?? "").slice(0, SUBJECT_MAX));
+  const [description, setDescription] = useState("");
+  const [urgency, setUrgency] = useState<Level>("medium");
+  const [values, setValues] = useState<Record<string, FieldValue>>({});
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const uploads = useUploads();
+  const idempotencyKey = useRef(newIdempotencyKey());
+  const subjectRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    document.title = "New request · Tessera";
+  }, []);
+
+  const activeCategories = useMemo(() => (categories.data ?? []).filter((c) => c.active), [categories.data]);
+  const category = activeCategories.find((c) => String(c.id) === categoryId);
+  const fields = useMemo(() => (customFields.data ?? []).filter((f) => f.active && f.visible_to_requester), [customFields.data]);
+
+  const submit = useMutation({
+    mutationFn: (input: NewTicket) => createTicket(input, idempotencyKey.current),
+    onSuccess: (ticket) => {
+      void client.invalidateQueries({ queryKey: keys.allTickets });
+      client.setQueryData(keys.ticket(ticket.reference), ticket);
+      notifications.show({ color: "teal", title: `Request ${ticket.reference} sent`, message: "The support team has it. You can follow it and reply on this page." });
+      navigate(`/requests/${ticket.reference}`);
+    },
+    onError: (err) => {
+      if (err instanceof ApiError) setErrors(err.fieldErrors);
+    },
+  });
+
+  const validate = (): Record<string, string> => {
+    const found: Record<string, string> = {};
+    if (!subject.trim()) found.subject = "Give your request a short subject";
+    for (const f of fields) {
+      if (f.required && cleanValue(f, values[f.key]) === undefined) found[`custom_fields.${f.key}`] = `${f.label} is required`;
+    }
+    return found;
+  };
+
+  const send = (e: FormEvent) => {
+    e.preventDefault();
+    const found = validate();
+    setErrors(found);
+    if (Object.keys(found).length) {
+      if (found.subject) subjectRef.current?.focus();
+      return;
+    }
+    const custom: Record<string, string | number | boolean> = {};
+    for (const f of fields) {
+      const v = cleanValue(f, values[f.key]);
+      if (v !== undefined && v !== null) custom[f.key] = v;
+    }
+    submit.mutate({
+      subject: subject.trim(),
+      description: description.trim(),
+      format: "text",
+      urgency,
+      ...(category ? { category_id: category.id } : {}),
+      ...(Object.keys(custom).length ? { custom_fields: custom } : {}),
+      ...(uploads.ids.length ? { attachment_ids: uploads.ids } : {}),
+    });
+  };
+
+  const loadError = categories.error ?? customFields.error;
+  const fieldErrorsShown = Object.keys(errors).length > 0;
+  const files = uploads.items.filter((u) => u.status === "done").map((u) => u.file.name);
+
+  return (
+    <Container size="lg" py="xl">
+      <Anchor component={Link} to="/" size="sm" className={classes.back}>
+        <IconArrowLeft size={14} aria-hidden="true" /> All topics
+      </Anchor>
+      <Title order={1} mt="xs" mb={4}>
+        New request
+      </Title>
+      <Text c="dimmed" size="sm" mb="lg">
+        Tell us what is going on. The more we know, the faster we can help.
+      </Text>
+      {loadError && <LoadError error={loadError} onRetry={() => void Promise.all([categories.refetch(), customFields.refetch()])} />}
+      <Grid gutter="xl">
+        <Grid.Col span={{ base: 12, md: 7 }}>
+          <Paper p={{ base: "md", sm: "lg" }} component="form" onSubmit={send} noValidate aria-label="New request">
+            <Stack gap="lg">
+              <Select
+                label="Topic"
+                description="Helps us send it to the right team."
+                placeholder={categories.isPending ? "Loading topics…" : "Choose a topic"}
+                data={activeCategories.map((c) => ({ value: String(c.id), label: c.path }))}
+                value={category ? categoryId : null}
+                onChange={setCategoryId}
+                searchable
+                clearable
+                nothingFoundMessage="No topic matches"
+                error={errors.category_id}
+              />
+              <TextInput
+                ref={subjectRef}
+                label="Subject"
+                description="A short summary, e.g. “Laptop does not start after the update”."
+                required
+                value={subject}
+                onChange={(e) => setSubject(e.currentTarget.value)}
+                maxLength={SUBJECT_MAX}
+                error={errors.subject}
+              />
+              <Textarea
+                label="Description"
+                description="What happened, what you expected, and anything you have already tried."
+                autosize
+                minRows={5}
+                maxRows={16}
+                value={description}
+                onChange={(e) => setDescription(e.currentTarget.value)}
+                error={errors.description}
+              />
+              <Radio.Group label="How much is this holding you up?" value={urgency} onChange={(v) => setUrgency(v as Level)} error={errors.urgency}>
+                <div className={classes.urgency}>
+                  {URGENCY.map((u) => (
+                    <Radio.Card key={u.value} value={u.value} className={classes.urgencyCard} radius="md">
+                      <Group gap="sm" wrap="nowrap" align="flex-start">
+                        <Radio.Indicator size="sm" mt={2} />
+                        <div>
+                          <Text size="sm" fw={500}>
+                            {u.label}
+                          </Text>
+                          <Text size="xs" c="dimmed">
+                            {u.hint}
+                          </Text>
+                        </div>
+                      </Group>
+                    </Radio.Card>
+                  ))}
+                </div>
+              </Radio.Group>
+              {fields.length > 0 && (
+                <>
+                  <Divider label="Details" labelPosition="left" />
+                  {fields.map((f) => (
+                    <FieldInput
+                      key={f.key}
+                      field={f}
+                      value={values[f.key]}
+                      error={errors[`custom_fields.${f.key}`]}
+                      onChange={(v) => setValues((all) => ({ ...all, [f.key]: v }))}
+                    />
+                  ))}
+                </>
+              )}
+              <div>
+                <Text size="sm" fw={500} mb={4} id="attachments-label">
+                  Attachments
+                </Text>
+                <AttachmentsField uploads={uploads} />
+              </div>
+              {submit.error && !fieldErrorsShown && (
+                <Alert color="red" variant="light" icon={<IconAlertCircle size={18} />} role="alert" title="Your request was not sent">
+                  {errorMessage(submit.error)}
+                </Alert>
+              )}
+              {fieldErrorsShown && submit.error && (
+                <Alert color="red" variant="light" icon={<IconAlertCircle size={18} />} role="alert">
+                  Check the fields marked in red, then send again.
+                </Alert>
+              )}
+              {uploads.failed && (
+                <Text size="sm" c="red.7">
+                  Some files could not be uploaded. Try them again or remove them before sending.
+                </Text>
+              )}
+              <Group justify="flex-end" gap="sm">
+                <Button component={Link} to="/" variant="default">
+                  Cancel
+                </Button>
+                <Button type="submit" loading={submit.isPending} disabled={uploads.busy || uploads.failed}>
+                  {uploads.busy ? "Waiting for uploads…" : "Submit request"}
+                </Button>
+              </Group>
+            </Stack>
+          </Paper>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, md: 5 }}>
+          <div className={classes.previewColumn}>
+            <Preview category={category} subject={subject} description={description} urgency={urgency} fields={fields} values={values} files={files} />
+          </div>
+        </Grid.Col>
+      </Grid>
+    </Container>
+  );
+}

@@ -1,0 +1,62 @@
+/**
+ * Every page address of the app. The server answers the same addresses with index.html
+ * (server/src/web/serve.ts keeps the list of first segments: sign-in, requests, agent, admin).
+ * Each face is its own chunk: a requester never downloads the agent workspace or admin.
+ */
+import { Button, Center, Loader, Stack, Text, Title } from "@mantine/core";
+import { createBrowserRouter, Outlet } from "react-router";
+import { SignInPage } from "./app/sign-in-page.tsx";
+import { NotFoundPage } from "./app/not-found-page.tsx";
+
+const portal = () => import("./portal/index.ts");
+const agent = () => import("./agent/index.ts");
+const admin = () => import("./admin/index.ts");
+
+function FirstLoad() {
+  return (
+    <Center mih="60vh" aria-busy="true">
+      <Loader size="sm" aria-label="Loading" />
+    </Center>
+  );
+}
+
+/** When a page's code cannot load (typically: Tessera was updated since this tab opened). */
+function PageCrashed() {
+  return (
+    <Center mih="70vh" p="md" component="main">
+      <Stack align="center" gap="sm" maw={420} ta="center">
+        <Title order={1} fz={20}>
+          This page could not be shown
+        </Title>
+        <Text c="dimmed" size="sm">
+          Tessera may have been updated since you opened it, or the connection dropped. Reloading usually fixes it.
+        </Text>
+        <Button onClick={() => window.location.reload()}>Reload the page</Button>
+      </Stack>
+    </Center>
+  );
+}
+
+export const router = createBrowserRouter([
+  {
+    element: <Outlet />,
+    hydrateFallbackElement: <FirstLoad />,
+    errorElement: <PageCrashed />,
+    children: [
+      { path: "/sign-in", element: <SignInPage /> },
+      {
+        path: "/",
+        lazy: async () => ({ Component: (await portal()).PortalLayout }),
+        children: [
+          { index: true, lazy: async () => ({ Component: (await portal()).HomePage }) },
+          { path: "requests", lazy: async () => ({ Component: (await portal()).MyRequestsPage }) },
+          { path: "requests/new", lazy: async () => ({ Component: (await portal()).NewRequestPage }) },
+          { path: "requests/:key", lazy: async () => ({ Component: (await portal()).RequestPage }) },
+        ],
+      },
+      { path: "/agent/*", lazy: async () => ({ Component: (await agent()).AgentApp }) },
+      { path: "/admin/*", lazy: async () => ({ Component: (await admin()).AdminApp }) },
+      { path: "*", element: <NotFoundPage /> },
+    ],
+  },
+]);
