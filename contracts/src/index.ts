@@ -4,3 +4,4 @@ export * from "./common.ts";
 export * from "./auth.ts";
 export * from "./people.ts";
 export * from "./tickets.ts";
+export * from "./workspace.ts";

@@ -1,4 +1,4 @@
-import { TicketKey } from "@tessera/contracts";
+import { Presence, PresenceState, TicketKey } from "@tessera/contracts";
 import { z } from "zod";
 import type { AppContext } from "../context.ts";
 import type { App } from "../http/types.ts";
@@ -7,8 +7,6 @@ import { findVisibleTicket } from "../tickets/policy.ts";
 import { type LiveHub, PRESENCE_TTL_MS, type Subscriber } from "./hub.ts";
 
 const KEEPALIVE_MS = 25_000;
-
-const Presence = z.object({ user: z.object({ id: z.number().int(), name: z.string() }), state: z.enum(["viewing", "typing"]), updated_at: z.string() });
 
 export function liveRoutes(app: App, ctx: AppContext, hub: LiveHub) {
   app.get("/api/live", {
@@ -54,7 +52,7 @@ export function liveRoutes(app: App, ctx: AppContext, hub: LiveHub) {
       tags: ["live"],
       summary: "Say you are viewing or typing on a ticket (send every 10 s); `left` when you go",
       params: z.object({ id: TicketKey }),
-      body: z.object({ state: z.enum(["viewing", "typing", "left"]) }).strict(),
+      body: z.object({ state: PresenceState }).strict(),
       response: { 204: z.null() },
     },
     handler: async (req, reply) => {

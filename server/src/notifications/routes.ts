@@ -1,19 +1,9 @@
-import { Id } from "@tessera/contracts";
+import { Id, NotificationList } from "@tessera/contracts";
 import { z } from "zod";
 import type { AppContext } from "../context.ts";
 import type { App } from "../http/types.ts";
 import { notFound } from "../errors.ts";
 import { visibleTo } from "../tickets/policy.ts";
-
-export const Notification = z.object({
-  id: z.number().int(),
-  kind: z.string(),
-  ticket_id: z.number().int().nullable(),
-  actor: z.object({ id: z.number().int(), name: z.string() }).nullable(),
-  summary: z.string(),
-  created_at: z.string(),
-  read_at: z.string().nullable(),
-});
 
 const tags = ["notifications"];
 
@@ -23,7 +13,7 @@ export function notificationRoutes(app: App, ctx: AppContext) {
       tags,
       summary: "Your notifications, newest first, with the unread count",
       querystring: z.object({ unread: z.enum(["true", "false"]).optional(), limit: z.coerce.number().int().min(1).max(100).default(30), before: Id.optional() }),
-      response: { 200: z.object({ unread_count: z.number().int(), items: z.array(Notification) }) },
+      response: { 200: NotificationList },
     },
     handler: async (req) => {
       const me = req.actor;

@@ -1,6 +1,6 @@
 import {
-  Comment, CommentCreateInput, ConfirmInput, Id, LinkCreateInput, MergeInput, Page, ReopenInput, SplitInput,
-  Ticket, TicketCreateInput, TicketEvent, TicketKey, TicketListQuery, TicketSummary, TicketUpdateInput,
+  BulkResult, Comment, CommentCreateInput, ConfirmInput, Id, LinkCreateInput, MergeInput, Page, ReopenInput, SplitInput,
+  Ticket, TicketCreateInput, TicketEvent, TicketKey, TicketCount, TicketListQuery, TicketSummary, TicketUpdateInput,
 } from "@tessera/contracts";
 import { z } from "zod";
 import type { FastifyReply } from "fastify";
@@ -79,7 +79,7 @@ export function ticketRoutes(app: App, ctx: AppContext, metrics: Metrics) {
       tags,
       summary: "How many tickets you can see match these filters (same filters as the list)",
       querystring: TicketListQuery.omit({ sort: true, limit: true, cursor: true }),
-      response: { 200: z.object({ count: z.number().int() }) },
+      response: { 200: TicketCount },
     },
     handler: async (req) => ({ count: await countTickets(ctx, req.actor, req.query) }),
   });
@@ -91,11 +91,7 @@ export function ticketRoutes(app: App, ctx: AppContext, metrics: Metrics) {
       summary: "Apply one change to many tickets (assign, status, priority, tags); each succeeds or fails on its own",
       description: "Each ticket is changed in its own transaction at its current version; the answer lists the outcome per ticket.",
       body: z.object({ ids: z.array(z.number().int().positive()).min(1).max(200), changes: TicketUpdateInput.omit({ version: true }) }).strict(),
-      response: {
-        200: z.object({
-          results: z.array(z.object({ id: z.number().int(), ok: z.boolean(), version: z.number().int().optional(), error: z.object({ code: z.string(), message: z.string() }).optional() })),
-        }),
-      },
+      response: { 200: BulkResult },
     },
     handler: async (req) => {
       const results = [];

@@ -2,7 +2,7 @@
  * Saved views: a named set of list filters, sort and columns. Personal, or shared with one of
  * the owner's teams.
  */
-import { Id, TicketListQuery } from "@tessera/contracts";
+import { Id, SavedView, TicketListQuery } from "@tessera/contracts";
 import { z } from "zod";
 import type { AppContext } from "../context.ts";
 import type { App } from "../http/types.ts";
@@ -20,17 +20,6 @@ const ViewInput = z
     position: z.number().int().min(0).max(10_000).optional(),
   })
   .strict();
-
-export const SavedView = z.object({
-  id: z.number().int(),
-  name: z.string(),
-  owner_id: z.number().int(),
-  team_id: z.number().int().nullable(),
-  filters: z.record(z.string(), z.unknown()),
-  columns: z.array(z.string()),
-  position: z.number().int(),
-  mine: z.boolean(),
-});
 
 type Row = { id: number; name: string; owner_id: number; team_id: number | null; filters: string; columns: string; position: number };
 const present = (r: Row, me: number) => ({ ...r, filters: JSON.parse(r.filters), columns: JSON.parse(r.columns), mine: r.owner_id === me });
