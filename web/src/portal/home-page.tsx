@@ -139,7 +139,7 @@ export function HomePage() {
             {categories.isPending ? (
               <ListSkeleton rows={2} label="Loading topics" />
             ) : categories.isError ? (
-              <LoadError error={categories.error} onRetry={() => void categories.refetch()} />
+              <LoadError error={categories.error} onRetry={() => void categories.refetch()} title="Topics could not be loaded" />
             ) : (
               <SimpleGrid cols={{ base: 1, xs: 2, md: 3 }} spacing="md" component="ul" className={classes.grid} aria-label="Topics">
                 {catalog.map((item) => {
@@ -203,7 +203,7 @@ export function HomePage() {
             {open.isPending ? (
               <ListSkeleton label="Loading your requests" />
             ) : open.isError ? (
-              <LoadError error={open.error} onRetry={() => void open.refetch()} />
+              <LoadError error={open.error} onRetry={() => void open.refetch()} title="Your requests could not be loaded" />
             ) : openItems.length === 0 ? (
               <Paper p="lg">
                 <Text size="sm" c="dimmed">

@@ -20,7 +20,7 @@ function Results({ filter, q }: { filter: StatusFilter; q: string }) {
   const categories = STATUS_FILTERS.find((f) => f.value === filter)!.categories;
   const list = usePagedTickets({ requester: "me", status_category: categories, q: q || undefined, sort: "-updated_at", limit: 25 });
   if (!list.data) {
-    if (list.isError) return <LoadError error={list.error} onRetry={() => void list.refetch()} />;
+    if (list.isError) return <LoadError error={list.error} onRetry={() => void list.refetch()} title="Your requests could not be loaded" />;
     return <ListSkeleton label="Loading your requests" />;
   }
   const items = list.data.pages.flatMap((p) => p.items);

@@ -1,8 +1,9 @@
 import {
-  Alert, Anchor, Button, Checkbox, Container, Divider, Grid, Group, NumberInput, Paper, Radio, Select, Stack, Text, Textarea, TextInput, Title,
+  Alert, Anchor, Box, Button, Checkbox, Collapse, Container, Divider, Grid, Group, NumberInput, Paper, Radio, Select, Stack, Text, Textarea, TextInput,
+  Title, UnstyledButton,
 } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { IconAlertCircle, IconArrowLeft, IconPaperclip } from "@tabler/icons-react";
+import { IconAlertCircle, IconArrowLeft, IconChevronDown, IconPaperclip } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { Category, CustomField, Level } from "@tessera/contracts";
 import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
@@ -77,7 +78,7 @@ function PreviewRow({ label, children }: { label: string; children: React.ReactN
   );
 }
 
-function Preview({ category, subject, description, urgency, fields, values, files }: {
+interface PreviewProps {
   category: Category | undefined;
   subject: string;
   description: string;
@@ -85,12 +86,9 @@ function Preview({ category, subject, description, urgency, fields, values, file
   fields: CustomField[];
   values: Record<string, FieldValue>;
   files: string[];
-}) {
-  const none = (
-    <Text span size="sm" c="dimmed" fs="italic">
-      Not given
-    </Text>
-  );
+}
+
+function Preview({ category, subject, description, urgency, fields, values, files }: PreviewProps) {
   return (
     <Paper p="md" component="section" aria-labelledby="preview-title" className={classes.preview}>
       <Title order={2} fz="sm" id="preview-title" mb={2}>
@@ -99,6 +97,40 @@ function Preview({ category, subject, description, urgency, fields, values, file
       <Text size="xs" c="dimmed" mb="md">
         This is what the support team will receive.
       </Text>
+      <PreviewRows category={category} subject={subject} description={description} urgency={urgency} fields={fields} values={values} files={files} />
+    </Paper>
+  );
+}
+
+/** On a phone the preview sits just above the send button, folded until asked for. */
+function FoldedPreview(props: PreviewProps) {
+  const [open, setOpen] = useState(false);
+  return (
+    <Paper p="sm" className={classes.preview} component="section" aria-label="Preview">
+      <UnstyledButton onClick={() => setOpen((o) => !o)} aria-expanded={open} className={classes.fold}>
+        <Group justify="space-between" wrap="nowrap">
+          <Text size="sm" fw={600}>
+            Preview what will be sent
+          </Text>
+          <IconChevronDown size={16} className={classes.foldIcon} data-open={open || undefined} aria-hidden="true" />
+        </Group>
+      </UnstyledButton>
+      <Collapse in={open}>
+        <div className={classes.foldBody}>
+          <PreviewRows {...props} />
+        </div>
+      </Collapse>
+    </Paper>
+  );
+}
+
+function PreviewRows({ category, subject, description, urgency, fields, values, files }: PreviewProps) {
+  const none = (
+    <Text span size="sm" c="dimmed" fs="italic">
+      Not given
+    </Text>
+  );
+  return (
       <Stack gap="sm">
         <PreviewRow label="Topic">{category ? <Text size="sm">{category.path}</Text> : none}</PreviewRow>
         <PreviewRow label="Subject">{subject.trim() ? <Text size="sm" fw={500}>{subject.trim()}</Text> : none}</PreviewRow>
@@ -134,7 +166,6 @@ function Preview({ category, subject, description, urgency, fields, values, file
           </PreviewRow>
         )}
       </Stack>
-    </Paper>
   );
 }
 
@@ -223,7 +254,7 @@ export function NewRequestPage() {
       <Text c="dimmed" size="sm" mb="lg">
         Tell us what is going on. The more we know, the faster we can help.
       </Text>
-      {loadError && <LoadError error={loadError} onRetry={() => void Promise.all([categories.refetch(), customFields.refetch()])} />}
+      {loadError && <LoadError title="Topics and fields could not be loaded" error={loadError} onRetry={() => void Promise.all([categories.refetch(), customFields.refetch()])} />}
       <Grid gutter="xl">
         <Grid.Col span={{ base: 12, md: 7 }}>
           <Paper p={{ base: "md", sm: "lg" }} component="form" onSubmit={send} noValidate aria-label="New request">
@@ -314,6 +345,9 @@ export function NewRequestPage() {
                   Some files could not be uploaded. Try them again or remove them before sending.
                 </Text>
               )}
+              <Box hiddenFrom="md">
+                <FoldedPreview category={category} subject={subject} description={description} urgency={urgency} fields={fields} values={values} files={files} />
+              </Box>
               <Group justify="flex-end" gap="sm">
                 <Button component={Link} to="/" variant="default">
                   Cancel
@@ -325,7 +359,7 @@ export function NewRequestPage() {
             </Stack>
           </Paper>
         </Grid.Col>
-        <Grid.Col span={{ base: 12, md: 5 }}>
+        <Grid.Col span={{ base: 12, md: 5 }} visibleFrom="md">
           <div className={classes.previewColumn}>
             <Preview category={category} subject={subject} description={description} urgency={urgency} fields={fields} values={values} files={files} />
           </div>

@@ -163,8 +163,8 @@ function ReplyBox({ ticket, textRef }: { ticket: Ticket; textRef: React.RefObjec
             {errorMessage(send.error)}
           </Alert>
         )}
-        <Group justify="space-between" gap="sm">
-          <Text size="xs" c="dimmed" visibleFrom="sm">
+        <Group justify="flex-end" gap="sm">
+          <Text size="xs" c="dimmed" visibleFrom="sm" mr="auto">
             Ctrl + Enter sends
           </Text>
           <Button type="submit" loading={send.isPending} disabled={!body.trim() || uploads.busy || uploads.failed} leftSection={<IconMessageCircle size={16} />}>
@@ -220,7 +220,7 @@ function ResolutionBox({ ticket }: { ticket: Ticket }) {
           </Alert>
         )}
         <Group gap="sm">
-          <Button color="teal" onClick={() => confirm.mutate()} loading={confirm.isPending} disabled={reopen.isPending}>
+          <Button onClick={() => confirm.mutate()} loading={confirm.isPending} disabled={reopen.isPending}>
             Yes, mark as solved
           </Button>
           <Button variant="default" onClick={() => setReopening((o) => !o)} aria-expanded={reopening} disabled={confirm.isPending}>
@@ -265,7 +265,7 @@ function WaitingBox({ ticket, comments, onReply }: { ticket: Ticket; comments: C
           </Blockquote>
         )}
         <div>
-          <Button variant="light" color="orange" onClick={onReply}>
+          <Button variant="default" onClick={onReply}>
             Reply now
           </Button>
         </div>
