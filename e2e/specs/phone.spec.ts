@@ -42,6 +42,10 @@ test("the portal fits a 375 px wide phone", async ({ page, desk }) => {
   await page.getByRole("navigation", { name: "Support menu" }).getByRole("link", { name: "New request" }).click();
   await expect(page.getByRole("heading", { name: "New request" })).toBeVisible();
   await page.getByLabel("Subject").fill("Headset microphone is very quiet in calls");
+  await expect(page.getByRole("button", { name: "Attach files" })).toContainText("Tap to attach files");
+  // The preview waits, folded, just above the send button.
+  await page.getByRole("button", { name: "Preview what will be sent" }).click();
+  await expect(page.getByRole("region", { name: "Preview" })).toContainText("Headset microphone is very quiet in calls");
   await expectNoSidewaysScroll(page);
   await desk.screenshot(page, "phone-new-request");
 });

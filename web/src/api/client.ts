@@ -142,3 +142,17 @@ export async function apiNoContent(path: string, opts: RequestOptions = {}): Pro
 export function newIdempotencyKey(): string {
   return crypto.randomUUID();
 }
+
+/**
+ * Keys for one form: sending the same content again (a retry after a lost answer) reuses the
+ * key, so the server acts once; sending changed content gets a new key, which the server would
+ * otherwise refuse as a key reused for a different request.
+ */
+export function idempotencyKeys(): (body: unknown) => string {
+  let last: { body: string; key: string } | undefined;
+  return (body) => {
+    const json = JSON.stringify(body);
+    if (last?.body !== json) last = { body: json, key: newIdempotencyKey() };
+    return last.key;
+  };
+}

@@ -6,6 +6,7 @@ import { ActionIcon, Group, Loader, Paper, Stack, Text, ThemeIcon, Tooltip } fro
 import { Dropzone } from "@mantine/dropzone";
 import { IconAlertTriangle, IconCheck, IconPaperclip, IconRefresh, IconUpload, IconX } from "@tabler/icons-react";
 import type { Attachment } from "@tessera/contracts";
+import { useMediaQuery } from "@mantine/hooks";
 import { useCallback, useRef, useState } from "react";
 import { ApiError } from "../api/client.ts";
 import { uploadAttachment } from "../api/endpoints.ts";
@@ -100,6 +101,8 @@ function UploadRow({ upload, uploads }: { upload: Upload; uploads: Uploads }) {
 /** A drop area (also a button that opens the file chooser) and the list of files with their state. */
 export function AttachmentsField({ uploads, compact = false }: { uploads: Uploads; compact?: boolean }) {
   const openRef = useRef<() => void>(null);
+  // On a touch screen there is nothing to drag: say what a tap does.
+  const touch = useMediaQuery("(pointer: coarse)");
   return (
     <Stack gap="xs">
       <Dropzone
@@ -125,7 +128,7 @@ export function AttachmentsField({ uploads, compact = false }: { uploads: Upload
           </Dropzone.Idle>
           <div>
             <Text size="sm" fw={500}>
-              {compact ? "Attach files" : "Drop files here, or click to choose"}
+              {compact ? "Attach files" : touch ? "Tap to attach files" : "Drop files here, or click to choose"}
             </Text>
             {!compact && (
               <Text size="xs" c="dimmed">

@@ -8,7 +8,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { Category, CustomField, Level } from "@tessera/contracts";
 import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
-import { ApiError, newIdempotencyKey } from "../api/client.ts";
+import { ApiError, idempotencyKeys } from "../api/client.ts";
 import { createTicket, type NewTicket } from "../api/endpoints.ts";
 import { keys, useCategories, useCustomFields } from "../api/queries.ts";
 import { errorMessage, LoadError } from "../ui/query-state.tsx";
@@ -182,7 +182,7 @@ export function NewRequestPage() {
   const [values, setValues] = useState<Record<string, FieldValue>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
   const uploads = useUploads();
-  const idempotencyKey = useRef(newIdempotencyKey());
+  const keyFor = useRef(idempotencyKeys()).current;
   const subjectRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -194,7 +194,7 @@ export function NewRequestPage() {
   const fields = useMemo(() => (customFields.data ?? []).filter((f) => f.active && f.visible_to_requester), [customFields.data]);
 
   const submit = useMutation({
-    mutationFn: (input: NewTicket) => createTicket(input, idempotencyKey.current),
+    mutationFn: (input: NewTicket) => createTicket(input, keyFor(input)),
     onSuccess: (ticket) => {
       void client.invalidateQueries({ queryKey: keys.allTickets });
       client.setQueryData(keys.ticket(ticket.reference), ticket);

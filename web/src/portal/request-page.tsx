@@ -7,7 +7,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { Comment, Ticket } from "@tessera/contracts";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { Link, useParams } from "react-router";
-import { isNotFound, newIdempotencyKey } from "../api/client.ts";
+import { idempotencyKeys, isNotFound } from "../api/client.ts";
 import { addComment, confirmResolution, reopenTicket } from "../api/endpoints.ts";
 import { keys, storeTicket, useCategories, useComments, useCustomFields, useSignedInUser, useTicket } from "../api/queries.ts";
 import { formatDateTime, initials } from "../ui/format.ts";
@@ -124,13 +124,15 @@ function ReplyBox({ ticket, textRef }: { ticket: Ticket; textRef: React.RefObjec
   const client = useQueryClient();
   const [body, setBody] = useState("");
   const uploads = useUploads();
-  const idempotencyKey = useRef(newIdempotencyKey());
+  const keyFor = useRef(idempotencyKeys()).current;
   const send = useMutation({
-    mutationFn: () => addComment(ticket.reference, { body: body.trim(), format: "text", ...(uploads.ids.length ? { attachment_ids: uploads.ids } : {}) }, idempotencyKey.current),
+    mutationFn: () => {
+      const input = { body: body.trim(), format: "text" as const, ...(uploads.ids.length ? { attachment_ids: uploads.ids } : {}) };
+      return addComment(ticket.reference, input, keyFor(input));
+    },
     onSuccess: () => {
       setBody("");
       uploads.reset();
-      idempotencyKey.current = newIdempotencyKey();
       void client.invalidateQueries({ queryKey: keys.comments(ticket.reference) });
       void client.invalidateQueries({ queryKey: keys.ticket(ticket.reference) });
       void client.invalidateQueries({ queryKey: keys.allTickets });
