@@ -294,7 +294,8 @@ export function NewRequestPage() {
               <Radio.Group label="How much is this holding you up?" value={urgency} onChange={(v) => setUrgency(v as Level)} error={errors.urgency}>
                 <div className={classes.urgency}>
                   {URGENCY.map((u) => (
-                    <Radio.Card key={u.value} value={u.value} className={classes.urgencyCard} radius="md">
+                    // One stop in the Tab order for the group, as in a native radio group; arrows move within it.
+                    <Radio.Card key={u.value} value={u.value} className={classes.urgencyCard} radius="md" tabIndex={urgency === u.value ? 0 : -1}>
                       <Group gap="sm" wrap="nowrap" align="flex-start">
                         <Radio.Indicator size="sm" mt={2} />
                         <div>

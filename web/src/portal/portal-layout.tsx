@@ -1,6 +1,7 @@
 import { Button } from "@mantine/core";
 import { IconHome, IconList, IconPlus } from "@tabler/icons-react";
-import { Link, Outlet } from "react-router";
+import { useEffect, useRef } from "react";
+import { Link, Outlet, useLocation } from "react-router";
 import { AppFrame } from "../app/app-frame.tsx";
 import { RequireSignIn } from "../app/guards.tsx";
 
@@ -9,6 +10,28 @@ const NAV = [
   { label: "My requests", to: "/requests", end: true, icon: <IconList size={16} /> },
   { label: "New request", to: "/requests/new", end: true, icon: <IconPlus size={16} />, menuOnly: true },
 ];
+
+/**
+ * After moving to another page, keyboard and screen-reader users start at the new page's
+ * content, as they would after a full page load, not on the link they just followed.
+ */
+function useFocusOnNavigation() {
+  const { pathname } = useLocation();
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    document.getElementById("main")?.focus({ preventScroll: true });
+    window.scrollTo(0, 0);
+  }, [pathname]);
+}
+
+function PortalPages() {
+  useFocusOnNavigation();
+  return <Outlet />;
+}
 
 export function PortalLayout() {
   return (
@@ -23,7 +46,7 @@ export function PortalLayout() {
           </Button>
         }
       >
-        <Outlet />
+        <PortalPages />
       </AppFrame>
     </RequireSignIn>
   );
