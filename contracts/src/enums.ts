@@ -48,6 +48,20 @@ export const STATUS_CATEGORIES = [
 export const StatusCategory = z.enum(STATUS_CATEGORIES);
 export type StatusCategory = z.infer<typeof StatusCategory>;
 
+/** Which categories a ticket may move to from each category (the server enforces it; the app offers only these). */
+export const STATUS_TRANSITIONS: Record<StatusCategory, readonly StatusCategory[]> = {
+  draft: ["new", "open", "cancelled"],
+  new: ["open", "awaiting_requester", "awaiting_third_party", "awaiting_approval", "resolved", "cancelled"],
+  open: ["open", "awaiting_requester", "awaiting_third_party", "awaiting_approval", "resolved", "cancelled"],
+  awaiting_requester: ["open", "awaiting_requester", "awaiting_third_party", "awaiting_approval", "resolved", "cancelled"],
+  awaiting_third_party: ["open", "awaiting_requester", "awaiting_third_party", "awaiting_approval", "resolved", "cancelled"],
+  awaiting_approval: ["open", "awaiting_requester", "awaiting_third_party", "awaiting_approval", "resolved", "cancelled"],
+  // A resolved ticket is either reopened or closed; closed and cancelled are final.
+  resolved: ["open", "closed"],
+  closed: [],
+  cancelled: [],
+};
+
 export const BUILTIN_STATUSES = [
   "draft",
   "new",

@@ -2,25 +2,11 @@
  * Statuses and the transitions between them. An admin may add or rename statuses; each belongs
  * to a category, and the category alone decides what is allowed and what happens.
  */
-import type { StatusCategory } from "@tessera/contracts";
+import { STATUS_TRANSITIONS, type StatusCategory } from "@tessera/contracts";
 import type { Reader } from "../context.ts";
 import type { StatusRow } from "../db/schema.ts";
 
 const ACTIVE: StatusCategory[] = ["new", "open", "awaiting_requester", "awaiting_third_party", "awaiting_approval"];
-
-/** Which categories a ticket may move to from each category. */
-const TRANSITIONS: Record<StatusCategory, StatusCategory[]> = {
-  draft: ["new", "open", "cancelled"],
-  new: ["open", "awaiting_requester", "awaiting_third_party", "awaiting_approval", "resolved", "cancelled"],
-  open: ["open", "awaiting_requester", "awaiting_third_party", "awaiting_approval", "resolved", "cancelled"],
-  awaiting_requester: ["open", "awaiting_requester", "awaiting_third_party", "awaiting_approval", "resolved", "cancelled"],
-  awaiting_third_party: ["open", "awaiting_requester", "awaiting_third_party", "awaiting_approval", "resolved", "cancelled"],
-  awaiting_approval: ["open", "awaiting_requester", "awaiting_third_party", "awaiting_approval", "resolved", "cancelled"],
-  // A resolved ticket is either reopened or closed; closed and cancelled are final.
-  resolved: ["open", "closed"],
-  closed: [],
-  cancelled: [],
-};
 
 export const isActiveCategory = (c: string) => (ACTIVE as string[]).includes(c);
 export const isFinalCategory = (c: string) => c === "closed" || c === "cancelled";
@@ -29,7 +15,7 @@ export const isDoneCategory = (c: string) => c === "resolved" || isFinalCategory
 
 export function canMove(from: StatusRow, to: StatusRow): boolean {
   if (from.key === to.key) return false;
-  return TRANSITIONS[from.category as StatusCategory].includes(to.category as StatusCategory);
+  return STATUS_TRANSITIONS[from.category as StatusCategory].includes(to.category as StatusCategory);
 }
 
 export const STATUSES_KEY = "statuses";
