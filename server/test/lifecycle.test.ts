@@ -86,4 +86,14 @@ describe.each(dialects)("ticket lifecycle on %s", (dialect) => {
     const list = await requester.get("/api/tickets?q=failing");
     expect(list.body.items).toHaveLength(0);
   });
+
+  it("files a request under a subcategory with the team and type its parent category defaults", async () => {
+    const parent = (await admin.post("/api/categories", { name: "Hardware", default_team_id: teamId, default_type: "service_request" })).body;
+    const child = (await admin.post("/api/categories", { name: "Laptops", parent_id: parent.id })).body;
+    const t = await requester.post("/api/tickets", { subject: "New laptop please", category_id: child.id });
+    expect(t.status).toBe(201);
+    expect(t.body.team?.id).toBe(teamId);
+    expect(t.body.type).toBe("service_request");
+    expect(t.body.reference).toMatch(/^REQ-/);
+  });
 });

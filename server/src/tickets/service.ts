@@ -63,6 +63,21 @@ async function findCategory(tx: Tx, id: number | null | undefined) {
   return c;
 }
 
+/** A category's default team and type, inherited from the nearest ancestor that sets them. */
+async function categoryDefaults(tx: Tx, category: { parent_id: number | null; default_team_id: number | null; default_type: string | null } | undefined) {
+  let teamId = category?.default_team_id ?? null;
+  let type = category?.default_type ?? null;
+  let parentId = category?.parent_id ?? null;
+  for (let depth = 0; parentId != null && (teamId == null || type == null) && depth < 20; depth++) {
+    const parent = await tx.db.selectFrom("categories").select(["parent_id", "default_team_id", "default_type"]).where("id", "=", parentId).executeTakeFirst();
+    if (!parent) break;
+    teamId ??= parent.default_team_id;
+    type ??= parent.default_type;
+    parentId = parent.parent_id;
+  }
+  return { teamId, type };
+}
+
 async function validateWatchers(tx: Tx, actor: Actor, ids: number[]) {
   const unique = [...new Set(ids)];
   if (!unique.length) return unique;
@@ -129,9 +144,10 @@ export async function createTicket(tx: Tx, actor: Actor, input: TicketCreateInpu
   const requester = await resolveRequester(tx, actor, input);
 
   const category = await findCategory(tx, input.category_id);
-  const type = (input.type ?? category?.default_type ?? "incident") as TicketType;
+  const defaults = await categoryDefaults(tx, category);
+  const type = (input.type ?? defaults.type ?? "incident") as TicketType;
   if (!staff && type !== "incident" && type !== "service_request") throw invalid("type", "requesters can file incidents and service requests");
-  const teamId = input.team_id !== undefined ? input.team_id : (category?.default_team_id ?? null);
+  const teamId = input.team_id !== undefined ? input.team_id : defaults.teamId;
   await assertTeam(tx, teamId);
   if (input.assignee_id != null) await assertAssignable(tx, input.assignee_id, teamId);
   if (input.is_major_incident && type !== "incident") throw invalid("is_major_incident", "only incidents can be major incidents");
