@@ -92,7 +92,15 @@ function AccountMenu() {
   );
 }
 
-export function AppFrame({ area, home, nav, actions, children }: { area: string; home: string; nav: NavItem[]; actions?: ReactNode; children: ReactNode }) {
+export function AppFrame({ area, home, nav, actions, fluid = false, children }: {
+  area: string;
+  home: string;
+  nav: NavItem[];
+  actions?: ReactNode;
+  /** The header spans the whole width (the agent workspace uses every pixel), not a centred column. */
+  fluid?: boolean;
+  children: ReactNode;
+}) {
   const [opened, { toggle, close }] = useDisclosure(false);
   const location = useLocation();
   return (
@@ -101,7 +109,7 @@ export function AppFrame({ area, home, nav, actions, children }: { area: string;
         Skip to content
       </a>
       <AppShell.Header className={classes.header}>
-        <Container size="lg" h="100%">
+        <Container size="lg" fluid={fluid} h="100%">
         <Group h="100%" justify="space-between" wrap="nowrap">
           <Group gap="lg" wrap="nowrap">
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={opened ? "Close navigation" : "Open navigation"} />
