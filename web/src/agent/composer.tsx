@@ -1,0 +1,423 @@
+/**
+ * The composer: two explicit modes, never ambiguous. "Reply to <email>" sends to the requester
+ * and its button names them; "Internal note" turns the whole composer yellow, its button reads
+ * "Add internal note", and @ mentions teammates. Ctrl/Cmd+Shift+J switches, Ctrl/Cmd+Enter
+ * sends. A reply that arrives while the agent writes stops the send until they have seen it.
+ * The text is kept in this browser until it is sent, so a reload does not lose it.
+ */
+import { ActionIcon, Alert, Button, FileButton, Group, Loader, Popover, Select, Stack, Tabs, Text, Textarea, Tooltip, UnstyledButton } from "@mantine/core";
+import { IconAlertTriangle, IconCheck, IconLock, IconMail, IconPaperclip, IconRefresh, IconSend, IconX } from "@tabler/icons-react";
+import { useQueryClient } from "@tanstack/react-query";
+import type { Comment, Status, Ticket, User } from "@tessera/contracts";
+import { forwardRef, useEffect, useImperativeHandle, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { newIdempotencyKey } from "../api/client.ts";
+import { addComment } from "../api/endpoints.ts";
+import { agentKeys } from "../api/agent-queries.ts";
+import { keys, useSignedInUser } from "../api/queries.ts";
+import { firstName, formatBytes } from "../ui/format.ts";
+import { errorMessage } from "../ui/query-state.tsx";
+import { useUploads, type Uploads } from "../ui/uploads.ts";
+import { composeHtml, mentionQuery, type Mention } from "./mentions.ts";
+import classes from "./ticket-pane.module.css";
+import { toast } from "./toast.ts";
+
+export type ComposerMode = "reply" | "note";
+
+export interface ComposerHandle {
+  open(mode: ComposerMode): void;
+}
+
+interface Draft {
+  mode: ComposerMode;
+  text: string;
+  mentions: Mention[];
+}
+
+const draftKey = (ticketId: number) => `tessera.agent.draft.${ticketId}`;
+function loadDraft(ticketId: number): Draft | null {
+  try {
+    return JSON.parse(localStorage.getItem(draftKey(ticketId)) ?? "null") as Draft | null;
+  } catch {
+    return null;
+  }
+}
+
+const strip = (html: string) => (new DOMParser().parseFromString(html, "text/html").body.textContent ?? "").replace(/\s+/g, " ").trim();
+
+export const Composer = forwardRef<ComposerHandle, {
+  ticket: Ticket;
+  comments: Comment[];
+  statuses: Status[];
+  staff: Array<Pick<User, "id" | "name" | "email">>;
+  onTyping: (typing: boolean) => void;
+  onStatusAfterSend: (status: string) => Promise<unknown>;
+}>(function Composer({ ticket, comments, statuses, staff, onTyping, onStatusAfterSend }, ref) {
+  const me = useSignedInUser();
+  const client = useQueryClient();
+  const saved = useMemo(() => loadDraft(ticket.id), [ticket.id]);
+  const closed = ticket.status.category === "closed" || ticket.status.category === "cancelled";
+  const [chosenMode, setMode] = useState<ComposerMode>(saved?.mode ?? "reply");
+  // A closed ticket takes no more replies; the team can still leave notes on it.
+  const mode: ComposerMode = closed ? "note" : chosenMode;
+  const [text, setText] = useState(saved?.text ?? "");
+  const [mentions, setMentions] = useState<Mention[]>(saved?.mentions ?? []);
+  const [sending, setSending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [intercepted, setIntercepted] = useState<Comment[] | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const uploads = useUploads();
+  const idempotencyKey = useRef(newIdempotencyKey());
+  const textarea = useRef<HTMLTextAreaElement>(null);
+  // The newest comment there was when the agent started writing: while the box is empty it
+  // follows the thread, and it stops when they type, so that what arrives after is caught.
+  const newestId = Math.max(0, ...comments.map((c) => c.id));
+  const seenUpTo = useRef<number>(newestId);
+  const empty = !text.trim();
+  useEffect(() => {
+    if (empty) seenUpTo.current = newestId;
+  }, [empty, newestId]);
+
+  const waitingStatus = statuses.find((s) => s.active && s.category === "awaiting_requester");
+  const [thenStatus, setThenStatus] = useState<string>("");
+  useEffect(() => {
+    // After a reply the ball is with the requester; a note changes nothing by default.
+    setThenStatus(mode === "reply" && waitingStatus && ticket.status.category !== "resolved" ? waitingStatus.key : "");
+  }, [mode, waitingStatus, ticket.status.category]);
+
+  // Keep the draft in this browser while it is being written.
+  useEffect(() => {
+    const t = setTimeout(() => {
+      if (text.trim()) localStorage.setItem(draftKey(ticket.id), JSON.stringify({ mode, text, mentions } satisfies Draft));
+      else localStorage.removeItem(draftKey(ticket.id));
+    }, 400);
+    return () => clearTimeout(t);
+  }, [ticket.id, mode, text, mentions]);
+
+  // Presence: "typing" while keys are pressed, back to "viewing" after a pause.
+  const typingTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const typing = useRef(false);
+  const noteTyping = () => {
+    if (!typing.current) {
+      typing.current = true;
+      onTyping(true);
+    }
+    clearTimeout(typingTimer.current);
+    typingTimer.current = setTimeout(() => {
+      typing.current = false;
+      onTyping(false);
+    }, 5_000);
+  };
+  useEffect(() => () => clearTimeout(typingTimer.current), []);
+
+  useImperativeHandle(ref, () => ({
+    open(m) {
+      setMode(m);
+      requestAnimationFrame(() => textarea.current?.focus());
+    },
+  }));
+
+  // ---- @mentions (notes only) ----
+  const [caret, setCaret] = useState(0);
+  const [active, setActive] = useState(0);
+  const [dismissedAt, setDismissedAt] = useState<number | null>(null);
+  const query = mode === "note" ? mentionQuery(text, caret) : null;
+  const options = useMemo(() => {
+    if (!query) return [];
+    const q = query.query.toLowerCase();
+    return staff.filter((u) => u.id !== me.id).filter((u) => u.name.toLowerCase().split(/\s+/).some((w) => w.startsWith(q)) || u.email.toLowerCase().startsWith(q)).slice(0, 6);
+  }, [query, staff, me.id]);
+  const menuOpen = !!query && options.length > 0 && dismissedAt !== query.start;
+  useEffect(() => setActive(0), [query?.query]);
+
+  const pick = (u: Pick<User, "id" | "name">) => {
+    if (!query) return;
+    const insert = `@${u.name} `;
+    const next = text.slice(0, query.start) + insert + text.slice(caret);
+    setText(next);
+    setMentions((all) => (all.some((m) => m.id === u.id) ? all : [...all, { id: u.id, name: u.name }]));
+    const pos = query.start + insert.length;
+    requestAnimationFrame(() => {
+      textarea.current?.setSelectionRange(pos, pos);
+      setCaret(pos);
+    });
+  };
+
+  // ---- sending ----
+  const send = async (force = false) => {
+    if (!text.trim() || sending || uploads.busy || uploads.failed) return;
+    const fresh = comments.filter((c) => c.id > seenUpTo.current && c.author?.id !== me.id);
+    if (!force && fresh.length) {
+      setIntercepted(fresh);
+      return;
+    }
+    setIntercepted(null);
+    setSending(true);
+    setError(null);
+    const internal = mode === "note";
+    try {
+      const used = mentions.filter((m) => text.includes(`@${m.name}`));
+      await addComment(
+        ticket.reference,
+        { body: composeHtml(text, internal ? used : []), format: "html", internal, ...(uploads.ids.length ? { attachment_ids: uploads.ids } : {}) },
+        idempotencyKey.current,
+      );
+      idempotencyKey.current = newIdempotencyKey();
+      localStorage.removeItem(draftKey(ticket.id));
+      setText("");
+      setMentions([]);
+      uploads.reset();
+      clearTimeout(typingTimer.current);
+      typing.current = false;
+      onTyping(false);
+      seenUpTo.current = Number.MAX_SAFE_INTEGER; // refreshed below once the thread reloads
+      await Promise.all([
+        client.refetchQueries({ queryKey: keys.comments(ticket.reference) }),
+        client.refetchQueries({ queryKey: keys.ticket(ticket.reference) }),
+        client.invalidateQueries({ queryKey: agentKeys.events(ticket.reference) }),
+      ]);
+      const latest = client.getQueryData<Comment[]>(keys.comments(ticket.reference)) ?? [];
+      seenUpTo.current = Math.max(0, ...latest.map((c) => c.id));
+      toast({ color: internal ? "yellow" : "teal", message: internal ? "Internal note added. Only agents can see it." : `Reply sent to ${ticket.requester.name}.` });
+      const current = client.getQueryData<Ticket>(keys.ticket(ticket.reference));
+      if (thenStatus && current && current.status.key !== thenStatus) await onStatusAfterSend(thenStatus).catch(() => {});
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setSending(false);
+    }
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (menuOpen) {
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        e.preventDefault();
+        setActive((i) => (i + (e.key === "ArrowDown" ? 1 : options.length - 1)) % options.length);
+        return;
+      }
+      if (e.key === "Enter" || e.key === "Tab") {
+        e.preventDefault();
+        pick(options[active]);
+        return;
+      }
+      if (e.key === "Escape") {
+        e.preventDefault();
+        e.stopPropagation();
+        setDismissedAt(query!.start);
+        return;
+      }
+    }
+    if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) {
+      e.preventDefault();
+      void send();
+    }
+  };
+
+  const note = mode === "note";
+  const toName = firstName(ticket.requester.name);
+  const statusOptions = [
+    { value: "", label: `Keep ${ticket.status.label}` },
+    ...statuses.filter((s) => s.active && s.key !== ticket.status.key && ["open", "awaiting_requester", "awaiting_third_party", "awaiting_approval"].includes(s.category)).map((s) => ({ value: s.key, label: s.label })),
+  ];
+
+  return (
+    <form
+      className={classes.composer}
+      data-mode={mode}
+      aria-label={note ? "Internal note" : `Reply to ${ticket.requester.email}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void send();
+      }}
+      onDragOver={(e) => {
+        if (e.dataTransfer.types.includes("Files")) {
+          e.preventDefault();
+          setDragging(true);
+        }
+      }}
+      onDragLeave={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+      }}
+      onDrop={(e) => {
+        if (!e.dataTransfer.files.length) return;
+        e.preventDefault();
+        setDragging(false);
+        uploads.add([...e.dataTransfer.files]);
+      }}
+      data-dragging={dragging || undefined}
+    >
+      <Tabs value={mode} onChange={(v) => v && setMode(v as ComposerMode)} variant="pills" radius="md" keepMounted>
+        <Tabs.List className={classes.modeTabs}>
+          <Tabs.Tab value="reply" leftSection={<IconMail size={14} />} className={classes.modeTab} data-mode="reply" disabled={closed}>
+            Reply to {ticket.requester.email}
+          </Tabs.Tab>
+          <Tabs.Tab value="note" leftSection={<IconLock size={14} />} className={classes.modeTab} data-mode="note">
+            Internal note
+          </Tabs.Tab>
+        </Tabs.List>
+      </Tabs>
+      <Text size="xs" c={note ? "yellow.9" : "dimmed"} mt={6} mb={4}>
+        {note ? (
+          <>
+            <IconLock size={11} style={{ verticalAlign: -1 }} aria-hidden="true" /> {closed ? `This ticket is ${ticket.status.label.toLowerCase()}, so it takes no more replies. ` : ""}Only agents see notes. Type @ to mention a teammate.
+          </>
+        ) : (
+          <>
+            {ticket.requester.name} sees this in the portal and by email.
+          </>
+        )}
+      </Text>
+      <Popover opened={menuOpen} position="top-start" offset={4} withinPortal trapFocus={false} returnFocus={false} shadow="md" width={280}>
+        <Popover.Target>
+          <div className={classes.textWrap}>
+            <Textarea
+              ref={textarea}
+              aria-label={note ? "Internal note" : `Reply to ${ticket.requester.name}`}
+              placeholder={note ? "Write a note for your team…" : `Write to ${toName}…`}
+              autosize
+              minRows={3}
+              maxRows={12}
+              value={text}
+              onChange={(e) => {
+                setText(e.currentTarget.value);
+                setCaret(e.currentTarget.selectionStart);
+                setDismissedAt(null);
+                noteTyping();
+              }}
+              onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
+              onKeyDown={onKeyDown}
+              classNames={{ input: classes.textarea }}
+              role={note ? "combobox" : undefined}
+              aria-autocomplete={note ? "list" : undefined}
+              aria-expanded={note ? menuOpen : undefined}
+              aria-controls={menuOpen ? "mention-options" : undefined}
+              aria-activedescendant={menuOpen ? `mention-${options[active]?.id}` : undefined}
+            />
+          </div>
+        </Popover.Target>
+        <Popover.Dropdown p={4}>
+          <div role="listbox" id="mention-options" aria-label="Mention a teammate">
+            {options.map((u, i) => (
+              <UnstyledButton
+                key={u.id}
+                id={`mention-${u.id}`}
+                role="option"
+                aria-selected={i === active}
+                className={classes.mentionOption}
+                onMouseDown={(e) => {
+                  e.preventDefault();
+                  pick(u);
+                }}
+                tabIndex={-1}
+              >
+                <Text size="sm" fw={500}>
+                  {u.name}
+                </Text>
+                <Text size="xs" c="dimmed">
+                  {u.email}
+                </Text>
+              </UnstyledButton>
+            ))}
+          </div>
+        </Popover.Dropdown>
+      </Popover>
+      <UploadChips uploads={uploads} />
+      {intercepted && (
+        <Alert color="orange" variant="light" icon={<IconAlertTriangle size={18} />} mt="xs" title="New in this ticket while you were writing" role="alert">
+          <Stack gap={4}>
+            {intercepted.map((c) => (
+              <Text size="sm" key={c.id} lineClamp={2}>
+                <b>{c.author?.name}</b> {c.internal ? "added a note" : "replied"}: {strip(c.body)}
+              </Text>
+            ))}
+            <Group gap="xs" mt={4}>
+              <Button size="xs" color="orange" onClick={() => void send(true)}>
+                Send anyway
+              </Button>
+              <Button
+                size="xs"
+                variant="default"
+                onClick={() => {
+                  seenUpTo.current = Math.max(0, ...comments.map((c) => c.id));
+                  setIntercepted(null);
+                  textarea.current?.focus();
+                }}
+              >
+                Keep editing
+              </Button>
+            </Group>
+          </Stack>
+        </Alert>
+      )}
+      {error && (
+        <Alert color="red" variant="light" mt="xs" role="alert" title={note ? "The note was not added" : "The reply was not sent"}>
+          {error}
+        </Alert>
+      )}
+      <Group justify="space-between" mt="xs" gap="xs" wrap="nowrap">
+        <Group gap={6} wrap="nowrap" style={{ minWidth: 0 }}>
+          <FileButton onChange={(files) => uploads.add(files)} multiple>
+            {(props) => (
+              <Tooltip label="Attach files (or drop them here)">
+                <ActionIcon {...props} variant="subtle" color="gray" aria-label="Attach files">
+                  <IconPaperclip size={17} />
+                </ActionIcon>
+              </Tooltip>
+            )}
+          </FileButton>
+          {text.trim() && (
+            <Text size="xs" c="dimmed" visibleFrom="xl">
+              Draft kept in this browser
+            </Text>
+          )}
+        </Group>
+        <Group gap="xs" wrap="nowrap" ml="auto">
+          {!closed && (
+          <Select
+            size="xs"
+            aria-label="Status after sending"
+            data={statusOptions}
+            value={thenStatus}
+            onChange={(v) => setThenStatus(v ?? "")}
+            allowDeselect={false}
+            w={190}
+            comboboxProps={{ withinPortal: true, position: "top" }}
+            leftSection={<Text size="10px" c="dimmed" pl={4}>then</Text>}
+            leftSectionWidth={36}
+          />
+          )}
+          <Tooltip label="Ctrl+Enter (⌘+Enter on a Mac)">
+          <Button type="submit" color={note ? "yellow.6" : "indigo"} c={note ? "dark.8" : undefined} leftSection={note ? <IconLock size={15} /> : <IconSend size={15} />} loading={sending} disabled={!text.trim() || uploads.busy || uploads.failed}>
+            {note ? "Add internal note" : `Send to ${toName}`}
+          </Button>
+          </Tooltip>
+        </Group>
+      </Group>
+    </form>
+  );
+});
+
+/** Files being attached, as small chips with their state. */
+function UploadChips({ uploads }: { uploads: Uploads }) {
+  if (!uploads.items.length) return null;
+  return (
+    <Group gap={6} mb={6} component="ul" className={classes.plainList} aria-label="Attached files">
+      {uploads.items.map((u) => (
+        <li key={u.key} className={classes.uploadChip} data-status={u.status}>
+          {u.status === "uploading" ? <Loader size={11} /> : u.status === "done" ? <IconCheck size={12} color="var(--mantine-color-teal-7)" /> : <IconAlertTriangle size={12} color="var(--mantine-color-red-7)" />}
+          <span className={classes.fileName}>{u.file.name}</span>
+          <Text span size="xs" c={u.status === "failed" ? "red.7" : "dimmed"}>
+            {u.status === "failed" ? u.error : formatBytes(u.file.size)}
+          </Text>
+          {u.status === "failed" && (
+            <ActionIcon size="xs" variant="subtle" color="gray" onClick={() => uploads.retry(u.key)} aria-label={`Upload ${u.file.name} again`}>
+              <IconRefresh size={11} />
+            </ActionIcon>
+          )}
+          <ActionIcon size="xs" variant="subtle" color="gray" onClick={() => uploads.remove(u.key)} aria-label={`Remove ${u.file.name}`}>
+            <IconX size={11} />
+          </ActionIcon>
+        </li>
+      ))}
+    </Group>
+  );
+}

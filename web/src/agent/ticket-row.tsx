@@ -1,0 +1,92 @@
+/**
+ * One row of the ticket list. Narrow (beside an open ticket) it is two lines: priority,
+ * reference, subject and age; then status, requester, team and assignee. Wide (table mode) the
+ * same cells line up as columns. Which one is decided by the list's width (container query).
+ */
+import { Avatar, Checkbox, Tooltip } from "@mantine/core";
+import { IconEye, IconPencil } from "@tabler/icons-react";
+import type { TicketSummary } from "@tessera/contracts";
+import { forwardRef, memo } from "react";
+import { Link } from "react-router";
+import { initials } from "../ui/format.ts";
+import { PriorityIcon } from "../ui/priority-icon.tsx";
+import { TimeAgo } from "../ui/time-ago.tsx";
+import { StatusDot } from "./status.tsx";
+import classes from "./ticket-list.module.css";
+
+export interface RowProps {
+  ticket: TicketSummary;
+  href: string;
+  active: boolean;
+  selected: boolean;
+  unread: boolean;
+  presence: "viewing" | "typing" | undefined;
+  onToggle: (id: number, shift: boolean) => void;
+  onFocusRow: (id: number) => void;
+}
+
+export const TicketRow = memo(
+  forwardRef<HTMLAnchorElement, RowProps>(function TicketRow({ ticket: t, href, active, selected, unread, presence, onToggle, onFocusRow }, ref) {
+    const waiting = t.status.category === "awaiting_requester";
+    return (
+      <li
+        className={classes.row}
+        data-category={t.status.category}
+        data-waiting={waiting || undefined}
+        data-selected={selected || undefined}
+        data-active={active || undefined}
+        data-unread={unread || undefined}
+      >
+        <Checkbox
+          size="xs"
+          radius="sm"
+          className={classes.check}
+          checked={selected}
+          onChange={() => {}}
+          onClick={(e) => onToggle(t.id, e.shiftKey)}
+          aria-label={`Select ${t.reference}`}
+          tabIndex={-1}
+        />
+        <Link ref={ref} to={href} className={classes.link} aria-current={active ? "page" : undefined} onFocus={() => onFocusRow(t.id)} data-ticket-id={t.id}>
+          <span className={classes.line1}>
+            <span className={classes.prio}>
+              <PriorityIcon priority={t.priority} size={14} withTooltip={false} />
+            </span>
+            <span className={`${classes.ref} tabular`}>{t.reference}</span>
+            <span className={classes.subject}>{t.subject}</span>
+            <span className={classes.time}>
+              <TimeAgo iso={t.updated_at} />
+            </span>
+          </span>
+          <span className={classes.line2}>
+            <span className={classes.status}>
+              <StatusDot category={t.status.category} />
+              {t.status.label}
+            </span>
+            <span className={classes.requester}>{t.requester.name}</span>
+            <span className={classes.team}>{t.team?.name ?? "No team"}</span>
+            <span className={classes.assignee}>
+              {presence && (
+                <Tooltip label={presence === "typing" ? "Another agent is typing a reply" : "Another agent has it open"}>
+                  <span className={classes.presence} data-state={presence} aria-label={presence === "typing" ? "Another agent is typing" : "Another agent is viewing"}>
+                    {presence === "typing" ? <IconPencil size={12} /> : <IconEye size={12} />}
+                  </span>
+                </Tooltip>
+              )}
+              {t.assignee ? (
+                <>
+                  <Avatar size={18} radius="xl" color="indigo" variant="light" aria-hidden="true" className={classes.avatar}>
+                    {initials(t.assignee.name)}
+                  </Avatar>
+                  <span className={classes.assigneeName}>{t.assignee.name}</span>
+                </>
+              ) : (
+                <span className={classes.unassigned}>Unassigned</span>
+              )}
+            </span>
+          </span>
+        </Link>
+      </li>
+    );
+  }),
+);

@@ -1,0 +1,205 @@
+/**
+ * The left nav: built-in views with live counts, then saved views (personal or shared with a
+ * team), and the state of the live connection.
+ */
+import { ActionIcon, Group, Menu, Modal, Select, Stack, Text, TextInput, Tooltip, Button, Alert } from "@mantine/core";
+import { IconAlertCircle, IconDots, IconInbox, IconList, IconPencil, IconPlus, IconTrash, IconUserQuestion, IconUsers, IconClockHour4, IconStack2 } from "@tabler/icons-react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import type { SavedView } from "@tessera/contracts";
+import { useEffect, useState, type FormEvent, type ReactNode } from "react";
+import { NavLink } from "react-router";
+import { createView, deleteView, updateView, type TicketFilters } from "../api/agent.ts";
+import { agentKeys, useTeams, useTicketCount } from "../api/agent-queries.ts";
+import { useSignedInUser } from "../api/queries.ts";
+import { errorMessage } from "../ui/query-state.tsx";
+import { describeFilters } from "./filter-bar.tsx";
+import { useLive } from "./live.tsx";
+import type { ViewDef } from "./views.ts";
+import classes from "./workspace.module.css";
+import { toast } from "./toast.ts";
+
+const ICONS: Record<string, ReactNode> = {
+  mine: <IconInbox size={16} aria-hidden="true" />,
+  unassigned: <IconUserQuestion size={16} aria-hidden="true" />,
+  open: <IconStack2 size={16} aria-hidden="true" />,
+  recent: <IconClockHour4 size={16} aria-hidden="true" />,
+};
+
+function ViewCount({ filters }: { filters: TicketFilters }) {
+  const count = useTicketCount(filters);
+  if (count.data === undefined) return null;
+  const n = count.data.count;
+  return (
+    <span className={`${classes.count} tabular`} aria-label={`${n} need an agent`} data-zero={n === 0 || undefined}>
+      {n > 999 ? "999+" : n}
+    </span>
+  );
+}
+
+function ViewLink({ view, icon, menu }: { view: ViewDef; icon: ReactNode; menu?: ReactNode }) {
+  return (
+    <div className={classes.viewItem}>
+      <NavLink to={`/agent/views/${view.id}`} className={classes.viewLink}>
+        {icon}
+        <span className={classes.viewName}>{view.name}</span>
+        {view.countFilters && <ViewCount filters={view.countFilters} />}
+      </NavLink>
+      {menu}
+    </div>
+  );
+}
+
+export function ViewNav({ builtin, saved, onNewView }: { builtin: ViewDef[]; saved: ViewDef[]; onNewView: () => void }) {
+  const { status } = useLive();
+  const [editing, setEditing] = useState<SavedView | null>(null);
+  const client = useQueryClient();
+  const remove = useMutation({
+    mutationFn: (v: SavedView) => deleteView(v.id),
+    onSuccess: (_, v) => {
+      void client.invalidateQueries({ queryKey: agentKeys.views });
+      toast({ color: "teal", message: `The view “${v.name}” was deleted.` });
+    },
+    onError: (err) => toast({ color: "red", title: "The view was not deleted", message: errorMessage(err) }),
+  });
+  return (
+    <nav aria-label="Views" className={classes.nav}>
+      <Stack gap={2} p="xs">
+        <Text component="h2" className={classes.navHeading}>
+          Views
+        </Text>
+        {builtin.map((v) => (
+          <ViewLink key={v.id} view={v} icon={ICONS[v.id]} />
+        ))}
+        <Group justify="space-between" mt="md" pr={4} wrap="nowrap">
+          <Text component="h2" className={classes.navHeading}>
+            Saved views
+          </Text>
+          <Tooltip label="Save the current filters as a view">
+            <ActionIcon variant="subtle" color="gray" size="sm" onClick={onNewView} aria-label="New view">
+              <IconPlus size={14} />
+            </ActionIcon>
+          </Tooltip>
+        </Group>
+        {saved.length === 0 && (
+          <Text size="xs" c="dimmed" px={10} py={4}>
+            Filter a list, then save it here. You can share a view with your team.
+          </Text>
+        )}
+        {saved.map((v) => (
+          <ViewLink
+            key={v.id}
+            view={v}
+            icon={v.saved?.team_id ? <IconUsers size={16} aria-label="Shared with a team" /> : <IconList size={16} aria-hidden="true" />}
+            menu={
+              v.saved?.mine ? (
+                <Menu position="bottom-end" withinPortal>
+                  <Menu.Target>
+                    <ActionIcon variant="subtle" color="gray" size="sm" className={classes.viewMenu} aria-label={`Options for ${v.name}`}>
+                      <IconDots size={14} />
+                    </ActionIcon>
+                  </Menu.Target>
+                  <Menu.Dropdown>
+                    <Menu.Item leftSection={<IconPencil size={14} />} onClick={() => setEditing(v.saved!)}>
+                      Rename or share
+                    </Menu.Item>
+                    <Menu.Item leftSection={<IconTrash size={14} />} color="red" onClick={() => remove.mutate(v.saved!)}>
+                      Delete
+                    </Menu.Item>
+                  </Menu.Dropdown>
+                </Menu>
+              ) : undefined
+            }
+          />
+        ))}
+      </Stack>
+      <div className={classes.liveState} role="status">
+        <span className={classes.liveDot} data-status={status} aria-hidden="true" />
+        {status === "open" ? "Live updates on" : status === "connecting" ? "Connecting…" : "Reconnecting… (lists may be out of date)"}
+      </div>
+      {editing && <SaveViewModal opened onClose={() => setEditing(null)} filters={{}} sort="" existing={editing} />}
+    </nav>
+  );
+}
+
+/** Creates a view from filters, or renames and re-shares an existing one. */
+export function SaveViewModal({ opened, onClose, filters, sort, existing, onSaved }: {
+  opened: boolean;
+  onClose: () => void;
+  filters: TicketFilters;
+  sort: string;
+  existing?: SavedView;
+  onSaved?: (view: SavedView) => void;
+}) {
+  const me = useSignedInUser();
+  const teams = useTeams();
+  const client = useQueryClient();
+  const [name, setName] = useState(existing?.name ?? "");
+  const [team, setTeam] = useState<string>(existing?.team_id ? String(existing.team_id) : "");
+  useEffect(() => {
+    if (opened) {
+      setName(existing?.name ?? "");
+      setTeam(existing?.team_id ? String(existing.team_id) : "");
+    }
+  }, [opened, existing]);
+  const myTeams = (teams.data ?? []).filter((t) => me.team_ids.includes(t.id));
+  const save = useMutation({
+    mutationFn: () => {
+      const team_id = team ? Number(team) : null;
+      if (existing) return updateView(existing.id, { name: name.trim(), team_id });
+      return createView({ name: name.trim(), filters: { ...filters, ...(sort ? { sort } : {}) }, team_id });
+    },
+    onSuccess: (view) => {
+      // Known at once, so that the list can open it before the views are fetched again.
+      client.setQueryData<SavedView[]>(agentKeys.views, (old) => (old ? [...old.filter((v) => v.id !== view.id), view] : [view]));
+      void client.invalidateQueries({ queryKey: agentKeys.views });
+      toast({ color: "teal", message: view.team_id ? `“${view.name}” is saved and shared with your team.` : `“${view.name}” is saved.` });
+      onSaved?.(view);
+      onClose();
+    },
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (name.trim()) save.mutate();
+  };
+  const described = existing ? [] : describeFilters(filters);
+  return (
+    <Modal opened={opened} onClose={onClose} title={existing ? "Rename or share view" : "Save view"} centered>
+      <form onSubmit={submit}>
+        <Stack gap="md">
+          <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={80} data-autofocus placeholder="e.g. P1 and P2 in Network" />
+          {!existing && (
+            <div>
+              <Text size="sm" fw={500} mb={4}>
+                Filters
+              </Text>
+              <Text size="sm" c={described.length ? undefined : "dimmed"}>
+                {described.length ? described.join(" · ") : "No filters: every ticket you can see."}
+              </Text>
+            </div>
+          )}
+          <Select
+            label="Who sees it"
+            data={[{ value: "", label: "Only me" }, ...myTeams.map((t) => ({ value: String(t.id), label: `Everyone in ${t.name}` }))]}
+            value={team}
+            onChange={(v) => setTeam(v ?? "")}
+            allowDeselect={false}
+            comboboxProps={{ withinPortal: true }}
+          />
+          {save.error && (
+            <Alert color="red" variant="light" icon={<IconAlertCircle size={18} />} role="alert">
+              {errorMessage(save.error)}
+            </Alert>
+          )}
+          <Group justify="flex-end" gap="sm">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={save.isPending} disabled={!name.trim()}>
+              {existing ? "Save changes" : "Save view"}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
