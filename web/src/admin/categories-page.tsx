@@ -1,0 +1,394 @@
+/**
+ * Categories: the tree requesters pick a topic from. Each category may send its new tickets to
+ * a default team and give them a default type; inactive ones are no longer offered. Turning
+ * one off says first which subcategories and unfinished tickets it has.
+ */
+import { Alert, Badge, Button, Group, Select, Skeleton, Stack, Switch, Text, TextInput, Title } from "@mantine/core";
+import { IconCategory, IconCornerDownRight, IconFolder, IconInfoCircle, IconPlus, IconSitemap, IconTicket } from "@tabler/icons-react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { TICKET_TYPES, type Category, type TicketType } from "@tessera/contracts";
+import { useMemo, useState } from "react";
+import { Link, useNavigate, useParams, useSearchParams } from "react-router";
+import { createCategory, updateCategory, type CategoryChanges } from "../api/admin.ts";
+import { adminKeys, UNFINISHED, useAdminCategories, useAdminTeams, useTicketCount } from "../api/admin-queries.ts";
+import { ListSkeleton, LoadError } from "../ui/query-state.tsx";
+import { AdminPage, announce, ConfirmDialog, Consequence, Editor, EmptyEditor, formErrors, RowLink, same, SaveError, Split, useJustSaved, useUnsavedGuard } from "./layout.tsx";
+import { plural } from "./people.ts";
+import classes from "./admin.module.css";
+
+export const TYPE_NAMES: Record<TicketType, string> = { incident: "Incident", service_request: "Service request", problem: "Problem", change: "Change" };
+
+interface TreeRow {
+  category: Category;
+  depth: number;
+}
+
+/** The categories in tree order (each parent followed by its children, siblings by name). */
+function toTree(all: Category[]): TreeRow[] {
+  const children = new Map<number | null, Category[]>();
+  const ids = new Set(all.map((c) => c.id));
+  for (const c of all) {
+    const parent = c.parent_id !== null && ids.has(c.parent_id) ? c.parent_id : null;
+    children.set(parent, [...(children.get(parent) ?? []), c]);
+  }
+  const out: TreeRow[] = [];
+  const walk = (parent: number | null, depth: number) => {
+    for (const c of (children.get(parent) ?? []).sort((a, b) => a.name.localeCompare(b.name))) {
+      out.push({ category: c, depth });
+      if (depth < 20) walk(c.id, depth + 1);
+    }
+  };
+  walk(null, 0);
+  return out;
+}
+
+/** A category and everything under it. */
+function subtreeIds(all: Category[], id: number): Set<number> {
+  const out = new Set([id]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const c of all) if (c.parent_id !== null && out.has(c.parent_id) && !out.has(c.id)) (out.add(c.id), (grew = true));
+  }
+  return out;
+}
+
+/**
+ * What a new ticket in this category gets when the category sets no team or type of its own:
+ * the nearest ancestor's (the server walks up the tree the same way).
+ */
+export function inheritedDefaults(all: Category[], parentId: number | null): { team: Category["default_team"]; type: TicketType | null; teamFrom?: Category; typeFrom?: Category } {
+  const out: ReturnType<typeof inheritedDefaults> = { team: null, type: null };
+  for (let c = all.find((x) => x.id === parentId), depth = 0; c && depth < 20; c = all.find((x) => x.id === c!.parent_id), depth++) {
+    if (!out.team && c.default_team) (out.team = c.default_team), (out.teamFrom = c);
+    if (!out.type && c.default_type) (out.type = c.default_type), (out.typeFrom = c);
+  }
+  return out;
+}
+
+/** The team a new ticket in this category goes to: its own default, or an ancestor's. */
+export function effectiveTeam(all: Category[], c: Category): Category["default_team"] {
+  return c.default_team ?? inheritedDefaults(all, c.parent_id).team;
+}
+
+interface CategoryDraft {
+  name: string;
+  parent_id: string | null;
+  default_team_id: string | null;
+  default_type: TicketType | null;
+  active: boolean;
+}
+
+const draftOf = (c: Category): CategoryDraft => ({
+  name: c.name,
+  parent_id: c.parent_id === null ? null : String(c.parent_id),
+  default_team_id: c.default_team ? String(c.default_team.id) : null,
+  default_type: c.default_type,
+  active: c.active,
+});
+
+const toInput = (d: CategoryDraft): CategoryChanges => ({
+  name: d.name.trim(),
+  parent_id: d.parent_id ? Number(d.parent_id) : null,
+  default_team_id: d.default_team_id ? Number(d.default_team_id) : null,
+  default_type: d.default_type,
+  active: d.active,
+});
+
+const FIELDS = ["name", "parent_id", "default_team_id", "default_type", "active"];
+
+function CategoryFields({ draft, setDraft, all, selfId, errors }: { draft: CategoryDraft; setDraft: (d: CategoryDraft) => void; all: Category[]; selfId?: number; errors: Record<string, string> }) {
+  const teams = useAdminTeams();
+  const excluded = selfId ? subtreeIds(all, selfId) : new Set<number>();
+  const parents = all.filter((c) => !excluded.has(c.id)).sort((a, b) => a.path.localeCompare(b.path));
+  const parent = all.find((c) => String(c.id) === draft.parent_id);
+  const path = [parent?.path, draft.name.trim() || "…"].filter(Boolean).join(" / ");
+  const inherited = inheritedDefaults(all, parent?.id ?? null);
+  return (
+    <Stack gap="md">
+      <TextInput label="Name" required value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })} error={errors.name} maxLength={100} data-autofocus />
+      <Select
+        label="Parent"
+        description={`Shown to requesters as “${path}”.`}
+        placeholder="None: a top-level category"
+        data={parents.map((c) => ({ value: String(c.id), label: c.active ? c.path : `${c.path} (inactive)` }))}
+        value={draft.parent_id}
+        onChange={(v) => setDraft({ ...draft, parent_id: v })}
+        searchable
+        clearable
+        nothingFoundMessage="No category by that name"
+        error={errors.parent_id}
+        comboboxProps={{ withinPortal: true }}
+      />
+      <Select
+        label="Default team"
+        description="New tickets in this category go to this team's queue. Subcategories that set none use this one."
+        placeholder={
+          teams.isPending
+            ? "Loading teams…"
+            : inherited.team
+              ? `${inherited.team.name}, from ${inherited.teamFrom!.path}`
+              : "No default team: tickets wait in triage"
+        }
+        data={(teams.data ?? []).map((t) => ({ value: String(t.id), label: t.name }))}
+        value={draft.default_team_id}
+        onChange={(v) => setDraft({ ...draft, default_team_id: v })}
+        searchable
+        clearable
+        error={errors.default_team_id ?? (teams.isError ? "Teams could not be loaded" : undefined)}
+        comboboxProps={{ withinPortal: true }}
+      />
+      <Select
+        label="Default ticket type"
+        description="The type a new ticket gets unless the person filing it picks one. Subcategories that set none use this one."
+        placeholder={inherited.type ? `${TYPE_NAMES[inherited.type]}, from ${inherited.typeFrom!.path}` : "Not set: incident"}
+        data={TICKET_TYPES.map((t) => ({ value: t, label: TYPE_NAMES[t] }))}
+        value={draft.default_type}
+        onChange={(v) => setDraft({ ...draft, default_type: (v as TicketType | null) ?? null })}
+        clearable
+        error={errors.default_type}
+        comboboxProps={{ withinPortal: true }}
+      />
+      <Switch
+        label="Active"
+        description={draft.active ? "Offered to requesters and agents when they file a ticket." : "Not offered for new tickets; tickets already filed under it keep it."}
+        checked={draft.active}
+        onChange={(e) => setDraft({ ...draft, active: e.currentTarget.checked })}
+        error={errors.active}
+      />
+    </Stack>
+  );
+}
+
+/** Turning a category off: what is under it, counted, before saving. */
+function DeactivateDialog({ category, all, opened, onClose, onConfirm, busy }: { category: Category; all: Category[]; opened: boolean; onClose: () => void; onConfirm: () => void; busy: boolean }) {
+  const tickets = useTicketCount({ category: String(category.id), status_category: UNFINISHED }, opened);
+  const under = [...subtreeIds(all, category.id)].filter((id) => id !== category.id).map((id) => all.find((c) => c.id === id)!).filter((c) => c.active);
+  return (
+    <ConfirmDialog opened={opened} onClose={onClose} title={`Deactivate ${category.path}?`} confirmLabel="Deactivate and save" onConfirm={onConfirm} busy={busy}>
+      <Stack gap="sm">
+        <Consequence icon={<IconCategory size={16} />}>Requesters and agents can no longer choose it for new tickets.</Consequence>
+        <Consequence icon={<IconTicket size={16} />}>
+          {tickets.isPending
+            ? "Counting the tickets filed under it…"
+            : tickets.isError
+              ? "The tickets filed under it could not be counted."
+              : tickets.data!.count === 0
+                ? "No unfinished tickets are filed under it."
+                : <><strong>{plural(tickets.data!.count, "unfinished ticket")}</strong> filed under it keep this category and their team.</>}
+        </Consequence>
+        <Consequence icon={<IconSitemap size={16} />}>
+          {under.length === 0 ? (
+            "It has no active subcategories."
+          ) : (
+            <>
+              <strong>{plural(under.length, "active subcategory", "active subcategories")}</strong> stay offered unless you deactivate them too: {under.map((c) => c.path).join(", ")}.
+            </>
+          )}
+        </Consequence>
+      </Stack>
+    </ConfirmDialog>
+  );
+}
+
+function CategoryEditor({ category, all }: { category: Category; all: Category[] }) {
+  const client = useQueryClient();
+  const base = useMemo(() => draftOf(category), [category]);
+  const [draft, setDraft] = useState(base);
+  const [local, setLocal] = useState<Record<string, string>>({});
+  const [confirming, setConfirming] = useState(false);
+  const [justSaved, markSaved] = useJustSaved();
+  const dirty = !same(draft, base);
+  const guard = useUnsavedGuard(dirty);
+  const save = useMutation({
+    mutationFn: () => updateCategory(category.id, toInput(draft)),
+    onSuccess: (saved) => {
+      // Paths of its subcategories change with a rename or a move: fetch the tree again.
+      void client.invalidateQueries({ queryKey: adminKeys.categories });
+      client.setQueryData<Category[]>(adminKeys.categories, (list) => list?.map((c) => (c.id === saved.id ? saved : c)));
+      setDraft(draftOf(saved));
+      setConfirming(false);
+      markSaved();
+    },
+    onError: () => setConfirming(false),
+  });
+  const errors = formErrors(save.error, FIELDS);
+  const submit = () => {
+    if (!draft.name.trim()) return setLocal({ name: "Give the category a name" });
+    setLocal({});
+    if (category.active && !draft.active) setConfirming(true);
+    else save.mutate();
+  };
+  const teamChanged = draft.default_team_id !== base.default_team_id;
+  return (
+    <Editor
+      label={`Edit category ${category.path}`}
+      dirty={dirty}
+      saving={save.isPending}
+      onSubmit={submit}
+      onRevert={() => {
+        setDraft(base);
+        setLocal({});
+        save.reset();
+      }}
+      backTo="/admin/categories"
+      backLabel="All categories"
+      guard={guard}
+      justSaved={justSaved}
+    >
+      <Group justify="space-between" align="flex-start" mb="md" wrap="nowrap">
+        <div style={{ minWidth: 0 }}>
+          <Title order={2} fz={17}>
+            {category.name}
+          </Title>
+          <Text size="sm" c="dimmed" truncate>
+            {category.path}
+          </Text>
+        </div>
+        <Button component={Link} to={`/admin/categories/new?parent=${category.id}`} variant="default" size="xs" leftSection={<IconCornerDownRight size={14} />}>
+          Add subcategory
+        </Button>
+      </Group>
+      <CategoryFields draft={draft} setDraft={setDraft} all={all} selfId={category.id} errors={{ ...errors.fields, ...local }} />
+      {teamChanged && (
+        <Alert color="blue" variant="light" icon={<IconInfoCircle size={16} />} mt="md">
+          The new default team applies to tickets filed after you save; tickets already filed keep their team.
+        </Alert>
+      )}
+      <SaveError message={errors.general} />
+      <DeactivateDialog category={category} all={all} opened={confirming} onClose={() => setConfirming(false)} onConfirm={() => save.mutate()} busy={save.isPending} />
+    </Editor>
+  );
+}
+
+function NewCategoryEditor({ all }: { all: Category[] }) {
+  const client = useQueryClient();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const parentParam = params.get("parent");
+  const parent = all.find((c) => String(c.id) === parentParam);
+  // Team and type stay empty: the new category then follows its parent's, even if those change later.
+  const empty: CategoryDraft = useMemo(() => ({ name: "", parent_id: parent ? String(parent.id) : null, default_team_id: null, default_type: null, active: true }), [parent]);
+  const [draft, setDraft] = useState(empty);
+  const [local, setLocal] = useState<Record<string, string>>({});
+  const dirty = !same(draft, empty);
+  const guard = useUnsavedGuard(dirty);
+  const create = useMutation({
+    mutationFn: () => createCategory(toInput(draft)),
+    onSuccess: (c) => {
+      client.setQueryData<Category[]>(adminKeys.categories, (list) => (list ? [...list, c] : list));
+      void client.invalidateQueries({ queryKey: adminKeys.categories });
+      announce(`${c.path} was added${c.default_team ? ` and sends its tickets to ${c.default_team.name}` : ""}.`);
+      guard.allow();
+      navigate(`/admin/categories/${c.id}`);
+    },
+  });
+  const errors = formErrors(create.error, FIELDS);
+  return (
+    <Editor
+      label="New category"
+      dirty={dirty}
+      saving={create.isPending}
+      saveLabel="Add category"
+      onSubmit={() => {
+        if (!draft.name.trim()) return setLocal({ name: "Give the category a name" });
+        setLocal({});
+        create.mutate();
+      }}
+      backTo="/admin/categories"
+      backLabel="All categories"
+      guard={guard}
+    >
+      <Title order={2} fz={17} mb={4}>
+        {parent ? `New subcategory of ${parent.name}` : "New category"}
+      </Title>
+      <Text size="sm" c="dimmed" mb="lg">
+        {parent ? "Unless you set its own, it sends tickets to its parent's default team, with its parent's default type." : "Top-level categories are the cards on the support portal's home page."}
+      </Text>
+      <CategoryFields key={parentParam ?? ""} draft={draft} setDraft={setDraft} all={all} errors={{ ...errors.fields, ...local }} />
+      <SaveError title="The category was not added" message={errors.general} />
+    </Editor>
+  );
+}
+
+/** "Service Desk · Incident", with what is inherited from a parent said so. */
+function RowDefaults({ all, category }: { all: Category[]; category: Category }) {
+  const inherited = inheritedDefaults(all, category.parent_id);
+  const team = category.default_team ?? inherited.team;
+  const type = category.default_type ?? inherited.type;
+  const parts = [
+    team ? `${team.name}${category.default_team ? "" : " (inherited)"}` : "No default team",
+    ...(type ? [`${TYPE_NAMES[type]}${category.default_type ? "" : " (inherited)"}`] : []),
+  ];
+  return <>{parts.join(" · ")}</>;
+}
+
+export function CategoriesPage() {
+  const { categoryId } = useParams();
+  const [params] = useSearchParams();
+  const categories = useAdminCategories();
+  const all = categories.data ?? [];
+  const tree = useMemo(() => toTree(categories.data ?? []), [categories.data]);
+  const selected = categoryId && categoryId !== "new" ? all.find((c) => String(c.id) === categoryId) : undefined;
+  let editor;
+  if (categoryId && categories.isPending) editor = <Stack p="lg"><Skeleton height={36} /><Skeleton height={120} /></Stack>;
+  else if (categoryId === "new") editor = <NewCategoryEditor key={params.get("parent") ?? ""} all={all} />;
+  else if (selected) editor = <CategoryEditor key={selected.id} category={selected} all={all} />;
+  else if (categoryId)
+    editor = (
+      <EmptyEditor icon={<IconCategory size={32} stroke={1.5} />} title="This category does not exist">
+        Pick another one from the tree.
+      </EmptyEditor>
+    );
+  else
+    editor = (
+      <EmptyEditor icon={<IconCategory size={32} stroke={1.5} />} title="Pick a category">
+        Rename or move it, choose the team its tickets go to and their type, or stop offering it.
+      </EmptyEditor>
+    );
+  return (
+    <AdminPage
+      title="Categories"
+      description="The topics requesters choose from. A category's default team receives its new tickets."
+      actions={
+        <Button component={Link} to="/admin/categories/new" leftSection={<IconPlus size={16} />}>
+          New category
+        </Button>
+      }
+    >
+      <Split
+        listLabel="Category tree"
+        selected={!!categoryId}
+        list={
+          categories.isPending ? (
+            <div style={{ padding: 12 }}><ListSkeleton label="Loading categories" /></div>
+          ) : categories.isError ? (
+            <div style={{ padding: 12 }}><LoadError title="Categories could not be loaded" error={categories.error} onRetry={() => void categories.refetch()} /></div>
+          ) : tree.length === 0 ? (
+            <Text size="sm" c="dimmed" p="md">No categories yet. Add a few top-level topics (Hardware, Software, Access…) and give each a default team.</Text>
+          ) : (
+            <ul className={classes.rows} aria-label="Categories">
+              {tree.map(({ category: c, depth }) => (
+                <RowLink key={c.id} to={`/admin/categories/${c.id}`} inactive={!c.active} className={classes.treeRow} style={{ "--depth": depth, minHeight: 44 } as React.CSSProperties}>
+                  {depth === 0 ? <IconFolder size={16} className={classes.treeGuide} style={{ color: "var(--mantine-color-gray-6)" }} aria-hidden="true" /> : <IconCornerDownRight size={14} className={classes.treeGuide} aria-hidden="true" />}
+                  <div className={classes.rowMain}>
+                    <div className={classes.rowTitle}>{c.name}</div>
+                    <div className={classes.rowSub}>
+                      <RowDefaults all={all} category={c} />
+                    </div>
+                  </div>
+                  {!c.active && (
+                    <Badge variant="outline" color="gray" size="sm">
+                      Inactive
+                    </Badge>
+                  )}
+                </RowLink>
+              ))}
+            </ul>
+          )
+        }
+        editor={editor}
+      />
+    </AdminPage>
+  );
+}

@@ -1,0 +1,454 @@
+/**
+ * Custom fields: extra ticket fields (asset tag, office …) of five types. Each may be required
+ * and shown to requesters on the request form. Key and type are fixed once created; a field
+ * is retired by deactivating it, which keeps the values tickets already have.
+ */
+import { Alert, Badge, Button, Checkbox, Group, NumberInput, Paper, Select, Skeleton, Stack, Switch, Text, Textarea, TextInput, Title } from "@mantine/core";
+import { IconEyeOff, IconForms, IconInfoCircle, IconListDetails, IconPlus, IconTicket } from "@tabler/icons-react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { CUSTOM_FIELD_TYPES, type CustomField, type CustomFieldType } from "@tessera/contracts";
+import { useMemo, useState } from "react";
+import { Link, useNavigate, useParams } from "react-router";
+import { createCustomField, updateCustomField } from "../api/admin.ts";
+import { adminKeys, useAdminCustomFields } from "../api/admin-queries.ts";
+import { ListSkeleton, LoadError } from "../ui/query-state.tsx";
+import { AdminPage, announce, ConfirmDialog, Consequence, Editor, EmptyEditor, formErrors, RowLink, same, SaveError, Split, useJustSaved, useUnsavedGuard } from "./layout.tsx";
+import classes from "./admin.module.css";
+
+const TYPE_NAMES: Record<CustomFieldType, string> = { text: "Text", number: "Number", boolean: "Yes / no", date: "Date", select: "Choice list" };
+const TYPE_HELP: Record<CustomFieldType, string> = {
+  text: "A line of text, such as an asset tag.",
+  number: "A number, such as a cost or a count.",
+  boolean: "A checkbox: yes or no.",
+  date: "A calendar date.",
+  select: "One option from a list you give.",
+};
+
+interface FieldDraft {
+  key: string;
+  label: string;
+  type: CustomFieldType;
+  /** One option per line. */
+  options: string;
+  required: boolean;
+  visible_to_requester: boolean;
+  active: boolean;
+}
+
+const draftOf = (f: CustomField): FieldDraft => ({
+  key: f.key,
+  label: f.label,
+  type: f.type,
+  options: f.options.join("\n"),
+  required: f.required,
+  visible_to_requester: f.visible_to_requester,
+  active: f.active,
+});
+
+const optionList = (s: string) => [...new Set(s.split("\n").map((o) => o.trim()).filter(Boolean))];
+
+/** "Asset tag (laptop)" → "asset_tag_laptop": what the key would be, until someone types their own. */
+function keyFromLabel(label: string): string {
+  const k = label
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "")
+    .replace(/^[0-9_]+/, "");
+  return k.slice(0, 64);
+}
+
+function checkDraft(d: FieldDraft, creating: boolean): Record<string, string> {
+  const found: Record<string, string> = {};
+  if (!d.label.trim()) found.label = "Give the field a label";
+  if (creating && !/^[a-z][a-z0-9_]{0,63}$/.test(d.key)) found.key = "Lowercase letters, digits and _, starting with a letter";
+  if (d.type === "select" && optionList(d.options).length === 0) found.options = "A choice list needs at least one option";
+  return found;
+}
+
+/** The field as people will see it on a form. */
+function Preview({ draft }: { draft: FieldDraft }) {
+  const label = draft.label.trim() || "Label";
+  const common = { label, required: draft.required, description: undefined };
+  let input;
+  switch (draft.type) {
+    case "number":
+      input = <NumberInput {...common} placeholder="0" />;
+      break;
+    case "boolean":
+      input = <Checkbox label={label} />;
+      break;
+    case "date":
+      input = <TextInput {...common} type="date" />;
+      break;
+    case "select":
+      input = <Select {...common} data={optionList(draft.options)} placeholder="Choose one" comboboxProps={{ withinPortal: true }} />;
+      break;
+    default:
+      input = <TextInput {...common} />;
+  }
+  return (
+    <Paper p="md" bg="gray.0">
+      <Text size="xs" c="dimmed" fw={500} mb={8}>
+        Preview · {draft.visible_to_requester ? "on the request form and the agent's ticket" : "on the agent's ticket only"}
+      </Text>
+      {/* A picture of the field, not a field of this form: out of the Tab order and the accessibility tree. */}
+      <div inert aria-hidden="true">{input}</div>
+    </Paper>
+  );
+}
+
+function FieldFields({ draft, setDraft, errors, creating, keyTouched, onKeyTouched }: {
+  draft: FieldDraft;
+  setDraft: (d: FieldDraft) => void;
+  errors: Record<string, string>;
+  creating: boolean;
+  keyTouched?: boolean;
+  onKeyTouched?: () => void;
+}) {
+  return (
+    <Stack gap="md">
+      <TextInput
+        label="Label"
+        required
+        description="What people see next to the field."
+        value={draft.label}
+        onChange={(e) => {
+          const label = e.currentTarget.value;
+          setDraft({ ...draft, label, ...(creating && !keyTouched ? { key: keyFromLabel(label) } : {}) });
+        }}
+        error={errors.label}
+        maxLength={100}
+        data-autofocus
+      />
+      {creating ? (
+        <TextInput
+          label="Key"
+          required
+          description="How the API and integrations name it. Lowercase letters, digits and _; it cannot be changed later."
+          value={draft.key}
+          onChange={(e) => {
+            onKeyTouched?.();
+            setDraft({ ...draft, key: e.currentTarget.value });
+          }}
+          error={errors.key}
+          maxLength={64}
+          classNames={{ input: classes.mono }}
+        />
+      ) : null}
+      {creating ? (
+        <Select
+          label="Type"
+          description={`${TYPE_HELP[draft.type]} The type cannot be changed later.`}
+          data={CUSTOM_FIELD_TYPES.map((t) => ({ value: t, label: TYPE_NAMES[t] }))}
+          value={draft.type}
+          onChange={(v) => v && setDraft({ ...draft, type: v as CustomFieldType })}
+          allowDeselect={false}
+          error={errors.type}
+          comboboxProps={{ withinPortal: true }}
+        />
+      ) : null}
+      {draft.type === "select" && (
+        <Textarea
+          label="Options"
+          required
+          description="One per line, in the order they are offered."
+          autosize
+          minRows={3}
+          maxRows={10}
+          value={draft.options}
+          onChange={(e) => setDraft({ ...draft, options: e.currentTarget.value })}
+          error={errors.options}
+        />
+      )}
+      <Switch
+        label="Visible to requesters"
+        description={draft.visible_to_requester ? "Shown on the portal's request form and on the requester's view of their tickets." : "Only agents see and fill it in."}
+        checked={draft.visible_to_requester}
+        onChange={(e) => setDraft({ ...draft, visible_to_requester: e.currentTarget.checked })}
+        error={errors.visible_to_requester}
+      />
+      <Switch
+        label="Required"
+        description={
+          draft.visible_to_requester
+            ? "Every new ticket needs a value, whether a requester or an agent files it."
+            : "Agents must fill it in when they create a ticket; requesters never see it."
+        }
+        checked={draft.required}
+        onChange={(e) => setDraft({ ...draft, required: e.currentTarget.checked })}
+        error={errors.required}
+      />
+    </Stack>
+  );
+}
+
+const FIELDS = ["key", "label", "type", "options", "required", "visible_to_requester", "active"];
+
+function FieldEditor({ field }: { field: CustomField }) {
+  const client = useQueryClient();
+  const base = useMemo(() => draftOf(field), [field]);
+  const [draft, setDraft] = useState(base);
+  const [local, setLocal] = useState<Record<string, string>>({});
+  const [confirming, setConfirming] = useState(false);
+  const [justSaved, markSaved] = useJustSaved();
+  const dirty = !same(draft, base);
+  const guard = useUnsavedGuard(dirty);
+  const removedOptions = field.type === "select" ? field.options.filter((o) => !optionList(draft.options).includes(o)) : [];
+  const deactivating = field.active && !draft.active;
+  const save = useMutation({
+    mutationFn: () =>
+      updateCustomField(field.id, {
+        label: draft.label.trim(),
+        ...(field.type === "select" ? { options: optionList(draft.options) } : {}),
+        required: draft.required,
+        visible_to_requester: draft.visible_to_requester,
+        active: draft.active,
+      }),
+    onSuccess: (saved) => {
+      client.setQueryData<CustomField[]>(adminKeys.customFields, (all) => all?.map((f) => (f.id === saved.id ? saved : f)));
+      void client.invalidateQueries({ queryKey: adminKeys.customFields });
+      setDraft(draftOf(saved));
+      setConfirming(false);
+      markSaved();
+    },
+    onError: () => setConfirming(false),
+  });
+  const errors = formErrors(save.error, FIELDS);
+  const submit = () => {
+    const found = checkDraft(draft, false);
+    setLocal(found);
+    if (Object.keys(found).length) return;
+    if (deactivating || removedOptions.length) setConfirming(true);
+    else save.mutate();
+  };
+  return (
+    <Editor
+      label={`Edit field ${field.label}`}
+      dirty={dirty}
+      saving={save.isPending}
+      onSubmit={submit}
+      onRevert={() => {
+        setDraft(base);
+        setLocal({});
+        save.reset();
+      }}
+      backTo="/admin/custom-fields"
+      backLabel="All fields"
+      guard={guard}
+      justSaved={justSaved}
+    >
+      <Group gap={8} mb={2}>
+        <Title order={2} fz={17}>
+          {field.label}
+        </Title>
+        {!field.active && (
+          <Badge variant="outline" color="gray" size="sm">
+            Inactive
+          </Badge>
+        )}
+      </Group>
+      <Text size="sm" c="dimmed" mb="md">
+        <span className={classes.mono}>{field.key}</span> · {TYPE_NAMES[field.type]} (key and type are fixed)
+      </Text>
+      <Stack gap="md">
+        <FieldFields draft={draft} setDraft={setDraft} errors={{ ...errors.fields, ...local }} creating={false} />
+        <Switch
+          label="Active"
+          description={draft.active ? "Offered on new tickets." : "Not offered on new tickets; values tickets already have are kept and still shown to agents."}
+          checked={draft.active}
+          onChange={(e) => setDraft({ ...draft, active: e.currentTarget.checked })}
+          error={errors.fields.active}
+        />
+        <Preview draft={draft} />
+        <SaveError message={errors.general} />
+      </Stack>
+      <ConfirmDialog
+        opened={confirming}
+        onClose={() => setConfirming(false)}
+        title={deactivating ? `Deactivate ${field.label}?` : `Remove ${removedOptions.length === 1 ? "an option" : "options"} of ${field.label}?`}
+        confirmLabel={deactivating ? "Deactivate and save" : "Remove and save"}
+        onConfirm={() => save.mutate()}
+        busy={save.isPending}
+      >
+        <Stack gap="sm">
+          {deactivating && (
+            <>
+              <Consequence icon={<IconEyeOff size={16} />}>
+                It disappears from the request form and from new tickets{field.required ? ", so new tickets no longer need it" : ""}.
+              </Consequence>
+              <Consequence icon={<IconTicket size={16} />}>
+                Tickets that already have a value keep it, and agents still see it. Tessera cannot count them in advance.
+              </Consequence>
+            </>
+          )}
+          {removedOptions.length > 0 && (
+            <Consequence icon={<IconListDetails size={16} />}>
+              <strong>{removedOptions.map((o) => `“${o}”`).join(", ")}</strong> can no longer be chosen. Tickets that already have{" "}
+              {removedOptions.length === 1 ? "it" : "one of them"} keep the value.
+            </Consequence>
+          )}
+        </Stack>
+      </ConfirmDialog>
+    </Editor>
+  );
+}
+
+const EMPTY: FieldDraft = { key: "", label: "", type: "text", options: "", required: false, visible_to_requester: false, active: true };
+
+function NewFieldEditor() {
+  const client = useQueryClient();
+  const navigate = useNavigate();
+  const [draft, setDraft] = useState(EMPTY);
+  const [keyTouched, setKeyTouched] = useState(false);
+  const [local, setLocal] = useState<Record<string, string>>({});
+  const dirty = !same(draft, EMPTY);
+  const guard = useUnsavedGuard(dirty);
+  const create = useMutation({
+    mutationFn: () =>
+      createCustomField({
+        key: draft.key,
+        label: draft.label.trim(),
+        type: draft.type,
+        ...(draft.type === "select" ? { options: optionList(draft.options) } : {}),
+        required: draft.required,
+        visible_to_requester: draft.visible_to_requester,
+      }),
+    onSuccess: (field) => {
+      client.setQueryData<CustomField[]>(adminKeys.customFields, (all) => (all ? [...all, field] : all));
+      void client.invalidateQueries({ queryKey: adminKeys.customFields });
+      announce(`The field ${field.label} was added${field.visible_to_requester ? " and shows on the request form" : ""}.`);
+      guard.allow();
+      navigate(`/admin/custom-fields/${field.id}`);
+    },
+  });
+  const errors = formErrors(create.error, FIELDS, "key");
+  return (
+    <Editor
+      label="New custom field"
+      dirty={dirty}
+      saving={create.isPending}
+      saveLabel="Add field"
+      onSubmit={() => {
+        const found = checkDraft(draft, true);
+        setLocal(found);
+        if (!Object.keys(found).length) create.mutate();
+      }}
+      backTo="/admin/custom-fields"
+      backLabel="All fields"
+      guard={guard}
+    >
+      <Title order={2} fz={17} mb={4}>
+        New custom field
+      </Title>
+      <Text size="sm" c="dimmed" mb="lg">
+        A field every ticket can carry, such as an asset tag or an office.
+      </Text>
+      <Stack gap="md">
+        <FieldFields draft={draft} setDraft={setDraft} errors={{ ...errors.fields, ...local }} creating keyTouched={keyTouched} onKeyTouched={() => setKeyTouched(true)} />
+        <Preview draft={draft} />
+        <SaveError title="The field was not added" message={errors.general} />
+      </Stack>
+    </Editor>
+  );
+}
+
+function FieldRow({ f }: { f: CustomField }) {
+  return (
+    <RowLink to={`/admin/custom-fields/${f.id}`} inactive={!f.active}>
+      <div className={classes.rowMain}>
+        <div className={classes.rowTitle}>{f.label}</div>
+        <div className={classes.rowSub}>
+          <span className={classes.mono}>{f.key}</span> · {TYPE_NAMES[f.type]}
+          {f.type === "select" ? ` (${f.options.length})` : ""}
+        </div>
+      </div>
+      <Group gap={4} wrap="nowrap">
+        {f.required && (
+          <Badge variant="light" color="gray" size="sm">
+            Required
+          </Badge>
+        )}
+        {f.visible_to_requester && f.active && (
+          <Badge variant="light" color="indigo" size="sm">
+            Shown to requesters
+          </Badge>
+        )}
+        {!f.active && (
+          <Badge variant="outline" color="gray" size="sm">
+            Inactive
+          </Badge>
+        )}
+      </Group>
+    </RowLink>
+  );
+}
+
+export function CustomFieldsPage() {
+  const { fieldId } = useParams();
+  const fields = useAdminCustomFields();
+  const selected = fieldId && fieldId !== "new" ? (fields.data ?? []).find((f) => String(f.id) === fieldId) : undefined;
+  const active = (fields.data ?? []).filter((f) => f.active);
+  const inactive = (fields.data ?? []).filter((f) => !f.active);
+  let editor;
+  if (fieldId === "new") editor = <NewFieldEditor />;
+  else if (fieldId && fields.isPending) editor = <Stack p="lg"><Skeleton height={36} /><Skeleton height={120} /></Stack>;
+  else if (selected) editor = <FieldEditor key={selected.id} field={selected} />;
+  else if (fieldId)
+    editor = (
+      <EmptyEditor icon={<IconForms size={32} stroke={1.5} />} title="This field does not exist">
+        Pick another one from the list.
+      </EmptyEditor>
+    );
+  else
+    editor = (
+      <EmptyEditor icon={<IconForms size={32} stroke={1.5} />} title="Pick a field">
+        Change its label, options, whether it is required or shown to requesters, or retire it.
+      </EmptyEditor>
+    );
+  return (
+    <AdminPage
+      title="Custom fields"
+      description="Extra details a ticket can carry. Fields visible to requesters appear on the portal's request form."
+      actions={
+        <Button component={Link} to="/admin/custom-fields/new" leftSection={<IconPlus size={16} />}>
+          Add field
+        </Button>
+      }
+    >
+      <Split
+        listLabel="Field list"
+        selected={!!fieldId}
+        list={
+          fields.isPending ? (
+            <div style={{ padding: 12 }}><ListSkeleton label="Loading fields" /></div>
+          ) : fields.isError ? (
+            <div style={{ padding: 12 }}><LoadError title="Custom fields could not be loaded" error={fields.error} onRetry={() => void fields.refetch()} /></div>
+          ) : fields.data.length === 0 ? (
+            <Alert m="md" variant="light" color="gray" icon={<IconInfoCircle size={16} />}>
+              No custom fields yet. Add one for anything your team asks on every ticket, such as an asset tag.
+            </Alert>
+          ) : (
+            <>
+              <ul className={classes.rows} aria-label="Active fields">
+                {active.map((f) => <FieldRow key={f.id} f={f} />)}
+              </ul>
+              {inactive.length > 0 && (
+                <>
+                  <Text className={classes.groupHeading} component="h2">
+                    Inactive
+                  </Text>
+                  <ul className={classes.rows} aria-label="Inactive fields">
+                    {inactive.map((f) => <FieldRow key={f.id} f={f} />)}
+                  </ul>
+                </>
+              )}
+            </>
+          )
+        }
+        editor={editor}
+      />
+    </AdminPage>
+  );
+}

@@ -1,0 +1,98 @@
+/**
+ * The admin pages and the settings each one holds, in the words an admin would search for.
+ * The settings nav lists the pages and searches this index (plus the desk's own teams,
+ * categories, organizations, fields and statuses).
+ */
+
+export interface SettingsPage {
+  /** The address under /admin. */
+  path: string;
+  label: string;
+  section: "People" | "Tickets";
+  /** What can be done there, each phrase searchable and shown as the hint of a match. */
+  settings: string[];
+  /** More words that should find the page. */
+  words: string[];
+}
+
+export const SETTINGS_PAGES: SettingsPage[] = [
+  {
+    path: "users",
+    label: "Users and roles",
+    section: "People",
+    settings: ["Add a user", "Change a role", "Disable or enable an account", "Set a password", "Organization of a person", "Last sign-in"],
+    words: ["people", "person", "agent", "requester", "supervisor", "admin", "account", "email", "staff", "sessions", "tokens", "login"],
+  },
+  {
+    path: "teams",
+    label: "Teams and members",
+    section: "People",
+    settings: ["Create a team", "Rename a team", "Add or remove members"],
+    words: ["group", "queue", "agents", "membership"],
+  },
+  {
+    path: "organizations",
+    label: "Organizations",
+    section: "People",
+    settings: ["Add an organization", "Email domain", "Share tickets among members"],
+    words: ["company", "customer", "client", "department", "domain", "sharing"],
+  },
+  {
+    path: "categories",
+    label: "Categories",
+    section: "Tickets",
+    settings: ["Category tree", "Default team", "Default ticket type", "Deactivate a category", "Subcategories"],
+    words: ["topic", "catalog", "routing", "parent", "incident", "service request"],
+  },
+  {
+    path: "priority-matrix",
+    label: "Priority matrix",
+    section: "Tickets",
+    settings: ["Impact × urgency", "P1 to P4"],
+    words: ["priority", "impact", "urgency", "critical", "high", "medium", "low", "p1", "p2", "p3", "p4"],
+  },
+  {
+    path: "custom-fields",
+    label: "Custom fields",
+    section: "Tickets",
+    settings: ["Add a field", "Options of a select field", "Required fields", "Visible to requesters", "Deactivate a field"],
+    words: ["form", "text", "number", "date", "checkbox", "dropdown", "boolean", "asset"],
+  },
+  {
+    path: "statuses",
+    label: "Statuses",
+    section: "Tickets",
+    settings: ["Add a status", "Rename a status", "Requester label", "Retire a status"],
+    words: ["workflow", "state", "on hold", "pending", "resolved", "closed", "waiting"],
+  },
+];
+
+export interface SearchResult {
+  key: string;
+  label: string;
+  hint: string;
+  to: string;
+}
+
+const norm = (s: string) => s.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
+
+/** Every word of the query is found in the text (so "def team" finds "Default team"). */
+export function matches(query: string, text: string): boolean {
+  const hay = norm(text);
+  return norm(query)
+    .split(/\s+/)
+    .filter(Boolean)
+    .every((w) => hay.includes(w));
+}
+
+/** Pages whose name, settings or words match, each with the setting that matched as its hint. */
+export function searchPages(query: string): SearchResult[] {
+  const out: SearchResult[] = [];
+  for (const page of SETTINGS_PAGES) {
+    const setting = page.settings.find((s) => matches(query, s));
+    if (matches(query, page.label)) out.push({ key: page.path, label: page.label, hint: page.section, to: `/admin/${page.path}` });
+    else if (setting) out.push({ key: page.path, label: page.label, hint: setting, to: `/admin/${page.path}` });
+    else if (matches(query, [page.label, ...page.settings, ...page.words].join(" "))) out.push({ key: page.path, label: page.label, hint: page.settings[0], to: `/admin/${page.path}` });
+  }
+  return out;
+}

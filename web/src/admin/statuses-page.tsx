@@ -1,0 +1,388 @@
+/**
+ * Statuses: the steps a ticket goes through. Each belongs to a category that decides what it
+ * means (which moves are allowed, what the requester sees); an admin adds statuses inside a
+ * category, renames them, gives them the words requesters read, and retires added ones.
+ */
+import { Alert, Badge, Button, Group, NumberInput, Select, Skeleton, Stack, Switch, Text, TextInput, Title } from "@mantine/core";
+import { IconArrowsRightLeft, IconInfoCircle, IconPlus, IconProgressCheck, IconTicket } from "@tabler/icons-react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { STATUS_TRANSITIONS, type Status, type StatusCategory } from "@tessera/contracts";
+import { useMemo, useState } from "react";
+import { Link, useNavigate, useParams } from "react-router";
+import { createStatus, updateStatus } from "../api/admin.ts";
+import { adminKeys, useAdminStatuses, useTicketCount } from "../api/admin-queries.ts";
+import { ListSkeleton, LoadError } from "../ui/query-state.tsx";
+import { StatusPill } from "../ui/status-pill.tsx";
+import { AdminPage, announce, ConfirmDialog, Consequence, Editor, EmptyEditor, formErrors, RowLink, same, SaveError, Split, useJustSaved, useUnsavedGuard } from "./layout.tsx";
+import { plural } from "./people.ts";
+import classes from "./admin.module.css";
+
+/** The categories in the order a ticket usually moves through them. */
+const ORDER: StatusCategory[] = ["draft", "new", "open", "awaiting_requester", "awaiting_third_party", "awaiting_approval", "resolved", "closed", "cancelled"];
+
+const CATEGORY_NAMES: Record<StatusCategory, string> = {
+  draft: "Draft",
+  new: "New",
+  open: "Open",
+  awaiting_requester: "Awaiting requester",
+  awaiting_third_party: "Awaiting third party",
+  awaiting_approval: "Awaiting approval",
+  resolved: "Resolved",
+  closed: "Closed",
+  cancelled: "Cancelled",
+};
+
+const CATEGORY_HELP: Record<StatusCategory, string> = {
+  draft: "Started by a requester but not sent yet.",
+  new: "Just arrived; nobody has answered yet. An agent's first public reply moves it to open.",
+  open: "The desk is working on it.",
+  awaiting_requester: "Waiting for the requester to answer; their reply brings it back to open.",
+  awaiting_third_party: "Waiting for a supplier or another team.",
+  awaiting_approval: "Waiting for someone to approve it.",
+  resolved: "Fixed and waiting for the requester to confirm. Resolving needs a resolution note.",
+  closed: "Finished: nothing can move it again.",
+  cancelled: "Dropped: nothing can move it again.",
+};
+
+/** Where a ticket in this category may go next, in words. */
+function movesFrom(category: StatusCategory): string {
+  const to = STATUS_TRANSITIONS[category].filter((c) => c !== category);
+  return to.length ? `From here a ticket can move to: ${to.map((c) => CATEGORY_NAMES[c].toLowerCase()).join(", ")}.` : "From here a ticket cannot move anywhere.";
+}
+
+interface StatusDraft {
+  label: string;
+  requester_label: string;
+  position: number;
+  active: boolean;
+}
+
+const draftOf = (s: Status): StatusDraft => ({ label: s.label, requester_label: s.requester_label, position: s.position, active: s.active });
+
+function checkLabels(d: { label: string; requester_label: string }): Record<string, string> {
+  const found: Record<string, string> = {};
+  if (!d.label.trim()) found.label = "Give the status a name";
+  if (!d.requester_label.trim()) found.requester_label = "Say what requesters should read";
+  return found;
+}
+
+function LabelFields({ draft, setDraft, errors, category }: { draft: StatusDraft; setDraft: (d: StatusDraft) => void; errors: Record<string, string>; category: StatusCategory }) {
+  return (
+    <Stack gap="md">
+      <TextInput label="Name" required description="What agents see." value={draft.label} onChange={(e) => setDraft({ ...draft, label: e.currentTarget.value })} error={errors.label} maxLength={60} data-autofocus />
+      <TextInput
+        label="Requester label"
+        required
+        description="What requesters read in the portal. Plain words about what happens next work best, such as “Waiting for you”."
+        value={draft.requester_label}
+        onChange={(e) => setDraft({ ...draft, requester_label: e.currentTarget.value })}
+        error={errors.requester_label}
+        maxLength={60}
+      />
+      <NumberInput
+        label="Order"
+        description="Where it appears in status lists: lower numbers first. The built-in statuses use 0 to 90."
+        value={draft.position}
+        onChange={(v) => setDraft({ ...draft, position: typeof v === "number" ? v : Number(v) || 0 })}
+        min={0}
+        max={1000}
+        allowDecimal={false}
+        error={errors.position}
+        styles={{ wrapper: { maxWidth: 200 } }}
+      />
+      <Group gap="xs">
+        <Text size="xs" c="dimmed">
+          Looks like:
+        </Text>
+        <StatusPill status={{ label: draft.label.trim() || "Name", category }} size="sm" />
+        <Text size="xs" c="dimmed">
+          for agents,
+        </Text>
+        <StatusPill status={{ label: draft.requester_label.trim() || "Requester label", category }} size="sm" />
+        <Text size="xs" c="dimmed">
+          for requesters
+        </Text>
+      </Group>
+    </Stack>
+  );
+}
+
+const FIELDS = ["key", "label", "requester_label", "category", "position", "active"];
+
+function StatusEditor({ status }: { status: Status }) {
+  const client = useQueryClient();
+  const base = useMemo(() => draftOf(status), [status]);
+  const [draft, setDraft] = useState(base);
+  const [local, setLocal] = useState<Record<string, string>>({});
+  const [confirming, setConfirming] = useState(false);
+  const [justSaved, markSaved] = useJustSaved();
+  const dirty = !same(draft, base);
+  const guard = useUnsavedGuard(dirty);
+  const retiring = status.active && !draft.active;
+  const inIt = useTicketCount({ status: status.key }, confirming);
+  const save = useMutation({
+    mutationFn: () => updateStatus(status.key, { label: draft.label.trim(), requester_label: draft.requester_label.trim(), position: draft.position, ...(status.builtin ? {} : { active: draft.active }) }),
+    onSuccess: (saved) => {
+      client.setQueryData<Status[]>(adminKeys.statuses, (all) => all?.map((s) => (s.key === saved.key ? saved : s)));
+      void client.invalidateQueries({ queryKey: adminKeys.statuses });
+      setDraft(draftOf(saved));
+      setConfirming(false);
+      markSaved();
+    },
+    onError: () => setConfirming(false),
+  });
+  const errors = formErrors(save.error, FIELDS);
+  const submit = () => {
+    const found = checkLabels(draft);
+    setLocal(found);
+    if (Object.keys(found).length) return;
+    if (retiring) setConfirming(true);
+    else save.mutate();
+  };
+  return (
+    <Editor
+      label={`Edit status ${status.label}`}
+      dirty={dirty}
+      saving={save.isPending}
+      onSubmit={submit}
+      onRevert={() => {
+        setDraft(base);
+        setLocal({});
+        save.reset();
+      }}
+      backTo="/admin/statuses"
+      backLabel="All statuses"
+      guard={guard}
+      justSaved={justSaved}
+    >
+      <Group gap={8} mb={2}>
+        <Title order={2} fz={17}>
+          {status.label}
+        </Title>
+        {status.builtin && (
+          <Badge variant="light" color="gray" size="sm">
+            Built in
+          </Badge>
+        )}
+        {!status.active && (
+          <Badge variant="outline" color="gray" size="sm">
+            Retired
+          </Badge>
+        )}
+      </Group>
+      <Text size="sm" c="dimmed" mb="md">
+        <span className={classes.mono}>{status.key}</span> · in the category <strong>{CATEGORY_NAMES[status.category]}</strong>: {CATEGORY_HELP[status.category]}{" "}
+        {movesFrom(status.category)}
+      </Text>
+      <Stack gap="md">
+        <LabelFields draft={draft} setDraft={setDraft} errors={{ ...errors.fields, ...local }} category={status.category} />
+        {status.builtin ? (
+          <Text size="sm" c="dimmed">
+            Built-in statuses cannot be retired; rename them instead.
+          </Text>
+        ) : (
+          <Switch
+            label="Active"
+            description={draft.active ? "Tickets can be moved into it." : "Retired: no ticket can move into it; tickets already in it keep it until moved."}
+            checked={draft.active}
+            onChange={(e) => setDraft({ ...draft, active: e.currentTarget.checked })}
+            error={errors.fields.active}
+          />
+        )}
+        <SaveError message={errors.general} />
+      </Stack>
+      <ConfirmDialog opened={confirming} onClose={() => setConfirming(false)} title={`Retire ${status.label}?`} confirmLabel="Retire and save" onConfirm={() => save.mutate()} busy={save.isPending}>
+        <Stack gap="sm">
+          <Consequence icon={<IconArrowsRightLeft size={16} />}>Agents can no longer move tickets into it.</Consequence>
+          <Consequence icon={<IconTicket size={16} />}>
+            {inIt.isPending
+              ? "Counting the tickets in it…"
+              : inIt.isError
+                ? "The tickets in it could not be counted."
+                : inIt.data!.count === 0
+                  ? "No ticket is in this status now."
+                  : <><strong>{plural(inIt.data!.count, "ticket")}</strong> {inIt.data!.count === 1 ? "is" : "are"} in it now and keep it until an agent moves them.</>}
+          </Consequence>
+        </Stack>
+      </ConfirmDialog>
+    </Editor>
+  );
+}
+
+const ADDABLE = ORDER.filter((c) => c !== "draft");
+
+/**
+ * The address of the form for a new status. Not "new": that is the key of a built-in status.
+ * A hyphen can never be part of a key, so this can never name one.
+ */
+export const NEW_STATUS = "new-status";
+
+function keyFromLabel(label: string): string {
+  return label
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^[^a-z]+|_+$/g, "")
+    .slice(0, 40);
+}
+
+function NewStatusEditor({ statuses }: { statuses: Status[] }) {
+  const client = useQueryClient();
+  const navigate = useNavigate();
+  const empty = { category: "open" as StatusCategory, key: "", label: "", requester_label: "", position: 500, active: true };
+  const [draft, setDraft] = useState(empty);
+  const [keyTouched, setKeyTouched] = useState(false);
+  const [local, setLocal] = useState<Record<string, string>>({});
+  const dirty = !same(draft, empty);
+  const guard = useUnsavedGuard(dirty);
+  const builtinOfCategory = statuses.find((s) => s.category === draft.category && s.builtin);
+  const create = useMutation({
+    mutationFn: () =>
+      createStatus({ key: draft.key, label: draft.label.trim(), requester_label: draft.requester_label.trim(), category: draft.category as Exclude<StatusCategory, "draft">, position: draft.position }),
+    onSuccess: (s) => {
+      client.setQueryData<Status[]>(adminKeys.statuses, (all) => (all ? [...all, s] : all));
+      void client.invalidateQueries({ queryKey: adminKeys.statuses });
+      announce(`The status ${s.label} was added to ${CATEGORY_NAMES[s.category].toLowerCase()}.`);
+      guard.allow();
+      navigate(`/admin/statuses/${encodeURIComponent(s.key)}`);
+    },
+  });
+  const errors = formErrors(create.error, FIELDS, "key");
+  const submit = () => {
+    const found = checkLabels(draft);
+    if (!/^[a-z][a-z0-9_]{1,39}$/.test(draft.key)) found.key = "Lowercase letters, digits and _, 2 to 40 long, starting with a letter";
+    setLocal(found);
+    if (!Object.keys(found).length) create.mutate();
+  };
+  const shown = { ...errors.fields, ...local };
+  return (
+    <Editor label="New status" dirty={dirty} saving={create.isPending} saveLabel="Add status" onSubmit={submit} backTo="/admin/statuses" backLabel="All statuses" guard={guard}>
+      <Title order={2} fz={17} mb={4}>
+        New status
+      </Title>
+      <Text size="sm" c="dimmed" mb="lg">
+        A status is a step inside one category; the category decides how tickets in it behave.
+      </Text>
+      <Stack gap="md">
+        <Select
+          label="Category"
+          description={`${CATEGORY_HELP[draft.category]} ${movesFrom(draft.category)}`}
+          data={ADDABLE.map((c) => ({ value: c, label: CATEGORY_NAMES[c] }))}
+          value={draft.category}
+          onChange={(v) => v && setDraft({ ...draft, category: v as StatusCategory })}
+          allowDeselect={false}
+          error={shown.category}
+          comboboxProps={{ withinPortal: true }}
+        />
+        <LabelFields
+          draft={draft}
+          setDraft={(d) => setDraft({ ...draft, ...d, ...(!keyTouched && d.label !== draft.label ? { key: keyFromLabel(d.label) } : {}) })}
+          errors={shown}
+          category={draft.category}
+        />
+        {builtinOfCategory && !draft.requester_label && (
+          <Text size="xs" c="dimmed" mt={-8}>
+            The built-in {builtinOfCategory.label} status shows requesters “{builtinOfCategory.requester_label}”.
+          </Text>
+        )}
+        <TextInput
+          label="Key"
+          required
+          description="How the API names it. It cannot be changed later."
+          value={draft.key}
+          onChange={(e) => {
+            setKeyTouched(true);
+            setDraft({ ...draft, key: e.currentTarget.value });
+          }}
+          error={shown.key}
+          maxLength={40}
+          classNames={{ input: classes.mono }}
+        />
+        <SaveError title="The status was not added" message={errors.general} />
+      </Stack>
+    </Editor>
+  );
+}
+
+export function StatusesPage() {
+  const { statusKey } = useParams();
+  const statuses = useAdminStatuses();
+  const all = statuses.data ?? [];
+  const selected = statusKey && statusKey !== NEW_STATUS ? all.find((s) => s.key === statusKey) : undefined;
+  let editor;
+  if (statusKey && statuses.isPending) editor = <Stack p="lg"><Skeleton height={36} /><Skeleton height={120} /></Stack>;
+  else if (statusKey === NEW_STATUS) editor = <NewStatusEditor statuses={all} />;
+  else if (selected) editor = <StatusEditor key={selected.key} status={selected} />;
+  else if (statusKey)
+    editor = (
+      <EmptyEditor icon={<IconProgressCheck size={32} stroke={1.5} />} title="This status does not exist">
+        Pick another one from the list.
+      </EmptyEditor>
+    );
+  else
+    editor = (
+      <EmptyEditor icon={<IconProgressCheck size={32} stroke={1.5} />} title="Pick a status">
+        Rename it, change what requesters read, or add a status of your own inside a category (for example “Waiting for parts” under awaiting third party).
+      </EmptyEditor>
+    );
+  return (
+    <AdminPage
+      title="Statuses"
+      description="The steps of a ticket. Each status belongs to a category that decides what it allows; requesters read a label of their own."
+      actions={
+        <Button component={Link} to={`/admin/statuses/${NEW_STATUS}`} leftSection={<IconPlus size={16} />}>
+          Add status
+        </Button>
+      }
+    >
+      <Split
+        listLabel="Status list"
+        selected={!!statusKey}
+        list={
+          statuses.isPending ? (
+            <div style={{ padding: 12 }}><ListSkeleton label="Loading statuses" /></div>
+          ) : statuses.isError ? (
+            <div style={{ padding: 12 }}><LoadError title="Statuses could not be loaded" error={statuses.error} onRetry={() => void statuses.refetch()} /></div>
+          ) : (
+            <div>
+              {ORDER.filter((c) => all.some((s) => s.category === c)).map((c) => (
+                <section key={c} aria-label={CATEGORY_NAMES[c]}>
+                  <Text className={classes.groupHeading} component="h2">
+                    {CATEGORY_NAMES[c]}
+                  </Text>
+                  <ul className={classes.rows} style={{ paddingTop: 0 }}>
+                    {all
+                      .filter((s) => s.category === c)
+                      .sort((a, b) => a.position - b.position || a.key.localeCompare(b.key))
+                      .map((s) => (
+                        <RowLink key={s.key} to={`/admin/statuses/${encodeURIComponent(s.key)}`} inactive={!s.active}>
+                          <div className={classes.rowMain}>
+                            <div className={classes.rowTitle}>{s.label}</div>
+                            <div className={classes.rowSub}>Requesters see “{s.requester_label}”</div>
+                          </div>
+                          {!s.active ? (
+                            <Badge variant="outline" color="gray" size="sm">
+                              Retired
+                            </Badge>
+                          ) : !s.builtin ? (
+                            <Badge variant="light" color="indigo" size="sm">
+                              Added
+                            </Badge>
+                          ) : null}
+                        </RowLink>
+                      ))}
+                  </ul>
+                </section>
+              ))}
+              <Alert m="sm" variant="light" color="gray" icon={<IconInfoCircle size={16} />}>
+                Categories are fixed; they decide which moves are allowed. Add your own statuses inside them.
+              </Alert>
+            </div>
+          )
+        }
+        editor={editor}
+      />
+    </AdminPage>
+  );
+}

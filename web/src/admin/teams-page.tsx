@@ -1,0 +1,390 @@
+/**
+ * Teams and members: the teams that own tickets, each with a name and description (saved with
+ * Save) and its members (added and removed at once, with an agent picker). Removing a member
+ * says first which of the team's tickets are assigned to them.
+ */
+import { ActionIcon, Avatar, Badge, Button, Group, Select, Skeleton, Stack, Text, Textarea, TextInput, Title, Tooltip } from "@mantine/core";
+import { IconEye, IconPlus, IconTicket, IconUserMinus, IconUsersGroup } from "@tabler/icons-react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import type { Category, Team } from "@tessera/contracts";
+import { useMemo, useState } from "react";
+import { Link, useNavigate, useParams } from "react-router";
+import { addTeamMember, createTeam, removeTeamMember, updateTeam } from "../api/admin.ts";
+import { adminKeys, refreshPeople, UNFINISHED, useAdminCategories, useAdminTeams, useAssignableStaff, useTicketCount } from "../api/admin-queries.ts";
+import { initials } from "../ui/format.ts";
+import { errorMessage, ListSkeleton, LoadError } from "../ui/query-state.tsx";
+import { effectiveTeam } from "./categories-page.tsx";
+import { AdminPage, announce, ConfirmDialog, Consequence, Editor, EmptyEditor, formErrors, RowLink, same, SaveError, Split, useJustSaved, useUnsavedGuard } from "./layout.tsx";
+import { plural, ROLE_LABELS } from "./people.ts";
+import classes from "./admin.module.css";
+
+type Member = Team["members"][number];
+
+function RemoveMemberDialog({ team, member, onClose }: { team: Team; member: Member | null; onClose: () => void }) {
+  const client = useQueryClient();
+  const open = !!member;
+  const assigned = useTicketCount({ team: String(team.id), assignee: String(member?.id ?? 0), status_category: UNFINISHED }, open);
+  const remove = useMutation({
+    mutationFn: (m: Member) => removeTeamMember(team.id, m.id),
+    onSuccess: (_, m) => {
+      refreshPeople(client);
+      announce(`${m.name} is no longer in ${team.name}.`);
+      onClose();
+    },
+  });
+  return (
+    <ConfirmDialog
+      opened={open}
+      onClose={() => {
+        remove.reset();
+        onClose();
+      }}
+      title={member ? `Remove ${member.name} from ${team.name}?` : ""}
+      confirmLabel="Remove from team"
+      onConfirm={() => member && remove.mutate(member)}
+      busy={remove.isPending}
+      error={remove.error}
+    >
+      {member && (
+        <Stack gap="sm">
+          <Consequence icon={<IconEye size={16} />}>
+            They stop seeing {team.name}'s queue. Tickets assigned to them, or that they requested or watch, stay visible to them.
+          </Consequence>
+          <Consequence icon={<IconTicket size={16} />}>
+            {assigned.isPending
+              ? `Counting ${team.name}'s tickets assigned to them…`
+              : assigned.isError
+                ? "The tickets assigned to them could not be counted."
+                : assigned.data!.count === 0
+                  ? `None of ${team.name}'s unfinished tickets are assigned to them.`
+                  : (
+                    <>
+                      <strong>{plural(assigned.data!.count, "unfinished ticket")}</strong> of {team.name} {assigned.data!.count === 1 ? "is" : "are"} assigned to them and
+                      stay assigned: reassign them in the agent workspace.
+                    </>
+                  )}
+          </Consequence>
+        </Stack>
+      )}
+    </ConfirmDialog>
+  );
+}
+
+function Members({ team }: { team: Team }) {
+  const client = useQueryClient();
+  const staff = useAssignableStaff();
+  const [picked, setPicked] = useState<string | null>(null);
+  const [removing, setRemoving] = useState<Member | null>(null);
+  const memberIds = new Set(team.members.map((m) => m.id));
+  const candidates = (staff.data ?? []).filter((u) => !memberIds.has(u.id));
+  const add = useMutation({
+    mutationFn: (userId: number) => addTeamMember(team.id, userId),
+    onSuccess: (saved, userId) => {
+      client.setQueryData<Team[]>(adminKeys.teams, (all) => all?.map((t) => (t.id === saved.id ? saved : t)));
+      refreshPeople(client);
+      setPicked(null);
+      const who = saved.members.find((m) => m.id === userId);
+      announce(`${who?.name ?? "They"} joined ${saved.name}.`);
+    },
+  });
+  return (
+    <div className={classes.section}>
+      <Group justify="space-between" mb={4}>
+        <Title order={2} fz="sm">
+          Members
+        </Title>
+        <Text size="xs" c="dimmed">
+          {plural(team.members.length, "member")} · changes apply at once
+        </Text>
+      </Group>
+      <Text size="sm" c="dimmed" mb="sm">
+        Members see and work the team's tickets. Only agents, supervisors and admins can join; to add a requester, make them an agent first.
+      </Text>
+      <Group gap="xs" align="flex-end" wrap="nowrap" mb="md">
+        <Select
+          label="Add an agent"
+          placeholder={staff.isPending ? "Loading agents…" : candidates.length ? "Find by name or email" : "Every agent is already a member"}
+          data={candidates.map((u) => ({ value: String(u.id), label: `${u.name} · ${u.email}` }))}
+          value={picked}
+          onChange={setPicked}
+          searchable
+          clearable
+          nothingFoundMessage="No agent by that name (requesters cannot join teams)"
+          disabled={!candidates.length}
+          error={staff.isError ? "Agents could not be loaded" : add.error ? errorMessage(add.error) : undefined}
+          style={{ flex: 1 }}
+          comboboxProps={{ withinPortal: true }}
+        />
+        <Button leftSection={<IconPlus size={16} />} disabled={!picked} loading={add.isPending} onClick={() => picked && add.mutate(Number(picked))} variant="light">
+          Add to team
+        </Button>
+      </Group>
+      {team.members.length === 0 ? (
+        <Text size="sm" c="dimmed" fs="italic">
+          No members yet. Tickets routed to {team.name} wait in its queue until someone joins.
+        </Text>
+      ) : (
+        <ul className={classes.rows} style={{ padding: 0 }} aria-label={`Members of ${team.name}`}>
+          {team.members.map((m) => (
+            <li key={m.id}>
+              <Group gap="sm" wrap="nowrap" py={6} px={4}>
+                <Avatar size={30} radius="xl" color="indigo" variant="light">
+                  {initials(m.name)}
+                </Avatar>
+                <div className={classes.rowMain}>
+                  <Link to={`/admin/users/${m.id}`} className={`${classes.rowTitle} ${classes.nameLink}`} style={{ display: "block" }}>
+                    {m.name}
+                  </Link>
+                  <div className={classes.rowSub}>{m.email}</div>
+                </div>
+                <Badge variant="light" color="gray">
+                  {ROLE_LABELS[m.role]}
+                </Badge>
+                <Tooltip label={`Remove from ${team.name}`}>
+                  <ActionIcon variant="subtle" color="gray" onClick={() => setRemoving(m)} aria-label={`Remove ${m.name} from ${team.name}`}>
+                    <IconUserMinus size={16} />
+                  </ActionIcon>
+                </Tooltip>
+              </Group>
+            </li>
+          ))}
+        </ul>
+      )}
+      <RemoveMemberDialog team={team} member={removing} onClose={() => setRemoving(null)} />
+    </div>
+  );
+}
+
+function Routing({ team }: { team: Team }) {
+  const categories = useAdminCategories();
+  const open = useTicketCount({ team: String(team.id), status_category: UNFINISHED });
+  const all = categories.data ?? [];
+  const routed = all.filter((c) => c.active && effectiveTeam(all, c)?.id === team.id);
+  const ids = new Set(routed.map((c) => c.id));
+  // Name the top of each routed branch, with how many of its subcategories come along.
+  const tops = routed.filter((c) => c.parent_id === null || !ids.has(c.parent_id));
+  const isUnder = (c: Category, top: number) => {
+    for (let p = c.parent_id, depth = 0; p !== null && depth < 20; depth++) {
+      if (p === top) return true;
+      p = all.find((x) => x.id === p)?.parent_id ?? null;
+    }
+    return false;
+  };
+  const under = (top: number) => routed.filter((c) => isUnder(c, top)).length;
+  return (
+    <div className={classes.section}>
+      <Title order={2} fz="sm" mb={4}>
+        Queue and routing
+      </Title>
+      <Text size="sm" mb={6}>
+        {open.data ? `${plural(open.data.count, "unfinished ticket")} in ${team.name}'s queue.` : "\u00a0"}
+      </Text>
+      <Text size="sm" c="dimmed">
+        {tops.length ? (
+          <>
+            New tickets come here from{" "}
+            {tops.map((c, i) => (
+              <span key={c.id}>
+                {i > 0 && (i === tops.length - 1 ? " and " : ", ")}
+                <Link to={`/admin/categories/${c.id}`}>{c.path}</Link>
+                {under(c.id) > 0 && ` (with ${plural(under(c.id), "subcategory", "subcategories")})`}
+              </span>
+            ))}
+            .
+          </>
+        ) : (
+          "No category sends its tickets here by default. Set a default team on the Categories page."
+        )}
+      </Text>
+    </div>
+  );
+}
+
+interface TeamDraft {
+  name: string;
+  description: string;
+}
+
+function TeamEditor({ team }: { team: Team }) {
+  const client = useQueryClient();
+  const base = useMemo(() => ({ name: team.name, description: team.description }), [team.name, team.description]);
+  const [draft, setDraft] = useState<TeamDraft>(base);
+  const [justSaved, markSaved] = useJustSaved();
+  const [localError, setLocalError] = useState<string | undefined>();
+  const dirty = !same(draft, base);
+  const guard = useUnsavedGuard(dirty);
+  const save = useMutation({
+    mutationFn: () => updateTeam(team.id, { name: draft.name.trim(), description: draft.description }),
+    onSuccess: (saved) => {
+      client.setQueryData<Team[]>(adminKeys.teams, (all) => all?.map((t) => (t.id === saved.id ? saved : t)));
+      refreshPeople(client);
+      setDraft({ name: saved.name, description: saved.description });
+      markSaved();
+    },
+  });
+  const errors = formErrors(save.error, ["name", "description"], "name");
+  return (
+    <Editor
+      label={`Edit team ${team.name}`}
+      dirty={dirty}
+      saving={save.isPending}
+      onSubmit={() => {
+        if (!draft.name.trim()) return setLocalError("Give the team a name");
+        setLocalError(undefined);
+        save.mutate();
+      }}
+      onRevert={() => {
+        setDraft(base);
+        save.reset();
+      }}
+      backTo="/admin/teams"
+      backLabel="All teams"
+      guard={guard}
+      justSaved={justSaved}
+    >
+      <Title order={2} fz={17} mb="md">
+        {team.name}
+      </Title>
+      <Stack gap="md">
+        <TextInput label="Name" required value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })} error={localError ?? errors.fields.name} maxLength={100} />
+        <Textarea
+          label="Description"
+          description="What the team handles, so agents and admins route tickets to the right place."
+          autosize
+          minRows={2}
+          maxRows={6}
+          value={draft.description}
+          onChange={(e) => setDraft({ ...draft, description: e.currentTarget.value })}
+          error={errors.fields.description}
+          maxLength={2000}
+        />
+        <SaveError message={errors.general} />
+      </Stack>
+      <Members team={team} />
+      <Routing team={team} />
+    </Editor>
+  );
+}
+
+function NewTeamEditor() {
+  const client = useQueryClient();
+  const navigate = useNavigate();
+  const empty = { name: "", description: "" };
+  const [draft, setDraft] = useState<TeamDraft>(empty);
+  const [localError, setLocalError] = useState<string | undefined>();
+  const dirty = !same(draft, empty);
+  const guard = useUnsavedGuard(dirty);
+  const create = useMutation({
+    mutationFn: () => createTeam({ name: draft.name.trim(), description: draft.description }),
+    onSuccess: (team) => {
+      client.setQueryData<Team[]>(adminKeys.teams, (all) => (all ? [...all, team].sort((a, b) => a.name.localeCompare(b.name)) : all));
+      refreshPeople(client);
+      announce(`The team ${team.name} was created. Add its members now.`);
+      guard.allow();
+      navigate(`/admin/teams/${team.id}`);
+    },
+  });
+  const errors = formErrors(create.error, ["name", "description"], "name");
+  return (
+    <Editor
+      label="New team"
+      dirty={dirty}
+      saving={create.isPending}
+      saveLabel="Create team"
+      onSubmit={() => {
+        if (!draft.name.trim()) return setLocalError("Give the team a name");
+        setLocalError(undefined);
+        create.mutate();
+      }}
+      backTo="/admin/teams"
+      backLabel="All teams"
+      guard={guard}
+    >
+      <Title order={2} fz={17} mb={4}>
+        New team
+      </Title>
+      <Text size="sm" c="dimmed" mb="lg">
+        After creating it, add its members and make it the default team of some categories.
+      </Text>
+      <Stack gap="md">
+        <TextInput label="Name" required value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })} error={localError ?? errors.fields.name} maxLength={100} placeholder="e.g. Network" data-autofocus />
+        <Textarea
+          label="Description"
+          autosize
+          minRows={2}
+          maxRows={6}
+          value={draft.description}
+          onChange={(e) => setDraft({ ...draft, description: e.currentTarget.value })}
+          error={errors.fields.description}
+          maxLength={2000}
+        />
+        <SaveError title="The team was not created" message={errors.general} />
+      </Stack>
+    </Editor>
+  );
+}
+
+export function TeamsPage() {
+  const { teamId } = useParams();
+  const teams = useAdminTeams();
+  const selected = teamId && teamId !== "new" ? (teams.data ?? []).find((t) => String(t.id) === teamId) : undefined;
+  let editor;
+  if (teamId === "new") editor = <NewTeamEditor />;
+  else if (teamId && teams.isPending) editor = <Stack p="lg"><Skeleton height={36} /><Skeleton height={80} /></Stack>;
+  else if (teamId && selected) editor = <TeamEditor key={selected.id} team={selected} />;
+  else if (teamId && teams.data)
+    editor = (
+      <EmptyEditor icon={<IconUsersGroup size={32} stroke={1.5} />} title="This team does not exist">
+        It may have been removed. Pick another team from the list.
+      </EmptyEditor>
+    );
+  else
+    editor = (
+      <EmptyEditor icon={<IconUsersGroup size={32} stroke={1.5} />} title="Pick a team">
+        Rename it, describe what it handles, and add or remove its members. Tickets reach a team from the default team of their category.
+      </EmptyEditor>
+    );
+  return (
+    <AdminPage
+      title="Teams and members"
+      description="Teams own tickets: their members see and work the team's queue."
+      actions={
+        <Button component={Link} to="/admin/teams/new" leftSection={<IconPlus size={16} />}>
+          New team
+        </Button>
+      }
+    >
+      <Split
+        listLabel="Team list"
+        selected={!!teamId}
+        list={
+          teams.isPending ? (
+            <div style={{ padding: 12 }}><ListSkeleton label="Loading teams" /></div>
+          ) : teams.isError ? (
+            <div style={{ padding: 12 }}><LoadError title="Teams could not be loaded" error={teams.error} onRetry={() => void teams.refetch()} /></div>
+          ) : teams.data.length === 0 ? (
+            <Text size="sm" c="dimmed" p="md">No teams yet. Create the first one: tickets are routed to teams.</Text>
+          ) : (
+            <ul className={classes.rows}>
+              {teams.data.map((t) => (
+                <RowLink key={t.id} to={`/admin/teams/${t.id}`}>
+                  <Avatar size={32} radius="md" color="gray" variant="light">
+                    <IconUsersGroup size={16} />
+                  </Avatar>
+                  <div className={classes.rowMain}>
+                    <div className={classes.rowTitle}>{t.name}</div>
+                    <div className={classes.rowSub}>
+                      {plural(t.members.length, "member")}
+                      {t.description ? ` · ${t.description}` : ""}
+                    </div>
+                  </div>
+                </RowLink>
+              ))}
+            </ul>
+          )
+        }
+        editor={editor}
+      />
+    </AdminPage>
+  );
+}
