@@ -1,0 +1,302 @@
+import type { Locator } from "@playwright/test";
+import { expect, test, type Page } from "../support/fixtures.ts";
+
+/** A word no other test uses, so names and emails made here never collide. */
+const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+
+const settingsNav = (page: Page) => page.getByRole("navigation", { name: "Settings" });
+
+/** Picks an option of a select in `scope` (typing part of its name first when given). */
+async function choose(page: Page, scope: Locator, label: string, option: string, search?: string) {
+  const box = scope.getByRole("textbox", { name: label, exact: true });
+  await box.click();
+  if (search) await box.fill(search);
+  await page.getByRole("option", { name: option, exact: true }).click();
+  await expect(box).toHaveValue(option);
+}
+
+test("an admin adds an agent, puts them in a team, files a category under a team and changes the priority matrix", async ({ page, desk }) => {
+  const word = unique("adm");
+  const name = `Priya Natarajan ${word}`;
+  const email = `priya.${word}@example.test`;
+  const admin = await desk.api(desk.users.admin);
+  const before = await admin.get<{ matrix: Record<string, Record<string, string>> }>("/api/settings/priority-matrix");
+
+  await desk.signIn(page, desk.users.admin);
+  await page.goto("/admin");
+  await expect(page).toHaveURL(/\/admin\/users$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Users and roles" })).toBeVisible();
+
+  // Add the agent.
+  await page.getByRole("link", { name: "Add user" }).click();
+  const newUser = page.getByRole("form", { name: "New user" });
+  await newUser.getByLabel("Name").fill(name);
+  await newUser.getByLabel("Email").fill(email);
+  await choose(page, newUser, "Role", "Agent");
+  await newUser.getByLabel("Password").fill("a long agent password 42");
+  await newUser.getByRole("button", { name: "Add user" }).click();
+  await expect(page.getByRole("form", { name: `Edit ${name}` })).toBeVisible();
+  await expect(page).toHaveURL(/\/admin\/users\/\d+$/);
+  await page.getByRole("textbox", { name: "Search people" }).fill(word);
+  const people = page.getByRole("table", { name: "People" });
+  await expect(people.getByRole("row")).toHaveCount(2);
+  await expect(people.getByRole("row", { name: new RegExp(name) })).toContainText("Agent");
+  await expect(people.getByRole("row", { name: new RegExp(name) })).toContainText("Never");
+
+  // Put them in Service Desk with the agent picker.
+  await settingsNav(page).getByRole("link", { name: "Teams and members" }).click();
+  await page.getByRole("region", { name: "Team list" }).getByRole("link", { name: /Service Desk/ }).click();
+  await choose(page, page.getByRole("form", { name: "Edit team Service Desk" }), "Add an agent", `${name} · ${email}`, word);
+  await page.getByRole("button", { name: "Add to team" }).click();
+  const members = page.getByRole("list", { name: "Members of Service Desk" });
+  await expect(members.getByRole("link", { name })).toBeVisible();
+  await expect.poll(async () => (await admin.get<Array<{ name: string; members: Array<{ email: string }> }>>("/api/teams")).find((t) => t.name === "Service Desk")!.members.map((m) => m.email)).toContain(email);
+
+  // A subcategory of Hardware whose tickets go to Facilities.
+  await settingsNav(page).getByRole("link", { name: "Categories" }).click();
+  await page.getByRole("link", { name: "New category" }).click();
+  const newCategory = page.getByRole("form", { name: "New category" });
+  const categoryName = `Docking stations ${word}`;
+  await newCategory.getByLabel("Name").fill(categoryName);
+  await choose(page, newCategory, "Parent", "Hardware");
+  await choose(page, newCategory, "Default team", "Facilities");
+  await expect(newCategory).toContainText(`Shown to requesters as “Hardware / ${categoryName}”`);
+  await newCategory.getByRole("button", { name: "Add category" }).click();
+  await expect(page.getByRole("form", { name: `Edit category Hardware / ${categoryName}` })).toBeVisible();
+  const tree = page.getByRole("list", { name: "Categories" });
+  await expect(tree.getByRole("link", { name: new RegExp(categoryName) })).toContainText("Facilities");
+  const categories = await admin.get<Array<{ path: string; default_team: { name: string } | null }>>("/api/categories");
+  expect(categories.find((c) => c.path === `Hardware / ${categoryName}`)?.default_team?.name).toBe("Facilities");
+
+  // One cell of the priority matrix, explained as it changes, saved, and still there after a reload.
+  try {
+    await settingsNav(page).getByRole("link", { name: "Priority matrix" }).click();
+    const cell = page.getByRole("textbox", { name: "Priority for low impact and low urgency" });
+    await expect(cell).toHaveValue("P4 · Low");
+    await cell.click();
+    await page.getByRole("option", { name: "P3 · Medium" }).click();
+    await expect(page.getByRole("status", { name: "Explanation" })).toContainText("Low impact + low urgency → P3 · Medium");
+    await expect(page.getByText("Low impact + low urgency: P4 → P3")).toBeVisible();
+    await expect(page.getByText("Unsaved changes")).toBeVisible();
+    await desk.screenshot(page, "admin-priority-matrix-changed");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await expect(page.getByRole("form", { name: "Priority matrix" }).getByText("Saved", { exact: true })).toBeVisible();
+    expect((await admin.get<{ matrix: Record<string, Record<string, string>> }>("/api/settings/priority-matrix")).matrix.low.low).toBe("P3");
+    await page.reload();
+    await expect(page.getByRole("textbox", { name: "Priority for low impact and low urgency" })).toHaveValue("P3 · Medium");
+  } finally {
+    await admin.request("PUT", "/api/settings/priority-matrix", before);
+  }
+});
+
+test("someone who is not an admin opening /admin is told it is for admins only", async ({ page, desk }) => {
+  await desk.signIn(page, desk.users.sam);
+  await page.goto("/admin/users");
+  await expect(page.getByRole("heading", { name: "Admin settings" })).toBeVisible();
+  await expect(page.getByText("For administrators.")).toBeVisible();
+  await expect(page.getByText(/is an agent account, so it does not have access/)).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Settings" })).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "Go to the agent workspace" })).toBeVisible();
+  await desk.screenshot(page, "admin-admins-only");
+
+  await desk.signIn(page, desk.users.alice);
+  await page.goto("/admin");
+  await expect(page.getByText(/is a requester account, so it does not have access/)).toBeVisible();
+  await expect(page.getByRole("link", { name: "Go to the support portal" })).toBeVisible();
+});
+
+test("disabling someone says first that their sessions and tokens end, and unsaved changes are not lost by a stray click", async ({ page, desk }) => {
+  const word = unique("dis");
+  const admin = await desk.api(desk.users.admin);
+  const user = await admin.post<{ id: number; name: string }>("/api/users", { email: `leaver.${word}@example.test`, name: `Lee Leaver ${word}`, role: "agent", password: "a long leaver password 7" });
+  const { token } = await admin.post<{ token: string }>("/api/tokens", { name: "Nightly report", user_id: user.id });
+  const asToken = () => fetch(`${desk.baseURL}/api/me`, { headers: { Authorization: `Bearer ${token}` } });
+  expect((await asToken()).status).toBe(200);
+
+  await desk.signIn(page, desk.users.admin);
+  await page.goto(`/admin/users/${user.id}`);
+  const editor = page.getByRole("form", { name: `Edit ${user.name}` });
+  await expect(editor.getByLabel("Name")).toHaveValue(user.name);
+
+  // A change not saved yet: leaving asks first, and keeping it keeps it.
+  await editor.getByLabel("Name").fill(`Lee Leaver-Smith ${word}`);
+  await expect(editor.getByText("Unsaved changes")).toBeVisible();
+  await settingsNav(page).getByRole("link", { name: "Organizations" }).click();
+  const discard = page.getByRole("dialog", { name: "Discard unsaved changes?" });
+  await expect(discard).toBeVisible();
+  await desk.screenshot(page, "admin-unsaved-guard");
+  await discard.getByRole("button", { name: "Keep editing" }).click();
+  await expect(page).toHaveURL(new RegExp(`/admin/users/${user.id}$`));
+  await expect(editor.getByLabel("Name")).toHaveValue(`Lee Leaver-Smith ${word}`);
+  await editor.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByRole("form", { name: `Edit Lee Leaver-Smith ${word}` }).getByText("Saved", { exact: true })).toBeVisible();
+
+  // Disabling names what ends before it happens.
+  await page.getByRole("button", { name: "Disable account…" }).click();
+  const confirm = page.getByRole("dialog", { name: `Disable Lee Leaver-Smith ${word}?` });
+  await expect(confirm).toContainText("Their sessions and API tokens end at once.");
+  await expect(confirm).toContainText("1 active token: Nightly report");
+  await expect(confirm).toContainText("No unfinished tickets are assigned to them.");
+  await desk.screenshot(page, "admin-disable-confirm");
+  await confirm.getByRole("button", { name: "Disable account" }).click();
+  await expect(confirm).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Enable account" })).toBeVisible();
+  await expect(page.getByRole("table", { name: "People" }).getByRole("row", { name: new RegExp(word) })).toContainText("Disabled");
+  expect((await asToken()).status).toBe(401);
+
+  await page.getByRole("button", { name: "Enable account" }).click();
+  await expect(page.getByRole("button", { name: "Disable account…" })).toBeVisible();
+});
+
+test("the API's refusals are shown on the field they are about", async ({ page, desk }) => {
+  await desk.signIn(page, desk.users.admin);
+  await page.goto("/admin/users/new");
+  const form = page.getByRole("form", { name: "New user" });
+  await form.getByLabel("Name").fill("Alice Again");
+  await form.getByLabel("Email").fill(desk.users.alice.email);
+  await form.getByRole("button", { name: "Add user" }).click();
+  await expect(form.getByText(`A user with the email ${desk.users.alice.email} already exists.`)).toBeVisible();
+  await expect(form.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
+
+  await form.getByLabel("Email").fill(`new.${unique("e")}@example.test`);
+  await form.getByLabel("Password").fill("password");
+  await form.getByRole("button", { name: "Add user" }).click();
+  await expect(form.getByText("This is one of the most commonly used passwords; choose another")).toBeVisible();
+  await desk.screenshot(page, "admin-user-field-error");
+
+  // A team name that is taken is refused on the name field. (Leaving the unsaved user asks first.)
+  await page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Teams and members" }).click();
+  await page.getByRole("dialog", { name: "Discard unsaved changes?" }).getByRole("button", { name: "Discard changes" }).click();
+  await page.getByRole("link", { name: "New team" }).click();
+  const team = page.getByRole("form", { name: "New team" });
+  await team.getByLabel("Name").fill("Facilities");
+  await team.getByRole("button", { name: "Create team" }).click();
+  await expect(team.getByText("A team named Facilities already exists.")).toBeVisible();
+});
+
+test("the settings search finds settings by what they do and the desk's own teams and categories", async ({ page, desk }) => {
+  await desk.signIn(page, desk.users.admin);
+  await page.goto("/admin/users");
+  const search = page.getByRole("textbox", { name: "Search settings" });
+  await search.fill("email domain");
+  await expect(settingsNav(page).getByRole("link", { name: /Organizations/ })).toContainText("Email domain");
+  await desk.screenshot(page, "admin-settings-search");
+  await search.press("Enter");
+  await expect(page.getByRole("heading", { level: 1, name: "Organizations" })).toBeVisible();
+
+  await search.fill("printers");
+  await settingsNav(page).getByRole("link", { name: /Hardware \/ Printers/ }).click();
+  await expect(page.getByRole("form", { name: "Edit category Hardware / Printers" })).toBeVisible();
+  await expect(page.getByRole("textbox", { name: "Default team" })).toHaveValue("Service Desk");
+});
+
+test("each admin screen, for the screenshots", async ({ page, desk }) => {
+  const admin = await desk.api(desk.users.admin);
+  const word = unique("org");
+  const org = await admin.post<{ id: number }>("/api/organizations", { name: `Acme Logistics ${word}`, domain: `acme-${word}.example`, shares_tickets: true });
+  await admin.post("/api/users", { email: `ana@acme-${word}.example`, name: "Ana Costa", role: "requester" });
+  await desk.signIn(page, desk.users.admin);
+
+  await page.goto("/admin/users");
+  await expect(page.getByRole("table", { name: "People" }).getByRole("row", { name: /Sam Rivera/ })).toBeVisible();
+  await desk.screenshot(page, "admin-users");
+  await page.getByRole("table", { name: "People" }).getByRole("link", { name: "Sam Rivera" }).click();
+  await expect(page.getByRole("form", { name: "Edit Sam Rivera" })).toBeVisible();
+  await desk.screenshot(page, "admin-user");
+
+  await page.goto("/admin/teams");
+  await expect(page.getByText("Pick a team")).toBeVisible();
+  await page.getByRole("region", { name: "Team list" }).getByRole("link", { name: /Service Desk/ }).click();
+  await expect(page.getByRole("list", { name: "Members of Service Desk" })).toContainText("Sam Rivera");
+  await expect(page.getByText(/New tickets come here from/)).toContainText("Hardware (with 3 subcategories)");
+  await desk.screenshot(page, "admin-team");
+
+  await page.goto(`/admin/organizations/${org.id}`);
+  await expect(page.getByText("Ana Costa")).toBeVisible();
+  await desk.screenshot(page, "admin-organization");
+
+  await page.goto("/admin/categories");
+  await page.getByRole("list", { name: "Categories" }).getByRole("link", { name: /^Office and facilities/ }).click();
+  await expect(page.getByRole("textbox", { name: "Default ticket type" })).toHaveValue("Service request");
+  const category = page.getByRole("form", { name: "Edit category Office and facilities" });
+  // The switch's input is drawn over by its track: click its label, as a person would.
+  await category.getByText("Active", { exact: true }).click();
+  await expect(category.getByRole("switch", { name: "Active" })).not.toBeChecked();
+  await category.getByRole("button", { name: "Save changes" }).click();
+  const deactivate = page.getByRole("dialog", { name: "Deactivate Office and facilities?" });
+  await expect(deactivate).toContainText("2 active subcategories stay offered");
+  await desk.screenshot(page, "admin-category-deactivate");
+  await deactivate.getByRole("button", { name: "Cancel" }).click();
+  await page.getByRole("button", { name: "Revert" }).click();
+  await expect(page.getByRole("switch", { name: "Active" })).toBeChecked();
+  await desk.screenshot(page, "admin-category");
+
+  await page.goto("/admin/priority-matrix");
+  await expect(page.getByRole("textbox", { name: "Priority for high impact and high urgency" })).toHaveValue("P1 · Critical");
+  await desk.screenshot(page, "admin-priority-matrix");
+
+  await page.goto("/admin/custom-fields");
+  await page.getByRole("list", { name: "Active fields" }).getByRole("link", { name: /Office/ }).click();
+  await expect(page.getByRole("textbox", { name: "Options" })).toHaveValue("Berlin\nLisbon\nRemote");
+  await desk.screenshot(page, "admin-custom-field");
+  await page.getByRole("link", { name: "Add field" }).click();
+  await page.getByRole("form", { name: "New custom field" }).getByRole("textbox", { name: "Label", exact: true }).fill("Cost centre");
+  await expect(page.getByRole("textbox", { name: "Key" })).toHaveValue("cost_centre");
+  await desk.screenshot(page, "admin-custom-field-new");
+  // Leaving a half-made field asks first; discarding leaves.
+  await settingsNav(page).getByRole("link", { name: "Statuses" }).click();
+  await page.getByRole("dialog", { name: "Discard unsaved changes?" }).getByRole("button", { name: "Discard changes" }).click();
+
+  await expect(page.getByRole("heading", { level: 1, name: "Statuses" })).toBeVisible();
+  await page.getByRole("region", { name: "Status list" }).getByRole("link", { name: /^In progress/ }).click();
+  await expect(page.getByText("Built-in statuses cannot be retired; rename them instead.")).toBeVisible();
+  await desk.screenshot(page, "admin-status");
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto("/admin/teams");
+  await expect(page.getByRole("region", { name: "Team list" })).toBeVisible();
+  await desk.screenshot(page, "admin-phone-teams");
+  await page.getByRole("region", { name: "Team list" }).getByRole("link", { name: /Service Desk/ }).click();
+  await expect(page.getByRole("link", { name: "All teams" })).toBeVisible();
+  await desk.screenshot(page, "admin-phone-team");
+});
+
+test("an admin adds a choice-list field and a status of their own, then renames the status", async ({ page, desk }) => {
+  const word = unique("tm");
+  const admin = await desk.api(desk.users.admin);
+  await desk.signIn(page, desk.users.admin);
+
+  await page.goto("/admin/custom-fields");
+  await page.getByRole("link", { name: "Add field" }).click();
+  const newField = page.getByRole("form", { name: "New custom field" });
+  await newField.getByRole("textbox", { name: "Label", exact: true }).fill(`Floor ${word}`);
+  await expect(newField.getByRole("textbox", { name: "Key" })).toHaveValue(`floor_${word}`);
+  await choose(page, newField, "Type", "Choice list");
+  await newField.getByRole("button", { name: "Add field" }).click();
+  await expect(newField.getByText("A choice list needs at least one option")).toBeVisible();
+  await newField.getByRole("textbox", { name: "Options" }).fill("Ground\nFirst\nSecond");
+  await newField.getByText("Visible to requesters", { exact: true }).click();
+  await newField.getByRole("button", { name: "Add field" }).click();
+  await expect(page.getByRole("form", { name: `Edit field Floor ${word}` })).toBeVisible();
+  await expect(page.getByRole("list", { name: "Active fields" }).getByRole("link", { name: new RegExp(`Floor ${word}`) })).toContainText("Shown to requesters");
+  const fields = await admin.get<Array<{ key: string; type: string; options: string[]; visible_to_requester: boolean }>>("/api/custom-fields");
+  expect(fields.find((f) => f.key === `floor_${word}`)).toMatchObject({ type: "select", options: ["Ground", "First", "Second"], visible_to_requester: true });
+
+  await page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Statuses" }).click();
+  await page.getByRole("link", { name: "Add status" }).click();
+  const newStatus = page.getByRole("form", { name: "New status" });
+  await choose(page, newStatus, "Category", "Awaiting third party");
+  await newStatus.getByRole("textbox", { name: "Name" }).fill(`Waiting for parts ${word}`);
+  await newStatus.getByRole("textbox", { name: "Requester label" }).fill("Waiting for a supplier");
+  await expect(newStatus.getByRole("textbox", { name: "Key" })).toHaveValue(`waiting_for_parts_${word}`);
+  await newStatus.getByRole("button", { name: "Add status" }).click();
+  const editor = page.getByRole("form", { name: `Edit status Waiting for parts ${word}` });
+  await expect(editor).toBeVisible();
+  await expect(page.getByRole("region", { name: "Awaiting third party" }).getByRole("link", { name: new RegExp(`Waiting for parts ${word}`) })).toContainText("Requesters see “Waiting for a supplier”");
+
+  await editor.getByRole("textbox", { name: "Name" }).fill(`Parts on order ${word}`);
+  await editor.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByRole("region", { name: "Awaiting third party" }).getByRole("link", { name: new RegExp(`Parts on order ${word}`) })).toBeVisible();
+  const statuses = await admin.get<Array<{ key: string; label: string; category: string }>>("/api/statuses");
+  expect(statuses.find((s) => s.key === `waiting_for_parts_${word}`)).toMatchObject({ label: `Parts on order ${word}`, category: "awaiting_third_party" });
+});
