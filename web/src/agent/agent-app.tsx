@@ -8,7 +8,7 @@
  */
 import { Box, Button, Center, Drawer, Group, Loader, Paper, Skeleton, Stack, Text, Title, Tooltip } from "@mantine/core";
 import { useDisclosure, useLocalStorage } from "@mantine/hooks";
-import { IconKeyboard, IconLayoutSidebarLeftCollapse, IconLayoutSidebarLeftExpand, IconPlus } from "@tabler/icons-react";
+import { IconKeyboard, IconLayoutSidebarLeftCollapse, IconLayoutSidebarLeftExpand, IconPlus, IconSearch } from "@tabler/icons-react";
 import type { TicketSummary } from "@tessera/contracts";
 import { lazy, Suspense, useEffect, useMemo, useRef, useState } from "react";
 import { Link, Navigate, Route, Routes, useLocation, useNavigate, useParams, useSearchParams } from "react-router";
@@ -17,6 +17,7 @@ import { useSignedInUser } from "../api/queries.ts";
 import { AppFrame } from "../app/app-frame.tsx";
 import { RequireSignIn } from "../app/guards.tsx";
 import { NotFoundPage } from "../app/not-found-page.tsx";
+import { CommandPalette } from "./command-palette.tsx";
 import { LiveProvider } from "./live.tsx";
 import { NotificationBell } from "./notification-bell.tsx";
 import { ShortcutSheet, useShortcuts } from "./shortcuts.tsx";
@@ -135,6 +136,18 @@ function Workspace() {
   const [sheet, sheetControls] = useDisclosure(false);
   const [mobileNav, mobileNavControls] = useDisclosure(false);
   const [saving, setSaving] = useState<{ filters: Record<string, string>; sort: string } | null>(null);
+  const [palette, paletteControls] = useDisclosure(false);
+  // Ctrl/Cmd+K opens the command palette from anywhere, fields included.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === "k") {
+        e.preventDefault();
+        paletteControls.toggle();
+      }
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, [paletteControls]);
   const { builtin, saved } = useAllViews();
   const goPending = useRef(false);
 
@@ -203,6 +216,11 @@ function Workspace() {
               {navHidden ? <IconLayoutSidebarLeftExpand size={18} /> : <IconLayoutSidebarLeftCollapse size={18} />}
             </Button>
           </Tooltip>
+          <Tooltip label="Commands and search (Ctrl+K)">
+            <Button variant="default" color="gray" size="compact-sm" onClick={paletteControls.open} visibleFrom="md" leftSection={<IconSearch size={14} />} fw={400} c="dimmed" w={230} justify="space-between" rightSection={<Text span size="xs" c="dimmed" style={{ whiteSpace: "nowrap" }}>Ctrl K</Text>}>
+              Search or jump to…
+            </Button>
+          </Tooltip>
           <Tooltip label="Keyboard shortcuts (?)">
             <Button variant="subtle" color="gray" size="compact-sm" onClick={sheetControls.open} aria-label="Keyboard shortcuts" visibleFrom="sm" px={6}>
               <IconKeyboard size={18} />
@@ -237,6 +255,7 @@ function Workspace() {
         {nav}
       </Drawer>
       <ShortcutSheet opened={sheet} onClose={sheetControls.close} />
+      <CommandPalette opened={palette} onClose={paletteControls.close} views={[...builtin, ...saved]} />
       <SaveViewModal
         opened={!!saving}
         onClose={() => setSaving(null)}

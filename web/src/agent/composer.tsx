@@ -51,7 +51,9 @@ export const Composer = forwardRef<ComposerHandle, {
   staff: Array<Pick<User, "id" | "name" | "email">>;
   onTyping: (typing: boolean) => void;
   onStatusAfterSend: (status: string) => Promise<unknown>;
-}>(function Composer({ ticket, comments, statuses, staff, onTyping, onStatusAfterSend }, ref) {
+  /** Ctrl/Cmd+Shift+Enter: after sending, resolve, with what was sent as the proposed note. */
+  onResolveAfterSend: (sentText: string) => void;
+}>(function Composer({ ticket, comments, statuses, staff, onTyping, onStatusAfterSend, onResolveAfterSend }, ref) {
   const me = useSignedInUser();
   const client = useQueryClient();
   const saved = useMemo(() => loadDraft(ticket.id), [ticket.id]);
@@ -65,6 +67,7 @@ export const Composer = forwardRef<ComposerHandle, {
   const [error, setError] = useState<string | null>(null);
   const [intercepted, setIntercepted] = useState<Comment[] | null>(null);
   const [dragging, setDragging] = useState(false);
+  const pendingResolve = useRef(false);
   const uploads = useUploads();
   const idempotencyKey = useRef(newIdempotencyKey());
   const textarea = useRef<HTMLTextAreaElement>(null);
@@ -143,13 +146,15 @@ export const Composer = forwardRef<ComposerHandle, {
   };
 
   // ---- sending ----
-  const send = async (force = false) => {
+  const send = async (force = false, resolveAfter = false) => {
     if (!text.trim() || sending || uploads.busy || uploads.failed) return;
     const fresh = comments.filter((c) => c.id > seenUpTo.current && c.author?.id !== me.id);
     if (!force && fresh.length) {
+      pendingResolve.current = resolveAfter;
       setIntercepted(fresh);
       return;
     }
+    const sentText = text.trim();
     setIntercepted(null);
     setSending(true);
     setError(null);
@@ -179,7 +184,8 @@ export const Composer = forwardRef<ComposerHandle, {
       seenUpTo.current = Math.max(0, ...latest.map((c) => c.id));
       toast({ color: internal ? "yellow" : "teal", message: internal ? "Internal note added. Only agents can see it." : `Reply sent to ${ticket.requester.name}.` });
       const current = client.getQueryData<Ticket>(keys.ticket(ticket.reference));
-      if (thenStatus && current && current.status.key !== thenStatus) await onStatusAfterSend(thenStatus).catch(() => {});
+      if (resolveAfter) onResolveAfterSend(sentText);
+      else if (thenStatus && current && current.status.key !== thenStatus) await onStatusAfterSend(thenStatus).catch(() => {});
     } catch (err) {
       setError(errorMessage(err));
     } finally {
@@ -208,7 +214,7 @@ export const Composer = forwardRef<ComposerHandle, {
     }
     if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) {
       e.preventDefault();
-      void send();
+      void send(false, e.shiftKey);
     }
   };
 
@@ -330,7 +336,7 @@ export const Composer = forwardRef<ComposerHandle, {
               </Text>
             ))}
             <Group gap="xs" mt={4}>
-              <Button size="xs" color="orange" onClick={() => void send(true)}>
+              <Button size="xs" color="orange" onClick={() => void send(true, pendingResolve.current)}>
                 Send anyway
               </Button>
               <Button
@@ -353,7 +359,7 @@ export const Composer = forwardRef<ComposerHandle, {
           {error}
         </Alert>
       )}
-      <Group justify="space-between" mt="xs" gap="xs" wrap="nowrap">
+      <Group justify="space-between" mt="xs" gap="xs" wrap="wrap">
         <Group gap={6} wrap="nowrap" style={{ minWidth: 0 }}>
           <FileButton onChange={(files) => uploads.add(files)} multiple>
             {(props) => (
@@ -365,8 +371,8 @@ export const Composer = forwardRef<ComposerHandle, {
             )}
           </FileButton>
           {text.trim() && (
-            <Text size="xs" c="dimmed" visibleFrom="xl">
-              Draft kept in this browser
+            <Text size="xs" c="dimmed" aria-live="polite">
+              Draft saved
             </Text>
           )}
         </Group>

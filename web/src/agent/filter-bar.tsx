@@ -4,8 +4,8 @@
  */
 import { Button, Group, MultiSelect, Select, TextInput } from "@mantine/core";
 import { IconSearch, IconX } from "@tabler/icons-react";
-import { PRIORITIES, STATUS_CATEGORIES, TICKET_TYPES, type StatusCategory, type TicketType } from "@tessera/contracts";
-import { useEffect, useState } from "react";
+import { PRIORITIES, TICKET_TYPES, type StatusCategory, type TicketType } from "@tessera/contracts";
+import { useCallback, useEffect, useRef, useState } from "react";
 import type { TicketFilters } from "../api/agent.ts";
 import { useStaff, useTeams } from "../api/agent-queries.ts";
 import { PRIORITY_LABELS } from "../ui/priority-icon.tsx";
@@ -27,11 +27,28 @@ export const TYPE_LABELS: Record<TicketType, string> = { incident: "Incident", s
 
 const split = (v: string | undefined) => (v ? v.split(",").filter(Boolean) : []);
 
+/** Status filters people use, by category; a view's own combination is offered as it is. */
+const STATUS_PRESETS: Array<{ value: string; label: string }> = [
+  { value: "", label: "Any status" },
+  { value: "new,open,awaiting_requester,awaiting_third_party,awaiting_approval", label: "Open (not resolved)" },
+  { value: "new,open", label: "Needs an agent" },
+  { value: "new", label: "New" },
+  { value: "awaiting_requester,awaiting_third_party,awaiting_approval", label: "Waiting on someone" },
+  { value: "awaiting_requester", label: "Waiting on requester" },
+  { value: "resolved", label: "Resolved" },
+  { value: "closed,cancelled", label: "Closed or cancelled" },
+];
+
+function statusChoices(current: string | undefined) {
+  if (!current || STATUS_PRESETS.some((p) => p.value === current)) return STATUS_PRESETS;
+  return [...STATUS_PRESETS, { value: current, label: split(current).map((c) => CATEGORY_LABELS[c as StatusCategory] ?? c).join(", ") }];
+}
+
 /** Filters in words, for the "save view" dialog and a list's subtitle. */
 export function describeFilters(f: TicketFilters, names: { users?: Map<number, { name: string }>; teams?: Map<number, { name: string }> } = {}): string[] {
   const out: string[] = [];
   if (f.q) out.push(`“${f.q}”`);
-  if (f.status_category) out.push(split(f.status_category).map((c) => CATEGORY_LABELS[c as StatusCategory] ?? c).join(", "));
+  if (f.status_category) out.push(STATUS_PRESETS.find((p) => p.value === f.status_category)?.label ?? split(f.status_category).map((c) => CATEGORY_LABELS[c as StatusCategory] ?? c).join(", "));
   if (f.priority) out.push(split(f.priority).join(", "));
   if (f.type) out.push(split(f.type).map((t) => TYPE_LABELS[t as TicketType] ?? t).join(", "));
   if (f.assignee) {
@@ -55,13 +72,27 @@ export function FilterBar({ filters, onChange, onClear, canClear }: {
   const staff = useStaff();
   const teams = useTeams();
   const [q, setQ] = useState(filters.q ?? "");
-  useEffect(() => setQ(filters.q ?? ""), [filters.q]);
+  // What this box last put in the address: when the address comes back with it, the box keeps
+  // what was typed since; any other change (a view, Reset) replaces the text.
+  const sent = useRef<string | null>(null);
+  useEffect(() => {
+    if ((filters.q ?? "") === sent.current) return;
+    sent.current = null;
+    setQ(filters.q ?? "");
+  }, [filters.q]);
+  const search = useCallback(
+    (value: string) => {
+      sent.current = value;
+      onChange("q", value);
+    },
+    [onChange],
+  );
   // Text search waits for a pause in typing.
   useEffect(() => {
-    if ((filters.q ?? "") === q) return;
-    const t = setTimeout(() => onChange("q", q.trim()), 350);
+    if ((filters.q ?? "") === q.trim()) return;
+    const t = setTimeout(() => search(q.trim()), 350);
     return () => clearTimeout(t);
-  }, [q, filters.q, onChange]);
+  }, [q, filters.q, search]);
 
   const assignee = filters.assignee ?? "";
   return (
@@ -76,20 +107,20 @@ export function FilterBar({ filters, onChange, onClear, canClear }: {
         value={q}
         onChange={(e) => setQ(e.currentTarget.value)}
         onKeyDown={(e) => {
-          if (e.key === "Enter") onChange("q", q.trim());
+          if (e.key === "Enter") search(q.trim());
           if (e.key === "Escape") (e.target as HTMLInputElement).blur();
         }}
       />
-      <MultiSelect
+      <Select
         size="xs"
         aria-label="Status"
-        placeholder={split(filters.status_category).length ? undefined : "Any status"}
-        data={STATUS_CATEGORIES.filter((c) => c !== "draft").map((c) => ({ value: c, label: CATEGORY_LABELS[c] }))}
-        value={split(filters.status_category)}
-        onChange={(v) => onChange("status_category", v.join(","))}
-        maxDropdownHeight={320}
-        className={`${classes.filterControl} ${classes.filterMulti}`}
-        comboboxProps={{ withinPortal: true }}
+        placeholder="Any status"
+        data={statusChoices(filters.status_category)}
+        value={filters.status_category ?? ""}
+        onChange={(v) => onChange("status_category", v ?? "")}
+        allowDeselect={false}
+        className={classes.filterControl}
+        comboboxProps={{ withinPortal: true, width: 220 }}
       />
       <MultiSelect
         size="xs"

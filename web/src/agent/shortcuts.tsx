@@ -57,6 +57,7 @@ export const SHORTCUT_GROUPS: Array<{ title: string; items: Array<{ keys: string
   {
     title: "Anywhere in the workspace",
     items: [
+      { keys: [mod, "K"], label: "Commands, views and tickets" },
       { keys: ["?"], label: "Show these shortcuts" },
       { keys: ["/"], label: "Search tickets" },
       { keys: ["c"], label: "New ticket for a requester" },
@@ -92,7 +93,8 @@ export const SHORTCUT_GROUPS: Array<{ title: string; items: Array<{ keys: string
     title: "Composer",
     items: [
       { keys: [mod, "Shift", "J"], label: "Switch between reply and internal note" },
-      { keys: [mod, "Enter"], label: "Send" },
+      { keys: [mod, "Enter"], label: "Send (and set the status chosen beside Send)" },
+      { keys: [mod, "Shift", "Enter"], label: "Send, then resolve with it as the note" },
       { keys: ["@"], label: "Mention a teammate (internal notes)" },
     ],
   },

@@ -68,9 +68,11 @@ function DialogForm({ opened, onClose, title, onSubmit, children, submit, busy, 
 }
 
 /** Resolving needs a note (and a root cause for incidents and problems), so it asks for them. */
-export function ResolveDialog({ ticket, status, statuses, opened, onClose, onResolve }: {
+export function ResolveDialog({ ticket, status, statuses, opened, proposedNote, onClose, onResolve }: {
   ticket: Ticket;
   status: string | null;
+  /** A note to start from (the reply just sent, with Ctrl/Cmd+Shift+Enter). */
+  proposedNote?: string;
   statuses: Status[];
   opened: boolean;
   onClose: () => void;
@@ -82,7 +84,7 @@ export function ResolveDialog({ ticket, status, statuses, opened, onClose, onRes
   const needsCause = ticket.type === "incident" || ticket.type === "problem";
   useEffect(() => {
     if (opened) {
-      setNote(ticket.resolution_note ?? "");
+      setNote(proposedNote || ticket.resolution_note || "");
       setCause(ticket.root_cause ?? "");
       job.reset();
     }

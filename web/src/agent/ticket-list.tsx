@@ -309,7 +309,7 @@ export function TicketList({ view, filters, sort, modified, activeKey, onSaveVie
         <Badge
           component="button"
           className={classes.newPill}
-          style={{ top: 8 + (scroller.current?.offsetTop ?? 0) }}
+          style={{ top: 40 + (scroller.current?.offsetTop ?? 0) }}
           size="lg"
           variant="filled"
           leftSection={<IconArrowUp size={14} />}

@@ -97,6 +97,7 @@ export function TicketPane({ ticketKey, closeHref }: { ticketKey: string; closeH
   const composer = useRef<ComposerHandle>(null);
   const details = useRef<DetailsHandle>(null);
   const [resolving, setResolving] = useState<string | null | false>(false);
+  const [proposedNote, setProposedNote] = useState("");
   const [linking, setLinking] = useState(false);
   const [merging, setMerging] = useState(false);
   const [splitting, setSplitting] = useState<Comment | null>(null);
@@ -215,8 +216,8 @@ export function TicketPane({ ticketKey, closeHref }: { ticketKey: string; closeH
     <div className={classes.pane}>
       <section className={classes.conversation} aria-label={`${t.reference} ${t.subject}`}>
         <header className={classes.header}>
-          <Group justify="space-between" wrap="nowrap" gap="sm" align="flex-start">
-            <div style={{ minWidth: 0, flex: 1 }}>
+          <Group justify="space-between" wrap="wrap" gap="sm" align="flex-start">
+            <div style={{ minWidth: 0, flex: "1 1 240px" }}>
               <Group gap={8} wrap="wrap" mb={4}>
                 <Tooltip label="Back to the list (Esc)">
                   <ActionIcon component={Link} to={closeHref} variant="subtle" color="gray" size="sm" aria-label="Close the ticket" className={classes.closeTicket}>
@@ -246,7 +247,7 @@ export function TicketPane({ ticketKey, closeHref }: { ticketKey: string; closeH
                 {t.team ? ` · ${t.team.name}` : " · No team yet"}
               </Text>
             </div>
-            <Group gap={6} wrap="nowrap">
+            <Group gap={6} wrap="nowrap" ml="auto">
               {!mine && !finished && (
                 <Tooltip label="Assign to me (i)">
                   <Button size="xs" leftSection={<IconUserCheck size={15} />} onClick={takeIt}>
@@ -325,6 +326,10 @@ export function TicketPane({ ticketKey, closeHref }: { ticketKey: string; closeH
             staff={lookups.staff}
             onTyping={setTyping}
             onStatusAfterSend={(status) => change({ status }, "Status")}
+            onResolveAfterSend={(sent) => {
+              setProposedNote(sent);
+              setResolving(null);
+            }}
           />
         ) : (
           <Box p="md" style={{ borderTop: "1px solid var(--app-border)" }}>
@@ -345,7 +350,11 @@ export function TicketPane({ ticketKey, closeHref }: { ticketKey: string; closeH
         status={resolving || null}
         statuses={lookups.statuses}
         opened={resolving !== false}
-        onClose={() => setResolving(false)}
+        proposedNote={proposedNote}
+        onClose={() => {
+          setResolving(false);
+          setProposedNote("");
+        }}
         onResolve={async (c) => {
           const saved = await change(c, "Resolution");
           if (!saved) throw new Error("not saved");

@@ -30,9 +30,11 @@ function ViewCount({ filters }: { filters: TicketFilters }) {
   if (count.data === undefined) return null;
   const n = count.data.count;
   return (
-    <span className={`${classes.count} tabular`} aria-label={`${n} need an agent`} data-zero={n === 0 || undefined}>
-      {n > 999 ? "999+" : n}
-    </span>
+    <Tooltip label={`${n} need an agent (new or open); tickets waiting on someone else are not counted`} openDelay={500} multiline w={220}>
+      <span className={`${classes.count} tabular`} aria-label={`${n} need an agent`} data-zero={n === 0 || undefined}>
+        {n > 999 ? "999+" : n}
+      </span>
+    </Tooltip>
   );
 }
 
