@@ -4,6 +4,7 @@ import { fileRequest, openBrowserAs, uniqueWord, WIDE } from "../support/agent.t
 test.use({ viewport: WIDE });
 
 test("two agents on the same ticket see each other, and see when the other is typing", async ({ page, browser, desk }) => {
+  test.setTimeout(90_000);
   const alice = await desk.api(desk.users.alice);
   const ticket = await fileRequest(alice, `VPN drops every hour ${uniqueWord("pr")}`);
 
@@ -32,8 +33,22 @@ test("two agents on the same ticket see each other, and see when the other is ty
   await page.getByRole("textbox", { name: "Reply to Alice Martin" }).pressSequentially(" printer");
   await expect(adaList.getByLabel("Another agent is typing")).toBeVisible({ timeout: 2_000 });
 
-  // Sam leaves the ticket; Ada's list no longer shows him there.
+  // Ada replies through the API while Sam is still writing: Sam's send stops to show it first.
+  const adaApi = await desk.api(desk.users.admin);
+  await adaApi.post(`/api/tickets/${ticket.reference}/comments`, { body: "Please restart the VPN client first.", format: "text" });
+  await expect(page.getByText("Please restart the VPN client first.")).toBeVisible({ timeout: 5_000 });
+  await page.getByRole("button", { name: "Send to Alice" }).click();
+  const cop = page.getByRole("alert").filter({ hasText: "New in this ticket while you were writing" });
+  await expect(cop).toContainText("Ada Admin replied: Please restart the VPN client first.");
+  await desk.screenshot(page, "agent-reply-collision");
+  await cop.getByRole("button", { name: "Send anyway" }).click();
+  await expect(cop).toBeHidden();
+  await expect(page.getByRole("listitem", { name: "Message" }).filter({ hasText: "Could you try the other printer" })).toBeVisible();
+
+  // Sam leaves the ticket; Ada no longer sees him there.
+  await ada.page.goto(`/agent/views/open?q=${encodeURIComponent(ticket.subject.split(" ").pop()!)}`);
   await page.goto("/agent/views/mine");
-  await expect(ada.page.getByRole("list", { name: "Tickets in All open" }).getByLabel(/Another agent is/)).toHaveCount(0);
+  await expect(adaList.getByRole("link")).toHaveCount(1);
+  await expect(adaList.getByLabel(/Another agent is/)).toHaveCount(0);
   await ada.close();
 });

@@ -4,6 +4,7 @@ import { openBrowserAs, uniqueWord, WIDE } from "../support/agent.ts";
 test.use({ viewport: WIDE });
 
 test("a request goes from the portal through the agent workspace to closed, and internal notes never reach the requester", async ({ page, browser, desk }) => {
+  test.setTimeout(90_000);
   const subject = `Laptop battery swells ${uniqueWord("wf")}`;
   const note = "Checked the asset register: still under warranty.";
   const reply = "A new battery is on its way; it arrives tomorrow morning.";

@@ -45,6 +45,8 @@ test("the list works from the keyboard: j/k move, x selects, the bulk bar change
   await expect(search).toBeFocused();
   await search.fill(word);
   await search.blur();
+  await expect(page).toHaveURL(new RegExp(`q=${word}$|q=${word}&`));
+  await expect(rows).toHaveCount(3);
 
   // Enter opens the focused ticket; Esc goes back to the list.
   await page.keyboard.press("j");
@@ -253,4 +255,29 @@ test("a requester who opens the agent workspace is pointed to the portal", async
   await expect(page.getByRole("heading", { name: "The agent workspace is for the support team" })).toBeVisible();
   await page.getByRole("link", { name: "Go to the support portal" }).click();
   await expect(page.getByRole("heading", { name: "How can we help, Bob?" })).toBeVisible();
+});
+
+test("Ctrl+K lists what can be done here with its shortcut, and jumps straight to a ticket by reference", async ({ page, desk }) => {
+  const alice = await desk.api(desk.users.alice);
+  const ticket = await fileRequest(alice, `Docking station whines ${uniqueWord("ck")}`);
+  await desk.signIn(page, desk.users.sam);
+  await page.goto("/agent/views/mine");
+  await expect(page.getByRole("heading", { level: 1, name: "My open tickets" })).toBeVisible();
+
+  await page.keyboard.press("Control+k");
+  const palette = page.getByRole("dialog", { name: "Command palette" });
+  const box = palette.getByRole("combobox", { name: "Command or ticket" });
+  await expect(box).toBeFocused();
+  await expect(palette.getByRole("option", { name: /New ticket for a requester/ })).toContainText("c");
+  await box.fill(ticket.reference);
+  await expect(palette.getByRole("option", { name: `Open ticket ${ticket.reference}` })).toHaveAttribute("aria-selected", "true");
+  await desk.screenshot(page, "agent-command-palette");
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { name: ticket.subject })).toBeVisible();
+
+  // With a ticket open, its actions are offered too, and run as their shortcut would.
+  await page.keyboard.press("Control+k");
+  await box.fill("take");
+  await page.getByRole("option", { name: /Take it \(assign to me\)/ }).click();
+  await expect(page.getByText(/^Assigned to you/)).toBeVisible();
 });
