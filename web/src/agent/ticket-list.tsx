@@ -309,7 +309,7 @@ export function TicketList({ view, filters, sort, modified, activeKey, onSaveVie
         <Badge
           component="button"
           className={classes.newPill}
-          style={{ top: 40 + (scroller.current?.offsetTop ?? 0) }}
+          style={{ "--scroll-top": `${scroller.current?.offsetTop ?? 0}px` } as React.CSSProperties}
           size="lg"
           variant="filled"
           leftSection={<IconArrowUp size={14} />}
@@ -328,6 +328,7 @@ export function TicketList({ view, filters, sort, modified, activeKey, onSaveVie
           <span>Status</span>
           <span>Assignee</span>
           <span>Team</span>
+          <span style={{ textAlign: "right" }}>Age</span>
           <span style={{ textAlign: "right" }}>Updated</span>
         </div>
         {pages.isPending ? (

@@ -14,6 +14,22 @@ import { TimeAgo } from "../ui/time-ago.tsx";
 import { StatusDot } from "./status.tsx";
 import classes from "./ticket-list.module.css";
 
+const absolute = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+
+/** How long the ticket has existed, short ("45m", "3h", "12d"), with the date it was opened. */
+function Age({ iso }: { iso: string }) {
+  const minutes = Math.max(0, Math.round((Date.now() - new Date(iso).getTime()) / 60_000));
+  const text = minutes < 60 ? `${Math.max(1, minutes)}m` : minutes < 48 * 60 ? `${Math.round(minutes / 60)}h` : `${Math.round(minutes / 1440)}d`;
+  const opened = `Opened ${absolute.format(new Date(iso))}`;
+  return (
+    <Tooltip label={opened}>
+      <time dateTime={iso} className="tabular" aria-label={`${text} old, ${opened.toLowerCase()}`}>
+        {text}
+      </time>
+    </Tooltip>
+  );
+}
+
 export interface RowProps {
   ticket: TicketSummary;
   href: string;
@@ -65,6 +81,9 @@ export const TicketRow = memo(
             </span>
             <span className={classes.requester}>{t.requester.name}</span>
             <span className={classes.team}>{t.team?.name ?? "No team"}</span>
+            <span className={classes.age}>
+              <Age iso={t.created_at} />
+            </span>
             <span className={classes.assignee}>
               {presence && (
                 <Tooltip label={presence === "typing" ? "Another agent is typing a reply" : "Another agent has it open"}>
