@@ -1,7 +1,12 @@
-import { expect, test } from "../support/fixtures.ts";
+import { expect as baseExpect, test } from "../support/fixtures.ts";
 import { fileRequest, uniqueWord, WIDE } from "../support/agent.ts";
 
+// The workspace opens several panes and two browsers at once; on a busy CI machine that can
+// take longer than the default wait, which is no measure of speed here.
+const expect = baseExpect.configure({ timeout: 15_000 });
+
 test.use({ viewport: WIDE });
+test.describe.configure({ timeout: 90_000 });
 
 test("HTML and script in subjects, descriptions, replies and notes show as plain text in the agent workspace", async ({ page, desk }) => {
   const word = uniqueWord("xss");

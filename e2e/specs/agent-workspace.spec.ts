@@ -1,7 +1,12 @@
-import { expect, test } from "../support/fixtures.ts";
+import { expect as baseExpect, test } from "../support/fixtures.ts";
 import { fileRequest, makePng, upload, uniqueWord, WIDE } from "../support/agent.ts";
 
+// The workspace opens several panes and two browsers at once; on a busy CI machine that can
+// take longer than the default wait, which is no measure of speed here.
+const expect = baseExpect.configure({ timeout: 15_000 });
+
 test.use({ viewport: WIDE });
+test.describe.configure({ timeout: 90_000 });
 
 test("the list works from the keyboard: j/k move, x selects, the bulk bar changes and undoes, ? lists the shortcuts", async ({ page, desk }) => {
   const word = uniqueWord("kb");
@@ -198,8 +203,9 @@ test("a change based on an old version shows what the other agent changed and ca
   await card.getByRole("button", { name: "Apply my change again" }).click();
   await expect(card).toBeHidden();
   await expect(type).toHaveValue("Service request");
-  const after = await ada.get(`/api/tickets/${ticket.reference}`);
-  expect(after).toMatchObject({ type: "service_request", priority: "P1", status: { key: "in_progress" } });
+  // Saved on top of Ada's change, not instead of it.
+  await expect.poll(async () => (await ada.get(`/api/tickets/${ticket.reference}`)).type).toBe("service_request");
+  expect(await ada.get(`/api/tickets/${ticket.reference}`)).toMatchObject({ priority: "P1", status: { key: "in_progress" } });
 });
 
 test("pictures show as previews, and links, merge and split work from the ticket", async ({ page, desk }) => {
