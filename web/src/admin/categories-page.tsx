@@ -175,7 +175,7 @@ function DeactivateDialog({ category, all, opened, onClose, onConfirm, busy }: {
               ? "The tickets filed under it could not be counted."
               : tickets.data!.count === 0
                 ? "No unfinished tickets are filed under it."
-                : <><strong>{plural(tickets.data!.count, "unfinished ticket")}</strong> filed under it keep this category and their team.</>}
+                : <><strong>{plural(tickets.data!.count, "unfinished ticket")}</strong> filed under it {tickets.data!.count === 1 ? "keeps" : "keep"} this category and {tickets.data!.count === 1 ? "its" : "their"} team.</>}
         </Consequence>
         <Consequence icon={<IconSitemap size={16} />}>
           {under.length === 0 ? (
@@ -241,9 +241,11 @@ function CategoryEditor({ category, all }: { category: Category; all: Category[]
           <Title order={2} fz={17}>
             {category.name}
           </Title>
-          <Text size="sm" c="dimmed" truncate>
-            {category.path}
-          </Text>
+          {category.path !== category.name && (
+            <Text size="sm" c="dimmed" truncate>
+              {category.path}
+            </Text>
+          )}
         </div>
         <Button component={Link} to={`/admin/categories/new?parent=${category.id}`} variant="default" size="xs" leftSection={<IconCornerDownRight size={14} />}>
           Add subcategory

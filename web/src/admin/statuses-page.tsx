@@ -201,7 +201,7 @@ function StatusEditor({ status }: { status: Status }) {
                 ? "The tickets in it could not be counted."
                 : inIt.data!.count === 0
                   ? "No ticket is in this status now."
-                  : <><strong>{plural(inIt.data!.count, "ticket")}</strong> {inIt.data!.count === 1 ? "is" : "are"} in it now and keep it until an agent moves them.</>}
+                  : <><strong>{plural(inIt.data!.count, "ticket")}</strong> {inIt.data!.count === 1 ? "is in it now and keeps it until an agent moves it" : "are in it now and keep it until an agent moves them"}.</>}
           </Consequence>
         </Stack>
       </ConfirmDialog>

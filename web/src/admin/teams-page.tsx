@@ -3,7 +3,7 @@
  * Save) and its members (added and removed at once, with an agent picker). Removing a member
  * says first which of the team's tickets are assigned to them.
  */
-import { ActionIcon, Avatar, Badge, Button, Group, Select, Skeleton, Stack, Text, Textarea, TextInput, Title, Tooltip } from "@mantine/core";
+import { ActionIcon, Anchor, Avatar, Badge, Button, Group, Select, Skeleton, Stack, Text, Textarea, TextInput, Title, Tooltip } from "@mantine/core";
 import { IconEye, IconPlus, IconTicket, IconUserMinus, IconUsersGroup } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { Category, Team } from "@tessera/contracts";
@@ -15,7 +15,7 @@ import { initials } from "../ui/format.ts";
 import { errorMessage, ListSkeleton, LoadError } from "../ui/query-state.tsx";
 import { effectiveTeam } from "./categories-page.tsx";
 import { AdminPage, announce, ConfirmDialog, Consequence, Editor, EmptyEditor, formErrors, RowLink, same, SaveError, Split, useJustSaved, useUnsavedGuard } from "./layout.tsx";
-import { plural, ROLE_LABELS } from "./people.ts";
+import { plural, possessive, ROLE_LABELS } from "./people.ts";
 import classes from "./admin.module.css";
 
 type Member = Team["members"][number];
@@ -48,19 +48,20 @@ function RemoveMemberDialog({ team, member, onClose }: { team: Team; member: Mem
       {member && (
         <Stack gap="sm">
           <Consequence icon={<IconEye size={16} />}>
-            They stop seeing {team.name}'s queue. Tickets assigned to them, or that they requested or watch, stay visible to them.
+            They stop seeing {possessive(team.name)} queue. Tickets assigned to them, or that they requested or watch, stay visible to them.
           </Consequence>
           <Consequence icon={<IconTicket size={16} />}>
             {assigned.isPending
-              ? `Counting ${team.name}'s tickets assigned to them…`
+              ? `Counting ${possessive(team.name)} tickets assigned to them…`
               : assigned.isError
                 ? "The tickets assigned to them could not be counted."
                 : assigned.data!.count === 0
-                  ? `None of ${team.name}'s unfinished tickets are assigned to them.`
+                  ? `None of ${possessive(team.name)} unfinished tickets are assigned to them.`
                   : (
                     <>
-                      <strong>{plural(assigned.data!.count, "unfinished ticket")}</strong> of {team.name} {assigned.data!.count === 1 ? "is" : "are"} assigned to them and
-                      stay assigned: reassign them in the agent workspace.
+                      <strong>{plural(assigned.data!.count, "unfinished ticket")}</strong> of {team.name}{" "}
+                      {assigned.data!.count === 1 ? "is assigned to them and stays" : "are assigned to them and stay"} assigned: reassign{" "}
+                      {assigned.data!.count === 1 ? "it" : "them"} in the agent workspace.
                     </>
                   )}
           </Consequence>
@@ -177,7 +178,7 @@ function Routing({ team }: { team: Team }) {
         Queue and routing
       </Title>
       <Text size="sm" mb={6}>
-        {open.data ? `${plural(open.data.count, "unfinished ticket")} in ${team.name}'s queue.` : "\u00a0"}
+        {open.data ? `${plural(open.data.count, "unfinished ticket")} in ${possessive(team.name)} queue.` : "\u00a0"}
       </Text>
       <Text size="sm" c="dimmed">
         {tops.length ? (
@@ -186,7 +187,9 @@ function Routing({ team }: { team: Team }) {
             {tops.map((c, i) => (
               <span key={c.id}>
                 {i > 0 && (i === tops.length - 1 ? " and " : ", ")}
-                <Link to={`/admin/categories/${c.id}`}>{c.path}</Link>
+                <Anchor component={Link} to={`/admin/categories/${c.id}`} inherit>
+                  {c.path}
+                </Anchor>
                 {under(c.id) > 0 && ` (with ${plural(under(c.id), "subcategory", "subcategories")})`}
               </span>
             ))}

@@ -242,8 +242,9 @@ function DisableDialog({ user, opened, onClose }: { user: User; opened: boolean;
               "No unfinished tickets are assigned to them."
             ) : (
               <>
-                <strong>{plural(tickets.data!.count, "unfinished ticket")}</strong> {tickets.data!.count === 1 ? "is" : "are"} assigned to them and stay assigned: reassign
-                them in the agent workspace.
+                <strong>{plural(tickets.data!.count, "unfinished ticket")}</strong>{" "}
+                {tickets.data!.count === 1 ? "is assigned to them and stays assigned: reassign it" : "are assigned to them and stay assigned: reassign them"} in the agent
+                workspace.
               </>
             )}
           </Consequence>
