@@ -259,6 +259,10 @@ test("each admin screen, for the screenshots", async ({ page, desk }) => {
   await page.getByRole("region", { name: "Team list" }).getByRole("link", { name: /Service Desk/ }).click();
   await expect(page.getByRole("link", { name: "All teams" })).toBeVisible();
   await desk.screenshot(page, "admin-phone-team");
+  // On a phone the settings are in the header's menu.
+  await page.getByRole("button", { name: "Open navigation" }).click();
+  await page.getByRole("navigation", { name: "Admin menu" }).getByRole("link", { name: "Custom fields" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Custom fields" })).toBeVisible();
 });
 
 test("an admin adds a choice-list field and a status of their own, then renames the status", async ({ page, desk }) => {
@@ -279,7 +283,7 @@ test("an admin adds a choice-list field and a status of their own, then renames 
   await newField.getByRole("button", { name: "Add field" }).click();
   await expect(page.getByRole("form", { name: `Edit field Floor ${word}` })).toBeVisible();
   await expect(page.getByRole("list", { name: "Active fields" }).getByRole("link", { name: new RegExp(`Floor ${word}`) })).toContainText("Shown to requesters");
-  const fields = await admin.get<Array<{ key: string; type: string; options: string[]; visible_to_requester: boolean }>>("/api/custom-fields");
+  const fields = await admin.get<Array<{ id: number; key: string; type: string; options: string[]; visible_to_requester: boolean }>>("/api/custom-fields");
   expect(fields.find((f) => f.key === `floor_${word}`)).toMatchObject({ type: "select", options: ["Ground", "First", "Second"], visible_to_requester: true });
 
   await page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Statuses" }).click();
@@ -299,4 +303,73 @@ test("an admin adds a choice-list field and a status of their own, then renames 
   await expect(page.getByRole("region", { name: "Awaiting third party" }).getByRole("link", { name: new RegExp(`Parts on order ${word}`) })).toBeVisible();
   const statuses = await admin.get<Array<{ key: string; label: string; category: string }>>("/api/statuses");
   expect(statuses.find((s) => s.key === `waiting_for_parts_${word}`)).toMatchObject({ label: `Parts on order ${word}`, category: "awaiting_third_party" });
+
+  // Retired again, so that the other tests' screens do not offer them.
+  const field = fields.find((f) => f.key === `floor_${word}`)!;
+  await admin.patch(`/api/custom-fields/${field.id}`, { active: false });
+  await admin.patch(`/api/statuses/waiting_for_parts_${word}`, { active: false });
+});
+
+test("removing a member says first which of the team's tickets are assigned to them", async ({ page, desk }) => {
+  const word = unique("rm");
+  const admin = await desk.api(desk.users.admin);
+  const teams = await admin.get<Array<{ id: number; name: string }>>("/api/teams");
+  const facilities = teams.find((t) => t.name === "Facilities")!;
+  const agent = await admin.post<{ id: number; name: string }>("/api/users", { email: `mover.${word}@example.test`, name: `Mo Mover ${word}`, role: "agent" });
+  await admin.post(`/api/teams/${facilities.id}/members`, { user_id: agent.id });
+  const alice = await desk.api(desk.users.alice);
+  const categories = await alice.get<Array<{ id: number; path: string }>>("/api/categories");
+  const desks = categories.find((c) => c.path === "Office and facilities / Desks and rooms")!;
+  const ticket = await alice.post<{ reference: string }>("/api/tickets", { subject: `Desk lamp flickers ${word}`, format: "text", category_id: desks.id });
+  await admin.updateTicket(ticket.reference, { assignee_id: agent.id });
+
+  await desk.signIn(page, desk.users.admin);
+  await page.goto(`/admin/teams/${facilities.id}`);
+  await page.getByRole("list", { name: "Members of Facilities" }).getByRole("button", { name: `Remove ${agent.name} from Facilities` }).click();
+  const confirm = page.getByRole("dialog", { name: `Remove ${agent.name} from Facilities?` });
+  await expect(confirm).toContainText("1 unfinished ticket of Facilities is assigned to them and stays assigned: reassign it in the agent workspace.");
+  await expect(confirm).toContainText("They stop seeing Facilities' queue.");
+  await desk.screenshot(page, "admin-remove-member");
+  await confirm.getByRole("button", { name: "Remove from team" }).click();
+  await expect(confirm).toHaveCount(0);
+  await expect(page.getByRole("list", { name: "Members of Facilities" }).getByRole("link", { name: agent.name })).toHaveCount(0);
+  expect((await admin.get<{ members: Array<{ id: number }> }>(`/api/teams/${facilities.id}`)).members.map((m) => m.id)).not.toContain(agent.id);
+});
+
+test("an admin adds an organization whose people see each other's requests", async ({ page, desk }) => {
+  const word = unique("og");
+  const admin = await desk.api(desk.users.admin);
+  await desk.signIn(page, desk.users.admin);
+  await page.goto("/admin/organizations");
+  await page.getByRole("link", { name: "Add organization" }).click();
+  const form = page.getByRole("form", { name: "New organization" });
+  await form.getByRole("textbox", { name: "Name" }).fill(`Globex ${word}`);
+  // A pasted address is cut down to its domain.
+  await form.getByRole("textbox", { name: "Email domain" }).fill(`Someone@Globex-${word}.example`);
+  await form.getByRole("textbox", { name: "Name" }).focus();
+  await expect(form.getByRole("textbox", { name: "Email domain" })).toHaveValue(`globex-${word}.example`);
+  await form.getByText("Members see each other's requests", { exact: true }).click();
+  await expect(form).toContainText(`Everyone in Globex ${word} sees and can follow the requests of the others`);
+  await form.getByRole("button", { name: "Add organization" }).click();
+  await expect(page.getByRole("form", { name: `Edit organization Globex ${word}` })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Organization list" }).getByRole("link", { name: new RegExp(`Globex ${word}`) })).toContainText("Shares requests");
+  const orgs = await admin.get<Array<{ name: string; domain: string | null; shares_tickets: boolean }>>("/api/organizations");
+  expect(orgs.find((o) => o.name === `Globex ${word}`)).toMatchObject({ domain: `globex-${word}.example`, shares_tickets: true });
+});
+
+test("taking an option away from a choice list says that tickets keep the values they have", async ({ page, desk }) => {
+  const word = unique("op");
+  const admin = await desk.api(desk.users.admin);
+  const field = await admin.post<{ id: number }>("/api/custom-fields", { key: `laptop_model_${word}`, label: `Laptop model ${word}`, type: "select", options: ["X1", "T14", "E15"] });
+  await desk.signIn(page, desk.users.admin);
+  await page.goto(`/admin/custom-fields/${field.id}`);
+  const editor = page.getByRole("form", { name: `Edit field Laptop model ${word}` });
+  await editor.getByRole("textbox", { name: "Options" }).fill("X1\nT14");
+  await editor.getByRole("button", { name: "Save changes" }).click();
+  const confirm = page.getByRole("dialog", { name: `Remove an option of Laptop model ${word}?` });
+  await expect(confirm).toContainText("“E15” can no longer be chosen. Tickets that already have it keep the value.");
+  await confirm.getByRole("button", { name: "Remove and save" }).click();
+  await expect(editor.getByText("Saved", { exact: true })).toBeVisible();
+  expect((await admin.get<Array<{ id: number; options: string[] }>>("/api/custom-fields")).find((f) => f.id === field.id)?.options).toEqual(["X1", "T14"]);
+  await admin.patch(`/api/custom-fields/${field.id}`, { active: false });
 });
