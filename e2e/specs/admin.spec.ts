@@ -373,3 +373,32 @@ test("taking an option away from a choice list says that tickets keep the values
   expect((await admin.get<Array<{ id: number; options: string[] }>>("/api/custom-fields")).find((f) => f.id === field.id)?.options).toEqual(["X1", "T14"]);
   await admin.patch(`/api/custom-fields/${field.id}`, { active: false });
 });
+
+test("when the API fails, an admin page says so where it happened, keeps the unsaved change and can try again", async ({ page, desk }) => {
+  const unavailable = { status: 503, contentType: "application/json", body: JSON.stringify({ error: { code: "service_unavailable", message: "The database is not reachable right now; try again shortly." } }) };
+  await desk.signIn(page, desk.users.admin);
+
+  const teamList = (url: URL) => url.pathname === "/api/teams";
+  await page.route(teamList, (route) => (route.request().method() === "GET" ? route.fulfill(unavailable) : route.fallback()));
+  await page.goto("/admin/teams");
+  const failure = page.getByRole("alert").filter({ hasText: "Teams could not be loaded" });
+  await expect(failure).toContainText("The database is not reachable right now", { timeout: 15_000 });
+  await desk.screenshot(page, "admin-list-error");
+  await page.unroute(teamList);
+  await failure.getByRole("button", { name: "Try again" }).click();
+  await page.getByRole("region", { name: "Team list" }).getByRole("link", { name: /Facilities/ }).click();
+
+  const editor = page.getByRole("form", { name: "Edit team Facilities" });
+  const description = `Desks, rooms and building access ${unique("d")}`;
+  await editor.getByRole("textbox", { name: "Description" }).fill(description);
+  const saveTeam = (url: URL) => /^\/api\/teams\/\d+$/.test(url.pathname);
+  await page.route(saveTeam, (route) => (route.request().method() === "PATCH" ? route.fulfill(unavailable) : route.fallback()));
+  await editor.getByRole("button", { name: "Save changes" }).click();
+  await expect(editor.getByRole("alert").filter({ hasText: "Not saved" })).toContainText("The database is not reachable right now");
+  await expect(editor.getByText("Unsaved changes")).toBeVisible();
+  await expect(editor.getByRole("textbox", { name: "Description" })).toHaveValue(description);
+  await page.unroute(saveTeam);
+  await editor.getByRole("button", { name: "Save changes" }).click();
+  await expect(editor.getByText("Saved", { exact: true })).toBeVisible();
+  await expect(editor.getByRole("alert")).toHaveCount(0);
+});
