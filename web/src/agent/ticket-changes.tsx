@@ -135,8 +135,11 @@ export function useTicketChanges(ticketKey: string, lookups: Lookups) {
             title: `${label} was not saved`,
             message: (
               <Group gap="xs" justify="space-between" wrap="nowrap" align="flex-start">
-                <Text size="sm">{errorMessage(err)}</Text>
+                <Text size="sm" style={{ flex: 1, minWidth: 0 }}>
+                  {errorMessage(err)}
+                </Text>
                 <Button
+                  style={{ flexShrink: 0 }}
                   size="compact-xs"
                   variant="light"
                   color="red"
