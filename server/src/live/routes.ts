@@ -27,7 +27,6 @@ export function liveRoutes(app: App, ctx: AppContext, hub: LiveHub) {
         // Tells reverse proxies such as nginx not to buffer the stream.
         "x-accel-buffering": "no",
       });
-      raw.write(`retry: 3000\n: connected\n\n`);
       const keepalive = setInterval(() => raw.write(": keepalive\n\n"), KEEPALIVE_MS);
       const sub: Subscriber = {
         actor: req.actor,
@@ -43,6 +42,8 @@ export function liveRoutes(app: App, ctx: AppContext, hub: LiveHub) {
         hub.remove(sub);
       });
       await hub.add(sub);
+      // Only now is the subscriber registered: a client that waits for this line misses nothing.
+      raw.write(`retry: 3000\n: connected\n\n`);
     },
   });
 
