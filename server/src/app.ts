@@ -27,6 +27,10 @@ import { LiveHub } from "./live/hub.ts";
 import { liveRoutes } from "./live/routes.ts";
 import { createMetrics, opsRoutes } from "./ops/routes.ts";
 import { webRoutes } from "./web/serve.ts";
+import { slaRoutes } from "./sla/routes.ts";
+import { mailInRoutes } from "./mail/in/routes.ts";
+import { mailOutRoutes } from "./mail/out/routes.ts";
+import { alertRoutes } from "./alerts/routes.ts";
 
 export interface BuildOptions {
   /** The built web app to serve at / (default web/dist); without one, / says how to build it. */
@@ -122,6 +126,10 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   attachmentRoutes(app, ctx);
   notificationRoutes(app, ctx);
   viewRoutes(app, ctx);
+  slaRoutes(app, ctx);
+  mailInRoutes(app, ctx);
+  mailOutRoutes(app, ctx);
+  alertRoutes(app, ctx);
 
   const hub = new LiveHub(ctx);
   liveRoutes(app, ctx, hub);

@@ -13,6 +13,7 @@ import { purgeIdempotencyKeys } from "./http/idempotency.ts";
 import { purgeThrottle } from "./auth/throttle.ts";
 import { AppError } from "./errors.ts";
 import { seedDemo } from "./seed/demo.ts";
+import { startWorkers } from "./workers.ts";
 
 function config(): Config {
   try {
@@ -35,6 +36,7 @@ async function start() {
   const app = await buildApp(ctx);
   const first = await prepareFirstAdmin(ctx);
   await app.listen({ port: cfg.port, host: cfg.host });
+  const stopWorkers = await startWorkers(ctx);
   const lines = [`Tessera is running at ${cfg.publicUrl} (database: ${where(cfg)}).`, `API documentation: ${cfg.publicUrl}/api/docs`];
   if (first?.created) lines.push(`Created the first admin ${first.created}; sign in with TESSERA_ADMIN_PASSWORD.`);
   if (first?.setupUrl) lines.push("", "No admin exists yet. Open this one-time link (valid 24 hours) to create one:", `  ${first.setupUrl}`, "or run: npx tessera user add --role admin --email you@example.com --name 'Your Name' --password '...'", "");
@@ -51,6 +53,7 @@ async function start() {
     stopping = true;
     ctx.log.info({ signal }, "shutting down");
     clearInterval(purge);
+    await stopWorkers();
     await app.close();
     await instance.close();
     process.exit(0);

@@ -3,11 +3,17 @@ import { Migrator, sql, type Migration, type MigrationProvider } from "kysely";
 import type { Db } from "./connect.ts";
 import * as foundation from "./migrations/2026-11-25-0001-foundation.ts";
 import * as workspace from "./migrations/2026-11-25-0002-workspace.ts";
+import * as sla from "./migrations/2026-11-25-0003-sla.ts";
+import * as mailIn from "./migrations/2026-11-25-0004-mail-in.ts";
+import * as mailOut from "./migrations/2026-11-25-0005-mail-out.ts";
 
 // Listed here rather than read from disk, so the set is fixed at build time and ordered by name.
 const migrations: Record<string, Migration> = {
   "2026-11-25-0001-foundation": foundation,
   "2026-11-25-0002-workspace": workspace,
+  "2026-11-25-0003-sla": sla,
+  "2026-11-25-0004-mail-in": mailIn,
+  "2026-11-25-0005-mail-out": mailOut,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -4,6 +4,9 @@
  * integers; JSON is stored as text.
  */
 import type { Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { SlaTables } from "../sla/tables.ts";
+import type { MailInTables } from "../mail/in/tables.ts";
+import type { MailOutTables } from "../mail/out/tables.ts";
 
 type Flag = number;
 
@@ -252,7 +255,8 @@ export interface SavedViewsTable {
   updated_at: string;
 }
 
-export interface Database {
+/** Every table; the SLA and mail domains declare theirs beside their code. */
+export interface Database extends SlaTables, MailInTables, MailOutTables {
   settings: SettingsTable;
   organizations: OrganizationsTable;
   users: UsersTable;

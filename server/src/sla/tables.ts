@@ -1,0 +1,2 @@
+/** Row types of the SLA tables (see the 0003-sla migration). */
+export interface SlaTables {}
