@@ -153,8 +153,18 @@ const TicketBase = z.object({
   closed_at: Instant.nullable(),
 });
 
+/** The newest message on a ticket, as a list row previews it (requesters see public ones only). */
+export const LastMessage = z.object({
+  preview: z.string().describe("plain text, at most 160 characters"),
+  internal: z.boolean(),
+  from_requester: z.boolean(),
+  author: z.string().nullable(),
+  created_at: Instant,
+});
+export type LastMessage = z.infer<typeof LastMessage>;
+
 /** One row of a ticket list. */
-export const TicketSummary = TicketBase.extend({ tags: z.array(z.string()) });
+export const TicketSummary = TicketBase.extend({ tags: z.array(z.string()), last_message: LastMessage.nullable() });
 export type TicketSummary = z.infer<typeof TicketSummary>;
 
 export const Ticket = TicketBase.extend({

@@ -76,6 +76,25 @@ describe.each(dialects)("ticket visibility on %s", (dialect) => {
     expect(await listIds(bob, "&q=zephyrine")).toEqual([t.id]);
   });
 
+  it("previews the newest message in list rows, and never an internal note to the requester", async () => {
+    const t = await file(bob, { subject: "Scanner jams on page two" });
+    const agent = await desk.user("agent");
+    expect((await agent.post(`/api/tickets/${t.id}/comments`, { body: "Rebooted it, <b>fixed</b> now?", format: "html" })).status).toBe(201);
+    expect((await agent.post(`/api/tickets/${t.id}/comments`, { body: "Suspect the rollers quartzite", format: "text", internal: true })).status).toBe(201);
+
+    const rowFor = async (client: Client) => ((await client.get(`/api/tickets?limit=200`)).body.items as any[]).find((i) => i.id === t.id);
+    const agentRow = await rowFor(agent);
+    expect(agentRow.last_message).toMatchObject({ preview: "Suspect the rollers quartzite", internal: true, from_requester: false, author: agent.user!.name });
+    const bobRow = await rowFor(bob);
+    expect(bobRow.last_message).toMatchObject({ preview: "Rebooted it, fixed now?", internal: false, from_requester: false });
+    expect(JSON.stringify(bobRow)).not.toContain("quartzite");
+
+    expect((await bob.post(`/api/tickets/${t.id}/comments`, { body: "Still jams", format: "text" })).status).toBe(201);
+    expect((await rowFor(agent)).last_message).toMatchObject({ preview: "Still jams", internal: false, from_requester: true });
+    // The ticket's own page has the whole thread and no preview.
+    expect((await agent.get(`/api/tickets/${t.id}`)).body.last_message).toBeUndefined();
+  });
+
   it("shows tickets to colleagues in an organization that shares them, and only there", async () => {
     const acme = await file(alice, { subject: "Acme projector broken" });
     expect(acme.organization).toEqual({ id: sharingOrg, name: "Acme" });

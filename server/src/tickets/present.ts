@@ -3,7 +3,8 @@
  * in the queries, never by the client: internal notes, internal events, tags and links to
  * tickets they cannot see are left out.
  */
-import type { Comment, Ticket, TicketEvent, TicketSummary } from "@tessera/contracts";
+import type { Comment, LastMessage, Ticket, TicketEvent, TicketSummary } from "@tessera/contracts";
+import { htmlToText } from "../text/rich-text.ts";
 import type { Actor } from "../auth/actor.ts";
 import { isStaff } from "../auth/actor.ts";
 import type { Executor, Reader } from "../context.ts";
@@ -48,7 +49,7 @@ export const SUMMARY_COLUMNS = [
 export type SummaryRow = Pick<TicketRow, (typeof SUMMARY_COLUMNS)[number]>;
 
 /** List rows: one query per related table for the whole page, not per row. */
-export async function presentSummaries(r: Reader, actor: Actor, rows: SummaryRow[]): Promise<TicketSummary[]> {
+export async function presentSummaries(r: Reader, actor: Actor, rows: SummaryRow[], opts: { lastMessage?: boolean } = {}): Promise<TicketSummary[]> {
   if (!rows.length) return [];
   const db = r.db;
   const ids = rows.map((r) => r.id);
@@ -60,6 +61,9 @@ export async function presentSummaries(r: Reader, actor: Actor, rows: SummaryRow
     namesById(db, "organizations", rows.map((r) => r.organization_id)),
     isStaff(actor) ? db.selectFrom("ticket_tags").selectAll().where("ticket_id", "in", ids).execute() : Promise.resolve([]),
   ]);
+  // A ticket's own page shows the whole thread; only lists need the preview.
+  const last = opts.lastMessage === false ? new Map<number, LastRow>() : await lastMessages(db, ids, isStaff(actor));
+  const authors = await usersById(db, [...last.values()].map((c) => c.author_id).filter((id) => !users.has(id!)));
   return rows.map((r) => ({
     id: r.id,
     number: r.number,
@@ -81,13 +85,41 @@ export async function presentSummaries(r: Reader, actor: Actor, rows: SummaryRow
     resolved_at: r.resolved_at,
     closed_at: r.closed_at,
     tags: tags.filter((t) => t.ticket_id === r.id).map((t) => t.tag).sort(),
+    last_message: previewOf(last.get(r.id), r.requester_id, (id) => users.get(id) ?? authors.get(id)),
   }));
+}
+
+type LastRow = Pick<CommentRow, "ticket_id" | "author_id" | "body" | "internal" | "created_at">;
+
+/** The newest comment of each ticket (public ones only for requesters), in one query for the page. */
+async function lastMessages(db: Executor, ticketIds: number[], staff: boolean): Promise<Map<number, LastRow>> {
+  const newest = db
+    .selectFrom("comments")
+    .select((eb) => eb.fn.max("id").as("id"))
+    .where("ticket_id", "in", ticketIds)
+    .$if(!staff, (q) => q.where("internal", "=", 0))
+    .groupBy("ticket_id");
+  const rows = await db.selectFrom("comments").select(["ticket_id", "author_id", "body", "internal", "created_at"]).where("id", "in", newest).execute();
+  return new Map(rows.map((r) => [r.ticket_id, r]));
+}
+
+function previewOf(c: LastRow | undefined, requesterId: number, user: (id: number) => UserRef | undefined): LastMessage | null {
+  if (!c) return null;
+  // Long bodies are cut before conversion: a preview needs the opening words, not the whole thread.
+  const text = htmlToText(c.body.slice(0, 4_000));
+  return {
+    preview: text.length > 160 ? `${text.slice(0, 159)}…` : text,
+    internal: !!c.internal,
+    from_requester: c.author_id === requesterId,
+    author: c.author_id ? (user(c.author_id)?.name ?? null) : null,
+    created_at: c.created_at,
+  };
 }
 
 export async function presentTicket(r: Reader, actor: Actor, t: TicketRow): Promise<Ticket> {
   const db = r.db;
   const staff = isStaff(actor);
-  const [summary] = await presentSummaries(r, actor, [t]);
+  const [summary] = await presentSummaries(r, actor, [t], { lastMessage: false });
   const [watcherRows, fieldRows, fields, attachments, links, mergedInto] = await Promise.all([
     db.selectFrom("ticket_watchers").innerJoin("users", "users.id", "ticket_watchers.user_id").select(["users.id", "users.name", "users.email"]).where("ticket_watchers.ticket_id", "=", t.id).orderBy("users.name").execute(),
     db.selectFrom("ticket_field_values").selectAll().where("ticket_id", "=", t.id).execute(),
