@@ -47,6 +47,7 @@ test("two agents on the same ticket see each other, and see when the other is ty
   await desk.screenshot(page, "agent-reply-collision");
   await cop.getByRole("button", { name: "Send anyway" }).click();
   await expect(cop).toBeHidden();
+  await page.getByRole("button", { name: "Send now" }).click();
   await expect(page.getByRole("listitem", { name: "Message" }).filter({ hasText: "Could you try the other printer" })).toBeVisible();
 
   // Sam leaves the ticket; Ada no longer sees him there.

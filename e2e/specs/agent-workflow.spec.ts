@@ -9,6 +9,8 @@ test.use({ viewport: WIDE });
 test.describe.configure({ timeout: 90_000 });
 
 test("a request goes from the portal through the agent workspace to closed, and internal notes never reach the requester", async ({ page, browser, desk }) => {
+  // The longest path in the suite (two browsers, every step, an undo window): more room than the default.
+  test.setTimeout(90_000);
   const subject = `Laptop battery swells ${uniqueWord("wf")}`;
   const note = "Checked the asset register: still under warranty.";
   const reply = "A new battery is on its way; it arrives tomorrow morning.";
@@ -61,6 +63,7 @@ test("a request goes from the portal through the agent workspace to closed, and 
   await desk.screenshot(ap, "agent-note-composer");
   await noteBox.fill(note);
   await ap.getByRole("button", { name: "Add internal note" }).click();
+  await ap.getByRole("button", { name: "Send now" }).click();
   const sentNote = ap.getByRole("listitem", { name: "Internal note" }).filter({ hasText: note });
   await expect(sentNote).toBeVisible();
   await expect(sentNote).toContainText("Internal note — not visible to requester");
@@ -78,7 +81,16 @@ test("a request goes from the portal through the agent workspace to closed, and 
   await ap.getByRole("tab", { name: `Reply to ${desk.users.alice.email}` }).click();
   await ap.getByRole("textbox", { name: "Reply to Alice Martin" }).fill(reply);
   await expect(ap.getByRole("button", { name: "Send to Alice" })).toBeVisible();
+  // Send can be undone for a few seconds: the text comes back and nothing was posted.
   await ap.getByRole("button", { name: "Send to Alice" }).click();
+  await expect(ap.getByText("Sending to Alice Martin in 5 s…")).toBeVisible();
+  await expect(ap.getByRole("textbox", { name: "Reply to Alice Martin" })).toHaveValue("");
+  await ap.getByRole("button", { name: "Undo" }).click();
+  await expect(ap.getByRole("textbox", { name: "Reply to Alice Martin" })).toHaveValue(reply);
+  await ap.waitForTimeout(6_000);
+  expect(JSON.stringify(await alice.get(`/api/tickets/${reference}/comments`))).not.toContain(reply);
+  await ap.getByRole("button", { name: "Send to Alice" }).click();
+  await ap.getByRole("button", { name: "Send now" }).click();
   await expect(ap.getByRole("listitem", { name: "Message" }).filter({ hasText: reply })).toContainText(`Public reply · sent to ${desk.users.alice.email}`);
   // After a reply the ticket waits on the requester (the composer's default).
   await expect(ap.getByLabel("Status", { exact: true })).toHaveValue("Awaiting requester");

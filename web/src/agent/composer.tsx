@@ -20,6 +20,7 @@ import { useUploads, type Uploads } from "../ui/uploads.ts";
 import { composeHtml, mentionQuery, type Mention } from "./mentions.ts";
 import classes from "./ticket-pane.module.css";
 import { toast } from "./toast.ts";
+import { UNDO_SECONDS, undoWindow } from "./undo-send.tsx";
 
 export type ComposerMode = "reply" | "note";
 
@@ -87,9 +88,11 @@ export const Composer = forwardRef<ComposerHandle, {
     setThenStatus(mode === "reply" && waitingStatus && ticket.status.category !== "resolved" ? waitingStatus.key : "");
   }, [mode, waitingStatus, ticket.status.category]);
 
-  // Keep the draft in this browser while it is being written.
+  // Keep the draft in this browser while it is being written (and while a sent one can still be undone).
+  const holdingDraft = useRef(false);
   useEffect(() => {
     const t = setTimeout(() => {
+      if (holdingDraft.current) return;
       if (text.trim()) localStorage.setItem(draftKey(ticket.id), JSON.stringify({ mode, text, mentions } satisfies Draft));
       else localStorage.removeItem(draftKey(ticket.id));
     }, 400);
@@ -156,9 +159,26 @@ export const Composer = forwardRef<ComposerHandle, {
     }
     const sentText = text.trim();
     setIntercepted(null);
-    setSending(true);
     setError(null);
     const internal = mode === "note";
+    // Send, resolve and next is one deliberate act confirmed in the resolve dialog; a plain send
+    // waits out the undo window with the box cleared and the draft kept until it is posted.
+    if (!resolveAfter) {
+      const snapshot = { mode, text, mentions };
+      holdingDraft.current = true;
+      setText("");
+      setMentions([]);
+      const undone = await undoWindow(internal ? `Adding internal note in ${UNDO_SECONDS} s…` : `Sending to ${ticket.requester.name} in ${UNDO_SECONDS} s…`);
+      holdingDraft.current = false;
+      if (undone) {
+        setMode(snapshot.mode);
+        setText(snapshot.text);
+        setMentions(snapshot.mentions);
+        requestAnimationFrame(() => textarea.current?.focus());
+        return;
+      }
+    }
+    setSending(true);
     try {
       const used = mentions.filter((m) => text.includes(`@${m.name}`));
       await addComment(
@@ -187,6 +207,9 @@ export const Composer = forwardRef<ComposerHandle, {
       if (resolveAfter) onResolveAfterSend(sentText);
       else if (thenStatus && current && current.status.key !== thenStatus) await onStatusAfterSend(thenStatus).catch(() => {});
     } catch (err) {
+      // Nothing was posted: the text goes back in the box with the reason.
+      setText((current) => current || text);
+      setMentions((current) => (current.length ? current : mentions));
       setError(errorMessage(err));
     } finally {
       setSending(false);
@@ -372,7 +395,7 @@ export const Composer = forwardRef<ComposerHandle, {
           </FileButton>
           {text.trim() && (
             <Text size="xs" c="dimmed" aria-live="polite">
-              Draft saved
+              Draft — autosaved
             </Text>
           )}
         </Group>

@@ -4,8 +4,8 @@
  * same cells line up as columns. Which one is decided by the list's width (container query).
  */
 import { Avatar, Checkbox, Tooltip } from "@mantine/core";
-import { IconEye, IconPencil } from "@tabler/icons-react";
-import type { TicketSummary } from "@tessera/contracts";
+import { IconEye, IconLock, IconPencil } from "@tabler/icons-react";
+import type { LastMessage, TicketSummary } from "@tessera/contracts";
 import { forwardRef, memo } from "react";
 import { Link } from "react-router";
 import { initials } from "../ui/format.ts";
@@ -27,6 +27,18 @@ function Age({ iso }: { iso: string }) {
         {text}
       </time>
     </Tooltip>
+  );
+}
+
+/** The newest message after the subject, muted; a lock says it is an internal note. */
+function LastMessagePreview({ message }: { message: LastMessage | null }) {
+  if (!message?.preview) return null;
+  return (
+    <span className={classes.preview} data-internal={message.internal || undefined}>
+      {" — "}
+      {message.internal && <IconLock size={11} aria-label="Internal note:" className={classes.previewLock} />}
+      {message.preview}
+    </span>
   );
 }
 
@@ -69,7 +81,10 @@ export const TicketRow = memo(
               <PriorityIcon priority={t.priority} size={14} withTooltip={false} />
             </span>
             <span className={`${classes.ref} tabular`}>{t.reference}</span>
-            <span className={classes.subject}>{t.subject}</span>
+            <span className={classes.subject}>
+              {t.subject}
+              <LastMessagePreview message={t.last_message} />
+            </span>
             <span className={classes.time}>
               <TimeAgo iso={t.updated_at} />
             </span>

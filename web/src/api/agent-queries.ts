@@ -95,17 +95,19 @@ export function patchListRows(client: QueryClient, ticket: TicketSummary | Ticke
       items: p.items.map((row) => {
         if (row.id !== ticket.id) return row;
         changed = true;
-        return toSummary(ticket);
+        return toSummary(ticket, row);
       }),
     }));
     return changed ? { ...data, pages } : data;
   });
 }
 
-export function toSummary(t: TicketSummary | Ticket): TicketSummary {
+/** A list row from a ticket; a full ticket has no preview, so the row keeps the one it had. */
+export function toSummary(t: TicketSummary | Ticket, previous?: TicketSummary): TicketSummary {
   return {
     id: t.id, number: t.number, reference: t.reference, type: t.type, subject: t.subject, status: t.status, priority: t.priority, channel: t.channel,
     requester: t.requester, organization: t.organization, category: t.category, team: t.team, assignee: t.assignee, version: t.version,
     created_at: t.created_at, updated_at: t.updated_at, first_response_at: t.first_response_at, resolved_at: t.resolved_at, closed_at: t.closed_at, tags: t.tags,
+    last_message: "last_message" in t ? t.last_message : (previous?.last_message ?? null),
   };
 }
