@@ -4,4 +4,5 @@ export * from "./common.ts";
 export * from "./auth.ts";
 export * from "./people.ts";
 export * from "./tickets.ts";
+export * from "./sla.ts";
 export * from "./workspace.ts";

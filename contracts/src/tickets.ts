@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Instant, NamedRef, UserRef } from "./common.ts";
 import { Channel, CustomFieldType, Level, LinkKind, Priority, StatusCategory, TicketType } from "./enums.ts";
+import { SlaBadge, SlaListFilter } from "./sla.ts";
 
 /** A ticket id or its reference: 42, "INC-1042" or "1042". */
 export const TicketKey = z.string().trim().min(1).max(40);
@@ -151,6 +152,8 @@ const TicketBase = z.object({
   first_response_at: Instant.nullable(),
   resolved_at: Instant.nullable(),
   closed_at: Instant.nullable(),
+  /** The SLA countdown (agents only; null for requesters). */
+  sla: SlaBadge.nullable(),
 });
 
 /** The newest message on a ticket, as a list row previews it (requesters see public ones only). */
@@ -202,7 +205,7 @@ export type TicketEvent = z.infer<typeof TicketEvent>;
 const csv = <T extends z.ZodType>(item: T) =>
   z.preprocess((v) => (typeof v === "string" ? v.split(",").map((s) => s.trim()).filter(Boolean) : v), z.array(item).max(50));
 
-export const TICKET_SORTS = ["created_at", "-created_at", "updated_at", "-updated_at", "priority", "-priority", "number", "-number"] as const;
+export const TICKET_SORTS = ["created_at", "-created_at", "updated_at", "-updated_at", "priority", "-priority", "number", "-number", "sla"] as const;
 
 export const TicketListQuery = z
   .object({
@@ -223,6 +226,9 @@ export const TicketListQuery = z
     updated_after: z.iso.datetime({ offset: true }).optional(),
     updated_before: z.iso.datetime({ offset: true }).optional(),
     q: z.string().max(500).optional(),
+    /** SLA badge states, or `breaching_soon` (open tickets at risk or breached). */
+    sla: csv(SlaListFilter).optional(),
+    /** `sla`: breached first, then at risk, then by due time. */
     sort: z.enum(TICKET_SORTS).default("-updated_at"),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     cursor: z.string().max(500).optional(),

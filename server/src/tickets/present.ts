@@ -7,7 +7,8 @@ import type { Comment, LastMessage, Ticket, TicketEvent, TicketSummary } from "@
 import { htmlToText } from "../text/rich-text.ts";
 import type { Actor } from "../auth/actor.ts";
 import { isStaff } from "../auth/actor.ts";
-import type { Executor, Reader } from "../context.ts";
+import type { AppContext, Executor, Reader } from "../context.ts";
+import { SLA_BADGE_COLUMNS, slaBadges } from "../sla/badge.ts";
 import type { CommentRow, StatusRow, TicketRow } from "../db/schema.ts";
 import { presentAttachment } from "../attachments/service.ts";
 import { loadFields, parseStoredValue } from "./custom-fields.ts";
@@ -45,11 +46,12 @@ function statusView(statuses: StatusRow[], key: string) {
 export const SUMMARY_COLUMNS = [
   "id", "number", "type", "subject", "status", "priority", "channel", "requester_id", "organization_id", "category_id",
   "team_id", "assignee_id", "version", "created_at", "updated_at", "first_response_at", "resolved_at", "closed_at",
+  ...SLA_BADGE_COLUMNS,
 ] as const;
 export type SummaryRow = Pick<TicketRow, (typeof SUMMARY_COLUMNS)[number]>;
 
 /** List rows: one query per related table for the whole page, not per row. */
-export async function presentSummaries(r: Reader, actor: Actor, rows: SummaryRow[], opts: { lastMessage?: boolean } = {}): Promise<TicketSummary[]> {
+export async function presentSummaries(r: Reader & Partial<Pick<AppContext, "clock">>, actor: Actor, rows: SummaryRow[], opts: { lastMessage?: boolean } = {}): Promise<TicketSummary[]> {
   if (!rows.length) return [];
   const db = r.db;
   const ids = rows.map((r) => r.id);
@@ -64,6 +66,8 @@ export async function presentSummaries(r: Reader, actor: Actor, rows: SummaryRow
   // A ticket's own page shows the whole thread; only lists need the preview.
   const last = opts.lastMessage === false ? new Map<number, LastRow>() : await lastMessages(db, ids, isStaff(actor));
   const authors = await usersById(db, [...last.values()].map((c) => c.author_id).filter((id) => !users.has(id!)));
+  // SLA countdowns are for agents; requesters ask GET /api/tickets/:id/sla for their expected times.
+  const badges = isStaff(actor) ? await slaBadges(r, rows, r.clock?.now() ?? new Date()) : undefined;
   return rows.map((r) => ({
     id: r.id,
     number: r.number,
@@ -84,6 +88,7 @@ export async function presentSummaries(r: Reader, actor: Actor, rows: SummaryRow
     first_response_at: r.first_response_at,
     resolved_at: r.resolved_at,
     closed_at: r.closed_at,
+    sla: badges?.get(r.id) ?? null,
     tags: tags.filter((t) => t.ticket_id === r.id).map((t) => t.tag).sort(),
     last_message: previewOf(last.get(r.id), r.requester_id, (id) => users.get(id) ?? authors.get(id)),
   }));
@@ -116,7 +121,7 @@ function previewOf(c: LastRow | undefined, requesterId: number, user: (id: numbe
   };
 }
 
-export async function presentTicket(r: Reader, actor: Actor, t: TicketRow): Promise<Ticket> {
+export async function presentTicket(r: Reader & Partial<Pick<AppContext, "clock">>, actor: Actor, t: TicketRow): Promise<Ticket> {
   const db = r.db;
   const staff = isStaff(actor);
   const [summary] = await presentSummaries(r, actor, [t], { lastMessage: false });

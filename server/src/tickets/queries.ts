@@ -8,8 +8,9 @@ import { searchTerms, ticketTextMatch } from "../db/dialect.ts";
 import { SUMMARY_COLUMNS, type SummaryRow } from "./present.ts";
 import { invalid } from "../errors.ts";
 import { visibleTo } from "./policy.ts";
+import { slaListCondition } from "../sla/badge.ts";
 
-type SortColumn = "created_at" | "updated_at" | "priority" | "number";
+type SortColumn = "created_at" | "updated_at" | "priority" | "number" | "sla_sort";
 
 function decodeCursor(cursor: string): [string | number, number] {
   try {
@@ -61,7 +62,8 @@ function filteredTickets(ctx: AppContext, actor: Actor, q: TicketFilters) {
     .$if(!!q.created_after, (b) => b.where("created_at", ">=", new Date(q.created_after!).toISOString()))
     .$if(!!q.created_before, (b) => b.where("created_at", "<", new Date(q.created_before!).toISOString()))
     .$if(!!q.updated_after, (b) => b.where("updated_at", ">=", new Date(q.updated_after!).toISOString()))
-    .$if(!!q.updated_before, (b) => b.where("updated_at", "<", new Date(q.updated_before!).toISOString()));
+    .$if(!!q.updated_before, (b) => b.where("updated_at", "<", new Date(q.updated_before!).toISOString()))
+    .$if(!!q.sla?.length, (b) => b.where(slaListCondition(q.sla!, ctx.clock.now().toISOString())));
 
   if (q.q !== undefined && q.q.trim()) {
     // A reference such as INC-1042 (or its number) finds that ticket; words search the text.
@@ -85,7 +87,8 @@ export async function countTickets(ctx: AppContext, actor: Actor, q: TicketFilte
 
 export async function listTickets(ctx: AppContext, actor: Actor, q: TicketListQuery): Promise<{ rows: SummaryRow[]; nextCursor: string | null }> {
   const desc = q.sort.startsWith("-");
-  const column = q.sort.replace(/^-/, "") as SortColumn;
+  // `sla` sorts on one stored text: state rank, then due time (see sla/sync.ts).
+  const column = (q.sort === "sla" ? "sla_sort" : q.sort.replace(/^-/, "")) as SortColumn;
   let query = filteredTickets(ctx, actor, q).select([...SUMMARY_COLUMNS]);
   if (q.cursor) {
     const [value, id] = decodeCursor(q.cursor);
