@@ -48,6 +48,20 @@ const EnvSchema = z.object({
   TESSERA_DB_POOL_SIZE: int(1, 200).default(10),
   /** Bearer token Prometheus sends to read /metrics; unset means /metrics answers only on loopback. */
   TESSERA_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  /** TCP port of the inbound SMTP listener; unset means no listener (mail then comes by IMAP or the MTA pipe). */
+  TESSERA_SMTP_LISTEN_PORT: int(1, 65535).optional(),
+  /** Interface of the inbound SMTP listener; 0.0.0.0 to take mail from other hosts. */
+  TESSERA_SMTP_LISTEN_HOST: z.string().min(1).default("127.0.0.1"),
+  /** Largest inbound message, in bytes (default 50 MiB); larger ones are refused, or kept as failed mail. */
+  TESSERA_MAIL_MAX_BYTES: int(64 * 1024, 1024 * 1024 * 1024).default(50 * 1024 * 1024),
+  /** How long parsing one message may take, in milliseconds, before it is quarantined. */
+  TESSERA_MAIL_PARSE_TIMEOUT_MS: int(100, 120_000).default(30_000),
+  /** Messages parsed at once, each in its own thread. */
+  TESSERA_MAIL_PARSERS: int(1, 16).default(2),
+  /** Seconds between IMAP polls (IDLE brings new mail sooner where the server offers it). */
+  TESSERA_IMAP_POLL_SECONDS: int(1, 3600).default(60),
+  /** Messages from one sender per hour beyond which none of theirs gets an automatic answer (loop breaker). */
+  TESSERA_MAIL_LOOP_LIMIT: int(1, 100_000).default(20),
   /** trace | debug | info | warn | error | fatal | silent */
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
 });
@@ -68,6 +82,7 @@ export type Config = Readonly<{
   dbPoolSize: number;
   logLevel: string;
   metricsToken: string | undefined;
+  mail: { smtpPort: number | undefined; smtpHost: string; maxBytes: number; parseTimeoutMs: number; parsers: number; imapPollMs: number; loopLimitPerHour: number };
 }>;
 
 export class ConfigError extends Error {}
@@ -127,5 +142,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dbPoolSize: e.TESSERA_DB_POOL_SIZE,
     logLevel: e.LOG_LEVEL,
     metricsToken: e.TESSERA_METRICS_TOKEN,
+    mail: {
+      smtpPort: e.TESSERA_SMTP_LISTEN_PORT,
+      smtpHost: e.TESSERA_SMTP_LISTEN_HOST,
+      maxBytes: e.TESSERA_MAIL_MAX_BYTES,
+      parseTimeoutMs: e.TESSERA_MAIL_PARSE_TIMEOUT_MS,
+      parsers: e.TESSERA_MAIL_PARSERS,
+      imapPollMs: e.TESSERA_IMAP_POLL_SECONDS * 1000,
+      loopLimitPerHour: e.TESSERA_MAIL_LOOP_LIMIT,
+    },
   });
 }

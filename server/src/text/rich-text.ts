@@ -14,7 +14,8 @@ const OPTIONS: sanitizeHtml.IOptions = {
   allowedAttributes: {
     // target/rel are set by the transform below, so they must be allowed through.
     a: ["href", "title", "rel", "target"],
-    img: ["src", "alt", "title", "width", "height"],
+    // data-remote-src: a remote image from inbound mail, held back until an agent loads it.
+    img: ["src", "alt", "title", "width", "height", "data-remote-src"],
     span: ["data-mention-id"],
     td: ["colspan", "rowspan"],
     th: ["colspan", "rowspan"],
@@ -32,6 +33,38 @@ const OPTIONS: sanitizeHtml.IOptions = {
 
 export function sanitizeRichText(html: string): string {
   return sanitizeHtml(html, OPTIONS).trim();
+}
+
+/**
+ * Inbound mail HTML: the same allow-list, plus what mail needs. `cid:` images become the URL of
+ * the attachment they name (or vanish when it is missing); remote images are blocked, since
+ * loading one tells the sender that, when and from where the mail was read: the URL moves to
+ * data-remote-src and `remoteImages` says so, for the agent to load them deliberately.
+ * The text of a mail's <head> (its <title>) never shows as body text.
+ */
+export function sanitizeMailHtml(html: string, cidUrl: (cid: string) => string | undefined): { html: string; remoteImages: boolean } {
+  let remoteImages = false;
+  const clean = sanitizeHtml(html, {
+    ...OPTIONS,
+    nonTextTags: ["script", "style", "textarea", "option", "noscript", "title", "head"],
+    transformTags: {
+      ...OPTIONS.transformTags,
+      img: (tagName, attribs) => {
+        const src = (attribs.src ?? "").trim();
+        const { src: _drop, ...rest } = attribs;
+        if (/^cid:/i.test(src)) {
+          const url = cidUrl(src.slice(4).replace(/^<|>$/g, ""));
+          return { tagName, attribs: url ? { ...rest, src: url } : rest };
+        }
+        if (/^https?:/i.test(src)) {
+          remoteImages = true;
+          return { tagName, attribs: { ...rest, "data-remote-src": src } };
+        }
+        return { tagName, attribs: rest };
+      },
+    },
+  }).trim();
+  return { html: clean, remoteImages };
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);

@@ -3,7 +3,7 @@
  * (ctx.db is a Transaction) and writes its audit events in it, so a change and its record of
  * who did what are committed together or not at all.
  */
-import type { CommentCreateInput, Level, StatusCategory, TicketCreateInput, TicketType, TicketUpdateInput } from "@tessera/contracts";
+import type { Channel, CommentCreateInput, Level, StatusCategory, TicketCreateInput, TicketType, TicketUpdateInput } from "@tessera/contracts";
 import { sql } from "kysely";
 import type { AppContext } from "../context.ts";
 import { type Actor, isStaff } from "../auth/actor.ts";
@@ -133,10 +133,25 @@ async function reindexDescription(tx: Tx, ticket: Pick<TicketRow, "id" | "subjec
 
 // ---- create -------------------------------------------------------------------------------
 
-export async function createTicket(tx: Tx, actor: Actor, input: TicketCreateInput, opts: { via?: string } = {}): Promise<TicketRow> {
-  refuseFields(actor, input, "create");
+/**
+ * How a ticket or reply arrived when it did not come through the API: inbound mail sets these.
+ * `trusted`: team, category, type and watchers come from Tessera's own settings (a mailbox),
+ * not from the actor, so the requester's field limits do not apply. `at`: the original date of
+ * imported mail. `noAutoReply`: recorded in the event so that no automatic answer is sent.
+ */
+export interface ArrivalOptions {
+  via?: string;
+  channel?: Channel;
+  at?: string;
+  watcherIds?: number[];
+  noAutoReply?: boolean;
+  trusted?: boolean;
+}
+
+export async function createTicket(tx: Tx, actor: Actor, input: TicketCreateInput, opts: ArrivalOptions = {}): Promise<TicketRow> {
+  if (!opts.trusted) refuseFields(actor, input, "create");
   const staff = isStaff(actor);
-  const now = tx.clock.now().toISOString();
+  const now = opts.at ?? tx.clock.now().toISOString();
   const via = opts.via ?? viaOf(actor);
 
   if (!staff && (input.requester_id !== undefined || input.requester !== undefined)) throw forbidden("Requesters cannot file tickets for someone else.");
@@ -146,7 +161,7 @@ export async function createTicket(tx: Tx, actor: Actor, input: TicketCreateInpu
   const category = await findCategory(tx, input.category_id);
   const defaults = await categoryDefaults(tx, category);
   const type = (input.type ?? defaults.type ?? "incident") as TicketType;
-  if (!staff && type !== "incident" && type !== "service_request") throw invalid("type", "requesters can file incidents and service requests");
+  if (!staff && !opts.trusted && type !== "incident" && type !== "service_request") throw invalid("type", "requesters can file incidents and service requests");
   const teamId = input.team_id !== undefined ? input.team_id : defaults.teamId;
   await assertTeam(tx, teamId);
   if (input.assignee_id != null) await assertAssignable(tx, input.assignee_id, teamId);
@@ -159,9 +174,9 @@ export async function createTicket(tx: Tx, actor: Actor, input: TicketCreateInpu
 
   const statusKey = input.status ?? "new";
   const status = (await loadStatuses(tx)).find((s) => s.key === statusKey)!;
-  const channel = staff && input.channel ? input.channel : actor.auth === "token" ? "api" : "web";
+  const channel = opts.channel ?? (staff && input.channel ? input.channel : actor.auth === "token" ? "api" : "web");
   const fieldValues = validateFieldValues(await loadFields(tx), input.custom_fields, { creating: true, requester: !staff });
-  const watchers = (await validateWatchers(tx, actor, input.watcher_ids ?? [])).filter((id) => id !== requester.id);
+  const watchers = [...new Set([...(await validateWatchers(tx, actor, input.watcher_ids ?? [])), ...(opts.watcherIds ?? [])])].filter((id) => id !== requester.id);
   const description = toStoredHtml(input.description, input.format);
 
   const number = await nextTicketNumber(tx.dialect, tx.db);
@@ -210,7 +225,7 @@ export async function createTicket(tx: Tx, actor: Actor, input: TicketCreateInpu
   const events: EventInput[] = [
     {
       action: "created",
-      new: { reference: referenceOf(ticket), type, status: status.key, priority: ticket.priority, channel, requester_id: requester.id, team_id: teamId, assignee_id: ticket.assignee_id, on_behalf: requester.id !== actor.id },
+      new: { reference: referenceOf(ticket), type, status: status.key, priority: ticket.priority, channel, requester_id: requester.id, team_id: teamId, assignee_id: ticket.assignee_id, on_behalf: requester.id !== actor.id, ...(opts.noAutoReply ? { no_auto_reply: true } : {}) },
     },
   ];
   if (overridden) events.push({ action: "priority_overridden", field: "priority", old: matrixPriority, new: input.priority });
@@ -466,7 +481,7 @@ async function findMentions(tx: Tx, html: string): Promise<number[]> {
   return rows.map((r) => r.id);
 }
 
-export async function addComment(tx: Tx, actor: Actor, ticket: TicketRow, input: CommentCreateInput, opts: { via?: string } = {}) {
+export async function addComment(tx: Tx, actor: Actor, ticket: TicketRow, input: CommentCreateInput, opts: ArrivalOptions = {}) {
   const staff = isStaff(actor);
   const via = opts.via ?? viaOf(actor);
   if (input.internal && !staff) throw forbidden("Only agents can write internal notes.");
@@ -474,7 +489,7 @@ export async function addComment(tx: Tx, actor: Actor, ticket: TicketRow, input:
   if (isFinalCategory(t.status_category) && !input.internal) {
     throw new AppError("conflict", 409, "This ticket is closed, so it takes no more replies. Open a new request and mention its reference instead.", { reference: referenceOf(t) });
   }
-  const now = tx.clock.now().toISOString();
+  const now = opts.at ?? tx.clock.now().toISOString();
   const body = toStoredHtml(input.body, input.format);
   if (!htmlToText(body) && !/<img/i.test(body)) throw invalid("body", "is empty once unsafe markup is removed");
   const comment = await tx.db
@@ -485,7 +500,7 @@ export async function addComment(tx: Tx, actor: Actor, ticket: TicketRow, input:
   await indexText(tx, t.id, comment.id, input.internal, htmlToText(body));
   await claimAttachments(tx.db, actor, input.attachment_ids, { ticketId: t.id, commentId: comment.id });
 
-  const events: EventInput[] = [{ action: input.internal ? "note_added" : "reply_added", new: { comment_id: comment.id } }];
+  const events: EventInput[] = [{ action: input.internal ? "note_added" : "reply_added", new: { comment_id: comment.id, ...(opts.noAutoReply ? { no_auto_reply: true } : {}) } }];
   const mentions = staff ? await findMentions(tx, body) : [];
   if (mentions.length) {
     await tx.db.insertInto("comment_mentions").values(mentions.map((user_id) => ({ comment_id: comment.id, user_id }))).execute();

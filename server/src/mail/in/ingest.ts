@@ -1,0 +1,393 @@
+/**
+ * The one way a message comes in, whatever brought it (SMTP listener, IMAP poller, MTA pipe,
+ * an admin re-processing failed mail): parse it under a time limit, recognise it (duplicate,
+ * bounce, reply, new request), and store the outcome in one transaction together with the raw
+ * original. It resolves only once that transaction is durable, so callers acknowledge (SMTP
+ * 250, IMAP flag or move, exit code 0) only what is stored.
+ */
+import type { AppContext } from "../../context.ts";
+import type { Config } from "../../config.ts";
+import type { Actor } from "../../auth/actor.ts";
+import type { TicketRow, UserRow } from "../../db/schema.ts";
+import { isUniqueViolation } from "../../db/dialect.ts";
+import { organizationForEmail } from "../../people/service.ts";
+import { recordEvents } from "../../tickets/events.ts";
+import { addLink } from "../../tickets/links.ts";
+import { addComment, createTicket, type ArrivalOptions } from "../../tickets/service.ts";
+import { isFinalCategory } from "../../tickets/statuses.ts";
+import { parseOwnMessageId } from "../message-id.ts";
+import { displayBody } from "./body.ts";
+import { judgeLoop, readBounce, type BounceFacts } from "./loops.ts";
+import { mailboxById, mailboxFor, ourAddresses, senderAllowed, type MailboxRow } from "./mailboxes.ts";
+import { ParserPool, PoisonError, type Address, type ParsedMail } from "./parse.ts";
+import { recordFailed } from "./quarantine.ts";
+import { fingerprintOf, generatedMessageId, normalizeMessageId } from "./raw.ts";
+import { insertPartRows, storeBytes, storeParts, type SkippedPart, type StoredPart } from "./store.ts";
+import type { FailedReason, HeldReason, MailOutcome, MailSource } from "./tables.ts";
+import { findThread } from "./thread.ts";
+import { standingOf, type Standing } from "./trust.ts";
+
+export interface IngestSource {
+  kind: MailSource;
+  /** The mailbox it was fetched from (IMAP), when known. */
+  mailboxId?: number | null;
+  /** Envelope recipients (SMTP RCPT TO): which of our addresses it was sent to. */
+  recipients?: string[];
+  /** Old mail imported from a mailbox: original dates, and never an automatic answer. */
+  importHistory?: boolean;
+  /** Re-processing this failed-mail row: a new failure updates it instead of adding another. */
+  failedId?: number;
+}
+
+export type IngestResult =
+  | { outcome: MailOutcome; messageRowId: number; ticketId: number | null; commentId: number | null; duplicate: boolean }
+  | { outcome: "failed"; failedId: number; reason: FailedReason; message: string }
+  | { outcome: "refused"; reason: FailedReason; message: string };
+
+// ---- the parser pool, one per configuration (one per running instance) --------------------
+
+const pools = new WeakMap<Config, ParserPool>();
+
+export function parserFor(ctx: Pick<AppContext, "config">): ParserPool {
+  let pool = pools.get(ctx.config);
+  if (!pool) {
+    pool = new ParserPool(ctx.config.mail.parsers, ctx.config.mail.parseTimeoutMs);
+    pools.set(ctx.config, pool);
+  }
+  return pool;
+}
+
+export async function closeParser(ctx: Pick<AppContext, "config">) {
+  const pool = pools.get(ctx.config);
+  pools.delete(ctx.config);
+  await pool?.close();
+}
+
+// ---- entry point --------------------------------------------------------------------------
+
+/**
+ * Takes in one raw message. With `refuse`, problems the sender should hear about (too large, no
+ * From, an unknown charset, a sender not allowed) come back as "refused" and nothing is stored,
+ * for the SMTP listener and the pipe to answer with an error; without it they are kept as failed
+ * mail. A message that breaks the parser is always kept (quarantined), never refused: a sender
+ * retrying it would only break the parser again.
+ */
+export async function ingestMessage(ctx: AppContext, raw: Buffer, source: IngestSource, opts: { refuse?: boolean } = {}): Promise<IngestResult> {
+  const refuseOrFail = async (reason: FailedReason, message: string, mail?: ParsedMail): Promise<IngestResult> => {
+    if (opts.refuse) return { outcome: "refused", reason, message };
+    const failedId = await recordFailed(ctx, raw, source, { reason, error: message, from: mail?.from?.address, subject: mail?.subject });
+    return { outcome: "failed", failedId, reason, message };
+  };
+  const max = ctx.config.mail.maxBytes;
+  if (raw.length > max) return refuseOrFail("too_large", `The message is ${raw.length} bytes; the limit is ${max}.`);
+  let mail: ParsedMail;
+  try {
+    mail = await parserFor(ctx).parse(raw);
+  } catch (err) {
+    if (!(err instanceof PoisonError)) throw err;
+    const failedId = await recordFailed(ctx, raw, source, { reason: err.kind, error: err.message });
+    return { outcome: "failed", failedId, reason: err.kind, message: err.message };
+  }
+  if (!mail.from) return refuseOrFail("no_from", "The message has no sender address (From).", mail);
+  if (mail.unknownCharsets.length && /\uFFFD/.test(mail.text + mail.html)) {
+    return refuseOrFail("unknown_charset", `The message is written in a character set that cannot be read (${mail.unknownCharsets.join(", ")}).`, mail);
+  }
+  const fingerprint = fingerprintOf(raw);
+  const messageId = normalizeMessageId(mail.messageId) ?? generatedMessageId(fingerprint);
+  // Two copies racing (or two new people created at once) meet on a unique index; the retry
+  // then finds the other copy and answers it as a duplicate.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await ingestParsed(ctx, raw, mail, { messageId, fingerprint }, source, refuseOrFail);
+    } catch (err) {
+      if (attempt < 3 && isUniqueViolation(err)) continue;
+      throw err;
+    }
+  }
+}
+
+// ---- deciding what a message is -----------------------------------------------------------
+
+type Plan =
+  | { kind: "ticket" }
+  | { kind: "reply"; ticket: TicketRow; standing: Standing }
+  | { kind: "linked"; old: TicketRow; standing: Standing }
+  | { kind: "held"; ticketId: number; reason: HeldReason }
+  | { kind: "bounce"; facts: BounceFacts };
+
+async function ingestParsed(
+  ctx: AppContext,
+  raw: Buffer,
+  mail: ParsedMail,
+  id: { messageId: string; fingerprint: string },
+  source: IngestSource,
+  refuseOrFail: (reason: FailedReason, message: string, mail?: ParsedMail) => Promise<IngestResult>,
+): Promise<IngestResult> {
+  const known = await ctx.db.selectFrom("mail_messages").select(["id", "fingerprint", "outcome", "ticket_id", "comment_id"]).where("message_id", "=", id.messageId).orderBy("id").execute();
+  const same = known.find((r) => r.fingerprint === id.fingerprint);
+  if (same) return { outcome: same.outcome, messageRowId: same.id, ticketId: same.ticket_id, commentId: same.comment_id, duplicate: true };
+  const reused = known.find((r) => r.ticket_id != null);
+
+  const from = mail.from!.address;
+  const mailbox = source.mailboxId ? await mailboxById(ctx.db, source.mailboxId) : await mailboxFor(ctx.db, [...(source.recipients ?? []), ...mail.to.map((a) => a.address), ...mail.cc.map((a) => a.address)]);
+  const sender = await ctx.db.selectFrom("users").selectAll().where("email", "=", from).executeTakeFirst();
+  const loop = judgeLoop(mail);
+
+  let plan: Plan;
+  if (reused) plan = { kind: "held", ticketId: reused.ticket_id!, reason: "message_id_reused" };
+  else if (loop.bounce) plan = { kind: "bounce", facts: readBounce(mail) };
+  else {
+    const match = await findThread(ctx, mail);
+    if (!match) plan = { kind: "ticket" };
+    else {
+      const standing = await standingOf(ctx, match.ticket, sender, match);
+      if (standing.kind !== "stranger") plan = isFinalCategory(match.ticket.status_category) ? { kind: "linked", old: match.ticket, standing } : { kind: "reply", ticket: match.ticket, standing };
+      // A tag alone is weak evidence (anyone can type it): a stranger's tagged mail is a new request.
+      else if (match.by === "tag" && standing.reason === "not_a_party") plan = { kind: "ticket" };
+      else plan = { kind: "held", ticketId: match.ticket.id, reason: standing.reason };
+    }
+  }
+  if (plan.kind === "ticket") {
+    if (sender && !sender.active) return refuseOrFail("sender_not_allowed", `The account of ${from} is disabled.`, mail);
+    if (!senderAllowed(mailbox, from, !!sender)) return refuseOrFail("sender_not_allowed", `${from} may not open tickets through ${mailbox!.address}.`, mail);
+  }
+
+  // Bytes first, fsynced; then the rows that point at them.
+  const rawBlob = await storeBytes(ctx, raw);
+  const parts = plan.kind === "ticket" || plan.kind === "reply" || plan.kind === "linked" ? await storeParts(ctx, mail.attachments) : { stored: [], skipped: [] };
+  const now = ctx.clock.now().toISOString();
+  const importedAt = source.importHistory && mail.date && mail.date < now ? mail.date : undefined;
+  const recent = await ctx.db
+    .selectFrom("mail_messages")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("from_address", "=", from)
+    .where("created_at", ">", new Date(Date.parse(now) - 3_600_000).toISOString())
+    .executeTakeFirstOrThrow();
+  const flooding = Number(recent.n) >= ctx.config.mail.loopLimitPerHour;
+  const noAutoReply = loop.noAutoReply || !!source.importHistory || flooding;
+  const loopReason = [loop.reason, source.importHistory ? "imported old mail" : null, flooding ? `loop breaker: more than ${ctx.config.mail.loopLimitPerHour} messages from ${from} in an hour` : null].filter(Boolean).join("; ") || null;
+
+  const result = await ctx.db.transaction().execute(async (trx) => {
+    const tx: AppContext = { ...ctx, db: trx };
+    const row = await trx
+      .insertInto("mail_messages")
+      .values({
+        message_id: id.messageId,
+        fingerprint: id.fingerprint,
+        mailbox_id: mailbox?.id ?? null,
+        source: source.kind,
+        raw_sha256: rawBlob.sha256,
+        raw_size: rawBlob.size,
+        from_address: from,
+        from_user_id: sender?.id ?? null,
+        subject: mail.subject.slice(0, 1000),
+        sent_at: mail.date,
+        outcome: "ignored",
+        ticket_id: null,
+        comment_id: null,
+        no_auto_reply: noAutoReply ? 1 : 0,
+        loop_reason: loopReason,
+        remote_images: 0,
+        full_html: "",
+        created_at: now,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const arrival: ArrivalOptions = { via: "email", channel: "email", at: importedAt, noAutoReply };
+    const done = await applyPlan(tx, plan, mail, { mailbox, sender, parts, arrival, messageRowId: row.id, now });
+    await trx
+      .updateTable("mail_messages")
+      .set({ outcome: done.outcome, ticket_id: done.ticketId, comment_id: done.commentId, from_user_id: done.senderId ?? sender?.id ?? null, remote_images: done.remoteImages ? 1 : 0, full_html: done.fullHtml })
+      .where("id", "=", row.id)
+      .execute();
+    if (done.ticketId && (done.outcome === "ticket" || done.outcome === "reply")) {
+      await trx
+        .insertInto("mail_thread_ids")
+        .values({ message_id: id.messageId, ticket_id: done.ticketId, comment_id: done.commentId, direction: "in", created_at: now })
+        .onConflict((oc) => oc.column("message_id").doNothing())
+        .execute();
+    }
+    return { outcome: done.outcome, messageRowId: row.id, ticketId: done.ticketId, commentId: done.commentId, duplicate: false };
+  });
+  await ctx.durable();
+  ctx.log.info({ event: "mail_ingested", source: source.kind, outcome: result.outcome, ticket_id: result.ticketId, mail_message_id: result.messageRowId }, "inbound mail taken in");
+  return result;
+}
+
+// ---- doing it -----------------------------------------------------------------------------
+
+interface Applied {
+  outcome: MailOutcome;
+  ticketId: number | null;
+  commentId: number | null;
+  senderId?: number;
+  remoteImages: boolean;
+  fullHtml: string;
+}
+
+interface PlanContext {
+  mailbox: MailboxRow | undefined;
+  sender: UserRow | undefined;
+  parts: { stored: StoredPart[]; skipped: SkippedPart[] };
+  arrival: ArrivalOptions;
+  messageRowId: number;
+  now: string;
+}
+
+async function applyPlan(tx: AppContext, plan: Plan, mail: ParsedMail, p: PlanContext): Promise<Applied> {
+  const none = { remoteImages: false, fullHtml: "" };
+  switch (plan.kind) {
+    case "bounce": {
+      const ticketId = await ticketOfBounce(tx, plan.facts);
+      if (ticketId) {
+        await recordEvents(tx.db, ticketId, undefined, "email", p.now, [
+          { action: "mail_bounced", new: { mail_message_id: p.messageRowId, message_id: plan.facts.originalMessageId, recipient: plan.facts.recipient, status: plan.facts.status, diagnostic: plan.facts.diagnostic } },
+        ]);
+      }
+      return { outcome: "bounce", ticketId, commentId: null, ...none };
+    }
+    case "held": {
+      await holdMessage(tx, p.messageRowId, plan.ticketId, mail.from!, plan.reason, p.now);
+      return { outcome: "held", ticketId: plan.ticketId, commentId: null, ...none };
+    }
+    case "reply": {
+      const author = p.sender!;
+      const r = await replyFromMail(tx, mail, author, plan.ticket, p.parts, p.arrival);
+      return { outcome: "reply", ticketId: plan.ticket.id, commentId: r.commentId, senderId: author.id, remoteImages: r.remoteImages, fullHtml: r.fullHtml };
+    }
+    case "linked": {
+      // A closed ticket takes no more replies: its party's mail starts a follow-up linked to it.
+      const author = p.sender!;
+      const requesterId = plan.standing.kind === "agent" ? plan.old.requester_id : author.id;
+      const r = await ticketFromMail(tx, mail, author, p.parts, p.arrival, {
+        requesterId,
+        teamId: plan.old.team_id,
+        categoryId: plan.old.category_id,
+        type: plan.old.type,
+        watchers: [],
+      });
+      await addLink(tx, actorOf(author), r.ticket, "related", plan.old);
+      return { outcome: "ticket", ticketId: r.ticket.id, commentId: null, senderId: author.id, remoteImages: r.remoteImages, fullHtml: r.fullHtml };
+    }
+    case "ticket": {
+      const author = p.sender ?? (await ensurePerson(tx, mail.from!));
+      const ours = await ourAddresses(tx);
+      const copied = [...mail.to, ...mail.cc].filter((a) => !ours.has(a.address) && a.address !== author.email).slice(0, 20);
+      const watchers: number[] = [];
+      for (const a of copied) watchers.push((await ensurePerson(tx, a)).id);
+      const r = await ticketFromMail(tx, mail, author, p.parts, p.arrival, {
+        requesterId: author.id,
+        teamId: p.mailbox?.team_id ?? undefined,
+        categoryId: p.mailbox?.category_id ?? undefined,
+        type: p.mailbox?.ticket_type ?? undefined,
+        watchers,
+      });
+      return { outcome: "ticket", ticketId: r.ticket.id, commentId: null, senderId: author.id, remoteImages: r.remoteImages, fullHtml: r.fullHtml };
+    }
+  }
+}
+
+/** The ticket a bounce concerns: the bounced message's Message-ID is one we sent (or received). */
+async function ticketOfBounce(tx: AppContext, facts: BounceFacts): Promise<number | null> {
+  const id = normalizeMessageId(facts.originalMessageId);
+  if (!id) return null;
+  const own = parseOwnMessageId(tx.secret, id);
+  if (own) {
+    const t = await tx.db.selectFrom("tickets").select("id").where("id", "=", own.ticketId).executeTakeFirst();
+    if (t) return t.id;
+  }
+  const row = await tx.db.selectFrom("mail_thread_ids").select("ticket_id").where("message_id", "=", id).executeTakeFirst();
+  return row?.ticket_id ?? null;
+}
+
+export async function holdMessage(tx: AppContext, messageRowId: number, ticketId: number, from: Address, reason: HeldReason, now: string) {
+  const held = await tx.db
+    .insertInto("mail_held")
+    .values({ mail_message_id: messageRowId, ticket_id: ticketId, reason, status: "held", decided_by_id: null, decided_at: null, result_ticket_id: null, created_at: now })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  // Agents see it in the ticket's history; requesters never see this event.
+  await recordEvents(tx.db, ticketId, undefined, "email", now, [{ action: "mail_held", new: { held_id: held.id, from: from.address, reason } }]);
+  return held.id;
+}
+
+/** A person's name as a mail header gives it: no control characters, at most 200 characters. */
+function cleanName(name: string, address: string): string {
+  const n = name.replace(/[\p{Cc}\p{Cf}]/gu, " ").replace(/\s+/g, " ").trim().slice(0, 200);
+  return n || address.split("@")[0].slice(0, 200) || address;
+}
+
+/** The person with this address; created as a requester (no password) when unknown. */
+export async function ensurePerson(tx: AppContext, a: Address): Promise<UserRow> {
+  const existing = await tx.db.selectFrom("users").selectAll().where("email", "=", a.address).executeTakeFirst();
+  if (existing) return existing;
+  const now = tx.clock.now().toISOString();
+  return tx.db
+    .insertInto("users")
+    .values({
+      email: a.address,
+      name: cleanName(a.name, a.address),
+      role: "requester",
+      password_hash: null,
+      organization_id: await organizationForEmail(tx.db, a.address),
+      active: 1,
+      created_at: now,
+      updated_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export function actorOf(u: UserRow): Actor {
+  return { id: u.id, role: u.role, email: u.email, name: u.name, organization_id: u.organization_id, team_ids: [], auth: "session" };
+}
+
+/** Attachment rows for the stored parts, and the HTML with cid: images pointing at them. */
+async function bodyWithParts(tx: AppContext, mail: ParsedMail, author: UserRow, parts: PlanContext["parts"], reply: boolean) {
+  const rows = await insertPartRows(tx.db, parts.stored, author.id, tx.clock.now().toISOString());
+  const byCid = new Map(rows.filter((r) => r.cid).map((r) => [r.cid!.toLowerCase(), r.id]));
+  const body = displayBody(mail, (cid) => {
+    const id = byCid.get(cid.toLowerCase());
+    return id ? `/api/attachments/${id}/download` : undefined;
+  }, reply);
+  let html = body.html;
+  if (parts.skipped.length) {
+    const names = parts.skipped.map((s) => `${s.filename} (${Math.round(s.size / 1048576)} MiB)`).join(", ");
+    html += `<p><em>Not attached, over the attachment size limit (still in the original message): ${names.replace(/[<>&"]/g, "")}</em></p>`;
+  }
+  return { html, fullHtml: body.fullHtml, remoteImages: body.remoteImages, attachmentIds: rows.map((r) => r.id) };
+}
+
+export async function ticketFromMail(
+  tx: AppContext,
+  mail: ParsedMail,
+  author: UserRow,
+  parts: PlanContext["parts"],
+  arrival: ArrivalOptions,
+  where: { requesterId: number; teamId?: number | null; categoryId?: number | null; type?: string | null; watchers: number[] },
+) {
+  const body = await bodyWithParts(tx, mail, author, parts, false);
+  const subject = mail.subject.replace(/[\p{Cc}]/gu, " ").trim().slice(0, 300) || "(no subject)";
+  const ticket = await createTicket(
+    tx,
+    actorOf(author),
+    {
+      subject,
+      description: body.html,
+      format: "html",
+      ...(where.requesterId !== author.id ? { requester_id: where.requesterId } : {}),
+      ...(where.teamId != null ? { team_id: where.teamId } : {}),
+      ...(where.categoryId != null ? { category_id: where.categoryId } : {}),
+      ...(where.type ? { type: where.type as "incident" } : {}),
+      attachment_ids: body.attachmentIds,
+    },
+    { ...arrival, trusted: true, watcherIds: where.watchers },
+  );
+  return { ticket, remoteImages: body.remoteImages, fullHtml: body.fullHtml };
+}
+
+export async function replyFromMail(tx: AppContext, mail: ParsedMail, author: UserRow, ticket: TicketRow, parts: PlanContext["parts"], arrival: ArrivalOptions) {
+  const body = await bodyWithParts(tx, mail, author, parts, true);
+  const comment = await addComment(tx, actorOf(author), ticket, { body: body.html, format: "html", internal: false, attachment_ids: body.attachmentIds }, arrival);
+  return { commentId: comment.id, remoteImages: body.remoteImages, fullHtml: body.fullHtml };
+}

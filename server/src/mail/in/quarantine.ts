@@ -1,0 +1,54 @@
+/**
+ * Failed mail: a message that could not be taken in is kept raw in mail_failed, where admins
+ * see it, download it, re-process it or discard it. Nothing that reached Tessera is dropped.
+ */
+import type { AppContext } from "../../context.ts";
+import type { FailedReason, MailSource } from "./tables.ts";
+import { storeBytes } from "./store.ts";
+
+export interface FailedFacts {
+  reason: FailedReason;
+  error: string;
+  from?: string | null;
+  subject?: string | null;
+}
+
+/** Stores the raw message and records it as failed (or, when re-processing, updates its row). */
+export async function recordFailed(ctx: AppContext, raw: Buffer, source: { kind: MailSource; mailboxId?: number | null; failedId?: number }, facts: FailedFacts): Promise<number> {
+  const now = ctx.clock.now().toISOString();
+  const error = facts.error.slice(0, 1000);
+  if (source.failedId) {
+    await ctx.db
+      .updateTable("mail_failed")
+      .set((eb) => ({ reason: facts.reason, error, attempts: eb("attempts", "+", 1), updated_at: now }))
+      .where("id", "=", source.failedId)
+      .execute();
+    await ctx.durable();
+    return source.failedId;
+  }
+  const blob = await storeBytes(ctx, raw);
+  const row = await ctx.db
+    .insertInto("mail_failed")
+    .values({
+      mailbox_id: source.mailboxId ?? null,
+      source: source.kind,
+      raw_sha256: blob.sha256,
+      raw_size: blob.size,
+      reason: facts.reason,
+      error,
+      from_address: facts.from?.slice(0, 254) ?? null,
+      subject: facts.subject?.slice(0, 300) ?? null,
+      attempts: 1,
+      status: "open",
+      resolved_by_id: null,
+      resolved_at: null,
+      ticket_id: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await ctx.durable();
+  ctx.log.warn({ event: "mail_failed", failed_id: row.id, reason: facts.reason, source: source.kind }, "inbound mail kept as failed");
+  return row.id;
+}

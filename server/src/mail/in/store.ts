@@ -1,0 +1,85 @@
+/**
+ * Bytes of inbound mail on disk, in the content-addressed attachment store: the raw original of
+ * every message and the files it carries. They are written and fsynced before the database rows
+ * that point at them, so a committed row never points at nothing.
+ */
+import mime from "mime";
+import type { AppContext, Executor } from "../../context.ts";
+import { sanitizeFilename } from "../../attachments/filename.ts";
+import { detectContentType } from "../../attachments/sniff.ts";
+import { openBlob, storeStream, TooLargeError } from "../../attachments/storage.ts";
+import type { ParsedAttachment } from "./parse.ts";
+
+async function* once(buf: Uint8Array) {
+  yield Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
+/** Stores bytes (up to `maxBytes`) and returns their sha256, size and first bytes. */
+export function storeBytes(ctx: Pick<AppContext, "config">, bytes: Uint8Array, maxBytes = Number.MAX_SAFE_INTEGER) {
+  return storeStream(ctx.config.attachmentsDir, once(bytes), { maxBytes, isTruncated: () => false });
+}
+
+/** The raw original of a stored message, or undefined when its file is missing. */
+export async function readRaw(ctx: Pick<AppContext, "config">, sha256: string): Promise<Buffer | undefined> {
+  const blob = await openBlob(ctx.config.attachmentsDir, sha256);
+  if (!blob) return undefined;
+  try {
+    return await blob.fh.readFile();
+  } finally {
+    await blob.fh.close();
+  }
+}
+
+export interface StoredPart {
+  sha256: string;
+  size: number;
+  filename: string;
+  contentType: string;
+  cid: string | null;
+}
+
+export interface SkippedPart {
+  filename: string;
+  size: number;
+}
+
+/** A name for a part that has none: inline images get one from their type. */
+function nameOf(a: ParsedAttachment, index: number): string {
+  if (a.filename) return sanitizeFilename(a.filename);
+  const ext = mime.getExtension(a.contentType) ?? "bin";
+  return `${a.cid ? "image" : "attachment"}-${index + 1}.${ext}`;
+}
+
+/**
+ * Stores the files a message carries. A file over the attachment cap is skipped (and named in
+ * the result); it is still in the kept raw original. winmail.dat (TNEF) is kept as it is.
+ */
+export async function storeParts(ctx: Pick<AppContext, "config">, parts: ParsedAttachment[]): Promise<{ stored: StoredPart[]; skipped: SkippedPart[] }> {
+  const stored: StoredPart[] = [];
+  const skipped: SkippedPart[] = [];
+  for (const [i, a] of parts.entries()) {
+    const filename = nameOf(a, i);
+    try {
+      const blob = await storeBytes(ctx, a.content, ctx.config.attachmentMaxBytes);
+      stored.push({ sha256: blob.sha256, size: blob.size, filename, contentType: detectContentType(blob.head, filename), cid: a.cid });
+    } catch (err) {
+      if (!(err instanceof TooLargeError)) throw err;
+      skipped.push({ filename, size: a.content.byteLength });
+    }
+  }
+  return { stored, skipped };
+}
+
+/** Rows for stored parts, owned by the sender until the ticket or comment claims them. */
+export async function insertPartRows(db: Executor, parts: StoredPart[], uploaderId: number, now: string) {
+  const rows: Array<StoredPart & { id: number }> = [];
+  for (const p of parts) {
+    const r = await db
+      .insertInto("attachments")
+      .values({ sha256: p.sha256, size: p.size, filename: p.filename, content_type: p.contentType, uploader_id: uploaderId, ticket_id: null, comment_id: null, created_at: now })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    rows.push({ ...p, id: r.id });
+  }
+  return rows;
+}
