@@ -48,6 +48,8 @@ const EnvSchema = z.object({
   TESSERA_DB_POOL_SIZE: int(1, 200).default(10),
   /** Bearer token Prometheus sends to read /metrics; unset means /metrics answers only on loopback. */
   TESSERA_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  /** Seconds between SLA sweeps (warnings, breaches, escalations, auto-close); one also runs at start. */
+  TESSERA_SLA_SWEEP_SECONDS: int(1, 3600).default(30),
   /** TCP port of the inbound SMTP listener; unset means no listener (mail then comes by IMAP or the MTA pipe). */
   TESSERA_SMTP_LISTEN_PORT: int(1, 65535).optional(),
   /** Interface of the inbound SMTP listener; 0.0.0.0 to take mail from other hosts. */
@@ -82,6 +84,7 @@ export type Config = Readonly<{
   dbPoolSize: number;
   logLevel: string;
   metricsToken: string | undefined;
+  slaSweepSeconds: number;
   mail: { smtpPort: number | undefined; smtpHost: string; maxBytes: number; parseTimeoutMs: number; parsers: number; imapPollMs: number; loopLimitPerHour: number };
 }>;
 
@@ -142,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dbPoolSize: e.TESSERA_DB_POOL_SIZE,
     logLevel: e.LOG_LEVEL,
     metricsToken: e.TESSERA_METRICS_TOKEN,
+    slaSweepSeconds: e.TESSERA_SLA_SWEEP_SECONDS,
     mail: {
       smtpPort: e.TESSERA_SMTP_LISTEN_PORT,
       smtpHost: e.TESSERA_SMTP_LISTEN_HOST,
