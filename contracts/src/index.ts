@@ -6,3 +6,4 @@ export * from "./people.ts";
 export * from "./tickets.ts";
 export * from "./sla.ts";
 export * from "./workspace.ts";
+export * from "./mail.ts";
