@@ -6,4 +6,5 @@ export * from "./people.ts";
 export * from "./tickets.ts";
 export * from "./sla.ts";
 export * from "./workspace.ts";
+export * from "./replies.ts";
 export * from "./mail.ts";

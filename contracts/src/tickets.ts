@@ -152,6 +152,10 @@ const TicketBase = z.object({
   first_response_at: Instant.nullable(),
   resolved_at: Instant.nullable(),
   closed_at: Instant.nullable(),
+  /** Snoozed until then (agents only): out of "My open tickets" and the unassigned queue meanwhile. */
+  snoozed_until: Instant.nullable(),
+  /** The snooze ran out (or the requester replied) and no agent has acted on it since. */
+  back_from_snooze: z.boolean(),
   /** The SLA countdown (agents only; null for requesters). */
   sla: SlaBadge.nullable(),
 });
@@ -226,6 +230,8 @@ export const TicketListQuery = z
     updated_after: z.iso.datetime({ offset: true }).optional(),
     updated_before: z.iso.datetime({ offset: true }).optional(),
     q: z.string().max(500).optional(),
+    /** `false`: leave out tickets snoozed now; `true`: only those. */
+    snoozed: z.enum(["true", "false"]).optional(),
     /** SLA badge states, or `breaching_soon` (open tickets at risk or breached). */
     sla: csv(SlaListFilter).optional(),
     /** `sla`: breached first, then at risk, then by due time. */

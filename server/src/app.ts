@@ -31,6 +31,7 @@ import { slaRoutes } from "./sla/routes.ts";
 import { mailInRoutes } from "./mail/in/routes.ts";
 import { mailOutRoutes } from "./mail/out/routes.ts";
 import { alertRoutes } from "./alerts/routes.ts";
+import { replyRoutes } from "./replies/routes.ts";
 
 export interface BuildOptions {
   /** The built web app to serve at / (default web/dist); without one, / says how to build it. */
@@ -130,6 +131,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   mailInRoutes(app, ctx);
   mailOutRoutes(app, ctx);
   alertRoutes(app, ctx);
+  replyRoutes(app, ctx);
 
   const hub = new LiveHub(ctx);
   liveRoutes(app, ctx, hub);

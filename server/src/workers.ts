@@ -6,6 +6,7 @@ import type { AppContext } from "./context.ts";
 import { startSlaSweeper } from "./sla/sweeper.ts";
 import { startMailIntake } from "./mail/in/intake.ts";
 import { startOutbox } from "./mail/out/outbox.ts";
+import { startSnoozeSweeper } from "./tickets/snooze.ts";
 
 export async function startWorkers(ctx: AppContext): Promise<() => Promise<void>> {
   const stops: Array<() => Promise<void>> = [];
@@ -13,6 +14,7 @@ export async function startWorkers(ctx: AppContext): Promise<() => Promise<void>
     stops.push(await startSlaSweeper(ctx));
     stops.push(await startMailIntake(ctx));
     stops.push(await startOutbox(ctx));
+    stops.push(await startSnoozeSweeper(ctx));
   } catch (err) {
     await Promise.allSettled(stops.map((s) => s()));
     throw err;

@@ -7,6 +7,7 @@ import type { Generated, Insertable, Selectable, Updateable } from "kysely";
 import type { SlaTables } from "../sla/tables.ts";
 import type { MailInTables } from "../mail/in/tables.ts";
 import type { MailOutTables } from "../mail/out/tables.ts";
+import type { RepliesTables } from "../replies/tables.ts";
 
 type Flag = number;
 
@@ -256,7 +257,7 @@ export interface SavedViewsTable {
 }
 
 /** Every table; the SLA and mail domains declare theirs beside their code. */
-export interface Database extends SlaTables, MailInTables, MailOutTables {
+export interface Database extends SlaTables, MailInTables, MailOutTables, RepliesTables {
   settings: SettingsTable;
   organizations: OrganizationsTable;
   users: UsersTable;

@@ -16,6 +16,7 @@ import { REQUESTER_EVENT_ACTIONS } from "./events.ts";
 import { inverseOf } from "./links.ts";
 import { visibleTo } from "./policy.ts";
 import { referenceOf } from "./service.ts";
+import { isBackFromSnooze, isSnoozed } from "./snooze.ts";
 import { loadStatuses } from "./statuses.ts";
 
 type UserRef = { id: number; name: string; email: string };
@@ -47,6 +48,7 @@ export const SUMMARY_COLUMNS = [
   "id", "number", "type", "subject", "status", "priority", "channel", "requester_id", "organization_id", "category_id",
   "team_id", "assignee_id", "version", "created_at", "updated_at", "first_response_at", "resolved_at", "closed_at",
   ...SLA_BADGE_COLUMNS,
+  "snoozed_until", "snooze_returned_at",
 ] as const;
 export type SummaryRow = Pick<TicketRow, (typeof SUMMARY_COLUMNS)[number]>;
 
@@ -68,6 +70,9 @@ export async function presentSummaries(r: Reader & Partial<Pick<AppContext, "clo
   const authors = await usersById(db, [...last.values()].map((c) => c.author_id).filter((id) => !users.has(id!)));
   // SLA countdowns are for agents; requesters ask GET /api/tickets/:id/sla for their expected times.
   const badges = isStaff(actor) ? await slaBadges(r, rows, r.clock?.now() ?? new Date()) : undefined;
+  // Snooze is the team's own bookkeeping: requesters never see it.
+  const staff = isStaff(actor);
+  const now = (r.clock?.now() ?? new Date()).toISOString();
   return rows.map((r) => ({
     id: r.id,
     number: r.number,
@@ -89,6 +94,8 @@ export async function presentSummaries(r: Reader & Partial<Pick<AppContext, "clo
     resolved_at: r.resolved_at,
     closed_at: r.closed_at,
     sla: badges?.get(r.id) ?? null,
+    snoozed_until: staff && isSnoozed(r, now) ? r.snoozed_until : null,
+    back_from_snooze: staff && isBackFromSnooze(r, now),
     tags: tags.filter((t) => t.ticket_id === r.id).map((t) => t.tag).sort(),
     last_message: previewOf(last.get(r.id), r.requester_id, (id) => users.get(id) ?? authors.get(id)),
   }));

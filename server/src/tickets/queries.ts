@@ -63,7 +63,10 @@ function filteredTickets(ctx: AppContext, actor: Actor, q: TicketFilters) {
     .$if(!!q.created_before, (b) => b.where("created_at", "<", new Date(q.created_before!).toISOString()))
     .$if(!!q.updated_after, (b) => b.where("updated_at", ">=", new Date(q.updated_after!).toISOString()))
     .$if(!!q.updated_before, (b) => b.where("updated_at", "<", new Date(q.updated_before!).toISOString()))
-    .$if(!!q.sla?.length, (b) => b.where(slaListCondition(q.sla!, ctx.clock.now().toISOString())));
+    .$if(!!q.sla?.length, (b) => b.where(slaListCondition(q.sla!, ctx.clock.now().toISOString())))
+    // Snoozed means "until a time still ahead": a ticket is back the moment its time passes.
+    .$if(q.snoozed === "true", (b) => b.where("snoozed_until", ">", ctx.clock.now().toISOString()))
+    .$if(q.snoozed === "false", (b) => b.where((eb) => eb.or([eb("snoozed_until", "is", null), eb("snoozed_until", "<=", ctx.clock.now().toISOString())])));
 
   if (q.q !== undefined && q.q.trim()) {
     // A reference such as INC-1042 (or its number) finds that ticket; words search the text.

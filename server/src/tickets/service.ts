@@ -19,6 +19,7 @@ import { type EventInput, recordEvents, viaOf } from "./events.ts";
 import { assertFieldsAllowed } from "./policy.ts";
 import { loadMatrix, priorityOf } from "./priority.ts";
 import { allowedTargets, canMove, defaultStatusOf, isDoneCategory, isFinalCategory, loadStatuses } from "./statuses.ts";
+import { settleSnooze } from "./snooze.ts";
 
 type Tx = AppContext;
 
@@ -338,6 +339,7 @@ export async function updateTicket(tx: Tx, actor: Actor, ticketId: number, input
   if (!updated) throw new VersionConflict(await lockTicket(tx, t.id));
   if (patch.subject !== undefined || patch.description !== undefined) await reindexDescription(tx, updated);
   await recordEvents(tx.db, t.id, actor, via, now, events);
+  await settleSnooze(tx, actor, t, { fromRequester: false, categoryAfter: updated.status_category, now });
   if (patch.assignee_id) await notify(tx.db, { userIds: [patch.assignee_id], ticketId: t.id, kind: "assigned", actorId: actor.id, summary: `${referenceOf(updated)} ${updated.subject}`, now });
   for (const child of resolvedChildren) await resolveWithParent(tx, actor, child, updated, now);
   return updated;
@@ -531,6 +533,7 @@ export async function addComment(tx: Tx, actor: Actor, ticket: TicketRow, input:
     .where("id", "=", t.id)
     .execute();
   await recordEvents(tx.db, t.id, actor, statusChanged && !staff ? "requester_reply" : via, now, events);
+  await settleSnooze(tx, actor, t, { fromRequester: !staff || actor.id === t.requester_id, categoryAfter: patch.status_category ?? t.status_category, now });
   const summary = `${referenceOf(t)} ${t.subject}`;
   if (mentions.length) await notify(tx.db, { userIds: mentions, ticketId: t.id, kind: "mention", actorId: actor.id, summary, now });
   if (actor.id === t.requester_id && t.assignee_id) await notify(tx.db, { userIds: [t.assignee_id], ticketId: t.id, kind: "requester_reply", actorId: actor.id, summary, now });

@@ -1,0 +1,113 @@
+/** Canned replies: saved texts with placeholders that agents insert from the composer with `/`. */
+import { CannedReply, CannedReplyInput, CannedReplyUpdateInput, Id, ReplyListQuery, type ReplyScope } from "@tessera/contracts";
+import { z } from "zod";
+import type { Actor } from "../auth/actor.ts";
+import { isAdmin } from "../auth/actor.ts";
+import type { AppContext } from "../context.ts";
+import { forbidden, notFound } from "../errors.ts";
+import type { App } from "../http/types.ts";
+import { assertMayShare, canEdit, canUse } from "./policy.ts";
+import { presentShared, sharedFor, type SharedRefs } from "./present.ts";
+
+type Row = { id: number; title: string; body: string; scope: string; owner_id: number | null; team_id: number | null; created_at: string; updated_at: string };
+
+const present = (r: Row, actor: Actor, refs: SharedRefs): CannedReply => ({
+  id: r.id,
+  title: r.title,
+  body: r.body,
+  ...presentShared(r, actor, refs, "canned"),
+  created_at: r.created_at,
+  updated_at: r.updated_at,
+});
+
+export function cannedReplyRoutes(app: App, ctx: AppContext) {
+  const tags = ["canned replies"];
+  const load = async (id: number, actor: Actor) => {
+    const row = await ctx.db.selectFrom("canned_replies").selectAll().where("id", "=", id).executeTakeFirst();
+    if (!row || !canUse(actor, row)) throw notFound("The canned reply");
+    return row;
+  };
+  const one = async (r: Row, actor: Actor) => present(r, actor, await sharedFor(ctx.db, [r]));
+
+  app.get("/api/canned-replies", {
+    config: { access: "staff" },
+    schema: {
+      tags,
+      summary: "Canned replies you can use: your own, your teams', and those for everyone",
+      description: "`list=shared` leaves out personal ones (the admin settings list every team's).",
+      querystring: ReplyListQuery,
+      response: { 200: z.array(CannedReply) },
+    },
+    handler: async (req) => {
+      const me = req.actor;
+      const rows = await ctx.db
+        .selectFrom("canned_replies")
+        .selectAll()
+        .where((eb) => {
+          const ors = [eb("scope", "=", "everyone")];
+          if (req.query.list === "usable") ors.push(eb.and([eb("scope", "=", "personal"), eb("owner_id", "=", me.id)]));
+          if (isAdmin(me)) ors.push(eb("scope", "=", "team"));
+          else if (me.team_ids.length) ors.push(eb.and([eb("scope", "=", "team"), eb("team_id", "in", me.team_ids)]));
+          return eb.or(ors);
+        })
+        .orderBy("title")
+        .orderBy("id")
+        .execute();
+      const refs = await sharedFor(ctx.db, rows);
+      return rows.map((r) => present(r, me, refs));
+    },
+  });
+
+  app.post("/api/canned-replies", {
+    config: { access: "staff" },
+    schema: { tags, summary: "Save a canned reply", body: CannedReplyInput, response: { 201: CannedReply } },
+    handler: async (req, reply) => {
+      const b = req.body;
+      await assertMayShare(ctx, req.actor, b.scope, b.team_id, "canned");
+      const now = ctx.clock.now().toISOString();
+      const row = await ctx.db
+        .insertInto("canned_replies")
+        .values({ title: b.title, body: b.body, scope: b.scope, owner_id: req.actor.id, team_id: b.scope === "team" ? (b.team_id ?? null) : null, created_at: now, updated_at: now })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return reply.status(201).send(await one(row, req.actor));
+    },
+  });
+
+  app.patch("/api/canned-replies/:id", {
+    config: { access: "staff" },
+    schema: { tags, summary: "Change a canned reply", params: z.object({ id: Id }), body: CannedReplyUpdateInput, response: { 200: CannedReply } },
+    handler: async (req) => {
+      const row = await load(req.params.id, req.actor);
+      if (!canEdit(req.actor, row, "canned")) throw forbidden("Only its owner, the team's supervisors and admins can change this canned reply.");
+      const b = req.body;
+      const scope = b.scope ?? (row.scope as ReplyScope);
+      const teamId = b.team_id !== undefined ? b.team_id : b.scope !== undefined && b.scope !== "team" ? null : row.team_id;
+      if (b.scope !== undefined || b.team_id !== undefined) await assertMayShare(ctx, req.actor, scope, teamId, "canned");
+      const updated = await ctx.db
+        .updateTable("canned_replies")
+        .set({
+          ...(b.title !== undefined && { title: b.title }),
+          ...(b.body !== undefined && { body: b.body }),
+          scope,
+          team_id: scope === "team" ? teamId : null,
+          updated_at: ctx.clock.now().toISOString(),
+        })
+        .where("id", "=", row.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return one(updated, req.actor);
+    },
+  });
+
+  app.delete("/api/canned-replies/:id", {
+    config: { access: "staff" },
+    schema: { tags, summary: "Delete a canned reply", params: z.object({ id: Id }), response: { 204: z.null() } },
+    handler: async (req, reply) => {
+      const row = await load(req.params.id, req.actor);
+      if (!canEdit(req.actor, row, "canned")) throw forbidden("Only its owner, the team's supervisors and admins can delete this canned reply.");
+      await ctx.db.deleteFrom("canned_replies").where("id", "=", row.id).execute();
+      return reply.status(204).send(null);
+    },
+  });
+}

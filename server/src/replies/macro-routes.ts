@@ -1,0 +1,180 @@
+/** Macros over HTTP: list, save, change, delete; preview on a ticket, apply, and undo. */
+import {
+  Id, Macro, MacroActions, MacroApplyInput, MacroApplyResult, MacroInput, MacroPreview, MacroPreviewQuery, MacroUndoResult, MacroUpdateInput, ReplyListQuery,
+  type ReplyScope,
+} from "@tessera/contracts";
+import { z } from "zod";
+import type { Actor } from "../auth/actor.ts";
+import { isAdmin } from "../auth/actor.ts";
+import type { AppContext } from "../context.ts";
+import type { MacrosTable } from "./tables.ts";
+import { AppError, forbidden, notFound } from "../errors.ts";
+import type { App } from "../http/types.ts";
+import { findVisibleTicket } from "../tickets/policy.ts";
+import { presentTicket } from "../tickets/present.ts";
+import { VersionConflict } from "../tickets/service.ts";
+import { applyMacro, presentApplication, previewMacro, undoMacro, validateActions } from "./macros.ts";
+import { assertMayShare, canEdit, canUse } from "./policy.ts";
+import { presentShared, sharedFor, type SharedRefs } from "./present.ts";
+
+type Row = Omit<MacrosTable, "id"> & { id: number };
+
+/** Stored actions are parsed leniently: a macro saved before a rule tightened still lists. */
+const actionsOf = (r: Row): MacroActions => JSON.parse(r.actions) as MacroActions;
+
+const present = (r: Row, actor: Actor, refs: SharedRefs): Macro => ({
+  id: r.id,
+  name: r.name,
+  description: r.description,
+  actions: actionsOf(r),
+  ...presentShared(r, actor, refs, "macro"),
+  created_at: r.created_at,
+  updated_at: r.updated_at,
+});
+
+export function macroRoutes(app: App, ctx: AppContext) {
+  const tags = ["macros"];
+  const inTx = <T>(work: (tx: AppContext) => Promise<T>) => ctx.db.transaction().execute((trx) => work({ ...ctx, db: trx }));
+  const load = async (id: number, actor: Actor) => {
+    const row = await ctx.db.selectFrom("macros").selectAll().where("id", "=", id).executeTakeFirst();
+    if (!row || !canUse(actor, row)) throw notFound("The macro");
+    return row;
+  };
+  const one = async (r: Row, actor: Actor) => present(r, actor, await sharedFor(ctx.db, [r]));
+  const reread = async (actor: Actor, id: number) => presentTicket(ctx, actor, await ctx.db.selectFrom("tickets").selectAll().where("id", "=", id).executeTakeFirstOrThrow());
+  const conflictOf = async (err: unknown, actor: Actor) => {
+    if (err instanceof VersionConflict) throw new AppError("version_conflict", 409, err.message, { current: await presentTicket(ctx, actor, err.current) });
+    throw err;
+  };
+
+  app.get("/api/macros", {
+    config: { access: "staff" },
+    schema: { tags, summary: "Macros you can apply: your own, your teams', and those for everyone", querystring: ReplyListQuery, response: { 200: z.array(Macro) } },
+    handler: async (req) => {
+      const me = req.actor;
+      const rows = await ctx.db
+        .selectFrom("macros")
+        .selectAll()
+        .where((eb) => {
+          const ors = [eb("scope", "=", "everyone")];
+          if (req.query.list === "usable") ors.push(eb.and([eb("scope", "=", "personal"), eb("owner_id", "=", me.id)]));
+          if (isAdmin(me)) ors.push(eb("scope", "=", "team"));
+          else if (me.team_ids.length) ors.push(eb.and([eb("scope", "=", "team"), eb("team_id", "in", me.team_ids)]));
+          return eb.or(ors);
+        })
+        .orderBy("name")
+        .orderBy("id")
+        .execute();
+      const refs = await sharedFor(ctx.db, rows);
+      return rows.map((r) => present(r, me, refs));
+    },
+  });
+
+  app.post("/api/macros", {
+    config: { access: "staff" },
+    schema: { tags, summary: "Save a macro", body: MacroInput, response: { 201: Macro } },
+    handler: async (req, reply) => {
+      const b = req.body;
+      await assertMayShare(ctx, req.actor, b.scope, b.team_id, "macro");
+      await validateActions(ctx, b.actions);
+      const now = ctx.clock.now().toISOString();
+      const row = await ctx.db
+        .insertInto("macros")
+        .values({ name: b.name, description: b.description, actions: JSON.stringify(b.actions), scope: b.scope, owner_id: req.actor.id, team_id: b.scope === "team" ? (b.team_id ?? null) : null, created_at: now, updated_at: now })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return reply.status(201).send(await one(row, req.actor));
+    },
+  });
+
+  app.patch("/api/macros/:id", {
+    config: { access: "staff" },
+    schema: { tags, summary: "Change a macro", params: z.object({ id: Id }), body: MacroUpdateInput, response: { 200: Macro } },
+    handler: async (req) => {
+      const row = await load(req.params.id, req.actor);
+      if (!canEdit(req.actor, row, "macro")) throw forbidden("Only its owner (for a personal macro), the team's supervisors and admins can change this macro.");
+      const b = req.body;
+      const scope = b.scope ?? (row.scope as ReplyScope);
+      const teamId = b.team_id !== undefined ? b.team_id : b.scope !== undefined && b.scope !== "team" ? null : row.team_id;
+      if (b.scope !== undefined || b.team_id !== undefined) await assertMayShare(ctx, req.actor, scope, teamId, "macro");
+      if (b.actions) await validateActions(ctx, b.actions);
+      const updated = await ctx.db
+        .updateTable("macros")
+        .set({
+          ...(b.name !== undefined && { name: b.name }),
+          ...(b.description !== undefined && { description: b.description }),
+          ...(b.actions !== undefined && { actions: JSON.stringify(b.actions) }),
+          scope,
+          team_id: scope === "team" ? teamId : null,
+          updated_at: ctx.clock.now().toISOString(),
+        })
+        .where("id", "=", row.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return one(updated, req.actor);
+    },
+  });
+
+  app.delete("/api/macros/:id", {
+    config: { access: "staff" },
+    schema: { tags, summary: "Delete a macro (what it already did stays, and can still be undone)", params: z.object({ id: Id }), response: { 204: z.null() } },
+    handler: async (req, reply) => {
+      const row = await load(req.params.id, req.actor);
+      if (!canEdit(req.actor, row, "macro")) throw forbidden("Only its owner (for a personal macro), the team's supervisors and admins can delete this macro.");
+      await ctx.db.deleteFrom("macros").where("id", "=", row.id).execute();
+      return reply.status(204).send(null);
+    },
+  });
+
+  app.get("/api/macros/:id/preview", {
+    config: { access: "staff" },
+    schema: {
+      tags,
+      summary: "What a macro would change on a ticket (old → new), without changing anything",
+      params: z.object({ id: Id }),
+      querystring: MacroPreviewQuery,
+      response: { 200: MacroPreview },
+    },
+    handler: async (req) => {
+      const row = await load(req.params.id, req.actor);
+      const ticket = await findVisibleTicket(ctx.db, req.actor, req.query.ticket);
+      return previewMacro(ctx, req.actor, { id: row.id, name: row.name, actions: actionsOf(row) }, ticket);
+    },
+  });
+
+  app.post("/api/macros/:id/apply", {
+    config: { access: "staff" },
+    schema: {
+      tags,
+      summary: "Apply a macro to a ticket, all or nothing",
+      description: "Send the ticket version the preview showed; a ticket changed since is refused with 409 and the current ticket in error.details.current.",
+      params: z.object({ id: Id }),
+      body: MacroApplyInput,
+      response: { 200: MacroApplyResult },
+    },
+    handler: async (req) => {
+      const row = await load(req.params.id, req.actor);
+      const ticket = await findVisibleTicket(ctx.db, req.actor, req.body.ticket);
+      const application = await inTx((tx) => applyMacro(tx, req.actor, { id: row.id, name: row.name, actions: actionsOf(row) }, ticket.id, req.body.version)).catch((err) => conflictOf(err, req.actor));
+      return { application: presentApplication(application), ticket: await reread(req.actor, ticket.id) };
+    },
+  });
+
+  app.post("/api/macro-applications/:id/undo", {
+    config: { access: "staff" },
+    schema: {
+      tags,
+      summary: "Undo a macro you applied: its field changes go back while the ticket is unchanged since; a reply it sent stays",
+      params: z.object({ id: Id }),
+      response: { 200: MacroUndoResult },
+    },
+    handler: async (req) => {
+      const app0 = await ctx.db.selectFrom("macro_applications").select(["ticket_id", "actor_id"]).where("id", "=", req.params.id).executeTakeFirst();
+      if (!app0 || app0.actor_id !== req.actor.id) throw notFound("That macro application");
+      // The ticket must still be one the caller may see (a team change may have taken it away).
+      await findVisibleTicket(ctx.db, req.actor, app0.ticket_id);
+      const result = await inTx((tx) => undoMacro(tx, req.actor, req.params.id)).catch((err) => conflictOf(err, req.actor));
+      return { application: presentApplication(result.application), kept: result.kept, ticket: await reread(req.actor, app0.ticket_id) };
+    },
+  });
+}

@@ -1,0 +1,53 @@
+/**
+ * Who may use and who may change a canned reply or a macro. Personal ones are their owner's
+ * alone (admins included: they are someone's private shortcuts). Shared with a team: its
+ * members use them. For everyone: every agent uses them.
+ *
+ * Changing: the owner changes their personal ones. Canned replies an agent shared with their
+ * team stay theirs to change, like saved views. Supervisors of a team and admins manage what is
+ * shared with it, and only supervisors and admins share macros or share anything with everyone:
+ * a macro changes tickets, so what the whole team runs is chosen by those who lead it.
+ */
+import type { ReplyScope } from "@tessera/contracts";
+import { type Actor, isAdmin, isSupervisorOrAdmin } from "../auth/actor.ts";
+import type { AppContext } from "../context.ts";
+import { forbidden, invalid } from "../errors.ts";
+
+export type Kind = "canned" | "macro";
+export interface Shared {
+  scope: string;
+  owner_id: number | null;
+  team_id: number | null;
+}
+
+const inTeam = (actor: Actor, teamId: number | null) => teamId != null && actor.team_ids.includes(teamId);
+
+export function canUse(actor: Actor, row: Shared): boolean {
+  if (row.scope === "personal") return row.owner_id === actor.id;
+  if (row.scope === "team") return isAdmin(actor) || inTeam(actor, row.team_id);
+  return true;
+}
+
+export function canEdit(actor: Actor, row: Shared, kind: Kind): boolean {
+  if (row.scope === "personal") return row.owner_id === actor.id;
+  if (isAdmin(actor)) return true;
+  if (row.scope === "team") return (actor.role === "supervisor" && inTeam(actor, row.team_id)) || (kind === "canned" && row.owner_id === actor.id);
+  return actor.role === "supervisor";
+}
+
+/** Checks a scope and team the caller wants to save with; throws a 400 or 403 that says what is allowed. */
+export async function assertMayShare(ctx: Pick<AppContext, "db">, actor: Actor, scope: ReplyScope, teamId: number | null | undefined, kind: Kind) {
+  const noun = kind === "canned" ? "canned replies" : "macros";
+  if (scope !== "team" && teamId != null) throw invalid("team_id", `only a reply or macro shared with a team names one; leave it out for ${scope === "personal" ? "a personal one" : "everyone"}`);
+  if (scope === "personal") return;
+  if (scope === "everyone") {
+    if (!isSupervisorOrAdmin(actor)) throw forbidden(`Only supervisors and admins share ${noun} with everyone. Keep it personal${kind === "canned" ? ", or share it with your team" : ""}.`);
+    return;
+  }
+  if (teamId == null) throw invalid("team_id", "name the team to share it with");
+  const team = await ctx.db.selectFrom("teams").select("id").where("id", "=", teamId).executeTakeFirst();
+  if (!team) throw invalid("team_id", `no team has the id ${teamId}`);
+  if (isAdmin(actor)) return;
+  if (!inTeam(actor, teamId)) throw forbidden(`You can share ${noun} only with a team you belong to.`);
+  if (kind === "macro" && actor.role !== "supervisor") throw forbidden("Only supervisors and admins share macros with a team. Keep it personal, or ask your supervisor.");
+}
