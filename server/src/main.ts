@@ -1,5 +1,5 @@
 /**
- * The `tessera` command: start | migrate | user add | token create | seed --demo.
+ * The `tessera` command: start | migrate | user add | token create | seed --demo | mail ingest.
  * Settings come from environment variables (see config.ts and the README).
  */
 import { Command, Option } from "commander";
@@ -14,6 +14,7 @@ import { purgeThrottle } from "./auth/throttle.ts";
 import { AppError } from "./errors.ts";
 import { seedDemo } from "./seed/demo.ts";
 import { startWorkers } from "./workers.ts";
+import { closeParser, ingestMessage } from "./mail/in/ingest.ts";
 
 function config(): Config {
   try {
@@ -122,6 +123,13 @@ token
     }),
   );
 
+const mail = program.command("mail").description("Inbound mail");
+mail
+  .command("ingest")
+  .description("Take in one raw message from standard input (for an MTA pipe). Exit codes: 0 stored, 65 refused, 75 try again later")
+  .option("--mailbox <address>", "the address it was sent to, when the message's own To/Cc do not show it")
+  .action((o: { mailbox?: string }) => mailIngest(o.mailbox));
+
 program
   .command("seed")
   .description("Fill the database with sample data")
@@ -133,5 +141,40 @@ program
       console.log(summary);
     }),
   );
+
+/**
+ * `tessera mail ingest`: the exit code is what the MTA acts on. 0: stored (or kept as failed
+ * mail for an admin); 65 (EX_DATAERR): refused, the MTA bounces it to the sender; 75
+ * (EX_TEMPFAIL): the database is unavailable, the MTA keeps the message and retries.
+ */
+async function mailIngest(mailbox: string | undefined) {
+  const cfg = config();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size <= cfg.mail.maxBytes + 1) chunks.push(chunk);
+  }
+  let instance: Awaited<ReturnType<typeof openInstance>> | undefined;
+  try {
+    instance = await openInstance(cfg, { log: createLogger(cfg.logLevel === "info" ? "warn" : cfg.logLevel) });
+    const raw = Buffer.concat(chunks);
+    const result = await ingestMessage(instance.ctx, raw, { kind: "pipe", recipients: mailbox ? [mailbox.toLowerCase()] : [] }, { refuse: true });
+    if (result.outcome === "refused") {
+      console.error(`Refused: ${result.message}`);
+      process.exitCode = 65;
+    } else if (result.outcome === "failed") {
+      console.error(`Kept as failed mail #${result.failedId} for an admin to review: ${result.message}`);
+    }
+  } catch (err) {
+    console.error(`Temporary failure, the message was not stored: ${(err as Error).message}`);
+    process.exitCode = 75;
+  } finally {
+    if (instance) {
+      await closeParser(instance.ctx);
+      await instance.close().catch(() => {});
+    }
+  }
+}
 
 await program.parseAsync(process.argv);

@@ -235,7 +235,6 @@ interface PlanContext {
 }
 
 async function applyPlan(tx: AppContext, plan: Plan, mail: ParsedMail, p: PlanContext): Promise<Applied> {
-  const none = { remoteImages: false, fullHtml: "" };
   switch (plan.kind) {
     case "bounce": {
       const ticketId = await ticketOfBounce(tx, plan.facts);
@@ -244,11 +243,13 @@ async function applyPlan(tx: AppContext, plan: Plan, mail: ParsedMail, p: PlanCo
           { action: "mail_bounced", new: { mail_message_id: p.messageRowId, message_id: plan.facts.originalMessageId, recipient: plan.facts.recipient, status: plan.facts.status, diagnostic: plan.facts.diagnostic } },
         ]);
       }
-      return { outcome: "bounce", ticketId, commentId: null, ...none };
+      return { outcome: "bounce", ticketId, commentId: null, remoteImages: false, fullHtml: displayBody(mail, () => undefined, false).fullHtml };
     }
     case "held": {
       await holdMessage(tx, p.messageRowId, plan.ticketId, mail.from!, plan.reason, p.now);
-      return { outcome: "held", ticketId: plan.ticketId, commentId: null, ...none };
+      // Shown to the agent who decides; its attachments come with it only once accepted.
+      const body = displayBody(mail, () => undefined, false);
+      return { outcome: "held", ticketId: plan.ticketId, commentId: null, remoteImages: body.remoteImages, fullHtml: body.fullHtml };
     }
     case "reply": {
       const author = p.sender!;
