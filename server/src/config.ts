@@ -64,6 +64,35 @@ const EnvSchema = z.object({
   TESSERA_IMAP_POLL_SECONDS: int(1, 3600).default(60),
   /** Messages from one sender per hour beyond which none of theirs gets an automatic answer (loop breaker). */
   TESSERA_MAIL_LOOP_LIMIT: int(1, 100_000).default(20),
+  /** Outgoing mail server as a URL: smtp://user:password@host:587 (STARTTLS when offered) or smtps://host:465 (TLS). */
+  TESSERA_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, "must be an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.com:587")
+    .optional(),
+  /** Or the outgoing mail server piece by piece: host name (unset, with no URL: mail waits in the outbox). */
+  TESSERA_SMTP_HOST: z.string().min(1).optional(),
+  /** Its port; default 465 with TESSERA_SMTP_SECURE, else 587. */
+  TESSERA_SMTP_PORT: int(1, 65535).optional(),
+  /** true: TLS from the first byte (port 465); false: plain, upgraded by STARTTLS when the server offers it. */
+  TESSERA_SMTP_SECURE: bool.default(false),
+  /** Sign-in name and password for the mail server, when it asks for one. */
+  TESSERA_SMTP_USER: z.string().min(1).optional(),
+  TESSERA_SMTP_PASSWORD: z.string().min(1).optional(),
+  /** Who Tessera's mail comes from, e.g. "IT Service Desk <support@example.com>"; replies come back to it. */
+  TESSERA_MAIL_FROM: z
+    .string()
+    .trim()
+    .regex(/^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'must be an address, or a name and an address: "IT Service Desk <support@example.com>"')
+    .optional(),
+  /** The domain after the @ in Tessera's Message-IDs; default the domain of TESSERA_MAIL_FROM. */
+  TESSERA_MAIL_MESSAGE_ID_DOMAIN: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]{1,253}$/, "must be a domain name such as mail.example.com")
+    .optional(),
+  /** Largest total size of the attachments copied into one outgoing mail, in bytes (default 10 MiB); larger ones are linked. */
+  TESSERA_MAIL_ATTACHMENTS_MAX_BYTES: int(0, 100 * 1024 * 1024).default(10 * 1024 * 1024),
+  /** How often the outbox looks for mail to send, in seconds (it also wakes up when mail is queued). */
+  TESSERA_OUTBOX_POLL_SECONDS: int(1, 3600).default(5),
   /** trace | debug | info | warn | error | fatal | silent */
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
 });
@@ -85,10 +114,45 @@ export type Config = Readonly<{
   logLevel: string;
   metricsToken: string | undefined;
   slaSweepSeconds: number;
+  mailOut: MailOutConfig;
   mail: { smtpPort: number | undefined; smtpHost: string; maxBytes: number; parseTimeoutMs: number; parsers: number; imapPollMs: number; loopLimitPerHour: number };
 }>;
 
 export class ConfigError extends Error {}
+
+/** Outgoing mail: where it is handed over (undefined: nowhere yet, so it waits) and how it is signed. */
+export interface MailOutConfig {
+  smtp: { url: string } | { host: string; port: number; secure: boolean; user: string | undefined; password: string | undefined } | undefined;
+  from: { name: string; address: string };
+  messageIdDomain: string;
+  attachmentsMaxBytes: number;
+  pollMs: number;
+}
+
+function mailOutConfig(e: z.infer<typeof EnvSchema>, publicUrl: string): MailOutConfig {
+  const fail = (msg: string): never => {
+    throw new ConfigError(`Invalid configuration:\n  ${msg}`);
+  };
+  if (e.TESSERA_SMTP_URL && e.TESSERA_SMTP_HOST) fail("TESSERA_SMTP_URL and TESSERA_SMTP_HOST: set one of them, not both");
+  if ((e.TESSERA_SMTP_USER === undefined) !== (e.TESSERA_SMTP_PASSWORD === undefined)) fail("TESSERA_SMTP_USER and TESSERA_SMTP_PASSWORD must be set together");
+  if (!e.TESSERA_SMTP_HOST && (e.TESSERA_SMTP_PORT !== undefined || e.TESSERA_SMTP_USER !== undefined)) fail("TESSERA_SMTP_PORT, TESSERA_SMTP_USER: need TESSERA_SMTP_HOST too");
+  const smtp = e.TESSERA_SMTP_URL
+    ? { url: e.TESSERA_SMTP_URL }
+    : e.TESSERA_SMTP_HOST
+      ? { host: e.TESSERA_SMTP_HOST, port: e.TESSERA_SMTP_PORT ?? (e.TESSERA_SMTP_SECURE ? 465 : 587), secure: e.TESSERA_SMTP_SECURE, user: e.TESSERA_SMTP_USER, password: e.TESSERA_SMTP_PASSWORD }
+      : undefined;
+  const m = e.TESSERA_MAIL_FROM ? /^(?:(.*?)\s*<([^>]+)>|(\S+))$/.exec(e.TESSERA_MAIL_FROM) : null;
+  const host = new URL(publicUrl).hostname || "localhost";
+  const address = (m?.[2] ?? m?.[3] ?? `tessera@${host}`).toLowerCase();
+  const name = (m?.[1] ?? "").replace(/^"|"$/g, "").trim() || "Tessera";
+  return {
+    smtp,
+    from: { name, address },
+    messageIdDomain: e.TESSERA_MAIL_MESSAGE_ID_DOMAIN ?? address.split("@")[1],
+    attachmentsMaxBytes: e.TESSERA_MAIL_ATTACHMENTS_MAX_BYTES,
+    pollMs: e.TESSERA_OUTBOX_POLL_SECONDS * 1000,
+  };
+}
 
 function readConfigFile(env: NodeJS.ProcessEnv): Record<string, string> {
   const file = env.TESSERA_CONFIG_FILE ?? (existsSync("tessera.config.json") ? "tessera.config.json" : undefined);
@@ -123,6 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   }
   const dataDir = path.resolve(e.TESSERA_DATA_DIR);
   const shownHost = e.HOST === "0.0.0.0" || e.HOST === "::" ? "localhost" : e.HOST;
+  const publicUrl = (e.TESSERA_PUBLIC_URL ?? `http://${shownHost}:${e.PORT}`).replace(/\/$/, "");
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -130,7 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dataDir,
     sqlitePath: path.join(dataDir, "tessera.db"),
     attachmentsDir: path.join(dataDir, "attachments"),
-    publicUrl: (e.TESSERA_PUBLIC_URL ?? `http://${shownHost}:${e.PORT}`).replace(/\/$/, ""),
+    publicUrl,
     admin: e.TESSERA_ADMIN_EMAIL
       ? { email: e.TESSERA_ADMIN_EMAIL.toLowerCase(), password: e.TESSERA_ADMIN_PASSWORD!, name: e.TESSERA_ADMIN_NAME }
       : undefined,
@@ -146,6 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logLevel: e.LOG_LEVEL,
     metricsToken: e.TESSERA_METRICS_TOKEN,
     slaSweepSeconds: e.TESSERA_SLA_SWEEP_SECONDS,
+    mailOut: mailOutConfig(e, publicUrl),
     mail: {
       smtpPort: e.TESSERA_SMTP_LISTEN_PORT,
       smtpHost: e.TESSERA_SMTP_LISTEN_HOST,
