@@ -99,7 +99,7 @@ export type Calendar = z.infer<typeof Calendar>;
 
 // ---- policies ------------------------------------------------------------------------------
 
-const Minutes = z.number().int("must be whole minutes").positive("must be more than 0 minutes").max(5_256_000, "must be at most 10 years");
+const Minutes = z.number().int("must be whole minutes").positive("must be more than 0 minutes").max(525_600, "must be at most 525,600 minutes (365 days)");
 
 /** Targets of one priority, in business minutes; null means no target of that kind. */
 export const PriorityTargets = z
@@ -129,6 +129,7 @@ export type PolicyConditions = z.infer<typeof PolicyConditions>;
 
 export const PAUSE_CATEGORIES = ["awaiting_requester", "awaiting_third_party", "awaiting_approval"] as const;
 export const PauseCategory = z.enum(PAUSE_CATEGORIES);
+export type PauseCategory = z.infer<typeof PauseCategory>;
 
 export const EscalationAction = z.discriminatedUnion("type", [
   z.object({ type: z.literal("notify_assignee") }).strict(),
@@ -162,7 +163,14 @@ export const PolicyInput = z
     warn_percent: z.number().int().min(1).max(99).default(75),
     /** Status categories in which the clock stops counting. */
     pause_on: z.array(PauseCategory).max(3).default(["awaiting_requester", "awaiting_third_party"]),
-    escalations: z.array(Escalation).max(20).default([]),
+    /** Default: at a warning the assignee is told; at a breach the assignee and the team's supervisors. */
+    escalations: z
+      .array(Escalation)
+      .max(20)
+      .default([
+        { level: "warning", kinds: [], actions: [{ type: "notify_assignee" }] },
+        { level: "breach", kinds: [], actions: [{ type: "notify_assignee" }, { type: "notify_supervisors" }] },
+      ]),
   })
   .strict();
 export type PolicyInput = z.input<typeof PolicyInput>;
@@ -218,7 +226,7 @@ export const SlaPreviewInput = z
     created_at: z.iso.datetime({ offset: true }).optional(),
   })
   .strict();
-export type SlaPreviewInput = z.input<typeof SlaPreviewInput>;
+export type SlaPreviewInput = z.infer<typeof SlaPreviewInput>;
 
 export const SlaPreview = z.object({
   created_at: Instant,

@@ -2,7 +2,7 @@
  * Calendars and policies as the clock uses them: read from their tables, parsed once, and kept
  * in the instance memo (a change through this node is seen at once; other nodes within seconds).
  */
-import type { Escalation, Holiday, PolicyConditions, PolicyTargets, Shift } from "@tessera/contracts";
+import type { Escalation, Holiday, PauseCategory, PolicyConditions, PolicyTargets, Shift } from "@tessera/contracts";
 import type { Reader } from "../context.ts";
 import type { Selectable } from "kysely";
 import { BusinessCalendar } from "./calendar.ts";
@@ -29,7 +29,7 @@ export interface PolicyRecord {
   calendar_id: number;
   targets: PolicyTargets;
   warn_percent: number;
-  pause_on: string[];
+  pause_on: PauseCategory[];
   escalations: Escalation[];
   created_at: string;
   updated_at: string;

@@ -1,4 +1,234 @@
+/**
+ * SLA over HTTP. Admins keep calendars and policies (agents may read them and preview); anyone
+ * who can see a ticket reads its SLA (requesters only their expected times); agents read the
+ * explanation; admins recompute.
+ */
+import {
+  Calendar, CalendarInput, CalendarUpdateInput, Id, Policy, PolicyInput, PolicyOrderInput, PolicyUpdateInput, SlaExplain, SlaPreview, SlaPreviewInput,
+  SlaSettings, TicketKey, TicketSla, TicketSlaView,
+} from "@tessera/contracts";
+import { z } from "zod";
 import type { AppContext } from "../context.ts";
 import type { App } from "../http/types.ts";
+import { isStaff } from "../auth/actor.ts";
+import { findVisibleTicket } from "../tickets/policy.ts";
+import { createCalendar, createPolicy, deleteCalendar, deletePolicy, getCalendar, getPolicy, presentCalendars, presentPolicies, reorderPolicies, updateCalendar, updatePolicy } from "./admin.ts";
+import { calendarFromRow, policyFromRow } from "./definitions.ts";
+import { explainSla } from "./explain.ts";
+import { previewSla } from "./preview.ts";
+import { recomputeOpenTickets, recomputeTicket } from "./recompute.ts";
+import { readSlaSettings, writeSlaSettings } from "./settings.ts";
+import { agentSla, requesterSla } from "./view.ts";
 
-export function slaRoutes(_app: App, _ctx: AppContext) {}
+const tags = ["sla"];
+const IdParams = z.object({ id: Id });
+const KeyParams = z.object({ id: TicketKey });
+
+export function slaRoutes(app: App, ctx: AppContext) {
+  const inTx = <T>(work: (tx: AppContext) => Promise<T>) => ctx.db.transaction().execute((trx) => work({ ...ctx, db: trx }));
+
+  // ---- calendars ----------------------------------------------------------------------------
+
+  app.get("/api/sla/calendars", {
+    config: { access: "staff" },
+    schema: { tags, summary: "Business-hour calendars", response: { 200: z.array(Calendar) } },
+    handler: async () => presentCalendars(ctx.db, (await ctx.db.selectFrom("sla_calendars").selectAll().orderBy("name").execute()).map(calendarFromRow)),
+  });
+
+  app.get("/api/sla/calendars/:id", {
+    config: { access: "staff" },
+    schema: { tags, summary: "One calendar", params: IdParams, response: { 200: Calendar } },
+    handler: async (req) => (await presentCalendars(ctx.db, [await getCalendar(ctx.db, req.params.id)]))[0],
+  });
+
+  app.post("/api/sla/calendars", {
+    config: { access: "admin" },
+    schema: {
+      tags,
+      summary: "Add a calendar",
+      description:
+        "Weekly shifts in the calendar's IANA time zone (a shift ending the next day says `overnight: true`), and holidays: single days, inclusive ranges (`end_date`), `yearly` ones. Refused with 400 for an unknown time zone, a shift that ends before it starts, overlapping shifts, or holidays that leave no working time in the next two years.",
+      body: CalendarInput,
+      response: { 201: Calendar },
+    },
+    handler: async (req, reply) => {
+      const rec = await inTx((tx) => createCalendar(tx, req.body));
+      return reply.status(201).send((await presentCalendars(ctx.db, [rec]))[0]);
+    },
+  });
+
+  app.patch("/api/sla/calendars/:id", {
+    config: { access: "admin" },
+    schema: {
+      tags,
+      summary: "Change a calendar",
+      description: "Deadlines already stored move when a ticket's clock next changes, or at once with POST /api/sla/recompute.",
+      params: IdParams,
+      body: CalendarUpdateInput,
+      response: { 200: Calendar },
+    },
+    handler: async (req) => {
+      const rec = await inTx((tx) => updateCalendar(tx, req.params.id, req.body));
+      return (await presentCalendars(ctx.db, [rec]))[0];
+    },
+  });
+
+  app.delete("/api/sla/calendars/:id", {
+    config: { access: "admin" },
+    schema: { tags, summary: "Delete a calendar no policy and no open ticket uses (409 otherwise)", params: IdParams, response: { 204: z.null() } },
+    handler: async (req, reply) => {
+      await inTx((tx) => deleteCalendar(tx, req.params.id));
+      return reply.status(204).send(null);
+    },
+  });
+
+  // ---- policies -----------------------------------------------------------------------------
+
+  const allPolicies = async () => presentPolicies(ctx.db, (await ctx.db.selectFrom("sla_policies").selectAll().orderBy("position").orderBy("id").execute()).map(policyFromRow));
+
+  app.get("/api/sla/policies", {
+    config: { access: "staff" },
+    schema: { tags, summary: "SLA policies in the order they are tried (the first that matches a ticket times it)", response: { 200: z.array(Policy) } },
+    handler: allPolicies,
+  });
+
+  app.get("/api/sla/policies/:id", {
+    config: { access: "staff" },
+    schema: { tags, summary: "One policy", params: IdParams, response: { 200: Policy } },
+    handler: async (req) => (await presentPolicies(ctx.db, [await getPolicy(ctx.db, req.params.id)]))[0],
+  });
+
+  app.post("/api/sla/policies", {
+    config: { access: "admin" },
+    schema: {
+      tags,
+      summary: "Add a policy (tried after the existing ones)",
+      description:
+        "Conditions on type, priority, category (a category covers its sub-categories), organization and channel; targets per priority in business minutes; the warning share; the status categories that pause the clock; escalations per level (warning, breach).",
+      body: PolicyInput,
+      response: { 201: Policy },
+    },
+    handler: async (req, reply) => {
+      const rec = await inTx((tx) => createPolicy(tx, req.body));
+      return reply.status(201).send((await presentPolicies(ctx.db, [rec]))[0]);
+    },
+  });
+
+  app.patch("/api/sla/policies/:id", {
+    config: { access: "admin" },
+    schema: {
+      tags,
+      summary: "Change a policy",
+      description: "Tickets it already times keep their deadlines until a matched field changes or they are recomputed (POST /api/sla/recompute).",
+      params: IdParams,
+      body: PolicyUpdateInput,
+      response: { 200: Policy },
+    },
+    handler: async (req) => {
+      const rec = await inTx((tx) => updatePolicy(tx, req.params.id, req.body));
+      return (await presentPolicies(ctx.db, [rec]))[0];
+    },
+  });
+
+  app.delete("/api/sla/policies/:id", {
+    config: { access: "admin" },
+    schema: { tags, summary: "Delete a policy that times no open ticket (409 otherwise)", params: IdParams, response: { 204: z.null() } },
+    handler: async (req, reply) => {
+      await inTx((tx) => deletePolicy(tx, req.params.id));
+      return reply.status(204).send(null);
+    },
+  });
+
+  app.put("/api/sla/policies/order", {
+    config: { access: "admin" },
+    schema: { tags, summary: "Set the order policies are tried in (list every policy id once)", body: PolicyOrderInput, response: { 200: z.array(Policy) } },
+    handler: async (req) => {
+      await inTx((tx) => reorderPolicies(tx, req.body.ids));
+      return allPolicies();
+    },
+  });
+
+  app.post("/api/sla/preview", {
+    config: { access: "staff" },
+    schema: {
+      tags,
+      summary: "When would a ticket created at a given time be due? (a saved policy, a saved calendar, or an unsaved one being edited)",
+      body: SlaPreviewInput,
+      response: { 200: SlaPreview },
+    },
+    handler: async (req) => previewSla(ctx, req.body),
+  });
+
+  app.get("/api/sla/settings", {
+    config: { access: "staff" },
+    schema: { tags, summary: "SLA settings (auto-close)", response: { 200: SlaSettings } },
+    handler: async () => readSlaSettings(ctx),
+  });
+
+  app.put("/api/sla/settings", {
+    config: { access: "admin" },
+    schema: { tags, summary: "Change SLA settings", body: SlaSettings.strict(), response: { 200: SlaSettings } },
+    handler: async (req) => writeSlaSettings(ctx, req.body),
+  });
+
+  app.post("/api/sla/recompute", {
+    config: { access: "admin" },
+    schema: {
+      tags,
+      summary: "Recompute open tickets after changing a policy or a calendar, a batch at a time",
+      description: "Without policy_id or calendar_id, every open ticket (to apply a new policy). Continue with `after_id: next_after_id` until it is null. Each recomputation is in the ticket's audit.",
+      body: z
+        .object({
+          policy_id: z.number().int().positive().optional(),
+          calendar_id: z.number().int().positive().optional(),
+          after_id: z.number().int().nonnegative().optional(),
+          limit: z.number().int().min(1).max(5000).default(500),
+        })
+        .strict(),
+      response: { 200: z.object({ recomputed: z.number().int(), next_after_id: z.number().int().nullable() }) },
+    },
+    handler: async (req) => recomputeOpenTickets(ctx, req.actor, req.body),
+  });
+
+  // ---- a ticket's SLA -----------------------------------------------------------------------
+
+  app.get("/api/tickets/:id/sla", {
+    schema: {
+      tags,
+      summary: "A ticket's SLA: for agents the policy, each target's deadline, state, business time used, paused time and outcome; for requesters the expected answer and resolution times",
+      params: KeyParams,
+      response: { 200: TicketSlaView },
+    },
+    handler: async (req) => {
+      const t = await findVisibleTicket(ctx.db, req.actor, req.params.id);
+      return isStaff(req.actor) ? agentSla(ctx, t) : requesterSla(ctx, t);
+    },
+  });
+
+  app.get("/api/tickets/:id/sla/explain", {
+    config: { access: "staff" },
+    schema: {
+      tags,
+      summary: "Explain this SLA: the clock's timeline (counting, outside hours, holidays, paused and why) and how each deadline was computed, in sentences",
+      params: KeyParams,
+      response: { 200: SlaExplain },
+    },
+    handler: async (req) => explainSla(ctx, await findVisibleTicket(ctx.db, req.actor, req.params.id)),
+  });
+
+  app.post("/api/tickets/:id/sla/recompute", {
+    config: { access: "admin" },
+    schema: {
+      tags,
+      summary: "Recompute this ticket's SLA from the current policies and calendars (recorded in the audit)",
+      params: KeyParams,
+      response: { 200: TicketSla },
+    },
+    handler: async (req) => {
+      const t = await findVisibleTicket(ctx.db, req.actor, req.params.id);
+      await inTx((tx) => recomputeTicket(tx, req.actor, t.id));
+      const fresh = await ctx.db.selectFrom("tickets").selectAll().where("id", "=", t.id).executeTakeFirstOrThrow();
+      return agentSla(ctx, fresh);
+    },
+  });
+}

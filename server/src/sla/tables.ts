@@ -46,6 +46,8 @@ export interface SlaClocksTable {
   priority: string;
   /** JSON: the ticket fields the policy was matched on. */
   matched_on: string;
+  /** JSON: Terms (sync.ts), the policy's rules for this ticket as they were when matched. */
+  terms: string;
   state: ClockState;
   /** When the current state began. */
   since: string | null;
@@ -59,7 +61,8 @@ export interface SlaClocksTable {
   updated_at: string;
 }
 
-export type ClockLogKind = "start" | "pause" | "resume" | "stop" | "reopen";
+/** `start` when the clock first runs, `status` each time the ticket enters another status category (in `reason`). */
+export type ClockLogKind = "start" | "status";
 
 export interface SlaClockLogTable {
   id: Generated<number>;

@@ -10,6 +10,7 @@ import { htmlToText } from "../text/rich-text.ts";
 import { recordEvents, viaOf } from "./events.ts";
 import { createTicket, lockTicket, referenceOf } from "./service.ts";
 import { defaultStatusOf, isFinalCategory, loadStatuses } from "./statuses.ts";
+import { syncSla } from "../sla/sync.ts";
 
 type Tx = AppContext;
 
@@ -122,6 +123,9 @@ export async function mergeTickets(tx: Tx, actor: Actor, duplicate: TicketRow, p
   await recordEvents(tx.db, prim.id, actor, via, now, [
     { action: "merged_from", new: { ticket_id: dup.id, reference: referenceOf(dup), comments: Number(moved.numUpdatedRows), watchers: newWatchers } },
   ]);
+  // The duplicate's clock stops; the primary may have gained messages awaiting an answer.
+  await syncSla(tx, dup.id, { actor, via: viaOf(actor) });
+  await syncSla(tx, prim.id, { actor, via });
 }
 
 /** Makes a new child ticket from one comment of `parent`. */

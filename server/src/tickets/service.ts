@@ -20,6 +20,7 @@ import { assertFieldsAllowed } from "./policy.ts";
 import { loadMatrix, priorityOf } from "./priority.ts";
 import { allowedTargets, canMove, defaultStatusOf, isDoneCategory, isFinalCategory, loadStatuses } from "./statuses.ts";
 import { settleSnooze } from "./snooze.ts";
+import { syncSla } from "../sla/sync.ts";
 
 type Tx = AppContext;
 
@@ -232,7 +233,7 @@ export async function createTicket(tx: Tx, actor: Actor, input: TicketCreateInpu
   if (overridden) events.push({ action: "priority_overridden", field: "priority", old: matrixPriority, new: input.priority });
   await recordEvents(tx.db, ticket.id, actor, via, now, events);
   if (ticket.assignee_id) await notify(tx.db, { userIds: [ticket.assignee_id], ticketId: ticket.id, kind: "assigned", actorId: actor.id, summary: `${referenceOf(ticket)} ${ticket.subject}`, now });
-  return ticket;
+  return { ...ticket, ...(await syncSla(tx, ticket.id, { actor, via })) };
 }
 
 // ---- update -------------------------------------------------------------------------------
@@ -342,7 +343,7 @@ export async function updateTicket(tx: Tx, actor: Actor, ticketId: number, input
   await settleSnooze(tx, actor, t, { fromRequester: false, categoryAfter: updated.status_category, now });
   if (patch.assignee_id) await notify(tx.db, { userIds: [patch.assignee_id], ticketId: t.id, kind: "assigned", actorId: actor.id, summary: `${referenceOf(updated)} ${updated.subject}`, now });
   for (const child of resolvedChildren) await resolveWithParent(tx, actor, child, updated, now);
-  return updated;
+  return { ...updated, ...(await syncSla(tx, t.id, { actor, via })) };
 }
 
 /** Status change rules; returns the open children a major incident resolves along with itself. */
@@ -425,6 +426,7 @@ async function resolveWithParent(tx: Tx, actor: Actor, child: TicketRow, parent:
     { action: "status_changed", field: "status", old: child.status, new: resolved.key },
     { action: "field_changed", field: "resolution_note", old: child.resolution_note, new: parent.resolution_note },
   ]);
+  await syncSla(tx, child.id, { actor, via: `major_incident:${referenceOf(parent)}` });
 }
 
 /** Tags, watchers and custom field values: stored beside the ticket, each change an event. */
@@ -537,6 +539,7 @@ export async function addComment(tx: Tx, actor: Actor, ticket: TicketRow, input:
   const summary = `${referenceOf(t)} ${t.subject}`;
   if (mentions.length) await notify(tx.db, { userIds: mentions, ticketId: t.id, kind: "mention", actorId: actor.id, summary, now });
   if (actor.id === t.requester_id && t.assignee_id) await notify(tx.db, { userIds: [t.assignee_id], ticketId: t.id, kind: "requester_reply", actorId: actor.id, summary, now });
+  await syncSla(tx, t.id, { actor, via });
   return comment;
 }
 
@@ -561,6 +564,7 @@ export async function confirmResolution(tx: Tx, actor: Actor, ticket: TicketRow,
     { action: "resolution_confirmed" },
     { action: "status_changed", field: "status", old: t.status, new: closed.key },
   ]);
+  await syncSla(tx, t.id, { actor, via: viaOf(actor) });
 }
 
 /** The requester says it is not fixed: their words become a reply, which reopens the ticket. */

@@ -39,7 +39,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex("sla_policies_position").on("sla_policies").columns(["position", "id"]).execute();
 
   // Each ticket's clock as of its last change: enough to know where it stands without replaying
-  // its log. `matched_on` is what the policy was chosen by, to notice when that changes.
+  // its log. `matched_on` is what the policy was chosen by, to notice when that changes; `terms`
+  // are the policy's targets and rules as they were when chosen, so that editing a policy changes
+  // a ticket's deadlines only when it is recomputed.
   await db.schema
     .createTable("sla_clocks")
     .addColumn("ticket_id", "integer", (col) => col.primaryKey().references("tickets.id").onDelete("cascade"))
@@ -48,6 +50,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("calendar_id", "integer", (col) => col.references("sla_calendars.id").onDelete("set null"))
     .addColumn("priority", "text", (col) => col.notNull())
     .addColumn("matched_on", "text", (col) => col.notNull())
+    .addColumn("terms", "text", (col) => col.notNull())
     .addColumn("state", "text", (col) => col.notNull())
     .addColumn("since", ts)
     .addColumn("reason", "text")
@@ -59,7 +62,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex("sla_clocks_policy").on("sla_clocks").columns(["policy_id", "state"]).execute();
   await db.schema.createIndex("sla_clocks_calendar").on("sla_clocks").columns(["calendar_id", "state"]).execute();
 
-  // The clock's life, append-only: start, pause (why), resume, stop, reopen. Replaying it under
+  // The clock's life, append-only: each status category the ticket entered, and when. Replaying it under
   // a calendar gives the business time used at any instant; "explain" and "recompute" read it.
   await c
     .id(db.schema.createTable("sla_clock_log"))

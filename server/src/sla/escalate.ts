@@ -1,0 +1,131 @@
+/**
+ * What a warning or a breach does: the actions the policy lists for that level, each recorded in
+ * the ticket's audit with `via: sla:<policy name>`. They run in the transaction that claimed the
+ * warning or breach, so they happen exactly once with it.
+ */
+import type { EscalationAction, Priority, SlaTargetKind } from "@tessera/contracts";
+import { sql } from "kysely";
+import type { AppContext } from "../context.ts";
+import type { TicketRow } from "../db/schema.ts";
+import { notify } from "../notifications/service.ts";
+import { recordEvents, type EventInput } from "../tickets/events.ts";
+import { referenceOf } from "../tickets/service.ts";
+import { formatDuration } from "./calendar.ts";
+import type { PolicyRecord } from "./definitions.ts";
+
+type Tx = AppContext;
+export type Level = "warning" | "breach";
+
+/** The notification kinds the SLA adds; notify() stores a kind as text. */
+export type SlaNotificationKind = "sla_warning" | "sla_breach" | "auto_closed";
+export function notifySla(db: Tx["db"], input: { userIds: number[]; ticketId: number; kind: SlaNotificationKind; summary: string; now: string }) {
+  return notify(db, { ...input, actorId: null, kind: input.kind as Parameters<typeof notify>[1]["kind"] });
+}
+
+const KIND_WORDS: Record<SlaTargetKind, string> = { first_response: "first response", next_response: "next response", resolution: "resolution" };
+
+export const PRIORITY_UP: Record<Priority, Priority> = { P4: "P3", P3: "P2", P2: "P1", P1: "P1" };
+
+export interface FiredTarget {
+  kind: SlaTargetKind;
+  cycle: number;
+  due_at: string | null;
+  /** Business time left (warning) when it fired. */
+  remaining_ms: number;
+}
+
+function summaryOf(t: TicketRow, level: Level, target: FiredTarget): string {
+  const what = KIND_WORDS[target.kind];
+  return level === "warning"
+    ? `${referenceOf(t)} ${t.subject}: ${what} due in ${formatDuration(Math.max(0, target.remaining_ms))} of business time`
+    : `${referenceOf(t)} ${t.subject}: ${what} target breached`;
+}
+
+/**
+ * Runs the policy's actions for this level and target kind. Returns true when the ticket itself
+ * changed (team or priority), so the caller re-syncs its clock.
+ */
+export async function escalate(tx: Tx, t: TicketRow, policy: PolicyRecord | undefined, level: Level, target: FiredTarget, now: string): Promise<boolean> {
+  if (!policy) return false;
+  const via = `sla:${policy.name}`;
+  const kind: SlaNotificationKind = level === "warning" ? "sla_warning" : "sla_breach";
+  const summary = summaryOf(t, level, target);
+  const actions = policy.escalations.filter((e) => e.level === level && (!e.kinds.length || e.kinds.includes(target.kind))).flatMap((e) => e.actions);
+  let current = t;
+  let changed = false;
+  const events: EventInput[] = [];
+  const done = (action: EscalationAction, detail: Record<string, unknown>) => events.push({ action: "sla_escalated", field: target.kind, new: { level, kind: target.kind, cycle: target.cycle, action: action.type, ...detail } });
+
+  for (const action of actions) {
+    switch (action.type) {
+      case "notify_assignee": {
+        const ids = current.assignee_id ? [current.assignee_id] : [];
+        await notifySla(tx.db, { userIds: ids, ticketId: t.id, kind, summary, now });
+        done(action, ids.length ? { user_ids: ids } : { skipped: "the ticket has no assignee" });
+        break;
+      }
+      case "notify_supervisors": {
+        const ids = current.team_id
+          ? (
+              await tx.db
+                .selectFrom("team_members")
+                .innerJoin("users", "users.id", "team_members.user_id")
+                .select("users.id")
+                .where("team_members.team_id", "=", current.team_id)
+                .where("users.role", "=", "supervisor")
+                .where("users.active", "=", 1)
+                .execute()
+            ).map((u) => u.id)
+          : [];
+        await notifySla(tx.db, { userIds: ids, ticketId: t.id, kind, summary, now });
+        done(action, ids.length ? { user_ids: ids } : { skipped: current.team_id ? "the team has no supervisor" : "the ticket has no team" });
+        break;
+      }
+      case "notify_user": {
+        const u = await tx.db.selectFrom("users").select(["id", "active", "role"]).where("id", "=", action.user_id).executeTakeFirst();
+        const ok = !!u && !!u.active && u.role !== "requester";
+        if (ok) await notifySla(tx.db, { userIds: [u!.id], ticketId: t.id, kind, summary, now });
+        done(action, ok ? { user_ids: [action.user_id] } : { skipped: `user ${action.user_id} is not an active agent` });
+        break;
+      }
+      case "reassign_team": {
+        const team = await tx.db.selectFrom("teams").select(["id", "name"]).where("id", "=", action.team_id).executeTakeFirst();
+        if (!team) {
+          done(action, { skipped: `team ${action.team_id} no longer exists` });
+          break;
+        }
+        if (current.team_id === team.id) {
+          done(action, { team_id: team.id, skipped: "the ticket is already with this team" });
+          break;
+        }
+        // As when an agent moves it: the assignee stays only if they belong to the new team.
+        const stays = current.assignee_id != null && !!(await tx.db.selectFrom("team_members").select("user_id").where("team_id", "=", team.id).where("user_id", "=", current.assignee_id).executeTakeFirst());
+        const patch = { team_id: team.id, assignee_id: stays ? current.assignee_id : null };
+        await tx.db.updateTable("tickets").set({ ...patch, updated_at: now, version: sql`version + 1` }).where("id", "=", t.id).execute();
+        const changes: EventInput[] = [{ action: "field_changed", field: "team_id", old: current.team_id, new: team.id }];
+        if (patch.assignee_id !== current.assignee_id) changes.push({ action: "field_changed", field: "assignee_id", old: current.assignee_id, new: null });
+        await recordEvents(tx.db, t.id, undefined, via, now, changes);
+        done(action, { team_id: team.id, team: team.name });
+        current = { ...current, ...patch };
+        changed = true;
+        break;
+      }
+      case "raise_priority": {
+        const from = current.priority as Priority;
+        const to = PRIORITY_UP[from] ?? from;
+        if (to === from) {
+          done(action, { skipped: `the priority is already ${from}` });
+          break;
+        }
+        await tx.db.updateTable("tickets").set({ priority: to, priority_overridden: 1, updated_at: now, version: sql`version + 1` }).where("id", "=", t.id).execute();
+        await recordEvents(tx.db, t.id, undefined, via, now, [{ action: "field_changed", field: "priority", old: from, new: to }]);
+        done(action, { from, to });
+        current = { ...current, priority: to };
+        changed = true;
+        break;
+      }
+    }
+  }
+  await recordEvents(tx.db, t.id, undefined, via, now, events);
+  return changed;
+}

@@ -1,0 +1,79 @@
+/**
+ * Which policy times a ticket (the first active one, in the admin's order, whose conditions all
+ * hold) and what it asks of that ticket: its targets for the ticket's priority, the calendar,
+ * the warning share and the statuses that pause the clock.
+ */
+import type { Priority, SlaTargetKind } from "@tessera/contracts";
+import type { Reader } from "../context.ts";
+import { type PolicyRecord, loadPolicies } from "./definitions.ts";
+
+/** The ticket fields a policy is matched on. */
+export interface MatchFacts {
+  type: string;
+  priority: string;
+  category_id: number | null;
+  organization_id: number | null;
+  channel: string;
+}
+
+export const factsOf = (t: MatchFacts): MatchFacts => ({ type: t.type, priority: t.priority, category_id: t.category_id, organization_id: t.organization_id, channel: t.channel });
+
+/**
+ * A policy's rules for one ticket, as stored with its clock: editing the policy later changes
+ * the ticket only when it is matched again (a matched field changes) or recomputed.
+ */
+export interface Terms {
+  policy_id: number;
+  policy_name: string;
+  calendar_id: number;
+  priority: string;
+  /** Business minutes per target kind; null: no target of that kind. */
+  targets: Record<SlaTargetKind, number | null>;
+  warn_percent: number;
+  pause_on: string[];
+}
+
+/** A category and its ancestors, nearest first (a policy on "Hardware" covers "Hardware › Laptops"). */
+async function categoryLineage(r: Reader, categoryId: number | null): Promise<number[]> {
+  const out: number[] = [];
+  for (let id: number | null | undefined = categoryId; id != null && out.length < 20; ) {
+    out.push(id);
+    id = (await r.db.selectFrom("categories").select("parent_id").where("id", "=", id).executeTakeFirst())?.parent_id;
+  }
+  return out;
+}
+
+export function policyMatches(p: PolicyRecord, facts: MatchFacts, lineage: number[]): boolean {
+  const c = p.conditions;
+  if (!p.active) return false;
+  if (c.types.length && !c.types.includes(facts.type as never)) return false;
+  if (c.priorities.length && !c.priorities.includes(facts.priority as never)) return false;
+  if (c.channels.length && !c.channels.includes(facts.channel as never)) return false;
+  if (c.organization_ids.length && (facts.organization_id == null || !c.organization_ids.includes(facts.organization_id))) return false;
+  if (c.category_ids.length && !lineage.some((id) => c.category_ids.includes(id))) return false;
+  return true;
+}
+
+export function termsOf(p: PolicyRecord, priority: string): Terms {
+  const t = p.targets[priority as Priority];
+  return {
+    policy_id: p.id,
+    policy_name: p.name,
+    calendar_id: p.calendar_id,
+    priority,
+    targets: { first_response: t?.first_response ?? null, next_response: t?.next_response ?? null, resolution: t?.resolution ?? null },
+    warn_percent: p.warn_percent,
+    pause_on: p.pause_on,
+  };
+}
+
+/** The policy that times a ticket with these facts now, and its terms; undefined: none applies. */
+export async function matchPolicy(r: Reader, facts: MatchFacts): Promise<{ policy: PolicyRecord; terms: Terms } | undefined> {
+  const policies = await loadPolicies(r);
+  // Walking up the category tree costs a query per level: only when some policy looks at categories.
+  const lineage = policies.some((p) => p.active && p.conditions.category_ids.length) ? await categoryLineage(r, facts.category_id) : [];
+  const policy = policies.find((p) => policyMatches(p, facts, lineage));
+  return policy ? { policy, terms: termsOf(policy, facts.priority) } : undefined;
+}
+
+export const hasTargets = (t: Terms | undefined): t is Terms => !!t && Object.values(t.targets).some((m) => m != null);
