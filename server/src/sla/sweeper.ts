@@ -22,7 +22,7 @@ import { autoCloseDays } from "./settings.ts";
 import type { SlaTargetKind } from "@tessera/contracts";
 
 /** Any constant both nodes agree on: the key of the advisory lock a sweep tick holds on PostgreSQL. */
-const SWEEP_LOCK_KEY = 0x51a5_eeb;
+export const SWEEP_LOCK_KEY = 0x51a5_eeb;
 /** Tickets handled per query; a tick continues with the next batch until nothing is due. */
 const BATCH = 200;
 /** A tick stops after this long and leaves the rest to the next one. */
@@ -164,7 +164,12 @@ async function sweepWork(ctx: AppContext): Promise<SweepStats> {
  * PostgreSQL advisory lock, to prove the per-target claims alone fire everything once.
  */
 export async function sweepOnce(ctx: AppContext, opts: { lock?: boolean } = {}): Promise<SweepStats> {
-  if (ctx.dialect !== "postgres" || opts.lock === false) return sweepWork(ctx);
+  if (ctx.dialect !== "postgres" || opts.lock === false) {
+    const stats = await sweepWork(ctx);
+    // What it reports is committed (SQLite shares commits between transactions; see group-commit.ts).
+    await ctx.durable();
+    return stats;
+  }
   return ctx.db.connection().execute(async (conn) => {
     const got = await sql<{ ok: boolean }>`select pg_try_advisory_lock(${SWEEP_LOCK_KEY}) as ok`.execute(conn);
     if (!got.rows[0]?.ok) return { ...zero(), skipped: true };
