@@ -7,7 +7,7 @@ import type { EscalationAction, Priority, SlaTargetKind } from "@tessera/contrac
 import { sql } from "kysely";
 import type { AppContext } from "../context.ts";
 import type { TicketRow } from "../db/schema.ts";
-import { notify } from "../notifications/service.ts";
+import { notify, type NotificationKind } from "../notifications/service.ts";
 import { recordEvents, type EventInput } from "../tickets/events.ts";
 import { referenceOf } from "../tickets/service.ts";
 import { formatDuration } from "./calendar.ts";
@@ -16,10 +16,10 @@ import type { PolicyRecord } from "./definitions.ts";
 type Tx = AppContext;
 export type Level = "warning" | "breach";
 
-/** The notification kinds the SLA adds; notify() stores a kind as text. */
-export type SlaNotificationKind = "sla_warning" | "sla_breach" | "auto_closed";
+/** The notification kinds the SLA sends; nobody in particular is their actor. */
+export type SlaNotificationKind = Extract<NotificationKind, "sla_warning" | "sla_breach" | "auto_closed">;
 export function notifySla(db: Tx["db"], input: { userIds: number[]; ticketId: number; kind: SlaNotificationKind; summary: string; now: string }) {
-  return notify(db, { ...input, actorId: null, kind: input.kind as Parameters<typeof notify>[1]["kind"] });
+  return notify(db, { ...input, actorId: null });
 }
 
 const KIND_WORDS: Record<SlaTargetKind, string> = { first_response: "first response", next_response: "next response", resolution: "resolution" };
