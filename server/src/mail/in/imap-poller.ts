@@ -72,7 +72,9 @@ export class MailboxPoller {
       } catch (err) {
         const message = (err as Error).message?.slice(0, 500) || String(err);
         this.ctx.log.warn({ err, mailbox_id: this.mailbox.id }, "IMAP fetch failed");
-        await saveSync(this.ctx, this.mailbox.id, { last_error: message, last_error_at: this.ctx.clock.now().toISOString() }).catch(() => {});
+        await loadSync(this.ctx, this.mailbox.id)
+          .then(() => saveSync(this.ctx, this.mailbox.id, { last_error: message, last_error_at: this.ctx.clock.now().toISOString() }))
+          .catch(() => {});
         const c = this.client;
         this.client = undefined;
         c?.close();
@@ -115,8 +117,11 @@ export class MailboxPoller {
     });
     client.on("exists", () => this.kick());
     client.on("error", (err: Error) => this.ctx.log.warn({ err, mailbox_id: m.id }, "IMAP connection error"));
+    // The server closed the connection (restart, timeout): reconnect now. A connection we drop
+    // after an error is no longer this.client, so it waits for the next poll instead of looping.
     client.on("close", () => {
-      if (this.client === client) this.client = undefined;
+      if (this.client !== client) return;
+      this.client = undefined;
       this.kick();
     });
     await client.connect();

@@ -151,7 +151,8 @@ export function mailInRoutes(app: App, ctx: AppContext) {
       const staleAfter = 3 * ctx.config.mail.imapPollMs;
       return rows.map((r): MailboxHealth => {
         const waiting = r.waiting ?? 0;
-        const failing = r.last_error_at != null && (r.last_success_at == null || r.last_error_at > r.last_success_at);
+        // A successful fetch clears last_error, so an error still there is the latest word.
+        const failing = r.last_error != null;
         const status: MailboxHealth["status"] = !r.active
           ? "inactive"
           : !r.imap_host
