@@ -12,9 +12,11 @@ import { Link, Navigate, Route, Routes } from "react-router";
 import { useSignedInUser } from "../api/queries.ts";
 import { AppFrame, type NavItem } from "../app/app-frame.tsx";
 import { RequireSignIn } from "../app/guards.tsx";
+import { CannedRepliesPage } from "./canned-replies-page.tsx";
 import { CategoriesPage } from "./categories-page.tsx";
 import { CustomFieldsPage } from "./custom-fields-page.tsx";
 import { EmptyEditor, usePageTitle } from "./layout.tsx";
+import { MacrosPage } from "./macros-page.tsx";
 import { OrganizationsPage } from "./organizations-page.tsx";
 import { PriorityMatrixPage } from "./priority-matrix-page.tsx";
 import { PAGE_ICONS, SettingsNav } from "./settings-nav.tsx";
@@ -92,6 +94,8 @@ function Settings() {
             <Route path="priority-matrix" element={<PriorityMatrixPage />} />
             <Route path="custom-fields/:fieldId?" element={<CustomFieldsPage />} />
             <Route path="statuses/:statusKey?" element={<StatusesPage />} />
+            <Route path="canned-replies/:itemId?" element={<CannedRepliesPage />} />
+            <Route path="macros/:itemId?" element={<MacrosPage />} />
             <Route path="*" element={<NoSuchSetting />} />
           </Routes>
         </div>

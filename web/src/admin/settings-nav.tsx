@@ -6,7 +6,7 @@
 import { CloseButton, Text, TextInput } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import {
-  IconAdjustments, IconBuilding, IconCategory, IconForms, IconGridDots, IconProgressCheck, IconSearch, IconUser, IconUsers, IconUsersGroup,
+  IconAdjustments, IconBolt, IconBuilding, IconCategory, IconForms, IconGridDots, IconMessageShare, IconProgressCheck, IconSearch, IconUser, IconUsers, IconUsersGroup,
 } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
 import { useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
@@ -24,6 +24,8 @@ export const PAGE_ICONS: Record<string, ReactNode> = {
   "priority-matrix": <IconGridDots size={16} aria-hidden="true" />,
   "custom-fields": <IconForms size={16} aria-hidden="true" />,
   statuses: <IconProgressCheck size={16} aria-hidden="true" />,
+  "canned-replies": <IconMessageShare size={16} aria-hidden="true" />,
+  macros: <IconBolt size={16} aria-hidden="true" />,
 };
 
 /** Things of the desk itself that the search finds, loaded only once someone searches. */

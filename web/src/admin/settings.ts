@@ -65,6 +65,20 @@ export const SETTINGS_PAGES: SettingsPage[] = [
     settings: ["Add a status", "Rename a status", "Requester label", "Retire a status"],
     words: ["workflow", "state", "on hold", "pending", "resolved", "closed", "waiting"],
   },
+  {
+    path: "canned-replies",
+    label: "Canned replies",
+    section: "Tickets",
+    settings: ["Add a canned reply", "Share a reply with a team", "Placeholders such as the requester's first name"],
+    words: ["template", "snippet", "saved reply", "answer", "text", "response", "slash"],
+  },
+  {
+    path: "macros",
+    label: "Macros",
+    section: "Tickets",
+    settings: ["Add a macro", "Share a macro with a team", "Status, priority, assignee, tags, reply and note in one step"],
+    words: ["automation", "bulk", "one click", "action", "template", "shortcut"],
+  },
 ];
 
 export interface SearchResult {

@@ -11,6 +11,8 @@ import { useLocation, useNavigate } from "react-router";
 import { listTickets } from "../api/agent.ts";
 import { PriorityIcon } from "../ui/priority-icon.tsx";
 import type { ViewDef } from "./views.ts";
+import { useMacros } from "./canned-api.ts";
+import { openReplyTool } from "./macro-tools.tsx";
 import classes from "./workspace.module.css";
 
 interface Command {
@@ -37,6 +39,9 @@ export function CommandPalette({ opened, onClose, views }: { opened: boolean; on
   const [found, setFound] = useState<TicketSummary[]>([]);
   const input = useRef<HTMLInputElement>(null);
   const ticketOpen = /^\/agent\/views\/[^/]+\/[^/]+/.test(location.pathname);
+  const openKey = ticketOpen ? decodeURIComponent(location.pathname.split("/")[4] ?? "") : null;
+  // Macros by name, to apply one straight away to the open ticket.
+  const macros = useMacros("usable", opened && ticketOpen);
 
   useEffect(() => {
     if (opened) {
@@ -88,6 +93,8 @@ export function CommandPalette({ opened, onClose, views }: { opened: boolean; on
             { id: "assign", label: "Change the assignee", keys: ["a"] },
             { id: "tags", label: "Edit the tags", keys: ["l"] },
             { id: "resolve", label: "Resolve", keys: ["e"] },
+            { id: "macro", label: "Apply a macro…", keys: ["m"] },
+            { id: "snooze", label: "Snooze… (later today, tomorrow, next week)", keys: ["z"] },
           ]
         : []),
       { id: "new", label: "New ticket for a requester", keys: ["c"] },
@@ -101,8 +108,15 @@ export function CommandPalette({ opened, onClose, views }: { opened: boolean; on
       keys: i < 4 ? ["g", String(i + 1)] : undefined,
       run: close(() => navigate(`/agent/views/${v.id}`)),
     }));
+    const tools: Command[] = [
+      { id: "canned-manager", section: "Actions", label: "Manage canned replies…", run: close(() => openReplyTool({ kind: "canned-manager" })) },
+      { id: "macro-manager", section: "Actions", label: "Manage macros…", run: close(() => openReplyTool({ kind: "macro-manager" })) },
+      ...(openKey && q.length >= 2
+        ? (macros.data ?? []).map((m) => ({ id: `macro-${m.id}`, section: "Actions" as const, label: `Apply macro: ${m.name}`, run: close(() => openReplyTool({ kind: "macro", ticketKey: openKey, macroId: m.id })) }))
+        : []),
+    ];
     const matches = (c: Command) => !q || ref !== null || c.label.toLowerCase().includes(q);
-    list.push(...actions.filter(matches), ...goto.filter(matches));
+    list.push(...actions.filter(matches), ...tools.filter(matches), ...goto.filter(matches));
     list.push(
       ...found.map((t) => ({
         id: `t${t.id}`,
@@ -113,7 +127,7 @@ export function CommandPalette({ opened, onClose, views }: { opened: boolean; on
       })),
     );
     return list;
-  }, [query, found, views, ticketOpen, navigate, onClose]);
+  }, [query, found, views, ticketOpen, navigate, onClose, openKey, macros.data]);
 
   useEffect(() => setActive(0), [query, found]);
 

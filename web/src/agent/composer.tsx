@@ -18,6 +18,7 @@ import { firstName, formatBytes } from "../ui/format.ts";
 import { errorMessage } from "../ui/query-state.tsx";
 import { useUploads, type Uploads } from "../ui/uploads.ts";
 import { composeHtml, mentionQuery, type Mention } from "./mentions.ts";
+import { useCannedMenu } from "./canned-menu.tsx";
 import classes from "./ticket-pane.module.css";
 import { toast } from "./toast.ts";
 import { UNDO_SECONDS, undoWindow } from "./undo-send.tsx";
@@ -134,6 +135,22 @@ export const Composer = forwardRef<ComposerHandle, {
   }, [query, staff, me.id]);
   const menuOpen = !!query && options.length > 0 && dismissedAt !== query.start;
   useEffect(() => setActive(0), [query?.query]);
+  // ---- / canned replies (both modes) ----
+  const canned = useCannedMenu({
+    text,
+    caret,
+    ticket,
+    agent: me,
+    onInsert: (start, end, insert) => {
+      setText(text.slice(0, start) + insert + text.slice(end));
+      const pos = start + insert.length;
+      requestAnimationFrame(() => {
+        textarea.current?.focus();
+        textarea.current?.setSelectionRange(pos, pos);
+        setCaret(pos);
+      });
+    },
+  });
 
   const pick = (u: Pick<User, "id" | "name">) => {
     if (!query) return;
@@ -217,6 +234,7 @@ export const Composer = forwardRef<ComposerHandle, {
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (canned.onKeyDown(e)) return;
     if (menuOpen) {
       if (e.key === "ArrowDown" || e.key === "ArrowUp") {
         e.preventDefault();
@@ -287,14 +305,15 @@ export const Composer = forwardRef<ComposerHandle, {
       <Text size="xs" c={note ? "yellow.9" : "dimmed"} mt={6} mb={4}>
         {note ? (
           <>
-            <IconLock size={11} style={{ verticalAlign: -1 }} aria-hidden="true" /> {closed ? `This ticket is ${ticket.status.label.toLowerCase()}, so it takes no more replies. ` : ""}Only agents see notes. Type @ to mention a teammate.
+            <IconLock size={11} style={{ verticalAlign: -1 }} aria-hidden="true" /> {closed ? `This ticket is ${ticket.status.label.toLowerCase()}, so it takes no more replies. ` : ""}Only agents see notes. Type @ to mention a teammate, / for canned replies.
           </>
         ) : (
           <>
-            {ticket.requester.name} sees this in the portal and by email.
+            {ticket.requester.name} sees this in the portal and by email. Type / for canned replies.
           </>
         )}
       </Text>
+      {canned.element}
       <Popover opened={menuOpen} position="top-start" offset={4} withinPortal trapFocus={false} returnFocus={false} shadow="md" width={280}>
         <Popover.Target>
           <div className={classes.textWrap}>
@@ -315,11 +334,11 @@ export const Composer = forwardRef<ComposerHandle, {
               onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
               onKeyDown={onKeyDown}
               classNames={{ input: classes.textarea }}
-              role={note ? "combobox" : undefined}
-              aria-autocomplete={note ? "list" : undefined}
-              aria-expanded={note ? menuOpen : undefined}
-              aria-controls={menuOpen ? "mention-options" : undefined}
-              aria-activedescendant={menuOpen ? `mention-${options[active]?.id}` : undefined}
+              role={note || canned.open ? "combobox" : undefined}
+              aria-autocomplete={note || canned.open ? "list" : undefined}
+              aria-expanded={note || canned.open ? menuOpen || canned.open : undefined}
+              aria-controls={menuOpen ? "mention-options" : canned.open ? "canned-options" : undefined}
+              aria-activedescendant={menuOpen ? `mention-${options[active]?.id}` : canned.activeId}
             />
           </div>
         </Popover.Target>

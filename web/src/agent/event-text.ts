@@ -57,6 +57,16 @@ export function describeEvent(e: TicketEvent, d: Directory, categories: Category
       return `split ${str(nv?.reference)} off from a comment`;
     case "split_from":
       return `made this ticket from a comment on ${str(nv?.reference)}`;
+    case "snoozed":
+      return `snoozed it until ${new Date(String(e.new_value)).toLocaleString(undefined, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" })}`;
+    case "unsnoozed":
+      return "woke it from snooze";
+    case "snooze_ended":
+      return (nv as { by?: string } | null)?.by === "requester_reply" ? "back from snooze: the requester replied" : "back from snooze";
+    case "macro_applied":
+      return `applied the macro “${str(nv?.name)}”`;
+    case "macro_undone":
+      return `undid the macro “${str(nv?.name)}”`;
     case "field_changed":
       break;
     default:

@@ -48,6 +48,7 @@ function statusChoices(current: string | undefined) {
 export function describeFilters(f: TicketFilters, names: { users?: Map<number, { name: string }>; teams?: Map<number, { name: string }> } = {}): string[] {
   const out: string[] = [];
   if (f.q) out.push(`“${f.q}”`);
+  if (f.snoozed === "true") out.push("Snoozed");
   if (f.status_category) out.push(STATUS_PRESETS.find((p) => p.value === f.status_category)?.label ?? split(f.status_category).map((c) => CATEGORY_LABELS[c as StatusCategory] ?? c).join(", "));
   if (f.priority) out.push(split(f.priority).join(", "));
   if (f.type) out.push(split(f.type).map((t) => TYPE_LABELS[t as TicketType] ?? t).join(", "));

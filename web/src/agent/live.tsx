@@ -128,6 +128,7 @@ const NOTIFICATION_TITLES: Record<string, string> = {
   mention: "You were mentioned",
   assigned: "Assigned to you",
   requester_reply: "The requester replied",
+  snooze_ended: "Back from snooze",
 };
 
 /** Open tickets in the cache whose id is this one (cached under a reference or an id). */

@@ -19,6 +19,8 @@ import { useLive, usePresenceSummary } from "./live.tsx";
 import { isUnread } from "./seen.ts";
 import { useShortcuts } from "./shortcuts.tsx";
 import { TicketRow } from "./ticket-row.tsx";
+import { openReplyTool, ReplyToolsHost } from "./macro-tools.tsx";
+import { SnoozeInboxZero } from "./snooze-inbox-zero.tsx";
 import { SORTS, type ViewDef } from "./views.ts";
 import classes from "./ticket-list.module.css";
 
@@ -36,7 +38,6 @@ function RowsSkeleton() {
 }
 
 function EmptyList({ view, filtered, onReset }: { view: ViewDef; filtered: boolean; onReset: () => void }) {
-  const unassigned = useTicketCount({ assignee: "none", status_category: "new,open" }, view.id === "mine");
   if (filtered) {
     return (
       <div className={classes.empty}>
@@ -60,11 +61,7 @@ function EmptyList({ view, filtered, onReset }: { view: ViewDef; filtered: boole
       <Text size="sm" c="dimmed" mt={4}>
         {view.empty.text}
       </Text>
-      {zero && !!unassigned.data?.count && (
-        <Button component={Link} to="/agent/views/unassigned" variant="light" size="xs" mt="md">
-          {unassigned.data.count} unassigned in your teams — take one
-        </Button>
-      )}
+      {zero && <SnoozeInboxZero />}
     </div>
   );
 }
@@ -208,6 +205,19 @@ export function TicketList({ view, filters, sort, modified, activeKey, onSaveVie
       const i = indexOfFocus();
       if (i >= 0) toggle(rows[i].id, false);
     },
+    // With a ticket open, m and z belong to it (ticket-pane.tsx); here they act on the focused row.
+    ...(activeKey
+      ? {}
+      : {
+          m: () => {
+            const i = indexOfFocus();
+            if (i >= 0) openReplyTool({ kind: "macro", ticketKey: rows[i].reference });
+          },
+          z: () => {
+            const i = indexOfFocus();
+            if (i >= 0) openReplyTool({ kind: "snooze", ticketKey: rows[i].reference });
+          },
+        }),
     Escape: () => {
       if (selected.size) setSelected(new Set());
       else if (activeKey) navigate(`/agent/views/${view.id}${search}`);
@@ -388,6 +398,7 @@ export function TicketList({ view, filters, sort, modified, activeKey, onSaveVie
           }}
         />
       )}
+      <ReplyToolsHost />
     </section>
   );
 }

@@ -3,8 +3,8 @@
  * the timeline with the composer docked under it, and the details panel on the right. Loaded
  * by reference; kept current by the live stream.
  */
-import { ActionIcon, Anchor, Box, Button, CopyButton, Drawer, Group, Menu, Skeleton, Stack, Text, TextInput, Title, Tooltip } from "@mantine/core";
-import { IconArrowLeft, IconCheck, IconCircleCheck, IconCopy, IconDots, IconGitMerge, IconLayoutSidebarRight, IconLink, IconUserCheck, IconX } from "@tabler/icons-react";
+import { ActionIcon, Anchor, Box, Button, CopyButton, Drawer, Group, Kbd, Menu, Skeleton, Stack, Text, TextInput, Title, Tooltip } from "@mantine/core";
+import { IconArrowLeft, IconBolt, IconCheck, IconCircleCheck, IconCopy, IconDots, IconGitMerge, IconLayoutSidebarRight, IconLink, IconMoon, IconUserCheck, IconX } from "@tabler/icons-react";
 import { useMediaQuery } from "@mantine/hooks";
 import { useQueryClient } from "@tanstack/react-query";
 import type { Comment, LinkKind, Ticket } from "@tessera/contracts";
@@ -27,6 +27,8 @@ import { useTicketChanges } from "./ticket-changes.tsx";
 import { Timeline } from "./timeline.tsx";
 import classes from "./ticket-pane.module.css";
 import { toast } from "./toast.ts";
+import { openReplyTool } from "./macro-tools.tsx";
+import { SnoozeBadge } from "./snooze-badge.tsx";
 
 function PaneSkeleton() {
   return (
@@ -136,6 +138,8 @@ export function TicketPane({ ticketKey, closeHref }: { ticketKey: string; closeH
       p: () => focusDetail("priority"),
       a: () => focusDetail("assignee"),
       l: () => focusDetail("tags"),
+      m: () => t && openReplyTool({ kind: "macro", ticketKey: t.reference }),
+      z: () => t && openReplyTool({ kind: "snooze", ticketKey: t.reference }),
     },
     !!t,
   );
@@ -239,6 +243,7 @@ export function TicketPane({ ticketKey, closeHref }: { ticketKey: string; closeH
                   </CopyButton>
                 </Group>
                 <StatusBadge status={t.status} />
+                <SnoozeBadge ticket={t} />
                 <PresenceAvatars ticketId={t.id} />
               </Group>
               <SubjectEditor ticket={t} onSave={(subject) => void change({ subject }, "Subject").catch(() => {})} />
@@ -274,6 +279,12 @@ export function TicketPane({ ticketKey, closeHref }: { ticketKey: string; closeH
                   </ActionIcon>
                 </Menu.Target>
                 <Menu.Dropdown>
+                  <Menu.Item leftSection={<IconBolt size={14} />} onClick={() => openReplyTool({ kind: "macro", ticketKey: t.reference })} rightSection={<Kbd size="xs">m</Kbd>} disabled={finished}>
+                    Apply a macro…
+                  </Menu.Item>
+                  <Menu.Item leftSection={<IconMoon size={14} />} onClick={() => openReplyTool({ kind: "snooze", ticketKey: t.reference })} rightSection={<Kbd size="xs">z</Kbd>} disabled={finished || resolved}>
+                    {t.snoozed_until ? "Snoozed: change or wake…" : "Snooze…"}
+                  </Menu.Item>
                   <Menu.Item leftSection={<IconLink size={14} />} onClick={() => setLinking(true)}>
                     Link to another ticket…
                   </Menu.Item>

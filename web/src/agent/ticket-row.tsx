@@ -12,6 +12,7 @@ import { initials } from "../ui/format.ts";
 import { PriorityIcon } from "../ui/priority-icon.tsx";
 import { TimeAgo } from "../ui/time-ago.tsx";
 import { StatusDot } from "./status.tsx";
+import { SnoozeGlyph } from "./snooze-badge.tsx";
 import classes from "./ticket-list.module.css";
 
 const absolute = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
@@ -93,6 +94,7 @@ export const TicketRow = memo(
             <span className={classes.status}>
               <StatusDot category={t.status.category} />
               {t.status.label}
+              <SnoozeGlyph ticket={t} />
             </span>
             <span className={classes.requester}>{t.requester.name}</span>
             <span className={classes.team}>{t.team?.name ?? "No team"}</span>

@@ -38,16 +38,17 @@ export function builtinViews(me: Me): ViewDef[] {
     {
       id: "mine",
       name: "My open tickets",
-      filters: { assignee: "me", status_category: ACTIVE.join(",") },
-      countFilters: { assignee: "me", status_category: NEEDS_AGENT.join(",") },
+      // Snoozed tickets leave this view and its count until their time comes.
+      filters: { assignee: "me", status_category: ACTIVE.join(","), snoozed: "false" },
+      countFilters: { assignee: "me", status_category: NEEDS_AGENT.join(","), snoozed: "false" },
       sort: "priority",
       empty: { title: "Inbox zero", text: "Nothing is assigned to you right now." },
     },
     {
       id: "unassigned",
       name: "Unassigned in my teams",
-      filters: { assignee: "none", team: myTeams, status_category: ACTIVE.join(",") },
-      countFilters: { assignee: "none", team: myTeams, status_category: NEEDS_AGENT.join(",") },
+      filters: { assignee: "none", team: myTeams, status_category: ACTIVE.join(","), snoozed: "false" },
+      countFilters: { assignee: "none", team: myTeams, status_category: NEEDS_AGENT.join(","), snoozed: "false" },
       sort: "priority",
       empty: { title: "Everything has an owner", text: "Every open ticket in your teams is assigned." },
     },
