@@ -50,10 +50,10 @@ export function useCannedMenu({ text, caret, ticket, agent, onInsert }: {
   }, [query]);
   const open = !!query && dismissedAt !== query.start && replies.isSuccess;
 
+  const values = placeholderValues({ requester: ticket.requester, ticket, agent });
   const pick = (r: CannedReply) => {
     if (!query) return;
-    const filled = fillPlaceholders(r.body, placeholderValues({ requester: ticket.requester, ticket, agent }));
-    onInsert(query.start, caret, filled);
+    onInsert(query.start, caret, fillPlaceholders(r.body, values));
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -108,7 +108,7 @@ export function useCannedMenu({ text, caret, ticket, agent, onInsert }: {
                   {r.title}
                 </Text>
                 <Text size="xs" c="dimmed" lineClamp={1}>
-                  {r.body}
+                  {fillPlaceholders(r.body, values)}
                 </Text>
               </div>
               {r.scope !== "personal" && (
