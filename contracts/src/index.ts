@@ -8,3 +8,5 @@ export * from "./sla.ts";
 export * from "./workspace.ts";
 export * from "./replies.ts";
 export * from "./mail.ts";
+export * from "./mail-out.ts";
+export * from "./alerts.ts";

@@ -1,6 +1,7 @@
 /** The append-only audit trail of a ticket: written in the same transaction as the change. */
 import type { Actor } from "../auth/actor.ts";
 import type { Executor } from "../context.ts";
+import { enqueueMailFor } from "../mail/out/enqueue.ts";
 
 export interface EventInput {
   action: string;
@@ -31,6 +32,8 @@ export async function recordEvents(db: Executor, ticketId: number, actor: Actor 
       })),
     )
     .execute();
+  // The mail these events call for is queued in the same transaction, so none is lost or sent for a change that was rolled back.
+  await enqueueMailFor(db, ticketId, actor, via, now, events);
 }
 
 /** Events a requester may see in their timeline; everything else is internal. */

@@ -1,4 +1,77 @@
 import type { Kysely } from "kysely";
+import { columns } from "./columns.ts";
 
 /** Outbound mail: the outbox, templates, and alert fingerprints. */
-export async function up(_db: Kysely<any>): Promise<void> {}
+export async function up(db: Kysely<any>): Promise<void> {
+  const c = columns(db);
+
+  // One row per message to one person, written in the transaction of the change that causes
+  // it. The worker composes it (Message-ID, rendered text) before the first attempt, so every
+  // retry sends the same message.
+  await c
+    .id(db.schema.createTable("mail_outbox"))
+    .addColumn("kind", "text", (col) => col.notNull())
+    .addColumn("ticket_id", "integer", (col) => col.notNull().references("tickets.id").onDelete("cascade"))
+    .addColumn("comment_id", "integer", (col) => col.references("comments.id").onDelete("set null"))
+    .addColumn("recipient_user_id", "integer", (col) => col.references("users.id").onDelete("set null"))
+    .addColumn("to_address", "text", (col) => col.notNull())
+    .addColumn("to_name", "text", (col) => col.notNull())
+    .addColumn("actor_id", "integer", (col) => col.references("users.id").onDelete("set null"))
+    .addColumn("auto_submitted", "text", (col) => col.notNull())
+    .addColumn("state", "text", (col) => col.notNull())
+    .addColumn("attempts", "integer", (col) => col.notNull().defaultTo(0))
+    .addColumn("next_attempt_at", c.instant, (col) => col.notNull())
+    .addColumn("lease_until", c.instant)
+    .addColumn("claim_token", "text")
+    .addColumn("last_error", "text")
+    .addColumn("skip_reason", "text")
+    .addColumn("message_id", "text", (col) => col.unique())
+    .addColumn("from_name", "text")
+    .addColumn("subject", "text")
+    .addColumn("text_body", "text")
+    .addColumn("html_body", "text")
+    .addColumn("in_reply_to", "text")
+    .addColumn("thread_references", "text")
+    .addColumn("attachment_ids", "text")
+    .addColumn("created_at", c.instant, (col) => col.notNull())
+    .addColumn("updated_at", c.instant, (col) => col.notNull())
+    .addColumn("sent_at", c.instant)
+    .execute();
+  await db.schema.createIndex("mail_outbox_due").on("mail_outbox").columns(["state", "next_attempt_at"]).execute();
+  await db.schema.createIndex("mail_outbox_ticket").on("mail_outbox").columns(["ticket_id", "id"]).execute();
+
+  // An admin's version of a template; a kind without a row uses the built-in default.
+  await db.schema
+    .createTable("mail_templates")
+    .addColumn("kind", "text", (col) => col.primaryKey())
+    .addColumn("subject", "text", (col) => col.notNull())
+    .addColumn("text_body", "text", (col) => col.notNull())
+    .addColumn("html_body", "text", (col) => col.notNull())
+    .addColumn("updated_by_id", "integer", (col) => col.references("users.id").onDelete("set null"))
+    .addColumn("updated_at", c.instant, (col) => col.notNull())
+    .execute();
+
+  // Automatic answers per address in the current hour: the cap that breaks mail loops.
+  await db.schema
+    .createTable("mail_auto_reply_counts")
+    .addColumn("address", "text", (col) => col.primaryKey())
+    .addColumn("window_start", c.instant, (col) => col.notNull())
+    .addColumn("count", "integer", (col) => col.notNull())
+    .execute();
+
+  // The ticket each monitoring alert (source + fingerprint) is tracked in. The primary key is
+  // what makes concurrent identical alerts open one ticket, not two.
+  await db.schema
+    .createTable("alert_incidents")
+    .addColumn("source", "text", (col) => col.notNull())
+    .addColumn("fingerprint", "text", (col) => col.notNull())
+    .addColumn("ticket_id", "integer", (col) => col.notNull().references("tickets.id").onDelete("cascade"))
+    .addColumn("last_status", "text", (col) => col.notNull())
+    .addColumn("last_key", "text", (col) => col.notNull())
+    .addColumn("occurrences", "integer", (col) => col.notNull())
+    .addColumn("first_seen_at", c.instant, (col) => col.notNull())
+    .addColumn("last_seen_at", c.instant, (col) => col.notNull())
+    .addPrimaryKeyConstraint("alert_incidents_pk", ["source", "fingerprint"])
+    .execute();
+  await db.schema.createIndex("alert_incidents_ticket").on("alert_incidents").column("ticket_id").execute();
+}

@@ -1,4 +1,223 @@
+/**
+ * Admin API for outgoing mail: the outbox (what waits, what went, what failed and why, and a
+ * retry), the templates with a preview, and the mail status and settings.
+ */
+import {
+  Id, MAIL_KINDS, MailKind, MailPreview, MailPreviewInput, MailSettingsInput, MailStatus, MailTemplate, MailTemplateParts,
+  OUTBOX_STATES, OutboxItem, OutboxListQuery, Page,
+} from "@tessera/contracts";
+import { z } from "zod";
+import type { Selectable } from "kysely";
 import type { AppContext } from "../../context.ts";
 import type { App } from "../../http/types.ts";
+import { findVisibleTicket } from "../../tickets/policy.ts";
+import { referenceOf } from "../../tickets/service.ts";
+import type { MailOutboxTable } from "./tables.ts";
+import { DEFAULT_TEMPLATES, MAIL_KIND_DESCRIPTIONS, PLACEHOLDERS, checkTemplate, loadTemplate, resetTemplate, saveTemplate } from "./templates.ts";
+import { AGENT_KINDS, renderMail, sampleView } from "./render.ts";
+import { buildView, NotSendable } from "./compose.ts";
+import { retryMessage } from "./outbox.ts";
+import { smtpServerOf } from "./transport.ts";
+import { autoReplyLimit, setAutoReplyLimit } from "./recipients.ts";
+import { invalid } from "../../errors.ts";
 
-export function mailOutRoutes(_app: App, _ctx: AppContext) {}
+type Row = Selectable<MailOutboxTable> & { number: number; type: string };
+
+function presentItem(r: Row): OutboxItem {
+  return {
+    id: r.id,
+    kind: r.kind,
+    state: r.state,
+    ticket_id: r.ticket_id,
+    reference: referenceOf(r),
+    to: { user_id: r.recipient_user_id, address: r.to_address, name: r.to_name },
+    subject: r.subject,
+    message_id: r.message_id,
+    attempts: r.attempts,
+    next_attempt_at: r.state === "queued" || r.state === "sending" ? r.next_attempt_at : null,
+    last_error: r.last_error,
+    skip_reason: r.skip_reason,
+    created_at: r.created_at,
+    sent_at: r.sent_at,
+  };
+}
+
+export function mailOutRoutes(app: App, ctx: AppContext) {
+  const tags = ["mail"];
+  const KindParams = z.object({ kind: MailKind });
+
+  app.get("/api/mail/outbox", {
+    config: { access: "admin" },
+    schema: {
+      tags,
+      summary: "Outgoing mail, newest first: queued, sending, sent, failed (with the last error) and suppressed (with the reason)",
+      querystring: OutboxListQuery,
+      response: { 200: Page(OutboxItem) },
+    },
+    handler: async (req) => {
+      const q = req.query;
+      const rows = await ctx.db
+        .selectFrom("mail_outbox")
+        .innerJoin("tickets", "tickets.id", "mail_outbox.ticket_id")
+        .selectAll("mail_outbox")
+        .select(["tickets.number", "tickets.type"])
+        .$if(q.state !== undefined, (b) => b.where("mail_outbox.state", "=", q.state!))
+        .$if(q.ticket_id !== undefined, (b) => b.where("mail_outbox.ticket_id", "=", q.ticket_id!))
+        .$if(q.cursor !== undefined, (b) => b.where("mail_outbox.id", "<", Number(q.cursor)))
+        .orderBy("mail_outbox.id", "desc")
+        .limit(q.limit + 1)
+        .execute();
+      const page = rows.slice(0, q.limit);
+      return { items: page.map(presentItem), next_cursor: rows.length > q.limit ? String(page[page.length - 1].id) : null };
+    },
+  });
+
+  app.post("/api/mail/outbox/:id/retry", {
+    config: { access: "admin" },
+    schema: { tags, summary: "Send a failed message again (attempts start from zero)", params: z.object({ id: Id }), response: { 200: OutboxItem } },
+    handler: async (req) => {
+      await retryMessage(ctx, req.params.id);
+      const row = await ctx.db
+        .selectFrom("mail_outbox")
+        .innerJoin("tickets", "tickets.id", "mail_outbox.ticket_id")
+        .selectAll("mail_outbox")
+        .select(["tickets.number", "tickets.type"])
+        .where("mail_outbox.id", "=", req.params.id)
+        .executeTakeFirstOrThrow();
+      return presentItem(row);
+    },
+  });
+
+  app.get("/api/mail/status", {
+    config: { access: "admin" },
+    schema: { tags, summary: "Is a mail server configured, what waits, the last delivery and the last error", response: { 200: MailStatus } },
+    handler: async () => {
+      const counts = await ctx.db.selectFrom("mail_outbox").select(["state", (eb) => eb.fn.countAll<number>().as("n")]).groupBy("state").execute();
+      const oldest = await ctx.db.selectFrom("mail_outbox").select("created_at").where("state", "in", ["queued", "sending"]).orderBy("id").limit(1).executeTakeFirst();
+      const last = await ctx.db.selectFrom("mail_outbox").select((eb) => eb.fn.max("sent_at").as("at")).executeTakeFirst();
+      const error = await ctx.db
+        .selectFrom("mail_outbox")
+        .select(["id", "last_error", "updated_at"])
+        .where("last_error", "is not", null)
+        .where("state", "in", ["queued", "sending", "failed"])
+        .orderBy("updated_at", "desc")
+        .orderBy("id", "desc")
+        .limit(1)
+        .executeTakeFirst();
+      const cfg = ctx.config.mailOut;
+      return {
+        smtp_configured: !!cfg.smtp,
+        smtp_server: smtpServerOf(cfg),
+        from: `${cfg.from.name} <${cfg.from.address}>`,
+        counts: Object.fromEntries(OUTBOX_STATES.map((s) => [s, Number(counts.find((c) => c.state === s)?.n ?? 0)])) as Record<(typeof OUTBOX_STATES)[number], number>,
+        oldest_queued_at: oldest?.created_at ?? null,
+        last_delivery_at: (last?.at as string | null | undefined) ?? null,
+        last_error: error ? { message: error.last_error!, at: error.updated_at, outbox_id: error.id } : null,
+        auto_reply_per_hour: await autoReplyLimit(ctx.db),
+      };
+    },
+  });
+
+  app.put("/api/mail/settings", {
+    config: { access: "admin" },
+    schema: { tags, summary: "Change the cap on automatic answers per address and hour", body: MailSettingsInput, response: { 200: MailSettingsInput } },
+    handler: async (req) => {
+      await setAutoReplyLimit(ctx.db, req.body.auto_reply_per_hour, ctx.clock.now().toISOString());
+      return { auto_reply_per_hour: req.body.auto_reply_per_hour };
+    },
+  });
+
+  const presentTemplate = async (kind: MailKind): Promise<MailTemplate> => {
+    const t = await loadTemplate(ctx.db, kind);
+    return {
+      kind,
+      description: MAIL_KIND_DESCRIPTIONS[kind],
+      subject: t.subject,
+      text: t.text,
+      html: t.html,
+      customized: t.customized,
+      defaults: DEFAULT_TEMPLATES[kind],
+      placeholders: [...PLACEHOLDERS],
+      updated_at: t.updated_at,
+    };
+  };
+
+  app.get("/api/mail/templates", {
+    config: { access: "admin" },
+    schema: { tags, summary: "Every mail template, with its default and the placeholders it may use", response: { 200: z.array(MailTemplate) } },
+    handler: async () => Promise.all(MAIL_KINDS.map(presentTemplate)),
+  });
+
+  app.get("/api/mail/templates/:kind", {
+    config: { access: "admin" },
+    schema: { tags, summary: "One mail template", params: KindParams, response: { 200: MailTemplate } },
+    handler: async (req) => presentTemplate(req.params.kind),
+  });
+
+  app.put("/api/mail/templates/:kind", {
+    config: { access: "admin" },
+    schema: {
+      tags,
+      summary: "Change a mail template",
+      description: "Mustache syntax: {{ticket.reference}} is escaped in the HTML part, {{{comment.html}}} inserts stored (sanitised) HTML, {{#section}}…{{/section}} shows a part only when it has a value. Unknown placeholders and partials are refused.",
+      params: KindParams,
+      body: MailTemplateParts,
+      response: { 200: MailTemplate },
+    },
+    handler: async (req) => {
+      await saveTemplate(ctx.db, req.params.kind, req.body, req.actor.id, ctx.clock.now().toISOString());
+      return presentTemplate(req.params.kind);
+    },
+  });
+
+  app.delete("/api/mail/templates/:kind", {
+    config: { access: "admin" },
+    schema: { tags, summary: "Go back to the built-in template", params: KindParams, response: { 200: MailTemplate } },
+    handler: async (req) => {
+      await resetTemplate(ctx.db, req.params.kind);
+      return presentTemplate(req.params.kind);
+    },
+  });
+
+  app.post("/api/mail/templates/:kind/preview", {
+    config: { access: "admin" },
+    schema: {
+      tags,
+      summary: "Render a template (saved, or the unsaved parts sent) against sample data or a ticket",
+      params: KindParams,
+      body: MailPreviewInput,
+      response: { 200: MailPreview },
+    },
+    handler: async (req) => {
+      const kind = req.params.kind;
+      const saved = await loadTemplate(ctx.db, kind);
+      const parts = { subject: req.body.subject ?? saved.subject, text: req.body.text ?? saved.text, html: req.body.html ?? saved.html };
+      checkTemplate("subject", parts.subject);
+      checkTemplate("text", parts.text);
+      checkTemplate("html", parts.html);
+      if (req.body.ticket === undefined) {
+        return { ...renderMail(parts, sampleView(ctx, kind), "INC-1042"), rendered_with: "sample" };
+      }
+      const ticket = await findVisibleTicket(ctx.db, req.actor, req.body.ticket);
+      // The newest message of the right kind stands in for "the" reply or mention.
+      const comment = await ctx.db
+        .selectFrom("comments")
+        .select("id")
+        .where("ticket_id", "=", ticket.id)
+        .$if(!AGENT_KINDS.includes(kind), (b) => b.where("internal", "=", 0))
+        .orderBy("id", "desc")
+        .limit(1)
+        .executeTakeFirst();
+      const forAgent = AGENT_KINDS.includes(kind);
+      const recipientId = forAgent ? (ticket.assignee_id ?? req.actor.id) : ticket.requester_id;
+      const recipient = await ctx.db.selectFrom("users").select(["name", "email"]).where("id", "=", recipientId).executeTakeFirstOrThrow();
+      try {
+        const built = await buildView(ctx, ctx.db, { kind, ticketId: ticket.id, recipient, actorId: req.actor.id, commentId: comment?.id ?? null });
+        return { ...renderMail(parts, built.view, built.reference), rendered_with: built.reference };
+      } catch (err) {
+        if (err instanceof NotSendable) throw invalid("ticket", `has no public reply to preview this template with (${err.message})`);
+        throw err;
+      }
+    },
+  });
+}

@@ -1,0 +1,180 @@
+/**
+ * The decision to send mail, taken inside the transaction that records a ticket change: the
+ * ticket events being recorded say what happened, and this module writes one outbox row per
+ * message and person. The change and its mail are committed together or not at all; the
+ * outbox worker (outbox.ts) composes and delivers them afterwards.
+ *
+ * What is sent:
+ * - `acknowledgement` of a new (or submitted draft) ticket to its requester: their receipt,
+ *   so it goes to them even though they made the change;
+ * - `reply`: an agent's public reply to the requester and the watchers (CCs);
+ * - `resolved` (with confirm / not-fixed links) and `auto_closed` to the requester;
+ * - `mention` and `assigned` notices to agents.
+ * Internal notes are never mailed to requesters. Nothing is sent for a change marked
+ * `no_auto_reply` (auto-submitted mail, bounces, imported history), nor to the person who made
+ * the change, nor to requesters of monitoring alerts (the integration account).
+ */
+import { isStaff, type Actor } from "../../auth/actor.ts";
+import type { Executor } from "../../context.ts";
+import type { EventInput } from "../../tickets/events.ts";
+import type { MailKind } from "./tables.ts";
+import { autoReplyLimit, takeAutoReplySlot, undeliverableReason } from "./recipients.ts";
+import { AGENT_KINDS } from "./render.ts";
+
+interface Plan {
+  kind: MailKind;
+  userId: number;
+  commentId: number | null;
+}
+
+// ---- waking the worker -------------------------------------------------------------------
+
+const listeners = new Set<() => void>();
+
+/** Calls `fn` whenever mail is queued in this process (possibly before its commit). */
+export function onMailQueued(fn: () => void): () => void {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+/** Wakes this process's outbox worker (new mail, or a retry an admin asked for). */
+export function wakeOutbox(): void {
+  for (const fn of listeners) fn();
+}
+
+// ---- reading events ---------------------------------------------------------------------
+
+const asRecord = (v: unknown): Record<string, unknown> => (v && typeof v === "object" ? (v as Record<string, unknown>) : {});
+
+function mayNeedMail(e: EventInput): boolean {
+  switch (e.action) {
+    case "created":
+    case "reply_added":
+    case "status_changed":
+    case "mentioned":
+      return true;
+    case "field_changed":
+      return e.field === "assignee_id" && e.new != null;
+    default:
+      return false;
+  }
+}
+
+/** The mail a batch of events calls for, before looking at who the recipients are. */
+async function planMail(
+  db: Executor,
+  ticket: { id: number; requester_id: number; status_category: string },
+  actor: Actor | undefined,
+  via: string,
+  events: EventInput[],
+): Promise<Plan[]> {
+  const statusKeys = events.filter((e) => e.action === "status_changed").flatMap((e) => [e.old, e.new]).filter((k): k is string => typeof k === "string");
+  const categories = new Map<string, string>();
+  if (statusKeys.length) {
+    for (const s of await db.selectFrom("statuses").select(["key", "category"]).where("key", "in", [...new Set(statusKeys)]).execute()) categories.set(s.key, s.category);
+  }
+  const requester = ticket.requester_id;
+  const plans: Plan[] = [];
+  const add = (kind: MailKind, userId: number | null | undefined, commentId: number | null = null) => {
+    if (userId == null || plans.some((p) => p.kind === kind && p.userId === userId && p.commentId === commentId)) return;
+    plans.push({ kind, userId, commentId });
+  };
+  for (const e of events) {
+    const data = asRecord(e.new);
+    switch (e.action) {
+      case "created":
+        if (ticket.status_category !== "draft") add("acknowledgement", requester);
+        if (typeof data.assignee_id === "number") add("assigned", data.assignee_id);
+        break;
+      case "status_changed": {
+        const from = categories.get(String(e.old));
+        const to = categories.get(String(e.new));
+        if (from === "draft" && (to === "new" || to === "open")) add("acknowledgement", requester);
+        if (to === "resolved") add("resolved", requester);
+        if (to === "closed" && via === "auto_close") add("auto_closed", requester);
+        break;
+      }
+      case "reply_added": {
+        // Only an agent's reply goes out; the requester's own words need no echo.
+        if (!actor || !isStaff(actor) || actor.id === requester) break;
+        const commentId = typeof data.comment_id === "number" ? data.comment_id : null;
+        if (commentId == null) break;
+        add("reply", requester, commentId);
+        const watchers = await db.selectFrom("ticket_watchers").select("user_id").where("ticket_id", "=", ticket.id).execute();
+        for (const w of watchers) add("reply", w.user_id, commentId);
+        break;
+      }
+      case "mentioned": {
+        const commentId = typeof data.comment_id === "number" ? data.comment_id : null;
+        const ids = Array.isArray(data.user_ids) ? data.user_ids.filter((x): x is number => typeof x === "number") : [];
+        for (const id of ids) add("mention", id, commentId);
+        break;
+      }
+      case "field_changed":
+        if (e.field === "assignee_id" && typeof e.new === "number") add("assigned", e.new);
+        break;
+    }
+  }
+  // Nobody is mailed about their own change, except the acknowledgement: that is their receipt.
+  return plans.filter((p) => p.kind === "acknowledgement" || p.userId !== actor?.id);
+}
+
+/**
+ * Writes the outbox rows for a batch of ticket events, in the caller's transaction. Called by
+ * recordEvents for every batch; returns at once when no event can cause mail.
+ */
+export async function enqueueMailFor(db: Executor, ticketId: number, actor: Actor | undefined, via: string, now: string, events: EventInput[]): Promise<void> {
+  if (!events.some(mayNeedMail)) return;
+  if (events.some((e) => asRecord(e.new).no_auto_reply === true)) return;
+  const ticket = await db.selectFrom("tickets").select(["id", "requester_id", "status_category", "channel"]).where("id", "=", ticketId).executeTakeFirst();
+  if (!ticket) return;
+
+  let plans = await planMail(db, ticket, actor, via, events);
+  // A monitoring alert's requester is the integration account: it gets no ticket mail.
+  if (ticket.channel === "alert") plans = plans.filter((p) => AGENT_KINDS.includes(p.kind));
+  if (!plans.length) return;
+
+  const users = await db
+    .selectFrom("users")
+    .select(["id", "email", "name", "role", "active"])
+    .where("id", "in", [...new Set(plans.map((p) => p.userId))])
+    .execute();
+  if (!users.length) return;
+  // Mail to one of Tessera's own mailboxes would come straight back in: a loop.
+  const own = new Set(
+    (await db.selectFrom("mailboxes").select("address").where("address", "in", users.map((u) => u.email.trim().toLowerCase())).execute()).map((m) => m.address),
+  );
+  const rows = [];
+  let limit: number | undefined;
+  for (const plan of plans) {
+    const user = users.find((u) => u.id === plan.userId);
+    if (!user || !user.active) continue;
+    if (AGENT_KINDS.includes(plan.kind) && user.role === "requester") continue;
+    const address = user.email.trim().toLowerCase();
+    let skip = own.has(address) ? "one of Tessera's own mailboxes (it would come straight back in)" : undeliverableReason(address);
+    if (!skip && plan.kind === "acknowledgement") {
+      limit ??= await autoReplyLimit(db);
+      if (!(await takeAutoReplySlot(db, address, now, limit))) skip = `rate limit: more than ${limit} automatic answers to this address within an hour`;
+    }
+    rows.push({
+      kind: plan.kind,
+      ticket_id: ticketId,
+      comment_id: plan.commentId,
+      recipient_user_id: user.id,
+      to_address: address,
+      to_name: user.name,
+      actor_id: actor?.id ?? null,
+      // RFC 3834: the acknowledgement answers the requester's message; notices are generated; an agent's reply is a person's message.
+      auto_submitted: plan.kind === "acknowledgement" ? "auto-replied" : plan.kind === "reply" ? "no" : "auto-generated",
+      state: skip ? ("suppressed" as const) : ("queued" as const),
+      attempts: 0,
+      next_attempt_at: now,
+      skip_reason: skip,
+      created_at: now,
+      updated_at: now,
+    });
+  }
+  if (!rows.length) return;
+  await db.insertInto("mail_outbox").values(rows).execute();
+  if (rows.some((r) => r.state === "queued")) wakeOutbox();
+}
