@@ -113,5 +113,5 @@ describe.each(dialects)("SMTP listener on %s", (dialect) => {
     expect((await run(fixture("no-from.eml"))).code).toBe(65);
     const down = await run(message({ from: "piped@contoso.example" }), { DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" });
     expect(down.code).toBe(75);
-  });
+  }, 120_000); // three real processes, each loading the server
 });

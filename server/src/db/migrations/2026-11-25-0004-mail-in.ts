@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import { columns } from "./columns.ts";
+import { columns, isPostgres } from "./columns.ts";
 
 /** Inbound mail: mailboxes, every received message (kept raw), failed and quarantined mail. */
 export async function up(db: Kysely<any>): Promise<void> {
@@ -59,7 +59,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("updated_at", c.instant, (col) => col.notNull())
     .execute();
 
-  // Every message taken in, its raw original in the content-addressed store, and what became of it.
+  // Raw originals of up to 256 KiB, by sha256: written in the message's own transaction, so
+  // keeping the original costs no extra fsync (larger ones go to the file store).
+  await db.schema
+    .createTable("mail_raw")
+    .addColumn("sha256", "text", (col) => col.primaryKey())
+    .addColumn("bytes", isPostgres(db) ? "bytea" : "blob", (col) => col.notNull())
+    .addColumn("created_at", c.instant, (col) => col.notNull())
+    .execute();
+
+  // Every message taken in, its raw original (mail_raw or the file store), and what became of it.
   await c
     .id(db.schema.createTable("mail_messages"))
     .addColumn("message_id", "text", (col) => col.notNull())

@@ -22,7 +22,7 @@ import { mailboxById, mailboxFor, ourAddresses, senderAllowed, type MailboxRow }
 import { ParserPool, PoisonError, type Address, type ParsedMail } from "./parse.ts";
 import { recordFailed } from "./quarantine.ts";
 import { fingerprintOf, generatedMessageId, normalizeMessageId } from "./raw.ts";
-import { insertPartRows, storeBytes, storeParts, type SkippedPart, type StoredPart } from "./store.ts";
+import { insertPartRows, insertRaw, keepRaw, storeParts, type SkippedPart, type StoredPart } from "./store.ts";
 import type { FailedReason, HeldReason, MailOutcome, MailSource } from "./tables.ts";
 import { findThread } from "./thread.ts";
 import { standingOf, type Standing } from "./trust.ts";
@@ -153,7 +153,7 @@ async function ingestParsed(
   }
 
   // Bytes first, fsynced; then the rows that point at them.
-  const rawBlob = await storeBytes(ctx, raw);
+  const rawKept = await keepRaw(ctx, raw);
   const parts = plan.kind === "ticket" || plan.kind === "reply" || plan.kind === "linked" ? await storeParts(ctx, mail.attachments) : { stored: [], skipped: [] };
   const now = ctx.clock.now().toISOString();
   const importedAt = source.importHistory && mail.date && mail.date < now ? mail.date : undefined;
@@ -169,6 +169,7 @@ async function ingestParsed(
 
   const result = await ctx.db.transaction().execute(async (trx) => {
     const tx: AppContext = { ...ctx, db: trx };
+    await insertRaw(trx, rawKept, now);
     const row = await trx
       .insertInto("mail_messages")
       .values({
@@ -176,8 +177,8 @@ async function ingestParsed(
         fingerprint: id.fingerprint,
         mailbox_id: mailbox?.id ?? null,
         source: source.kind,
-        raw_sha256: rawBlob.sha256,
-        raw_size: rawBlob.size,
+        raw_sha256: rawKept.sha256,
+        raw_size: rawKept.size,
         from_address: from,
         from_user_id: sender?.id ?? null,
         subject: mail.subject.slice(0, 1000),

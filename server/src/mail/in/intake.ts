@@ -6,7 +6,7 @@ import { startSmtpListener } from "./smtp-listener.ts";
 /** Starts the configured ways mail comes in (SMTP listener, IMAP mailboxes); resolves to a stopper. */
 export async function startMailIntake(ctx: AppContext): Promise<() => Promise<void>> {
   const stops: Array<() => Promise<void>> = [];
-  parserFor(ctx);
+  parserFor(ctx).warm();
   try {
     if (ctx.config.mail.smtpPort) {
       const smtp = await startSmtpListener(ctx, { port: ctx.config.mail.smtpPort, host: ctx.config.mail.smtpHost });

@@ -114,3 +114,6 @@ parentPort.on("message", async ({ id, raw }) => {
     parentPort.postMessage({ id, ok: false, error: String(err?.message ?? err).slice(0, 500) });
   }
 });
+
+// Loading mailparser takes a while; the time limit starts only once this thread is ready.
+parentPort.postMessage({ ready: true });

@@ -69,6 +69,8 @@ interface Job {
 
 interface Slot {
   worker: Worker;
+  /** The thread has loaded the parser; only then does a job's time limit start. */
+  ready: boolean;
   job?: Job;
   timer?: NodeJS.Timeout;
 }
@@ -92,6 +94,11 @@ export class ParserPool {
     private readonly heapMb = 768,
   ) {}
 
+  /** Starts the threads now, so the first message does not wait for them to load. */
+  warm() {
+    while (this.slots.length < this.size) this.spawn();
+  }
+
   parse(raw: Buffer): Promise<ParsedMail> {
     if (this.closed) return Promise.reject(new Error("the parser pool is closed"));
     return new Promise((resolve, reject) => {
@@ -109,9 +116,11 @@ export class ParserPool {
 
   private pump() {
     while (this.queue.length) {
-      let slot = this.slots.find((s) => !s.job);
-      if (!slot && this.slots.length < this.size) slot = this.spawn();
-      if (!slot) return;
+      const slot = this.slots.find((s) => s.ready && !s.job);
+      if (!slot) {
+        if (this.slots.length < this.size) this.spawn();
+        return;
+      }
       const job = this.queue.shift()!;
       slot.job = job;
       slot.timer = setTimeout(() => this.fail(slot!, new PoisonError("quarantined", `parsing took longer than ${Math.round(this.timeoutMs / 1000)} s`)), this.timeoutMs);
@@ -122,8 +131,12 @@ export class ParserPool {
   private spawn(): Slot {
     const worker = new Worker(WORKER_URL, { resourceLimits: { maxOldGenerationSizeMb: this.heapMb } });
     worker.unref();
-    const slot: Slot = { worker };
-    worker.on("message", (msg: { id: number; ok: boolean; result?: ParsedMail; error?: string }) => {
+    const slot: Slot = { worker, ready: false };
+    worker.on("message", (msg: { ready?: boolean; id: number; ok: boolean; result?: ParsedMail; error?: string }) => {
+      if (msg.ready) {
+        slot.ready = true;
+        return this.pump();
+      }
       const job = slot.job;
       if (!job || job.id !== msg.id) return;
       clearTimeout(slot.timer);

@@ -4,7 +4,7 @@
  */
 import type { AppContext } from "../../context.ts";
 import type { FailedReason, MailSource } from "./tables.ts";
-import { storeBytes } from "./store.ts";
+import { insertRaw, keepRaw } from "./store.ts";
 
 export interface FailedFacts {
   reason: FailedReason;
@@ -26,28 +26,31 @@ export async function recordFailed(ctx: AppContext, raw: Buffer, source: { kind:
     await ctx.durable();
     return source.failedId;
   }
-  const blob = await storeBytes(ctx, raw);
-  const row = await ctx.db
-    .insertInto("mail_failed")
-    .values({
-      mailbox_id: source.mailboxId ?? null,
-      source: source.kind,
-      raw_sha256: blob.sha256,
-      raw_size: blob.size,
-      reason: facts.reason,
-      error,
-      from_address: facts.from?.slice(0, 254) ?? null,
-      subject: facts.subject?.slice(0, 300) ?? null,
-      attempts: 1,
-      status: "open",
-      resolved_by_id: null,
-      resolved_at: null,
-      ticket_id: null,
-      created_at: now,
-      updated_at: now,
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
+  const kept = await keepRaw(ctx, raw);
+  const row = await ctx.db.transaction().execute(async (trx) => {
+    await insertRaw(trx, kept, now);
+    return trx
+      .insertInto("mail_failed")
+      .values({
+        mailbox_id: source.mailboxId ?? null,
+        source: source.kind,
+        raw_sha256: kept.sha256,
+        raw_size: kept.size,
+        reason: facts.reason,
+        error,
+        from_address: facts.from?.slice(0, 254) ?? null,
+        subject: facts.subject?.slice(0, 300) ?? null,
+        attempts: 1,
+        status: "open",
+        resolved_by_id: null,
+        resolved_at: null,
+        ticket_id: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+  });
   await ctx.durable();
   ctx.log.warn({ event: "mail_failed", failed_id: row.id, reason: facts.reason, source: source.kind }, "inbound mail kept as failed");
   return row.id;

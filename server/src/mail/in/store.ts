@@ -3,6 +3,7 @@
  * every message and the files it carries. They are written and fsynced before the database rows
  * that point at them, so a committed row never points at nothing.
  */
+import { createHash } from "node:crypto";
 import mime from "mime";
 import type { AppContext, Executor } from "../../context.ts";
 import { sanitizeFilename } from "../../attachments/filename.ts";
@@ -19,8 +20,36 @@ export function storeBytes(ctx: Pick<AppContext, "config">, bytes: Uint8Array, m
   return storeStream(ctx.config.attachmentsDir, once(bytes), { maxBytes, isTruncated: () => false });
 }
 
-/** The raw original of a stored message, or undefined when its file is missing. */
-export async function readRaw(ctx: Pick<AppContext, "config">, sha256: string): Promise<Buffer | undefined> {
+/** Raw originals up to this size are kept in the database (mail_raw), larger ones in the file store. */
+export const RAW_IN_DATABASE_MAX = 256 * 1024;
+
+export interface KeptRaw {
+  sha256: string;
+  size: number;
+  /** The bytes, for the caller's transaction to insert (insertRaw); null when already in the file store. */
+  inline: Buffer | null;
+}
+
+/**
+ * Keeps a raw original. Most mail is small: its bytes go into mail_raw inside the message's own
+ * transaction, sharing its commit, so keeping the original costs no extra fsync. A large one is
+ * written (and fsynced) to the file store now, before the rows that name it.
+ */
+export async function keepRaw(ctx: Pick<AppContext, "config">, raw: Buffer): Promise<KeptRaw> {
+  if (raw.length <= RAW_IN_DATABASE_MAX) return { sha256: createHash("sha256").update(raw).digest("hex"), size: raw.length, inline: raw };
+  const blob = await storeBytes(ctx, raw);
+  return { sha256: blob.sha256, size: blob.size, inline: null };
+}
+
+export async function insertRaw(db: Executor, kept: KeptRaw, now: string) {
+  if (!kept.inline) return;
+  await db.insertInto("mail_raw").values({ sha256: kept.sha256, bytes: kept.inline, created_at: now }).onConflict((oc) => oc.column("sha256").doNothing()).execute();
+}
+
+/** The raw original of a stored message, or undefined when it is missing. */
+export async function readRaw(ctx: Pick<AppContext, "config" | "db">, sha256: string): Promise<Buffer | undefined> {
+  const row = await ctx.db.selectFrom("mail_raw").select("bytes").where("sha256", "=", sha256).executeTakeFirst();
+  if (row) return Buffer.from(row.bytes);
   const blob = await openBlob(ctx.config.attachmentsDir, sha256);
   if (!blob) return undefined;
   try {

@@ -56,6 +56,13 @@ export interface MailboxSyncTable {
   updated_at: string;
 }
 
+/** A raw original small enough to keep in the database, by its sha256. */
+export interface MailRawTable {
+  sha256: string;
+  bytes: Buffer;
+  created_at: string;
+}
+
 export type MailSource = "smtp" | "imap" | "pipe" | "reprocess" | "held";
 export type MailOutcome = "ticket" | "reply" | "held" | "bounce" | "ignored";
 
@@ -120,6 +127,7 @@ export interface MailInTables {
   mail_thread_ids: MailThreadIdsTable;
   mailboxes: MailboxesTable;
   mailbox_sync: MailboxSyncTable;
+  mail_raw: MailRawTable;
   mail_messages: MailMessagesTable;
   mail_failed: MailFailedTable;
   mail_held: MailHeldTable;
