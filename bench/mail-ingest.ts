@@ -1,0 +1,219 @@
+/**
+ * Inbound mail throughput: 1,000 mixed messages sent over SMTP to Tessera's listener (SQLite),
+ * from several concurrent connections, against two baselines in the same run: the same number
+ * of messages over a single SMTP connection, and the same number of tickets created through the
+ * HTTP API at the same concurrency.
+ *
+ *   cd bench && npm run mail-ingest
+ *
+ * The mix: new requests in plain text (50%), HTML with an inline image and an attachment (15%),
+ * replies carrying the [#REF] tag of an earlier ticket (20%), auto-replies (5%), and copies of
+ * messages already sent (10%, the "delivered twice" case). Every message answered 250 must be in
+ * the database afterwards (checked after kill -9). Speed is printed, never asserted; the exit code
+ * is 1 only when a message was refused or an acknowledged one is missing.
+ *
+ * Settings: MAIL_BENCH_MESSAGES (1000), MAIL_BENCH_CONNECTIONS (8).
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import nodemailer from "nodemailer";
+import { freePort, startChild, table, waitReady, type Child } from "./support.ts";
+
+const env = (name: string, fallback: number) => {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+};
+const MESSAGES = env("MAIL_BENCH_MESSAGES", 1000);
+const CONNECTIONS = env("MAIL_BENCH_CONNECTIONS", 8);
+const REPO = path.resolve(import.meta.dirname, "..");
+const SERVER_MAIN = path.join(REPO, "server/src/main.ts");
+const ADMIN_EMAIL = "admin@bench.test";
+const ADMIN_PASSWORD = randomBytes(24).toString("base64url");
+const DESK = "help@bench.test";
+const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+
+let run = 0;
+/** An earlier ticket a reply can go to: its reference and its requester's address. */
+interface Ref {
+  ref: string;
+  requester: string;
+}
+
+/** One message of the mix; `refs` are tickets made earlier in the run. */
+function mixed(i: number, refs: Ref[], sent: string[]): { raw: string; id: string } {
+  const roll = i % 20;
+  if (roll >= 18 && sent.length) {
+    const again = sent[(i * 7) % sent.length];
+    return { raw: again, id: /Message-ID: (<[^>]+>)/.exec(again)![1] };
+  }
+  const id = `<bench-${run}-${i}-${randomBytes(4).toString("hex")}@customer.example>`;
+  const from = `Person ${i % 97} <person${i % 97}@customer.example>`;
+  const head = [`From: ${from}`, `To: ${DESK}`, `Date: ${new Date().toUTCString()}`, `Message-ID: ${id}`, "MIME-Version: 1.0"];
+  let raw: string;
+  if (roll < 10 || !refs.length) {
+    raw = [...head, `Subject: Laptop ${i} does not start after the update`, "Content-Type: text/plain; charset=utf-8", "", "Since this morning my laptop shows a black screen after the logo.", "I tried twice. Please help.", "", "Regards"].join("\r\n");
+  } else if (roll < 13) {
+    raw = [
+      ...head,
+      `Subject: Error dialog ${i} in the expense tool`,
+      'Content-Type: multipart/mixed; boundary="mix"',
+      "",
+      "--mix",
+      'Content-Type: multipart/related; boundary="rel"',
+      "",
+      "--rel",
+      "Content-Type: text/html; charset=utf-8",
+      "",
+      `<p>The expense tool shows this:</p><p><img src="cid:shot${i}@customer.example"></p><p>Thanks, <b>Carlos</b></p>`,
+      "--rel",
+      "Content-Type: image/png",
+      "Content-Transfer-Encoding: base64",
+      `Content-ID: <shot${i}@customer.example>`,
+      "",
+      PNG,
+      "--rel--",
+      "--mix",
+      'Content-Type: text/csv; name="expenses.csv"',
+      'Content-Disposition: attachment; filename="expenses.csv"',
+      "",
+      "date,amount\r\n2026-11-20,42.00",
+      "--mix--",
+    ].join("\r\n");
+  } else if (roll < 17) {
+    const { ref, requester } = refs[i % refs.length];
+    head[0] = `From: ${requester}`;
+    raw = [...head, `Subject: Re: [#${ref}] Laptop does not start`, "Content-Type: text/plain; charset=utf-8", "", "It happened again just now.", "", "On Tue, the desk wrote:", "> Could you restart it?"].join("\r\n");
+  } else {
+    raw = [...head, "Subject: Automatic reply: out of office", "Auto-Submitted: auto-replied", "Content-Type: text/plain; charset=utf-8", "", "I am out of the office until Monday."].join("\r\n");
+  }
+  sent.push(raw);
+  return { raw, id };
+}
+
+async function sendAll(port: number, connections: number, count: number, refs: Ref[]) {
+  const transport = nodemailer.createTransport({ host: "127.0.0.1", port, secure: false, ignoreTLS: true, pool: true, maxConnections: connections, maxMessages: Infinity });
+  const acked: string[] = [];
+  const failures: string[] = [];
+  const sent: string[] = [];
+  run++;
+  const messages = Array.from({ length: count }, (_, i) => mixed(i, refs, sent));
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (next < messages.length) {
+        const m = messages[next++];
+        try {
+          const info = await transport.sendMail({ envelope: { from: "person@customer.example", to: [DESK] }, raw: m.raw });
+          if (/^250 /.test(info.response)) acked.push(m.id);
+          else failures.push(info.response);
+        } catch (err) {
+          failures.push(String((err as Error).message));
+        }
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  transport.close();
+  return { seconds, acked, failures };
+}
+
+async function login(url: string) {
+  const res = await fetch(url + "/api/auth/login", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }) });
+  const me = (await res.json()) as { csrf_token: string };
+  const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const tok = await fetch(url + "/api/tokens", { method: "POST", headers: { "content-type": "application/json", cookie, "x-csrf-token": me.csrf_token }, body: JSON.stringify({ name: "bench" }) });
+  return ((await tok.json()) as { token: string }).token;
+}
+
+async function httpCreates(url: string, token: string, count: number, connections: number) {
+  let next = 0;
+  let ok = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (next < count) {
+        const i = next++;
+        const res = await fetch(url + "/api/tickets", {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+          body: JSON.stringify({ subject: `Laptop ${i} does not start after the update`, description: "Since this morning my laptop shows a black screen after the logo.\nI tried twice. Please help.\n\nRegards", format: "text", requester: { email: `person${i % 97}@customer.example` } }),
+        });
+        if (res.status === 201) ok++;
+        await res.arrayBuffer();
+      }
+    }),
+  );
+  return { seconds: (performance.now() - started) / 1000, ok };
+}
+
+const dataDir = mkdtempSync(path.join(os.tmpdir(), "tessera-mail-bench-"));
+let child: Child | undefined;
+let broken = false;
+try {
+  const smtpPort = await freePort();
+  child = await startChild("tessera (sqlite)", SERVER_MAIN, ["start"], {
+    TESSERA_DATA_DIR: dataDir,
+    TESSERA_ADMIN_EMAIL: ADMIN_EMAIL,
+    TESSERA_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    TESSERA_SMTP_LISTEN_PORT: String(smtpPort),
+    LOG_LEVEL: "warn",
+  }, REPO);
+  await waitReady(child, "/readyz");
+  const token = await login(child.url);
+  const mb = await fetch(child.url + "/api/mailboxes", { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ address: DESK, name: "Bench desk" }) });
+  if (mb.status !== 201) throw new Error(`POST /api/mailboxes answered ${mb.status}: ${await mb.text()}`);
+
+  // Warm-up, which also makes the tickets the replies refer to.
+  const warm = await sendAll(smtpPort, CONNECTIONS, 100, []);
+  const db = new Database(path.join(dataDir, "tessera.db"), { readonly: true });
+  const prefix: Record<string, string> = { incident: "INC", service_request: "REQ", problem: "PRB", change: "CHG" };
+  const refs: Ref[] = (db.prepare("select t.type, t.number, u.email from tickets t join users u on u.id = t.requester_id order by t.id limit 50").all() as Array<{ type: string; number: number; email: string }>).map(
+    (r) => ({ ref: `${prefix[r.type]}-${r.number}`, requester: r.email }),
+  );
+  db.close();
+  console.log(`warm-up: ${warm.acked.length} messages, ${refs.length} tickets to reply to`);
+
+  const concurrent = await sendAll(smtpPort, CONNECTIONS, MESSAGES, refs);
+  const single = await sendAll(smtpPort, 1, MESSAGES, refs);
+  const http = await httpCreates(child.url, token, MESSAGES, CONNECTIONS);
+
+  await child.kill("SIGKILL");
+  const check = new Database(path.join(dataDir, "tessera.db"), { readonly: true });
+  const stored = new Set((check.prepare("select message_id from mail_messages").all() as Array<{ message_id: string }>).map((r) => r.message_id));
+  const outcomes = check.prepare("select outcome, count(*) as n from mail_messages group by outcome").all() as Array<{ outcome: string; n: number }>;
+  check.close();
+  const missing = [...warm.acked, ...concurrent.acked, ...single.acked].filter((id) => !stored.has(id));
+
+  const rate = (n: number, s: number) => `${Math.round(n / s)}`;
+  console.log(
+    "\n" +
+      table(
+        ["run", "messages", "acked 250", "refused/errors", "seconds", "per second", "goal"],
+        [
+          [`SMTP, ${CONNECTIONS} connections`, String(MESSAGES), String(concurrent.acked.length), String(concurrent.failures.length), concurrent.seconds.toFixed(2), rate(concurrent.acked.length, concurrent.seconds), concurrent.acked.length / concurrent.seconds >= 300 ? ">= 300/s: yes" : ">= 300/s: NO"],
+          ["SMTP, 1 connection (baseline)", String(MESSAGES), String(single.acked.length), String(single.failures.length), single.seconds.toFixed(2), rate(single.acked.length, single.seconds), ""],
+          [`HTTP POST /api/tickets, ${CONNECTIONS} at once (baseline)`, String(MESSAGES), String(http.ok), String(MESSAGES - http.ok), http.seconds.toFixed(2), rate(http.ok, http.seconds), ""],
+        ],
+      ),
+  );
+  console.log(`\nstored messages by outcome: ${outcomes.map((o) => `${o.outcome} ${o.n}`).join(", ")}`);
+  if (concurrent.failures.length || single.failures.length) {
+    broken = true;
+    console.log(`!! refused or failed sends, first ones:\n  ${[...concurrent.failures, ...single.failures].slice(0, 5).join("\n  ")}`);
+  }
+  if (missing.length) {
+    broken = true;
+    console.log(`!! ${missing.length} messages answered 250 are not in the database after kill -9, e.g. ${missing.slice(0, 3).join(", ")}`);
+  } else console.log(`every message answered 250 (${warm.acked.length + concurrent.acked.length + single.acked.length}) is in the database after kill -9`);
+} catch (err) {
+  broken = true;
+  console.error(err);
+} finally {
+  if (child && !child.exited()) await child.kill("SIGKILL");
+  rmSync(dataDir, { recursive: true, force: true });
+}
+process.exit(broken ? 1 : 0);
