@@ -84,6 +84,9 @@ describe.each(dialects)("the SLA sweep on %s", (dialect) => {
       expect((await events(t.id, "sla_warning")).length).toBe(2);
       expect((await events(t.id, "sla_breached")).length).toBe(2);
     }
+    // The badge columns the lists sort on were refreshed for the whole batch; nothing is left to check.
+    const stored = await desk.ctx.db.selectFrom("tickets").select(["sla_state", "sla_next_check_at", "sla_sort"]).where("id", "in", tickets.map((t) => t.id)).execute();
+    expect(stored.every((r) => r.sla_state === "breached" && r.sla_next_check_at === null && r.sla_sort.startsWith("0"))).toBe(true);
     const more = [await file(categoryId), await file(categoryId)];
     desk.clock.advance(30 * MIN);
     if (dialect === "postgres") {
@@ -165,6 +168,27 @@ describe.each(dialects)("the SLA sweep on %s", (dialect) => {
     await sweepOnce(desk.ctx);
     expect((await events(t.id, "sla_breached")).length).toBe(1);
     expect((await admin.get(`/api/tickets/${t.id}`)).body.priority).toBe("P2");
+  });
+
+  it("fires the rest of a batch when one ticket cannot be swept, and tries that one again later", async () => {
+    const { categoryId } = await policyFor({ P3: { first_response: 10, resolution: 600 } }, { escalations: [{ level: "breach", actions: [{ type: "raise_priority" }] }] });
+    const good = await file(categoryId);
+    const bad = await file(categoryId);
+    // A clock whose stored terms cannot be read: its escalation (a priority raise) re-syncs the clock and fails.
+    await desk.ctx.db.updateTable("sla_clocks").set({ terms: "{not json" }).where("ticket_id", "=", bad.id).execute();
+    desk.clock.advance(15 * MIN);
+    const s = await sweepOnce(desk.ctx);
+    expect(s.failed).toBe(1);
+    expect((await events(good.id, "sla_breached")).length).toBe(1);
+    expect((await admin.get(`/api/tickets/${good.id}`)).body.priority).toBe("P2");
+    expect((await events(bad.id, "sla_breached")).length).toBe(0);
+    const row = await desk.ctx.db.selectFrom("tickets").select("sla_next_check_at").where("id", "=", bad.id).executeTakeFirstOrThrow();
+    expect(Date.parse(row.sla_next_check_at!)).toBe(desk.clock.now().getTime() + 5 * MIN);
+    // Repaired, it fires on a later tick, once.
+    await desk.ctx.db.updateTable("sla_clocks").set({ terms: "{}" }).where("ticket_id", "=", bad.id).execute();
+    desk.clock.advance(5 * MIN);
+    await sweepOnce(desk.ctx);
+    expect((await events(bad.id, "sla_breached")).length).toBe(1);
   });
 
   it("does not breach while the clock is paused", async () => {

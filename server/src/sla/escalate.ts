@@ -41,6 +41,72 @@ function summaryOf(t: TicketRow, level: Level, target: FiredTarget): string {
     : `${referenceOf(t)} ${t.subject}: ${what} target breached`;
 }
 
+/** The actions a policy lists for a level and a target kind. */
+export function actionsFor(policy: PolicyRecord | undefined, level: Level, kind: SlaTargetKind): EscalationAction[] {
+  return policy ? policy.escalations.filter((e) => e.level === level && (!e.kinds.length || e.kinds.includes(kind))).flatMap((e) => e.actions) : [];
+}
+
+/** Whether any of the actions changes the ticket itself (then they run one by one, in order, through escalate()). */
+export const changesTicket = (actions: EscalationAction[]) => actions.some((a) => a.type === "reassign_team" || a.type === "raise_priority");
+
+export interface Notice {
+  ticket: TicketRow;
+  policy: PolicyRecord | undefined;
+  level: Level;
+  target: FiredTarget;
+}
+
+export interface PlannedEvent {
+  ticketId: number;
+  via: string;
+  event: EventInput;
+}
+
+/**
+ * The notify-only escalations of many fired targets at once, as escalate() would run them one
+ * by one: who is told (assignees, team supervisors, named agents, one query each for the whole
+ * batch), as notification rows and audit events ready to insert together.
+ */
+export async function planNotices(tx: Tx, items: Notice[], now: string) {
+  const teams = [...new Set(items.filter((i) => actionsFor(i.policy, i.level, i.target.kind).some((a) => a.type === "notify_supervisors") && i.ticket.team_id != null).map((i) => i.ticket.team_id!))];
+  const named = [...new Set(items.flatMap((i) => actionsFor(i.policy, i.level, i.target.kind).flatMap((a) => (a.type === "notify_user" ? [a.user_id] : []))))];
+  const [supervisors, agents] = await Promise.all([
+    teams.length
+      ? tx.db.selectFrom("team_members").innerJoin("users", "users.id", "team_members.user_id").select(["team_members.team_id", "users.id"]).where("team_members.team_id", "in", teams).where("users.role", "=", "supervisor").where("users.active", "=", 1).execute()
+      : Promise.resolve([]),
+    named.length ? tx.db.selectFrom("users").select("id").where("id", "in", named).where("active", "=", 1).where("role", "!=", "requester").execute() : Promise.resolve([]),
+  ]);
+  const notifications: Array<{ user_id: number; ticket_id: number; kind: SlaNotificationKind; actor_id: null; summary: string; created_at: string; read_at: null }> = [];
+  const events: PlannedEvent[] = [];
+  for (const { ticket: t, policy, level, target } of items) {
+    if (!policy) continue;
+    const via = `sla:${policy.name}`;
+    const kind: SlaNotificationKind = level === "warning" ? "sla_warning" : "sla_breach";
+    const summary = summaryOf(t, level, target).slice(0, 300);
+    const tell = (ids: number[]) => {
+      for (const user_id of new Set(ids)) notifications.push({ user_id, ticket_id: t.id, kind, actor_id: null, summary, created_at: now, read_at: null });
+    };
+    const done = (action: EscalationAction, detail: Record<string, unknown>) =>
+      events.push({ ticketId: t.id, via, event: { action: "sla_escalated", field: target.kind, new: { level, kind: target.kind, cycle: target.cycle, action: action.type, ...detail } } });
+    for (const action of actionsFor(policy, level, target.kind)) {
+      if (action.type === "notify_assignee") {
+        const ids = t.assignee_id ? [t.assignee_id] : [];
+        tell(ids);
+        done(action, ids.length ? { user_ids: ids } : { skipped: "the ticket has no assignee" });
+      } else if (action.type === "notify_supervisors") {
+        const ids = supervisors.filter((s) => s.team_id === t.team_id).map((s) => s.id);
+        tell(ids);
+        done(action, ids.length ? { user_ids: ids } : { skipped: t.team_id ? "the team has no supervisor" : "the ticket has no team" });
+      } else if (action.type === "notify_user") {
+        const ok = agents.some((a) => a.id === action.user_id);
+        if (ok) tell([action.user_id]);
+        done(action, ok ? { user_ids: [action.user_id] } : { skipped: `user ${action.user_id} is not an active agent` });
+      }
+    }
+  }
+  return { notifications, events };
+}
+
 /**
  * Runs the policy's actions for this level and target kind. Returns true when the ticket itself
  * changed (team or priority), so the caller re-syncs its clock.
@@ -50,7 +116,7 @@ export async function escalate(tx: Tx, t: TicketRow, policy: PolicyRecord | unde
   const via = `sla:${policy.name}`;
   const kind: SlaNotificationKind = level === "warning" ? "sla_warning" : "sla_breach";
   const summary = summaryOf(t, level, target);
-  const actions = policy.escalations.filter((e) => e.level === level && (!e.kinds.length || e.kinds.includes(target.kind))).flatMap((e) => e.actions);
+  const actions = actionsFor(policy, level, target.kind);
   let current = t;
   let changed = false;
   const events: EventInput[] = [];

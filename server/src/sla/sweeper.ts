@@ -16,8 +16,8 @@ import { lockTicket, referenceOf } from "../tickets/service.ts";
 import { recordEvents } from "../tickets/events.ts";
 import { defaultStatusOf, loadStatuses } from "../tickets/statuses.ts";
 import { loadPolicies } from "./definitions.ts";
-import { escalate, notifySla, type Level } from "./escalate.ts";
-import { refreshSlaColumns, slaVia, syncSla } from "./sync.ts";
+import { actionsFor, changesTicket, escalate, notifySla, planNotices, type Level, type Notice } from "./escalate.ts";
+import { columnsFromTargets, slaVia, syncSla, writeManyTicketColumns } from "./sync.ts";
 import { autoCloseDays } from "./settings.ts";
 import type { SlaTargetKind } from "@tessera/contracts";
 
@@ -43,45 +43,136 @@ export interface SweepStats {
 
 const zero = (): SweepStats => ({ tickets: 0, warnings: 0, breaches: 0, autoClosed: 0, failed: 0, skipped: false });
 
-/** One transaction per ticket: claim what is due, fire it, escalate, refresh the badge. */
-async function sweepTicket(ctx: AppContext, ticketId: number, stats: SweepStats): Promise<void> {
-  await ctx.db.transaction().execute(async (trx) => {
-    const tx: AppContext = { ...ctx, db: trx };
-    const nowMs = tx.clock.now().getTime();
-    const now = new Date(nowMs).toISOString();
-    const t = await lockTicket(tx, ticketId);
-    if (!t.sla_next_check_at || Date.parse(t.sla_next_check_at) > nowMs) return; // done by someone else meanwhile
-    const clock = await trx.selectFrom("sla_clocks").select(["policy_id", "policy_name"]).where("ticket_id", "=", t.id).executeTakeFirst();
-    const policy = (await loadPolicies(tx)).find((p) => p.id === clock?.policy_id);
-    const via = slaVia(clock?.policy_name ?? policy?.name ?? "?");
-    const targets = await trx.selectFrom("sla_targets").selectAll().where("ticket_id", "=", t.id).where("met_at", "is", null).orderBy("due_at").execute();
-    let ticketChanged = false;
-    let fired = false;
-    for (const target of targets) {
-      const kind = target.kind as SlaTargetKind;
-      const key = (q: ReturnType<typeof trx.updateTable<"sla_targets">>) => q.where("ticket_id", "=", t.id).where("kind", "=", target.kind).where("cycle", "=", target.cycle);
-      const fire = async (level: Level) => {
-        const column = level === "warning" ? "warned_at" : "breached_at";
-        const claimed = await key(trx.updateTable("sla_targets").set({ [column]: now })).where(column, "is", null).executeTakeFirst();
-        if (Number(claimed.numUpdatedRows) !== 1) return;
-        fired = true;
-        if (level === "warning") stats.warnings++;
-        else stats.breaches++;
-        const remaining = Math.max(0, target.target_ms - target.warn_ms);
-        await recordEvents(trx, t.id, undefined, via, now, [
-          { action: level === "warning" ? "sla_warning" : "sla_breached", field: kind, new: { kind, cycle: target.cycle, due_at: target.due_at, target_minutes: target.target_ms / 60_000 } },
-        ]);
-        const current = ticketChanged ? await trx.selectFrom("tickets").selectAll().where("id", "=", t.id).executeTakeFirstOrThrow() : t;
-        if (await escalate(tx, current, policy, level, { kind, cycle: target.cycle, due_at: target.due_at, remaining_ms: remaining }, now)) ticketChanged = true;
-      };
-      if (target.warn_at && !target.warned_at && Date.parse(target.warn_at) <= nowMs) await fire("warning");
-      if (target.due_at && !target.breached_at && Date.parse(target.due_at) <= nowMs) await fire("breach");
+interface Fired {
+  warnings: number;
+  breaches: number;
+}
+
+type EventRow = { ticket_id: number; actor_id: null; via: string; action: string; field: string | null; old_value: null; new_value: string; created_at: string };
+
+/**
+ * Fires what is due on a batch of tickets, inside the caller's transaction, with a handful of
+ * statements for the whole batch rather than a dozen per ticket:
+ *
+ * 1. the tickets are locked in id order (PostgreSQL) and those no longer due are left;
+ * 2. one conditional UPDATE ... RETURNING claims every due warning, one every due breach: a
+ *    claimed row is fired by this transaction and by no other;
+ * 3. the audit events and notifications of all of them are inserted together; escalations
+ *    that change a ticket (reassign, raise priority) run one by one, in the policy's order,
+ *    followed by a full sync of that ticket's clock;
+ * 4. each ticket's badge columns are refreshed from its targets.
+ */
+async function fireDue(tx: AppContext, ids: number[]): Promise<Fired> {
+  const db = tx.db;
+  const out: Fired = { warnings: 0, breaches: 0 };
+  const nowMs = tx.clock.now().getTime();
+  const now = new Date(nowMs).toISOString();
+  const locked = await db
+    .selectFrom("tickets")
+    .selectAll()
+    .where("id", "in", ids)
+    .orderBy("id")
+    .$if(tx.dialect === "postgres", (q) => q.forUpdate())
+    .execute();
+  // Done by someone else meanwhile, or changed so that nothing is due any more.
+  const tickets = locked.filter((t) => t.sla_next_check_at && Date.parse(t.sla_next_check_at) <= nowMs);
+  if (!tickets.length) return out;
+  const dueIds = tickets.map((t) => t.id);
+  const byId = new Map(tickets.map((t) => [t.id, t]));
+  const claim = (column: "warned_at" | "breached_at", deadline: "warn_at" | "due_at") =>
+    db
+      .updateTable("sla_targets")
+      .set({ [column]: now })
+      .where("ticket_id", "in", dueIds)
+      .where("met_at", "is", null)
+      .where(column, "is", null)
+      .where(deadline, "<=", now)
+      .returningAll()
+      .execute();
+  const warned = await claim("warned_at", "warn_at");
+  const breached = await claim("breached_at", "due_at");
+  out.warnings = warned.length;
+  out.breaches = breached.length;
+
+  const [clocks, policies] = await Promise.all([
+    db.selectFrom("sla_clocks").select(["ticket_id", "policy_id", "policy_name", "state"]).where("ticket_id", "in", dueIds).execute(),
+    loadPolicies(tx),
+  ]);
+  const clockOf = new Map(clocks.map((c) => [c.ticket_id, c]));
+  const fired = [...warned.map((r) => ({ row: r, level: "warning" as Level })), ...breached.map((r) => ({ row: r, level: "breach" as Level }))].sort(
+    (a, b) => a.row.ticket_id - b.row.ticket_id || (a.level === b.level ? 0 : a.level === "warning" ? -1 : 1),
+  );
+  const policyOf = (ticketId: number) => policies.find((p) => p.id === clockOf.get(ticketId)?.policy_id);
+  // A ticket with any escalation that changes it has all of its escalations run in order, one by one.
+  const oneByOne = new Set(fired.filter((f) => changesTicket(actionsFor(policyOf(f.row.ticket_id), f.level, f.row.kind as SlaTargetKind))).map((f) => f.row.ticket_id));
+  const notices: Notice[] = [];
+  const events: EventRow[] = [];
+  const eventRow = (ticketId: number, via: string, action: string, field: string | null, value: unknown): EventRow => ({ ticket_id: ticketId, actor_id: null, via, action, field, old_value: null, new_value: JSON.stringify(value), created_at: now });
+  for (const { row, level } of fired) {
+    const clock = clockOf.get(row.ticket_id);
+    const policy = policies.find((p) => p.id === clock?.policy_id);
+    const kind = row.kind as SlaTargetKind;
+    const target = { kind, cycle: row.cycle, due_at: row.due_at, remaining_ms: Math.max(0, row.target_ms - row.warn_ms) };
+    events.push(eventRow(row.ticket_id, slaVia(clock?.policy_name ?? policy?.name ?? "?"), level === "warning" ? "sla_warning" : "sla_breached", kind, { kind, cycle: row.cycle, due_at: row.due_at, target_minutes: row.target_ms / 60_000 }));
+    if (!oneByOne.has(row.ticket_id)) notices.push({ ticket: byId.get(row.ticket_id)!, policy, level, target });
+  }
+  const plan = await planNotices(tx, notices, now);
+  events.push(...plan.events.map((e) => eventRow(e.ticketId, e.via, e.event.action, e.event.field ?? null, e.event.new)));
+  // Ordered by ticket, each fired target before its escalations.
+  events.sort((a, b) => a.ticket_id - b.ticket_id);
+  if (events.length) await db.insertInto("ticket_events").values(events).execute();
+  if (plan.notifications.length) await db.insertInto("notifications").values(plan.notifications).execute();
+
+  // Escalations that change a ticket, in the policy's order; then its clock is synced in full.
+  for (const ticketId of oneByOne) {
+    const clock = clockOf.get(ticketId);
+    const policy = policies.find((p) => p.id === clock?.policy_id);
+    for (const { row, level } of fired.filter((f) => f.row.ticket_id === ticketId)) {
+      const current = await db.selectFrom("tickets").selectAll().where("id", "=", ticketId).executeTakeFirstOrThrow();
+      await escalate(tx, current, policy, level, { kind: row.kind as SlaTargetKind, cycle: row.cycle, due_at: row.due_at, remaining_ms: Math.max(0, row.target_ms - row.warn_ms) }, now);
     }
-    // A raised priority or a new team may bring other targets or another policy: the full sync.
-    if (ticketChanged) await syncSla(tx, t.id, { via });
-    else await refreshSlaColumns(tx, t.id);
-    if (!fired && !ticketChanged) tx.log.debug({ ticket: t.id }, "SLA sweep found nothing left to fire");
-  });
+    await syncSla(tx, ticketId, { via: slaVia(clock?.policy_name ?? policy?.name ?? "?") });
+  }
+
+  const rest = dueIds.filter((id) => !oneByOne.has(id));
+  if (rest.length) {
+    const targets = await db.selectFrom("sla_targets").selectAll().where("ticket_id", "in", rest).execute();
+    const rows = rest.flatMap((id) => {
+      const clock = clockOf.get(id);
+      return clock ? [{ ticket: byId.get(id)!, columns: columnsFromTargets(targets.filter((x) => x.ticket_id === id), clock.state, nowMs) }] : [];
+    });
+    await writeManyTicketColumns(tx, rows);
+  }
+  return out;
+}
+
+/** Fires a batch in one transaction: one commit (one fsync) for all of it. */
+async function fireInTransaction(ctx: AppContext, ids: number[]): Promise<Fired> {
+  return ctx.db.transaction().execute((trx) => fireDue({ ...ctx, db: trx }, ids));
+}
+
+/**
+ * A batch in one transaction; if it fails, each of its tickets alone, so that one bad ticket
+ * cannot hold back the others. Returns the tickets that failed on their own.
+ */
+async function sweepBatch(ctx: AppContext, ids: number[], stats: SweepStats): Promise<number[]> {
+  const add = (f: Fired) => {
+    stats.warnings += f.warnings;
+    stats.breaches += f.breaches;
+  };
+  try {
+    add(await fireInTransaction(ctx, ids));
+    return [];
+  } catch (err) {
+    if (ids.length === 1) {
+      ctx.log.error({ err, ticket: ids[0] }, "SLA sweep failed for a ticket; trying it again later");
+      return ids;
+    }
+    ctx.log.warn({ err }, "SLA sweep batch failed; going through its tickets one by one");
+  }
+  const failed: number[] = [];
+  for (const id of ids) failed.push(...(await sweepBatch(ctx, [id], stats)));
+  return failed;
 }
 
 /** Resolved tickets the requester did not answer within the configured days close, and the requester is told. */
@@ -138,21 +229,18 @@ async function sweepWork(ctx: AppContext): Promise<SweepStats> {
       .select("id")
       .where("sla_next_check_at", "<=", now)
       .orderBy("sla_next_check_at")
+      .orderBy("id")
       .limit(BATCH)
       .execute();
     const ids = due.map((r) => r.id).filter((id) => !seen.has(id));
     if (!ids.length) break;
-    for (const id of ids) {
-      seen.add(id);
-      stats.tickets++;
-      try {
-        await sweepTicket(ctx, id, stats);
-      } catch (err) {
-        stats.failed++;
-        ctx.log.error({ err, ticket: id }, "SLA sweep failed for a ticket; trying it again later");
-        const later = new Date(ctx.clock.now().getTime() + RETRY_AFTER_MS).toISOString();
-        await ctx.db.updateTable("tickets").set({ sla_next_check_at: later }).where("id", "=", id).execute().catch(() => {});
-      }
+    for (const id of ids) seen.add(id);
+    stats.tickets += ids.length;
+    const failed = await sweepBatch(ctx, ids, stats);
+    if (failed.length) {
+      stats.failed += failed.length;
+      const later = new Date(ctx.clock.now().getTime() + RETRY_AFTER_MS).toISOString();
+      await ctx.db.updateTable("tickets").set({ sla_next_check_at: later }).where("id", "in", failed).execute().catch(() => {});
     }
   }
   await autoClose(ctx, stats, deadline);

@@ -23,7 +23,8 @@ import { ClockTimeline, evaluateTarget, segmentsOf, warnMsOf, type LogEntry, typ
 import { loadCalendar } from "./definitions.ts";
 import { factsOf, hasTargets, matchPolicy, type Terms } from "./policies.ts";
 import { STATE_RANK } from "./badge.ts";
-import type { ClockState } from "./tables.ts";
+import { sql, type Selectable } from "kysely";
+import type { ClockState, SlaTargetsTable } from "./tables.ts";
 
 type Tx = AppContext;
 
@@ -152,9 +153,33 @@ const columnsOfRow = (t: TicketRow): TicketSlaColumns => ({
   sla_next_check_at: t.sla_next_check_at,
 });
 
+const COLUMN_NAMES = Object.keys(NO_SLA) as Array<keyof TicketSlaColumns>;
+const differs = (t: TicketRow, cols: TicketSlaColumns) => COLUMN_NAMES.some((k) => (t as unknown as Record<string, unknown>)[k] !== cols[k]);
+
 async function writeTicketColumns(tx: Tx, t: TicketRow, cols: TicketSlaColumns) {
-  const changed = (Object.keys(cols) as Array<keyof TicketSlaColumns>).some((k) => (t as unknown as Record<string, unknown>)[k] !== cols[k]);
-  if (changed) await tx.db.updateTable("tickets").set(cols).where("id", "=", t.id).execute();
+  if (differs(t, cols)) await tx.db.updateTable("tickets").set(cols).where("id", "=", t.id).execute();
+}
+
+/**
+ * The badge columns of many tickets in one UPDATE ... FROM (VALUES ...): the sweep refreshes a
+ * whole batch with one statement instead of one per ticket.
+ */
+export async function writeManyTicketColumns(tx: Tx, rows: Array<{ ticket: TicketRow; columns: TicketSlaColumns }>) {
+  const changed = rows.filter((r) => differs(r.ticket, r.columns));
+  if (!changed.length) return;
+  if (changed.length === 1) return writeTicketColumns(tx, changed[0].ticket, changed[0].columns);
+  const pg = tx.dialect === "postgres";
+  const values = sql.join(
+    changed.map(({ ticket, columns: c }) => sql`(${ticket.id}, ${c.sla_state}, ${c.sla_kind}, ${c.sla_due_at}, ${c.sla_warn_at}, ${c.sla_remaining_ms}, ${c.sla_sort}, ${c.sla_next_check_at})`),
+  );
+  // SQLite names the columns of VALUES column1, column2...; PostgreSQL takes names, and casts for the typed ones.
+  const v = (i: number, name: string, cast = "") => (pg ? sql.raw(`v.${name}${cast}`) : sql.raw(`v.column${i}`));
+  await sql`update tickets set
+      sla_state = ${v(2, "sla_state")}, sla_kind = ${v(3, "sla_kind")}, sla_due_at = ${v(4, "sla_due_at", "::timestamptz")},
+      sla_warn_at = ${v(5, "sla_warn_at", "::timestamptz")}, sla_remaining_ms = ${v(6, "sla_remaining_ms", "::bigint")}, sla_sort = ${v(7, "sla_sort")},
+      sla_next_check_at = ${v(8, "sla_next_check_at", "::timestamptz")}
+    from (values ${values}) as ${pg ? sql.raw("v(id, sla_state, sla_kind, sla_due_at, sla_warn_at, sla_remaining_ms, sla_sort, sla_next_check_at)") : sql.raw("v")}
+    where tickets.id = ${v(1, "id", "::int")}`.execute(tx.db);
 }
 
 /**
@@ -363,22 +388,29 @@ async function upsertClock(tx: Tx, ticketId: number, existing: ClockValues | und
 
 export { KINDS as SLA_KINDS };
 
-/**
- * The badge columns from the stored targets, without replaying the clock: all the sweep needs
- * after it fired a warning or a breach (deadlines do not move when one fires).
- */
-export async function refreshSlaColumns(tx: Tx, ticketId: number): Promise<void> {
-  const t = await tx.db.selectFrom("tickets").selectAll().where("id", "=", ticketId).executeTakeFirstOrThrow();
-  const clock = await tx.db.selectFrom("sla_clocks").select("state").where("ticket_id", "=", ticketId).executeTakeFirst();
-  if (!clock) return;
-  const nowMs = tx.clock.now().getTime();
-  const rows = await tx.db.selectFrom("sla_targets").selectAll().where("ticket_id", "=", ticketId).execute();
+type TargetRow = Selectable<SlaTargetsTable>;
+
+/** The badge columns from stored target rows at `nowMs`, without replaying the clock. */
+export function columnsFromTargets(rows: TargetRow[], clockState: ClockState, nowMs: number): TicketSlaColumns {
   const ms = (v: string | null) => (v === null ? null : Date.parse(v));
   const live: LiveTarget[] = rows.map((r) => {
     const dueAt = ms(r.due_at);
     const state =
-      r.met_at !== null ? (r.used_ms <= r.target_ms ? "met" : "breached") : r.breached_at !== null || (dueAt !== null && dueAt <= nowMs) ? "breached" : clock.state === "paused" ? "paused" : "running";
+      r.met_at !== null ? (r.used_ms <= r.target_ms ? "met" : "breached") : r.breached_at !== null || (dueAt !== null && dueAt <= nowMs) ? "breached" : clockState === "paused" ? "paused" : "running";
     return { kind: r.kind, state, targetMs: r.target_ms, usedMs: r.used_ms, dueAt, warnAt: ms(r.warn_at), metAt: ms(r.met_at), warnedAt: ms(r.warned_at), breachedAt: ms(r.breached_at) };
   });
-  await writeTicketColumns(tx, t, ticketColumnsOf(live, clock.state, nowMs));
+  return ticketColumnsOf(live, clockState, nowMs);
+}
+
+/**
+ * The badge columns from the stored targets, without replaying the clock: all the sweep needs
+ * after it fired a warning or a breach (deadlines do not move when one fires). The sweep passes
+ * the rows it already holds.
+ */
+export async function refreshSlaColumns(tx: Tx, ticketId: number, held?: { ticket: TicketRow; clockState: ClockState; targets: TargetRow[] }): Promise<void> {
+  const t = held?.ticket ?? (await tx.db.selectFrom("tickets").selectAll().where("id", "=", ticketId).executeTakeFirstOrThrow());
+  const clockState = held?.clockState ?? (await tx.db.selectFrom("sla_clocks").select("state").where("ticket_id", "=", ticketId).executeTakeFirst())?.state;
+  if (!clockState) return;
+  const rows = held?.targets ?? (await tx.db.selectFrom("sla_targets").selectAll().where("ticket_id", "=", ticketId).execute());
+  await writeTicketColumns(tx, t, columnsFromTargets(rows, clockState, tx.clock.now().getTime()));
 }
