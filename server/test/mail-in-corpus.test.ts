@@ -112,15 +112,20 @@ describe.each(dialects)("inbound mail corpus on %s", (dialect) => {
     expect((await agent.get(t.attachments[0].url)).status).toBe(200);
   });
 
-  it("auto-reply: threaded as the requester's message, marked so that it never gets an automatic answer", async () => {
+  it("auto-reply: noted on the ticket it answers, never a reply that reopens it, and marked so that it never gets an automatic answer", async () => {
     const { t, sent } = await annTicket("Out of office test");
+    const resolved = await agent.patch(`/api/tickets/${t.id}`, { version: t.version, status: "resolved", resolution_note: "Router restarted", root_cause: "Router" });
+    expect(resolved.status).toBe(200);
     const r = await ingest(fixture("auto-reply.eml", { REF: t.reference, IN_REPLY_TO: sent }));
-    expect(r).toMatchObject({ outcome: "reply", ticketId: t.id });
+    expect(r).toMatchObject({ outcome: "ignored", ticketId: t.id });
+    expect(await comments(t.id)).toEqual([]);
+    expect((await agent.get(`/api/tickets/${t.id}`)).body.status.category).toBe("resolved");
     const events = (await agent.get(`/api/tickets/${t.id}/events`)).body;
-    const reply = events.find((e: any) => e.action === "reply_added");
-    expect(reply.new_value).toMatchObject({ no_auto_reply: true });
-    const [m] = (await agent.get(`/api/tickets/${t.id}/mail`)).body.filter((x: any) => x.outcome === "reply");
+    expect(events.find((e: any) => e.action === "mail_auto_reply").new_value).toMatchObject({ from: "ann.lee@gmail.com" });
+    const [m] = (await agent.get(`/api/tickets/${t.id}/mail`)).body.filter((x: any) => x.outcome === "ignored");
+    expect(m).toMatchObject({ no_auto_reply: true });
     expect(m.loop_reason).toMatch(/Auto-Submitted: auto-replied/);
+    expect(m.full_body).toContain("out of the office until Monday");
   });
 
   it("bounce (DSN): noted on the ticket whose mail bounced, no ticket opened", async () => {

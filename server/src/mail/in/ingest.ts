@@ -17,7 +17,7 @@ import { addComment, createTicket, type ArrivalOptions } from "../../tickets/ser
 import { isFinalCategory } from "../../tickets/statuses.ts";
 import { parseOwnMessageId } from "../message-id.ts";
 import { displayBody } from "./body.ts";
-import { judgeLoop, readBounce, type BounceFacts } from "./loops.ts";
+import { isAutoReply, judgeLoop, readBounce, type BounceFacts } from "./loops.ts";
 import { mailboxById, mailboxFor, ourAddresses, senderAllowed, type MailboxRow } from "./mailboxes.ts";
 import { ParserPool, PoisonError, type Address, type ParsedMail } from "./parse.ts";
 import { recordFailed } from "./quarantine.ts";
@@ -113,6 +113,7 @@ type Plan =
   | { kind: "reply"; ticket: TicketRow; standing: Standing }
   | { kind: "linked"; old: TicketRow; standing: Standing }
   | { kind: "held"; ticketId: number; reason: HeldReason }
+  | { kind: "noted"; ticket: TicketRow }
   | { kind: "bounce"; facts: BounceFacts };
 
 async function ingestParsed(
@@ -141,7 +142,10 @@ async function ingestParsed(
     if (!match) plan = { kind: "ticket" };
     else {
       const standing = await standingOf(ctx, match.ticket, sender, match);
-      if (standing.kind !== "stranger") plan = isFinalCategory(match.ticket.status_category) ? { kind: "linked", old: match.ticket, standing } : { kind: "reply", ticket: match.ticket, standing };
+      // An out-of-office answer to our notification is worth knowing, not a reply: it must not
+      // reopen a resolved ticket or start a follow-up of a closed one.
+      if (standing.kind !== "stranger" && isAutoReply(mail)) plan = { kind: "noted", ticket: match.ticket };
+      else if (standing.kind !== "stranger") plan = isFinalCategory(match.ticket.status_category) ? { kind: "linked", old: match.ticket, standing } : { kind: "reply", ticket: match.ticket, standing };
       // A tag alone is weak evidence (anyone can type it): a stranger's tagged mail is a new request.
       else if (match.by === "tag" && standing.reason === "not_a_party") plan = { kind: "ticket" };
       else plan = { kind: "held", ticketId: match.ticket.id, reason: standing.reason };
@@ -245,6 +249,11 @@ async function applyPlan(tx: AppContext, plan: Plan, mail: ParsedMail, p: PlanCo
         ]);
       }
       return { outcome: "bounce", ticketId, commentId: null, remoteImages: false, fullHtml: displayBody(mail, () => undefined, false).fullHtml };
+    }
+    case "noted": {
+      await recordEvents(tx.db, plan.ticket.id, undefined, "email", p.now, [{ action: "mail_auto_reply", new: { mail_message_id: p.messageRowId, from: mail.from!.address, subject: mail.subject.slice(0, 300) } }]);
+      const body = displayBody(mail, () => undefined, false);
+      return { outcome: "ignored", ticketId: plan.ticket.id, commentId: null, remoteImages: body.remoteImages, fullHtml: body.fullHtml };
     }
     case "held": {
       await holdMessage(tx, p.messageRowId, plan.ticketId, mail.from!, plan.reason, p.now);

@@ -35,6 +35,12 @@ export function judgeLoop(mail: ParsedMail): LoopVerdict {
   return { noAutoReply: reasons.length > 0, reason: reasons.join("; ") || null, bounce };
 }
 
+/** An automatic answer (out of office and the like): noted on its ticket, never a reply that reopens it. */
+export function isAutoReply(mail: ParsedMail): boolean {
+  const auto = mail.autoSubmitted?.trim().toLowerCase();
+  return (!!auto && !/^no\b/.test(auto)) || !!mail.xAutoreply;
+}
+
 export interface BounceFacts {
   /** The Message-ID of the message that bounced, when the report carries it. */
   originalMessageId: string | null;
