@@ -3,14 +3,15 @@
  * replies, searched fuzzily by title and text as the agent keeps typing ("/refnd" finds
  * "Refund on its way"). Arrow keys move, Enter or Tab inserts, Esc closes. Placeholders such
  * as {{requester.first_name}} are filled before the text goes in; an unknown one stays as it
- * was written, so the agent sees it before sending.
+ * was written, so the agent sees it before sending. Macros that match follow the replies;
+ * picking one removes the "/word" and opens its preview.
  */
 import { Badge, Button, Popover, Text, UnstyledButton } from "@mantine/core";
-import { IconSettings } from "@tabler/icons-react";
-import { fillPlaceholders, placeholderValues, type CannedReply, type Ticket } from "@tessera/contracts";
+import { IconBolt, IconSettings } from "@tabler/icons-react";
+import { fillPlaceholders, placeholderValues, type CannedReply, type Macro, type Ticket } from "@tessera/contracts";
 import Fuse from "fuse.js";
 import { useEffect, useMemo, useState, type KeyboardEvent } from "react";
-import { useCannedReplies } from "./canned-api.ts";
+import { useCannedReplies, useMacros } from "./canned-api.ts";
 import { openReplyTool } from "./macro-tools.tsx";
 import own from "./macro-tools.module.css";
 
@@ -41,9 +42,18 @@ export function useCannedMenu({ text, caret, ticket, agent, onInsert }: {
   const replies = useCannedReplies("usable", query !== null);
   const [active, setActive] = useState(0);
   const [dismissedAt, setDismissedAt] = useState<number | null>(null);
+  const macros = useMacros("usable", query !== null);
   const all = replies.data ?? [];
   const fuse = useMemo(() => new Fuse(all, { keys: [{ name: "title", weight: 3 }, "body"], threshold: 0.4, ignoreLocation: true }), [all]);
-  const options: CannedReply[] = useMemo(() => (!query ? [] : (query.query ? fuse.search(query.query).map((r) => r.item) : all).slice(0, 8)), [query?.query, fuse, all]);
+  const macroFuse = useMemo(() => new Fuse(macros.data ?? [], { keys: ["name", "description"], threshold: 0.35, ignoreLocation: true }), [macros.data]);
+  type Option = { kind: "reply"; item: CannedReply } | { kind: "macro"; item: Macro };
+  const options: Option[] = useMemo(() => {
+    if (!query) return [];
+    const found = (query.query ? fuse.search(query.query).map((r) => r.item) : all).slice(0, 8).map((item) => ({ kind: "reply" as const, item }));
+    // Macros only once a word is typed: an empty "/" lists replies.
+    const ms = query.query ? macroFuse.search(query.query).slice(0, 3).map((r) => ({ kind: "macro" as const, item: r.item })) : [];
+    return [...found, ...ms];
+  }, [query?.query, fuse, macroFuse, all]);
   useEffect(() => setActive(0), [query?.query]);
   useEffect(() => {
     if (!query) setDismissedAt(null);
@@ -51,9 +61,14 @@ export function useCannedMenu({ text, caret, ticket, agent, onInsert }: {
   const open = !!query && dismissedAt !== query.start && replies.isSuccess;
 
   const values = placeholderValues({ requester: ticket.requester, ticket, agent });
-  const pick = (r: CannedReply) => {
+  const pick = (o: Option) => {
     if (!query) return;
-    onInsert(query.start, caret, fillPlaceholders(r.body, values));
+    if (o.kind === "reply") onInsert(query.start, caret, fillPlaceholders(o.item.body, values));
+    else {
+      onInsert(query.start, caret, "");
+      // After the text box has its caret back, so that the dialog keeps the focus.
+      requestAnimationFrame(() => openReplyTool({ kind: "macro", ticketKey: ticket.reference, macroId: o.item.id }));
+    }
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -89,35 +104,60 @@ export function useCannedMenu({ text, caret, ticket, agent, onInsert }: {
               {all.length ? `No canned reply matches “${query?.query}”.` : "No canned replies yet."}
             </Text>
           )}
-          {options.map((r, i) => (
+          {options.map((o, i) =>
+            o.kind === "macro" ? (
+              <UnstyledButton
+                key={`m${o.item.id}`}
+                id={`canned-m${o.item.id}`}
+                role="option"
+                aria-selected={i === active}
+                className={own.option}
+                onMouseDown={(e) => {
+                  e.preventDefault();
+                  pick(o);
+                }}
+                onMouseEnter={() => setActive(i)}
+                tabIndex={-1}
+              >
+                <div style={{ minWidth: 0 }}>
+                  <Text size="sm" fw={500} truncate>
+                    <IconBolt size={12} aria-hidden="true" /> {o.item.name}
+                  </Text>
+                  <Text size="xs" c="dimmed" lineClamp={1}>
+                    Macro: see its changes, then apply
+                  </Text>
+                </div>
+              </UnstyledButton>
+            ) : (
             <UnstyledButton
-              key={r.id}
-              id={`canned-${r.id}`}
+              key={o.item.id}
+              id={`canned-${o.item.id}`}
               role="option"
               aria-selected={i === active}
               className={own.option}
               onMouseDown={(e) => {
                 e.preventDefault();
-                pick(r);
+                pick(o);
               }}
               onMouseEnter={() => setActive(i)}
               tabIndex={-1}
             >
               <div style={{ minWidth: 0 }}>
                 <Text size="sm" fw={500} truncate>
-                  {r.title}
+                  {o.item.title}
                 </Text>
                 <Text size="xs" c="dimmed" lineClamp={1}>
-                  {fillPlaceholders(r.body, values)}
+                  {fillPlaceholders(o.item.body, values)}
                 </Text>
               </div>
-              {r.scope !== "personal" && (
+              {o.item.scope !== "personal" && (
                 <Badge size="xs" variant="light" color="gray" style={{ flexShrink: 0 }}>
-                  {r.scope === "team" ? r.team?.name : "Everyone"}
+                  {o.item.scope === "team" ? o.item.team?.name : "Everyone"}
                 </Badge>
               )}
             </UnstyledButton>
-          ))}
+            ),
+          )}
         </div>
         <div className={own.menuFooter}>
           <Button
@@ -140,5 +180,6 @@ export function useCannedMenu({ text, caret, ticket, agent, onInsert }: {
       </Popover.Dropdown>
     </Popover>
   );
-  return { open, activeId: open && options[active] ? `canned-${options[active].id}` : undefined, onKeyDown, element };
+  const current = open ? options[active] : undefined;
+  return { open, activeId: current ? `canned-${current.kind === "macro" ? "m" : ""}${current.item.id}` : undefined, onKeyDown, element };
 }
