@@ -7,11 +7,15 @@
  * reports new mail; the poll interval is the fallback.
  */
 import { ImapFlow, type MailboxObject } from "imapflow";
+import { sql } from "kysely";
 import type { AppContext } from "../../context.ts";
 import { ingestMessage } from "./ingest.ts";
 import type { MailboxRow } from "./mailboxes.ts";
 import { recordFailed } from "./quarantine.ts";
 import { unseal } from "./secret-box.ts";
+
+/** First key of the advisory locks that keep two nodes from polling one mailbox at once ("MAIL"). */
+const LOCK_CLASS = 0x4d41494c;
 
 /** Where polling of one mailbox stands (also what the health view reads). */
 async function loadSync(ctx: AppContext, mailboxId: number) {
@@ -68,7 +72,7 @@ export class MailboxPoller {
       try {
         const client = await this.connect();
         const box = await client.mailboxOpen(this.mailbox.imap_folder);
-        await this.round(client, box);
+        await this.exclusively(() => this.round(client, box));
       } catch (err) {
         const message = (err as Error).message?.slice(0, 500) || String(err);
         this.ctx.log.warn({ err, mailbox_id: this.mailbox.id }, "IMAP fetch failed");
@@ -127,6 +131,20 @@ export class MailboxPoller {
     await client.connect();
     this.client = client;
     return client;
+  }
+
+  /**
+   * Runs a round on one node at a time. On PostgreSQL every node polls, and a transaction-scoped
+   * advisory lock per mailbox lets only one of them take a round; the others skip it (the
+   * Message-ID dedupe would keep them from creating duplicates anyway, but not from fetching
+   * twice). SQLite has one node.
+   */
+  private async exclusively(work: () => Promise<void>) {
+    if (this.ctx.dialect !== "postgres") return work();
+    await this.ctx.db.transaction().execute(async (trx) => {
+      const got = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(${LOCK_CLASS}, ${this.mailbox.id}) as ok`.execute(trx);
+      if (got.rows[0]?.ok) await work();
+    });
   }
 
   /** Takes in every message newer than the last UID taken, oldest first. */
