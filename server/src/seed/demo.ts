@@ -11,6 +11,7 @@ import { randomToken } from "../auth/secrets.ts";
 import type { AppContext } from "../context.ts";
 import { insertUser } from "../people/service.ts";
 import { addComment, createTicket, updateTicket } from "../tickets/service.ts";
+import { seedSlaPolicies } from "../sla/demo.ts";
 
 // A small deterministic generator, so two seeds of the same size look alike.
 function rng(seed: number) {
@@ -126,6 +127,9 @@ export async function seedDemo(ctx: AppContext, opts: { tickets: number }): Prom
       leaves.push({ id: row.id, name: child, team: c.team, type: c.type });
     }
   }
+
+  // Before the tickets, so that each is timed from its creation.
+  await seedSlaPolicies(ctx, { vipOrganizationId: orgs[1].id });
 
   const levels: Level[] = ["high", "medium", "low"];
   const tagsPool = ["vip", "remote", "hardware-swap", "known-issue", "onboarding", "vendor"];
