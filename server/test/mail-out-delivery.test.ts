@@ -265,6 +265,20 @@ describe.each(dialects)("outgoing mail on %s", (dialect) => {
     expect(arrived[0].parsed.messageId).toBe(firstId);
   });
 
+  it("tells the requester in the acknowledgement when to expect a first response, from the ticket's SLA", async () => {
+    const calendar = (await admin.get("/api/sla/calendars")).body.find((c: any) => c.is_default);
+    const policy = await admin.post("/api/sla/policies", { name: "Mail test", calendar_id: calendar.id, targets: Object.fromEntries(["P1", "P2", "P3", "P4"].map((p) => [p, { first_response: 60 }])) });
+    expect(policy.status).toBe(201);
+    try {
+      const [ack] = await newMail(() => requester.post("/api/tickets", { subject: "When will you answer?" }));
+      const due = new Date(desk.clock.now().getTime() + 60 * 60_000);
+      const words = new Intl.DateTimeFormat("en-GB", { weekday: "short", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: calendar.time_zone, timeZoneName: "short" }).format(due);
+      expect(ack.parsed.text).toContain(`You can expect a first response by ${words}.`);
+    } finally {
+      await admin.delete(`/api/sla/policies/${policy.body.id}`);
+    }
+  });
+
   it("marks a refused message failed for admins, who can send it again", async () => {
     catcher.rejectNext = 1;
     const t = (await requester.post("/api/tickets", { subject: "Refused" })).body;

@@ -143,6 +143,34 @@ describe.each(dialects)("outbox worker on %s", (dialect) => {
     }
   });
 
+  it("copies a reply's attachments up to the size cap and links the rest", async () => {
+    const d4 = await createDesk(dialect, { TESSERA_SMTP_URL: `smtp://127.0.0.1:${catcher.port}`, TESSERA_MAIL_ATTACHMENTS_MAX_BYTES: "1000", TESSERA_PUBLIC_URL: "https://desk.test" });
+    try {
+      const agent = await d4.user("agent");
+      const r4 = await d4.user("requester");
+      const t = (await r4.post("/api/tickets", { subject: "Logs please" })).body;
+      const upload = async (name: string, size: number) => {
+        const boundary = "----b" + size;
+        const body = Buffer.concat([
+          Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: text/plain\r\n\r\n`),
+          Buffer.alloc(size, "x"),
+          Buffer.from(`\r\n--${boundary}--\r\n`),
+        ]);
+        return (await agent.request("POST", "/api/attachments", body, { "content-type": `multipart/form-data; boundary=${boundary}` })).body.id as number;
+      };
+      const small = await upload("small.txt", 600);
+      const big = await upload("big.txt", 800);
+      await agent.post(`/api/tickets/${t.id}/comments`, { body: "Both files attached.", format: "text", attachment_ids: [small, big] });
+      const before = catcher.messages.length;
+      await deliverDue(d4.ctx);
+      const reply = catcher.messages.slice(before).find((m) => m.parsed.text?.includes("Both files attached."))!;
+      expect(reply.parsed.attachments.map((a) => [a.filename, a.size])).toEqual([["small.txt", 600]]);
+      expect(reply.parsed.text).toContain(`Too large to attach; download big.txt (800 B) at https://desk.test/api/attachments/${big}/download`);
+    } finally {
+      await d4.close();
+    }
+  });
+
   it("pages through the outbox list, newest first", async () => {
     const first = (await admin.get("/api/mail/outbox?limit=5")).body;
     expect(first.items).toHaveLength(5);

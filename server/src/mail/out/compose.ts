@@ -13,7 +13,7 @@ import type { MailKind, MailOutboxTable } from "./tables.ts";
 import { DEFAULT_TEMPLATES, loadTemplate } from "./templates.ts";
 import { AGENT_KINDS, expectedResponseOf, formatSize, mailText, renderMail, ticketLinks, type MailView } from "./render.ts";
 
-type Ctx = Pick<AppContext, "config" | "log" | "secret" | "clock">;
+type Ctx = Pick<AppContext, "config" | "log" | "secret" | "clock" | "memo">;
 
 export interface ViewInput {
   kind: MailKind;

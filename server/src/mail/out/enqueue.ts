@@ -19,7 +19,7 @@ import type { Executor } from "../../context.ts";
 import type { EventInput } from "../../tickets/events.ts";
 import type { MailKind } from "./tables.ts";
 import { autoReplyLimit, takeAutoReplySlot, undeliverableReason } from "./recipients.ts";
-import { AGENT_KINDS } from "./render.ts";
+import { AGENT_KINDS } from "./kinds.ts";
 
 interface Plan {
   kind: MailKind;

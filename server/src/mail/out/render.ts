@@ -8,7 +8,9 @@ import sanitizeHtml from "sanitize-html";
 import { convert } from "html-to-text";
 import type { AppContext, Executor } from "../../context.ts";
 import type { MailKind } from "./tables.ts";
+import { AGENT_KINDS } from "./kinds.ts";
 import type { TemplateParts } from "./templates.ts";
+import { requesterExpectations } from "../../sla/view.ts";
 
 /** One header line: control characters (CR, LF, tabs …) become spaces; runs of spaces collapse. */
 export function foldHeader(value: string, max = 250): string {
@@ -131,7 +133,7 @@ export interface MailView {
   linked_attachments: Array<{ filename: string; size: string; url: string }>;
 }
 
-export const AGENT_KINDS: MailKind[] = ["mention", "assigned"];
+export { AGENT_KINDS };
 
 export function formatSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -151,12 +153,28 @@ export function ticketLinks(publicUrl: string, reference: string) {
 }
 
 /**
- * The expected time of the first response, in words ("by Tue 1 Dec, 11:00"), for the
- * acknowledgement. Returns null until tickets carry a first-response deadline from their SLA;
- * that is where the SLA's requester-facing expectation plugs in.
+ * The expected time of the first response, in words ("by Tue, 1 Dec 2026, 11:00 CET"), for the
+ * acknowledgement: the SLA's promise to the requester, on the wall clock of the ticket's
+ * business-hour calendar. Null when no SLA target applies or its clock is paused.
  */
-export async function expectedResponseOf(_ctx: Pick<AppContext, "config">, _db: Executor, _ticketId: number): Promise<string | null> {
-  return null;
+export async function expectedResponseOf(ctx: Pick<AppContext, "memo" | "clock">, db: Executor, ticketId: number): Promise<string | null> {
+  const { first_response_at } = await requesterExpectations({ db, memo: ctx.memo, clock: ctx.clock }, ticketId);
+  if (!first_response_at) return null;
+  const cal = await db
+    .selectFrom("sla_clocks")
+    .innerJoin("sla_calendars", "sla_calendars.id", "sla_clocks.calendar_id")
+    .select("sla_calendars.time_zone")
+    .where("sla_clocks.ticket_id", "=", ticketId)
+    .executeTakeFirst();
+  const format = (timeZone: string) =>
+    new Intl.DateTimeFormat("en-GB", { weekday: "short", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone, timeZoneName: "short" }).format(new Date(first_response_at));
+  let when: string;
+  try {
+    when = format(cal?.time_zone ?? "UTC");
+  } catch {
+    when = format("UTC");
+  }
+  return `by ${when}`;
 }
 
 /** Data for previews without a ticket. */
