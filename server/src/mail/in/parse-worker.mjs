@@ -109,7 +109,15 @@ async function parse(raw) {
 parentPort.on("message", async ({ id, raw }) => {
   try {
     const result = await parse(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength));
-    parentPort.postMessage({ id, ok: true, result });
+    // Attachment bytes are moved to the main thread rather than copied.
+    const transfer = [];
+    for (const a of result.attachments) {
+      const own = new Uint8Array(a.content.byteLength);
+      own.set(a.content);
+      a.content = own;
+      transfer.push(own.buffer);
+    }
+    parentPort.postMessage({ id, ok: true, result }, transfer);
   } catch (err) {
     parentPort.postMessage({ id, ok: false, error: String(err?.message ?? err).slice(0, 500) });
   }

@@ -124,7 +124,10 @@ export class ParserPool {
       const job = this.queue.shift()!;
       slot.job = job;
       slot.timer = setTimeout(() => this.fail(slot!, new PoisonError("quarantined", `parsing took longer than ${Math.round(this.timeoutMs / 1000)} s`)), this.timeoutMs);
-      slot.worker.postMessage({ id: job.id, raw: job.raw });
+      // Moved, not cloned: the thread gets its own copy's memory without a second serialisation.
+      const copy = new Uint8Array(job.raw.byteLength);
+      copy.set(job.raw);
+      slot.worker.postMessage({ id: job.id, raw: copy }, [copy.buffer]);
     }
   }
 
