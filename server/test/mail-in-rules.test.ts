@@ -207,6 +207,17 @@ describe.each(dialects)("inbound mail rules on %s", (dialect) => {
     expect((await agent.get("/api/mail/failed")).status).toBe(403);
   });
 
+  it("never takes in its own mail coming back, which would answer itself", async () => {
+    const t = await newTicket();
+    const ours = await sentNotification(desk.ctx, t.id, t.requester.id);
+    const bounced = await ingest(message({ from: "Help <help@desk.test>", subject: `[#${t.reference}] Your request was received`, messageId: ours }));
+    expect(bounced).toMatchObject({ outcome: "ignored", ticketId: t.id });
+    const fromDesk = await ingest(message({ from: "help@desk.test", subject: "Ticket received", messageId: "<desk-ack-1@desk.test>" }));
+    expect(fromDesk).toMatchObject({ outcome: "ignored", ticketId: null });
+    expect(await comments(t.id)).toEqual([]);
+    expect((await agent.get("/api/tickets/count?q=received")).body.count).toBe(0);
+  });
+
   it("breaks loops: a sender flooding the desk gets no more automatic answers", async () => {
     const flood = await createDesk(dialect, { TESSERA_MAIL_LOOP_LIMIT: "3" });
     try {

@@ -114,6 +114,7 @@ type Plan =
   | { kind: "linked"; old: TicketRow; standing: Standing }
   | { kind: "held"; ticketId: number; reason: HeldReason }
   | { kind: "noted"; ticket: TicketRow }
+  | { kind: "own"; ticketId: number | null }
   | { kind: "bounce"; facts: BounceFacts };
 
 async function ingestParsed(
@@ -134,8 +135,14 @@ async function ingestParsed(
   const sender = await ctx.db.selectFrom("users").selectAll().where("email", "=", from).executeTakeFirst();
   const loop = judgeLoop(mail);
 
+  // Our own mail coming back (a notification sent to one of our addresses, or forwarded back
+  // whole): taking it in would answer ourselves, the classic mail loop.
+  const own = parseOwnMessageId(ctx.secret, id.messageId);
+  const fromUs = (await ourAddresses(ctx)).has(from);
+
   let plan: Plan;
-  if (reused) plan = { kind: "held", ticketId: reused.ticket_id!, reason: "message_id_reused" };
+  if (own || fromUs) plan = { kind: "own", ticketId: own ? ((await ctx.db.selectFrom("tickets").select("id").where("id", "=", own.ticketId).executeTakeFirst())?.id ?? null) : null };
+  else if (reused) plan = { kind: "held", ticketId: reused.ticket_id!, reason: "message_id_reused" };
   else if (loop.bounce) plan = { kind: "bounce", facts: readBounce(mail) };
   else {
     const match = await findThread(ctx, mail);
@@ -168,8 +175,8 @@ async function ingestParsed(
     .where("created_at", ">", new Date(Date.parse(now) - 3_600_000).toISOString())
     .executeTakeFirstOrThrow();
   const flooding = Number(recent.n) >= ctx.config.mail.loopLimitPerHour;
-  const noAutoReply = loop.noAutoReply || !!source.importHistory || flooding;
-  const loopReason = [loop.reason, source.importHistory ? "imported old mail" : null, flooding ? `loop breaker: more than ${ctx.config.mail.loopLimitPerHour} messages from ${from} in an hour` : null].filter(Boolean).join("; ") || null;
+  const noAutoReply = loop.noAutoReply || !!source.importHistory || flooding || plan.kind === "own";
+  const loopReason = [plan.kind === "own" ? "our own mail" : null, loop.reason, source.importHistory ? "imported old mail" : null, flooding ? `loop breaker: more than ${ctx.config.mail.loopLimitPerHour} messages from ${from} in an hour` : null].filter(Boolean).join("; ") || null;
 
   const result = await ctx.db.transaction().execute(async (trx) => {
     const tx: AppContext = { ...ctx, db: trx };
@@ -250,6 +257,8 @@ async function applyPlan(tx: AppContext, plan: Plan, mail: ParsedMail, p: PlanCo
       }
       return { outcome: "bounce", ticketId, commentId: null, remoteImages: false, fullHtml: displayBody(mail, () => undefined, false).fullHtml };
     }
+    case "own":
+      return { outcome: "ignored", ticketId: plan.ticketId, commentId: null, remoteImages: false, fullHtml: displayBody(mail, () => undefined, false).fullHtml };
     case "noted": {
       await recordEvents(tx.db, plan.ticket.id, undefined, "email", p.now, [{ action: "mail_auto_reply", new: { mail_message_id: p.messageRowId, from: mail.from!.address, subject: mail.subject.slice(0, 300) } }]);
       const body = displayBody(mail, () => undefined, false);
