@@ -32,6 +32,8 @@ export const MAX_ATTEMPTS = 10;
 /** While the mail server is unreachable, it is tried again after this long. */
 export const SERVER_RETRY_MS = 15_000;
 const BATCH = 50;
+/** Messages sent at once in a pass, each over its own pooled SMTP connection. */
+const SEND_CONCURRENCY = 4;
 
 export const backoffMs = (attempts: number) => Math.min(BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1), BACKOFF_MAX_MS);
 
@@ -82,8 +84,9 @@ export interface PassResult {
 }
 
 /**
- * One delivery pass: claims due messages, composes those not yet composed, and sends them.
- * Exported for tests and for `tessera worker`-style callers; startOutbox runs it in a loop.
+ * One delivery pass: claims due messages, composes those not yet composed (one by one, in the
+ * order they were queued, so each message's References include the ones before it), then sends
+ * them over a few SMTP connections at once. startOutbox runs it in a loop; tests call it directly.
  */
 export async function deliverDue(ctx: AppContext, opts: { limit?: number } = {}): Promise<PassResult> {
   const result: PassResult = { configured: !!ctx.config.mailOut.smtp, claimed: 0, sent: 0, retrying: 0, failed: 0, suppressed: 0, serverError: null };
@@ -92,20 +95,48 @@ export async function deliverDue(ctx: AppContext, opts: { limit?: number } = {})
   const rows = await claimDue(ctx, token, opts.limit ?? BATCH);
   result.claimed = rows.length;
   if (!rows.length) return result;
-  const transport = openTransport(ctx.config.mailOut)!;
   const mine = (id: number) => ctx.db.updateTable("mail_outbox").where("id", "=", id).where("claim_token", "=", token);
-  try {
-    for (let i = 0; i < rows.length; i++) {
-      let row = rows[i];
+
+  const failed = async (row: OutboxRow, err: unknown) => {
+    const failure = classifyFailure(err);
+    const now = ctx.clock.now();
+    if (failure.kind === "server") {
+      // The server, not this message: it waits, and no attempt is used up.
+      result.serverError ??= failure.message;
+      await mine(row.id).set({ state: "queued", next_attempt_at: isoPlus(now, SERVER_RETRY_MS), lease_until: null, claim_token: null, last_error: `mail server: ${failure.message}`, updated_at: now.toISOString() }).execute();
+      return;
+    }
+    const attempts = row.attempts + 1;
+    const giveUp = failure.kind === "permanent" || attempts >= MAX_ATTEMPTS;
+    ctx.log.warn({ outbox_id: row.id, attempts, err: failure.message }, giveUp ? "outgoing mail failed" : "outgoing mail will be retried");
+    await mine(row.id)
+      .set({ state: giveUp ? "failed" : "queued", attempts, next_attempt_at: isoPlus(now, giveUp ? 0 : backoffMs(attempts)), last_error: failure.message, lease_until: null, claim_token: null, updated_at: now.toISOString() })
+      .execute();
+    if (giveUp) result.failed++;
+    else result.retrying++;
+  };
+
+  const ready: OutboxRow[] = [];
+  for (const claimed of rows) {
+    try {
+      if (claimed.message_id) {
+        ready.push(claimed);
+        continue;
+      }
+      await composeMessage(ctx, claimed);
+      const row = await ctx.db.selectFrom("mail_outbox").selectAll().where("id", "=", claimed.id).executeTakeFirstOrThrow();
+      if (row.state === "suppressed") result.suppressed++;
+      else ready.push(row);
+    } catch (err) {
+      await failed(claimed, err);
+    }
+  }
+
+  const transport = openTransport(ctx.config.mailOut)!;
+  const queue = [...ready];
+  const sender = async () => {
+    for (let row = queue.shift(); row && !result.serverError; row = queue.shift()) {
       try {
-        if (!row.message_id) {
-          await composeMessage(ctx, row);
-          row = await ctx.db.selectFrom("mail_outbox").selectAll().where("id", "=", row.id).executeTakeFirstOrThrow();
-          if (row.state === "suppressed") {
-            result.suppressed++;
-            continue;
-          }
-        }
         const ids: number[] = row.attachment_ids ? JSON.parse(row.attachment_ids) : [];
         const files = ids.length ? await ctx.db.selectFrom("attachments").select(["filename", "content_type", "sha256"]).where("id", "in", ids).orderBy("id").execute() : [];
         await transport.sendMail(messageOf(ctx.config.mailOut, ctx.config.attachmentsDir, row, files));
@@ -115,39 +146,20 @@ export async function deliverDue(ctx: AppContext, opts: { limit?: number } = {})
           .execute();
         result.sent++;
       } catch (err) {
-        const failure = classifyFailure(err);
-        const now = ctx.clock.now();
-        if (failure.kind === "server") {
-          // The server, not this message: everything claimed waits, no attempt is used up.
-          result.serverError = failure.message;
-          ctx.log.warn({ err: failure.message }, "mail server unreachable; outgoing mail waits");
-          for (const rest of rows.slice(i)) {
-            await mine(rest.id)
-              .set({ state: "queued", next_attempt_at: isoPlus(now, SERVER_RETRY_MS), lease_until: null, claim_token: null, updated_at: now.toISOString(), ...(rest.id === row.id ? { last_error: `mail server: ${failure.message}` } : {}) })
-              .execute();
-          }
-          break;
-        }
-        const attempts = row.attempts + 1;
-        const giveUp = failure.kind === "permanent" || attempts >= MAX_ATTEMPTS;
-        ctx.log.warn({ outbox_id: row.id, attempts, err: failure.message }, giveUp ? "outgoing mail failed" : "outgoing mail will be retried");
-        await mine(row.id)
-          .set({
-            state: giveUp ? "failed" : "queued",
-            attempts,
-            next_attempt_at: isoPlus(now, giveUp ? 0 : backoffMs(attempts)),
-            last_error: failure.message,
-            lease_until: null,
-            claim_token: null,
-            updated_at: now.toISOString(),
-          })
-          .execute();
-        if (giveUp) result.failed++;
-        else result.retrying++;
+        await failed(row, err);
       }
     }
+  };
+  try {
+    await Promise.all(Array.from({ length: SEND_CONCURRENCY }, sender));
   } finally {
     transport.close();
+  }
+  if (result.serverError) {
+    ctx.log.warn({ err: result.serverError }, "mail server unreachable; outgoing mail waits");
+    // What was not tried waits with the rest, unchanged.
+    const later = isoPlus(ctx.clock.now(), SERVER_RETRY_MS);
+    for (const row of queue) await mine(row.id).set({ state: "queued", next_attempt_at: later, lease_until: null, claim_token: null, updated_at: ctx.clock.now().toISOString() }).execute();
   }
   return result;
 }

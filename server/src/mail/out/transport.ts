@@ -53,7 +53,7 @@ export function openTransport(cfg: MailOutConfig): Transporter | undefined {
     secure: o.secure,
     auth: o.user ? { user: o.user, pass: o.password } : undefined,
     pool: true,
-    maxConnections: 2,
+    maxConnections: 4,
     // A mail server that hangs must not hold a claimed row past its lease (outbox.ts).
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
