@@ -9,9 +9,9 @@
 import { Badge, Button, Popover, Text, UnstyledButton } from "@mantine/core";
 import { IconBolt, IconSettings } from "@tabler/icons-react";
 import { fillPlaceholders, placeholderValues, type CannedReply, type Macro, type Ticket } from "@tessera/contracts";
-import Fuse from "fuse.js";
+import type Fuse from "fuse.js";
 import { useEffect, useMemo, useState, type KeyboardEvent } from "react";
-import { useCannedReplies, useMacros } from "./canned-api.ts";
+import { useQuery } from "@tanstack/react-query";
 import { openReplyTool } from "./macro-tools.tsx";
 import own from "./macro-tools.module.css";
 
@@ -39,16 +39,22 @@ export function useCannedMenu({ text, caret, ticket, agent, onInsert }: {
   onInsert: (start: number, end: number, insert: string) => void;
 }): CannedMenu {
   const query = cannedQuery(text, caret);
-  const replies = useCannedReplies("usable", query !== null);
+  // The API calls and the search library load with the first "/", not with the ticket.
+  const enabled = query !== null;
+  const replies = useQuery({ queryKey: ["canned-replies", "usable"], queryFn: () => import("./canned-search.ts").then((m) => m.fetchCannedReplies("usable")), enabled, staleTime: 5 * 60_000 });
   const [active, setActive] = useState(0);
   const [dismissedAt, setDismissedAt] = useState<number | null>(null);
-  const macros = useMacros("usable", query !== null);
+  const macros = useQuery({ queryKey: ["macros", "usable"], queryFn: () => import("./canned-search.ts").then((m) => m.fetchMacros("usable")), enabled, staleTime: 5 * 60_000 });
   const all = replies.data ?? [];
-  const fuse = useMemo(() => new Fuse(all, { keys: [{ name: "title", weight: 3 }, "body"], threshold: 0.4, ignoreLocation: true }), [all]);
-  const macroFuse = useMemo(() => new Fuse(macros.data ?? [], { keys: ["name", "description"], threshold: 0.35, ignoreLocation: true }), [macros.data]);
+  const [FuseClass, setFuseClass] = useState<typeof Fuse | null>(null);
+  useEffect(() => {
+    if (query && !FuseClass) void import("./canned-search.ts").then((m) => setFuseClass(() => m.Fuse));
+  }, [query, FuseClass]);
+  const fuse = useMemo(() => FuseClass && new FuseClass(all, { keys: [{ name: "title", weight: 3 }, "body"], threshold: 0.4, ignoreLocation: true }), [FuseClass, all]);
+  const macroFuse = useMemo(() => FuseClass && new FuseClass(macros.data ?? [], { keys: ["name", "description"], threshold: 0.35, ignoreLocation: true }), [FuseClass, macros.data]);
   type Option = { kind: "reply"; item: CannedReply } | { kind: "macro"; item: Macro };
   const options: Option[] = useMemo(() => {
-    if (!query) return [];
+    if (!query || !fuse || !macroFuse) return [];
     const found = (query.query ? fuse.search(query.query).map((r) => r.item) : all).slice(0, 8).map((item) => ({ kind: "reply" as const, item }));
     // Macros only once a word is typed: an empty "/" lists replies.
     const ms = query.query ? macroFuse.search(query.query).slice(0, 3).map((r) => ({ kind: "macro" as const, item: r.item })) : [];
@@ -58,7 +64,7 @@ export function useCannedMenu({ text, caret, ticket, agent, onInsert }: {
   useEffect(() => {
     if (!query) setDismissedAt(null);
   }, [query]);
-  const open = !!query && dismissedAt !== query.start && replies.isSuccess;
+  const open = !!query && dismissedAt !== query.start && replies.isSuccess && !!fuse;
 
   const values = placeholderValues({ requester: ticket.requester, ticket, agent });
   const pick = (o: Option) => {

@@ -11,7 +11,7 @@ import { useLocation, useNavigate } from "react-router";
 import { listTickets } from "../api/agent.ts";
 import { PriorityIcon } from "../ui/priority-icon.tsx";
 import type { ViewDef } from "./views.ts";
-import { useMacros } from "./canned-api.ts";
+import { useQuery } from "@tanstack/react-query";
 import { openReplyTool } from "./macro-tools.tsx";
 import classes from "./workspace.module.css";
 
@@ -41,7 +41,13 @@ export function CommandPalette({ opened, onClose, views }: { opened: boolean; on
   const ticketOpen = /^\/agent\/views\/[^/]+\/[^/]+/.test(location.pathname);
   const openKey = ticketOpen ? decodeURIComponent(location.pathname.split("/")[4] ?? "") : null;
   // Macros by name, to apply one straight away to the open ticket.
-  const macros = useMacros("usable", opened && ticketOpen);
+  // (the API module loads with the first palette opened on a ticket, not with the workspace)
+  const macros = useQuery({
+    queryKey: ["macros", "usable"],
+    queryFn: () => import("./canned-search.ts").then((m) => m.fetchMacros("usable")),
+    enabled: opened && ticketOpen,
+    staleTime: 5 * 60_000,
+  });
 
   useEffect(() => {
     if (opened) {

@@ -19,10 +19,9 @@ export function openReplyTool(request: ReplyToolRequest) {
   for (const fn of listeners) fn(request);
 }
 
-const MacroDialog = lazy(() => import("./macro-dialog.tsx").then((m) => ({ default: m.MacroDialog })));
-const SnoozeDialog = lazy(() => import("./snooze-dialog.tsx").then((m) => ({ default: m.SnoozeDialog })));
-const CannedManager = lazy(() => import("./canned-manager.tsx").then((m) => ({ default: m.CannedManager })));
-const MacroManager = lazy(() => import("./macro-manager.tsx").then((m) => ({ default: m.MacroManager })));
+const ReplyToolDialog = lazy(() => import("./macro-tools-dialogs.tsx"));
+/** For an empty "My open tickets": the snoozed and unassigned counts, loaded with the dialogs. */
+export const SnoozeInboxZero = lazy(() => import("./macro-tools-dialogs.tsx").then((m) => ({ default: m.SnoozeInboxZero })));
 
 export function ReplyToolsHost() {
   const [request, setRequest] = useState<ReplyToolRequest | null>(null);
@@ -36,10 +35,7 @@ export function ReplyToolsHost() {
   const close = () => setRequest(null);
   return (
     <Suspense fallback={null}>
-      {request.kind === "macro" && <MacroDialog key={`${request.ticketKey}-${request.macroId ?? ""}`} ticketKey={request.ticketKey} macroId={request.macroId} onClose={close} />}
-      {request.kind === "snooze" && <SnoozeDialog key={request.ticketKey} ticketKey={request.ticketKey} onClose={close} />}
-      {request.kind === "canned-manager" && <CannedManager onClose={close} />}
-      {request.kind === "macro-manager" && <MacroManager onClose={close} />}
+      <ReplyToolDialog request={request} onClose={close} />
     </Suspense>
   );
 }

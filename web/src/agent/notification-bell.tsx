@@ -4,7 +4,7 @@
  * carries the count too, so it shows from another tab.
  */
 import { ActionIcon, Button, Group, Indicator, Popover, Text, Tooltip } from "@mantine/core";
-import { IconAlarm, IconAt, IconBell, IconMessageReply, IconUserPlus } from "@tabler/icons-react";
+import { IconAt, IconBell, IconMessageReply, IconUserPlus } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
 import type { Notification } from "@tessera/contracts";
 import { useEffect, useState } from "react";
@@ -20,7 +20,7 @@ const KIND: Record<string, { label: string; icon: React.ReactNode }> = {
   mention: { label: "mentioned you", icon: <IconAt size={16} /> },
   assigned: { label: "assigned you", icon: <IconUserPlus size={16} /> },
   requester_reply: { label: "replied on your ticket", icon: <IconMessageReply size={16} /> },
-  snooze_ended: { label: "Back from snooze", icon: <IconAlarm size={16} /> },
+  snooze_ended: { label: "Back from snooze", icon: <IconBell size={16} /> },
 };
 
 function describe(n: Notification) {

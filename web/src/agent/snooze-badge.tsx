@@ -1,6 +1,6 @@
 /** How a snooze shows: a moon with the time it returns, or "Back from snooze" once it has. */
 import { Badge, Tooltip } from "@mantine/core";
-import { IconAlarm, IconMoon } from "@tabler/icons-react";
+import { IconBell, IconMoon } from "@tabler/icons-react";
 import type { TicketSummary } from "@tessera/contracts";
 import { openReplyTool } from "./macro-tools.tsx";
 import { formatSnooze } from "./snooze-time.ts";
@@ -18,29 +18,9 @@ export function SnoozeBadge({ ticket }: { ticket: Pick<TicketSummary, "reference
   }
   if (ticket.back_from_snooze) {
     return (
-      <Badge variant="light" color="violet" leftSection={<IconAlarm size={12} />}>
+      <Badge variant="light" color="violet" leftSection={<IconBell size={12} />}>
         Back from snooze
       </Badge>
-    );
-  }
-  return null;
-}
-
-/** In a list row, beside the status: a small glyph with the time in its label. */
-export function SnoozeGlyph({ ticket }: { ticket: Pick<TicketSummary, "snoozed_until" | "back_from_snooze"> }) {
-  if (ticket.snoozed_until) {
-    const label = `Snoozed until ${formatSnooze(ticket.snoozed_until)}`;
-    return (
-      <Tooltip label={label}>
-        <IconMoon size={12} aria-label={label} role="img" style={{ color: "var(--mantine-color-gray-6)", flexShrink: 0 }} />
-      </Tooltip>
-    );
-  }
-  if (ticket.back_from_snooze) {
-    return (
-      <Tooltip label="Back from snooze">
-        <IconAlarm size={12} aria-label="Back from snooze" role="img" style={{ color: "var(--mantine-color-violet-6)", flexShrink: 0 }} />
-      </Tooltip>
     );
   }
   return null;

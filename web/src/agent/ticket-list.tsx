@@ -8,7 +8,7 @@ import { ActionIcon, Badge, Box, Button, Group, Indicator, Menu, Skeleton, Stack
 import { IconArrowsSort, IconArrowUp, IconCheck, IconDeviceFloppy, IconFilter, IconInbox, IconMoodSmile } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
 import type { TicketSummary } from "@tessera/contracts";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { listTickets, type TicketFilters } from "../api/agent.ts";
 import { agentKeys, useDirectory, useTicketCount, useTicketPages } from "../api/agent-queries.ts";
@@ -19,8 +19,7 @@ import { useLive, usePresenceSummary } from "./live.tsx";
 import { isUnread } from "./seen.ts";
 import { useShortcuts } from "./shortcuts.tsx";
 import { TicketRow } from "./ticket-row.tsx";
-import { openReplyTool, ReplyToolsHost } from "./macro-tools.tsx";
-import { SnoozeInboxZero } from "./snooze-inbox-zero.tsx";
+import { openReplyTool, ReplyToolsHost, SnoozeInboxZero } from "./macro-tools.tsx";
 import { SORTS, type ViewDef } from "./views.ts";
 import classes from "./ticket-list.module.css";
 
@@ -61,7 +60,11 @@ function EmptyList({ view, filtered, onReset }: { view: ViewDef; filtered: boole
       <Text size="sm" c="dimmed" mt={4}>
         {view.empty.text}
       </Text>
-      {zero && <SnoozeInboxZero />}
+      {zero && (
+        <Suspense fallback={null}>
+          <SnoozeInboxZero />
+        </Suspense>
+      )}
     </div>
   );
 }

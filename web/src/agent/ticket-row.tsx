@@ -12,7 +12,7 @@ import { initials } from "../ui/format.ts";
 import { PriorityIcon } from "../ui/priority-icon.tsx";
 import { TimeAgo } from "../ui/time-ago.tsx";
 import { StatusDot } from "./status.tsx";
-import { SnoozeGlyph } from "./snooze-badge.tsx";
+import { SnoozeGlyph } from "./snooze-glyph.tsx";
 import classes from "./ticket-list.module.css";
 
 const absolute = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
