@@ -20,7 +20,7 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import nodemailer from "nodemailer";
-import { freePort, startChild, table, waitReady, type Child } from "./support.ts";
+import { cpuShares, cpuSnapshot, freePort, startChild, table, waitReady, type Child } from "./support.ts";
 
 const env = (name: string, fallback: number) => {
   const v = Number(process.env[name]);
@@ -177,38 +177,54 @@ try {
   db.close();
   console.log(`warm-up: ${warm.acked.length} messages, ${refs.length} tickets to reply to`);
 
-  const concurrent = await sendAll(smtpPort, CONNECTIONS, MESSAGES, refs);
-  const single = await sendAll(smtpPort, 1, MESSAGES, refs);
-  const http = await httpCreates(child.url, token, MESSAGES, CONNECTIONS);
+  // The server's own CPU time per message, and how much of the machine others took meanwhile:
+  // on a shared machine the rate drifts with the neighbours, CPU per message much less.
+  const pid = child.proc.pid;
+  const measured = async <T>(work: () => Promise<T>) => {
+    const a = cpuSnapshot(pid);
+    const ticksBefore = a?.server ?? 0;
+    const result = await work();
+    const b = cpuSnapshot(pid);
+    const shares = cpuShares(a, b);
+    return { result, serverCpuMs: ((b?.server ?? 0) - ticksBefore) * 10, other: shares ? Math.round(shares.other + shares.postgres) : undefined };
+  };
+  const concurrent = await measured(() => sendAll(smtpPort, CONNECTIONS, MESSAGES, refs));
+  const single = await measured(() => sendAll(smtpPort, 1, MESSAGES, refs));
+  const http = await measured(() => httpCreates(child!.url, token, MESSAGES, CONNECTIONS));
 
   await child.kill("SIGKILL");
   const check = new Database(path.join(dataDir, "tessera.db"), { readonly: true });
   const stored = new Set((check.prepare("select message_id from mail_messages").all() as Array<{ message_id: string }>).map((r) => r.message_id));
   const outcomes = check.prepare("select outcome, count(*) as n from mail_messages group by outcome").all() as Array<{ outcome: string; n: number }>;
   check.close();
-  const missing = [...warm.acked, ...concurrent.acked, ...single.acked].filter((id) => !stored.has(id));
+  const missing = [...warm.acked, ...concurrent.result.acked, ...single.result.acked].filter((id) => !stored.has(id));
 
   const rate = (n: number, s: number) => `${Math.round(n / s)}`;
+  const cpu = (ms: number, n: number) => (ms / n).toFixed(2);
+  const other = (o: number | undefined) => (o === undefined ? "?" : `${o}%${o > 15 ? " !!" : ""}`);
+  const c = concurrent.result;
+  const one = single.result;
   console.log(
     "\n" +
       table(
-        ["run", "messages", "acked 250", "refused/errors", "seconds", "per second", "goal"],
+        ["run", "messages", "acked 250", "refused/errors", "seconds", "per second", "server CPU ms/msg", "other CPU", "goal"],
         [
-          [`SMTP, ${CONNECTIONS} connections`, String(MESSAGES), String(concurrent.acked.length), String(concurrent.failures.length), concurrent.seconds.toFixed(2), rate(concurrent.acked.length, concurrent.seconds), concurrent.acked.length / concurrent.seconds >= 300 ? ">= 300/s: yes" : ">= 300/s: NO"],
-          ["SMTP, 1 connection (baseline)", String(MESSAGES), String(single.acked.length), String(single.failures.length), single.seconds.toFixed(2), rate(single.acked.length, single.seconds), ""],
-          [`HTTP POST /api/tickets, ${CONNECTIONS} at once (baseline)`, String(MESSAGES), String(http.ok), String(MESSAGES - http.ok), http.seconds.toFixed(2), rate(http.ok, http.seconds), ""],
+          [`SMTP, ${CONNECTIONS} connections`, String(MESSAGES), String(c.acked.length), String(c.failures.length), c.seconds.toFixed(2), rate(c.acked.length, c.seconds), cpu(concurrent.serverCpuMs, MESSAGES), other(concurrent.other), c.acked.length / c.seconds >= 300 ? ">= 300/s: yes" : ">= 300/s: NO"],
+          ["SMTP, 1 connection (baseline)", String(MESSAGES), String(one.acked.length), String(one.failures.length), one.seconds.toFixed(2), rate(one.acked.length, one.seconds), cpu(single.serverCpuMs, MESSAGES), other(single.other), ""],
+          [`HTTP POST /api/tickets, ${CONNECTIONS} at once (baseline)`, String(MESSAGES), String(http.result.ok), String(MESSAGES - http.result.ok), http.result.seconds.toFixed(2), rate(http.result.ok, http.result.seconds), cpu(http.serverCpuMs, MESSAGES), other(http.other), ""],
         ],
       ),
   );
+  console.log("\n(server CPU counts the parser threads too; other CPU is what other processes and PostgreSQL used meanwhile, in % of one core; !! above 15%: a disturbed run)");
   console.log(`\nstored messages by outcome: ${outcomes.map((o) => `${o.outcome} ${o.n}`).join(", ")}`);
-  if (concurrent.failures.length || single.failures.length) {
+  if (c.failures.length || one.failures.length) {
     broken = true;
-    console.log(`!! refused or failed sends, first ones:\n  ${[...concurrent.failures, ...single.failures].slice(0, 5).join("\n  ")}`);
+    console.log(`!! refused or failed sends, first ones:\n  ${[...c.failures, ...one.failures].slice(0, 5).join("\n  ")}`);
   }
   if (missing.length) {
     broken = true;
     console.log(`!! ${missing.length} messages answered 250 are not in the database after kill -9, e.g. ${missing.slice(0, 3).join(", ")}`);
-  } else console.log(`every message answered 250 (${warm.acked.length + concurrent.acked.length + single.acked.length}) is in the database after kill -9`);
+  } else console.log(`every message answered 250 (${warm.acked.length + c.acked.length + one.acked.length}) is in the database after kill -9`);
 } catch (err) {
   broken = true;
   console.error(err);

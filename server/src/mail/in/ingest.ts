@@ -131,14 +131,15 @@ async function ingestParsed(
   const reused = known.find((r) => r.ticket_id != null);
 
   const from = mail.from!.address;
-  const mailbox = source.mailboxId ? await mailboxById(ctx.db, source.mailboxId) : await mailboxFor(ctx.db, [...(source.recipients ?? []), ...mail.to.map((a) => a.address), ...mail.cc.map((a) => a.address)]);
+  const mailbox = source.mailboxId ? await mailboxById(ctx.db, source.mailboxId) : await mailboxFor(ctx, [...(source.recipients ?? []), ...mail.to.map((a) => a.address), ...mail.cc.map((a) => a.address)]);
   const sender = await ctx.db.selectFrom("users").selectAll().where("email", "=", from).executeTakeFirst();
   const loop = judgeLoop(mail);
 
   // Our own mail coming back (a notification sent to one of our addresses, or forwarded back
   // whole): taking it in would answer ourselves, the classic mail loop.
   const own = parseOwnMessageId(ctx.secret, id.messageId);
-  const fromUs = (await ourAddresses(ctx)).has(from);
+  const ours = await ourAddresses(ctx);
+  const fromUs = ours.has(from);
 
   let plan: Plan;
   if (own || fromUs) plan = { kind: "own", ticketId: own ? ((await ctx.db.selectFrom("tickets").select("id").where("id", "=", own.ticketId).executeTakeFirst())?.id ?? null) : null };
@@ -206,7 +207,7 @@ async function ingestParsed(
       .returning("id")
       .executeTakeFirstOrThrow();
     const arrival: ArrivalOptions = { via: "email", channel: "email", at: importedAt, noAutoReply };
-    const done = await applyPlan(tx, plan, mail, { mailbox, sender, parts, arrival, messageRowId: row.id, now });
+    const done = await applyPlan(tx, plan, mail, { mailbox, sender, parts, arrival, messageRowId: row.id, now, ours });
     await trx
       .updateTable("mail_messages")
       .set({ outcome: done.outcome, ticket_id: done.ticketId, comment_id: done.commentId, from_user_id: done.senderId ?? sender?.id ?? null, remote_images: done.remoteImages ? 1 : 0, full_html: done.fullHtml })
@@ -244,6 +245,8 @@ interface PlanContext {
   arrival: ArrivalOptions;
   messageRowId: number;
   now: string;
+  /** Our own addresses: never made watchers. */
+  ours: Set<string>;
 }
 
 async function applyPlan(tx: AppContext, plan: Plan, mail: ParsedMail, p: PlanContext): Promise<Applied> {
@@ -291,8 +294,7 @@ async function applyPlan(tx: AppContext, plan: Plan, mail: ParsedMail, p: PlanCo
     }
     case "ticket": {
       const author = p.sender ?? (await ensurePerson(tx, mail.from!));
-      const ours = await ourAddresses(tx);
-      const copied = [...mail.to, ...mail.cc].filter((a) => !ours.has(a.address) && a.address !== author.email).slice(0, 20);
+      const copied = [...mail.to, ...mail.cc].filter((a) => !p.ours.has(a.address) && a.address !== author.email).slice(0, 20);
       const watchers: number[] = [];
       for (const a of copied) watchers.push((await ensurePerson(tx, a)).id);
       const r = await ticketFromMail(tx, mail, author, p.parts, p.arrival, {

@@ -1,17 +1,27 @@
 /** Mailboxes: the addresses Tessera takes mail at, and what a new ticket from each gets. */
 import type { Selectable } from "kysely";
-import type { AppContext, Executor } from "../../context.ts";
+import type { AppContext, Executor, Reader } from "../../context.ts";
 import type { MailboxesTable } from "./tables.ts";
 
 export type MailboxRow = Selectable<MailboxesTable>;
 
+const MEMO_KEY = "mail.mailboxes";
+
+/** Every mailbox, cached for a few seconds (intake reads them for every message; they rarely change). */
+export function allMailboxes(ctx: Reader): Promise<MailboxRow[]> {
+  return ctx.memo.get(MEMO_KEY, () => ctx.db.selectFrom("mailboxes").selectAll().execute());
+}
+
+/** Called after any change to mailboxes, so this node sees it at once. */
+export function forgetMailboxes(ctx: Pick<AppContext, "memo">) {
+  ctx.memo.forget(MEMO_KEY);
+}
+
 /** The active mailbox for the first of these addresses that is one of ours. */
-export async function mailboxFor(db: Executor, addresses: string[]): Promise<MailboxRow | undefined> {
-  const wanted = [...new Set(addresses.map((a) => a.toLowerCase()))].slice(0, 100);
-  if (!wanted.length) return undefined;
-  const rows = await db.selectFrom("mailboxes").selectAll().where("address", "in", wanted).where("active", "=", 1).execute();
-  for (const a of wanted) {
-    const row = rows.find((r) => r.address === a);
+export async function mailboxFor(ctx: Reader, addresses: string[]): Promise<MailboxRow | undefined> {
+  const rows = (await allMailboxes(ctx)).filter((r) => r.active);
+  for (const a of addresses) {
+    const row = rows.find((r) => r.address === a.toLowerCase());
     if (row) return row;
   }
   return undefined;
@@ -22,9 +32,8 @@ export async function mailboxById(db: Executor, id: number): Promise<MailboxRow 
 }
 
 /** Every address of ours, so that copying the desk in never makes the desk a watcher. */
-export async function ourAddresses(ctx: Pick<AppContext, "db">): Promise<Set<string>> {
-  const rows = await ctx.db.selectFrom("mailboxes").select("address").execute();
-  return new Set(rows.map((r) => r.address));
+export async function ourAddresses(ctx: Reader): Promise<Set<string>> {
+  return new Set((await allMailboxes(ctx)).map((r) => r.address));
 }
 
 /** May this sender open a ticket through this mailbox? Known people may, and listed addresses or domains. */

@@ -15,7 +15,7 @@ import { conflict, invalid, notFound } from "../../errors.ts";
 import { findVisibleTicket, visibleTo } from "../../tickets/policy.ts";
 import { referenceOf } from "../../tickets/service.ts";
 import { acceptHeld, discardFailed, findFailed, findHeld, rejectHeld, reprocessFailed } from "./decisions.ts";
-import { mailboxById, type MailboxRow } from "./mailboxes.ts";
+import { forgetMailboxes, mailboxById, type MailboxRow } from "./mailboxes.ts";
 import { seal } from "./secret-box.ts";
 import { readRaw } from "./store.ts";
 import type { MailFailedTable } from "./tables.ts";
@@ -132,6 +132,7 @@ export function mailInRoutes(app: App, ctx: AppContext) {
         .catch((err) => {
           throw addressTaken(err, b.address);
         });
+      forgetMailboxes(ctx);
       req.log.info({ event: "mailbox_created", actor: req.actor.id, mailbox_id: row.id }, "mailbox created");
       return reply.status(201).send(presentMailbox(row));
     },
@@ -222,6 +223,7 @@ export function mailInRoutes(app: App, ctx: AppContext) {
         .catch((err) => {
           throw addressTaken(err, b.address);
         });
+      forgetMailboxes(ctx);
       req.log.info({ event: "mailbox_updated", actor: req.actor.id, mailbox_id: row.id }, "mailbox updated");
       return presentMailbox(row);
     },
@@ -233,6 +235,7 @@ export function mailInRoutes(app: App, ctx: AppContext) {
     handler: async (req, reply) => {
       const done = await ctx.db.deleteFrom("mailboxes").where("id", "=", req.params.id).executeTakeFirst();
       if (!Number(done.numDeletedRows)) throw notFound("The mailbox");
+      forgetMailboxes(ctx);
       req.log.info({ event: "mailbox_deleted", actor: req.actor.id, mailbox_id: req.params.id }, "mailbox deleted");
       return reply.status(204).send();
     },

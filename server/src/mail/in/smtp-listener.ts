@@ -56,7 +56,7 @@ export async function startSmtpListener(ctx: AppContext, where: { port: number; 
     size: max,
     maxClients: 200,
     onRcptTo(address, _session, callback) {
-      mailboxFor(ctx.db, [address.address])
+      mailboxFor(ctx, [address.address])
         .then((mailbox) => callback(mailbox ? undefined : smtpError(550, `5.1.1 <${address.address}>: no such mailbox here`)))
         .catch((err) => {
           ctx.log.error({ err }, "SMTP recipient check failed");
