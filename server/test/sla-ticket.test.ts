@@ -349,6 +349,27 @@ describe.each(dialects)("a ticket's SLA on %s", (dialect) => {
     expect((await sla(other.id)).targets[0].target_minutes).toBe(90);
   });
 
+  it("starts a draft's clock when it is submitted, and stops it for good when cancelled", async () => {
+    const { categoryId } = await policyFor({ P3: { first_response: 60, resolution: 600 } });
+    const draft = await file(categoryId, { status: "draft" });
+    expect((await sla(draft.id, admin)).clock.state).toBe("none");
+    desk.clock.advance(3 * H);
+    const submittedAt = desk.clock.now().getTime();
+    const submitted = await requester.patch(`/api/tickets/${draft.id}`, { version: draft.version, status: "new" });
+    expect(submitted.status, submitted.text).toBe(200);
+    const s = await sla(draft.id);
+    expect(s.clock).toMatchObject({ state: "running", since: new Date(submittedAt).toISOString() });
+    expect(s.targets[0].due_at).toBe(new Date(submittedAt + H).toISOString());
+
+    await change(draft.id, { status: "cancelled" });
+    desk.clock.advance(5 * H);
+    const after = await sla(draft.id);
+    expect(after.clock).toMatchObject({ state: "stopped", pause_reason: "cancelled" });
+    expect(after.targets.map((x: any) => x.state)).toEqual(["stopped", "stopped"]);
+    expect(after.outcomes).toEqual([]);
+    expect((await ticket(draft.id)).sla).toMatchObject({ state: "none", due_at: null });
+  });
+
   it("leaves tickets no policy matches without an SLA", async () => {
     const t = (await requester.post("/api/tickets", { subject: "No category" })).body;
     expect((await ticket(t.id)).sla).toEqual({ state: "none", kind: null, due_at: null, remaining_business_seconds: null });

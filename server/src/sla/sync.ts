@@ -117,8 +117,11 @@ export function ticketColumnsOf(targets: LiveTarget[], clockState: ClockState, n
   // A stopped clock (resolved, closed, cancelled) owes nothing more.
   const open = clockState === "stopped" ? [] : targets.filter((t) => t.metAt === null && t.state !== "stopped");
   if (!open.length) {
-    const anyBreached = targets.some((t) => t.state === "breached");
-    return { ...NO_SLA, sla_state: anyBreached ? "breached" : "met", sla_sort: `${STATE_RANK.met}` };
+    // Done: breached if any target was, met if every one was; a ticket cancelled before its
+    // targets were met has neither.
+    if (targets.some((t) => t.state === "breached")) return { ...NO_SLA, sla_state: "breached", sla_sort: `${STATE_RANK.met}` };
+    if (targets.every((t) => t.metAt !== null)) return { ...NO_SLA, sla_state: "met", sla_sort: `${STATE_RANK.met}` };
+    return NO_SLA;
   }
   const byDue = [...open].sort((a, b) => (a.dueAt ?? Infinity) - (b.dueAt ?? Infinity) || a.targetMs - a.usedMs - (b.targetMs - b.usedMs));
   const next = byDue[0];
