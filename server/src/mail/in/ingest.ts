@@ -293,7 +293,7 @@ async function applyPlan(tx: AppContext, plan: Plan, mail: ParsedMail, p: PlanCo
       return { outcome: "ticket", ticketId: r.ticket.id, commentId: null, senderId: author.id, remoteImages: r.remoteImages, fullHtml: r.fullHtml };
     }
     case "ticket": {
-      const author = p.sender ?? (await ensurePerson(tx, mail.from!));
+      const author = p.sender ?? (await addPerson(tx, mail.from!));
       const copied = [...mail.to, ...mail.cc].filter((a) => !p.ours.has(a.address) && a.address !== author.email).slice(0, 20);
       const watchers: number[] = [];
       for (const a of copied) watchers.push((await ensurePerson(tx, a)).id);
@@ -342,7 +342,11 @@ function cleanName(name: string, address: string): string {
 /** The person with this address; created as a requester (no password) when unknown. */
 export async function ensurePerson(tx: AppContext, a: Address): Promise<UserRow> {
   const existing = await tx.db.selectFrom("users").selectAll().where("email", "=", a.address).executeTakeFirst();
-  if (existing) return existing;
+  return existing ?? addPerson(tx, a);
+}
+
+/** Creates a requester without a password (a unique index turns a race into a retry of the message). */
+async function addPerson(tx: AppContext, a: Address): Promise<UserRow> {
   const now = tx.clock.now().toISOString();
   return tx.db
     .insertInto("users")
