@@ -164,7 +164,8 @@ async function ingestParsed(
     if (!senderAllowed(mailbox, from, !!sender)) return refuseOrFail("sender_not_allowed", `${from} may not open tickets through ${mailbox!.address}.`, mail);
   }
 
-  // Bytes first, fsynced; then the rows that point at them.
+  // Files first (fsynced), then the rows that point at them; a small raw original goes into
+  // the transaction itself.
   const rawKept = await keepRaw(ctx, raw);
   const parts = plan.kind === "ticket" || plan.kind === "reply" || plan.kind === "linked" ? await storeParts(ctx, mail.attachments) : { stored: [], skipped: [] };
   const now = ctx.clock.now().toISOString();
