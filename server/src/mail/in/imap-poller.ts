@@ -211,7 +211,16 @@ export class ImapPolling {
 
   constructor(private readonly ctx: AppContext) {}
 
-  async refresh() {
+  private refreshing: Promise<void> = Promise.resolve();
+
+  /** Brings the running pollers in step with the mailboxes table; calls run one after another. */
+  refresh(): Promise<void> {
+    const next = this.refreshing.then(() => this.reconcile());
+    this.refreshing = next.catch(() => {});
+    return next;
+  }
+
+  private async reconcile() {
     if (this.stopped) return;
     const rows = await this.ctx.db.selectFrom("mailboxes").selectAll().where("active", "=", 1).where("imap_host", "is not", null).execute();
     const wanted = new Map(rows.map((r) => [r.id, r]));
