@@ -15,7 +15,6 @@ import type { Holiday, Shift, Weekday } from "@tessera/contracts";
 
 export const WEEKDAY_INDEX: Record<Weekday, number> = { mon: 0, tue: 1, wed: 2, thu: 3, fri: 4, sat: 5, sun: 6 };
 const WEEKDAY_NAMES = Object.keys(WEEKDAY_INDEX) as Weekday[];
-const DAY_MS = 86_400_000;
 const MINUTES_PER_WEEK = 7 * 1440;
 
 /** How far ahead a search for working time looks before it gives up (two years of days). */
@@ -51,7 +50,6 @@ export class CalendarDefinitionError extends Error {
 }
 
 const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
-const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
 
 export function isValidTimeZone(zone: string): boolean {
   return IANAZone.isValidZone(zone);
@@ -277,13 +275,6 @@ export class BusinessCalendar {
     throw new CalendarExhausted(fromMs); // unreachable: intervalsFrom never ends without throwing
   }
 
-  /** Whether an instant is working time. */
-  isWorking(ms: number): boolean {
-    if (this.alwaysOpen) return true;
-    const first = this.intervalsFrom(ms).next();
-    return !first.done && first.value.start === ms;
-  }
-
   /** Local midnights strictly inside (fromMs, toMs), for cutting a stretch into days. */
   midnightsBetween(fromMs: number, toMs: number): number[] {
     const out: number[] = [];
@@ -325,5 +316,3 @@ export function formatDuration(ms: number, opts: { days?: boolean } = {}): strin
   return `${negative ? "-" : ""}${parts.join(" ")}`;
 }
 
-export const DAY = DAY_MS;
-export { hhmm };

@@ -37,7 +37,6 @@ export interface SyncOptions {
 }
 
 const MINUTE = 60_000;
-const KINDS: SlaTargetKind[] = ["first_response", "next_response", "resolution"];
 
 export const slaVia = (policyName: string) => `sla:${policyName}`;
 
@@ -389,7 +388,6 @@ async function upsertClock(tx: Tx, ticketId: number, existing: ClockValues | und
   else await tx.db.insertInto("sla_clocks").values({ ticket_id: ticketId, ...values }).execute();
 }
 
-export { KINDS as SLA_KINDS };
 
 type TargetRow = Selectable<SlaTargetsTable>;
 
