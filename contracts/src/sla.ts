@@ -296,10 +296,13 @@ export const SlaOutcomeRecord = SlaOutcome.extend({
   target_minutes: z.number().int(),
 });
 
+/** The policy timing a ticket; its id is null once the policy was deleted (the name stays). */
+export const SlaPolicyRef = z.object({ id: z.number().int().nullable(), name: z.string() });
+
 export const TicketSla = z.object({
   audience: z.literal("agent"),
   ticket_id: z.number().int(),
-  policy: NamedRef.nullable(),
+  policy: SlaPolicyRef.nullable(),
   calendar: z.object({ id: z.number().int(), name: z.string(), time_zone: z.string() }).nullable(),
   priority: Priority,
   clock: z.object({
@@ -357,7 +360,7 @@ export const SlaDeadlineExplanation = z.object({
 
 export const SlaExplain = z.object({
   ticket_id: z.number().int(),
-  policy: NamedRef.nullable(),
+  policy: SlaPolicyRef.nullable(),
   calendar: z.object({ id: z.number().int(), name: z.string(), time_zone: z.string() }).nullable(),
   summary: z.string(),
   timeline: z.array(SlaTimelineEntry),

@@ -350,7 +350,7 @@ describe.each(dialects)("a ticket's SLA on %s", (dialect) => {
   });
 
   it("starts a draft's clock when it is submitted, and stops it for good when cancelled", async () => {
-    const { categoryId } = await policyFor({ P3: { first_response: 60, resolution: 600 } });
+    const { categoryId, policy } = await policyFor({ P3: { first_response: 60, resolution: 600 } });
     const draft = await file(categoryId, { status: "draft" });
     expect((await sla(draft.id, admin)).clock.state).toBe("none");
     desk.clock.advance(3 * H);
@@ -368,6 +368,9 @@ describe.each(dialects)("a ticket's SLA on %s", (dialect) => {
     expect(after.targets.map((x: any) => x.state)).toEqual(["stopped", "stopped"]);
     expect(after.outcomes).toEqual([]);
     expect((await ticket(draft.id)).sla).toMatchObject({ state: "none", due_at: null });
+    // With no open ticket left on it, the policy can go; the ticket keeps its name.
+    expect((await admin.delete(`/api/sla/policies/${policy.id}`)).status).toBe(204);
+    expect((await sla(draft.id)).policy).toEqual({ id: null, name: policy.name });
   });
 
   it("leaves tickets no policy matches without an SLA", async () => {

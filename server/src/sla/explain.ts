@@ -71,7 +71,7 @@ export async function explainSla(r: ReadCtx, t: TicketRow): Promise<SlaExplain> 
   const c = await loadClock(r, t.id);
   const events = await r.db.selectFrom("ticket_events").select(["action", "via", "created_at", "old_value", "new_value"]).where("ticket_id", "=", t.id).where("action", "in", SLA_ACTIONS).orderBy("id").execute();
   const calRef = c.calendar ? { id: c.calendar.record.id, name: c.calendar.record.name, time_zone: c.calendar.record.time_zone } : null;
-  const policy = c.clock?.policy_name ? { id: c.clock.policy_id ?? 0, name: c.clock.policy_name } : null;
+  const policy = c.clock?.policy_name ? { id: c.clock.policy_id, name: c.clock.policy_name } : null;
   const changes = events.map((e) => ({ at: e.created_at, action: e.action, via: e.via, sentence: changeSentence(e.action, e.old_value, e.new_value) }));
   if (!c.timeline || !c.calendar || !c.terms) {
     return { ticket_id: t.id, policy: null, calendar: null, summary: "No SLA policy applies to this ticket, so it has no deadlines.", timeline: [], truncated: false, deadlines: [], changes };

@@ -89,7 +89,7 @@ export async function agentSla(r: ReadCtx, t: TicketRow): Promise<TicketSla> {
   return {
     audience: "agent",
     ticket_id: t.id,
-    policy: c.clock?.policy_name ? { id: c.clock.policy_id ?? 0, name: c.clock.policy_name } : null,
+    policy: c.clock?.policy_name ? { id: c.clock.policy_id, name: c.clock.policy_name } : null,
     calendar: c.calendar ? { id: c.calendar.record.id, name: c.calendar.record.name, time_zone: c.calendar.record.time_zone } : null,
     priority: (c.terms?.priority ?? t.priority) as TicketSla["priority"],
     clock: {
