@@ -58,7 +58,7 @@ const EnvSchema = z.object({
   TESSERA_MAIL_MAX_BYTES: int(64 * 1024, 1024 * 1024 * 1024).default(50 * 1024 * 1024),
   /** How long parsing one message may take, in milliseconds, before it is quarantined. */
   TESSERA_MAIL_PARSE_TIMEOUT_MS: int(100, 120_000).default(30_000),
-  /** Messages parsed at once, each in its own thread. */
+  /** Most messages parsed at once, each in its own thread (a second thread starts only while one message is slow). */
   TESSERA_MAIL_PARSERS: int(1, 16).default(2),
   /** Seconds between IMAP polls (IDLE brings new mail sooner where the server offers it). */
   TESSERA_IMAP_POLL_SECONDS: int(1, 3600).default(60),

@@ -72,8 +72,17 @@ interface Slot {
   /** The thread has loaded the parser; only then does a job's time limit start. */
   ready: boolean;
   job?: Job;
+  /** When the current job was handed to the thread (performance.now()). */
+  since?: number;
   timer?: NodeJS.Timeout;
+  /** Retires an extra thread that has been idle for a while. */
+  idle?: NodeJS.Timeout;
 }
+
+/** A message taking longer than this gets company: another thread starts for the ones behind it. */
+const SLOW_MS = 250;
+/** An extra thread idle this long is stopped again. */
+const IDLE_MS = 30_000;
 
 const WORKER_URL = new URL("./parse-worker.mjs", import.meta.url);
 
@@ -83,8 +92,14 @@ export class ParserPool {
   private seq = 0;
   private closed = false;
 
+  private slowCheck: NodeJS.Timeout | undefined;
+
   /**
-   * @param size threads parsing at once (a hung message blocks only its own thread)
+   * One thread parses while messages are quick: on a small machine a second one would only fight
+   * the main thread for a core. When a message has been parsing for SLOW_MS while others wait,
+   * another thread starts (up to `size`), so one hung message never holds up the rest.
+   *
+   * @param size most threads parsing at once
    * @param timeoutMs how long one message may take before it is quarantined
    * @param heapMb heap limit of a thread, so a decompression-bomb-like message cannot exhaust the process
    */
@@ -94,9 +109,9 @@ export class ParserPool {
     private readonly heapMb = 768,
   ) {}
 
-  /** Starts the threads now, so the first message does not wait for them to load. */
+  /** Starts the first thread now, so the first message does not wait for it to load. */
   warm() {
-    while (this.slots.length < this.size) this.spawn();
+    if (!this.slots.length) this.spawn();
   }
 
   parse(raw: Buffer): Promise<ParsedMail> {
@@ -109,6 +124,8 @@ export class ParserPool {
 
   async close() {
     this.closed = true;
+    clearTimeout(this.slowCheck);
+    for (const s of this.slots) clearTimeout(s.idle);
     for (const job of this.queue.splice(0)) job.reject(new Error("the parser pool is closed"));
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
     this.slots = [];
@@ -118,17 +135,48 @@ export class ParserPool {
     while (this.queue.length) {
       const slot = this.slots.find((s) => s.ready && !s.job);
       if (!slot) {
-        if (this.slots.length < this.size) this.spawn();
+        if (this.slots.length < this.size && (this.slots.length === 0 || this.slowest() >= SLOW_MS)) this.spawn();
+        else if (this.slots.length < this.size) this.checkAgain();
         return;
       }
       const job = this.queue.shift()!;
+      clearTimeout(slot.idle);
       slot.job = job;
+      slot.since = performance.now();
       slot.timer = setTimeout(() => this.fail(slot!, new PoisonError("quarantined", `parsing took longer than ${Math.round(this.timeoutMs / 1000)} s`)), this.timeoutMs);
       // Moved, not cloned: the thread gets its own copy's memory without a second serialisation.
       const copy = new Uint8Array(job.raw.byteLength);
       copy.set(job.raw);
       slot.worker.postMessage({ id: job.id, raw: copy }, [copy.buffer]);
     }
+  }
+
+  /** How long the longest-running current job has been parsing, in ms. */
+  private slowest(): number {
+    const now = performance.now();
+    return Math.max(0, ...this.slots.filter((s) => s.job && s.since !== undefined).map((s) => now - s.since!));
+  }
+
+  /** Looks again once the running jobs could count as slow. */
+  private checkAgain() {
+    if (this.slowCheck) return;
+    this.slowCheck = setTimeout(() => {
+      this.slowCheck = undefined;
+      this.pump();
+    }, SLOW_MS);
+    this.slowCheck.unref();
+  }
+
+  /** Stops an extra thread once it has had nothing to do for IDLE_MS. */
+  private retireWhenIdle(slot: Slot) {
+    if (this.slots.length <= 1) return;
+    clearTimeout(slot.idle);
+    slot.idle = setTimeout(() => {
+      if (slot.job || this.slots.length <= 1 || this.closed) return;
+      this.slots = this.slots.filter((s) => s !== slot);
+      void slot.worker.terminate();
+    }, IDLE_MS);
+    slot.idle.unref();
   }
 
   private spawn(): Slot {
@@ -147,6 +195,7 @@ export class ParserPool {
       if (msg.ok) job.resolve(msg.result!);
       else job.reject(new PoisonError("unparseable", msg.error ?? "the parser failed"));
       this.pump();
+      if (!slot.job) this.retireWhenIdle(slot);
     });
     worker.on("error", (err) => this.fail(slot, new PoisonError("quarantined", `the parser crashed: ${err.message}`)));
     worker.on("exit", () => {
@@ -159,6 +208,7 @@ export class ParserPool {
   /** Ends a slot's thread (hung or crashed), fails its job, and lets a fresh thread take the queue. */
   private fail(slot: Slot, err: Error) {
     clearTimeout(slot.timer);
+    clearTimeout(slot.idle);
     this.slots = this.slots.filter((s) => s !== slot);
     const job = slot.job;
     slot.job = undefined;
