@@ -18,8 +18,8 @@ describe.each(dialects)("IMAP polling with Dovecot on %s", (dialect) => {
   let teamId: number;
 
   beforeAll(async () => {
-    dove = await startDovecot(Object.fromEntries(["support", "archive", "moves", "fragile", "restart"].map((u) => [`${u}@imap.test`, PASSWORD])));
-    desk = await createDesk(dialect, { TESSERA_IMAP_POLL_SECONDS: "1" });
+    dove = await startDovecot(Object.fromEntries(["support", "archive", "moves", "fragile", "restart", "huge"].map((u) => [`${u}@imap.test`, PASSWORD])));
+    desk = await createDesk(dialect, { TESSERA_IMAP_POLL_SECONDS: "1", TESSERA_MAIL_MAX_BYTES: String(1024 * 1024) });
     admin = await desk.user("admin");
     teamId = await makeTeam(admin, "Mail");
     agent = await desk.user("agent", { teams: [teamId] });
@@ -158,6 +158,22 @@ describe.each(dialects)("IMAP polling with Dovecot on %s", (dialect) => {
     polling = new ImapPolling(desk.ctx).start();
     await waitFor("all flagged again", async () => [...(await flags(box.user)).values()].every((f) => f.includes("\\Seen")));
     expect(await tickets("Restartable")).toHaveLength(3);
+  });
+
+  it("leaves a message over the size cap on the server, lists it as failed, and takes the next one", async () => {
+    const box = await addMailbox("huge@imap.test");
+    const mb = await box.create();
+    await synced(mb.id);
+    await append(box.user, message({ from: "big@customer.example", to: box.user, subject: "Hugefile scan", messageId: "<huge-1@customer.example>", body: "x".repeat(1_200_000) }));
+    await append(box.user, message({ from: "small@customer.example", to: box.user, subject: "Smallnote after the big one", messageId: "<huge-2@customer.example>" }));
+    await waitFor("the small message's ticket", async () => (await tickets("Smallnote")).length);
+    expect(await tickets("Hugefile")).toEqual([]);
+    const failed = (await admin.get("/api/mail/failed")).body.find((f: any) => f.reason === "too_large" && f.mailbox_id === mb.id);
+    expect(failed.error).toMatch(/left in INBOX on the server/);
+    expect((await admin.get(failed.raw_url)).text).toContain("Subject: Hugefile scan");
+    const f = await flags(box.user);
+    expect(f.get("Hugefile scan")).not.toContain("\\Seen");
+    expect(f.get("Smallnote after the big one")).toContain("\\Seen");
   });
 
   it("health names the error when a mailbox cannot be reached", async () => {

@@ -119,7 +119,9 @@ export async function findFailed(ctx: AppContext, id: number) {
 export async function reprocessFailed(ctx: AppContext, actor: Actor, id: number) {
   const row = await findFailed(ctx, id);
   if (row.status !== "open") throw conflict(`This message was already ${row.status}.`);
-  if (row.reason === "too_large" && row.source === "imap") throw conflict("Only the headers of this message were kept (it is still on the IMAP server); raise TESSERA_MAIL_MAX_BYTES and it is fetched again.");
+  if (row.reason === "too_large" && row.source === "imap") {
+    throw conflict("Only the headers of this message were kept; the message itself is still in the IMAP folder. Raise TESSERA_MAIL_MAX_BYTES and copy it back into the folder (it then arrives as new mail), or forward it in smaller parts.");
+  }
   const raw = await rawOf(ctx, row.raw_sha256);
   const result = await ingestMessage(ctx, raw, { kind: "reprocess", mailboxId: row.mailbox_id, failedId: row.id });
   if (result.outcome !== "failed" && result.outcome !== "refused") {
