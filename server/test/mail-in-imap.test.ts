@@ -80,7 +80,10 @@ describe.each(dialects)("IMAP polling with Dovecot on %s", (dialect) => {
     const mb = await box.create();
     await synced(mb.id);
     await append(box.user, message({ from: "Nia <nia@customer.example>", to: box.user, subject: "Freshmail projector broken", messageId: "<fresh-1@customer.example>" }));
-    const [t] = await waitFor("the new ticket", async () => (await tickets("Freshmail")).length && tickets("Freshmail"));
+    const [t] = await waitFor("the new ticket", async () => {
+      const found = await tickets("Freshmail");
+      return found.length ? found : undefined;
+    });
     expect(t).toMatchObject({ channel: "email", team: { id: teamId }, requester: { email: "nia@customer.example" } });
     const f = await waitFor("the \\Seen flag", async () => {
       const all = await flags(box.user);
@@ -96,7 +99,10 @@ describe.each(dialects)("IMAP polling with Dovecot on %s", (dialect) => {
     const box = await addMailbox("archive@imap.test");
     await append(box.user, Buffer.from(message({ from: "ole@customer.example", to: box.user, subject: "Historic printer jam", messageId: "<hist-1@customer.example>" }).toString().replace("Wed, 25 Nov 2026 10:00:00 +0000", "Mon, 02 Nov 2026 08:15:00 +0000")));
     await box.create({ history_mode: "import" });
-    const [t] = await waitFor("the imported ticket", async () => (await tickets("Historic")).length && tickets("Historic"));
+    const [t] = await waitFor("the imported ticket", async () => {
+      const found = await tickets("Historic");
+      return found.length ? found : undefined;
+    });
     expect(t.created_at).toBe("2026-11-02T08:15:00.000Z");
     const created = (await agent.get(`/api/tickets/${t.id}/events`)).body.find((e: any) => e.action === "created");
     expect(created.new_value).toMatchObject({ channel: "email", no_auto_reply: true });
