@@ -14,7 +14,7 @@ import { isUniqueViolation } from "../../db/dialect.ts";
 import { conflict, invalid, notFound } from "../../errors.ts";
 import { findVisibleTicket, visibleTo } from "../../tickets/policy.ts";
 import { referenceOf } from "../../tickets/service.ts";
-import { acceptHeld, discardFailed, findFailed, findHeld, rejectHeld, reprocessFailed } from "./decisions.ts";
+import { acceptHeld, discardFailed, findFailed, rejectHeld, reprocessFailed } from "./decisions.ts";
 import { forgetMailboxes, mailboxById, type MailboxRow } from "./mailboxes.ts";
 import { seal } from "./secret-box.ts";
 import { readRaw } from "./store.ts";
@@ -390,6 +390,4 @@ export function mailInRoutes(app: App, ctx: AppContext) {
       return sendRaw(ctx, reply, row.raw_sha256, `message-${row.id}.eml`);
     },
   });
-
-  void findHeld;
 }
