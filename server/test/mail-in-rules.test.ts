@@ -191,6 +191,16 @@ describe.each(dialects)("inbound mail rules on %s", (dialect) => {
 
   });
 
+  it("reads an unknown charset only when its bytes prove to be UTF-8; otherwise keeps the message as failed rather than store mojibake", async () => {
+    const head = "From: kim@customer.example\r\nTo: help@desk.test\r\nSubject: charset\r\nContent-Type: text/plain; charset=x-klingon-9\r\nContent-Transfer-Encoding: 8bit\r\n\r\n";
+    const utf8 = await ingest(Buffer.concat([Buffer.from(head.replace("charset\r\n", "Sniffed charset\r\n")), Buffer.from("Grüße aus Köln\r\n", "utf8")]));
+    expect(utf8.outcome).toBe("ticket");
+    expect((await agent.get(`/api/tickets/${(utf8 as any).ticketId}`)).body.description).toContain("Grüße aus Köln");
+    const latin1 = await ingest(Buffer.concat([Buffer.from(head.replace("charset\r\n", "Unreadable charset\r\n")), Buffer.from("Gr\xfc\xdfe aus K\xf6ln\r\n", "latin1")]));
+    expect(latin1).toMatchObject({ outcome: "failed", reason: "unknown_charset" });
+    expect((latin1 as any).message).toMatch(/x-klingon-9/);
+  });
+
   it("re-processes failed mail once its cause is fixed: here, the sender becomes allowed", async () => {
     await admin.post("/api/mailboxes", { address: "vip@desk.test", name: "VIP", restrict_senders: true, allowed_senders: [] });
     const refused = await ingest(message({ from: "newcomer@partner.example", to: "vip@desk.test", subject: "Let me in", messageId: "<newcomer@partner.example>" }));
