@@ -55,6 +55,8 @@ export async function startSmtpListener(ctx: AppContext, where: { port: number; 
     disabledCommands: ["AUTH", "STARTTLS"],
     size: max,
     maxClients: 200,
+    // The client's host name is not trusted for anything; no DNS round trip per connection.
+    disableReverseLookup: true,
     onRcptTo(address, _session, callback) {
       mailboxFor(ctx, [address.address])
         .then((mailbox) => callback(mailbox ? undefined : smtpError(550, `5.1.1 <${address.address}>: no such mailbox here`)))
