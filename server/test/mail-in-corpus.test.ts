@@ -156,6 +156,14 @@ describe.each(dialects)("inbound mail corpus on %s", (dialect) => {
     expect(c.body).toContain("It dropped again this morning, twice.");
   });
 
+  it("a very long body is shown in part, with a pointer to the original", async () => {
+    const words = "The log says the same thing again. ".repeat(20_000);
+    const t = await ticketOf(await ingest(Buffer.from(`From: log@contoso.example\r\nTo: help@desk.test\r\nSubject: Whole log pasted\r\nMessage-ID: <long-log@contoso.example>\r\nContent-Type: text/plain\r\n\r\n${words}\r\n`)));
+    expect(t.description.length).toBeLessThan(510_000);
+    expect(t.description).toContain("download the original for the rest");
+    expect(t.description.endsWith("</p>")).toBe(true);
+  });
+
   it("a 30 MB message: its 22 MB attachment arrives whole", async () => {
     const big = Buffer.alloc(22 * 1024 * 1024, 7);
     big.write("%PDF-1.7\n");

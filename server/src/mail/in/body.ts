@@ -2,7 +2,7 @@
  * What an agent sees of a message: sanitised HTML, with quoted history and signatures hidden
  * on replies (the whole body stays in the message record and in the raw .eml).
  */
-import { htmlToText, sanitizeMailHtml, textToHtml } from "../../text/rich-text.ts";
+import { htmlToText, sanitizeMailHtml, sanitizeRichText, textToHtml } from "../../text/rich-text.ts";
 import type { ParsedMail } from "./parse.ts";
 
 export interface DisplayBody {
@@ -15,6 +15,16 @@ export interface DisplayBody {
 }
 
 const EMPTY = "<p><em>(no message text)</em></p>";
+/** Longest body shown on a ticket or comment, in characters; the rest stays in the original. */
+const SHOWN_MAX = 500_000;
+/** Longest whole body kept beside the original for reading in the app. */
+const FULL_MAX = 2_000_000;
+
+/** Cuts an over-long body (re-sanitising, so no tag is left open) and says where the rest is. */
+function capped(html: string, max: number): string {
+  if (html.length <= max) return html;
+  return `${sanitizeRichText(html.slice(0, max))}<p><em>(The message is longer than shown here; download the original for the rest.)</em></p>`;
+}
 const hasContent = (html: string) => htmlToText(html).length > 0 || /<img/i.test(html);
 
 /**
@@ -32,9 +42,9 @@ export function displayBody(mail: ParsedMail, cidUrl: (cid: string) => string | 
       // No marker in the HTML, but the text part shows where the quote begins.
       html = textToHtml(mail.visibleText);
     }
-    return { html: hasContent(html) ? html : EMPTY, fullHtml: full.html, remoteImages: full.remoteImages };
+    return { html: hasContent(html) ? capped(html, SHOWN_MAX) : EMPTY, fullHtml: capped(full.html, FULL_MAX), remoteImages: full.remoteImages };
   }
   const full = textToHtml(mail.text);
   const html = reply && mail.visibleText ? textToHtml(mail.visibleText) : full;
-  return { html: hasContent(html) ? html : EMPTY, fullHtml: full, remoteImages: false };
+  return { html: hasContent(html) ? capped(html, SHOWN_MAX) : EMPTY, fullHtml: capped(full, FULL_MAX), remoteImages: false };
 }
