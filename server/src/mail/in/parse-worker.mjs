@@ -62,9 +62,15 @@ function quoteStart(html) {
   return at;
 }
 
+/** A reply's new words come first: the quote detector reads at most this much of a long text. */
+const REPLY_SCAN_MAX = 1_000_000;
+
 function visibleText(text) {
+  const head = text.length > REPLY_SCAN_MAX ? text.slice(0, REPLY_SCAN_MAX) : text;
   try {
-    return new EmailReplyParser().read(text).getVisibleText().trim();
+    const visible = new EmailReplyParser().read(head).getVisibleText().trim();
+    // Nothing cut from the part read: the whole text is the reply.
+    return head === text || visible.length < head.trim().length ? visible : text.trim();
   } catch {
     return text.trim();
   }
