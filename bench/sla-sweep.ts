@@ -22,7 +22,8 @@
  *
  * Settings: BENCH_SLA_TICKETS (1000000), BENCH_SLA_TICKS (20), BENCH_SLA_DUE_PER_TICK (34),
  * BENCH_TARGETS (sqlite,postgres), BENCH_PG_URL (where to CREATE DATABASE; default
- * postgres://postgres@127.0.0.1:5432/postgres).
+ * postgres://postgres@127.0.0.1:5432/postgres), BENCH_QUIET_WAIT_SECONDS (120: how long to wait
+ * for other processes to go quiet before the ticks; a run they disturbed is flagged !!).
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
