@@ -108,7 +108,7 @@ export function toSummary(t: TicketSummary | Ticket, previous?: TicketSummary): 
     id: t.id, number: t.number, reference: t.reference, type: t.type, subject: t.subject, status: t.status, priority: t.priority, channel: t.channel,
     requester: t.requester, organization: t.organization, category: t.category, team: t.team, assignee: t.assignee, version: t.version,
     created_at: t.created_at, updated_at: t.updated_at, first_response_at: t.first_response_at, resolved_at: t.resolved_at, closed_at: t.closed_at, tags: t.tags,
-    snoozed_until: t.snoozed_until, back_from_snooze: t.back_from_snooze,
+    snoozed_until: t.snoozed_until, back_from_snooze: t.back_from_snooze, sla: t.sla,
     last_message: "last_message" in t ? t.last_message : (previous?.last_message ?? null),
   };
 }
