@@ -5,7 +5,7 @@ import pino from "pino";
 import { createDesk, dialects, makeTeam, type Client, type TestDesk } from "./harness.ts";
 import { loadConfig } from "../src/config.ts";
 import { openInstance } from "../src/boot.ts";
-import { startSlaSweeper, sweepOnce, SWEEP_LOCK_KEY } from "../src/sla/sweeper.ts";
+import { dueTickets, startSlaSweeper, sweepOnce, SWEEP_LOCK_KEY } from "../src/sla/sweeper.ts";
 
 const MIN = 60_000;
 const H = 60 * MIN;
@@ -50,6 +50,25 @@ describe.each(dialects)("the SLA sweep on %s", (dialect) => {
     await admin.put("/api/sla/settings", { auto_close_days: 0 });
   });
   afterAll(() => desk.close());
+
+  it("finds due tickets through the index on their stored deadline, not by reading every ticket", async () => {
+    const q = dueTickets(desk.ctx, desk.clock.now().toISOString()).compile();
+    // The query with its values written in, for EXPLAIN.
+    let n = 0;
+    const literal = q.sql.replace(/\?|\$\d+/g, () => `'${String(q.parameters[n++])}'`);
+    let plan: string;
+    if (dialect === "sqlite") {
+      plan = (await sql<{ detail: string }>`explain query plan ${sql.raw(literal)}`.execute(desk.ctx.db)).rows.map((r) => r.detail).join("\n");
+    } else {
+      // On a small table PostgreSQL rightly prefers a scan; what matters is that the index can serve the query.
+      plan = await desk.ctx.db.transaction().execute(async (trx) => {
+        await sql`set local enable_seqscan = off`.execute(trx);
+        return (await sql<{ "QUERY PLAN": string }>`explain ${sql.raw(literal)}`.execute(trx)).rows.map((r) => r["QUERY PLAN"]).join("\n");
+      });
+    }
+    expect(plan).toMatch(/tickets_sla_check/);
+    expect(plan).not.toMatch(/SCAN tickets(?! USING)|Seq Scan on tickets/);
+  });
 
   it("fires the warning and the breach once each, however often it sweeps", async () => {
     const { categoryId } = await policyFor({ P3: { first_response: 60, resolution: 600 } });
