@@ -191,6 +191,8 @@ test("the settings search finds settings by what they do and the desk's own team
 });
 
 test("each admin screen, for the screenshots", async ({ page, desk }) => {
+  // A dozen full-page screenshots: on a busy machine that outlasts the default limit.
+  test.setTimeout(120_000);
   const admin = await desk.api(desk.users.admin);
   const word = unique("org");
   const org = await admin.post<{ id: number }>("/api/organizations", { name: `Acme Logistics ${word}`, domain: `acme-${word}.example`, shares_tickets: true });

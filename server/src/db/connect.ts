@@ -61,6 +61,9 @@ export function connect(opts: ConnectOptions): Db {
     });
     // An idle client losing its connection (database restart) must not crash the process.
     pool.on("error", () => {});
+    // A client in use when the connection drops reports the error to its query, and emits it
+    // as an event too; without a listener that event would crash the process.
+    pool.on("connect", (client) => client.on("error", () => {}));
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { kysely, dialect: "postgres", close: () => kysely.destroy(), durable: () => Promise.resolve() };
   }
