@@ -1,12 +1,12 @@
 /**
  * The right-hand panel: the ticket's properties, each editable in place and saved as soon as it
- * changes (no Update button); a 409 conflict card; custom fields; the requester and their other
+ * changes (no Update button); a 409 conflict card; the SLA targets; custom fields; the requester and their other
  * tickets; linked tickets; every file on the ticket.
  */
 import { ActionIcon, Alert, Anchor, Avatar, Button, Group, NumberInput, Select, Stack, Switch, TagsInput, Text, TextInput, Tooltip } from "@mantine/core";
 import { IconAlertTriangle, IconLink, IconLock, IconPlus, IconX } from "@tabler/icons-react";
 import { PRIORITIES, STATUS_TRANSITIONS, TICKET_TYPES, type Category, type CustomField, type Priority, type Status, type Team, type Ticket, type TicketEvent, type User } from "@tessera/contracts";
-import { forwardRef, useImperativeHandle, useRef, useState, type ReactNode } from "react";
+import { forwardRef, lazy, Suspense, useImperativeHandle, useRef, useState, type ReactNode } from "react";
 import { Link } from "react-router";
 import type { TicketChanges } from "../api/agent.ts";
 import { useRequesterTickets } from "../api/agent-queries.ts";
@@ -19,6 +19,9 @@ import { TYPE_LABELS } from "./filter-bar.tsx";
 import { StatusDot } from "./status.tsx";
 import type { Conflict } from "./ticket-changes.tsx";
 import classes from "./ticket-pane.module.css";
+
+/** The SLA card loads after the ticket: its own request, and not needed for the first paint. */
+const SlaPanel = lazy(() => import("./sla-panel.tsx"));
 
 export interface DetailsHandle {
   focus(field: "status" | "priority" | "assignee" | "tags"): void;
@@ -376,6 +379,10 @@ export const DetailsPanel = forwardRef<DetailsHandle, {
           </Field>
         </Stack>
       </section>
+
+      <Suspense fallback={null}>
+        <SlaPanel ticket={t} />
+      </Suspense>
 
       {t.status.category === "resolved" || t.status.category === "closed" ? (
         <section className={classes.card} aria-label="Resolution">

@@ -25,6 +25,16 @@ export const CATEGORY_LABELS: Record<StatusCategory, string> = {
 
 export const TYPE_LABELS: Record<TicketType, string> = { incident: "Incident", service_request: "Service request", problem: "Problem", change: "Change" };
 
+const SLA_FILTER_LABELS: Record<string, string> = {
+  breaching_soon: "SLA at risk or breached",
+  breached: "SLA breached",
+  at_risk: "SLA at risk",
+  on_track: "SLA on track",
+  paused: "SLA paused",
+  met: "SLA met",
+  none: "No SLA",
+};
+
 const split = (v: string | undefined) => (v ? v.split(",").filter(Boolean) : []);
 
 /** Status filters people use, by category; a view's own combination is offered as it is. */
@@ -61,6 +71,7 @@ export function describeFilters(f: TicketFilters, names: { users?: Map<number, {
   }
   if (f.team) out.push(split(f.team).map((t) => (t === "none" ? "No team" : (names.teams?.get(Number(t))?.name ?? `Team #${t}`))).join(", "));
   if (f.tag) out.push(split(f.tag).map((t) => `#${t}`).join(" "));
+  if (f.sla) out.push(split(f.sla).map((s) => SLA_FILTER_LABELS[s] ?? `SLA ${s}`).join(" or "));
   return out;
 }
 

@@ -337,6 +337,7 @@ export function TicketList({ view, filters, sort, modified, activeKey, onSaveVie
           <span />
           <span>ID</span>
           <span>Subject</span>
+          <span>SLA</span>
           <span>Requester</span>
           <span>Status</span>
           <span>Assignee</span>

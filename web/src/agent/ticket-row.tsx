@@ -1,6 +1,6 @@
 /**
  * One row of the ticket list. Narrow (beside an open ticket) it is two lines: priority,
- * reference, subject and age; then status, requester, team and assignee. Wide (table mode) the
+ * reference, subject, SLA countdown and age; then status, requester, team and assignee. Wide (table mode) the
  * same cells line up as columns. Which one is decided by the list's width (container query).
  */
 import { Avatar, Checkbox, Tooltip } from "@mantine/core";
@@ -11,6 +11,7 @@ import { Link } from "react-router";
 import { initials } from "../ui/format.ts";
 import { PriorityIcon } from "../ui/priority-icon.tsx";
 import { TimeAgo } from "../ui/time-ago.tsx";
+import { SlaBadge } from "./sla-badge.tsx";
 import { StatusDot } from "./status.tsx";
 import { SnoozeGlyph } from "./snooze-glyph.tsx";
 import classes from "./ticket-list.module.css";
@@ -86,6 +87,11 @@ export const TicketRow = memo(
               {t.subject}
               <LastMessagePreview message={t.last_message} />
             </span>
+            {t.sla && t.sla.state !== "none" && (
+              <span className={classes.sla}>
+                <SlaBadge sla={t.sla} />
+              </span>
+            )}
             <span className={classes.time}>
               <TimeAgo iso={t.updated_at} />
             </span>

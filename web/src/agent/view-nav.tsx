@@ -3,7 +3,7 @@
  * team), and the state of the live connection.
  */
 import { ActionIcon, Group, Menu, Modal, Select, Stack, Text, TextInput, Tooltip, Button, Alert } from "@mantine/core";
-import { IconAlertCircle, IconDots, IconInbox, IconList, IconPencil, IconPlus, IconTrash, IconUserQuestion, IconUsers, IconClockHour4, IconStack2 } from "@tabler/icons-react";
+import { IconAlertCircle, IconDots, IconInbox, IconList, IconPencil, IconPlus, IconTrash, IconUserQuestion, IconUsers, IconClockHour4, IconStack2, IconFlame } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { SavedView } from "@tessera/contracts";
 import { useEffect, useState, type FormEvent, type ReactNode } from "react";
@@ -21,17 +21,19 @@ import { toast } from "./toast.ts";
 const ICONS: Record<string, ReactNode> = {
   mine: <IconInbox size={16} aria-hidden="true" />,
   unassigned: <IconUserQuestion size={16} aria-hidden="true" />,
+  breaching: <IconFlame size={16} aria-hidden="true" />,
   open: <IconStack2 size={16} aria-hidden="true" />,
   recent: <IconClockHour4 size={16} aria-hidden="true" />,
 };
 
-function ViewCount({ filters }: { filters: TicketFilters }) {
+function ViewCount({ filters, sla }: { filters: TicketFilters; sla?: boolean }) {
   const count = useTicketCount(filters);
   if (count.data === undefined) return null;
   const n = count.data.count;
+  const words = sla ? `${n} at risk of or past their SLA deadline` : `${n} need an agent`;
   return (
-    <Tooltip label={`${n} need an agent (new or open); tickets waiting on someone else are not counted`} openDelay={500} multiline w={220}>
-      <span className={`${classes.count} tabular`} aria-label={`${n} need an agent`} data-zero={n === 0 || undefined}>
+    <Tooltip label={sla ? `${words}, open tickets only` : `${words} (new or open); tickets waiting on someone else are not counted`} openDelay={500} multiline w={220}>
+      <span className={`${classes.count} tabular`} aria-label={words} data-zero={n === 0 || undefined} data-alert={(sla && n > 0) || undefined}>
         {n > 999 ? "999+" : n}
       </span>
     </Tooltip>
@@ -44,7 +46,7 @@ function ViewLink({ view, icon, menu }: { view: ViewDef; icon: ReactNode; menu?:
       <NavLink to={`/agent/views/${view.id}`} className={classes.viewLink}>
         {icon}
         <span className={classes.viewName}>{view.name}</span>
-        {view.countFilters && <ViewCount filters={view.countFilters} />}
+        {view.countFilters && <ViewCount filters={view.countFilters} sla={view.id === "breaching"} />}
       </NavLink>
       {menu}
     </div>

@@ -1,5 +1,6 @@
 /**
- * The workspace's views: four built in ("My open tickets" first), then saved views. A view is
+ * The workspace's views: five built in ("My open tickets" first, sorted by SLA; "Breaching
+ * soon" for open tickets at risk of or past their SLA), then saved views. A view is
  * the list's filters (query parameters of GET /api/tickets) and a sort. Its count in the nav
  * shows only tickets that need an agent: tickets waiting on someone else are not counted.
  */
@@ -24,6 +25,7 @@ export const ACTIVE: StatusCategory[] = ["new", "open", "awaiting_requester", "a
 export const NEEDS_AGENT: StatusCategory[] = ["new", "open"];
 
 export const SORTS = [
+  { value: "sla", label: "SLA: breached first, then due soonest" },
   { value: "priority", label: "Priority, oldest first" },
   { value: "-updated_at", label: "Last updated" },
   { value: "updated_at", label: "Least recently updated" },
@@ -41,7 +43,8 @@ export function builtinViews(me: Me): ViewDef[] {
       // Snoozed tickets leave this view and its count until their time comes.
       filters: { assignee: "me", status_category: ACTIVE.join(","), snoozed: "false" },
       countFilters: { assignee: "me", status_category: NEEDS_AGENT.join(","), snoozed: "false" },
-      sort: "priority",
+      // The most urgent first: breached, then at risk, then by due time.
+      sort: "sla",
       empty: { title: "Inbox zero", text: "Nothing is assigned to you right now." },
     },
     {
@@ -51,6 +54,15 @@ export function builtinViews(me: Me): ViewDef[] {
       countFilters: { assignee: "none", team: myTeams, status_category: NEEDS_AGENT.join(","), snoozed: "false" },
       sort: "priority",
       empty: { title: "Everything has an owner", text: "Every open ticket in your teams is assigned." },
+    },
+    {
+      id: "breaching",
+      name: "Breaching soon",
+      // Open tickets whose SLA is at risk or already breached, the worst first.
+      filters: { sla: "breaching_soon" },
+      countFilters: { sla: "breaching_soon" },
+      sort: "sla",
+      empty: { title: "No SLA at risk", text: "No open ticket you can see is close to its SLA deadline or past it." },
     },
     {
       id: "open",

@@ -17,7 +17,7 @@ import { api, apiNoContent } from "./client.ts";
 export type TicketFilters = Record<string, string>;
 
 /** Filter names the list understands (the rest of TicketListQuery is paging and sort). */
-export const FILTER_KEYS = ["q", "status", "status_category", "type", "priority", "channel", "team", "assignee", "requester", "organization", "category", "tag", "snoozed"] as const;
+export const FILTER_KEYS = ["q", "status", "status_category", "type", "priority", "channel", "team", "assignee", "requester", "organization", "category", "tag", "snoozed", "sla"] as const;
 
 function query(params: Record<string, string | number | undefined>): string {
   const qs = new URLSearchParams();
