@@ -1,6 +1,7 @@
 /** The audit trail in words: one short line per event, with the names of what changed. */
 import type { Category, TicketEvent } from "@tessera/contracts";
 import type { Directory } from "../api/agent-queries.ts";
+import { formatCountdown, formatDue, KIND_LABELS } from "../ui/sla.ts";
 import { TYPE_LABELS } from "./filter-bar.tsx";
 
 /** Events the timeline shows as messages instead (the comment itself), or not at all. */
@@ -29,6 +30,67 @@ function str(v: unknown): string {
   return String(v);
 }
 
+/** Who an event is by: the person, or what acted on its own (an SLA policy, auto-close). */
+export function eventActor(e: TicketEvent): string {
+  if (e.actor) return e.actor.name;
+  if (e.via.startsWith("major_incident")) return "Major incident";
+  if (e.via.startsWith("sla:")) return `SLA “${e.via.slice(4)}”`;
+  if (e.via === "auto_close") return "Auto-close";
+  return "Tessera";
+}
+
+const kindWords = (k: unknown) => (KIND_LABELS[k as keyof typeof KIND_LABELS] ?? String(k ?? "SLA")).toLowerCase();
+
+const ESCALATION_WORDS: Record<string, string> = {
+  notify_assignee: "notified the assignee",
+  notify_supervisors: "notified the team's supervisors",
+  notify_user: "notified an agent",
+  reassign_team: "moved it to another team",
+  raise_priority: "raised the priority",
+};
+
+/** An SLA event in words, or null when it is not one. */
+function describeSlaEvent(e: TicketEvent, user: (id: unknown) => string): string | null {
+  const o = e.old_value as Record<string, any> | null;
+  const n = e.new_value as Record<string, any> | null;
+  switch (e.action) {
+    case "sla_warning":
+      return `warned: the ${kindWords(n?.kind)} target is nearly used up${n?.due_at ? `, due ${formatDue(n.due_at)}` : ""}`;
+    case "sla_breached":
+      return n?.met_late ? `recorded the ${kindWords(n?.kind)} as met late: its target was breached` : `breached: the ${kindWords(n?.kind)} target${n?.due_at ? ` was due ${formatDue(n.due_at)}` : " has passed"}`;
+    case "sla_escalated": {
+      const at = `at the ${n?.level === "warning" ? "warning" : "breach"} of the ${kindWords(n?.kind)}`;
+      const what = ESCALATION_WORDS[String(n?.action)] ?? String(n?.action ?? "escalated").replace(/_/g, " ");
+      if (n?.skipped) return `skipped an escalation ${at} (${String(n?.action ?? "").replace(/_/g, " ")}): ${n.skipped}`;
+      if (n?.action === "notify_user" && Array.isArray(n.user_ids)) return `escalated ${at}: notified ${n.user_ids.map(user).join(", ")}`;
+      if (n?.action === "reassign_team" && n.team) return `escalated ${at}: moved it to ${n.team}`;
+      if (n?.action === "raise_priority" && n.from) return `escalated ${at}: raised the priority ${n.from} → ${n.to}`;
+      return `escalated ${at}: ${what}`;
+    }
+    case "sla_recomputed": {
+      const before = (Array.isArray(e.old_value) ? e.old_value : []) as Array<{ kind: string; cycle: number; due_at: string | null }>;
+      const after = (Array.isArray(n?.targets) ? n.targets : []) as Array<{ kind: string; cycle: number; due_at: string | null }>;
+      const moved = after
+        .map((t) => ({ t, b: before.find((x) => x.kind === t.kind && x.cycle === t.cycle) }))
+        .filter(({ t, b }) => (b?.due_at ?? null) !== t.due_at && t.due_at)
+        .map(({ t, b }) => `${kindWords(t.kind)} ${b?.due_at ? formatDue(b.due_at) : "none"} → ${formatDue(t.due_at!)}`);
+      return `recomputed the SLA${n?.policy ? ` under “${n.policy}”` : ""}${moved.length ? `: ${moved.join("; ")}` : "; no deadline moved"}`;
+    }
+    case "sla_policy_changed":
+      if (!o && n) return `applied the SLA policy “${n.name}” (${n.priority})`;
+      if (o && !n) return `removed the SLA policy “${o.name}”: no policy matches any more`;
+      return `changed the SLA policy from “${o?.name}” to “${n?.name}” (${n?.priority})`;
+    case "sla_terms_changed":
+      return `changed the SLA targets with the priority, ${o?.priority} → ${n?.priority}`;
+    case "sla_outcome":
+      return n?.result === "met"
+        ? `met the ${kindWords(n?.kind)} target with ${formatCountdown(n?.by_business_seconds ?? 0)} to spare`
+        : `missed the ${kindWords(n?.kind)} target by ${formatCountdown(n?.by_business_seconds ?? 0)}`;
+    default:
+      return null;
+  }
+}
+
 /** "changed the status from Open to Waiting on requester", without the actor's name. */
 export function describeEvent(e: TicketEvent, d: Directory, categories: Category[] | undefined): string {
   const status = (k: unknown) => d.statuses.get(String(k))?.label ?? str(k);
@@ -36,8 +98,11 @@ export function describeEvent(e: TicketEvent, d: Directory, categories: Category
   const team = (id: unknown) => (id == null ? "no team" : (d.teams.get(Number(id))?.name ?? `team #${id}`));
   const category = (id: unknown) => (id == null ? "none" : (categories?.find((c) => c.id === Number(id))?.path ?? `#${id}`));
   const nv = e.new_value as Record<string, unknown> | null;
+  const sla = describeSlaEvent(e, user);
+  if (sla) return sla;
   switch (e.action) {
     case "status_changed":
+      if (e.via === "auto_close") return `closed it: resolved, and no answer from the requester since (was ${status(e.old_value)})`;
       return `changed the status from ${status(e.old_value)} to ${status(e.new_value)}`;
     case "priority_overridden":
       return `set the priority to ${str(e.new_value)} (was ${str(e.old_value)})`;

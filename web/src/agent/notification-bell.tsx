@@ -4,7 +4,7 @@
  * carries the count too, so it shows from another tab.
  */
 import { ActionIcon, Button, Group, Indicator, Popover, Text, Tooltip } from "@mantine/core";
-import { IconAt, IconBell, IconMessageReply, IconUserPlus } from "@tabler/icons-react";
+import { IconAlarm, IconArchive, IconAt, IconBell, IconFlame, IconMessageReply, IconUserPlus } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
 import type { Notification } from "@tessera/contracts";
 import { useEffect, useState } from "react";
@@ -21,12 +21,17 @@ const KIND: Record<string, { label: string; icon: React.ReactNode }> = {
   assigned: { label: "assigned you", icon: <IconUserPlus size={16} /> },
   requester_reply: { label: "replied on your ticket", icon: <IconMessageReply size={16} /> },
   snooze_ended: { label: "Back from snooze", icon: <IconBell size={16} /> },
+  sla_warning: { label: "SLA at risk", icon: <IconAlarm size={16} color="var(--mantine-color-yellow-8)" /> },
+  sla_breach: { label: "SLA breached", icon: <IconFlame size={16} color="var(--mantine-color-red-7)" /> },
+  auto_closed: { label: "Closed automatically", icon: <IconArchive size={16} /> },
 };
+
+/** Kinds that happen on their own (a snooze runs out, an SLA clock runs): nobody did them. */
+const NO_ACTOR = new Set(["snooze_ended", "sla_warning", "sla_breach", "auto_closed"]);
 
 function describe(n: Notification) {
   const kind = KIND[n.kind];
-  // A snooze runs out on its own: nobody did it.
-  if (n.kind === "snooze_ended") return kind.label;
+  if (NO_ACTOR.has(n.kind)) return kind.label;
   return `${n.actor?.name ?? "Someone"} ${kind?.label ?? n.kind.replace(/_/g, " ")}`;
 }
 
@@ -78,7 +83,7 @@ export function NotificationBell() {
           </div>
         ) : !list.data?.items.length ? (
           <Text size="sm" c="dimmed" px="sm" pb="md" pt={4}>
-            Nothing yet. You are told here when someone assigns you a ticket, mentions you in a note, or a requester replies on your ticket.
+            Nothing yet. You are told here when someone assigns you a ticket, mentions you in a note, a requester replies on your ticket, or its SLA is at risk or breached.
           </Text>
         ) : (
           <ul className={classes.bellList}>

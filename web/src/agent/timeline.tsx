@@ -12,7 +12,7 @@ import { initials } from "../ui/format.ts";
 import { RichText } from "../ui/rich-text.tsx";
 import { TimeAgo } from "../ui/time-ago.tsx";
 import { AttachmentList } from "./attachment-list.tsx";
-import { describeEvent, isShownAsLine } from "./event-text.ts";
+import { describeEvent, eventActor, isShownAsLine } from "./event-text.ts";
 import classes from "./ticket-pane.module.css";
 
 type Item =
@@ -93,7 +93,7 @@ function EventLine({ event, text }: { event: TicketEvent; text: string }) {
       <span className={classes.eventDot} aria-hidden="true" />
       <Text span size="xs" c="dimmed" className={classes.eventText}>
         <Text span size="xs" fw={500} c="gray.7">
-          {event.actor?.name ?? (event.via.startsWith("major_incident") ? "Major incident" : "Tessera")}
+          {eventActor(event)}
         </Text>{" "}
         {text}
       </Text>
