@@ -17,6 +17,7 @@ import { StatusPill } from "../ui/status-pill.tsx";
 import { TimeAgo } from "../ui/time-ago.tsx";
 import { AttachmentLinks, AttachmentsField, useUploads } from "./attachments.tsx";
 import { requesterStatus } from "./request-list.tsx";
+import { SlaExpectations } from "./sla-expectations.tsx";
 import { StatusTimeline } from "./status-timeline.tsx";
 import classes from "./request-page.module.css";
 
@@ -385,6 +386,7 @@ export function RequestPage() {
 
       <Paper p="md" mt="lg" mb="lg">
         <StatusTimeline ticket={t} />
+        <SlaExpectations ticket={t} />
       </Paper>
 
       <Grid gutter="lg">
