@@ -10,6 +10,7 @@ import { createRoot } from "react-dom/client";
 import { RouterProvider } from "react-router";
 import { whenSignedOut } from "./api/client.ts";
 import { keys, shouldRetry } from "./api/queries.ts";
+import { startTicketEarly } from "./app/early-start.ts";
 import { theme } from "./app/theme.ts";
 import { router } from "./routes.tsx";
 
@@ -21,6 +22,7 @@ const queryClient = new QueryClient({
 });
 // A session that ends (idle timeout, signed out in another tab) sends the person to sign in.
 whenSignedOut(() => queryClient.setQueryData(keys.me, null));
+startTicketEarly(queryClient, window.location.pathname);
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>

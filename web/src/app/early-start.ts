@@ -1,0 +1,28 @@
+/**
+ * A ticket opened from a link or a notification: its data and the code that shows it start
+ * loading with the page, side by side, instead of one after another as each screen mounts
+ * (the workspace, then the list, then the ticket pane, then the ticket). The queries land in
+ * the cache under the keys the ticket pane reads, so it renders from them at once.
+ */
+import type { QueryClient } from "@tanstack/react-query";
+import { fetchComments, fetchMe, fetchTicket } from "../api/endpoints.ts";
+import { keys } from "../api/queries.ts";
+
+const TICKET_ADDRESS = /^\/agent\/(?:tickets|views\/[^/]+)\/([^/]+)\/?$/;
+
+export function startTicketEarly(client: QueryClient, pathname: string) {
+  const match = TICKET_ADDRESS.exec(pathname);
+  if (!match) return;
+  let ticketKey: string;
+  try {
+    ticketKey = decodeURIComponent(match[1]);
+  } catch {
+    return; // a malformed address: the router shows its not-found page
+  }
+  void client.prefetchQuery({ queryKey: keys.me, queryFn: fetchMe });
+  void client.prefetchQuery({ queryKey: keys.ticket(ticketKey), queryFn: () => fetchTicket(ticketKey) });
+  void client.prefetchQuery({ queryKey: keys.comments(ticketKey), queryFn: () => fetchComments(ticketKey) });
+  void Promise.all([import("../api/agent.ts"), import("../api/agent-queries.ts"), import("../agent/index.ts"), import("../agent/ticket-pane.tsx")])
+    .then(([{ fetchEvents }, { agentKeys }]) => client.prefetchQuery({ queryKey: agentKeys.events(ticketKey), queryFn: () => fetchEvents(ticketKey) }))
+    .catch(() => {}); // the router loads the same code again and shows its own error if it fails
+}
