@@ -134,7 +134,9 @@ describe.each(dialects)("a server on %s killed during 200 concurrent writes", (d
         }
       };
       const writers = Array.from({ length: 200 }, (_, n) => writer(n));
-      await new Promise((r) => setTimeout(r, 2_500));
+      // Kill once writes are flowing in numbers (a busy machine takes longer to get there).
+      const until = Date.now() + 30_000;
+      while ((tickets.length < 30 || comments.length < 30) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
       server.kill("SIGKILL");
       stop = true;
       await Promise.all(writers);
