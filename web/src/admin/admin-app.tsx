@@ -4,10 +4,11 @@
  *   /admin/users/:id|new  /admin/teams/:id|new  /admin/organizations/:id|new
  *   /admin/categories/:id|new  /admin/priority-matrix  /admin/custom-fields/:id|new
  *   /admin/statuses/:key|new-status ("new" is the key of a built-in status)
+ *   /admin/business-hours/:id|new  /admin/sla-policies/:id|new|settings
  */
 import { Button, Center, Paper, Stack, Text, Title } from "@mantine/core";
 import { IconLock, IconMapPinQuestion } from "@tabler/icons-react";
-import type { ReactNode } from "react";
+import { lazy, Suspense, type ReactNode } from "react";
 import { Link, Navigate, Route, Routes } from "react-router";
 import { useSignedInUser } from "../api/queries.ts";
 import { AppFrame, type NavItem } from "../app/app-frame.tsx";
@@ -25,6 +26,10 @@ import { StatusesPage } from "./statuses-page.tsx";
 import { TeamsPage } from "./teams-page.tsx";
 import { UsersPage } from "./users-page.tsx";
 import classes from "./admin.module.css";
+
+// The SLA pages are opened rarely: their code loads when one of them is.
+const BusinessHoursPage = lazy(async () => ({ default: (await import("./business-hours-page.tsx")).BusinessHoursPage }));
+const SlaPoliciesPage = lazy(async () => ({ default: (await import("./sla-policies-page.tsx")).SlaPoliciesPage }));
 
 /** On a phone the settings nav is the header's menu. */
 const MENU: NavItem[] = SETTINGS_PAGES.map((p) => ({ label: p.label, to: `/admin/${p.path}`, icon: PAGE_ICONS[p.path], menuOnly: true }));
@@ -96,6 +101,8 @@ function Settings() {
             <Route path="statuses/:statusKey?" element={<StatusesPage />} />
             <Route path="canned-replies/:itemId?" element={<CannedRepliesPage />} />
             <Route path="macros/:itemId?" element={<MacrosPage />} />
+            <Route path="business-hours/:calendarId?" element={<Suspense fallback={null}><BusinessHoursPage /></Suspense>} />
+            <Route path="sla-policies/:policyId?" element={<Suspense fallback={null}><SlaPoliciesPage /></Suspense>} />
             <Route path="*" element={<NoSuchSetting />} />
           </Routes>
         </div>

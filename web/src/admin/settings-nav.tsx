@@ -8,6 +8,7 @@ import { useDebouncedValue } from "@mantine/hooks";
 import {
   IconAdjustments, IconBolt, IconBuilding, IconCategory, IconForms, IconGridDots, IconMessageShare, IconProgressCheck, IconSearch, IconUser, IconUsers, IconUsersGroup,
 } from "@tabler/icons-react";
+import { IconCalendarTime, IconClockExclamation } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
 import { useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 import { Link, NavLink, useNavigate } from "react-router";
@@ -26,6 +27,8 @@ export const PAGE_ICONS: Record<string, ReactNode> = {
   statuses: <IconProgressCheck size={16} aria-hidden="true" />,
   "canned-replies": <IconMessageShare size={16} aria-hidden="true" />,
   macros: <IconBolt size={16} aria-hidden="true" />,
+  "business-hours": <IconCalendarTime size={16} aria-hidden="true" />,
+  "sla-policies": <IconClockExclamation size={16} aria-hidden="true" />,
 };
 
 /** Things of the desk itself that the search finds, loaded only once someone searches. */
@@ -131,7 +134,7 @@ export function SettingsNav({ onNavigate }: { onNavigate?: () => void }) {
             ))}
           </>
         ) : (
-          (["People", "Tickets"] as const).map((section) => (
+          (["People", "Tickets", "Service levels"] as const).map((section) => (
             <div key={section}>
               <Text className={classes.navHeading} component="h2">
                 {section}

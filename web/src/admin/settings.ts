@@ -8,7 +8,7 @@ export interface SettingsPage {
   /** The address under /admin. */
   path: string;
   label: string;
-  section: "People" | "Tickets";
+  section: "People" | "Tickets" | "Service levels";
   /** What can be done there, each phrase searchable and shown as the hint of a match. */
   settings: string[];
   /** More words that should find the page. */
@@ -78,6 +78,20 @@ export const SETTINGS_PAGES: SettingsPage[] = [
     section: "Tickets",
     settings: ["Add a macro", "Share a macro with a team", "Status, priority, assignee, tags, reply and note in one step"],
     words: ["automation", "bulk", "one click", "action", "template", "shortcut"],
+  },
+  {
+    path: "business-hours",
+    label: "Business hours",
+    section: "Service levels",
+    settings: ["Add a calendar", "Time zone of a calendar", "Working hours per day", "Overnight shifts", "Holidays"],
+    words: ["sla", "calendar", "opening hours", "office hours", "schedule", "shift", "weekend", "bank holiday", "timezone"],
+  },
+  {
+    path: "sla-policies",
+    label: "SLA policies",
+    section: "Service levels",
+    settings: ["Add an SLA policy", "First response target", "Next response target", "Resolution target", "Escalation at a warning or breach", "Pause the clock while waiting", "Auto-close resolved tickets"],
+    words: ["sla", "deadline", "due", "target", "breach", "warning", "escalate", "response time", "ola", "auto close", "order of policies"],
   },
 ];
 
