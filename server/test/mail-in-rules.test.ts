@@ -157,6 +157,72 @@ describe.each(dialects)("inbound mail rules on %s", (dialect) => {
     expect(await comments(other.id)).toEqual([]);
   });
 
+  it("people a party copies on a reply become watchers and get the agent's public replies by mail; a stranger's copies do not", async () => {
+    const t = await newTicket("Kim <kim@customer.example>");
+    const sent = await sentNotification(desk.ctx, t.id, t.requester.id);
+    const r = await ingest(message({ from: "kim@customer.example", inReplyTo: sent, cc: "Lee Boss <lee.boss@customer.example>, help@desk.test", body: "Copying my manager." }));
+    expect(r).toMatchObject({ outcome: "reply", ticketId: t.id });
+    const after = (await agent.get(`/api/tickets/${t.id}`)).body;
+    expect(after.watchers.map((w: any) => w.email)).toEqual(["lee.boss@customer.example"]);
+    expect(after.watchers[0].name).toBe("Lee Boss");
+    const history = (await agent.get(`/api/tickets/${t.id}/events`)).body;
+    expect(history.find((e: any) => e.field === "watchers")).toMatchObject({ actor: { email: "kim@customer.example" }, via: "email" });
+
+    // The agent's public reply is mailed to the manager too; an internal note is not.
+    expect((await agent.post(`/api/tickets/${t.id}/comments`, { body: "A new cable is on its way.", format: "text" })).status).toBe(201);
+    expect((await agent.post(`/api/tickets/${t.id}/comments`, { body: "Internal: charge to floor 3.", format: "text", internal: true })).status).toBe(201);
+    const outbox = await desk.ctx.db.selectFrom("mail_outbox").select(["kind", "to_address"]).where("ticket_id", "=", t.id).where("kind", "=", "reply").execute();
+    expect(outbox.map((o) => o.to_address).sort()).toEqual(["kim@customer.example", "lee.boss@customer.example"]);
+    // And the manager is a party now: their own mail is a reply.
+    expect(await ingest(message({ from: "lee.boss@customer.example", inReplyTo: sent, body: "Approved." }))).toMatchObject({ outcome: "reply", ticketId: t.id });
+
+    // A stranger copying someone in changes nothing on the ticket, even once the mail is accepted.
+    const stranger = await ingest(message({ from: "mallory@evil.example", inReplyTo: sent, cc: "eve@evil.example", body: "Add my friend." }));
+    expect(stranger).toMatchObject({ outcome: "held", ticketId: t.id });
+    const held = (await agent.get("/api/mail/held")).body.find((h: any) => h.ticket.id === t.id && h.from_address === "mallory@evil.example");
+    expect((await agent.post(`/api/mail/held/${held.id}/accept`, { as: "reply" })).status).toBe(200);
+    const watchers = (await agent.get(`/api/tickets/${t.id}`)).body.watchers.map((w: any) => w.email);
+    expect(watchers).not.toContain("eve@evil.example");
+  });
+
+  it("a closed ticket's follow-up from a party keeps the people copied on it as watchers", async () => {
+    const t = await newTicket();
+    const sent = await sentNotification(desk.ctx, t.id, t.requester.id);
+    const resolved = await agent.patch(`/api/tickets/${t.id}`, { version: t.version, status: "resolved", resolution_note: "Fixed", root_cause: "Cable" });
+    await agent.patch(`/api/tickets/${t.id}`, { version: resolved.body.version, status: "closed" });
+    const r = await ingest(message({ from: t.requester.email, inReplyTo: sent, cc: "desk.neighbour@customer.example", body: "It is back, my neighbour too." }));
+    expect(r.outcome).toBe("ticket");
+    const follow = (await agent.get(`/api/tickets/${(r as any).ticketId}`)).body;
+    expect(follow.watchers.map((w: any) => w.email)).toEqual(["desk.neighbour@customer.example"]);
+  });
+
+  it("held mail is not left waiting silently: the assignee is notified in the app, or the team while nobody is assigned", async () => {
+    const heldNotes = async (who: Client, ticketId: number) => ((await who.get("/api/notifications?limit=100")).body.items as any[]).filter((x) => x.ticket_id === ticketId && x.kind === "mail_held");
+
+    const unassigned = await newTicket();
+    const s1 = await sentNotification(desk.ctx, unassigned.id, unassigned.requester.id);
+    expect(await ingest(message({ from: "outsider@else.example", inReplyTo: s1, body: "Me too!" }))).toMatchObject({ outcome: "held" });
+    // The ticket came in through the desk's mailbox, so it is the team's: both its agents hear of it.
+    for (const who of [agent, otherAgent]) {
+      const [note] = await heldNotes(who, unassigned.id);
+      expect(note.summary).toContain(unassigned.reference);
+      expect(note.summary).toContain("outsider@else.example");
+      expect(note.read_at).toBeNull();
+    }
+    expect(await heldNotes(admin, unassigned.id)).toEqual([]);
+
+    const assigned = await newTicket();
+    const s2 = await sentNotification(desk.ctx, assigned.id, assigned.requester.id);
+    expect((await agent.patch(`/api/tickets/${assigned.id}`, { version: assigned.version, assignee_id: otherAgent.user!.id })).status).toBe(200);
+    expect(await ingest(message({ from: "outsider@else.example", inReplyTo: s2, body: "Any news?" }))).toMatchObject({ outcome: "held" });
+    expect(await heldNotes(otherAgent, assigned.id)).toHaveLength(1);
+    expect(await heldNotes(agent, assigned.id)).toEqual([]);
+
+    // A party's reply is no held mail: nobody is notified of that kind.
+    expect(await ingest(message({ from: assigned.requester.email, inReplyTo: s2, body: "Mine is fine." }))).toMatchObject({ outcome: "reply" });
+    expect(await heldNotes(otherAgent, assigned.id)).toHaveLength(1);
+  });
+
   it("lets only agents who can see the ticket download its raw .eml", async () => {
     const t = await newTicket();
     const [m] = (await agent.get(`/api/tickets/${t.id}/mail`)).body;

@@ -1,7 +1,7 @@
 /** In-app notifications: written in the same transaction as the change they report. */
 import type { Executor } from "../context.ts";
 
-export type NotificationKind = "mention" | "assigned" | "requester_reply" | "snooze_ended" | "sla_warning" | "sla_breach" | "auto_closed";
+export type NotificationKind = "mention" | "assigned" | "requester_reply" | "snooze_ended" | "sla_warning" | "sla_breach" | "auto_closed" | "mail_held";
 
 export async function notify(
   db: Executor,

@@ -13,7 +13,8 @@ import { isUniqueViolation } from "../../db/dialect.ts";
 import { organizationForEmail } from "../../people/service.ts";
 import { recordEvents } from "../../tickets/events.ts";
 import { addLink } from "../../tickets/links.ts";
-import { addComment, createTicket, type ArrivalOptions } from "../../tickets/service.ts";
+import { notify } from "../../notifications/service.ts";
+import { addComment, createTicket, referenceOf, type ArrivalOptions } from "../../tickets/service.ts";
 import { isFinalCategory } from "../../tickets/statuses.ts";
 import { parseOwnMessageId } from "../message-id.ts";
 import { displayBody } from "./body.ts";
@@ -277,6 +278,8 @@ async function applyPlan(tx: AppContext, plan: Plan, mail: ParsedMail, p: PlanCo
     case "reply": {
       const author = p.sender!;
       const r = await replyFromMail(tx, mail, author, plan.ticket, p.parts, p.arrival);
+      // A party copies people in: they join the ticket as watchers and get its public replies.
+      await addCopiedWatchers(tx, plan.ticket, mail, author, p.ours, p.now);
       return { outcome: "reply", ticketId: plan.ticket.id, commentId: r.commentId, senderId: author.id, remoteImages: r.remoteImages, fullHtml: r.fullHtml };
     }
     case "linked": {
@@ -288,16 +291,14 @@ async function applyPlan(tx: AppContext, plan: Plan, mail: ParsedMail, p: PlanCo
         teamId: plan.old.team_id,
         categoryId: plan.old.category_id,
         type: plan.old.type,
-        watchers: [],
+        watchers: await copiedPeople(tx, mail, author, p.ours),
       });
       await addLink(tx, actorOf(author), r.ticket, "related", plan.old);
       return { outcome: "ticket", ticketId: r.ticket.id, commentId: null, senderId: author.id, remoteImages: r.remoteImages, fullHtml: r.fullHtml };
     }
     case "ticket": {
       const author = p.sender ?? (await addPerson(tx, mail.from!));
-      const copied = [...mail.to, ...mail.cc].filter((a) => !p.ours.has(a.address) && a.address !== author.email).slice(0, 20);
-      const watchers: number[] = [];
-      for (const a of copied) watchers.push((await ensurePerson(tx, a)).id);
+      const watchers = await copiedPeople(tx, mail, author, p.ours);
       const r = await ticketFromMail(tx, mail, author, p.parts, p.arrival, {
         requesterId: author.id,
         teamId: p.mailbox?.team_id ?? undefined,
@@ -323,6 +324,31 @@ async function ticketOfBounce(tx: AppContext, facts: BounceFacts): Promise<numbe
   return row?.ticket_id ?? null;
 }
 
+/** Most people copied on one message who become watchers. */
+const MAX_COPIED = 20;
+
+/** The people a message is addressed or copied to (To and Cc), besides its sender and our own addresses; unknown ones are created. */
+async function copiedPeople(tx: AppContext, mail: ParsedMail, author: UserRow, ours: Set<string>): Promise<number[]> {
+  const copied = [...new Map([...mail.to, ...mail.cc].map((a) => [a.address, a])).values()].filter((a) => !ours.has(a.address) && a.address !== author.email).slice(0, MAX_COPIED);
+  const ids: number[] = [];
+  for (const a of copied) ids.push((await ensurePerson(tx, a)).id);
+  return ids;
+}
+
+/**
+ * People copied on a party's reply join the ticket as watchers (the requester and those already
+ * watching are left as they are), recorded as a change of watchers by the reply's author.
+ */
+async function addCopiedWatchers(tx: AppContext, ticket: TicketRow, mail: ParsedMail, author: UserRow, ours: Set<string>, now: string) {
+  if (!mail.to.length && !mail.cc.length) return;
+  const before = (await tx.db.selectFrom("ticket_watchers").select("user_id").where("ticket_id", "=", ticket.id).execute()).map((r) => r.user_id);
+  const added = (await copiedPeople(tx, mail, author, ours)).filter((id) => id !== ticket.requester_id && !before.includes(id));
+  if (!added.length) return;
+  await tx.db.insertInto("ticket_watchers").values(added.map((user_id) => ({ ticket_id: ticket.id, user_id }))).onConflict((oc) => oc.doNothing()).execute();
+  const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
+  await recordEvents(tx.db, ticket.id, actorOf(author), "email", now, [{ action: "field_changed", field: "watchers", old: sorted(before), new: sorted([...before, ...added]) }]);
+}
+
 export async function holdMessage(tx: AppContext, messageRowId: number, ticketId: number, from: Address, reason: HeldReason, now: string) {
   const held = await tx.db
     .insertInto("mail_held")
@@ -331,7 +357,37 @@ export async function holdMessage(tx: AppContext, messageRowId: number, ticketId
     .executeTakeFirstOrThrow();
   // Agents see it in the ticket's history; requesters never see this event.
   await recordEvents(tx.db, ticketId, undefined, "email", now, [{ action: "mail_held", new: { held_id: held.id, from: from.address, reason } }]);
+  await notifyHeld(tx, ticketId, from, reason, now);
   return held.id;
+}
+
+const HELD_WHY: Record<HeldReason, string> = {
+  not_a_party: "not a party to the ticket",
+  unverified_agent: "an agent's address, not verified",
+  message_id_reused: "reuses the Message-ID of another message",
+};
+
+/**
+ * Held mail waits for an agent: the ticket's assignee is told in the app, or, while nobody is
+ * assigned, the active agents of its team. A ticket with neither has the held list alone.
+ */
+async function notifyHeld(tx: AppContext, ticketId: number, from: Address, reason: HeldReason, now: string) {
+  const t = await tx.db.selectFrom("tickets").select(["id", "type", "number", "subject", "assignee_id", "team_id"]).where("id", "=", ticketId).executeTakeFirst();
+  if (!t) return;
+  let userIds = t.assignee_id ? [t.assignee_id] : [];
+  if (!userIds.length && t.team_id != null) {
+    const members = await tx.db
+      .selectFrom("team_members")
+      .innerJoin("users", "users.id", "team_members.user_id")
+      .select("users.id")
+      .where("team_members.team_id", "=", t.team_id)
+      .where("users.active", "=", 1)
+      .where("users.role", "!=", "requester")
+      .execute();
+    userIds = members.map((m) => m.id);
+  }
+  const summary = `${referenceOf(t)} ${t.subject} — mail from ${from.address} is held (${HELD_WHY[reason]})`;
+  await notify(tx.db, { userIds, ticketId, kind: "mail_held", actorId: null, summary, now });
 }
 
 /** A person's name as a mail header gives it: no control characters, at most 200 characters. */
