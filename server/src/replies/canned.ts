@@ -2,11 +2,10 @@
 import { CannedReply, CannedReplyInput, CannedReplyUpdateInput, Id, ReplyListQuery, type ReplyScope } from "@tessera/contracts";
 import { z } from "zod";
 import type { Actor } from "../auth/actor.ts";
-import { isAdmin } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
 import { forbidden, notFound } from "../errors.ts";
 import type { App } from "../http/types.ts";
-import { assertMayShare, canEdit, canUse } from "./policy.ts";
+import { assertMayShare, canEdit, canUse, listableBy } from "./policy.ts";
 import { presentShared, sharedFor, type SharedRefs } from "./present.ts";
 
 type Row = { id: number; title: string; body: string; scope: string; owner_id: number | null; team_id: number | null; created_at: string; updated_at: string };
@@ -43,13 +42,7 @@ export function cannedReplyRoutes(app: App, ctx: AppContext) {
       const rows = await ctx.db
         .selectFrom("canned_replies")
         .selectAll()
-        .where((eb) => {
-          const ors = [eb("scope", "=", "everyone")];
-          if (req.query.list === "usable") ors.push(eb.and([eb("scope", "=", "personal"), eb("owner_id", "=", me.id)]));
-          if (isAdmin(me)) ors.push(eb("scope", "=", "team"));
-          else if (me.team_ids.length) ors.push(eb.and([eb("scope", "=", "team"), eb("team_id", "in", me.team_ids)]));
-          return eb.or(ors);
-        })
+        .where(listableBy(me, req.query.list))
         .orderBy("title")
         .orderBy("id")
         .execute();

@@ -5,7 +5,6 @@ import {
 } from "@tessera/contracts";
 import { z } from "zod";
 import type { Actor } from "../auth/actor.ts";
-import { isAdmin } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
 import type { MacrosTable } from "./tables.ts";
 import { AppError, forbidden, notFound } from "../errors.ts";
@@ -14,7 +13,7 @@ import { findVisibleTicket } from "../tickets/policy.ts";
 import { presentTicket } from "../tickets/present.ts";
 import { VersionConflict } from "../tickets/service.ts";
 import { applyMacro, presentApplication, previewMacro, undoMacro, validateActions } from "./macros.ts";
-import { assertMayShare, canEdit, canUse } from "./policy.ts";
+import { assertMayShare, canEdit, canUse, listableBy } from "./policy.ts";
 import { presentShared, sharedFor, type SharedRefs } from "./present.ts";
 
 type Row = Omit<MacrosTable, "id"> & { id: number };
@@ -55,13 +54,7 @@ export function macroRoutes(app: App, ctx: AppContext) {
       const rows = await ctx.db
         .selectFrom("macros")
         .selectAll()
-        .where((eb) => {
-          const ors = [eb("scope", "=", "everyone")];
-          if (req.query.list === "usable") ors.push(eb.and([eb("scope", "=", "personal"), eb("owner_id", "=", me.id)]));
-          if (isAdmin(me)) ors.push(eb("scope", "=", "team"));
-          else if (me.team_ids.length) ors.push(eb.and([eb("scope", "=", "team"), eb("team_id", "in", me.team_ids)]));
-          return eb.or(ors);
-        })
+        .where(listableBy(me, req.query.list))
         .orderBy("name")
         .orderBy("id")
         .execute();

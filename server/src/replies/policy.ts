@@ -9,8 +9,10 @@
  * a macro changes tickets, so what the whole team runs is chosen by those who lead it.
  */
 import type { ReplyScope } from "@tessera/contracts";
+import type { ExpressionBuilder } from "kysely";
 import { type Actor, isAdmin, isSupervisorOrAdmin } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
+import type { Database } from "../db/schema.ts";
 import { forbidden, invalid } from "../errors.ts";
 
 export type Kind = "canned" | "macro";
@@ -33,6 +35,22 @@ export function canEdit(actor: Actor, row: Shared, kind: Kind): boolean {
   if (isAdmin(actor)) return true;
   if (row.scope === "team") return (actor.role === "supervisor" && inTeam(actor, row.team_id)) || (kind === "canned" && row.owner_id === actor.id);
   return actor.role === "supervisor";
+}
+
+/**
+ * canUse() as a query condition, for listing: what is for everyone, the actor's teams' (every
+ * team's for admins), and with `list=usable` the actor's personal ones too.
+ */
+export function listableBy(actor: Actor, list: string | undefined) {
+  return (builder: ExpressionBuilder<Database, "canned_replies"> | ExpressionBuilder<Database, "macros">) => {
+    // Both tables share the scope, owner and team columns this reads.
+    const eb = builder as ExpressionBuilder<Database, "canned_replies">;
+    const ors = [eb("scope", "=", "everyone")];
+    if (list === "usable") ors.push(eb.and([eb("scope", "=", "personal"), eb("owner_id", "=", actor.id)]));
+    if (isAdmin(actor)) ors.push(eb("scope", "=", "team"));
+    else if (actor.team_ids.length) ors.push(eb.and([eb("scope", "=", "team"), eb("team_id", "in", actor.team_ids)]));
+    return eb.or(ors);
+  };
 }
 
 /** Checks a scope and team the caller wants to save with; throws a 400 or 403 that says what is allowed. */
