@@ -5,8 +5,10 @@
  *   /admin/categories/:id|new  /admin/priority-matrix  /admin/custom-fields/:id|new
  *   /admin/statuses/:key|new-status ("new" is the key of a built-in status)
  *   /admin/business-hours/:id|new  /admin/sla-policies/:id|new|settings
+ *   /admin/mailboxes/:id|new  /admin/failed-mail/:id  /admin/held-mail/:id  /admin/outgoing-mail/:id
+ *   /admin/mail-templates/:kind  /admin/alerts
  */
-import { Button, Center, Paper, Stack, Text, Title } from "@mantine/core";
+import { Button, Center, Loader, Paper, Stack, Text, Title } from "@mantine/core";
 import { IconLock, IconMapPinQuestion } from "@tabler/icons-react";
 import { lazy, Suspense, type ReactNode } from "react";
 import { Link, Navigate, Route, Routes } from "react-router";
@@ -30,6 +32,22 @@ import classes from "./admin.module.css";
 // The SLA pages are opened rarely: their code loads when one of them is.
 const BusinessHoursPage = lazy(async () => ({ default: (await import("./business-hours-page.tsx")).BusinessHoursPage }));
 const SlaPoliciesPage = lazy(async () => ({ default: (await import("./sla-policies-page.tsx")).SlaPoliciesPage }));
+
+// Email and alert settings are opened rarely: their code loads when one of them is.
+const MailboxesPage = lazy(async () => ({ default: (await import("./mailboxes-page.tsx")).MailboxesPage }));
+const FailedMailPage = lazy(async () => ({ default: (await import("./failed-mail-page.tsx")).FailedMailPage }));
+const HeldMailPage = lazy(async () => ({ default: (await import("./held-mail-page.tsx")).HeldMailPage }));
+const OutgoingMailPage = lazy(async () => ({ default: (await import("./outgoing-mail-page.tsx")).OutgoingMailPage }));
+const MailTemplatesPage = lazy(async () => ({ default: (await import("./mail-templates-page.tsx")).MailTemplatesPage }));
+const AlertsPage = lazy(async () => ({ default: (await import("./alerts-page.tsx")).AlertsPage }));
+
+function PageLoading() {
+  return (
+    <Center mih="40vh" aria-busy="true">
+      <Loader size="sm" aria-label="Loading" />
+    </Center>
+  );
+}
 
 /** On a phone the settings nav is the header's menu. */
 const MENU: NavItem[] = SETTINGS_PAGES.map((p) => ({ label: p.label, to: `/admin/${p.path}`, icon: PAGE_ICONS[p.path], menuOnly: true }));
@@ -103,6 +121,12 @@ function Settings() {
             <Route path="macros/:itemId?" element={<MacrosPage />} />
             <Route path="business-hours/:calendarId?" element={<Suspense fallback={null}><BusinessHoursPage /></Suspense>} />
             <Route path="sla-policies/:policyId?" element={<Suspense fallback={null}><SlaPoliciesPage /></Suspense>} />
+            <Route path="mailboxes/:mailboxId?" element={<Suspense fallback={<PageLoading />}><MailboxesPage /></Suspense>} />
+            <Route path="failed-mail/:failedId?" element={<Suspense fallback={<PageLoading />}><FailedMailPage /></Suspense>} />
+            <Route path="held-mail/:heldId?" element={<Suspense fallback={<PageLoading />}><HeldMailPage /></Suspense>} />
+            <Route path="outgoing-mail/:outboxId?" element={<Suspense fallback={<PageLoading />}><OutgoingMailPage /></Suspense>} />
+            <Route path="mail-templates/:kind?" element={<Suspense fallback={<PageLoading />}><MailTemplatesPage /></Suspense>} />
+            <Route path="alerts" element={<Suspense fallback={<PageLoading />}><AlertsPage /></Suspense>} />
             <Route path="*" element={<NoSuchSetting />} />
           </Routes>
         </div>

@@ -6,7 +6,8 @@
 import { CloseButton, Text, TextInput } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import {
-  IconAdjustments, IconBolt, IconBuilding, IconCategory, IconForms, IconGridDots, IconMessageShare, IconProgressCheck, IconSearch, IconUser, IconUsers, IconUsersGroup,
+  IconAdjustments, IconAlertTriangle, IconBolt, IconBuilding, IconCategory, IconForms, IconGridDots, IconHandStop, IconInbox, IconMailCog, IconMailExclamation, IconMessageShare,
+  IconProgressCheck, IconSearch, IconSend, IconUser, IconUsers, IconUsersGroup,
 } from "@tabler/icons-react";
 import { IconCalendarTime, IconClockExclamation } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
@@ -14,7 +15,7 @@ import { useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from "r
 import { Link, NavLink, useNavigate } from "react-router";
 import { fetchAllCategories, fetchAllCustomFields, fetchOrganizations, fetchStatuses, fetchTeams } from "../api/admin.ts";
 import { adminKeys } from "../api/admin-queries.ts";
-import { matches, searchPages, SETTINGS_PAGES, type SearchResult } from "./settings.ts";
+import { matches, searchPages, SETTINGS_PAGES, SETTINGS_SECTIONS, type SearchResult } from "./settings.ts";
 import classes from "./admin.module.css";
 
 export const PAGE_ICONS: Record<string, ReactNode> = {
@@ -29,6 +30,12 @@ export const PAGE_ICONS: Record<string, ReactNode> = {
   macros: <IconBolt size={16} aria-hidden="true" />,
   "business-hours": <IconCalendarTime size={16} aria-hidden="true" />,
   "sla-policies": <IconClockExclamation size={16} aria-hidden="true" />,
+  mailboxes: <IconInbox size={16} aria-hidden="true" />,
+  "failed-mail": <IconMailExclamation size={16} aria-hidden="true" />,
+  "held-mail": <IconHandStop size={16} aria-hidden="true" />,
+  "outgoing-mail": <IconSend size={16} aria-hidden="true" />,
+  "mail-templates": <IconMailCog size={16} aria-hidden="true" />,
+  alerts: <IconAlertTriangle size={16} aria-hidden="true" />,
 };
 
 /** Things of the desk itself that the search finds, loaded only once someone searches. */
@@ -134,7 +141,7 @@ export function SettingsNav({ onNavigate }: { onNavigate?: () => void }) {
             ))}
           </>
         ) : (
-          (["People", "Tickets", "Service levels"] as const).map((section) => (
+          SETTINGS_SECTIONS.map((section) => (
             <div key={section}>
               <Text className={classes.navHeading} component="h2">
                 {section}

@@ -4,11 +4,15 @@
  * categories, organizations, fields and statuses).
  */
 
+/** The nav's groups, in the order it lists them. */
+export const SETTINGS_SECTIONS = ["People", "Tickets", "Service levels", "Email & alerts"] as const;
+export type SettingsSection = (typeof SETTINGS_SECTIONS)[number];
+
 export interface SettingsPage {
   /** The address under /admin. */
   path: string;
   label: string;
-  section: "People" | "Tickets" | "Service levels";
+  section: SettingsSection;
   /** What can be done there, each phrase searchable and shown as the hint of a match. */
   settings: string[];
   /** More words that should find the page. */
@@ -78,6 +82,48 @@ export const SETTINGS_PAGES: SettingsPage[] = [
     section: "Tickets",
     settings: ["Add a macro", "Share a macro with a team", "Status, priority, assignee, tags, reply and note in one step"],
     words: ["automation", "bulk", "one click", "action", "template", "shortcut"],
+  },
+  {
+    path: "mailboxes",
+    label: "Mailboxes",
+    section: "Email & alerts",
+    settings: ["Add a mailbox", "IMAP server and password", "Mailbox health and last error", "Default team for email", "Restrict who may open tickets by email", "Import old mail"],
+    words: ["email", "mail", "inbox", "imap", "smtp", "address", "fetch", "poll", "lag", "senders", "allow list"],
+  },
+  {
+    path: "failed-mail",
+    label: "Failed mail",
+    section: "Email & alerts",
+    settings: ["Download the original .eml", "Re-process a message", "Discard a message"],
+    words: ["email", "mail", "quarantine", "unparseable", "broken", "error", "rejected"],
+  },
+  {
+    path: "held-mail",
+    label: "Held mail",
+    section: "Email & alerts",
+    settings: ["Accept a stranger's reply", "Reject a held message"],
+    words: ["email", "mail", "stranger", "unknown sender", "moderation", "review", "spoof"],
+  },
+  {
+    path: "outgoing-mail",
+    label: "Outgoing mail",
+    section: "Email & alerts",
+    settings: ["Outbox", "Retry a failed message", "Mail server status", "Automatic answers per hour"],
+    words: ["email", "mail", "smtp", "send", "delivery", "queue", "bounce", "notification", "auto reply"],
+  },
+  {
+    path: "mail-templates",
+    label: "Mail templates",
+    section: "Email & alerts",
+    settings: ["Acknowledgement mail", "Reply mail", "Resolved mail", "Preview a template", "Back to the default template"],
+    words: ["email", "mail", "template", "mustache", "placeholder", "subject", "notification", "wording"],
+  },
+  {
+    path: "alerts",
+    label: "Monitoring alerts",
+    section: "Email & alerts",
+    settings: ["Alert token", "Severity to priority", "Resolve when the alert clears", "Team for alert incidents"],
+    words: ["alertmanager", "prometheus", "webhook", "zabbix", "monitoring", "incident", "integration", "curl"],
   },
   {
     path: "business-hours",

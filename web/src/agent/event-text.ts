@@ -91,6 +91,48 @@ function describeSlaEvent(e: TicketEvent, user: (id: unknown) => string): string
   }
 }
 
+const HELD_WHY: Record<string, string> = {
+  not_a_party: "the sender is not part of this ticket",
+  unverified_agent: "it claims to be from an agent but is not a reply to mail sent to them",
+  message_id_reused: "it reuses the Message-ID of another message",
+};
+
+const clip = (s: unknown, n = 160) => {
+  const t = String(s ?? "").replace(/\s+/g, " ").trim();
+  return t.length > n ? `${t.slice(0, n - 1)}…` : t;
+};
+
+/** An email or alert event in words, or null when it is not one. */
+function describeMailEvent(e: TicketEvent, d: Directory): string | null {
+  const n = e.new_value as Record<string, any> | null;
+  switch (e.action) {
+    case "mail_bounced":
+      return `noted a bounce: mail to ${n?.recipient ?? "the requester"} could not be delivered${n?.status ? ` (${n.status})` : ""}${n?.diagnostic ? `: ${clip(n.diagnostic)}` : ""}`;
+    case "mail_auto_reply":
+      return `noted an automatic answer from ${n?.from ?? "the requester"}${n?.subject ? ` (“${clip(n.subject, 80)}”)` : ""}; it was not added as a reply`;
+    case "mail_held":
+      return `held a message from ${n?.from ?? "someone"} for an agent to accept or reject: ${HELD_WHY[String(n?.reason)] ?? "it needs a person to decide"}`;
+    case "mail_held_accepted":
+      return n?.as === "ticket" ? "accepted a held message as a new ticket" : "accepted a held message as a reply; its sender now follows the ticket";
+    case "mail_held_rejected":
+      return "rejected a held message; it reached nobody";
+    case "alert_recovered":
+      return `reported that the alert ${n?.fingerprint ?? ""}${n?.source ? ` from ${n.source}` : ""} cleared; the ticket was already resolved`;
+    case "reopened":
+      if (e.via === "email") return "reopened it by replying by email";
+      if (e.via === "alert") return "reopened it: the alert fired again";
+      return null;
+    case "linked":
+      // Only mail intake links tickets as someone who is not staff: a reply to a closed ticket.
+      if (e.actor && !d.users.has(e.actor.id) && n?.kind === "related" && typeof n.ticket_id === "number") {
+        return n.ticket_id < e.ticket_id ? `replied by email to ${n.reference}, which was closed, so this new ticket follows it up` : `replied by email after it was closed; the reply opened ${n.reference}`;
+      }
+      return null;
+    default:
+      return null;
+  }
+}
+
 /** "changed the status from Open to Waiting on requester", without the actor's name. */
 export function describeEvent(e: TicketEvent, d: Directory, categories: Category[] | undefined): string {
   const status = (k: unknown) => d.statuses.get(String(k))?.label ?? str(k);
@@ -100,6 +142,8 @@ export function describeEvent(e: TicketEvent, d: Directory, categories: Category
   const nv = e.new_value as Record<string, unknown> | null;
   const sla = describeSlaEvent(e, user);
   if (sla) return sla;
+  const mail = describeMailEvent(e, d);
+  if (mail) return mail;
   switch (e.action) {
     case "status_changed":
       if (e.via === "auto_close") return `closed it: resolved, and no answer from the requester since (was ${status(e.old_value)})`;

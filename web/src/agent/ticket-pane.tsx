@@ -29,6 +29,8 @@ import classes from "./ticket-pane.module.css";
 import { toast } from "./toast.ts";
 import { openReplyTool } from "./macro-tools.tsx";
 import { SnoozeBadge } from "./snooze-badge.tsx";
+import { HeldBanner } from "./held-mail.tsx";
+import { useHeldMail, useTicketMail } from "../api/mail.ts";
 
 function PaneSkeleton() {
   return (
@@ -90,6 +92,9 @@ export function TicketPane({ ticketKey, closeHref }: { ticketKey: string; closeH
   const ticket = useAgentTicket(ticketKey);
   const comments = useAgentComments(ticketKey);
   const events = useTicketEvents(ticketKey);
+  const mail = useTicketMail(ticketKey, `${comments.data?.length ?? 0}-${events.data?.length ?? 0}`);
+  // Held messages are listed desk-wide; asked for only when this ticket has one.
+  const held = useHeldMail("held", !!mail.data?.some((m) => m.outcome === "held"));
   const directory = useDirectory();
   const statuses = useStatuses();
   const staff = useStaff();
@@ -316,7 +321,10 @@ export function TicketPane({ ticketKey, closeHref }: { ticketKey: string; closeH
           ) : comments.isPending ? (
             <Skeleton height={160} aria-label="Loading the conversation" />
           ) : (
-            <Timeline ticket={t} comments={comments.data} events={events.data ?? []} directory={directory} categories={categories.data} onSplit={setSplitting} />
+            <>
+              <Timeline ticket={t} comments={comments.data} events={events.data ?? []} directory={directory} categories={categories.data} onSplit={setSplitting} mail={mail.data} />
+              {held.data?.filter((h) => h.ticket.id === t.id).map((h) => <HeldBanner key={h.id} held={h} />)}
+            </>
           )}
           {events.isError && (
             <Text size="xs" c="dimmed" mt="xs">

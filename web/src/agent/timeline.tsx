@@ -5,14 +5,15 @@
  */
 import { ActionIcon, Avatar, Badge, Button, Group, Menu, Switch, Text, Tooltip } from "@mantine/core";
 import { IconArrowsSplit, IconDots, IconLock, IconMail, IconPhone } from "@tabler/icons-react";
-import type { Attachment, Category, Comment, Ticket, TicketEvent } from "@tessera/contracts";
+import type { Attachment, Category, Comment, ReceivedMail, Ticket, TicketEvent } from "@tessera/contracts";
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { Directory } from "../api/agent-queries.ts";
 import { initials } from "../ui/format.ts";
-import { RichText } from "../ui/rich-text.tsx";
+import { hasRemoteImages } from "../ui/rich-text.tsx";
 import { TimeAgo } from "../ui/time-ago.tsx";
 import { AttachmentList } from "./attachment-list.tsx";
 import { describeEvent, eventActor, isShownAsLine } from "./event-text.ts";
+import { ViaEmail, WithBlockedImages } from "./mail-marker.tsx";
 import classes from "./ticket-pane.module.css";
 
 type Item =
@@ -23,7 +24,7 @@ type Item =
 const SHOW_LAST = 8;
 const FOLD_OVER = 12;
 
-function Message({ ticket, comment, descriptionFiles = [], onSplit }: { ticket: Ticket; comment: Comment | null; descriptionFiles?: Attachment[]; onSplit?: (c: Comment) => void }) {
+function Message({ ticket, comment, descriptionFiles = [], onSplit, mail }: { ticket: Ticket; comment: Comment | null; descriptionFiles?: Attachment[]; onSplit?: (c: Comment) => void; mail?: ReceivedMail }) {
   const author = comment ? comment.author : ticket.requester;
   const internal = comment?.internal ?? false;
   const fromRequester = author?.id === ticket.requester.id;
@@ -53,6 +54,7 @@ function Message({ ticket, comment, descriptionFiles = [], onSplit }: { ticket: 
                 {label}
               </Text>
             )}
+            {mail && <ViaEmail mail={mail} />}
           </Group>
           <Group gap={4} wrap="nowrap">
             <Text size="xs" c="dimmed">
@@ -75,7 +77,7 @@ function Message({ ticket, comment, descriptionFiles = [], onSplit }: { ticket: 
           </Group>
         </Group>
         {html.trim() ? (
-          <RichText html={html} />
+          <WithBlockedImages key={html} html={html} blocked={!!mail?.remote_images || hasRemoteImages(html)} />
         ) : (
           <Text size="sm" c="dimmed" fs="italic">
             No description given.
@@ -104,8 +106,10 @@ function EventLine({ event, text }: { event: TicketEvent; text: string }) {
   );
 }
 
-export function Timeline({ ticket, comments, events, directory, categories, onSplit }: {
+export function Timeline({ ticket, comments, events, directory, categories, onSplit, mail = [] }: {
   ticket: Ticket;
+  /** Messages received by email on this ticket (GET /api/tickets/:id/mail), matched to their comments. */
+  mail?: ReceivedMail[];
   comments: Comment[];
   events: TicketEvent[];
   directory: Directory;
@@ -119,6 +123,13 @@ export function Timeline({ ticket, comments, events, directory, categories, onSp
     const withComments = new Set(comments.flatMap((c) => c.attachments.map((a) => a.id)));
     return ticket.attachments.filter((a) => !withComments.has(a.id));
   }, [ticket.attachments, comments]);
+
+  // The message that opened the ticket has no comment; replies name theirs.
+  const mailOf = useMemo(() => {
+    const byComment = new Map(mail.filter((m) => m.comment_id != null).map((m) => [m.comment_id!, m]));
+    const opening = ticket.channel === "email" ? mail.find((m) => m.outcome === "ticket" && m.comment_id == null) : undefined;
+    return (c: Comment | null) => (c ? byComment.get(c.id) : opening);
+  }, [mail, ticket.channel]);
 
   const items = useMemo<Item[]>(() => {
     const all: Item[] = [
@@ -164,9 +175,9 @@ export function Timeline({ ticket, comments, events, directory, categories, onSp
         {shown.map((item, i) => (
           <FragmentWithFold key={item.key} showFold={folded && i === 1} hidden={hidden} onUnfold={() => setUnfolded(true)}>
             {item.kind === "description" ? (
-              <Message ticket={ticket} comment={null} descriptionFiles={descriptionFiles} />
+              <Message ticket={ticket} comment={null} descriptionFiles={descriptionFiles} mail={mailOf(null)} />
             ) : item.kind === "comment" ? (
-              <Message ticket={ticket} comment={item.comment} onSplit={onSplit} />
+              <Message ticket={ticket} comment={item.comment} onSplit={onSplit} mail={mailOf(item.comment)} />
             ) : (
               <EventLine event={item.event} text={describeEvent(item.event, directory, categories)} />
             )}

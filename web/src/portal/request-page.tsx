@@ -19,6 +19,7 @@ import { AttachmentLinks, AttachmentsField, useUploads } from "./attachments.tsx
 import { requesterStatus } from "./request-list.tsx";
 import { SlaExpectations } from "./sla-expectations.tsx";
 import { StatusTimeline } from "./status-timeline.tsx";
+import { MailActionNotice, useAskedChoice, useMailAction, type MailAction } from "./mail-action.tsx";
 import classes from "./request-page.module.css";
 
 /** The words of a message without its markup (DOMParser never runs what it parses). */
@@ -179,9 +180,10 @@ function ReplyBox({ ticket, textRef }: { ticket: Ticket; textRef: React.RefObjec
   );
 }
 
-function ResolutionBox({ ticket }: { ticket: Ticket }) {
+function ResolutionBox({ ticket, asked }: { ticket: Ticket; asked?: MailAction }) {
   const client = useQueryClient();
-  const [reopening, setReopening] = useState(false);
+  const [reopening, setReopening] = useState(asked === "reopen");
+  const choice = useAskedChoice(asked);
   const [why, setWhy] = useState("");
   const confirm = useMutation({
     mutationFn: () => confirmResolution(ticket.reference),
@@ -201,7 +203,7 @@ function ResolutionBox({ ticket }: { ticket: Ticket }) {
   });
   const error = confirm.error ?? reopen.error;
   return (
-    <Paper p="md" className={classes.resolved} component="section" aria-labelledby="resolved-title">
+    <Paper p="md" className={`${classes.resolved} ${choice.className ?? ""}`} component="section" aria-labelledby="resolved-title" ref={choice.box}>
       <Stack gap="sm">
         <Group gap="xs">
           <IconCircleCheck size={20} color="var(--mantine-color-teal-7)" aria-hidden="true" />
@@ -210,6 +212,11 @@ function ResolutionBox({ ticket }: { ticket: Ticket }) {
           </Title>
         </Group>
         <Text size="sm">The support team marked this request as resolved. Let them know whether the problem is gone.</Text>
+        {asked && (
+          <Text size="sm" fw={500}>
+            {asked === "confirm" ? "You answered “Yes, it is fixed” in our email: click “Yes, mark as solved” to close the request." : "You answered “No, it is not fixed” in our email: say what is still wrong and reopen the request."}
+          </Text>
+        )}
         {ticket.resolution_note && (
           <Blockquote color="teal" p="sm" className={classes.quote}>
             <Text size="sm" className={classes.plain}>
@@ -223,7 +230,7 @@ function ResolutionBox({ ticket }: { ticket: Ticket }) {
           </Alert>
         )}
         <Group gap="sm">
-          <Button onClick={() => confirm.mutate()} loading={confirm.isPending} disabled={reopen.isPending}>
+          <Button ref={choice.yes} onClick={() => confirm.mutate()} loading={confirm.isPending} disabled={reopen.isPending}>
             Yes, mark as solved
           </Button>
           <Button variant="default" onClick={() => setReopening((o) => !o)} aria-expanded={reopening} disabled={confirm.isPending}>
@@ -232,7 +239,7 @@ function ResolutionBox({ ticket }: { ticket: Ticket }) {
         </Group>
         <Collapse in={reopening}>
           <Stack gap="sm" mt="xs">
-            <Textarea label="What is still wrong?" autosize minRows={3} value={why} onChange={(e) => setWhy(e.currentTarget.value)} />
+            <Textarea ref={choice.why} label="What is still wrong?" autosize minRows={3} value={why} onChange={(e) => setWhy(e.currentTarget.value)} />
             <Group gap="sm">
               <Button onClick={() => reopen.mutate()} loading={reopen.isPending} disabled={!why.trim()}>
                 Reopen request
@@ -342,6 +349,7 @@ function RequestSkeleton() {
 
 export function RequestPage() {
   const { key = "" } = useParams();
+  const asked = useMailAction();
   const me = useSignedInUser();
   const ticket = useTicket(key);
   const comments = useComments(key);
@@ -392,7 +400,8 @@ export function RequestPage() {
       <Grid gutter="lg">
         <Grid.Col span={{ base: 12, md: 8 }}>
           <Stack gap="md">
-            {category === "resolved" && t.requester.id === me.id && <ResolutionBox ticket={t} />}
+            <MailActionNotice ticket={t} asked={asked} isRequester={t.requester.id === me.id} />
+            {category === "resolved" && t.requester.id === me.id && <ResolutionBox ticket={t} asked={asked} />}
             {category === "awaiting_requester" && <WaitingBox ticket={t} comments={thread} onReply={() => replyRef.current?.focus()} />}
             {finished && <FinishedBox ticket={t} />}
             {comments.isError ? (

@@ -1,0 +1,248 @@
+/**
+ * Failed mail: messages Tessera could not take in (unreadable, too slow to parse, refused where
+ * no sender could be told), kept as they arrived. An admin downloads the original, runs it
+ * through intake again (after allowing its sender, say), or discards it.
+ */
+import { Alert, Anchor, Badge, Button, Group, SegmentedControl, Stack, Text, Title } from "@mantine/core";
+import { IconDownload, IconMailExclamation, IconRefresh, IconTrash } from "@tabler/icons-react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import type { FailedMail } from "@tessera/contracts";
+import type { ReprocessResult } from "@tessera/contracts";
+import type { z } from "zod";
+import { useState } from "react";
+import { Link, useNavigate, useParams, useSearchParams } from "react-router";
+import { discardFailedMail, mailKeys, reprocessFailedMail, useFailedMail, type FailedStatus } from "../api/mail.ts";
+import { formatBytes, formatDateTime } from "../ui/format.ts";
+import { ListSkeleton, LoadError } from "../ui/query-state.tsx";
+import { TimeAgo } from "../ui/time-ago.tsx";
+import { AdminPage, announce, ConfirmDialog, Consequence, EmptyEditor, RowLink, SaveError, Split } from "./layout.tsx";
+import { errorMessage } from "../ui/query-state.tsx";
+import classes from "./admin.module.css";
+import mail from "./mail.module.css";
+
+export const REASON_WORDS: Record<FailedMail["reason"], string> = {
+  unparseable: "Could not be read",
+  quarantined: "Took too long to read",
+  no_from: "No sender address",
+  too_large: "Too large",
+  unknown_charset: "Unreadable character set",
+  sender_not_allowed: "Sender not allowed",
+};
+
+const REASON_HELP: Record<FailedMail["reason"], string> = {
+  unparseable: "The message is malformed in a way the mail parser gives up on. Download it to see what the sender's system produced.",
+  quarantined: "Reading it took longer than the parse time limit, so it was set aside to keep other mail flowing.",
+  no_from: "It has no From address, so Tessera cannot tell who wrote it or where to answer.",
+  too_large: "It is larger than the largest message Tessera takes (TESSERA_MAIL_MAX_BYTES). Raise the limit and re-process it to bring it in.",
+  unknown_charset: "It is written in a character set Tessera cannot read, and storing it would garble the text.",
+  sender_not_allowed: "The mailbox takes new tickets only from known senders. Allow this sender in the mailbox, then re-process the message.",
+};
+
+const STATUS_WORDS: Record<FailedMail["status"], string> = { open: "Waiting", reprocessed: "Re-processed", discarded: "Discarded" };
+const OUTCOME_WORDS: Record<string, string> = {
+  ticket: "It opened a ticket",
+  reply: "It was added as a reply",
+  held: "It is held for an agent to accept or reject",
+  bounce: "It was a bounce, noted on its ticket",
+  ignored: "It was recognised and needs nothing more",
+  failed: "It still cannot be taken in",
+  refused: "It is still refused",
+  duplicate: "It had already been taken in",
+};
+
+function FailedDetail({ item }: { item: FailedMail }) {
+  const client = useQueryClient();
+  const navigate = useNavigate();
+  const [discarding, setDiscarding] = useState(false);
+  const [result, setResult] = useState<z.infer<typeof ReprocessResult> | null>(null);
+  const refresh = () => void client.invalidateQueries({ queryKey: mailKeys.allFailed });
+  const reprocess = useMutation({
+    mutationFn: () => reprocessFailedMail(item.id),
+    onSuccess: (r) => {
+      setResult(r);
+      refresh();
+    },
+  });
+  const discard = useMutation({
+    mutationFn: () => discardFailedMail(item.id),
+    onSuccess: () => {
+      refresh();
+      announce("The message was discarded. Its original stays downloadable under Discarded.");
+      setDiscarding(false);
+      navigate("/admin/failed-mail");
+    },
+  });
+  const open = item.status === "open";
+  return (
+    <div className={classes.editorBody} role="region" aria-label="Failed message">
+      <Anchor component={Link} to="/admin/failed-mail" size="sm" className={classes.backLink} mb="sm">
+        All failed mail
+      </Anchor>
+      <Group justify="space-between" align="flex-start" mb="sm">
+        <div style={{ minWidth: 0 }}>
+          <Title order={2} fz={17} style={{ overflowWrap: "anywhere" }}>
+            {item.subject || "(no subject)"}
+          </Title>
+          <Text size="sm" c="dimmed">
+            From {item.from_address ?? "an unknown sender"}
+          </Text>
+        </div>
+        <Badge variant="light" color={open ? "red" : "gray"}>
+          {STATUS_WORDS[item.status]}
+        </Badge>
+      </Group>
+      <Alert color="red" variant="light" icon={<IconMailExclamation size={18} />} title={REASON_WORDS[item.reason]} mb="md">
+        <Text size="sm">{REASON_HELP[item.reason]}</Text>
+        <Text size="xs" c="dimmed" mt={6} className={classes.mono}>
+          {item.error}
+        </Text>
+      </Alert>
+      <dl className={mail.facts}>
+        <dt>Received</dt>
+        <dd>{formatDateTime(item.created_at)}</dd>
+        <dt>Came in by</dt>
+        <dd>{item.source}</dd>
+        <dt>Size</dt>
+        <dd>{formatBytes(item.size)}</dd>
+        <dt>Attempts</dt>
+        <dd>{item.attempts}</dd>
+        {item.ticket_id && (
+          <>
+            <dt>Ticket</dt>
+            <dd>
+              <Anchor component={Link} to={`/agent/tickets/${item.ticket_id}`} size="sm">
+                Open the ticket
+              </Anchor>
+            </dd>
+          </>
+        )}
+      </dl>
+      <Group gap="sm" mt="lg">
+        <Button component="a" href={item.raw_url} download={`failed-${item.id}.eml`} variant="default" leftSection={<IconDownload size={16} />}>
+          Download original (.eml)
+        </Button>
+        <Button leftSection={<IconRefresh size={16} />} onClick={() => reprocess.mutate()} loading={reprocess.isPending} disabled={!open}>
+          Re-process
+        </Button>
+        <Button color="red" variant="light" leftSection={<IconTrash size={16} />} onClick={() => setDiscarding(true)} disabled={!open}>
+          Discard
+        </Button>
+      </Group>
+      {reprocess.error ? <Stack mt="md"><SaveError title="It was not re-processed" message={errorMessage(reprocess.error)} /></Stack> : null}
+      {result && (
+        <Alert mt="md" color={result.failed.status === "open" ? "orange" : "teal"} variant="light" role="status" title="Re-processed">
+          {OUTCOME_WORDS[result.outcome] ?? result.outcome}.{" "}
+          {result.ticket_id && (
+            <Anchor component={Link} to={`/agent/tickets/${result.ticket_id}`} size="sm">
+              Open the ticket
+            </Anchor>
+          )}
+          {result.failed.status === "open" && ` ${result.failed.error}`}
+        </Alert>
+      )}
+      <ConfirmDialog
+        opened={discarding}
+        title="Discard this message?"
+        confirmLabel="Discard"
+        onConfirm={() => discard.mutate()}
+        onClose={() => {
+          setDiscarding(false);
+          discard.reset();
+        }}
+        busy={discard.isPending}
+        error={discard.error}
+      >
+        <Stack gap="sm">
+          <Consequence icon={<IconMailExclamation size={16} />}>
+            No ticket is made from it and it leaves this list. Nobody is told: the sender is not answered.
+          </Consequence>
+          <Consequence icon={<IconDownload size={16} />}>Its original stays downloadable under “Discarded”.</Consequence>
+        </Stack>
+      </ConfirmDialog>
+    </div>
+  );
+}
+
+const FILTERS: Array<{ value: FailedStatus; label: string }> = [
+  { value: "open", label: "Waiting" },
+  { value: "reprocessed", label: "Re-processed" },
+  { value: "discarded", label: "Discarded" },
+  { value: "all", label: "All" },
+];
+
+export function FailedMailPage() {
+  const { failedId } = useParams();
+  const [params, setParams] = useSearchParams();
+  const status = (FILTERS.find((f) => f.value === params.get("status"))?.value ?? "open") as FailedStatus;
+  const failed = useFailedMail(status);
+  // The selected message may be in another filter than the one shown.
+  const everything = useFailedMail("all");
+  const selected = failedId ? (failed.data?.find((f) => String(f.id) === failedId) ?? everything.data?.find((f) => String(f.id) === failedId)) : undefined;
+  const search = params.toString() ? `?${params}` : "";
+  let detail;
+  if (selected) detail = <FailedDetail key={selected.id} item={selected} />;
+  else if (failedId && everything.data)
+    detail = (
+      <EmptyEditor icon={<IconMailExclamation size={32} stroke={1.5} />} title="This message is not in the list">
+        It may have been removed. Pick another one.
+      </EmptyEditor>
+    );
+  else
+    detail = (
+      <EmptyEditor icon={<IconMailExclamation size={32} stroke={1.5} />} title="Pick a message">
+        See why it failed, download the original, run it through intake again, or discard it.
+      </EmptyEditor>
+    );
+  return (
+    <AdminPage title="Failed mail" description="Messages that could not be taken in, kept exactly as they arrived. Nothing here reached a ticket or was answered.">
+      <Split
+        listLabel="Failed mail list"
+        selected={!!failedId}
+        list={
+          <>
+            <div style={{ padding: "10px 12px 0" }}>
+              <SegmentedControl
+                size="xs"
+                fullWidth
+                aria-label="Show"
+                data={FILTERS}
+                value={status}
+                onChange={(v) => setParams(v === "open" ? {} : { status: v })}
+              />
+            </div>
+            {failed.isPending ? (
+              <div style={{ padding: 12 }}><ListSkeleton label="Loading failed mail" /></div>
+            ) : failed.isError ? (
+              <div style={{ padding: 12 }}><LoadError title="Failed mail could not be loaded" error={failed.error} onRetry={() => void failed.refetch()} /></div>
+            ) : failed.data.length === 0 ? (
+              <Text size="sm" c="dimmed" p="md">
+                {status === "open" ? "No failed mail. Every message that arrived was taken in." : "Nothing here."}
+              </Text>
+            ) : (
+              <ul className={classes.rows}>
+                {failed.data.map((f) => (
+                  <RowLink key={f.id} to={`/admin/failed-mail/${f.id}${search}`} inactive={f.status !== "open"}>
+                    <div className={classes.rowMain}>
+                      <Group gap={8} justify="space-between" wrap="nowrap">
+                        <div className={classes.rowTitle}>{f.subject || "(no subject)"}</div>
+                        <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
+                          <TimeAgo iso={f.created_at} />
+                        </Text>
+                      </Group>
+                      <div className={classes.rowSub}>{f.from_address ?? "Unknown sender"}</div>
+                      <div className={mail.rowError}>
+                        {REASON_WORDS[f.reason]}
+                        {f.status !== "open" ? ` · ${STATUS_WORDS[f.status]}` : ""}
+                      </div>
+                    </div>
+                  </RowLink>
+                ))}
+              </ul>
+            )}
+          </>
+        }
+        editor={detail}
+      />
+    </AdminPage>
+  );
+}

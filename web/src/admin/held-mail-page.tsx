@@ -1,0 +1,138 @@
+/**
+ * Held mail: messages from strangers (and reused Message-IDs) waiting for someone to accept or
+ * reject them. Agents see the same messages as a banner on each ticket; this page lists them
+ * all, for the tickets the admin can see (every ticket).
+ */
+import { Anchor, Badge, Group, SegmentedControl, Stack, Text, Title } from "@mantine/core";
+import { IconHandStop } from "@tabler/icons-react";
+import type { HeldMail } from "@tessera/contracts";
+import { Link, useParams, useSearchParams } from "react-router";
+import { useHeldMail, type HeldStatus } from "../api/mail.ts";
+import { HELD_REASONS, HELD_STATUS, HeldDecision } from "../agent/held-mail.tsx";
+import { formatDateTime } from "../ui/format.ts";
+import { ListSkeleton, LoadError } from "../ui/query-state.tsx";
+import { RichText } from "../ui/rich-text.tsx";
+import { TimeAgo } from "../ui/time-ago.tsx";
+import { AdminPage, EmptyEditor, RowLink, Split } from "./layout.tsx";
+import classes from "./admin.module.css";
+import mail from "./mail.module.css";
+
+function HeldDetail({ held }: { held: HeldMail }) {
+  return (
+    <div className={classes.editorBody} role="region" aria-label="Held message">
+      <Anchor component={Link} to="/admin/held-mail" size="sm" className={classes.backLink} mb="sm">
+        All held mail
+      </Anchor>
+      <Group justify="space-between" align="flex-start" mb="xs">
+        <div style={{ minWidth: 0 }}>
+          <Title order={2} fz={17} style={{ overflowWrap: "anywhere" }}>
+            {held.subject || "(no subject)"}
+          </Title>
+          <Text size="sm" c="dimmed">
+            From {held.from_address} · {formatDateTime(held.received_at)}
+          </Text>
+        </div>
+        <Badge variant="light" color={held.status === "held" ? "orange" : "gray"}>
+          {HELD_STATUS[held.status]}
+        </Badge>
+      </Group>
+      <dl className={mail.facts}>
+        <dt>On ticket</dt>
+        <dd>
+          <Anchor component={Link} to={`/agent/tickets/${held.ticket.reference}`} size="sm">
+            {held.ticket.reference}
+          </Anchor>{" "}
+          {held.ticket.subject}
+        </dd>
+        <dt>Why it is held</dt>
+        <dd>{HELD_REASONS[held.reason]}</dd>
+      </dl>
+      <Text size="sm" fw={500} mt="md" mb={6}>
+        The message
+      </Text>
+      <div className={mail.mailBody}>
+        <RichText html={held.body} />
+      </div>
+      <Stack mt="md">
+        <HeldDecision held={held} />
+      </Stack>
+    </div>
+  );
+}
+
+const FILTERS: Array<{ value: HeldStatus; label: string }> = [
+  { value: "held", label: "Waiting" },
+  { value: "decided", label: "Decided" },
+  { value: "all", label: "All" },
+];
+
+export function HeldMailPage() {
+  const { heldId } = useParams();
+  const [params, setParams] = useSearchParams();
+  const status = (FILTERS.find((f) => f.value === params.get("status"))?.value ?? "held") as HeldStatus;
+  const held = useHeldMail(status);
+  const everything = useHeldMail("all", !!heldId);
+  const selected = heldId ? (held.data?.find((h) => String(h.id) === heldId) ?? everything.data?.find((h) => String(h.id) === heldId)) : undefined;
+  const search = params.toString() ? `?${params}` : "";
+  let detail;
+  if (selected) detail = <HeldDetail key={selected.id} held={selected} />;
+  else if (heldId && everything.data)
+    detail = (
+      <EmptyEditor icon={<IconHandStop size={32} stroke={1.5} />} title="This message is not in the list">
+        Pick another one.
+      </EmptyEditor>
+    );
+  else
+    detail = (
+      <EmptyEditor icon={<IconHandStop size={32} stroke={1.5} />} title="Pick a message">
+        Read it, then accept it as a reply on its ticket (the sender joins the conversation), as a new ticket, or reject it.
+      </EmptyEditor>
+    );
+  return (
+    <AdminPage
+      title="Held mail"
+      description="Replies from people who are not part of a ticket wait here, and as a banner on their ticket, until an agent accepts or rejects them. Nothing held reaches the requester."
+    >
+      <Split
+        listLabel="Held mail list"
+        selected={!!heldId}
+        list={
+          <>
+            <div style={{ padding: "10px 12px 0" }}>
+              <SegmentedControl size="xs" fullWidth aria-label="Show" data={FILTERS} value={status} onChange={(v) => setParams(v === "held" ? {} : { status: v })} />
+            </div>
+            {held.isPending ? (
+              <div style={{ padding: 12 }}><ListSkeleton label="Loading held mail" /></div>
+            ) : held.isError ? (
+              <div style={{ padding: 12 }}><LoadError title="Held mail could not be loaded" error={held.error} onRetry={() => void held.refetch()} /></div>
+            ) : held.data.length === 0 ? (
+              <Text size="sm" c="dimmed" p="md">
+                {status === "held" ? "Nothing is waiting. Replies from strangers will appear here." : "Nothing here."}
+              </Text>
+            ) : (
+              <ul className={classes.rows}>
+                {held.data.map((h) => (
+                  <RowLink key={h.id} to={`/admin/held-mail/${h.id}${search}`} inactive={h.status !== "held"}>
+                    <div className={classes.rowMain}>
+                      <Group gap={8} justify="space-between" wrap="nowrap">
+                        <div className={classes.rowTitle}>{h.from_address}</div>
+                        <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
+                          <TimeAgo iso={h.received_at} />
+                        </Text>
+                      </Group>
+                      <div className={classes.rowSub}>
+                        {h.ticket.reference} · {h.subject || "(no subject)"}
+                      </div>
+                      {h.status !== "held" && <div className={classes.rowSub}>{HELD_STATUS[h.status]}</div>}
+                    </div>
+                  </RowLink>
+                ))}
+              </ul>
+            )}
+          </>
+        }
+        editor={detail}
+      />
+    </AdminPage>
+  );
+}

@@ -1,0 +1,283 @@
+/**
+ * Mail templates: one per kind of message Tessera sends. The editor holds the subject and the
+ * HTML and text parts (mustache), lists the placeholders (a click inserts one where the cursor
+ * is), and renders a live preview of the unsaved draft, with sample data or a real ticket.
+ * Save, Revert, and back to the built-in default.
+ */
+import { Alert, Badge, Button, Group, SegmentedControl, Skeleton, Stack, Text, Textarea, TextInput, Title, Tooltip } from "@mantine/core";
+import { useDebouncedValue } from "@mantine/hooks";
+import { IconAlertTriangle, IconArrowBackUp, IconMailCog } from "@tabler/icons-react";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { MailKind, MailTemplate, MailTemplateParts } from "@tessera/contracts";
+import { useMemo, useRef, useState } from "react";
+import { useNavigate, useParams } from "react-router";
+import { mailKeys, previewMailTemplate, resetMailTemplate, saveMailTemplate, useMailTemplates } from "../api/mail.ts";
+import { errorMessage, ListSkeleton, LoadError } from "../ui/query-state.tsx";
+import { RichText } from "../ui/rich-text.tsx";
+import { TimeAgo } from "../ui/time-ago.tsx";
+import { AdminPage, announce, ConfirmDialog, Editor, EmptyEditor, formErrors, RowLink, same, SaveError, Split, useJustSaved, useUnsavedGuard } from "./layout.tsx";
+import { KIND_WORDS } from "./outgoing-mail-page.tsx";
+import classes from "./admin.module.css";
+import mail from "./mail.module.css";
+
+type Part = keyof MailTemplateParts;
+const partsOf = (t: Pick<MailTemplate, "subject" | "text" | "html">): MailTemplateParts => ({ subject: t.subject, text: t.text, html: t.html });
+
+function Preview({ kind, draft }: { kind: MailKind; draft: MailTemplateParts }) {
+  const [ticket, setTicket] = useState("");
+  const [debounced] = useDebouncedValue({ draft, ticket: ticket.trim() }, 350);
+  const [show, setShow] = useState<"html" | "text">("html");
+  const preview = useQuery({
+    queryKey: ["mail-preview", kind, debounced],
+    queryFn: ({ signal }) => previewMailTemplate(kind, { ...debounced.draft, ...(debounced.ticket ? { ticket: debounced.ticket } : {}) }, signal),
+    placeholderData: keepPreviousData,
+    retry: false,
+  });
+  return (
+    <section className={classes.section} aria-label="Preview">
+      <Group justify="space-between" align="flex-end" mb="sm" wrap="wrap">
+        <div>
+          <Title order={3} fz="sm">
+            Preview
+          </Title>
+          <Text size="xs" c="dimmed">
+            {preview.data?.rendered_with === "sample" || !preview.data ? "With sample data" : `With ${preview.data.rendered_with}`} · updates as you type
+          </Text>
+        </div>
+        <Group gap="xs" align="flex-end">
+          <TextInput size="xs" label="Render with ticket" placeholder="INC-1042" value={ticket} onChange={(e) => setTicket(e.currentTarget.value)} w={150} />
+          <SegmentedControl size="xs" aria-label="Part to preview" data={[{ value: "html", label: "HTML" }, { value: "text", label: "Text" }]} value={show} onChange={(v) => setShow(v as "html" | "text")} />
+        </Group>
+      </Group>
+      {preview.isError && (
+        <Alert color="red" variant="light" icon={<IconAlertTriangle size={16} />} mb="sm" role="alert" title="This draft cannot be rendered">
+          {errorMessage(preview.error)}
+        </Alert>
+      )}
+      {preview.data ? (
+        <div className={mail.previewFrame} data-stale={preview.isError || undefined} style={preview.isError ? { opacity: 0.5 } : undefined}>
+          <div className={mail.previewHead}>
+            <Text size="xs" c="dimmed" span>
+              Subject:{" "}
+            </Text>
+            <Text size="sm" fw={500} span data-testid="preview-subject">
+              {preview.data.subject}
+            </Text>
+          </div>
+          {show === "html" ? (
+            <div style={{ padding: "8px 14px" }} data-testid="preview-body">
+              <RichText html={preview.data.html} />
+            </div>
+          ) : (
+            <pre className={mail.previewText} data-testid="preview-body">
+              {preview.data.text}
+            </pre>
+          )}
+        </div>
+      ) : preview.isPending ? (
+        <Skeleton height={160} aria-label="Rendering the preview" />
+      ) : null}
+    </section>
+  );
+}
+
+function TemplateEditor({ template }: { template: MailTemplate }) {
+  const client = useQueryClient();
+  const base = useMemo(() => partsOf(template), [template]);
+  const [draft, setDraft] = useState(base);
+  const [editing, setEditing] = useState<"html" | "text">("html");
+  const [resetting, setResetting] = useState(false);
+  const [justSaved, markSaved] = useJustSaved();
+  const dirty = !same(draft, base);
+  const guard = useUnsavedGuard(dirty);
+  const fields = useRef<Partial<Record<Part, HTMLInputElement | HTMLTextAreaElement | null>>>({});
+  const lastFocused = useRef<Part>("html");
+  const store = (saved: MailTemplate) => {
+    client.setQueryData<MailTemplate[]>(mailKeys.templates, (all) => all?.map((t) => (t.kind === saved.kind ? saved : t)));
+    setDraft(partsOf(saved));
+  };
+  const save = useMutation({
+    mutationFn: () => saveMailTemplate(template.kind, draft),
+    onSuccess: (saved) => {
+      store(saved);
+      markSaved();
+    },
+  });
+  const reset = useMutation({
+    mutationFn: () => resetMailTemplate(template.kind),
+    onSuccess: (saved) => {
+      store(saved);
+      setResetting(false);
+      announce(`The ${KIND_WORDS[template.kind].toLowerCase()} template is back to the built-in default.`);
+    },
+  });
+  const errors = formErrors(save.error, ["subject", "text", "html"]);
+
+  /** Puts `{{name}}` where the cursor was in the field last used. */
+  const insert = (name: string) => {
+    const part = lastFocused.current;
+    const el = fields.current[part];
+    const token = part === "html" && name.endsWith(".html") ? `{{{${name}}}}` : `{{${name}}}`;
+    const value = draft[part];
+    const start = el?.selectionStart ?? value.length;
+    const end = el?.selectionEnd ?? value.length;
+    setDraft({ ...draft, [part]: value.slice(0, start) + token + value.slice(end) });
+    requestAnimationFrame(() => {
+      el?.focus();
+      el?.setSelectionRange(start + token.length, start + token.length);
+    });
+  };
+  const bind = (part: Part) => ({
+    ref: (el: HTMLInputElement | HTMLTextAreaElement | null) => {
+      fields.current[part] = el;
+    },
+    value: draft[part],
+    onFocus: () => (lastFocused.current = part),
+    onChange: (e: { currentTarget: { value: string } }) => setDraft({ ...draft, [part]: e.currentTarget.value }),
+    error: errors.fields[part],
+  });
+
+  return (
+    <Editor
+      label={`Edit the ${KIND_WORDS[template.kind].toLowerCase()} template`}
+      dirty={dirty}
+      saving={save.isPending}
+      onSubmit={() => save.mutate()}
+      onRevert={() => {
+        setDraft(base);
+        save.reset();
+      }}
+      backTo="/admin/mail-templates"
+      backLabel="All templates"
+      guard={guard}
+      justSaved={justSaved}
+    >
+      <Group justify="space-between" align="flex-start" mb="md" wrap="nowrap">
+        <div>
+          <Group gap="xs">
+            <Title order={2} fz={17}>
+              {KIND_WORDS[template.kind]}
+            </Title>
+            <Badge variant="light" color={template.customized ? "indigo" : "gray"} size="sm">
+              {template.customized ? "Customized" : "Default"}
+            </Badge>
+          </Group>
+          <Text size="sm" c="dimmed">
+            {template.description}
+            {template.customized && template.updated_at ? <> · changed <TimeAgo iso={template.updated_at} /></> : null}
+          </Text>
+        </div>
+        <Tooltip label="Throw away the customized template and use Tessera’s own">
+          <Button variant="subtle" size="xs" color="gray" leftSection={<IconArrowBackUp size={14} />} onClick={() => setResetting(true)} disabled={!template.customized}>
+            Reset to default
+          </Button>
+        </Tooltip>
+      </Group>
+      <Stack gap="md">
+        <TextInput label="Subject" description="The [#REF] tag is always added, so replies find their ticket." {...bind("subject")} maxLength={500} />
+        <div>
+          <Group justify="space-between" align="flex-end" mb={4}>
+            <Text size="sm" fw={500}>
+              Body
+            </Text>
+            <SegmentedControl size="xs" aria-label="Part to edit" data={[{ value: "html", label: "HTML part" }, { value: "text", label: "Text part" }]} value={editing} onChange={(v) => setEditing(v as "html" | "text")} />
+          </Group>
+          {editing === "html" ? (
+            <Textarea aria-label="HTML part" className={mail.templateArea} autosize minRows={8} maxRows={22} {...bind("html")} />
+          ) : (
+            <Textarea aria-label="Text part" className={mail.templateArea} autosize minRows={8} maxRows={22} {...bind("text")} />
+          )}
+          <Text size="xs" c="dimmed" mt={4}>
+            {"{{name}}"} is replaced (and escaped in HTML); {"{{{comment.html}}}"} inserts the stored, sanitised reply; {"{{#name}}…{{/name}}"} shows a part only when it has a value.
+          </Text>
+        </div>
+        <div>
+          <Text size="sm" fw={500} mb={4}>
+            Placeholders
+          </Text>
+          <div className={mail.placeholders} role="group" aria-label="Placeholders: click to insert">
+            {template.placeholders.map((p) => (
+              <button key={p} type="button" className={mail.placeholder} onClick={() => insert(p)} title={`Insert {{${p}}}`}>
+                {p}
+              </button>
+            ))}
+          </div>
+        </div>
+        <SaveError message={errors.general} />
+      </Stack>
+      <Preview kind={template.kind} draft={draft} />
+      <ConfirmDialog
+        opened={resetting}
+        title="Go back to the default template?"
+        confirmLabel="Reset to default"
+        onConfirm={() => reset.mutate()}
+        onClose={() => {
+          setResetting(false);
+          reset.reset();
+        }}
+        busy={reset.isPending}
+        error={reset.error}
+      >
+        <Text size="sm">Your wording for the {KIND_WORDS[template.kind].toLowerCase()} mail is deleted, and mail sent from now on uses Tessera’s own.</Text>
+      </ConfirmDialog>
+    </Editor>
+  );
+}
+
+export function MailTemplatesPage() {
+  const { kind } = useParams();
+  const navigate = useNavigate();
+  const templates = useMailTemplates();
+  const selected = templates.data?.find((t) => t.kind === kind);
+  let editor;
+  if (kind && templates.isPending) editor = <Stack p="lg"><Skeleton height={36} /><Skeleton height={200} /></Stack>;
+  else if (selected) editor = <TemplateEditor key={selected.kind} template={selected} />;
+  else if (kind && templates.data)
+    editor = (
+      <EmptyEditor icon={<IconMailCog size={32} stroke={1.5} />} title="There is no such template">
+        <Button variant="subtle" size="xs" onClick={() => navigate("/admin/mail-templates")}>
+          See all templates
+        </Button>
+      </EmptyEditor>
+    );
+  else
+    editor = (
+      <EmptyEditor icon={<IconMailCog size={32} stroke={1.5} />} title="Pick a template">
+        Change the wording of a mail Tessera sends, and see it rendered as you type.
+      </EmptyEditor>
+    );
+  return (
+    <AdminPage title="Mail templates" description="The wording of every mail Tessera sends, in mustache: a template can fill in values but never run code.">
+      <Split
+        listLabel="Template list"
+        selected={!!kind}
+        list={
+          templates.isPending ? (
+            <div style={{ padding: 12 }}><ListSkeleton label="Loading templates" /></div>
+          ) : templates.isError ? (
+            <div style={{ padding: 12 }}><LoadError title="Templates could not be loaded" error={templates.error} onRetry={() => void templates.refetch()} /></div>
+          ) : (
+            <ul className={classes.rows}>
+              {templates.data.map((t) => (
+                <RowLink key={t.kind} to={`/admin/mail-templates/${t.kind}`}>
+                  <div className={classes.rowMain}>
+                    <Group gap={8} justify="space-between" wrap="nowrap">
+                      <div className={classes.rowTitle}>{KIND_WORDS[t.kind]}</div>
+                      {t.customized && (
+                        <Badge variant="light" color="indigo" size="xs">
+                          Customized
+                        </Badge>
+                      )}
+                    </Group>
+                    <div className={classes.rowSub}>{t.description}</div>
+                  </div>
+                </RowLink>
+              ))}
+            </ul>
+          )
+        }
+        editor={editor}
+      />
+    </AdminPage>
+  );
+}

@@ -1,0 +1,301 @@
+/**
+ * Outgoing mail: whether a mail server is configured and how delivery goes (counts per state,
+ * the oldest waiting, the last delivery and error), the outbox (queued, sending, sent, failed
+ * with its last error, suppressed with its reason), a retry for a failed message, and the cap
+ * on automatic answers.
+ */
+import { Alert, Anchor, Badge, Button, Group, NumberInput, SegmentedControl, Stack, Text, Title } from "@mantine/core";
+import { IconAlertTriangle, IconCircleCheck, IconRefresh, IconSend } from "@tabler/icons-react";
+import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { OUTBOX_STATES, type MailKind, type MailStatus, type OutboxItem, type OutboxState } from "@tessera/contracts";
+import { useState } from "react";
+import { Link, useParams, useSearchParams } from "react-router";
+import { fetchOutbox, mailKeys, retryOutboxItem, saveMailSettings, useMailStatus } from "../api/mail.ts";
+import { formatDateTime } from "../ui/format.ts";
+import { errorMessage, ListSkeleton, LoadError } from "../ui/query-state.tsx";
+import { TimeAgo } from "../ui/time-ago.tsx";
+import { AdminPage, announce, Editor, formErrors, RowLink, SaveError, Split, useJustSaved, useUnsavedGuard } from "./layout.tsx";
+import classes from "./admin.module.css";
+import mail from "./mail.module.css";
+
+export const KIND_WORDS: Record<MailKind, string> = {
+  acknowledgement: "Acknowledgement",
+  reply: "Agent reply",
+  resolved: "Resolved",
+  auto_closed: "Closed automatically",
+  mention: "Mention",
+  assigned: "Assigned",
+};
+
+const STATE_WORDS: Record<OutboxState, string> = { queued: "Queued", sending: "Sending", sent: "Sent", failed: "Failed", suppressed: "Not sent" };
+const STATE_COLOR: Record<OutboxState, string> = { queued: "gray", sending: "indigo", sent: "teal", failed: "red", suppressed: "gray" };
+
+function StateBadge({ state }: { state: OutboxState }) {
+  return (
+    <Badge variant={state === "failed" ? "filled" : "light"} color={STATE_COLOR[state]} size="sm" style={{ flexShrink: 0 }}>
+      {STATE_WORDS[state]}
+    </Badge>
+  );
+}
+
+function StatusSummary({ status }: { status: MailStatus }) {
+  return (
+    <Stack gap="sm" p="sm">
+      {!status.smtp_configured ? (
+        <Alert color="orange" variant="light" icon={<IconAlertTriangle size={18} />} title="No mail server is configured">
+          Mail waits in the outbox until one is: set TESSERA_SMTP_URL (or TESSERA_SMTP_HOST and its companions) and restart Tessera.
+        </Alert>
+      ) : status.last_error ? (
+        <Alert color="red" variant="light" icon={<IconAlertTriangle size={18} />} title={`Delivery through ${status.smtp_server} has trouble`}>
+          <Text size="sm">{status.last_error.message}</Text>
+          <Text size="xs" c="dimmed" mt={4}>
+            <TimeAgo iso={status.last_error.at} />
+            {" · "}
+            <Anchor component={Link} to={`/admin/outgoing-mail/${status.last_error.outbox_id}`} size="xs">
+              the message
+            </Anchor>
+          </Text>
+        </Alert>
+      ) : (
+        <Alert color="teal" variant="light" icon={<IconCircleCheck size={18} />} title={`Sending through ${status.smtp_server}`}>
+          {status.last_delivery_at ? <>Last delivery <TimeAgo iso={status.last_delivery_at} />.</> : "Nothing delivered yet."}
+        </Alert>
+      )}
+      <Group gap="xs" wrap="wrap">
+        {OUTBOX_STATES.map((s) => (
+          <div key={s} className={mail.stat} data-bad={(s === "failed" && status.counts[s] > 0) || undefined}>
+            <div className={mail.statValue}>{status.counts[s] ?? 0}</div>
+            <div className={mail.statLabel}>{STATE_WORDS[s]}</div>
+          </div>
+        ))}
+      </Group>
+      <Text size="xs" c="dimmed">
+        From {status.from}
+        {status.oldest_queued_at ? <> · oldest waiting since {formatDateTime(status.oldest_queued_at)}</> : null}
+      </Text>
+    </Stack>
+  );
+}
+
+function OutboxDetail({ item }: { item: OutboxItem }) {
+  const client = useQueryClient();
+  const retry = useMutation({
+    mutationFn: () => retryOutboxItem(item.id),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: mailKeys.allOutbox });
+      void client.invalidateQueries({ queryKey: mailKeys.status });
+      announce(`The message to ${item.to.address} is queued again.`);
+    },
+  });
+  return (
+    <div className={classes.editorBody} role="region" aria-label="Outgoing message">
+      <Anchor component={Link} to="/admin/outgoing-mail" size="sm" className={classes.backLink} mb="sm">
+        The outbox
+      </Anchor>
+      <Group justify="space-between" align="flex-start" mb="md">
+        <div style={{ minWidth: 0 }}>
+          <Title order={2} fz={17} style={{ overflowWrap: "anywhere" }}>
+            {item.subject ?? `${KIND_WORDS[item.kind]} for ${item.reference}`}
+          </Title>
+          <Text size="sm" c="dimmed">
+            To {item.to.name ? `${item.to.name} <${item.to.address}>` : item.to.address}
+          </Text>
+        </div>
+        <StateBadge state={item.state} />
+      </Group>
+      {item.state === "failed" && item.last_error && (
+        <Alert color="red" variant="light" icon={<IconAlertTriangle size={18} />} title="Delivery failed" mb="md">
+          {item.last_error}
+        </Alert>
+      )}
+      {item.state === "suppressed" && item.skip_reason && (
+        <Alert color="gray" variant="light" title="Not sent, on purpose" mb="md">
+          {item.skip_reason}
+        </Alert>
+      )}
+      <dl className={mail.facts}>
+        <dt>What</dt>
+        <dd>{KIND_WORDS[item.kind]}</dd>
+        <dt>Ticket</dt>
+        <dd>
+          <Anchor component={Link} to={`/agent/tickets/${item.reference}`} size="sm">
+            {item.reference}
+          </Anchor>
+        </dd>
+        <dt>Queued</dt>
+        <dd>{formatDateTime(item.created_at)}</dd>
+        <dt>Attempts</dt>
+        <dd>{item.attempts}</dd>
+        {item.next_attempt_at && (
+          <>
+            <dt>Next attempt</dt>
+            <dd>{formatDateTime(item.next_attempt_at)}</dd>
+          </>
+        )}
+        {item.state !== "failed" && item.last_error && (
+          <>
+            <dt>Last error</dt>
+            <dd>{item.last_error}</dd>
+          </>
+        )}
+        {item.sent_at && (
+          <>
+            <dt>Sent</dt>
+            <dd>{formatDateTime(item.sent_at)}</dd>
+          </>
+        )}
+        {item.message_id && (
+          <>
+            <dt>Message-ID</dt>
+            <dd className={classes.mono}>{item.message_id}</dd>
+          </>
+        )}
+      </dl>
+      {item.state === "failed" && (
+        <Stack gap="xs" mt="lg" align="flex-start">
+          <Button leftSection={<IconRefresh size={16} />} onClick={() => retry.mutate()} loading={retry.isPending}>
+            Retry
+          </Button>
+          <Text size="xs" c="dimmed">
+            Sends it again with a fresh count of attempts. Fix the cause first if the error names one (a wrong address, a full mailbox).
+          </Text>
+          {retry.error ? <SaveError title="Not retried" message={errorMessage(retry.error)} /> : null}
+        </Stack>
+      )}
+    </div>
+  );
+}
+
+function SettingsEditor({ status }: { status: MailStatus }) {
+  const client = useQueryClient();
+  const saved = status.auto_reply_per_hour;
+  const [value, setValue] = useState<number | "">(saved);
+  const [justSaved, markSaved] = useJustSaved();
+  const dirty = value !== saved;
+  const guard = useUnsavedGuard(dirty);
+  const save = useMutation({
+    mutationFn: () => saveMailSettings({ auto_reply_per_hour: Number(value) }),
+    onSuccess: (s) => {
+      client.setQueryData<MailStatus>(mailKeys.status, (old) => (old ? { ...old, auto_reply_per_hour: s.auto_reply_per_hour } : old));
+      setValue(s.auto_reply_per_hour);
+      markSaved();
+    },
+  });
+  const errors = formErrors(save.error, ["auto_reply_per_hour"]);
+  return (
+    <Editor label="Mail settings" dirty={dirty} saving={save.isPending} onSubmit={() => save.mutate()} onRevert={() => { setValue(saved); save.reset(); }} guard={guard} justSaved={justSaved}>
+      <Title order={2} fz={17} mb={4}>
+        Settings
+      </Title>
+      <Text size="sm" c="dimmed" mb="lg">
+        The mail server and sender are set in Tessera’s configuration (see the README); this is what can change while it runs.
+      </Text>
+      <NumberInput
+        label="Automatic answers per address and hour"
+        description="At most this many acknowledgements go to one address in an hour; more would be a mail loop with another robot. Replies written by agents are never held back."
+        min={1}
+        max={1000}
+        value={value}
+        onChange={(v) => setValue(typeof v === "number" ? v : "")}
+        error={errors.fields.auto_reply_per_hour ?? (value === "" ? "Give a number from 1 to 1000" : undefined)}
+        maw={360}
+      />
+      <SaveError message={errors.general} />
+      <Text size="sm" c="dimmed" mt="xl">
+        Pick a message in the outbox to see its attempts and errors; a failed one can be sent again.
+      </Text>
+    </Editor>
+  );
+}
+
+export function OutgoingMailPage() {
+  const { outboxId } = useParams();
+  const [params, setParams] = useSearchParams();
+  const state = OUTBOX_STATES.find((s) => s === params.get("state"));
+  const status = useMailStatus();
+  const outbox = useInfiniteQuery({
+    queryKey: mailKeys.outbox(state),
+    queryFn: ({ pageParam }) => fetchOutbox(state, pageParam),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+    refetchInterval: 15_000,
+  });
+  const items = outbox.data?.pages.flatMap((p) => p.items) ?? [];
+  const search = params.toString() ? `?${params}` : "";
+  const selected = outboxId ? items.find((i) => String(i.id) === outboxId) : undefined;
+  let detail;
+  if (selected) detail = <OutboxDetail key={selected.id} item={selected} />;
+  else if (outboxId && outbox.isPending) detail = null;
+  else if (outboxId)
+    detail = (
+      <Stack p="lg" gap="xs">
+        <Text size="sm">This message is not among those listed{state ? ` as ${STATE_WORDS[state].toLowerCase()}` : ""}.</Text>
+        <Anchor component={Link} to={`/admin/outgoing-mail/${outboxId}`} onClick={() => setParams({})} size="sm">
+          Show all states
+        </Anchor>
+      </Stack>
+    );
+  else if (status.data) detail = <SettingsEditor status={status.data} />;
+  else if (status.isError) detail = <Stack p="lg"><LoadError error={status.error} onRetry={() => void status.refetch()} title="Mail status could not be loaded" /></Stack>;
+  return (
+    <AdminPage title="Outgoing mail" description="Every message Tessera sends goes through this outbox: replies, acknowledgements, resolution mail and notices to agents.">
+      <Split
+        wide
+        listLabel="Outbox"
+        selected={!!outboxId}
+        list={
+          <>
+            {status.data ? <StatusSummary status={status.data} /> : status.isPending ? <div style={{ padding: 12 }}><ListSkeleton rows={1} label="Loading mail status" /></div> : null}
+            <div style={{ padding: "4px 12px 0" }}>
+              <SegmentedControl
+                size="xs"
+                fullWidth
+                aria-label="Show"
+                data={[{ value: "all", label: "All" }, ...OUTBOX_STATES.map((s) => ({ value: s, label: STATE_WORDS[s] }))]}
+                value={state ?? "all"}
+                onChange={(v) => setParams(v === "all" ? {} : { state: v })}
+              />
+            </div>
+            {outbox.isPending ? (
+              <div style={{ padding: 12 }}><ListSkeleton label="Loading the outbox" /></div>
+            ) : outbox.isError ? (
+              <div style={{ padding: 12 }}><LoadError title="The outbox could not be loaded" error={outbox.error} onRetry={() => void outbox.refetch()} /></div>
+            ) : items.length === 0 ? (
+              <Text size="sm" c="dimmed" p="md">
+                {state ? `No ${STATE_WORDS[state].toLowerCase()} messages.` : "Nothing has been sent yet."}
+              </Text>
+            ) : (
+              <ul className={classes.rows}>
+                {items.map((i) => (
+                  <RowLink key={i.id} to={`/admin/outgoing-mail/${i.id}${search}`}>
+                    <IconSend size={16} color="var(--mantine-color-gray-5)" aria-hidden="true" style={{ flexShrink: 0 }} />
+                    <div className={classes.rowMain}>
+                      <Group gap={8} justify="space-between" wrap="nowrap">
+                        <div className={classes.rowTitle}>{i.subject ?? `${KIND_WORDS[i.kind]} · ${i.reference}`}</div>
+                        <StateBadge state={i.state} />
+                      </Group>
+                      <div className={classes.rowSub}>
+                        {i.to.address} · {KIND_WORDS[i.kind]} · <TimeAgo iso={i.sent_at ?? i.created_at} />
+                        {i.state === "queued" && i.attempts > 0 && i.next_attempt_at ? <> · attempt {i.attempts + 1} at {formatDateTime(i.next_attempt_at)}</> : null}
+                      </div>
+                      {i.state === "failed" && i.last_error && <div className={mail.rowError}>{i.last_error}</div>}
+                      {i.state === "suppressed" && i.skip_reason && <div className={classes.rowSub}>{i.skip_reason}</div>}
+                    </div>
+                  </RowLink>
+                ))}
+              </ul>
+            )}
+            {outbox.hasNextPage && (
+              <Group justify="center" pb="md">
+                <Button variant="subtle" size="xs" onClick={() => void outbox.fetchNextPage()} loading={outbox.isFetchingNextPage}>
+                  Show older messages
+                </Button>
+              </Group>
+            )}
+          </>
+        }
+        editor={detail}
+      />
+    </AdminPage>
+  );
+}
