@@ -1,8 +1,8 @@
 /** How alerts become incidents: severity → priority, auto-resolve, the team that gets them. */
 import type { AlertSettings } from "@tessera/contracts";
 import type { Executor } from "../context.ts";
-import { invalid } from "../errors.ts";
 import { getSetting, putSetting } from "../settings/store.ts";
+import { assertTeamExists } from "../people/teams.ts";
 
 const KEY = "alerts.settings";
 
@@ -19,9 +19,7 @@ export async function loadAlertSettings(db: Executor): Promise<AlertSettings> {
 }
 
 export async function saveAlertSettings(db: Executor, s: AlertSettings, now: string): Promise<void> {
-  if (s.team_id != null && !(await db.selectFrom("teams").select("id").where("id", "=", s.team_id).executeTakeFirst())) {
-    throw invalid("team_id", `no team has the id ${s.team_id}`);
-  }
+  await assertTeamExists(db, "team_id", s.team_id);
   await putSetting(db, KEY, s, now);
 }
 

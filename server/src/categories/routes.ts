@@ -5,6 +5,7 @@ import type { AppContext, Executor } from "../context.ts";
 import type { App } from "../http/types.ts";
 import { isStaff } from "../auth/actor.ts";
 import { invalid, notFound } from "../errors.ts";
+import { assertTeamExists } from "../people/teams.ts";
 
 type Row = { id: number; parent_id: number | null; name: string; default_team_id: number | null; default_type: string | null; active: number };
 
@@ -39,10 +40,7 @@ async function assertParent(db: Executor, selfId: number | undefined, parentId: 
   }
 }
 
-async function assertTeam(db: Executor, teamId: number | null | undefined) {
-  if (teamId == null) return;
-  if (!(await db.selectFrom("teams").select("id").where("id", "=", teamId).executeTakeFirst())) throw invalid("default_team_id", `no team has the id ${teamId}`);
-}
+const assertTeam = (db: Executor, teamId: number | null | undefined) => assertTeamExists(db, "default_team_id", teamId);
 
 export function categoryRoutes(app: App, ctx: AppContext) {
   app.get("/api/categories", {

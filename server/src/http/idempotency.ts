@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Actor } from "../auth/actor.ts";
-import type { AppContext } from "../context.ts";
+import { type AppContext, inTransaction } from "../context.ts";
 import { isUniqueViolation } from "../db/dialect.ts";
 import { AppError, invalid } from "../errors.ts";
 
@@ -41,9 +41,8 @@ export async function idempotent<T>(
   status: number,
   work: (tx: AppContext) => Promise<T>,
 ): Promise<IdempotentResult<T>> {
-  const run = (tx: AppContext) => work(tx);
   if (key === undefined) {
-    return { status, body: await ctx.db.transaction().execute((trx) => run({ ...ctx, db: trx })), replayed: false };
+    return { status, body: await inTransaction(ctx, work), replayed: false };
   }
   if (typeof key !== "string" || key.length < 1 || key.length > 200 || !/^[\x21-\x7e]+$/.test(key)) {
     throw invalid("Idempotency-Key", "must be 1 to 200 visible ASCII characters");
@@ -56,7 +55,7 @@ export async function idempotent<T>(
       // An expired record of the same key is replaced, not kept.
       const cutoff = new Date(ctx.clock.now().getTime() - TTL_MS).toISOString();
       await trx.deleteFrom("idempotency_keys").where("user_id", "=", actor.id).where("key", "=", key).where("created_at", "<=", cutoff).execute();
-      const result = await run({ ...ctx, db: trx });
+      const result = await work({ ...ctx, db: trx });
       await trx
         .insertInto("idempotency_keys")
         .values({ user_id: actor.id, key, request_hash: hash, status_code: status, response: JSON.stringify(result), created_at: ctx.clock.now().toISOString() })

@@ -5,7 +5,7 @@ import {
 } from "@tessera/contracts";
 import { z } from "zod";
 import type { Actor } from "../auth/actor.ts";
-import type { AppContext } from "../context.ts";
+import { type AppContext, inTransaction } from "../context.ts";
 import type { MacrosTable } from "./tables.ts";
 import { AppError, forbidden, notFound } from "../errors.ts";
 import type { App } from "../http/types.ts";
@@ -33,7 +33,7 @@ const present = (r: Row, actor: Actor, refs: SharedRefs): Macro => ({
 
 export function macroRoutes(app: App, ctx: AppContext) {
   const tags = ["macros"];
-  const inTx = <T>(work: (tx: AppContext) => Promise<T>) => ctx.db.transaction().execute((trx) => work({ ...ctx, db: trx }));
+  const inTx = <T>(work: (tx: AppContext) => Promise<T>) => inTransaction(ctx, work);
   const load = async (id: number, actor: Actor) => {
     const row = await ctx.db.selectFrom("macros").selectAll().where("id", "=", id).executeTakeFirst();
     if (!row || !canUse(actor, row)) throw notFound("The macro");

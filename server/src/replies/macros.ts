@@ -15,6 +15,7 @@ import { AppError, invalid, notFound } from "../errors.ts";
 import { recordEvents } from "../tickets/events.ts";
 import { addComment, lockTicket, referenceOf, updateTicket, VersionConflict } from "../tickets/service.ts";
 import { canMove, isFinalCategory, loadStatuses } from "../tickets/statuses.ts";
+import { assertTeamExists } from "../people/teams.ts";
 
 type Tx = AppContext;
 
@@ -28,9 +29,7 @@ export async function validateActions(tx: Pick<AppContext, "db" | "memo">, a: Ma
     if (!s) throw invalid("actions.status", `there is no active status called "${a.status}"`);
     if (NOT_BY_MACRO.includes(s.category)) throw invalid("actions.status", `a macro cannot set ${s.label}: resolving needs a resolution note written for each ticket`);
   }
-  if (a.team_id != null && !(await tx.db.selectFrom("teams").select("id").where("id", "=", a.team_id).executeTakeFirst())) {
-    throw invalid("actions.team_id", `no team has the id ${a.team_id}`);
-  }
+  await assertTeamExists(tx.db, "actions.team_id", a.team_id);
   if (typeof a.assignee === "number") {
     const u = await tx.db.selectFrom("users").select(["role", "active"]).where("id", "=", a.assignee).executeTakeFirst();
     if (!u || !u.active || u.role === "requester") throw invalid("actions.assignee", `no active agent has the id ${a.assignee}`);

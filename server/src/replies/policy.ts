@@ -14,6 +14,7 @@ import { type Actor, isAdmin, isSupervisorOrAdmin } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
 import type { Database } from "../db/schema.ts";
 import { forbidden, invalid } from "../errors.ts";
+import { assertTeamExists } from "../people/teams.ts";
 
 export type Kind = "canned" | "macro";
 export interface Shared {
@@ -63,8 +64,7 @@ export async function assertMayShare(ctx: Pick<AppContext, "db">, actor: Actor, 
     return;
   }
   if (teamId == null) throw invalid("team_id", "name the team to share it with");
-  const team = await ctx.db.selectFrom("teams").select("id").where("id", "=", teamId).executeTakeFirst();
-  if (!team) throw invalid("team_id", `no team has the id ${teamId}`);
+  await assertTeamExists(ctx.db, "team_id", teamId);
   if (isAdmin(actor)) return;
   if (!inTeam(actor, teamId)) throw forbidden(`You can share ${noun} only with a team you belong to.`);
   if (kind === "macro" && actor.role !== "supervisor") throw forbidden("Only supervisors and admins share macros with a team. Keep it personal, or ask your supervisor.");

@@ -8,7 +8,7 @@ import {
   SlaSettings, TicketKey, TicketSla, TicketSlaView,
 } from "@tessera/contracts";
 import { z } from "zod";
-import type { AppContext } from "../context.ts";
+import { type AppContext, inTransaction } from "../context.ts";
 import type { App } from "../http/types.ts";
 import { isStaff } from "../auth/actor.ts";
 import { findVisibleTicket } from "../tickets/policy.ts";
@@ -25,7 +25,7 @@ const IdParams = z.object({ id: Id });
 const KeyParams = z.object({ id: TicketKey });
 
 export function slaRoutes(app: App, ctx: AppContext) {
-  const inTx = <T>(work: (tx: AppContext) => Promise<T>) => ctx.db.transaction().execute((trx) => work({ ...ctx, db: trx }));
+  const inTx = <T>(work: (tx: AppContext) => Promise<T>) => inTransaction(ctx, work);
 
   // ---- calendars ----------------------------------------------------------------------------
 

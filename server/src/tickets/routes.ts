@@ -4,7 +4,7 @@ import {
 } from "@tessera/contracts";
 import { z } from "zod";
 import type { FastifyReply } from "fastify";
-import type { AppContext } from "../context.ts";
+import { type AppContext, inTransaction } from "../context.ts";
 import type { App } from "../http/types.ts";
 import type { Metrics } from "../ops/routes.ts";
 import { isStaff, type Actor } from "../auth/actor.ts";
@@ -32,7 +32,7 @@ function expectedVersion(ifMatch: string | undefined, bodyVersion: number | unde
 }
 
 export function ticketRoutes(app: App, ctx: AppContext, metrics: Metrics) {
-  const inTx = <T>(work: (tx: AppContext) => Promise<T>) => ctx.db.transaction().execute((trx) => work({ ...ctx, db: trx }));
+  const inTx = <T>(work: (tx: AppContext) => Promise<T>) => inTransaction(ctx, work);
   const presentById = async (tx: AppContext, actor: Actor, id: number) => {
     const row = await tx.db.selectFrom("tickets").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
     return presentTicket(tx, actor, row);

@@ -21,6 +21,7 @@ import { loadMatrix, priorityOf } from "./priority.ts";
 import { allowedTargets, canMove, defaultStatusOf, isDoneCategory, isFinalCategory, loadStatuses } from "./statuses.ts";
 import { settleSnooze } from "./snooze.ts";
 import { syncSla } from "../sla/sync.ts";
+import { assertTeamExists } from "../people/teams.ts";
 
 type Tx = AppContext;
 
@@ -53,10 +54,7 @@ async function assertAssignable(tx: Tx, assigneeId: number, teamId: number | nul
   }
 }
 
-async function assertTeam(tx: Tx, teamId: number | null | undefined) {
-  if (teamId == null) return;
-  if (!(await tx.db.selectFrom("teams").select("id").where("id", "=", teamId).executeTakeFirst())) throw invalid("team_id", `no team has the id ${teamId}`);
-}
+const assertTeam = (tx: Tx, teamId: number | null | undefined) => assertTeamExists(tx.db, "team_id", teamId);
 
 async function findCategory(tx: Tx, id: number | null | undefined) {
   if (id == null) return undefined;

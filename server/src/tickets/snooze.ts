@@ -11,7 +11,7 @@
 import { SnoozeInput, Ticket, TicketKey } from "@tessera/contracts";
 import { z } from "zod";
 import type { Actor } from "../auth/actor.ts";
-import type { AppContext } from "../context.ts";
+import { type AppContext, inTransaction } from "../context.ts";
 import type { TicketRow } from "../db/schema.ts";
 import { AppError, invalid } from "../errors.ts";
 import type { App } from "../http/types.ts";
@@ -140,7 +140,7 @@ export async function startSnoozeSweeper(ctx: AppContext): Promise<() => Promise
 
 export function snoozeRoutes(app: App, ctx: AppContext) {
   const tags = ["tickets"];
-  const inTx = <T>(work: (tx: AppContext) => Promise<T>) => ctx.db.transaction().execute((trx) => work({ ...ctx, db: trx }));
+  const inTx = <T>(work: (tx: AppContext) => Promise<T>) => inTransaction(ctx, work);
   const reread = async (actor: Actor, id: number) => presentTicket(ctx, actor, await ctx.db.selectFrom("tickets").selectAll().where("id", "=", id).executeTakeFirstOrThrow());
 
   app.post("/api/tickets/:id/snooze", {
