@@ -9,9 +9,10 @@
  * against the subscriber's visibility before it is sent.
  */
 import type { Actor } from "../auth/actor.ts";
-import { isAdmin, isStaff } from "../auth/actor.ts";
+import { isStaff } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
 import { REQUESTER_EVENT_ACTIONS } from "../tickets/events.ts";
+import { seesTicket, type TicketFacts } from "../tickets/policy.ts";
 
 export interface Subscriber {
   actor: Actor;
@@ -25,7 +26,6 @@ const POLL_MS = 1000;
 const REVALIDATE_MS = 5000;
 export const PRESENCE_TTL_MS = 30_000;
 
-type TicketFacts = { id: number; team_id: number | null; requester_id: number; assignee_id: number | null; organization_id: number | null; status_category: string; created_by_id: number | null };
 
 export class LiveHub {
   private subscribers = new Set<Subscriber>();
@@ -95,13 +95,9 @@ export class LiveHub {
     }
   }
 
-  /** Admins see all; staff their teams, the triage queue and their own; requesters their own, watched and shared. */
+  /** The tickets policy's rule, with the watchers and sharing organizations fetched once per batch. */
   private sees(actor: Actor, t: TicketFacts, watchers: Set<string>, sharingOrgs: Set<number>): boolean {
-    if (t.status_category === "draft" && t.created_by_id !== actor.id && !isAdmin(actor)) return false;
-    if (isAdmin(actor)) return true;
-    const watches = watchers.has(`${t.id}:${actor.id}`);
-    if (isStaff(actor)) return t.team_id == null || actor.team_ids.includes(t.team_id) || t.assignee_id === actor.id || t.requester_id === actor.id || watches;
-    return t.requester_id === actor.id || watches || (t.organization_id != null && t.organization_id === actor.organization_id && sharingOrgs.has(t.organization_id));
+    return seesTicket(actor, t, watchers.has(`${t.id}:${actor.id}`), t.organization_id != null && sharingOrgs.has(t.organization_id));
   }
 
   private async poll() {
