@@ -10,3 +10,4 @@ export * from "./replies.ts";
 export * from "./mail.ts";
 export * from "./mail-out.ts";
 export * from "./alerts.ts";
+export * from "./answers.ts";

@@ -32,6 +32,7 @@ import { mailInRoutes } from "./mail/in/routes.ts";
 import { mailOutRoutes } from "./mail/out/routes.ts";
 import { alertRoutes } from "./alerts/routes.ts";
 import { replyRoutes } from "./replies/routes.ts";
+import { answerRoutes } from "./tickets/answers.ts";
 
 export interface BuildOptions {
   /** The built web app to serve at / (default web/dist); without one, / says how to build it. */
@@ -134,6 +135,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   mailOutRoutes(app, ctx);
   alertRoutes(app, ctx);
   replyRoutes(app, ctx);
+  answerRoutes(app, ctx);
 
   const hub = new LiveHub(ctx);
   liveRoutes(app, ctx, hub);

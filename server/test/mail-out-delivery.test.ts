@@ -135,7 +135,7 @@ describe.each(dialects)("outgoing mail on %s", (dialect) => {
     expect(mention[0].parsed.text).toContain("SECRET-NOTE-3");
   });
 
-  it("sends a resolution notice with confirm and not-fixed links into the portal", async () => {
+  it("sends the requester a resolution notice whose confirm and not-fixed links work without signing in", async () => {
     const t = (await requester.post("/api/tickets", { subject: "Wi-Fi slow", type: "service_request" })).body;
     await deliver();
     const mails = await newMail(() => agent.patch(`/api/tickets/${t.id}`, { version: t.version, status: "resolved", resolution_note: "Moved you to the 5 GHz network." }));
@@ -145,8 +145,42 @@ describe.each(dialects)("outgoing mail on %s", (dialect) => {
     expect(m.parsed.subject).toBe(`[#${t.reference}] Resolved: Wi-Fi slow`);
     expect(header(m, "auto-submitted")).toEqual(["auto-generated"]);
     expect(m.parsed.text).toContain("Moved you to the 5 GHz network.");
-    expect(m.parsed.text).toContain(`https://desk.test/requests/${t.reference}?action=confirm`);
-    expect(m.parsed.html).toContain(`href="https://desk.test/requests/${t.reference}?action=reopen"`);
+    const confirm = new RegExp(`https://desk\\.test/answer/${t.reference}\\?token=([0-9a-f]{64})&action=confirm`).exec(m.parsed.text ?? "");
+    expect(confirm, m.parsed.text).not.toBeNull();
+    const token = confirm![1];
+    expect(m.parsed.html).toContain(`href="https://desk.test/answer/${t.reference}?token=${token}&amp;action=reopen"`);
+
+    // Opening the link changes nothing; it shows what the mail showed.
+    const visitor = desk.anonymous();
+    const shown = await visitor.get(`/api/answers/${t.reference}?token=${token}`);
+    expect(shown.status, shown.text).toBe(200);
+    expect(shown.body).toMatchObject({ reference: t.reference, subject: "Wi-Fi slow", resolution_note: "Moved you to the 5 GHz network.", can_answer: true, outcome: "waiting" });
+    // A wrong token, or the right token on another ticket, opens nothing, and says the same as a ticket that does not exist.
+    const other = (await requester.post("/api/tickets", { subject: "Another one" })).body;
+    for (const url of [`/api/answers/${t.reference}?token=${"0".repeat(64)}`, `/api/answers/${other.reference}?token=${token}`, `/api/answers/REQ-999999?token=${token}`]) {
+      const res = await visitor.get(url);
+      expect(res.status, url).toBe(404);
+      expect(res.body.error.message).toMatch(/link/i);
+    }
+    // "Not fixed" needs a word on what is still wrong.
+    const bare = await visitor.post(`/api/answers/${t.reference}`, { token, action: "reopen" });
+    expect(bare.status).toBe(400);
+    expect((await agent.get(`/api/tickets/${t.id}`)).body.status.category).toBe("resolved");
+
+    const answered = await visitor.post(`/api/answers/${t.reference}`, { token, action: "confirm", comment: "Fast again, thanks!" });
+    expect(answered.status, answered.text).toBe(200);
+    expect(answered.body).toMatchObject({ can_answer: false, outcome: "closed" });
+    const after = (await agent.get(`/api/tickets/${t.id}`)).body;
+    expect(after.status.category).toBe("closed");
+    // The audit says the requester did it, and their words are on the ticket.
+    const events = (await agent.get(`/api/tickets/${t.id}/events`)).body as Array<{ action: string; actor: { id: number } | null }>;
+    expect(events.filter((e) => e.action === "status_changed").at(-1)?.actor?.id).toBe(requester.user!.id);
+    const comments = (await agent.get(`/api/tickets/${t.id}/comments`)).body as Array<{ body: string }>;
+    expect(comments.at(-1)?.body).toContain("Fast again, thanks!");
+    // The link does not act twice.
+    const again = await visitor.post(`/api/answers/${t.reference}`, { token, action: "reopen", comment: "again" });
+    expect(again.status).toBe(422);
+    expect((await visitor.get(`/api/answers/${t.reference}?token=${token}`)).body.outcome).toBe("closed");
   });
 
   it("tells the requester when a resolved request is closed automatically", async () => {

@@ -44,6 +44,7 @@ export const router = createBrowserRouter([
     errorElement: <PageCrashed />,
     children: [
       { path: "/sign-in", element: <SignInPage /> },
+      { path: "/answer/:reference", lazy: async () => ({ Component: (await import("./app/answer-page.tsx")).AnswerPage }) },
       {
         path: "/",
         lazy: async () => ({ Component: (await portal()).PortalLayout }),

@@ -20,7 +20,7 @@ export const DEFAULT_WEB_DIST = fileURLToPath(new URL("../../../web/dist/", impo
  * list. Any other address still gets the app, which shows its own not-found page, but with a
  * 404 status so that crawlers, monitors and scripts are told the truth.
  */
-const APP_PAGES = /^\/(?:$|(?:sign-in|requests|agent|admin)(?:\/|$))/;
+const APP_PAGES = /^\/(?:$|(?:sign-in|requests|answer|agent|admin)(?:\/|$))/;
 
 /** Addresses that belong to the server, never to the app. */
 const SERVER_PATHS = /^\/(?:api|setup|assets)(?:\/|$)/;

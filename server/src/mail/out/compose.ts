@@ -9,6 +9,7 @@ import { sql } from "kysely";
 import type { AppContext, Executor } from "../../context.ts";
 import { makeMessageId } from "../message-id.ts";
 import { referenceOf } from "../../tickets/service.ts";
+import { answerToken } from "../../tickets/answers.ts";
 import type { MailKind, MailOutboxTable } from "./tables.ts";
 import { DEFAULT_TEMPLATES, loadTemplate } from "./templates.ts";
 import { AGENT_KINDS, expectedResponseOf, formatSize, mailText, renderMail, ticketLinks, type MailView } from "./render.ts";
@@ -36,7 +37,9 @@ export async function buildView(ctx: Ctx, db: Executor, input: ViewInput): Promi
   ]);
   const forAgent = AGENT_KINDS.includes(input.kind);
   const reference = referenceOf(t);
-  const links = ticketLinks(ctx.config.publicUrl, reference);
+  // Only the requester's own resolution notice answers without a sign-in; CCs get the portal.
+  const ownNotice = input.kind === "resolved" && input.recipient.email.toLowerCase() === requester.email.toLowerCase();
+  const links = ticketLinks(ctx.config.publicUrl, reference, ownNotice ? answerToken(ctx.secret, t) : undefined);
 
   let comment: MailView["comment"] = null;
   const attached: MailView["attachments"] = [];

@@ -142,13 +142,19 @@ export function formatSize(bytes: number): string {
 }
 
 /** Portal and workspace links of a ticket. Links only open a page: nothing changes on GET. */
-export function ticketLinks(publicUrl: string, reference: string) {
+/**
+ * Where a mail's links lead. With an answer token (the requester's own resolution notice), the
+ * confirm / not-fixed links open a page that needs no sign-in (tickets/answers.ts); without one
+ * they open the request in the portal, which asks to sign in first.
+ */
+export function ticketLinks(publicUrl: string, reference: string, answerToken?: string) {
   const portal = `${publicUrl}/requests/${encodeURIComponent(reference)}`;
+  const answer = answerToken && `${publicUrl}/answer/${encodeURIComponent(reference)}?token=${answerToken}`;
   return {
     portal,
     agent: `${publicUrl}/agent/tickets/${encodeURIComponent(reference)}`,
-    confirm: `${portal}?action=confirm`,
-    notFixed: `${portal}?action=reopen`,
+    confirm: answer ? `${answer}&action=confirm` : `${portal}?action=confirm`,
+    notFixed: answer ? `${answer}&action=reopen` : `${portal}?action=reopen`,
   };
 }
 
