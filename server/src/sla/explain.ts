@@ -26,6 +26,8 @@ const WHY: Record<string, string> = {
 const SLA_ACTIONS = ["sla_policy_changed", "sla_terms_changed", "sla_recomputed", "sla_warning", "sla_breached", "sla_escalated", "sla_outcome"];
 
 const sec = (ms: number) => Math.trunc(ms / 1000);
+/** A sentence may start with a duration ("under a minute of business time used so far"). */
+const upper = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const biz = (ms: number) => `${formatDuration(ms)} of business time`;
 const wall = (ms: number) => formatDuration(ms, { days: true });
 
@@ -123,11 +125,11 @@ export async function explainSla(r: ReadCtx, t: TicketRow): Promise<SlaExplain> 
     } else if (s.state === "breached") {
       tail = `. It was due at ${s.dueAt ? cal.formatLocal(s.dueAt) : "an earlier time"}; ${biz(s.usedMs - row.target_ms)} overdue so far.`;
     } else if (s.state === "paused") {
-      tail = `. ${biz(s.usedMs)} used so far; ${formatDuration(row.target_ms - s.usedMs)} will remain when the clock resumes, so there is no due time while it is paused.`;
+      tail = `. ${upper(biz(s.usedMs))} used so far; ${formatDuration(row.target_ms - s.usedMs)} will remain when the clock resumes, so there is no due time while it is paused.`;
     } else if (s.state === "stopped") {
       tail = `. The ticket was ${WHY[c.clock?.reason ?? ""] ?? "stopped"} before this was met; ${biz(s.usedMs)} had been used.`;
     } else {
-      tail = `. ${biz(s.usedMs)} used so far, ${formatDuration(row.target_ms - s.usedMs)} left: due at ${s.dueAt ? cal.formatLocal(s.dueAt) : "(no working time left in the calendar)"}.`;
+      tail = `. ${upper(biz(s.usedMs))} used so far, ${formatDuration(row.target_ms - s.usedMs)} left: due at ${s.dueAt ? cal.formatLocal(s.dueAt) : "(no working time left in the calendar)"}.`;
     }
     return {
       kind,

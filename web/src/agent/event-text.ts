@@ -32,12 +32,16 @@ function str(v: unknown): string {
 
 /** Who an event is by: the person, or what acted on its own (an SLA policy, auto-close). */
 export function eventActor(e: TicketEvent): string {
+  // The SLA follows the ticket on its own: whoever changed the ticket did not choose the policy.
+  if (SLA_OWN_EVENTS.has(e.action)) return "SLA";
   if (e.actor) return e.actor.name;
   if (e.via.startsWith("major_incident")) return "Major incident";
   if (e.via.startsWith("sla:")) return `SLA “${e.via.slice(4)}”`;
   if (e.via === "auto_close") return "Auto-close";
   return "Tessera";
 }
+
+const SLA_OWN_EVENTS = new Set(["sla_policy_changed", "sla_terms_changed", "sla_outcome"]);
 
 const kindWords = (k: unknown) => (KIND_LABELS[k as keyof typeof KIND_LABELS] ?? String(k ?? "SLA")).toLowerCase();
 
@@ -77,15 +81,15 @@ function describeSlaEvent(e: TicketEvent, user: (id: unknown) => string): string
       return `recomputed the SLA${n?.policy ? ` under “${n.policy}”` : ""}${moved.length ? `: ${moved.join("; ")}` : "; no deadline moved"}`;
     }
     case "sla_policy_changed":
-      if (!o && n) return `applied the SLA policy “${n.name}” (${n.priority})`;
-      if (o && !n) return `removed the SLA policy “${o.name}”: no policy matches any more`;
-      return `changed the SLA policy from “${o?.name}” to “${n?.name}” (${n?.priority})`;
+      if (!o && n) return `policy “${n.name}” applies (${n.priority})`;
+      if (o && !n) return `policy “${o.name}” no longer applies: no policy matches`;
+      return `policy changed from “${o?.name}” to “${n?.name}” (${n?.priority})`;
     case "sla_terms_changed":
-      return `changed the SLA targets with the priority, ${o?.priority} → ${n?.priority}`;
+      return `targets changed with the priority, ${o?.priority} → ${n?.priority}`;
     case "sla_outcome":
       return n?.result === "met"
-        ? `met the ${kindWords(n?.kind)} target with ${formatCountdown(n?.by_business_seconds ?? 0)} to spare`
-        : `missed the ${kindWords(n?.kind)} target by ${formatCountdown(n?.by_business_seconds ?? 0)}`;
+        ? `${kindWords(n?.kind)} target met, ${formatCountdown(n?.by_business_seconds ?? 0)} to spare`
+        : `${kindWords(n?.kind)} target missed by ${formatCountdown(n?.by_business_seconds ?? 0)}`;
     default:
       return null;
   }

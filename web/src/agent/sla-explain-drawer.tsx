@@ -105,7 +105,7 @@ function Explanation({ x }: { x: SlaExplain }) {
 export default function ExplainDrawer({ ticketKey, opened, onClose }: { ticketKey: string; opened: boolean; onClose: () => void }) {
   const explain = useQuery({ queryKey: slaKeys.explain(ticketKey), queryFn: () => fetchSlaExplain(ticketKey), staleTime: 30_000 });
   return (
-    <Drawer opened={opened} onClose={onClose} position="right" size={520} title={<Text fw={600}>How the SLA of {ticketKey} is counted</Text>} aria-label="SLA explanation">
+    <Drawer opened={opened} onClose={onClose} position="right" size={520} title={<Text fw={600}>How the SLA of {ticketKey} is counted</Text>}>
       {explain.isPending ? (
         <Stack gap="sm" aria-label="Loading the explanation">
           <Skeleton height={14} />
