@@ -21,9 +21,17 @@ export function createLogger(level: string) {
   });
 }
 
-export async function openInstance(config: Config, opts: { clock?: Clock; pgSchema?: string; log?: pino.Logger } = {}): Promise<Instance> {
+/** `server`: the long-running server (SQLite's log is then checkpointed by a background thread). */
+export async function openInstance(config: Config, opts: { clock?: Clock; pgSchema?: string; log?: pino.Logger; server?: boolean } = {}): Promise<Instance> {
   const log = opts.log ?? createLogger(config.logLevel);
-  const db = connect({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, poolSize: config.dbPoolSize, pgSchema: opts.pgSchema });
+  const db = connect({
+    databaseUrl: config.databaseUrl,
+    sqlitePath: config.sqlitePath,
+    poolSize: config.dbPoolSize,
+    pgSchema: opts.pgSchema,
+    backgroundCheckpoints: opts.server,
+    onBackgroundError: (err) => log.error({ err }, "SQLite background checkpoints stopped; the database checkpoints in its commits again"),
+  });
   const applied = await migrateToLatest(db);
   if (applied.length) log.info({ migrations: applied }, "database migrated");
   const clock = opts.clock ?? systemClock;

@@ -32,7 +32,7 @@ const where = (c: Config) => (c.databaseUrl ? "PostgreSQL" : `SQLite at ${c.sqli
 
 async function start() {
   const cfg = config();
-  const instance = await openInstance(cfg);
+  const instance = await openInstance(cfg, { server: true });
   const { ctx } = instance;
   const app = await buildApp(ctx);
   const first = await prepareFirstAdmin(ctx);

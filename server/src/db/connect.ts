@@ -1,14 +1,17 @@
 /**
  * Opens the database: embedded SQLite (default) or PostgreSQL, behind one Kysely instance.
  *
- * SQLite runs in WAL mode with synchronous=FULL so that a write acknowledged to a client has
- * been fsynced and survives a crash or power loss; foreign keys are enforced and a busy timeout
- * lets a second process (the CLI beside a running server) wait instead of failing.
+ * SQLite runs in WAL mode, and a write acknowledged to a client has been fsynced and survives a
+ * crash or power loss: the commit's sync of the WAL runs off the main thread and every answer
+ * waits for it (group-commit.ts). Foreign keys are enforced and a busy timeout lets a second
+ * process (the CLI beside a running server) wait instead of failing.
  */
 import { mkdirSync } from "node:fs";
+import { open } from "node:fs/promises";
 import path from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, PostgresDialect } from "kysely";
+import { startCheckpointer } from "./checkpointer.ts";
 import { GroupCommitSqliteDialect } from "./group-commit.ts";
 import pg from "pg";
 import type { Database } from "./schema.ts";
@@ -32,6 +35,13 @@ export interface ConnectOptions {
   poolSize?: number;
   /** PostgreSQL schema to use instead of public (tests use one per suite). */
   pgSchema?: string;
+  /**
+   * SQLite: copy the write-ahead log into the database file from a worker thread rather than in
+   * the commits of the main thread (checkpointer.ts); for the long-running server.
+   */
+  backgroundCheckpoints?: boolean;
+  /** Told when something in the background fails (a background checkpoint). */
+  onBackgroundError?: (err: Error) => void;
 }
 
 // pg answers timestamptz as Date and int8 (count(*)) as string; the app wants ISO strings and numbers.
@@ -69,22 +79,43 @@ export function connect(opts: ConnectOptions): Db {
   }
   mkdirSync(path.dirname(opts.sqlitePath), { recursive: true });
   const sqlite = new SQLite(opts.sqlitePath);
-  sqlite.pragma("journal_mode = WAL");
-  sqlite.pragma("synchronous = FULL");
+  const wal = sqlite.pragma("journal_mode = WAL", { simple: true }) === "wal";
+  // In WAL mode the commit's own fsync is done by the driver, off the main thread (see
+  // group-commit.ts); where WAL is unavailable SQLite syncs inside COMMIT as before.
+  sqlite.pragma(wal ? "synchronous = NORMAL" : "synchronous = FULL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
-  const dialect = new GroupCommitSqliteDialect({ database: withStatementCache(sqlite) });
+  const walPath = `${opts.sqlitePath}-wal`;
+  const syncWal = async () => {
+    const fh = await open(walPath, "r+");
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  };
+  const dialect: GroupCommitSqliteDialect = new GroupCommitSqliteDialect({ database: withStatementCache(sqlite, () => dialect.driver.noteWrite()) }, wal ? syncWal : undefined);
   const kysely = new Kysely<Database>({ dialect });
-  return { kysely, dialect: "sqlite", close: () => kysely.destroy(), durable: () => dialect.driver.durable() };
+  const checkpointer = wal && opts.backgroundCheckpoints ? startCheckpointer(sqlite, opts.sqlitePath, opts.onBackgroundError ?? (() => {})) : undefined;
+  return {
+    kysely,
+    dialect: "sqlite",
+    close: async () => {
+      await checkpointer?.stop();
+      await kysely.destroy();
+    },
+    durable: () => dialect.driver.durable(),
+  };
 }
 
 /**
  * Kysely asks better-sqlite3 to prepare every query afresh; preparing costs about as much as
  * running a small query. The app issues a few hundred distinct SQL texts, so prepared statements
  * are kept by SQL text (bounded, oldest dropped first). Kysely only calls all() and run(), never
- * iterate(), so one statement object can serve every caller in turn.
+ * iterate(), so one statement object can serve every caller in turn. `onWrite` hears of each
+ * statement that may write and runs outside a transaction (its commit is then the statement's).
  */
-function withStatementCache(db: SQLite.Database, max = 1000) {
+function withStatementCache(db: SQLite.Database, onWrite: () => void, max = 1000) {
   const cache = new Map<string, SQLite.Statement>();
   return {
     close: () => db.close(),
@@ -95,6 +126,7 @@ function withStatementCache(db: SQLite.Database, max = 1000) {
         if (cache.size >= max) cache.delete(cache.keys().next().value!);
         cache.set(sql, stmt);
       }
+      if (!stmt.readonly && !db.inTransaction) onWrite();
       return stmt;
     },
   };
