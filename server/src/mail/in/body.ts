@@ -12,6 +12,11 @@ export interface DisplayBody {
   fullHtml: string;
   /** Remote images were blocked (kept in data-remote-src). */
   remoteImages: boolean;
+  /**
+   * For plain-text mail shown whole: the text `html` was made from (textToHtml), so a ticket or
+   * comment can be stored from it as text without sanitising markup that is known to be safe.
+   */
+  text?: string;
 }
 
 const EMPTY = "<p><em>(no message text)</em></p>";
@@ -45,6 +50,9 @@ export function displayBody(mail: ParsedMail, cidUrl: (cid: string) => string | 
     return { html: hasContent(html) ? capped(html, SHOWN_MAX) : EMPTY, fullHtml: capped(full.html, FULL_MAX), remoteImages: full.remoteImages };
   }
   const full = textToHtml(mail.text);
-  const html = reply && mail.visibleText ? textToHtml(mail.visibleText) : full;
-  return { html: hasContent(html) ? capped(html, SHOWN_MAX) : EMPTY, fullHtml: capped(full, FULL_MAX), remoteImages: false };
+  const text = reply && mail.visibleText ? mail.visibleText : mail.text;
+  const html = text === mail.text ? full : textToHtml(text);
+  // textToHtml leaves out blank paragraphs: empty HTML is a text with nothing to read.
+  if (!html) return { html: EMPTY, fullHtml: capped(full, FULL_MAX), remoteImages: false };
+  return { html: capped(html, SHOWN_MAX), fullHtml: capped(full, FULL_MAX), remoteImages: false, ...(html.length <= SHOWN_MAX ? { text } : {}) };
 }

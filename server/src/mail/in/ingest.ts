@@ -438,7 +438,9 @@ async function bodyWithParts(tx: AppContext, mail: ParsedMail, author: UserRow, 
     const names = parts.skipped.map((s) => `${s.filename} (${Math.round(s.size / 1048576)} MiB)`).join(", ");
     html += `<p><em>Not attached, over the attachment size limit (still in the original message): ${names.replace(/[<>&"]/g, "")}</em></p>`;
   }
-  return { html, fullHtml: body.fullHtml, remoteImages: body.remoteImages, attachmentIds: rows.map((r) => r.id) };
+  // Plain-text mail is stored from its text (the same HTML results), sparing a sanitiser pass.
+  const stored = body.text !== undefined && !parts.skipped.length ? { body: body.text, format: "text" as const } : { body: html, format: "html" as const };
+  return { stored, fullHtml: body.fullHtml, remoteImages: body.remoteImages, attachmentIds: rows.map((r) => r.id) };
 }
 
 export async function ticketFromMail(
@@ -456,8 +458,8 @@ export async function ticketFromMail(
     actorOf(author),
     {
       subject,
-      description: body.html,
-      format: "html",
+      description: body.stored.body,
+      format: body.stored.format,
       ...(where.requesterId !== author.id ? { requester_id: where.requesterId } : {}),
       ...(where.teamId != null ? { team_id: where.teamId } : {}),
       ...(where.categoryId != null ? { category_id: where.categoryId } : {}),
@@ -471,6 +473,6 @@ export async function ticketFromMail(
 
 export async function replyFromMail(tx: AppContext, mail: ParsedMail, author: UserRow, ticket: TicketRow, parts: PlanContext["parts"], arrival: ArrivalOptions) {
   const body = await bodyWithParts(tx, mail, author, parts, true);
-  const comment = await addComment(tx, actorOf(author), ticket, { body: body.html, format: "html", internal: false, attachment_ids: body.attachmentIds }, arrival);
+  const comment = await addComment(tx, actorOf(author), ticket, { body: body.stored.body, format: body.stored.format, internal: false, attachment_ids: body.attachmentIds }, arrival);
   return { commentId: comment.id, remoteImages: body.remoteImages, fullHtml: body.fullHtml };
 }
