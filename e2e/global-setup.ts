@@ -47,6 +47,8 @@ interface Started {
 
 async function startTessera(name: ProjectName, env: Record<string, string>, cleanup: () => Promise<void>): Promise<Started> {
   const port = await freePort();
+  // The inbound SMTP listener, for tests that send mail the way a mail server would.
+  const smtpPort = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;
   const logFile = path.join(REPO, "artifacts", `e2e-server-${name}.log`);
   const log = createWriteStream(logFile);
@@ -58,6 +60,7 @@ async function startTessera(name: ProjectName, env: Record<string, string>, clea
       PORT: String(port),
       HOST: "127.0.0.1",
       TESSERA_PUBLIC_URL: baseURL,
+      TESSERA_SMTP_LISTEN_PORT: String(smtpPort),
       TESSERA_ADMIN_EMAIL: ADMIN.email,
       TESSERA_ADMIN_PASSWORD: ADMIN.password,
       TESSERA_ADMIN_NAME: ADMIN.name,
@@ -80,7 +83,7 @@ async function startTessera(name: ProjectName, env: Record<string, string>, clea
   try {
     await waitUntilReady(baseURL, child, logFile);
     const users = await seedDesk(baseURL);
-    return { state: { baseURL, users }, stop };
+    return { state: { baseURL, smtpPort, users }, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -19,6 +19,8 @@ export interface SeededUser {
 
 export interface DeskState {
   baseURL: string;
+  /** Tessera's inbound SMTP listener (127.0.0.1). */
+  smtpPort: number;
   users: {
     admin: SeededUser;
     alice: SeededUser;

@@ -38,6 +38,7 @@ const REASON_HELP: Record<FailedMail["reason"], string> = {
   sender_not_allowed: "The mailbox takes new tickets only from known senders. Allow this sender in the mailbox, then re-process the message.",
 };
 
+const SOURCE_WORDS: Record<string, string> = { smtp: "Tessera’s SMTP listener", imap: "IMAP fetch", pipe: "Your mail server’s pipe (tessera mail ingest)", reprocess: "Re-processing" };
 const STATUS_WORDS: Record<FailedMail["status"], string> = { open: "Waiting", reprocessed: "Re-processed", discarded: "Discarded" };
 const OUTCOME_WORDS: Record<string, string> = {
   ticket: "It opened a ticket",
@@ -101,7 +102,7 @@ function FailedDetail({ item }: { item: FailedMail }) {
         <dt>Received</dt>
         <dd>{formatDateTime(item.created_at)}</dd>
         <dt>Came in by</dt>
-        <dd>{item.source}</dd>
+        <dd>{SOURCE_WORDS[item.source] ?? item.source}</dd>
         <dt>Size</dt>
         <dd>{formatBytes(item.size)}</dd>
         <dt>Attempts</dt>

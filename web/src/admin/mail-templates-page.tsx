@@ -34,7 +34,7 @@ function Preview({ kind, draft }: { kind: MailKind; draft: MailTemplateParts }) 
     retry: false,
   });
   return (
-    <section className={classes.section} aria-label="Preview">
+    <section aria-label="Preview">
       <Group justify="space-between" align="flex-end" mb="sm" wrap="wrap">
         <div>
           <Title order={3} fz="sm">
@@ -183,14 +183,15 @@ function TemplateEditor({ template }: { template: MailTemplate }) {
             <SegmentedControl size="xs" aria-label="Part to edit" data={[{ value: "html", label: "HTML part" }, { value: "text", label: "Text part" }]} value={editing} onChange={(v) => setEditing(v as "html" | "text")} />
           </Group>
           {editing === "html" ? (
-            <Textarea aria-label="HTML part" className={mail.templateArea} autosize minRows={8} maxRows={22} {...bind("html")} />
+            <Textarea aria-label="HTML part" className={mail.templateArea} autosize minRows={6} maxRows={18} {...bind("html")} />
           ) : (
-            <Textarea aria-label="Text part" className={mail.templateArea} autosize minRows={8} maxRows={22} {...bind("text")} />
+            <Textarea aria-label="Text part" className={mail.templateArea} autosize minRows={6} maxRows={18} {...bind("text")} />
           )}
           <Text size="xs" c="dimmed" mt={4}>
             {"{{name}}"} is replaced (and escaped in HTML); {"{{{comment.html}}}"} inserts the stored, sanitised reply; {"{{#name}}…{{/name}}"} shows a part only when it has a value.
           </Text>
         </div>
+        <Preview kind={template.kind} draft={draft} />
         <div>
           <Text size="sm" fw={500} mb={4}>
             Placeholders
@@ -205,7 +206,6 @@ function TemplateEditor({ template }: { template: MailTemplate }) {
         </div>
         <SaveError message={errors.general} />
       </Stack>
-      <Preview kind={template.kind} draft={draft} />
       <ConfirmDialog
         opened={resetting}
         title="Go back to the default template?"

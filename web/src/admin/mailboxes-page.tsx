@@ -204,7 +204,7 @@ function MailboxFields({ draft, setDraft, errors, stored }: { draft: Draft; setD
           />
           <Select
             label="Ticket type"
-            placeholder="From the category, else incident"
+            placeholder="From the category"
             clearable
             data={TICKET_TYPES.map((t) => ({ value: t, label: TYPE_NAMES[t] }))}
             value={draft.ticket_type}
@@ -326,30 +326,32 @@ function HealthPanel({ health }: { health: MailboxHealth | undefined }) {
   if (!health) return null;
   const tone = healthTone(health);
   return (
-    <Alert
-      color={tone === "bad" ? "red" : tone === "ok" ? "teal" : "gray"}
-      variant="light"
-      mb="md"
-      icon={tone === "bad" ? <IconAlertTriangle size={18} /> : <IconInbox size={18} />}
-      title={<HealthBadge health={health} />}
-      aria-label="Mailbox health"
-    >
-      <dl className={mail.facts}>
-        <dt>Last successful fetch</dt>
-        <dd>{health.last_success_at ? formatDateTime(health.last_success_at) : health.status === "smtp_only" ? "Nothing to fetch: mail is delivered to Tessera" : "Never"}</dd>
-        <dt>Waiting</dt>
-        <dd>{health.waiting ? `${health.waiting} ${health.waiting === 1 ? "message" : "messages"}, the oldest for ${formatLag(health.lag_seconds)}` : "Nothing"}</dd>
-        {health.last_error && (
-          <>
-            <dt>Last error</dt>
-            <dd>
-              {health.last_error}
-              {health.last_error_at ? ` (${formatDateTime(health.last_error_at)})` : ""}
-            </dd>
-          </>
-        )}
-      </dl>
-    </Alert>
+    <section aria-label="Mailbox health">
+      <Alert
+        role="status"
+        color={tone === "bad" ? "red" : tone === "ok" ? "teal" : "gray"}
+        variant="light"
+        mb="md"
+        icon={tone === "bad" ? <IconAlertTriangle size={18} /> : <IconInbox size={18} />}
+        title={<HealthBadge health={health} />}
+      >
+        <dl className={mail.facts}>
+          <dt>Last successful fetch</dt>
+          <dd>{health.last_success_at ? formatDateTime(health.last_success_at) : health.status === "smtp_only" ? "Nothing to fetch: mail is delivered to Tessera" : "Never"}</dd>
+          <dt>Waiting</dt>
+          <dd>{health.waiting ? `${health.waiting} ${health.waiting === 1 ? "message" : "messages"}, the oldest for ${formatLag(health.lag_seconds)}` : "Nothing"}</dd>
+          {health.last_error && (
+            <>
+              <dt>Last error</dt>
+              <dd>
+                {health.last_error}
+                {health.last_error_at ? ` (${formatDateTime(health.last_error_at)})` : ""}
+              </dd>
+            </>
+          )}
+        </dl>
+      </Alert>
+    </section>
   );
 }
 

@@ -92,26 +92,28 @@ export function HeldDecision({ held, onDecided }: { held: HeldMail; onDecided?: 
 export function HeldBanner({ held }: { held: HeldMail }) {
   const [reading, setReading] = useState(false);
   return (
-    <Alert color="orange" variant="light" icon={<IconHandStop size={18} />} title={`A message from ${held.from_address} is waiting for you`} mt="sm" role="region" aria-label="Held message">
-      <Stack gap="xs">
-        <Text size="sm">
-          {HELD_REASONS[held.reason]} It is not on the ticket until someone accepts it.{" "}
-          <Anchor component="button" size="sm" onClick={() => setReading((r) => !r)} aria-expanded={reading}>
-            {reading ? "Hide the message" : "Read the message"}
-          </Anchor>
-        </Text>
-        <Collapse in={reading}>
-          <Stack gap={4}>
-            <Text size="xs" c="dimmed">
-              “{held.subject}” · received <TimeAgo iso={held.received_at} />
-            </Text>
-            <div style={{ background: "var(--mantine-color-white)", border: "1px solid var(--app-border)", borderRadius: 6, padding: "8px 12px", maxHeight: 320, overflow: "auto" }}>
-              <RichText html={held.body} />
-            </div>
-          </Stack>
-        </Collapse>
-        <HeldDecision held={held} />
-      </Stack>
-    </Alert>
+    <section aria-label="Held message">
+      <Alert color="orange" variant="light" icon={<IconHandStop size={18} />} title={`A message from ${held.from_address} is waiting for you`} mt="sm" role="note">
+        <Stack gap="xs">
+          <Text size="sm">
+            {HELD_REASONS[held.reason]} It is not on the ticket until someone accepts it.{" "}
+            <Anchor component="button" size="sm" onClick={() => setReading((r) => !r)} aria-expanded={reading}>
+              {reading ? "Hide the message" : "Read the message"}
+            </Anchor>
+          </Text>
+          <Collapse in={reading}>
+            <Stack gap={4}>
+              <Text size="xs" c="dimmed">
+                “{held.subject}” · received <TimeAgo iso={held.received_at} />
+              </Text>
+              <div style={{ background: "var(--mantine-color-white)", border: "1px solid var(--app-border)", borderRadius: 6, padding: "8px 12px", maxHeight: 320, overflow: "auto" }}>
+                <RichText html={held.body} />
+              </div>
+            </Stack>
+          </Collapse>
+          <HeldDecision held={held} />
+        </Stack>
+      </Alert>
+    </section>
   );
 }
