@@ -158,25 +158,36 @@ test("an agent sees the countdown on the row, the ticket in Breaching soon, the 
   await expect(drawer).toBeHidden();
 });
 
-test("an admin recomputes a ticket's SLA after a confirmation that shows the deadlines", async ({ page, desk }) => {
+test("an admin recomputes a ticket's SLA after a confirmation that shows the deadlines before and after", async ({ page, desk }) => {
   const word = uniqueWord("rcp");
-  const { category } = await ownPolicy(desk, word, { first_response: 240, resolution: 960 });
+  const { admin, category, policy } = await ownPolicy(desk, word, { first_response: 240, resolution: 960 });
   const alice = await desk.api(desk.users.alice);
   const ticket = await alice.post<{ reference: string }>("/api/tickets", { subject: `Printer queue stuck ${word}`, description: "Filed by a browser test.", format: "text", category_id: category.id });
+  // The policy is tightened afterwards: the ticket keeps its deadlines until recomputed.
+  await admin.patch(`/api/sla/policies/${policy.id}`, { targets: { P1: { first_response: 60, resolution: 960 }, P2: { first_response: 60, resolution: 960 }, P3: { first_response: 60, resolution: 960 }, P4: { first_response: 60, resolution: 960 } } });
+  const before = await admin.get<{ targets: Array<{ kind: string; due_at: string }> }>(`/api/tickets/${ticket.reference}/sla`);
 
   await desk.signIn(page, desk.users.admin);
   await page.goto(`/agent/tickets/${ticket.reference}`);
   const card = page.getByRole("complementary", { name: "Ticket details" }).getByRole("region", { name: "SLA" });
   await card.getByRole("button", { name: "Recompute" }).click();
   const dialog = page.getByRole("dialog", { name: `Recompute the SLA of ${ticket.reference}?` });
-  await expect(dialog.getByRole("table", { name: "Deadlines" })).toContainText("First response");
+  const firstResponse = dialog.getByRole("table", { name: "Deadlines" }).getByRole("row", { name: /First response/ });
+  await expect(firstResponse.getByRole("cell").nth(2)).not.toHaveText("…");
+  const [was, will] = [await firstResponse.getByRole("cell").nth(1).innerText(), await firstResponse.getByRole("cell").nth(2).innerText()];
+  expect(will).not.toBe(was);
+  await expect(dialog.getByRole("table", { name: "Deadlines" }).getByRole("row", { name: /Resolution/ }).getByRole("cell").nth(2)).toHaveText(await dialog.getByRole("table", { name: "Deadlines" }).getByRole("row", { name: /Resolution/ }).getByRole("cell").nth(1).innerText());
+  // Asking changed nothing yet.
+  expect((await admin.get<{ targets: Array<{ due_at: string }> }>(`/api/tickets/${ticket.reference}/sla`)).targets[0].due_at).toBe(before.targets[0].due_at);
+  await desk.screenshot(page, "sla-recompute");
   await dialog.getByRole("button", { name: "Recompute" }).click();
   const done = page.getByRole("dialog", { name: "SLA recomputed" });
-  await expect(done).toContainText("No deadline moved.");
-  await expect(done.getByRole("table", { name: "Deadlines" })).toContainText("After");
+  await expect(done).toContainText("The deadlines moved as shown.");
   await done.getByRole("button", { name: "Done" }).click();
+  const after = await admin.get<{ targets: Array<{ kind: string; due_at: string; target_minutes: number }> }>(`/api/tickets/${ticket.reference}/sla`);
+  expect(after.targets.find((t) => t.kind === "first_response")!.target_minutes).toBe(60);
   // The audit says so in the ticket's timeline.
-  await expect(page.getByText(/recomputed the SLA under “Policy /)).toBeVisible();
+  await expect(page.getByText(/recomputed the SLA under “Policy .+”: first response/)).toBeVisible();
 });
 
 test("a requester reads when to expect a reply, and never the internal SLA details", async ({ page, desk }) => {

@@ -330,6 +330,13 @@ describe.each(dialects)("a ticket's SLA on %s", (dialect) => {
     // Stored deadlines stay until recomputed...
     expect((await sla(t.id)).targets[0].due_at).toBe(new Date(created + 10 * H).toISOString());
     expect((await agent.post(`/api/tickets/${t.id}/sla/recompute`)).status).toBe(403);
+    // ...a dry run says what recomputing would give, and changes nothing...
+    const dry = await admin.post(`/api/tickets/${t.id}/sla/recompute?dry_run=true`);
+    expect(dry.status, dry.text).toBe(200);
+    expect(dry.body.targets[0]).toMatchObject({ target_minutes: 120, due_at: new Date(created + 2 * H).toISOString() });
+    expect((await sla(t.id)).targets[0].due_at).toBe(new Date(created + 10 * H).toISOString());
+    expect((await ticket(t.id)).sla.due_at).toBe(new Date(created + 10 * H).toISOString());
+    expect((await events(t.id)).some((e) => e.action === "sla_recomputed")).toBe(false);
     const res = await admin.post(`/api/tickets/${t.id}/sla/recompute`);
     expect(res.status, res.text).toBe(200);
     expect(res.body.targets[0]).toMatchObject({ target_minutes: 120, due_at: new Date(created + 2 * H).toISOString() });

@@ -221,11 +221,26 @@ export function slaRoutes(app: App, ctx: AppContext) {
     schema: {
       tags,
       summary: "Recompute this ticket's SLA from the current policies and calendars (recorded in the audit)",
+      description: "With `dry_run=true`, answers what the SLA would be after recomputing and changes nothing (for a confirmation that shows the deadlines before and after).",
       params: KeyParams,
+      querystring: z.object({ dry_run: z.enum(["true", "false"]).optional() }).strict(),
       response: { 200: TicketSla },
     },
     handler: async (req) => {
       const t = await findVisibleTicket(ctx.db, req.actor, req.params.id);
+      if (req.query.dry_run === "true") {
+        // Recompute inside a transaction, read the result there, and roll it all back.
+        let answer: TicketSla | undefined;
+        const rollback = new Error("dry run");
+        await inTx(async (tx) => {
+          await recomputeTicket(tx, req.actor, t.id);
+          answer = await agentSla(tx, await tx.db.selectFrom("tickets").selectAll().where("id", "=", t.id).executeTakeFirstOrThrow());
+          throw rollback;
+        }).catch((err) => {
+          if (err !== rollback) throw err;
+        });
+        return answer!;
+      }
       await inTx((tx) => recomputeTicket(tx, req.actor, t.id));
       const fresh = await ctx.db.selectFrom("tickets").selectAll().where("id", "=", t.id).executeTakeFirstOrThrow();
       return agentSla(ctx, fresh);

@@ -9,7 +9,7 @@ import { Button, Group, Modal, Skeleton, Stack, Table, Text, Tooltip } from "@ma
 import { IconAlarm, IconCheck, IconFlame, IconInfoCircle, IconPlayerPauseFilled, IconPlayerStopFilled, IconRefresh } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { SlaTarget, Ticket, TicketSla } from "@tessera/contracts";
-import { lazy, Suspense, useState } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 import { agentKeys } from "../api/agent-queries.ts";
 import { useSignedInUser } from "../api/queries.ts";
 import { fetchTicketSla, recomputeTicketSla, slaKeys } from "../api/sla.ts";
@@ -79,6 +79,14 @@ function shownTargets(targets: SlaTarget[]) {
 
 function RecomputeDialog({ ticket, sla, opened, onClose }: { ticket: Ticket; sla: TicketSla; opened: boolean; onClose: () => void }) {
   const client = useQueryClient();
+  // What recomputing would give, asked of the server without changing anything.
+  const preview = useQuery({
+    queryKey: ["ticket-sla-recompute-preview", ticket.reference, ticket.version, opened],
+    queryFn: () => recomputeTicketSla(ticket.reference, true),
+    enabled: opened,
+    staleTime: 0,
+    gcTime: 0,
+  });
   const recompute = useMutation({
     mutationFn: () => recomputeTicketSla(ticket.reference),
     onSuccess: () => {
@@ -88,18 +96,31 @@ function RecomputeDialog({ ticket, sla, opened, onClose }: { ticket: Ticket; sla
       void client.invalidateQueries({ queryKey: agentKeys.lists });
     },
   });
-  const before = sla.targets;
-  const after = recompute.data?.targets;
+  // The deadlines as they were when the dialog opened (the card refreshes once it is done).
+  const [before, setBefore] = useState(sla.targets);
+  const [policyBefore, setPolicyBefore] = useState(sla.policy);
+  useEffect(() => {
+    if (!opened) return;
+    setBefore(sla.targets);
+    setPolicyBefore(sla.policy);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when it opens
+  }, [opened]);
+  const after = recompute.data?.targets ?? preview.data?.targets;
   const close = () => {
-    if (recompute.isSuccess) toast({ color: "teal", message: `The SLA of ${ticket.reference} was recomputed; the audit records the deadlines before and after.` });
+    if (recompute.isSuccess) toast({ color: "teal", message: `The SLA of ${ticket.reference} was recomputed; the ticket's history records the deadlines before and after.` });
     recompute.reset();
     onClose();
   };
   const when = (t: SlaTarget | undefined) => (!t ? "—" : t.outcome ? (t.outcome.result === "met" ? "met" : "met late") : t.due_at ? formatDue(t.due_at) : t.state === "paused" ? "paused" : "—");
-  const rows = (after ?? before).map((t) => {
-    const old = before.find((b) => b.kind === t.kind && b.cycle === t.cycle);
-    return { key: `${t.kind}-${t.cycle}`, name: targetName(t), old: when(old), now: after ? when(t) : null, moved: after ? when(old) !== when(t) : false };
+  const keysOf = (list: SlaTarget[]) => list.map((t) => `${t.kind}-${t.cycle}`);
+  const rowKeys = [...new Set([...keysOf(before), ...keysOf(after ?? [])])];
+  const rows = rowKeys.map((k) => {
+    const old = before.find((b) => `${b.kind}-${b.cycle}` === k);
+    const now = after?.find((b) => `${b.kind}-${b.cycle}` === k);
+    return { key: k, name: targetName((old ?? now)!), old: when(old), now: after ? when(now) : "…", moved: after ? when(old) !== when(now) : false };
   });
+  const policyAfter = (recompute.data ?? preview.data)?.policy;
+  const policyChanges = after && (policyAfter?.name ?? null) !== (policyBefore?.name ?? null);
   return (
     <Modal opened={opened} onClose={close} title={recompute.isSuccess ? "SLA recomputed" : `Recompute the SLA of ${ticket.reference}?`} centered size="md">
       <Stack gap="sm">
@@ -111,7 +132,12 @@ function RecomputeDialog({ ticket, sla, opened, onClose }: { ticket: Ticket; sla
         ) : (
           <Text size="sm">
             The policy is matched again and the clock replayed with today's policies and calendars, from the ticket's first minute; paused time is kept. The
-            deadlines before and after are recorded in the ticket's history.
+            ticket's history records the deadlines before and after.
+          </Text>
+        )}
+        {policyChanges && (
+          <Text size="sm" fw={500}>
+            Policy: {policyBefore ? `“${policyBefore.name}”` : "none"} → {policyAfter ? `“${policyAfter.name}”` : "none"}
           </Text>
         )}
         {rows.length > 0 && (
@@ -119,8 +145,8 @@ function RecomputeDialog({ ticket, sla, opened, onClose }: { ticket: Ticket; sla
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Target</Table.Th>
-                <Table.Th>{after ? "Before" : "Due now"}</Table.Th>
-                {after && <Table.Th>After</Table.Th>}
+                <Table.Th>Before</Table.Th>
+                <Table.Th>After</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -130,11 +156,21 @@ function RecomputeDialog({ ticket, sla, opened, onClose }: { ticket: Ticket; sla
                   <Table.Td c={r.moved ? "dimmed" : undefined} td={r.moved ? "line-through" : undefined}>
                     {r.old}
                   </Table.Td>
-                  {after && <Table.Td fw={r.moved ? 600 : undefined}>{r.now}</Table.Td>}
+                  <Table.Td fw={r.moved ? 600 : undefined}>{r.now}</Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
           </Table>
+        )}
+        {!recompute.isSuccess && after && !rows.some((r) => r.moved) && !policyChanges && (
+          <Text size="xs" c="dimmed">
+            Nothing would change: the deadlines already follow today's policies and calendars.
+          </Text>
+        )}
+        {preview.isError && !recompute.isSuccess && (
+          <Text size="xs" c="dimmed">
+            What would change could not be worked out ({errorMessage(preview.error)}); you can still recompute.
+          </Text>
         )}
         {recompute.isError && (
           <Text size="sm" c="red.8" role="alert">

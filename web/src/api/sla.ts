@@ -23,8 +23,12 @@ export const slaKeys = {
 /** For agents the policy and each target; for requesters only the expected times. */
 export const fetchTicketSla = (ticketKey: string | number) => api(`/api/tickets/${key(ticketKey)}/sla`, TicketSlaView);
 export const fetchSlaExplain = (ticketKey: string | number) => api(`/api/tickets/${key(ticketKey)}/sla/explain`, SlaExplain);
-/** Admins: match the policy again and replay the clock with today's definitions (audited). */
-export const recomputeTicketSla = (ticketKey: string | number) => api(`/api/tickets/${key(ticketKey)}/sla/recompute`, TicketSla, { method: "POST" });
+/**
+ * Admins: match the policy again and replay the clock with today's definitions (audited).
+ * `dryRun` answers what it would give and changes nothing.
+ */
+export const recomputeTicketSla = (ticketKey: string | number, dryRun = false) =>
+  api(`/api/tickets/${key(ticketKey)}/sla/recompute${dryRun ? "?dry_run=true" : ""}`, TicketSla, { method: "POST" });
 
 // ---- calendars ----
 
