@@ -41,9 +41,9 @@ export function healthTone(h: MailboxHealth | undefined): "ok" | "bad" | "wait" 
   return "off";
 }
 
-export function HealthBadge({ health }: { health: MailboxHealth | undefined }) {
+export function HealthBadge({ health, loading = false }: { health: MailboxHealth | undefined; loading?: boolean }) {
   const tone = healthTone(health);
-  const word = !health ? "Unknown" : health.status === "ok" && tone === "bad" ? "Lagging" : STATUS_WORDS[health.status];
+  const word = !health ? (loading ? "Checking…" : "Unknown") : health.status === "ok" && tone === "bad" ? "Lagging" : STATUS_WORDS[health.status];
   return (
     <span className={mail.health} data-tone={tone}>
       <span className={mail.healthDot} aria-hidden="true" />
@@ -562,7 +562,7 @@ export function MailboxesPage() {
                       <div className={classes.rowMain}>
                         <Group gap={8} justify="space-between" wrap="nowrap">
                           <div className={classes.rowTitle}>{m.address}</div>
-                          <HealthBadge health={h} />
+                          <HealthBadge health={h} loading={health.isPending || health.isFetching} />
                         </Group>
                         <div className={classes.rowSub}>
                           {m.name}
