@@ -21,6 +21,7 @@ import { useShortcuts } from "./shortcuts.tsx";
 import { TicketRow } from "./ticket-row.tsx";
 import { openReplyTool, ReplyToolsHost, SnoozeInboxZero } from "./macro-tools.tsx";
 import { SORTS, type ViewDef } from "./views.ts";
+import { useCompactRows } from "./row-density.ts";
 import classes from "./ticket-list.module.css";
 
 function RowsSkeleton() {
@@ -244,6 +245,7 @@ export function TicketList({ view, filters, sort, modified, activeKey, onSaveVie
   );
   const resetFilters = () => setParams(new URLSearchParams(), { replace: true });
 
+  const [compact, setCompact] = useCompactRows();
   const selectedRows = rows.filter((r) => selected.has(r.id));
   const filterCount = [...params.keys()].filter((k) => k !== "sort").length;
   const described = describeFilters(filters, { users: directory.users, teams: directory.teams });
@@ -299,6 +301,11 @@ export function TicketList({ view, filters, sort, modified, activeKey, onSaveVie
                     {x.label}
                   </Menu.Item>
                 ))}
+                <Menu.Divider />
+                <Menu.Label>Rows</Menu.Label>
+                <Menu.Item leftSection={compact ? <IconCheck size={14} /> : <span style={{ width: 14 }} />} onClick={() => setCompact(!compact)}>
+                  Compact rows
+                </Menu.Item>
               </Menu.Dropdown>
             </Menu>
             <Indicator label={filterCount} size={14} disabled={!filterCount} offset={4}>
@@ -354,7 +361,7 @@ export function TicketList({ view, filters, sort, modified, activeKey, onSaveVie
         ) : rows.length === 0 ? (
           <EmptyList view={view} filtered={filterCount > 0} onReset={resetFilters} />
         ) : (
-          <ul className={classes.rows} aria-label={`Tickets in ${view.name}`}>
+          <ul className={classes.rows} data-density={compact ? "compact" : undefined} aria-label={`Tickets in ${view.name}`}>
             {rows.map((t) => (
               <TicketRow
                 key={t.id}
