@@ -129,6 +129,10 @@ const NOTIFICATION_TITLES: Record<string, string> = {
   assigned: "Assigned to you",
   requester_reply: "The requester replied",
   snooze_ended: "Back from snooze",
+  sla_warning: "SLA at risk",
+  sla_breach: "SLA breached",
+  auto_closed: "Closed automatically",
+  mail_held: "Mail waits for you",
 };
 
 /** Open tickets in the cache whose id is this one (cached under a reference or an id). */

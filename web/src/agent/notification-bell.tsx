@@ -4,7 +4,7 @@
  * carries the count too, so it shows from another tab.
  */
 import { ActionIcon, Button, Group, Indicator, Popover, Text, Tooltip } from "@mantine/core";
-import { IconAlarm, IconArchive, IconAt, IconBell, IconFlame, IconMessageReply, IconUserPlus } from "@tabler/icons-react";
+import { IconAlarm, IconArchive, IconAt, IconBell, IconFlame, IconMailQuestion, IconMessageReply, IconUserPlus } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
 import type { Notification } from "@tessera/contracts";
 import { useEffect, useState } from "react";
@@ -24,10 +24,11 @@ const KIND: Record<string, { label: string; icon: React.ReactNode }> = {
   sla_warning: { label: "SLA at risk", icon: <IconAlarm size={16} color="var(--mantine-color-yellow-8)" /> },
   sla_breach: { label: "SLA breached", icon: <IconFlame size={16} color="var(--mantine-color-red-7)" /> },
   auto_closed: { label: "Closed automatically", icon: <IconArchive size={16} /> },
+  mail_held: { label: "Mail from a stranger waits for you", icon: <IconMailQuestion size={16} color="var(--mantine-color-orange-7)" /> },
 };
 
 /** Kinds that happen on their own (a snooze runs out, an SLA clock runs): nobody did them. */
-const NO_ACTOR = new Set(["snooze_ended", "sla_warning", "sla_breach", "auto_closed"]);
+const NO_ACTOR = new Set(["snooze_ended", "sla_warning", "sla_breach", "auto_closed", "mail_held"]);
 
 function describe(n: Notification) {
   const kind = KIND[n.kind];
