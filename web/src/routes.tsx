@@ -1,11 +1,11 @@
 /**
  * Every page address of the app. The server answers the same addresses with index.html
  * (server/src/web/serve.ts keeps the list of first segments: sign-in, requests, agent, admin).
- * Each face is its own chunk: a requester never downloads the agent workspace or admin.
+ * Each face is its own chunk: a requester never downloads the agent workspace or admin, and
+ * someone already signed in never downloads the sign-in form.
  */
 import { Button, Center, Loader, Stack, Text, Title } from "@mantine/core";
 import { createBrowserRouter, Outlet } from "react-router";
-import { SignInPage } from "./app/sign-in-page.tsx";
 import { NotFoundPage } from "./app/not-found-page.tsx";
 
 const portal = () => import("./portal/index.ts");
@@ -43,7 +43,7 @@ export const router = createBrowserRouter([
     hydrateFallbackElement: <FirstLoad />,
     errorElement: <PageCrashed />,
     children: [
-      { path: "/sign-in", element: <SignInPage /> },
+      { path: "/sign-in", lazy: async () => ({ Component: (await import("./app/sign-in-page.tsx")).SignInPage }) },
       { path: "/answer/:reference", lazy: async () => ({ Component: (await import("./app/answer-page.tsx")).AnswerPage }) },
       {
         path: "/",

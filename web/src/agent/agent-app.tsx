@@ -6,7 +6,7 @@
  *   /agent/tickets/:ticket          a ticket from a link or notification (opens beside the last view)
  *   /agent/new                      a ticket filed for a requester
  */
-import { Box, Button, Center, Drawer, Group, Loader, Paper, Skeleton, Stack, Text, Title, Tooltip } from "@mantine/core";
+import { Box, Button, Center, Group, Loader, Paper, Skeleton, Stack, Text, Title, Tooltip } from "@mantine/core";
 import { useDisclosure, useLocalStorage } from "@mantine/hooks";
 import { IconKeyboard, IconLayoutSidebarLeftCollapse, IconLayoutSidebarLeftExpand, IconPlus, IconSearch } from "@tabler/icons-react";
 import type { TicketSummary } from "@tessera/contracts";
@@ -17,13 +17,15 @@ import { useSignedInUser } from "../api/queries.ts";
 import { AppFrame } from "../app/app-frame.tsx";
 import { RequireSignIn } from "../app/guards.tsx";
 import { NotFoundPage } from "../app/not-found-page.tsx";
-import { CommandPalette } from "./command-palette.tsx";
+import { useOpenedOnce } from "../ui/opened-once.ts";
+import { Drawer, loadOverlays } from "../ui/overlays.tsx";
 import { LiveProvider } from "./live.tsx";
+import { loadReplyTools } from "./macro-tools.tsx";
 import { NotificationBell } from "./notification-bell.tsx";
-import { ShortcutSheet, useShortcuts } from "./shortcuts.tsx";
-import { TicketList } from "./ticket-list.tsx";
+import { useShortcuts } from "./shortcuts.tsx";
+import { loadBulkBar, loadFilterPanel, TicketList } from "./ticket-list.tsx";
 import { setPageTitle } from "./title.ts";
-import { SaveViewModal, ViewNav } from "./view-nav.tsx";
+import { loadSaveViewModal, SaveViewModal, ViewNav } from "./view-nav.tsx";
 import { builtinViews, savedViewDef, withOverrides, type ViewDef } from "./views.ts";
 import classes from "./workspace.module.css";
 
@@ -34,6 +36,12 @@ const LAST_VIEW = "tessera.agent.lastView";
 const loadTicketPane = () => import("./ticket-pane.tsx");
 const TicketPane = lazy(() => loadTicketPane().then((m) => ({ default: m.TicketPane })));
 const NewTicketPage = lazy(() => import("./new-ticket-page.tsx").then((m) => ({ default: m.NewTicketPage })));
+// The command palette (Ctrl+K) and the shortcut sheet (?) load when first opened, and in the
+// background once the workspace is idle, so that the keys answer at once.
+const loadCommandPalette = () => import("./command-palette.tsx");
+const CommandPalette = lazy(() => loadCommandPalette().then((m) => ({ default: m.CommandPalette })));
+const loadShortcutSheet = () => import("./shortcut-sheet.tsx");
+const ShortcutSheet = lazy(() => loadShortcutSheet().then((m) => ({ default: m.ShortcutSheet })));
 
 function PaneLoading() {
   return (
@@ -149,11 +157,16 @@ function Workspace() {
     return () => document.removeEventListener("keydown", onKey);
   }, [paletteControls]);
   const { builtin, saved } = useAllViews();
+  const sheetMounted = useOpenedOnce(sheet);
+  const paletteMounted = useOpenedOnce(palette);
+  const savingMounted = useOpenedOnce(!!saving);
   const goPending = useRef(false);
 
   useEffect(() => mobileNavControls.close(), [location.pathname, mobileNavControls]);
   useEffect(() => {
-    const t = setTimeout(() => void loadTicketPane().catch(() => {}), 1_500);
+    const t = setTimeout(() => {
+      for (const load of [loadTicketPane, loadCommandPalette, loadShortcutSheet, loadSaveViewModal, loadBulkBar, loadFilterPanel, loadOverlays, loadReplyTools]) void load().catch(() => {});
+    }, 1_500);
     return () => clearTimeout(t);
   }, []);
 
@@ -173,7 +186,14 @@ function Workspace() {
       else {
         // Open the filters first when they are hidden.
         document.querySelector<HTMLButtonElement>('button[aria-label="Filters"]')?.click();
-        setTimeout(() => document.getElementById("ticket-search")?.focus(), 50);
+        // The fields may still be loading: focus the search box as soon as it is there.
+        let tries = 0;
+        const focusSearch = () => {
+          const box = document.getElementById("ticket-search");
+          if (box) box.focus();
+          else if (++tries < 60) setTimeout(focusSearch, 50);
+        };
+        setTimeout(focusSearch, 50);
       }
     },
     g: () => {
@@ -254,15 +274,19 @@ function Workspace() {
       <Drawer opened={mobileNav} onClose={mobileNavControls.close} size={260} title="Views" hiddenFrom="md">
         {nav}
       </Drawer>
-      <ShortcutSheet opened={sheet} onClose={sheetControls.close} />
-      <CommandPalette opened={palette} onClose={paletteControls.close} views={[...builtin, ...saved]} />
-      <SaveViewModal
-        opened={!!saving}
-        onClose={() => setSaving(null)}
-        filters={saving?.filters ?? {}}
-        sort={saving?.sort ?? ""}
-        onSaved={(v) => navigate(`/agent/views/s${v.id}`)}
-      />
+      <Suspense fallback={null}>
+        {sheetMounted && <ShortcutSheet opened={sheet} onClose={sheetControls.close} />}
+        {paletteMounted && <CommandPalette opened={palette} onClose={paletteControls.close} views={[...builtin, ...saved]} />}
+        {savingMounted && (
+          <SaveViewModal
+            opened={!!saving}
+            onClose={() => setSaving(null)}
+            filters={saving?.filters ?? {}}
+            sort={saving?.sort ?? ""}
+            onSaved={(v) => navigate(`/agent/views/s${v.id}`)}
+          />
+        )}
+      </Suspense>
     </AppFrame>
   );
 }

@@ -3,11 +3,12 @@
  * as download chips. Images load from the attachment URL (served with a sandboxing CSP), so a
  * file can never run as a page of ours.
  */
-import { Anchor, Group, Modal, Stack, Text, UnstyledButton } from "@mantine/core";
+import { Anchor, Group, Stack, Text, UnstyledButton } from "@mantine/core";
 import { IconDownload, IconPaperclip } from "@tabler/icons-react";
 import type { Attachment } from "@tessera/contracts";
 import { useState } from "react";
 import { formatBytes } from "../ui/format.ts";
+import { Modal } from "../ui/overlays.tsx";
 import classes from "./ticket-pane.module.css";
 
 const PREVIEWABLE = /^image\/(png|jpe?g|gif|webp)$/;

@@ -22,6 +22,11 @@ export function cannedQuery(text: string, caret: number): { start: number; query
   return { start: caret - m[2].length - 1, query: m[2] };
 }
 
+/** The search library for the `/` menu, fetched when the composer is focused so that `/` answers at once. */
+export function prefetchCannedSearch() {
+  void import("./canned-search.ts").catch(() => {});
+}
+
 export interface CannedMenu {
   open: boolean;
   activeId: string | undefined;

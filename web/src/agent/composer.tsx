@@ -18,7 +18,7 @@ import { firstName, formatBytes } from "../ui/format.ts";
 import { errorMessage } from "../ui/query-state.tsx";
 import { useUploads, type Uploads } from "../ui/uploads.ts";
 import { composeHtml, mentionQuery, type Mention } from "./mentions.ts";
-import { useCannedMenu } from "./canned-menu.tsx";
+import { prefetchCannedSearch, useCannedMenu } from "./canned-menu.tsx";
 import classes from "./ticket-pane.module.css";
 import { toast } from "./toast.ts";
 import { UNDO_SECONDS, undoWindow } from "./undo-send.tsx";
@@ -332,6 +332,7 @@ export const Composer = forwardRef<ComposerHandle, {
                 noteTyping();
               }}
               onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
+              onFocus={prefetchCannedSearch}
               onKeyDown={onKeyDown}
               classNames={{ input: classes.textarea }}
               role={note || canned.open ? "combobox" : undefined}

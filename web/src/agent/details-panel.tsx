@@ -3,7 +3,7 @@
  * changes (no Update button); a 409 conflict card; the SLA targets; custom fields; the requester and their other
  * tickets; linked tickets; every file on the ticket.
  */
-import { ActionIcon, Alert, Anchor, Avatar, Button, Group, NumberInput, Select, Stack, Switch, TagsInput, Text, TextInput, Tooltip } from "@mantine/core";
+import { ActionIcon, Alert, Anchor, Avatar, Button, Group, Select, Stack, Switch, TagsInput, Text, TextInput, Tooltip } from "@mantine/core";
 import { IconAlertTriangle, IconLink, IconLock, IconPlus, IconX } from "@tabler/icons-react";
 import { PRIORITIES, STATUS_TRANSITIONS, TICKET_TYPES, type Category, type CustomField, type Priority, type Status, type Team, type Ticket, type TicketEvent, type User } from "@tessera/contracts";
 import { forwardRef, lazy, Suspense, useImperativeHandle, useRef, useState, type ReactNode } from "react";
@@ -22,6 +22,7 @@ import classes from "./ticket-pane.module.css";
 
 /** The SLA card loads after the ticket: its own request, and not needed for the first paint. */
 const SlaPanel = lazy(() => import("./sla-panel.tsx"));
+const NumberField = lazy(() => import("./number-field.tsx").then((m) => ({ default: m.NumberField })));
 
 export interface DetailsHandle {
   focus(field: "status" | "priority" | "assignee" | "tags"): void;
@@ -120,19 +121,9 @@ function CustomFieldInput({ field, value, onSave }: { field: CustomField; value:
     case "number":
       return (
         <Field label={label} htmlFor={id} internal={!field.visible_to_requester}>
-          <NumberInput
-            id={id}
-            size="xs"
-            defaultValue={typeof value === "number" ? value : undefined}
-            key={String(value)}
-            onBlur={(e) => {
-              const v = e.currentTarget.value.trim();
-              const n = v === "" ? null : Number(v);
-              if (n !== value && (n === null || !Number.isNaN(n))) onSave(n);
-            }}
-            placeholder="Not set"
-            aria-label={field.label}
-          />
+          <Suspense fallback={<TextInput id={id} size="xs" readOnly defaultValue={typeof value === "number" ? String(value) : ""} placeholder="Not set" aria-label={field.label} />}>
+            <NumberField key={String(value)} id={id} label={field.label} value={value} onSave={onSave} />
+          </Suspense>
         </Field>
       );
     default:

@@ -19,9 +19,11 @@ export function openReplyTool(request: ReplyToolRequest) {
   for (const fn of listeners) fn(request);
 }
 
-const ReplyToolDialog = lazy(() => import("./macro-tools-dialogs.tsx"));
+/** Also fetched once the workspace is idle, so that `m` and `z` open their dialog at once. */
+export const loadReplyTools = () => import("./macro-tools-dialogs.tsx");
+const ReplyToolDialog = lazy(loadReplyTools);
 /** For an empty "My open tickets": the snoozed and unassigned counts, loaded with the dialogs. */
-export const SnoozeInboxZero = lazy(() => import("./macro-tools-dialogs.tsx").then((m) => ({ default: m.SnoozeInboxZero })));
+export const SnoozeInboxZero = lazy(() => loadReplyTools().then((m) => ({ default: m.SnoozeInboxZero })));
 
 export function ReplyToolsHost() {
   const [request, setRequest] = useState<ReplyToolRequest | null>(null);

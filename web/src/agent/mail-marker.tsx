@@ -3,11 +3,12 @@
  * menu downloads the original (.eml) or shows the whole message as received, and, when remote
  * images were blocked, a notice with "Load images" for that message alone.
  */
-import { Button, Group, Menu, Modal, Text, UnstyledButton } from "@mantine/core";
+import { Button, Group, Menu, Text, UnstyledButton } from "@mantine/core";
 import { IconChevronDown, IconDownload, IconMail, IconMailOpened, IconPhotoOff } from "@tabler/icons-react";
 import type { ReceivedMail } from "@tessera/contracts";
 import { useState } from "react";
 import { formatDateTime } from "../ui/format.ts";
+import { Modal } from "../ui/overlays.tsx";
 import { RichText } from "../ui/rich-text.tsx";
 import classes from "./ticket-pane.module.css";
 

@@ -8,13 +8,12 @@ import { ActionIcon, Badge, Box, Button, Group, Indicator, Menu, Skeleton, Stack
 import { IconArrowsSort, IconArrowUp, IconCheck, IconDeviceFloppy, IconFilter, IconInbox, IconMoodSmile } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
 import type { TicketSummary } from "@tessera/contracts";
-import { Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { listTickets, type TicketFilters } from "../api/agent.ts";
 import { agentKeys, useDirectory, useTicketCount, useTicketPages } from "../api/agent-queries.ts";
 import { LoadError } from "../ui/query-state.tsx";
-import { BulkBar } from "./bulk-bar.tsx";
-import { describeFilters, FilterBar } from "./filter-bar.tsx";
+import { describeFilters } from "./filter-bar.tsx";
 import { useLive, usePresenceSummary } from "./live.tsx";
 import { isUnread } from "./seen.ts";
 import { useShortcuts } from "./shortcuts.tsx";
@@ -23,6 +22,14 @@ import { openReplyTool, ReplyToolsHost, SnoozeInboxZero } from "./macro-tools.ts
 import { SORTS, type ViewDef } from "./views.ts";
 import { useCompactRows } from "./row-density.ts";
 import classes from "./ticket-list.module.css";
+
+// The bar of actions on selected tickets loads with the first selection (and in the background
+// once the workspace is idle).
+export const loadBulkBar = () => import("./bulk-bar.tsx");
+const BulkBar = lazy(() => loadBulkBar().then((m) => ({ default: m.BulkBar })));
+// So are the filter fields, the first time the filters are shown.
+export const loadFilterPanel = () => import("./filter-panel.tsx");
+const FilterBar = lazy(() => loadFilterPanel().then((m) => ({ default: m.FilterBar })));
 
 function RowsSkeleton() {
   return (
@@ -322,7 +329,11 @@ export function TicketList({ view, filters, sort, modified, activeKey, onSaveVie
             {described.join(" · ")}
           </Text>
         )}
-        {showFilters && <FilterBar filters={filters} onChange={setFilter} onClear={resetFilters} canClear={filterCount > 0} />}
+        {showFilters && (
+          <Suspense fallback={null}>
+            <FilterBar filters={filters} onChange={setFilter} onClear={resetFilters} canClear={filterCount > 0} />
+          </Suspense>
+        )}
       </div>
 
       {newIds.length > 0 && (
@@ -400,14 +411,16 @@ export function TicketList({ view, filters, sort, modified, activeKey, onSaveVie
         </div>
       </div>
       {selected.size > 0 && (
-        <BulkBar
-          selected={selectedRows}
-          onClear={() => setSelected(new Set())}
-          onDone={() => {
-            void pages.refetch();
-            void client.invalidateQueries({ queryKey: agentKeys.counts });
-          }}
-        />
+        <Suspense fallback={null}>
+          <BulkBar
+            selected={selectedRows}
+            onClear={() => setSelected(new Set())}
+            onDone={() => {
+              void pages.refetch();
+              void client.invalidateQueries({ queryKey: agentKeys.counts });
+            }}
+          />
+        </Suspense>
       )}
       <ReplyToolsHost />
     </section>

@@ -3,12 +3,12 @@
  * the timeline with the composer docked under it, and the details panel on the right. Loaded
  * by reference; kept current by the live stream.
  */
-import { ActionIcon, Anchor, Box, Button, CopyButton, Drawer, Group, Kbd, Menu, Skeleton, Stack, Text, TextInput, Title, Tooltip } from "@mantine/core";
+import { ActionIcon, Anchor, Box, Button, CopyButton, Group, Kbd, Menu, Skeleton, Stack, Text, TextInput, Title, Tooltip } from "@mantine/core";
 import { IconArrowLeft, IconBolt, IconCheck, IconCircleCheck, IconCopy, IconDots, IconGitMerge, IconLayoutSidebarRight, IconLink, IconMoon, IconUserCheck, IconX } from "@tabler/icons-react";
 import { useMediaQuery } from "@mantine/hooks";
 import { useQueryClient } from "@tanstack/react-query";
 import type { Comment, LinkKind, Ticket } from "@tessera/contracts";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useNavigate } from "react-router";
 import { isNotFound } from "../api/client.ts";
 import { addLink, mergeTicket, removeLink, splitTicket } from "../api/agent.ts";
@@ -22,15 +22,24 @@ import { markSeen } from "./seen.ts";
 import { setPageTitle } from "./title.ts";
 import { useShortcuts } from "./shortcuts.tsx";
 import { StatusBadge } from "./status.tsx";
-import { LinkDialog, MergeDialog, ResolveDialog, SplitDialog } from "./ticket-actions.tsx";
 import { useTicketChanges } from "./ticket-changes.tsx";
 import { Timeline } from "./timeline.tsx";
 import classes from "./ticket-pane.module.css";
 import { toast } from "./toast.ts";
 import { openReplyTool } from "./macro-tools.tsx";
 import { SnoozeBadge } from "./snooze-badge.tsx";
-import { HeldBanner } from "./held-mail.tsx";
+import { useOpenedOnce } from "../ui/opened-once.ts";
+import { Drawer, loadOverlays } from "../ui/overlays.tsx";
 import { useHeldMail, useTicketMail } from "../api/mail.ts";
+
+// The resolve, link, merge and split dialogs load when first opened, and in the background once
+// the ticket is on screen; the banner of held mail loads only for a ticket that has some.
+const loadTicketActions = () => import("./ticket-actions.tsx");
+const ResolveDialog = lazy(() => loadTicketActions().then((m) => ({ default: m.ResolveDialog })));
+const LinkDialog = lazy(() => loadTicketActions().then((m) => ({ default: m.LinkDialog })));
+const MergeDialog = lazy(() => loadTicketActions().then((m) => ({ default: m.MergeDialog })));
+const SplitDialog = lazy(() => loadTicketActions().then((m) => ({ default: m.SplitDialog })));
+const HeldBanner = lazy(() => import("./held-mail.tsx").then((m) => ({ default: m.HeldBanner })));
 
 function PaneSkeleton() {
   return (
@@ -109,6 +118,16 @@ export function TicketPane({ ticketKey, closeHref }: { ticketKey: string; closeH
   const [merging, setMerging] = useState(false);
   const [splitting, setSplitting] = useState<Comment | null>(null);
   const [detailsOpen, setDetailsOpen] = useState(false);
+  const resolveMounted = useOpenedOnce(resolving !== false);
+  const linkMounted = useOpenedOnce(linking);
+  const mergeMounted = useOpenedOnce(merging);
+  const splitMounted = useOpenedOnce(splitting !== null);
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      for (const load of [loadTicketActions, loadOverlays]) void load().catch(() => {});
+    }, 1_500);
+    return () => clearTimeout(timer);
+  }, []);
   // Wide screens show the details beside the conversation; narrower ones in a drawer. One copy
   // only, so that every field keeps one id and one label.
   const wide = useMediaQuery("(min-width: 75em)", true);
@@ -130,7 +149,13 @@ export function TicketPane({ ticketKey, closeHref }: { ticketKey: string; closeH
 
   const focusDetail = (field: "status" | "priority" | "assignee" | "tags") => {
     if (!wide) setDetailsOpen(true);
-    requestAnimationFrame(() => details.current?.focus(field));
+    // On a narrow screen the drawer may still be loading: focus the field once it is there.
+    let frames = 0;
+    const focus = () => {
+      if (details.current) details.current.focus(field);
+      else if (++frames < 120) requestAnimationFrame(focus);
+    };
+    requestAnimationFrame(focus);
   };
   const takeIt = () => t && t.assignee?.id !== me.id && void change({ assignee_id: me.id }, "Assignee").catch(() => {});
   useShortcuts(
@@ -323,7 +348,11 @@ export function TicketPane({ ticketKey, closeHref }: { ticketKey: string; closeH
           ) : (
             <>
               <Timeline ticket={t} comments={comments.data} events={events.data ?? []} directory={directory} categories={categories.data} onSplit={setSplitting} mail={mail.data} />
-              {held.data?.filter((h) => h.ticket.id === t.id).map((h) => <HeldBanner key={h.id} held={h} />)}
+              {held.data?.some((h) => h.ticket.id === t.id) && (
+                <Suspense fallback={null}>
+                  {held.data.filter((h) => h.ticket.id === t.id).map((h) => <HeldBanner key={h.id} held={h} />)}
+                </Suspense>
+              )}
             </>
           )}
           {events.isError && (
@@ -364,56 +393,66 @@ export function TicketPane({ ticketKey, closeHref }: { ticketKey: string; closeH
         </Drawer>
       )}
 
-      <ResolveDialog
-        ticket={t}
-        status={resolving || null}
-        statuses={lookups.statuses}
-        opened={resolving !== false}
-        proposedNote={proposedNote}
-        onClose={() => {
-          setResolving(false);
-          setProposedNote("");
-        }}
-        onResolve={async (c) => {
-          const saved = await change(c, "Resolution");
-          if (!saved) throw new Error("not saved");
-          toast({ color: "teal", message: `${t.reference} is resolved. ${t.requester.name} is asked to confirm.` });
-        }}
-      />
-      <LinkDialog
-        ticket={t}
-        opened={linking}
-        onClose={() => setLinking(false)}
-        onLink={async (kind: LinkKind, target) => {
-          refresh(await addLink(t.id, kind, target));
-          toast({ color: "teal", message: `Linked to ${target}.` });
-        }}
-      />
-      <MergeDialog
-        ticket={t}
-        opened={merging}
-        onClose={() => setMerging(false)}
-        onMerge={async (into) => {
-          const primary = await mergeTicket(t.id, into);
-          refresh();
-          void client.invalidateQueries({ queryKey: keys.ticket(ticketKey) });
-          void client.invalidateQueries({ queryKey: agentKeys.lists });
-          toast({ color: "teal", message: `${t.reference} was merged into ${primary.reference}.` });
-          navigate(`/agent/tickets/${primary.reference}`);
-        }}
-      />
-      <SplitDialog
-        ticket={t}
-        comment={splitting}
-        onClose={() => setSplitting(null)}
-        onSplit={async (commentId, subject) => {
-          const child = await splitTicket(t.id, commentId, subject);
-          refresh();
-          void client.invalidateQueries({ queryKey: keys.ticket(ticketKey) });
-          toast({ color: "teal", message: `${child.reference} was made from the message.` });
-          navigate(`/agent/tickets/${child.reference}`);
-        }}
-      />
+      <Suspense fallback={null}>
+        {resolveMounted && (
+          <ResolveDialog
+            ticket={t}
+            status={resolving || null}
+            statuses={lookups.statuses}
+            opened={resolving !== false}
+            proposedNote={proposedNote}
+            onClose={() => {
+              setResolving(false);
+              setProposedNote("");
+            }}
+            onResolve={async (c) => {
+              const saved = await change(c, "Resolution");
+              if (!saved) throw new Error("not saved");
+              toast({ color: "teal", message: `${t.reference} is resolved. ${t.requester.name} is asked to confirm.` });
+            }}
+          />
+        )}
+        {linkMounted && (
+          <LinkDialog
+            ticket={t}
+            opened={linking}
+            onClose={() => setLinking(false)}
+            onLink={async (kind: LinkKind, target) => {
+              refresh(await addLink(t.id, kind, target));
+              toast({ color: "teal", message: `Linked to ${target}.` });
+            }}
+          />
+        )}
+        {mergeMounted && (
+          <MergeDialog
+            ticket={t}
+            opened={merging}
+            onClose={() => setMerging(false)}
+            onMerge={async (into) => {
+              const primary = await mergeTicket(t.id, into);
+              refresh();
+              void client.invalidateQueries({ queryKey: keys.ticket(ticketKey) });
+              void client.invalidateQueries({ queryKey: agentKeys.lists });
+              toast({ color: "teal", message: `${t.reference} was merged into ${primary.reference}.` });
+              navigate(`/agent/tickets/${primary.reference}`);
+            }}
+          />
+        )}
+        {splitMounted && (
+          <SplitDialog
+            ticket={t}
+            comment={splitting}
+            onClose={() => setSplitting(null)}
+            onSplit={async (commentId, subject) => {
+              const child = await splitTicket(t.id, commentId, subject);
+              refresh();
+              void client.invalidateQueries({ queryKey: keys.ticket(ticketKey) });
+              toast({ color: "teal", message: `${child.reference} was made from the message.` });
+              navigate(`/agent/tickets/${child.reference}`);
+            }}
+          />
+        )}
+      </Suspense>
     </div>
   );
 }

@@ -3,7 +3,13 @@
  * body with 13 px controls, one accent (indigo) for focus, selection and the primary action,
  * hairline borders rather than shadows.
  */
-import { Badge, Button, Card, createTheme, Paper, rem, Tabs, Tooltip } from "@mantine/core";
+import { createTheme, rem, type BadgeProps, type ButtonProps, type CardProps, type PaperProps, type TabsProps, type TooltipProps } from "@mantine/core";
+
+/**
+ * Default props of a component, as `Button.extend({ defaultProps })` gives them, without
+ * importing the component itself: the theme is in the first script, the components are not.
+ */
+const withDefaults = <P>(defaultProps: Partial<P>) => ({ defaultProps });
 
 export const theme = createTheme({
   primaryColor: "indigo",
@@ -25,11 +31,11 @@ export const theme = createTheme({
   cursorType: "pointer",
   focusRing: "auto",
   components: {
-    Button: Button.extend({ defaultProps: { size: "sm" } }),
-    Badge: Badge.extend({ defaultProps: { tt: "none", fw: 500, radius: "xl" } }),
-    Paper: Paper.extend({ defaultProps: { withBorder: true, radius: "md" } }),
-    Card: Card.extend({ defaultProps: { withBorder: true, radius: "md" } }),
-    Tabs: Tabs.extend({ defaultProps: { keepMounted: false } }),
-    Tooltip: Tooltip.extend({ defaultProps: { openDelay: 300, withArrow: true } }),
+    Button: withDefaults<ButtonProps>({ size: "sm" }),
+    Badge: withDefaults<BadgeProps>({ tt: "none", fw: 500, radius: "xl" }),
+    Paper: withDefaults<PaperProps>({ withBorder: true, radius: "md" }),
+    Card: withDefaults<CardProps>({ withBorder: true, radius: "md" }),
+    Tabs: withDefaults<TabsProps>({ keepMounted: false }),
+    Tooltip: withDefaults<TooltipProps>({ openDelay: 300, withArrow: true }),
   },
 });
