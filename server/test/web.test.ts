@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { brotliCompressSync, brotliDecompressSync, gzipSync, gunzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pino from "pino";
@@ -30,6 +31,11 @@ describe("the web app served by the server", () => {
     mkdirSync(path.join(dist, "assets"));
     writeFileSync(path.join(dist, "index.html"), INDEX);
     writeFileSync(path.join(dist, "assets", "index-abc123.js"), "console.log('app')");
+    // What the build's precompress step writes beside each asset.
+    const big = "console.log('a larger chunk');\n".repeat(200);
+    writeFileSync(path.join(dist, "assets", "chunk-def456.js"), big);
+    writeFileSync(path.join(dist, "assets", "chunk-def456.js.gz"), gzipSync(big));
+    writeFileSync(path.join(dist, "assets", "chunk-def456.js.br"), brotliCompressSync(big));
     opened = await openApp(dist);
   });
   afterAll(async () => {
@@ -65,6 +71,21 @@ describe("the web app served by the server", () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers["content-type"]).toMatch(/javascript/);
     expect(res.headers["cache-control"]).toMatch(/immutable/);
+  });
+
+  it("sends an asset compressed the way the browser accepts, from the copies made at build time", async () => {
+    const original = "console.log('a larger chunk');\n".repeat(200);
+    const ask = (encoding: string) => opened.app.inject({ method: "GET", url: "/assets/chunk-def456.js", headers: { "accept-encoding": encoding } });
+    const br = await ask("gzip, deflate, br, zstd");
+    expect(br.headers["content-encoding"]).toBe("br");
+    expect(br.headers.vary).toMatch(/accept-encoding/i);
+    expect(brotliDecompressSync(br.rawPayload).toString()).toBe(original);
+    const gz = await ask("gzip");
+    expect(gz.headers["content-encoding"]).toBe("gzip");
+    expect(gunzipSync(gz.rawPayload).toString()).toBe(original);
+    const plain = await ask("identity");
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    expect(plain.body).toBe(original);
   });
 
   it("answers a missing asset with a JSON 404, not with the app", async () => {

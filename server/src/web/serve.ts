@@ -43,6 +43,11 @@ async function webAppRoutes(app: App, dist: string) {
       index: false,
       maxAge: "365d",
       immutable: true,
+      // The build writes .br and .gz copies (web/scripts/precompress.mjs); each browser gets
+      // the one it accepts, with Vary: Accept-Encoding.
+      preCompressed: true,
+      // Caches keep one copy per encoding, so a browser that takes no Brotli never gets it.
+      setHeaders: (res) => res.setHeader("Vary", "Accept-Encoding"),
     });
   });
 
