@@ -15,7 +15,8 @@ test("list rows are at most 56 px high, and at most 36 px in compact mode, which
 
   const rowHeights = async () => {
     const rows = page.getByRole("list", { name: /^Tickets in / }).getByRole("listitem");
-    await expect(rows.first()).toBeVisible();
+    // The first open of the workspace loads its code as well: slow on a loaded machine.
+    await expect(rows.first()).toBeVisible({ timeout: 30_000 });
     const boxes = await rows.evaluateAll((els) => els.slice(0, 5).map((el) => el.getBoundingClientRect().height));
     return Math.max(...boxes);
   };
