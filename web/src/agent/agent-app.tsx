@@ -28,6 +28,7 @@ import { setPageTitle } from "./title.ts";
 import { loadSaveViewModal, SaveViewModal, ViewNav } from "./view-nav.tsx";
 import { builtinViews, savedViewDef, withOverrides, type ViewDef } from "./views.ts";
 import classes from "./workspace.module.css";
+import { whenSettled } from "../ui/idle.ts";
 
 const LAST_VIEW = "tessera.agent.lastView";
 
@@ -163,12 +164,13 @@ function Workspace() {
   const goPending = useRef(false);
 
   useEffect(() => mobileNavControls.close(), [location.pathname, mobileNavControls]);
-  useEffect(() => {
-    const t = setTimeout(() => {
-      for (const load of [loadTicketPane, loadCommandPalette, loadShortcutSheet, loadSaveViewModal, loadBulkBar, loadFilterPanel, loadOverlays, loadReplyTools]) void load().catch(() => {});
-    }, 1_500);
-    return () => clearTimeout(t);
-  }, []);
+  useEffect(
+    () =>
+      whenSettled(() => {
+        for (const load of [loadTicketPane, loadCommandPalette, loadShortcutSheet, loadSaveViewModal, loadBulkBar, loadFilterPanel, loadOverlays, loadReplyTools]) void load().catch(() => {});
+      }),
+    [],
+  );
 
   const currentFilters = () => {
     const m = /^\/agent\/views\/([^/]+)/.exec(location.pathname);

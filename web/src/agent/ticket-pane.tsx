@@ -31,6 +31,7 @@ import { SnoozeBadge } from "./snooze-badge.tsx";
 import { useOpenedOnce } from "../ui/opened-once.ts";
 import { Drawer, loadOverlays } from "../ui/overlays.tsx";
 import { useHeldMail, useTicketMail } from "../api/mail.ts";
+import { whenSettled } from "../ui/idle.ts";
 
 // The resolve, link, merge and split dialogs load when first opened, and in the background once
 // the ticket is on screen; the banner of held mail loads only for a ticket that has some.
@@ -122,12 +123,13 @@ export function TicketPane({ ticketKey, closeHref }: { ticketKey: string; closeH
   const linkMounted = useOpenedOnce(linking);
   const mergeMounted = useOpenedOnce(merging);
   const splitMounted = useOpenedOnce(splitting !== null);
-  useEffect(() => {
-    const timer = setTimeout(() => {
-      for (const load of [loadTicketActions, loadOverlays]) void load().catch(() => {});
-    }, 1_500);
-    return () => clearTimeout(timer);
-  }, []);
+  useEffect(
+    () =>
+      whenSettled(() => {
+        for (const load of [loadTicketActions, loadOverlays]) void load().catch(() => {});
+      }),
+    [],
+  );
   // Wide screens show the details beside the conversation; narrower ones in a drawer. One copy
   // only, so that every field keeps one id and one label.
   const wide = useMediaQuery("(min-width: 75em)", true);
