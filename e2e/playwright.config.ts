@@ -12,7 +12,7 @@ export default defineConfig({
   globalSetup: "./global-setup.ts",
   outputDir: "../artifacts/e2e-results",
   fullyParallel: true,
-  workers: 3,
+  workers: 2,
   forbidOnly: !!process.env.CI,
   retries: 0,
   timeout: 45_000,
