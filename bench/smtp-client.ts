@@ -46,7 +46,8 @@ export class SmtpConnection {
       await this.reply();
       return refused;
     }
-    this.socket.write(`${body}${body.endsWith("\r\n") ? "" : "\r\n"}.\r\n`, "latin1");
+    // UTF-8 on the wire, as an 8BITMIME / SMTPUTF8 relay sends a message written as a string.
+    this.socket.write(`${body}${body.endsWith("\r\n") ? "" : "\r\n"}.\r\n`, "utf8");
     return this.reply();
   }
 
