@@ -26,9 +26,15 @@ export const dialects: Dialect[] = process.env.TEST_DATABASE_URL ? ["sqlite", "p
 export const PASSWORD = "correct horse battery staple";
 let passwordHash: Promise<string> | undefined;
 
+/**
+ * Where every desk's clock starts: a fixed instant, so no test depends on the day it runs (a
+ * start taken from the real date would leave fixed instants that tests move to in the past).
+ */
+export const TEST_START = "2026-11-25T09:00:00.000Z";
+
 /** A clock tests can move. */
 export class TestClock implements Clock {
-  constructor(private t = Date.parse("2026-11-25T09:00:00.000Z")) {}
+  constructor(private t = Date.parse(TEST_START)) {}
   now() {
     return new Date(this.t);
   }
@@ -63,8 +69,9 @@ export class Client {
     const res = await this.app.inject({ method: method as "GET", url, headers: h, payload: body === undefined ? undefined : isRaw ? (body as string) : JSON.stringify(body) });
     const setCookie = res.headers["set-cookie"];
     for (const c of ([] as string[]).concat(setCookie ?? [])) {
-      const m = /^tessera_session=([^;]*)/.exec(c);
-      if (m) this.cookie = m[1] ? `tessera_session=${m[1]}` : undefined;
+      // `__Host-tessera_session` over https, `tessera_session` on plain http.
+      const m = /^((?:__Host-)?tessera_session)=([^;]*)/.exec(c);
+      if (m) this.cookie = m[2] ? `${m[1]}=${m[2]}` : undefined;
     }
     let parsed: unknown = undefined;
     try {
@@ -129,7 +136,7 @@ async function openDesk(dialect: Dialect, dataDir: string, pgSchema: string | un
     {},
     { TESSERA_DATA_DIR: dataDir, LOG_LEVEL: "silent", ...(dialect === "postgres" ? { DATABASE_URL: process.env.TEST_DATABASE_URL! } : {}), ...env },
   );
-  const clock = new TestClock(Date.now());
+  const clock = new TestClock();
   const instance = await openInstance(config, { clock, pgSchema, log: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }) });
   const app = await buildApp(instance.ctx);
   await app.ready();
