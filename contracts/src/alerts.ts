@@ -71,6 +71,22 @@ export const AlertResult = z.object({
 });
 export type AlertResult = z.infer<typeof AlertResult>;
 
+/**
+ * The monitoring alert a ticket tracks, as agents see it on the ticket. `occurrences` counts
+ * every firing notification, repeats included; repeats reach it (and `last_seen_at`) within
+ * TESSERA_ALERT_REPEAT_FLUSH_SECONDS.
+ */
+export const TicketAlert = z.object({
+  source: z.string(),
+  fingerprint: z.string(),
+  /** What the last notification said. */
+  last_status: AlertStatus,
+  occurrences: z.number().int(),
+  first_seen_at: z.string().describe("ISO 8601 instant in UTC"),
+  last_seen_at: z.string().describe("ISO 8601 instant in UTC"),
+});
+export type TicketAlert = z.infer<typeof TicketAlert>;
+
 export const AlertResponse = z.object({ results: z.array(AlertResult) });
 export type AlertResponse = z.infer<typeof AlertResponse>;
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Instant, NamedRef, UserRef } from "./common.ts";
 import { Channel, CustomFieldType, Level, LinkKind, Priority, StatusCategory, TicketType } from "./enums.ts";
+import { TicketAlert } from "./alerts.ts";
 import { SlaBadge, SlaListFilter } from "./sla.ts";
 
 /** A ticket id or its reference: 42, "INC-1042" or "1042". */
@@ -189,6 +190,8 @@ export const Ticket = TicketBase.extend({
   is_major_incident: z.boolean(),
   merged_into: TicketRef.nullable(),
   created_by: UserRef.nullable(),
+  /** The monitoring alert this ticket tracks (agents only; null for other tickets and for requesters). */
+  alert: TicketAlert.nullable(),
 });
 export type Ticket = z.infer<typeof Ticket>;
 

@@ -93,6 +93,8 @@ const EnvSchema = z.object({
   TESSERA_MAIL_ATTACHMENTS_MAX_BYTES: int(0, 100 * 1024 * 1024).default(10 * 1024 * 1024),
   /** How often the outbox looks for mail to send, in seconds (it also wakes up when mail is queued). */
   TESSERA_OUTBOX_POLL_SECONDS: int(1, 3600).default(5),
+  /** Seconds a node folds repeats of an alert in memory before writing their count and last-seen time (a crash loses at most this much of the count). */
+  TESSERA_ALERT_REPEAT_FLUSH_SECONDS: int(1, 3600).default(5),
   /** trace | debug | info | warn | error | fatal | silent */
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
 });
@@ -114,6 +116,7 @@ export type Config = Readonly<{
   logLevel: string;
   metricsToken: string | undefined;
   slaSweepSeconds: number;
+  alertRepeatFlushMs: number;
   mailOut: MailOutConfig;
   mail: { smtpPort: number | undefined; smtpHost: string; maxBytes: number; parseTimeoutMs: number; parsers: number; imapPollMs: number; loopLimitPerHour: number };
 }>;
@@ -211,6 +214,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logLevel: e.LOG_LEVEL,
     metricsToken: e.TESSERA_METRICS_TOKEN,
     slaSweepSeconds: e.TESSERA_SLA_SWEEP_SECONDS,
+    alertRepeatFlushMs: e.TESSERA_ALERT_REPEAT_FLUSH_SECONDS * 1000,
     mailOut: mailOutConfig(e, publicUrl),
     mail: {
       smtpPort: e.TESSERA_SMTP_LISTEN_PORT,

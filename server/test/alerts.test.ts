@@ -4,7 +4,8 @@
  * and auto-resolve, clear refusals of bad payloads, and token authentication.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDesk, dialects, makeTeam, type Client, type TestDesk } from "./harness.ts";
+import { buildApp } from "../src/app.ts";
+import { Client as HttpClient, createDesk, dialects, makeTeam, type Client, type TestDesk } from "./harness.ts";
 
 const FIRING_END = "0001-01-01T00:00:00Z";
 
@@ -45,7 +46,8 @@ describe.each(dialects)("monitoring alerts on %s", (dialect) => {
   const notesOn = async (ticketId: number) => desk.ctx.db.selectFrom("comments").selectAll().where("ticket_id", "=", ticketId).orderBy("id").execute();
 
   beforeAll(async () => {
-    desk = await createDesk(dialect);
+    // Repeat counts are written when a test flushes them (or the server closes), never by the timer mid-test.
+    desk = await createDesk(dialect, { TESSERA_ALERT_REPEAT_FLUSH_SECONDS: "3600" });
     admin = await desk.user("admin");
     teamId = await makeTeam(admin, "Operations");
     integration = await desk.user("agent", { name: "Alertmanager" });
@@ -90,7 +92,73 @@ describe.each(dialects)("monitoring alerts on %s", (dialect) => {
     const notes = await notesOn(tickets[0].id);
     expect(notes).toHaveLength(1);
     expect(notes[0].internal).toBe(1);
-    expect(notes[0].body).toContain("occurrence 2");
+    // The first firing and its repeat were occurrences 1 and 2.
+    expect(notes[0].body).toContain("occurrence 3");
+  });
+
+  it("counts 1000 identical firings sent in batches as 1000 occurrences, last seen at the latest, without a write per repeat", async () => {
+    const first = await integration.post("/api/alerts/alertmanager", amPayload([amAlert("storm")]));
+    expect(first.body.results[0].outcome).toBe("created");
+    const id = first.body.results[0].ticket_id;
+    const createdAt = desk.clock.now().toISOString();
+    const eventsOf = async () => (await desk.ctx.db.selectFrom("ticket_events").select("id").where("ticket_id", "=", id).execute()).length;
+    const eventsBefore = await eventsOf();
+    // Alertmanager re-sends a firing alert at every repeat interval; here 999 more, in four payloads.
+    let lastAt = createdAt;
+    for (const size of [250, 250, 250, 249]) {
+      desk.clock.advance(60_000);
+      lastAt = desk.clock.now().toISOString();
+      const res = await integration.post("/api/alerts/alertmanager", amPayload(Array.from({ length: size }, () => amAlert("storm"))));
+      expect(res.status, res.text).toBe(200);
+      expect(new Set(res.body.results.map((r: any) => `${r.outcome} ${r.ticket_id}`))).toEqual(new Set([`repeat ${id}`]));
+    }
+    const row = () => desk.ctx.db.selectFrom("alert_incidents").select(["occurrences", "last_seen_at"]).where("fingerprint", "=", "storm").executeTakeFirstOrThrow();
+    // Until the flush nothing was written for the repeats: not the count, not the time, no event, no note.
+    expect(await row()).toEqual({ occurrences: 1, last_seen_at: createdAt });
+    expect(await eventsOf()).toBe(eventsBefore);
+    expect(await notesOn(id)).toEqual([]);
+
+    await desk.app.alertRepeats.flush();
+    expect(await row()).toEqual({ occurrences: 1000, last_seen_at: lastAt });
+    const shown = (await integration.get(`/api/tickets/${id}`)).body;
+    expect(shown.alert).toEqual({ source: "alertmanager", fingerprint: "storm", last_status: "firing", occurrences: 1000, first_seen_at: createdAt, last_seen_at: lastAt });
+    expect(await eventsOf()).toBe(eventsBefore);
+  });
+
+  it("adds up the repeats two nodes counted, keeps the later last-seen time, and writes a node's count when it shuts down", async () => {
+    const first = await integration.post("/api/alerts/generic", { source: "zabbix", fingerprint: "nodes-1", severity: "critical", summary: "Link down on sw1", status: "firing" });
+    const id = first.body.results[0].ticket_id;
+    const node2 = await buildApp(desk.ctx);
+    const viaNode2 = new HttpClient(node2, integration.auth, integration.user);
+    const repeat = (c: Client) => c.post("/api/alerts/generic", { source: "zabbix", fingerprint: "nodes-1", severity: "critical", summary: "Link down on sw1", status: "firing" });
+
+    desk.clock.advance(1_000);
+    for (let i = 0; i < 30; i++) expect((await repeat(viaNode2)).body.results[0].outcome).toBe("repeat");
+    const node2SawLast = desk.clock.now().toISOString();
+    desk.clock.advance(1_000);
+    for (let i = 0; i < 20; i++) expect((await repeat(integration)).body.results[0].outcome).toBe("repeat");
+    const node1SawLast = desk.clock.now().toISOString();
+
+    await desk.app.alertRepeats.flush();
+    let alert = (await integration.get(`/api/tickets/${id}`)).body.alert;
+    expect([alert.occurrences, alert.last_seen_at]).toEqual([21, node1SawLast]);
+    // Node 2 shuts down later: its count is added, and its earlier time does not move last seen back.
+    expect(node2SawLast < node1SawLast).toBe(true);
+    await node2.close();
+    alert = (await integration.get(`/api/tickets/${id}`)).body.alert;
+    expect([alert.occurrences, alert.last_seen_at]).toEqual([51, node1SawLast]);
+  });
+
+  it("does not add repeats counted for a closed ticket to the new incident its alert opened", async () => {
+    const fire = (startsAt: string) => integration.post("/api/alerts/alertmanager", amPayload([amAlert("moved", { startsAt })]));
+    const old = (await fire("2026-11-27T08:00:00Z")).body.results[0].ticket_id;
+    for (let i = 0; i < 5; i++) await fire("2026-11-27T08:00:00Z");
+    await desk.ctx.db.updateTable("tickets").set({ status: "closed", status_category: "closed" }).where("id", "=", old).execute();
+    const next = await fire("2026-11-27T09:00:00Z");
+    expect(next.body.results[0].outcome).toBe("created");
+    await desk.app.alertRepeats.flush();
+    const alert = (await integration.get(`/api/tickets/${next.body.results[0].ticket_id}`)).body.alert;
+    expect(alert.occurrences).toBe(1);
   });
 
   it("opens exactly one ticket for concurrent identical alerts", async () => {

@@ -10,6 +10,7 @@ import type { AppContext } from "../context.ts";
 import type { App } from "../http/types.ts";
 import { AppError } from "../errors.ts";
 import { fromAlertmanager, fromGeneric } from "./normalize.ts";
+import { createRepeatFold, type RepeatFold } from "./repeats.ts";
 import { applyAlert } from "./service.ts";
 import { loadAlertSettings, saveAlertSettings } from "./settings.ts";
 
@@ -19,6 +20,10 @@ const MAX_IN_FLIGHT = 32;
 export function alertRoutes(app: App, ctx: AppContext) {
   const tags = ["alerts"];
   let inFlight = 0;
+  // Repeats are counted per node and written in batches; what is left is written on close.
+  const repeats = createRepeatFold(ctx, ctx.config.alertRepeatFlushMs);
+  app.decorate("alertRepeats", repeats);
+  app.addHook("onClose", async () => repeats.close());
 
   const admit = (req: FastifyRequest) => {
     if (req.actor.auth !== "token") throw new AppError("forbidden", 403, "Send alerts with an API token of an integration account: Authorization: Bearer <token>.");
@@ -39,7 +44,7 @@ export function alertRoutes(app: App, ctx: AppContext) {
       tags,
       summary: "Prometheus Alertmanager webhook (payload version 4): each alert opens an incident or notes its open ticket",
       description:
-        "Point a webhook_config at this URL with `http_config.authorization.credentials` set to an API token of an agent or admin integration account. One open ticket per alert fingerprint; repeats and retries change nothing; a resolved alert adds a note and, if the alert settings say so, resolves the ticket.",
+        "Point a webhook_config at this URL with `http_config.authorization.credentials` set to an API token of an agent or admin integration account. One open ticket per alert fingerprint; repeats and retries change nothing but the ticket's occurrence count and last-seen time (written within a few seconds); a resolved alert adds a note and, if the alert settings say so, resolves the ticket.",
       body: AlertmanagerPayload,
       response: { 200: AlertResponse },
     },
@@ -48,7 +53,7 @@ export function alertRoutes(app: App, ctx: AppContext) {
       return run(async () => {
         const settings = await loadAlertSettings(ctx.db);
         const results = [];
-        for (const alert of req.body.alerts) results.push(await applyAlert(ctx, req.actor, fromAlertmanager(req.body, alert), settings));
+        for (const alert of req.body.alerts) results.push(await applyAlert(ctx, req.actor, fromAlertmanager(req.body, alert), settings, repeats));
         return { results };
       });
     },
@@ -65,7 +70,7 @@ export function alertRoutes(app: App, ctx: AppContext) {
     },
     handler: async (req) => {
       admit(req);
-      return run(async () => ({ results: [await applyAlert(ctx, req.actor, fromGeneric(req.body), await loadAlertSettings(ctx.db))] }));
+      return run(async () => ({ results: [await applyAlert(ctx, req.actor, fromGeneric(req.body), await loadAlertSettings(ctx.db), repeats)] }));
     },
   });
 
@@ -83,4 +88,11 @@ export function alertRoutes(app: App, ctx: AppContext) {
       return loadAlertSettings(ctx.db);
     },
   });
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** This node's tally of alert repeats not yet written; flush() writes it now. */
+    alertRepeats: RepeatFold;
+  }
 }

@@ -2,12 +2,14 @@
  * What an alert does to tickets. A firing alert opens an incident, or adds an internal note to
  * the open ticket that already tracks its fingerprint (reopening it if it was resolved); a
  * resolved alert adds a note and, when the settings say so, resolves the ticket. The same
- * notification delivered again (Alertmanager retries, and repeats while an alert fires)
- * changes nothing. Concurrent identical alerts open one ticket: alert_incidents has one row per
- * (source, fingerprint), and the transaction that loses the race on it starts over and finds
- * the winner's ticket.
+ * notification delivered again (Alertmanager retries, and repeats while an alert fires) changes
+ * nothing on the ticket but is counted: an occurrence and the time it was last seen, folded in
+ * memory and written in batches (repeats.ts). Concurrent identical alerts open one ticket:
+ * alert_incidents has one row per (source, fingerprint), and the transaction that loses the
+ * race on it starts over and finds the winner's ticket.
  */
 import type { AlertResult, AlertSettings } from "@tessera/contracts";
+import { sql } from "kysely";
 import type { Actor } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
 import { isUniqueViolation } from "../db/dialect.ts";
@@ -18,6 +20,7 @@ import { addLink } from "../tickets/links.ts";
 import { addComment, createTicket, lockTicket, referenceOf, updateTicket } from "../tickets/service.ts";
 import { defaultStatusOf, isFinalCategory, loadStatuses } from "../tickets/statuses.ts";
 import { episodeOf, type IncomingAlert } from "./normalize.ts";
+import type { RepeatFold } from "./repeats.ts";
 import { priorityFor } from "./settings.ts";
 
 const VIA = "alert";
@@ -31,12 +34,35 @@ function result(a: IncomingAlert, outcome: AlertResult["outcome"], ticket: Pick<
 const note = (tx: AppContext, actor: Actor, ticket: TicketRow, body: string) =>
   addComment(tx, actor, ticket, { body: body.slice(0, 190_000), format: "text", internal: true }, { via: VIA });
 
-/** Applies one alert; retried from the start when a concurrent twin won the race. */
-export async function applyAlert(ctx: AppContext, actor: Actor, a: IncomingAlert, settings: AlertSettings): Promise<AlertResult> {
+/** The same news again, or a late retry of a firing that has since been resolved. */
+const isRepeat = (a: IncomingAlert, tracked: { last_key: string; last_status: string }) =>
+  tracked.last_key === a.key ||
+  (a.status === "firing" && tracked.last_status === "resolved" && episodeOf(a.key) !== "" && episodeOf(a.key) === episodeOf(tracked.last_key));
+
+/** A repeat of the current firing counts as an occurrence; a repeated recovery or a stale firing only as a sighting. */
+const countsAsOccurrence = (a: IncomingAlert, tracked: { last_key: string }) => a.status === "firing" && tracked.last_key === a.key;
+
+/**
+ * Applies one alert; retried from the start when a concurrent twin won the race. A repeat is
+ * recognised by a plain read, without a lock or a write, and only counted in `repeats`.
+ */
+export async function applyAlert(ctx: AppContext, actor: Actor, a: IncomingAlert, settings: AlertSettings, repeats: RepeatFold): Promise<AlertResult> {
+  const seen = await ctx.db
+    .selectFrom("alert_incidents")
+    .innerJoin("tickets", "tickets.id", "alert_incidents.ticket_id")
+    .select(["alert_incidents.last_key", "alert_incidents.last_status", "tickets.id", "tickets.type", "tickets.number"])
+    .where("alert_incidents.source", "=", a.source)
+    .where("alert_incidents.fingerprint", "=", a.fingerprint)
+    .executeTakeFirst();
+  if (seen && isRepeat(a, seen)) {
+    repeats.record({ source: a.source, fingerprint: a.fingerprint, ticketId: seen.id, firing: countsAsOccurrence(a, seen), at: ctx.clock.now().toISOString() });
+    return result(a, "repeat", seen, `Already recorded on ${referenceOf(seen)}; counted as a repeat.`);
+  }
   for (let attempt = 1; ; attempt++) {
     try {
-      const out = await ctx.db.transaction().execute((trx) => applyInTx({ ...ctx, db: trx }, actor, a, settings));
-      if (out.resolve) return await resolveTicket(ctx, actor, a, out.resolve, out.result);
+      const out = await ctx.db.transaction().execute((trx) => applyInTx({ ...ctx, db: trx }, actor, a, settings, repeats));
+      if (out.repeat) repeats.record({ source: a.source, fingerprint: a.fingerprint, ticketId: out.repeat.ticketId, firing: out.repeat.firing, at: ctx.clock.now().toISOString() });
+      if (out.resolve) return await resolveTicket(ctx, actor, a, out.resolve, out.result, repeats);
       return out.result;
     } catch (err) {
       if ((err instanceof LostRace || isUniqueViolation(err)) && attempt < 5) continue;
@@ -45,7 +71,13 @@ export async function applyAlert(ctx: AppContext, actor: Actor, a: IncomingAlert
   }
 }
 
-async function applyInTx(tx: AppContext, actor: Actor, a: IncomingAlert, settings: AlertSettings): Promise<{ result: AlertResult; resolve?: TicketRow }> {
+async function applyInTx(
+  tx: AppContext,
+  actor: Actor,
+  a: IncomingAlert,
+  settings: AlertSettings,
+  repeats: RepeatFold,
+): Promise<{ result: AlertResult; resolve?: TicketRow; repeat?: { ticketId: number; firing: boolean } }> {
   const now = tx.clock.now().toISOString();
   const tracked = await tx.db
     .selectFrom("alert_incidents")
@@ -55,16 +87,17 @@ async function applyInTx(tx: AppContext, actor: Actor, a: IncomingAlert, setting
     .$if(tx.dialect === "postgres", (q) => q.forUpdate())
     .executeTakeFirst();
   const ticket = tracked ? await lockTicket(tx, tracked.ticket_id) : undefined;
-  const touch = (patch: { last_status?: "firing" | "resolved"; last_key?: string; occurrences?: number } = {}) =>
-    tx.db.updateTable("alert_incidents").set({ ...patch, last_seen_at: now }).where("source", "=", a.source).where("fingerprint", "=", a.fingerprint).execute();
+  const touch = (patch: { last_status: "firing" | "resolved"; last_key: string }, occurrence = false) =>
+    tx.db
+      .updateTable("alert_incidents")
+      .set({ ...patch, last_seen_at: now, ...(occurrence ? { occurrences: sql<number>`occurrences + 1` } : {}) })
+      .where("source", "=", a.source)
+      .where("fingerprint", "=", a.fingerprint)
+      .execute();
 
-  if (tracked && ticket) {
-    // The same news again, or a late retry of the firing that has since been resolved.
-    const stale = a.status === "firing" && tracked.last_status === "resolved" && episodeOf(a.key) !== "" && episodeOf(a.key) === episodeOf(tracked.last_key);
-    if (tracked.last_key === a.key || stale) {
-      await touch();
-      return { result: result(a, "repeat", ticket, `Already recorded on ${referenceOf(ticket)}; nothing changed.`) };
-    }
+  // A twin that committed while this one waited for the lock: counted after the commit.
+  if (tracked && ticket && isRepeat(a, tracked)) {
+    return { result: result(a, "repeat", ticket, `Already recorded on ${referenceOf(ticket)}; counted as a repeat.`), repeat: { ticketId: ticket.id, firing: countsAsOccurrence(a, tracked) } };
   }
 
   if (a.status === "resolved") {
@@ -82,14 +115,15 @@ async function applyInTx(tx: AppContext, actor: Actor, a: IncomingAlert, setting
 
   // Firing: the ticket that tracks it, while it is not closed.
   if (tracked && ticket && !isFinalCategory(ticket.status_category)) {
-    const occurrences = tracked.occurrences + 1;
+    // What this node counted and has not written yet belongs in the number a person reads.
+    const occurrences = tracked.occurrences + repeats.pending(a.source, a.fingerprint) + 1;
     await note(tx, actor, ticket, `Alert firing again (occurrence ${occurrences}).\n\n${a.details}`);
     const after = await lockTicket(tx, ticket.id);
     if (after.status_category === "resolved") {
       const open = defaultStatusOf(await loadStatuses(tx), "open");
       await updateTicket(tx, actor, after.id, { status: open.key }, after.version, { via: VIA });
     }
-    await touch({ last_status: "firing", last_key: a.key, occurrences });
+    await touch({ last_status: "firing", last_key: a.key }, true);
     return { result: result(a, "noted", ticket, `Added occurrence ${occurrences} to ${referenceOf(ticket)}${ticket.status_category === "resolved" ? " and reopened it" : ""}.`) };
   }
 
@@ -131,13 +165,13 @@ async function applyInTx(tx: AppContext, actor: Actor, a: IncomingAlert, setting
  * Resolves a ticket whose alert recovered, in its own transaction after the note: a ticket
  * that cannot be resolved (open child tickets, a concurrent change) keeps the note and says why.
  */
-async function resolveTicket(ctx: AppContext, actor: Actor, a: IncomingAlert, ticket: TicketRow, done: AlertResult): Promise<AlertResult> {
+async function resolveTicket(ctx: AppContext, actor: Actor, a: IncomingAlert, ticket: TicketRow, done: AlertResult, repeats: RepeatFold): Promise<AlertResult> {
   try {
     await ctx.db.transaction().execute(async (trx) => {
       const tx = { ...ctx, db: trx };
       const t = await lockTicket(tx, ticket.id);
       const tracked = await trx.selectFrom("alert_incidents").select("occurrences").where("source", "=", a.source).where("fingerprint", "=", a.fingerprint).executeTakeFirst();
-      const n = tracked?.occurrences ?? 1;
+      const n = (tracked?.occurrences ?? 1) + repeats.pending(a.source, a.fingerprint);
       const resolved = defaultStatusOf(await loadStatuses(tx), "resolved");
       await updateTicket(
         tx,

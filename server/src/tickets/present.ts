@@ -132,7 +132,7 @@ export async function presentTicket(r: Reader & Partial<Pick<AppContext, "clock"
   const db = r.db;
   const staff = isStaff(actor);
   const [summary] = await presentSummaries(r, actor, [t], { lastMessage: false });
-  const [watcherRows, fieldRows, fields, attachments, links, mergedInto] = await Promise.all([
+  const [watcherRows, fieldRows, fields, attachments, links, mergedInto, alert] = await Promise.all([
     db.selectFrom("ticket_watchers").innerJoin("users", "users.id", "ticket_watchers.user_id").select(["users.id", "users.name", "users.email"]).where("ticket_watchers.ticket_id", "=", t.id).orderBy("users.name").execute(),
     db.selectFrom("ticket_field_values").selectAll().where("ticket_id", "=", t.id).execute(),
     loadFields(r),
@@ -146,6 +146,9 @@ export async function presentTicket(r: Reader & Partial<Pick<AppContext, "clock"
       .execute(),
     db.selectFrom("ticket_links").selectAll().where((eb) => eb.or([eb("source_id", "=", t.id), eb("target_id", "=", t.id)])).orderBy("id").execute(),
     t.merged_into_id ? db.selectFrom("tickets").selectAll().where("id", "=", t.merged_into_id).where(visibleTo(actor)).executeTakeFirst() : Promise.resolve(undefined),
+    staff && t.channel === "alert"
+      ? db.selectFrom("alert_incidents").select(["source", "fingerprint", "last_status", "occurrences", "first_seen_at", "last_seen_at"]).where("ticket_id", "=", t.id).executeTakeFirst()
+      : Promise.resolve(undefined),
   ]);
   // Linked tickets the caller cannot see are left out rather than named.
   const otherIds = links.map((l) => (l.source_id === t.id ? l.target_id : l.source_id));
@@ -179,6 +182,7 @@ export async function presentTicket(r: Reader & Partial<Pick<AppContext, "clock"
     is_major_incident: !!t.is_major_incident,
     merged_into: mergedInto ? ref(mergedInto) : null,
     created_by: createdBy,
+    alert: alert ?? null,
   };
 }
 

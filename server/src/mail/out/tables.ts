@@ -66,7 +66,7 @@ export interface AlertIncidentsTable {
   last_status: "firing" | "resolved";
   /** What the last notification said (status and start), so a retried delivery is recognised. */
   last_key: string;
-  /** How many times the alert started firing. */
+  /** Firing notifications received for the ticket it tracks, repeats included (repeats are written in batches: alerts/repeats.ts). */
   occurrences: number;
   first_seen_at: string;
   last_seen_at: string;
