@@ -16,6 +16,7 @@ import { registerNulGuard } from "./http/nul-guard.ts";
 import type { App } from "./http/types.ts";
 import { authRoutes } from "./auth/routes.ts";
 import { setupPageRoutes } from "./auth/setup-page.ts";
+import { insecureCookieWarning, sessionCookieName } from "./auth/session-cookie.ts";
 import { peopleRoutes } from "./people/routes.ts";
 import { categoryRoutes } from "./categories/routes.ts";
 import { ticketRoutes } from "./tickets/routes.ts";
@@ -101,7 +102,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
       components: {
         securitySchemes: {
           bearer: { type: "http", scheme: "bearer", description: "An API token from `tessera token create` or POST /api/tokens" },
-          session: { type: "apiKey", in: "cookie", name: "tessera_session" },
+          session: { type: "apiKey", in: "cookie", name: sessionCookieName(ctx.config) },
         },
       },
       security: [{ bearer: [] }, { session: [] }],
@@ -109,6 +110,9 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: "/api/docs", uiConfig: { docExpansion: "list" }, staticCSP: true });
+
+  const cookieWarning = insecureCookieWarning(ctx.config);
+  if (cookieWarning) ctx.log.warn({ event: "session_cookie_not_secure" }, cookieWarning);
 
   const metrics = createMetrics();
   registerAuthHook(app, ctx);

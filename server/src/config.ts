@@ -36,8 +36,12 @@ const EnvSchema = z.object({
   TESSERA_SESSION_IDLE_MINUTES: int(5, 7 * 24 * 60).default(8 * 60),
   /** A session ends this many hours after sign-in, whatever its use. */
   TESSERA_SESSION_MAX_HOURS: int(1, 90 * 24).default(7 * 24),
-  /** Mark cookies Secure (set to true behind HTTPS). */
-  TESSERA_COOKIE_SECURE: bool.default(false),
+  /**
+   * The session cookie is Secure and `__Host-`-prefixed whenever TESSERA_PUBLIC_URL is https://.
+   * true forces that when the public URL is left at http:// behind a TLS-terminating proxy;
+   * false cannot be combined with an https:// public URL.
+   */
+  TESSERA_COOKIE_SECURE: bool.optional(),
   /** Largest JSON request body, in bytes. */
   TESSERA_BODY_LIMIT_BYTES: int(1024, 50 * 1024 * 1024).default(1024 * 1024),
   /** Largest attachment, in bytes (default 25 MiB). */
@@ -191,6 +195,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const dataDir = path.resolve(e.TESSERA_DATA_DIR);
   const shownHost = e.HOST === "0.0.0.0" || e.HOST === "::" ? "localhost" : e.HOST;
   const publicUrl = (e.TESSERA_PUBLIC_URL ?? `http://${shownHost}:${e.PORT}`).replace(/\/$/, "");
+  const httpsPublicUrl = publicUrl.startsWith("https://");
+  if (httpsPublicUrl && e.TESSERA_COOKIE_SECURE === false) {
+    throw new ConfigError("Invalid configuration:\n  TESSERA_COOKIE_SECURE: cannot be false when TESSERA_PUBLIC_URL is https:// (browsers are sent a Secure cookie there); remove it");
+  }
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -205,7 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     session: {
       idleMs: e.TESSERA_SESSION_IDLE_MINUTES * 60_000,
       maxMs: e.TESSERA_SESSION_MAX_HOURS * 3_600_000,
-      cookieSecure: e.TESSERA_COOKIE_SECURE,
+      cookieSecure: httpsPublicUrl || e.TESSERA_COOKIE_SECURE === true,
     },
     bodyLimitBytes: e.TESSERA_BODY_LIMIT_BYTES,
     attachmentMaxBytes: e.TESSERA_ATTACHMENT_MAX_BYTES,

@@ -14,7 +14,7 @@ function withCookie(desk: TestDesk, cookie: string | undefined): Client {
 
 function setCookieOf(res: { headers: Record<string, unknown> }): string {
   const h = res.headers["set-cookie"];
-  return ([] as string[]).concat((h as string | string[]) ?? []).find((c) => c.startsWith("tessera_session=")) ?? "";
+  return ([] as string[]).concat((h as string | string[]) ?? []).find((c) => /^(__Host-)?tessera_session=/.test(c)) ?? "";
 }
 
 describe.each(dialects)("signing in and out on %s", (dialect) => {
@@ -366,13 +366,14 @@ describe.each(dialects)("passwords on %s", (dialect) => {
   });
 
   it.each(["password123", "qwertyuiop", "Password123"])("refuses the common password %s with a message naming the field", async (pw) => {
-    const before = (await admin.get("/api/users?limit=200")).body.items.length;
+    const userCount = async () => Number((await desk.ctx.db.selectFrom("users").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+    const before = await userCount();
     const res = await addUser(pw);
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe("validation_failed");
     expect(res.body.error.message).toMatch(/^password: .*common/);
     expect(res.body.error.details).toEqual([expect.objectContaining({ field: "password" })]);
-    expect((await admin.get("/api/users?limit=200")).body.items.length).toBe(before);
+    expect(await userCount()).toBe(before);
   });
 
   it("lets an admin set a person's password, after which they sign in with it and not the old one", async () => {

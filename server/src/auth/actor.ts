@@ -21,8 +21,6 @@ export interface Actor {
   session?: { idHash: string; csrfToken: string };
 }
 
-export const SESSION_COOKIE = "tessera_session";
-
 export const isStaff = (a: Pick<Actor, "role">) => a.role !== "requester";
 export const isAdmin = (a: Pick<Actor, "role">) => a.role === "admin";
 export const isSupervisorOrAdmin = (a: Pick<Actor, "role">) => a.role === "admin" || a.role === "supervisor";

@@ -1,13 +1,13 @@
 import { ApiToken, ApiTokenCreated, LoginInput, Me, SetupInput, TokenCreateInput, Id } from "@tessera/contracts";
 import { z } from "zod";
-import type { FastifyReply } from "fastify";
 import type { AppContext } from "../context.ts";
 import type { App } from "../http/types.ts";
 import { AppError, forbidden, notFound } from "../errors.ts";
-import { SESSION_COOKIE, actorForUser, isAdmin, type Actor } from "./actor.ts";
+import { actorForUser, isAdmin, type Actor } from "./actor.ts";
 import { sha256 } from "./secrets.ts";
 import { authenticate } from "../http/auth-hook.ts";
-import { completeSetup, createApiToken, createSession, login, logout, type NewSession } from "./service.ts";
+import { completeSetup, createApiToken, createSession, login, logout } from "./service.ts";
+import { clearSessionCookie, setSessionCookie } from "./session-cookie.ts";
 
 export function presentMe(actor: Actor, csrfToken: string | null): Me {
   return {
@@ -19,16 +19,6 @@ export function presentMe(actor: Actor, csrfToken: string | null): Me {
     team_ids: actor.team_ids,
     csrf_token: csrfToken,
   };
-}
-
-export function setSessionCookie(ctx: AppContext, reply: FastifyReply, session: NewSession) {
-  reply.setCookie(SESSION_COOKIE, session.id, {
-    path: "/",
-    httpOnly: true,
-    sameSite: "lax",
-    secure: ctx.config.session.cookieSecure,
-    expires: session.expiresAt,
-  });
 }
 
 export function authRoutes(app: App, ctx: AppContext) {
@@ -50,7 +40,7 @@ export function authRoutes(app: App, ctx: AppContext) {
     schema: { tags: ["auth"], summary: "Sign out; the session ends on the server too", response: { 204: z.null() } },
     handler: async (req, reply) => {
       if (req.actor.session) await logout(ctx, req.actor.session.idHash);
-      reply.clearCookie(SESSION_COOKIE, { path: "/" });
+      clearSessionCookie(ctx, reply);
       ctx.log.info({ event: "logout", user_id: req.actor.id }, "signed out");
       return reply.status(204).send(null);
     },

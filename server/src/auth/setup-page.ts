@@ -8,7 +8,7 @@ import type { AppContext } from "../context.ts";
 import type { App } from "../http/types.ts";
 import { AppError } from "../errors.ts";
 import { completeSetup, createSession } from "./service.ts";
-import { setSessionCookie } from "./routes.ts";
+import { setSessionCookie } from "./session-cookie.ts";
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -48,7 +48,7 @@ export function setupPageRoutes(app: App, ctx: AppContext) {
         return reply.status(400).type("text/html; charset=utf-8").send(page(String(body.token ?? ""), msg, body));
       }
       try {
-        const user = await completeSetup(ctx, parsed.data);
+        const user = await completeSetup(ctx, parsed.data, { ip: req.ip, userAgent: req.headers["user-agent"] });
         setSessionCookie(ctx, reply, await createSession(ctx, user.id, { ip: req.ip, userAgent: req.headers["user-agent"] }));
         return reply.redirect("/", 303);
       } catch (err) {

@@ -6,7 +6,8 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { timingSafeEqual } from "node:crypto";
 import type { AppContext } from "../context.ts";
-import { type Actor, actorFromSession, actorFromToken, isAdmin, isStaff, SESSION_COOKIE } from "../auth/actor.ts";
+import { type Actor, actorFromSession, actorFromToken, isAdmin, isStaff } from "../auth/actor.ts";
+import { readSessionCookie } from "../auth/session-cookie.ts";
 import { AppError } from "../errors.ts";
 import type { App } from "./types.ts";
 
@@ -27,7 +28,7 @@ export async function authenticate(ctx: AppContext, req: FastifyRequest): Promis
     if (!actor) throw new AppError("unauthenticated", 401, "This API token is not valid; it may have been revoked.");
     return actor;
   }
-  const sid = req.cookies[SESSION_COOKIE];
+  const sid = readSessionCookie(ctx, req);
   if (!sid) return undefined;
   const actor = await actorFromSession(ctx, sid);
   if (!actor) return undefined;

@@ -2,7 +2,8 @@ import { Presence, PresenceState, TicketKey } from "@tessera/contracts";
 import { z } from "zod";
 import type { AppContext } from "../context.ts";
 import type { App } from "../http/types.ts";
-import { actorFromSession, actorFromToken, SESSION_COOKIE } from "../auth/actor.ts";
+import { actorFromSession, actorFromToken } from "../auth/actor.ts";
+import { readSessionCookie } from "../auth/session-cookie.ts";
 import { findVisibleTicket } from "../tickets/policy.ts";
 import { type LiveHub, PRESENCE_TTL_MS, type Subscriber } from "./hub.ts";
 
@@ -15,7 +16,7 @@ export function liveRoutes(app: App, ctx: AppContext, hub: LiveHub) {
       summary: "Server-Sent Events: `ticket` (a change you may see), `notification` (yours), `presence` (agents viewing or typing)",
     },
     handler: async (req, reply) => {
-      const cookie = req.cookies[SESSION_COOKIE];
+      const cookie = readSessionCookie(ctx, req);
       const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
       const raw = reply.raw;
       reply.hijack();
