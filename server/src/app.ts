@@ -3,7 +3,6 @@
  */
 import Fastify, { LogController } from "fastify";
 import cookie from "@fastify/cookie";
-import formbody from "@fastify/formbody";
 import helmet from "@fastify/helmet";
 import multipart from "@fastify/multipart";
 import swagger from "@fastify/swagger";
@@ -12,7 +11,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import type { AppContext } from "./context.ts";
 import { registerErrorHandler } from "./errors.ts";
 import { registerAuthHook } from "./http/auth-hook.ts";
-import { registerNulGuard } from "./http/nul-guard.ts";
+import { answerFrameworkError, parseUrlEncoded, registerFormParser, registerTextGuard } from "./http/text-guard.ts";
 import type { App } from "./http/types.ts";
 import { authRoutes } from "./auth/routes.ts";
 import { setupPageRoutes } from "./auth/setup-page.ts";
@@ -48,6 +47,9 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     trustProxy: (ctx.config.trustProxyHops || false) as unknown as boolean,
     // One line per request is noise at info level; debug and trace turn it on.
     logController: new LogController({ disableRequestLogging: ctx.config.logLevel !== "debug" && ctx.config.logLevel !== "trace" }),
+    // Fastify's parsing, but bytes that are not UTF-8 are kept visible for the text guard to refuse.
+    routerOptions: { querystringParser: parseUrlEncoded },
+    frameworkErrors: answerFrameworkError,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -116,7 +118,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
 
   const metrics = createMetrics();
   registerAuthHook(app, ctx);
-  registerNulGuard(app);
+  registerTextGuard(app);
   opsRoutes(app, ctx, metrics);
   await webRoutes(app, opts.webDist);
   app.get("/api/openapi.json", { config: { access: "public" }, schema: { hide: true } }, async () => app.swagger());
@@ -124,7 +126,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   // Form posts are parsed for the setup page only: accepted on /api they would let another
   // site's plain HTML form sign a browser in (login CSRF) without a CORS preflight.
   await app.register(async (scope) => {
-    await scope.register(formbody, { bodyLimit: 16 * 1024 });
+    registerFormParser(scope, 16 * 1024);
     setupPageRoutes(scope, ctx);
   });
   peopleRoutes(app, ctx);

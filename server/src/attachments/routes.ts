@@ -5,6 +5,7 @@ import type { AppContext } from "../context.ts";
 import { invalid } from "../errors.ts";
 import type { App } from "../http/types.ts";
 import { contentDisposition } from "./filename.ts";
+import { checkDecodedText } from "../http/text-guard.ts";
 import { getAttachment, openAttachment, presentAttachment, uploadAttachment } from "./service.ts";
 
 // The bytes behind an id never change, but access can be revoked: keep browser caching short
@@ -41,6 +42,12 @@ export function attachmentRoutes(app: App, ctx: AppContext) {
       if (part.fieldname !== "file") {
         part.file.resume(); // let the parser drain and discard it
         throw invalid("file", `the file part must be named \`file\`, not \`${part.fieldname.slice(0, 50)}\``);
+      }
+      try {
+        checkDecodedText(part.filename, "file.filename");
+      } catch (err) {
+        part.file.resume();
+        throw err;
       }
       const row = await uploadAttachment(ctx, req.actor, {
         filename: part.filename,
