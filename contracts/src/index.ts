@@ -11,3 +11,4 @@ export * from "./mail.ts";
 export * from "./mail-out.ts";
 export * from "./alerts.ts";
 export * from "./answers.ts";
+export * from "./audit.ts";

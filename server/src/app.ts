@@ -33,6 +33,7 @@ import { mailOutRoutes } from "./mail/out/routes.ts";
 import { alertRoutes } from "./alerts/routes.ts";
 import { replyRoutes } from "./replies/routes.ts";
 import { answerRoutes } from "./tickets/answers.ts";
+import { auditRoutes } from "./audit/routes.ts";
 
 export interface BuildOptions {
   /** The built web app to serve at / (default web/dist); without one, / says how to build it. */
@@ -142,6 +143,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   alertRoutes(app, ctx);
   replyRoutes(app, ctx);
   answerRoutes(app, ctx);
+  auditRoutes(app, ctx);
 
   const hub = new LiveHub(ctx);
   liveRoutes(app, ctx, hub);

@@ -13,6 +13,8 @@ import { fromAlertmanager, fromGeneric } from "./normalize.ts";
 import { createRepeatFold, type RepeatFold } from "./repeats.ts";
 import { applyAlert } from "./service.ts";
 import { loadAlertSettings, saveAlertSettings } from "./settings.ts";
+import { inTransaction } from "../context.ts";
+import { recordAudit } from "../audit/record.ts";
 
 /** Alerts being applied at once, per node, beyond which a storm is asked to come back later. */
 const MAX_IN_FLIGHT = 32;
@@ -84,7 +86,11 @@ export function alertRoutes(app: App, ctx: AppContext) {
     config: { access: "admin" },
     schema: { tags, summary: "Change how alerts become incidents", body: AlertSettings, response: { 200: AlertSettings } },
     handler: async (req) => {
-      await saveAlertSettings(ctx.db, req.body, ctx.clock.now().toISOString());
+      await inTransaction(ctx, async (tx) => {
+        const before = await loadAlertSettings(tx.db);
+        await saveAlertSettings(tx.db, req.body, ctx.clock.now().toISOString());
+        await recordAudit(tx, req.actor, { action: "setting.changed", target: { type: "setting", id: "alerts.settings", label: "Monitoring alerts" }, before, after: await loadAlertSettings(tx.db) });
+      });
       return loadAlertSettings(ctx.db);
     },
   });

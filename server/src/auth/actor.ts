@@ -19,6 +19,10 @@ export interface Actor {
   /** How the caller authenticated: a browser session (CSRF-checked) or an API token. */
   auth: "session" | "token";
   session?: { idHash: string; csrfToken: string };
+  /** Where the request came from (request.ip and User-Agent), for the audit trail. */
+  client?: { ip: string | null; userAgent: string | null };
+  /** The API token used, and whether this use is the first of its clock hour (audited by recordTokenUse in audit/record.ts). */
+  token?: { id: number; name: string; firstUse: boolean; auditUse: boolean };
 }
 
 export const isStaff = (a: Pick<Actor, "role">) => a.role !== "requester";
@@ -71,16 +75,20 @@ export async function actorFromToken(ctx: AppContext, token: string): Promise<Ac
   const row = await ctx.db
     .selectFrom("api_tokens")
     .innerJoin("users", "users.id", "api_tokens.user_id")
-    .select(["users.id", "users.role", "users.email", "users.name", "users.organization_id", "users.active", "api_tokens.id as token_id", "api_tokens.last_used_at"])
+    .select(["users.id", "users.role", "users.email", "users.name", "users.organization_id", "users.active", "api_tokens.id as token_id", "api_tokens.name as token_name", "api_tokens.last_used_at"])
     .select(teamIdsOf(ctx.dialect, "users.id").as("team_ids"))
     .where("api_tokens.token_hash", "=", hmac(ctx.secret, token))
     .where("api_tokens.revoked_at", "is", null)
     .executeTakeFirst();
   if (!row || !row.active) return undefined;
   const now = ctx.clock.now();
-  if (!row.last_used_at || now.getTime() - Date.parse(row.last_used_at) > TOUCH_INTERVAL_MS) {
+  const touch = !row.last_used_at || now.getTime() - Date.parse(row.last_used_at) > TOUCH_INTERVAL_MS;
+  if (touch) {
     await ctx.db.updateTable("api_tokens").set({ last_used_at: now.toISOString() }).where("id", "=", row.token_id).execute();
   }
+  // A token's use is audited once per clock hour, riding on the touch above: no extra write per request.
+  const hourOf = (ms: number) => Math.floor(ms / 3_600_000);
+  const auditUse = touch && (!row.last_used_at || hourOf(Date.parse(row.last_used_at)) !== hourOf(now.getTime()));
   return {
     id: row.id,
     role: row.role,
@@ -89,6 +97,7 @@ export async function actorFromToken(ctx: AppContext, token: string): Promise<Ac
     organization_id: row.organization_id,
     team_ids: parseTeams(row.team_ids, row.role),
     auth: "token",
+    token: { id: row.token_id, name: row.token_name, firstUse: !row.last_used_at, auditUse },
   };
 }
 

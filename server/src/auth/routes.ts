@@ -6,6 +6,7 @@ import { AppError, forbidden, notFound } from "../errors.ts";
 import { actorForUser, isAdmin, type Actor } from "./actor.ts";
 import { sha256 } from "./secrets.ts";
 import { authenticate } from "../http/auth-hook.ts";
+import { recordAudit } from "../audit/record.ts";
 import { completeSetup, createApiToken, createSession, login, logout } from "./service.ts";
 import { clearSessionCookie, setSessionCookie } from "./session-cookie.ts";
 
@@ -40,6 +41,7 @@ export function authRoutes(app: App, ctx: AppContext) {
     schema: { tags: ["auth"], summary: "Sign out; the session ends on the server too", response: { 204: z.null() } },
     handler: async (req, reply) => {
       if (req.actor.session) await logout(ctx, req.actor.session.idHash);
+      await recordAudit(ctx, req.actor, { action: "auth.signed_out", target: { type: "user", id: req.actor.id, label: req.actor.email } });
       clearSessionCookie(ctx, reply);
       ctx.log.info({ event: "logout", user_id: req.actor.id }, "signed out");
       return reply.status(204).send(null);
@@ -55,7 +57,7 @@ export function authRoutes(app: App, ctx: AppContext) {
     config: { access: "public" },
     schema: { tags: ["auth"], summary: "Create the first admin with the one-time setup token printed at start", body: SetupInput, response: { 201: Me } },
     handler: async (req, reply) => {
-      const user = await completeSetup(ctx, req.body);
+      const user = await completeSetup(ctx, req.body, { ip: req.ip, userAgent: req.headers["user-agent"] });
       const session = await createSession(ctx, user.id, { ip: req.ip, userAgent: req.headers["user-agent"] });
       setSessionCookie(ctx, reply, session);
       const actor = await actorForUser(ctx, user.id, { idHash: sha256(session.id), csrfToken: session.csrfToken });
@@ -86,6 +88,7 @@ export function authRoutes(app: App, ctx: AppContext) {
       const user = await ctx.db.selectFrom("users").select(["id", "active"]).where("id", "=", userId).executeTakeFirst();
       if (!user || !user.active) throw new AppError("validation_failed", 400, "user_id: no active user has this id");
       const token = await createApiToken(ctx, userId, req.body.name);
+      await recordAudit(ctx, req.actor, { action: "token.created", target: { type: "token", id: token.id, label: token.name }, detail: { user_id: userId } });
       ctx.log.info({ event: "token_created", actor: req.actor.id, user_id: userId, token_id: token.id }, "API token created");
       return reply.status(201).send(token);
     },
@@ -94,9 +97,10 @@ export function authRoutes(app: App, ctx: AppContext) {
   app.delete("/api/tokens/:id", {
     schema: { tags: ["auth"], summary: "Revoke an API token", params: z.object({ id: Id }), response: { 204: z.null() } },
     handler: async (req, reply) => {
-      const token = await ctx.db.selectFrom("api_tokens").select(["id", "user_id"]).where("id", "=", req.params.id).executeTakeFirst();
+      const token = await ctx.db.selectFrom("api_tokens").select(["id", "user_id", "name"]).where("id", "=", req.params.id).executeTakeFirst();
       if (!token || (token.user_id !== req.actor.id && !isAdmin(req.actor))) throw notFound("The token");
       await ctx.db.updateTable("api_tokens").set({ revoked_at: ctx.clock.now().toISOString() }).where("id", "=", token.id).where("revoked_at", "is", null).execute();
+      await recordAudit(ctx, req.actor, { action: "token.revoked", target: { type: "token", id: token.id, label: token.name }, detail: { user_id: token.user_id } });
       ctx.log.info({ event: "token_revoked", actor: req.actor.id, token_id: token.id }, "API token revoked");
       return reply.status(204).send(null);
     },

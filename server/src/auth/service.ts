@@ -6,6 +6,7 @@ import { insertUser } from "../people/service.ts";
 import { assertAcceptablePassword, verifyPassword } from "./passwords.ts";
 import { hmac, randomToken, sha256 } from "./secrets.ts";
 import { assertNotThrottled, clearFailures, recordFailure } from "./throttle.ts";
+import { recordAudit } from "../audit/record.ts";
 
 export interface NewSession {
   id: string;
@@ -40,22 +41,31 @@ export async function createSession(ctx: AppContext, userId: number, client: { i
 
 export async function login(ctx: AppContext, input: LoginInput, client: { ip: string; userAgent?: string }): Promise<NewSession> {
   const keys = [`email:${input.email}`, `ip:${client.ip}`];
-  await assertNotThrottled(ctx, keys);
+  const audit = { client: { ip: client.ip, userAgent: client.userAgent ?? null } };
+  const failed = (reason: string) => ({ action: "auth.sign_in_failed" as const, target: { type: "user", label: input.email.slice(0, 254) }, detail: { reason } });
+  await assertNotThrottled(ctx, keys).catch(async (err) => {
+    await recordAudit(ctx, audit, failed("throttled"));
+    throw err;
+  });
   const user = await ctx.db
     .selectFrom("users")
-    .select(["id", "password_hash", "active"])
+    .select(["id", "password_hash", "active", "name", "email"])
     .where("email", "=", input.email)
     .executeTakeFirst();
   // The hash is checked even for unknown or disabled accounts so the answer takes the same time.
-  const ok = (await verifyPassword(input.password, user?.password_hash ?? null)) && !!user?.active;
+  const passwordRight = await verifyPassword(input.password, user?.password_hash ?? null);
+  const ok = passwordRight && !!user?.active;
   if (!ok || !user) {
     await recordFailure(ctx, keys);
     ctx.log.warn({ event: "login_failed", email: input.email, ip: client.ip }, "sign-in failed");
+    // No change to belong to: the failure is written on its own.
+    await recordAudit(ctx, audit, failed(!user ? "unknown_account" : !passwordRight ? "wrong_password" : "account_disabled"));
     throw invalidCredentials();
   }
   await clearFailures(ctx, keys[0]);
   await ctx.db.updateTable("users").set({ last_login_at: ctx.clock.now().toISOString() }).where("id", "=", user.id).execute();
   ctx.log.info({ event: "login_succeeded", user_id: user.id, ip: client.ip }, "signed in");
+  await recordAudit(ctx, { ...audit, id: user.id, name: user.name, email: user.email, auth: "session" }, { action: "auth.signed_in", target: { type: "user", id: user.id, label: user.email } });
   return createSession(ctx, user.id, client);
 }
 
@@ -120,16 +130,20 @@ export async function prepareFirstAdmin(ctx: AppContext): Promise<{ created?: st
 }
 
 /** Uses the one-time setup token to create the first admin; the token dies with its use. */
-export async function completeSetup(ctx: AppContext, input: SetupInput) {
+export async function completeSetup(ctx: AppContext, input: SetupInput, client: { ip: string; userAgent?: string }) {
   const stored = await getSetting<SetupToken>(ctx.db, "setup_token");
   const valid = stored && stored.hash === sha256(input.token) && Date.parse(stored.expires_at) > ctx.clock.now().getTime();
+  const caller = { client: { ip: client.ip, userAgent: client.userAgent ?? null } };
   if (!valid || (await hasAdmin(ctx))) {
+    await recordAudit(ctx, caller, { action: "auth.setup_refused", target: { type: "user", label: input.email }, detail: { reason: valid ? "admin_exists" : "invalid_or_expired_link" } });
     throw new AppError("forbidden", 403, "This setup link is not valid any more. Restart Tessera to print a new one, or use `tessera user add --role admin`.");
   }
   assertAcceptablePassword(input.password);
   const user = await ctx.db.transaction().execute(async (trx) => {
     await trx.deleteFrom("settings").where("key", "=", "setup_token").execute();
-    return insertUser({ ...ctx, db: trx }, { email: input.email, name: input.name, role: "admin", password: input.password });
+    const admin = await insertUser({ ...ctx, db: trx }, { email: input.email, name: input.name, role: "admin", password: input.password });
+    await recordAudit({ ...ctx, db: trx }, { ...caller, id: admin.id, name: admin.name, email: admin.email, auth: "session" }, { action: "auth.setup_used", target: { type: "user", id: admin.id, label: admin.email } });
+    return admin;
   });
   ctx.log.info({ event: "first_admin_created", user_id: user.id }, "first admin created");
   return user;

@@ -6,6 +6,7 @@ import type { App } from "../http/types.ts";
 import { isStaff } from "../auth/actor.ts";
 import { invalid, notFound } from "../errors.ts";
 import { assertTeamExists } from "../people/teams.ts";
+import { recordAudit } from "../audit/record.ts";
 
 type Row = { id: number; parent_id: number | null; name: string; default_team_id: number | null; default_type: string | null; active: number };
 
@@ -75,7 +76,9 @@ export function categoryRoutes(app: App, ctx: AppContext) {
         .returningAll()
         .executeTakeFirstOrThrow();
       ctx.log.info({ event: "category_created", actor: req.actor.id, id: row.id }, "category created");
-      return reply.status(201).send((await presentCategories(ctx.db, [row]))[0]);
+      const [created] = await presentCategories(ctx.db, [row]);
+      await recordAudit(ctx, req.actor, { action: "category.created", target: { type: "category", id: row.id, label: created.path }, after: created });
+      return reply.status(201).send(created);
     },
   });
 
@@ -84,8 +87,9 @@ export function categoryRoutes(app: App, ctx: AppContext) {
     schema: { tags: ["categories"], summary: "Change a category", params: z.object({ id: Id }), body: CategoryInput.partial(), response: { 200: Category } },
     handler: async (req) => {
       const b = req.body;
-      const existing = await ctx.db.selectFrom("categories").select("id").where("id", "=", req.params.id).executeTakeFirst();
+      const existing = await ctx.db.selectFrom("categories").selectAll().where("id", "=", req.params.id).executeTakeFirst();
       if (!existing) throw notFound("The category");
+      const [before] = await presentCategories(ctx.db, [existing]);
       await assertParent(ctx.db, req.params.id, b.parent_id);
       await assertTeam(ctx.db, b.default_team_id);
       const row = await ctx.db
@@ -101,7 +105,9 @@ export function categoryRoutes(app: App, ctx: AppContext) {
         .returningAll()
         .executeTakeFirstOrThrow();
       ctx.log.info({ event: "category_updated", actor: req.actor.id, id: row.id }, "category updated");
-      return (await presentCategories(ctx.db, [row]))[0];
+      const [after] = await presentCategories(ctx.db, [row]);
+      await recordAudit(ctx, req.actor, { action: "category.updated", target: { type: "category", id: row.id, label: after.path }, before, after });
+      return after;
     },
   });
 }

@@ -8,6 +8,7 @@ import type { SlaTables } from "../sla/tables.ts";
 import type { MailInTables } from "../mail/in/tables.ts";
 import type { MailOutTables } from "../mail/out/tables.ts";
 import type { RepliesTables } from "../replies/tables.ts";
+import type { AuditTables } from "../audit/tables.ts";
 
 type Flag = number;
 
@@ -257,7 +258,7 @@ export interface SavedViewsTable {
 }
 
 /** Every table; the SLA and mail domains declare theirs beside their code. */
-export interface Database extends SlaTables, MailInTables, MailOutTables, RepliesTables {
+export interface Database extends SlaTables, MailInTables, MailOutTables, RepliesTables, AuditTables {
   settings: SettingsTable;
   organizations: OrganizationsTable;
   users: UsersTable;

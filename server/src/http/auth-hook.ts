@@ -9,6 +9,7 @@ import type { AppContext } from "../context.ts";
 import { type Actor, actorFromSession, actorFromToken, isAdmin, isStaff } from "../auth/actor.ts";
 import { readSessionCookie } from "../auth/session-cookie.ts";
 import { AppError } from "../errors.ts";
+import { clientOf, recordTokenUse } from "../audit/record.ts";
 import type { App } from "./types.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -26,12 +27,15 @@ export async function authenticate(ctx: AppContext, req: FastifyRequest): Promis
     if (!m) throw new AppError("unauthenticated", 401, "Use `Authorization: Bearer <token>`.");
     const actor = await actorFromToken(ctx, m[1]);
     if (!actor) throw new AppError("unauthenticated", 401, "This API token is not valid; it may have been revoked.");
+    actor.client = clientOf(req);
+    await recordTokenUse(ctx, actor);
     return actor;
   }
   const sid = readSessionCookie(ctx, req);
   if (!sid) return undefined;
   const actor = await actorFromSession(ctx, sid);
   if (!actor) return undefined;
+  actor.client = clientOf(req);
   if (!SAFE_METHODS.has(req.method)) {
     const sent = req.headers["x-csrf-token"];
     if (typeof sent !== "string" || !sameSecret(sent, actor.session!.csrfToken)) {

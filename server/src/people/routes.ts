@@ -8,6 +8,7 @@ import { isUniqueViolation } from "../db/dialect.ts";
 import { conflict, notFound } from "../errors.ts";
 import { addTeamMember, createUser, removeTeamMember, updateUser } from "./service.ts";
 import { presentOrganization, presentTeams, presentUsers } from "./present.ts";
+import { recordAudit } from "../audit/record.ts";
 
 const IdParams = z.object({ id: Id });
 
@@ -99,6 +100,7 @@ export function peopleRoutes(app: App, ctx: AppContext) {
         .returningAll()
         .executeTakeFirstOrThrow();
       ctx.log.info({ event: "organization_created", actor: req.actor.id, id: row.id }, "organization created");
+      await recordAudit(ctx, req.actor, { action: "organization.created", target: { type: "organization", id: row.id, label: row.name }, after: presentOrganization(row) });
       return reply.status(201).send(presentOrganization(row));
     },
   });
@@ -108,6 +110,7 @@ export function peopleRoutes(app: App, ctx: AppContext) {
     schema: { tags: ["people"], summary: "Change an organization", params: IdParams, body: OrganizationInput.partial(), response: { 200: Organization } },
     handler: async (req) => {
       const b = req.body;
+      const before = await ctx.db.selectFrom("organizations").selectAll().where("id", "=", req.params.id).executeTakeFirst();
       const row = await ctx.db
         .updateTable("organizations")
         .set({
@@ -120,6 +123,7 @@ export function peopleRoutes(app: App, ctx: AppContext) {
         .executeTakeFirst();
       if (!row) throw notFound("The organization");
       ctx.log.info({ event: "organization_updated", actor: req.actor.id, id: row.id }, "organization updated");
+      await recordAudit(ctx, req.actor, { action: "organization.updated", target: { type: "organization", id: row.id, label: row.name }, before: before && presentOrganization(before), after: presentOrganization(row) });
       return presentOrganization(row);
     },
   });
@@ -152,6 +156,7 @@ export function peopleRoutes(app: App, ctx: AppContext) {
           .returningAll()
           .executeTakeFirstOrThrow();
         ctx.log.info({ event: "team_created", actor: req.actor.id, id: row.id }, "team created");
+        await recordAudit(ctx, req.actor, { action: "team.created", target: { type: "team", id: row.id, label: row.name }, after: { name: row.name, description: row.description } });
         return reply.status(201).send((await presentTeams(ctx.db, [row]))[0]);
       } catch (err) {
         if (isUniqueViolation(err)) throw conflict(`A team named ${req.body.name} already exists.`);
@@ -164,6 +169,7 @@ export function peopleRoutes(app: App, ctx: AppContext) {
     config: { access: "admin" },
     schema: { tags: ["people"], summary: "Rename or describe a team", params: IdParams, body: TeamInput.partial(), response: { 200: Team } },
     handler: async (req) => {
+      const before = await ctx.db.selectFrom("teams").select(["name", "description"]).where("id", "=", req.params.id).executeTakeFirst();
       const row = await ctx.db
         .updateTable("teams")
         .set({ ...(req.body.name !== undefined && { name: req.body.name }), ...(req.body.description !== undefined && { description: req.body.description }) })
@@ -175,6 +181,7 @@ export function peopleRoutes(app: App, ctx: AppContext) {
           throw err;
         });
       if (!row) throw notFound("The team");
+      await recordAudit(ctx, req.actor, { action: "team.updated", target: { type: "team", id: row.id, label: row.name }, before, after: { name: row.name, description: row.description } });
       return (await presentTeams(ctx.db, [row]))[0];
     },
   });

@@ -7,6 +7,8 @@ import { endAllSessions } from "../auth/service.ts";
 import { assertNotThrottled, recordFailure } from "../auth/throttle.ts";
 import { isUniqueViolation } from "../db/dialect.ts";
 import { AppError, conflict, forbidden, invalid, notFound } from "../errors.ts";
+import { recordAudit } from "../audit/record.ts";
+import { userChangeEntries } from "../audit/entries.ts";
 
 type Ctx = Pick<AppContext, "db" | "clock">;
 
@@ -53,6 +55,7 @@ export async function createUser(ctx: AppContext, actor: Actor, input: UserCreat
   const orgId = input.organization_id ?? (await organizationForEmail(ctx.db, input.email));
   const user = await insertUser(ctx, { ...input, organization_id: orgId });
   ctx.log.info({ event: "user_created", actor: actor.id, user_id: user.id, role: user.role }, "user created");
+  await recordAudit(ctx, actor, { action: "user.created", target: { type: "user", id: user.id, label: user.email }, after: { name: user.name, role: user.role, organization_id: user.organization_id } });
   return user;
 }
 
@@ -111,14 +114,15 @@ export async function updateUser(ctx: AppContext, actor: Actor, userId: number, 
   if (input.role !== undefined && input.role !== user.role) {
     await ctx.db.deleteFrom("sessions").where("user_id", "=", userId).execute();
   }
+  await recordAudit(ctx, actor, userChangeEntries(user, input));
   ctx.log.info({ event: "user_updated", actor: actor.id, user_id: userId, fields: keys.filter((k) => k !== "password" && k !== "current_password").concat(input.password ? ["password"] : []) }, "user updated");
 }
 
 // ---- Teams --------------------------------------------------------------------------------
 
 export async function addTeamMember(ctx: AppContext, actor: Actor, teamId: number, userId: number) {
-  await assertCanManageTeam(ctx, actor, teamId);
-  const user = await ctx.db.selectFrom("users").select(["id", "role"]).where("id", "=", userId).executeTakeFirst();
+  const team = await assertCanManageTeam(ctx, actor, teamId);
+  const user = await ctx.db.selectFrom("users").select(["id", "role", "email"]).where("id", "=", userId).executeTakeFirst();
   if (!user) throw invalid("user_id", `no user has the id ${userId}`);
   if (user.role === "requester") throw invalid("user_id", "requesters cannot be team members; make them an agent first");
   await ctx.db
@@ -127,19 +131,22 @@ export async function addTeamMember(ctx: AppContext, actor: Actor, teamId: numbe
     .onConflict((oc) => oc.doNothing())
     .execute();
   ctx.log.info({ event: "team_member_added", actor: actor.id, team_id: teamId, user_id: userId }, "team member added");
+  await recordAudit(ctx, actor, { action: "team.member_added", target: { type: "team", id: teamId, label: team.name }, detail: { user_id: userId, user_email: user.email } });
 }
 
 export async function removeTeamMember(ctx: AppContext, actor: Actor, teamId: number, userId: number) {
-  await assertCanManageTeam(ctx, actor, teamId);
+  const team = await assertCanManageTeam(ctx, actor, teamId);
+  const user = await ctx.db.selectFrom("users").select("email").where("id", "=", userId).executeTakeFirst();
   await ctx.db.deleteFrom("team_members").where("team_id", "=", teamId).where("user_id", "=", userId).execute();
   ctx.log.info({ event: "team_member_removed", actor: actor.id, team_id: teamId, user_id: userId }, "team member removed");
+  await recordAudit(ctx, actor, { action: "team.member_removed", target: { type: "team", id: teamId, label: team.name }, detail: { user_id: userId, user_email: user?.email ?? null } });
 }
 
 /** Admins manage every team; supervisors manage the teams they belong to. */
 async function assertCanManageTeam(ctx: AppContext, actor: Actor, teamId: number) {
-  const team = await ctx.db.selectFrom("teams").select("id").where("id", "=", teamId).executeTakeFirst();
+  const team = await ctx.db.selectFrom("teams").select(["id", "name"]).where("id", "=", teamId).executeTakeFirst();
   if (!team || !isStaff(actor)) throw notFound("The team");
-  if (isAdmin(actor)) return;
-  if (actor.role === "supervisor" && actor.team_ids.includes(teamId)) return;
+  if (isAdmin(actor)) return team;
+  if (actor.role === "supervisor" && actor.team_ids.includes(teamId)) return team;
   throw new AppError("forbidden", 403, "Only an admin, or a supervisor of this team, can change its members.");
 }

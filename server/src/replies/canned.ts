@@ -7,6 +7,10 @@ import { forbidden, notFound } from "../errors.ts";
 import type { App } from "../http/types.ts";
 import { assertMayShare, canEdit, canUse, listableBy } from "./policy.ts";
 import { presentShared, sharedFor, type SharedRefs } from "./present.ts";
+import { recordAudit } from "../audit/record.ts";
+
+/** What the audit trail keeps of a canned reply. */
+const audited = (r: Row) => ({ title: r.title, body: r.body, scope: r.scope, team_id: r.team_id });
 
 type Row = { id: number; title: string; body: string; scope: string; owner_id: number | null; team_id: number | null; created_at: string; updated_at: string };
 
@@ -63,6 +67,7 @@ export function cannedReplyRoutes(app: App, ctx: AppContext) {
         .values({ title: b.title, body: b.body, scope: b.scope, owner_id: req.actor.id, team_id: b.scope === "team" ? (b.team_id ?? null) : null, created_at: now, updated_at: now })
         .returningAll()
         .executeTakeFirstOrThrow();
+      await recordAudit(ctx, req.actor, { action: "canned_reply.created", target: { type: "canned_reply", id: row.id, label: row.title }, after: audited(row) });
       return reply.status(201).send(await one(row, req.actor));
     },
   });
@@ -89,6 +94,7 @@ export function cannedReplyRoutes(app: App, ctx: AppContext) {
         .where("id", "=", row.id)
         .returningAll()
         .executeTakeFirstOrThrow();
+      await recordAudit(ctx, req.actor, { action: "canned_reply.updated", target: { type: "canned_reply", id: row.id, label: updated.title }, before: audited(row), after: audited(updated) });
       return one(updated, req.actor);
     },
   });
@@ -100,6 +106,7 @@ export function cannedReplyRoutes(app: App, ctx: AppContext) {
       const row = await load(req.params.id, req.actor);
       if (!canEdit(req.actor, row, "canned")) throw forbidden("Only its owner, the team's supervisors and admins can delete this canned reply.");
       await ctx.db.deleteFrom("canned_replies").where("id", "=", row.id).execute();
+      await recordAudit(ctx, req.actor, { action: "canned_reply.deleted", target: { type: "canned_reply", id: row.id, label: row.title }, before: audited(row) });
       return reply.status(204).send(null);
     },
   });

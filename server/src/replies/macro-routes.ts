@@ -15,8 +15,11 @@ import { VersionConflict } from "../tickets/service.ts";
 import { applyMacro, presentApplication, previewMacro, undoMacro, validateActions } from "./macros.ts";
 import { assertMayShare, canEdit, canUse, listableBy } from "./policy.ts";
 import { presentShared, sharedFor, type SharedRefs } from "./present.ts";
+import { recordAudit } from "../audit/record.ts";
 
 type Row = Omit<MacrosTable, "id"> & { id: number };
+/** What the audit trail keeps of a macro. */
+const audited = (r: Row) => ({ name: r.name, description: r.description, actions: JSON.parse(r.actions) as unknown, scope: r.scope, team_id: r.team_id });
 
 /** Stored actions are parsed leniently: a macro saved before a rule tightened still lists. */
 const actionsOf = (r: Row): MacroActions => JSON.parse(r.actions) as MacroActions;
@@ -76,6 +79,7 @@ export function macroRoutes(app: App, ctx: AppContext) {
         .values({ name: b.name, description: b.description, actions: JSON.stringify(b.actions), scope: b.scope, owner_id: req.actor.id, team_id: b.scope === "team" ? (b.team_id ?? null) : null, created_at: now, updated_at: now })
         .returningAll()
         .executeTakeFirstOrThrow();
+      await recordAudit(ctx, req.actor, { action: "macro.created", target: { type: "macro", id: row.id, label: row.name }, after: audited(row) });
       return reply.status(201).send(await one(row, req.actor));
     },
   });
@@ -104,6 +108,7 @@ export function macroRoutes(app: App, ctx: AppContext) {
         .where("id", "=", row.id)
         .returningAll()
         .executeTakeFirstOrThrow();
+      await recordAudit(ctx, req.actor, { action: "macro.updated", target: { type: "macro", id: row.id, label: updated.name }, before: audited(row), after: audited(updated) });
       return one(updated, req.actor);
     },
   });
@@ -115,6 +120,7 @@ export function macroRoutes(app: App, ctx: AppContext) {
       const row = await load(req.params.id, req.actor);
       if (!canEdit(req.actor, row, "macro")) throw forbidden("Only its owner (for a personal macro), the team's supervisors and admins can delete this macro.");
       await ctx.db.deleteFrom("macros").where("id", "=", row.id).execute();
+      await recordAudit(ctx, req.actor, { action: "macro.deleted", target: { type: "macro", id: row.id, label: row.name }, before: audited(row) });
       return reply.status(204).send(null);
     },
   });

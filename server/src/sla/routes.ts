@@ -19,6 +19,7 @@ import { previewSla } from "./preview.ts";
 import { recomputeOpenTickets, recomputeTicket } from "./recompute.ts";
 import { readSlaSettings, writeSlaSettings } from "./settings.ts";
 import { agentSla, requesterSla } from "./view.ts";
+import { recordAudit } from "../audit/record.ts";
 
 const tags = ["sla"];
 const IdParams = z.object({ id: Id });
@@ -52,7 +53,11 @@ export function slaRoutes(app: App, ctx: AppContext) {
       response: { 201: Calendar },
     },
     handler: async (req, reply) => {
-      const rec = await inTx((tx) => createCalendar(tx, req.body));
+      const rec = await inTx(async (tx) => {
+        const created = await createCalendar(tx, req.body);
+        await recordAudit(tx, req.actor, { action: "sla_calendar.created", target: { type: "sla_calendar", id: created.id, label: created.name }, after: created });
+        return created;
+      });
       return reply.status(201).send((await presentCalendars(ctx.db, [rec]))[0]);
     },
   });
@@ -68,7 +73,12 @@ export function slaRoutes(app: App, ctx: AppContext) {
       response: { 200: Calendar },
     },
     handler: async (req) => {
-      const rec = await inTx((tx) => updateCalendar(tx, req.params.id, req.body));
+      const rec = await inTx(async (tx) => {
+        const before = await getCalendar(tx.db, req.params.id);
+        const after = await updateCalendar(tx, req.params.id, req.body);
+        await recordAudit(tx, req.actor, { action: "sla_calendar.updated", target: { type: "sla_calendar", id: after.id, label: after.name }, before, after });
+        return after;
+      });
       return (await presentCalendars(ctx.db, [rec]))[0];
     },
   });
@@ -77,7 +87,11 @@ export function slaRoutes(app: App, ctx: AppContext) {
     config: { access: "admin" },
     schema: { tags, summary: "Delete a calendar no policy and no open ticket uses (409 otherwise)", params: IdParams, response: { 204: z.null() } },
     handler: async (req, reply) => {
-      await inTx((tx) => deleteCalendar(tx, req.params.id));
+      await inTx(async (tx) => {
+        const before = await getCalendar(tx.db, req.params.id);
+        await deleteCalendar(tx, req.params.id);
+        await recordAudit(tx, req.actor, { action: "sla_calendar.deleted", target: { type: "sla_calendar", id: before.id, label: before.name }, before });
+      });
       return reply.status(204).send(null);
     },
   });
@@ -109,7 +123,11 @@ export function slaRoutes(app: App, ctx: AppContext) {
       response: { 201: Policy },
     },
     handler: async (req, reply) => {
-      const rec = await inTx((tx) => createPolicy(tx, req.body));
+      const rec = await inTx(async (tx) => {
+        const created = await createPolicy(tx, req.body);
+        await recordAudit(tx, req.actor, { action: "sla_policy.created", target: { type: "sla_policy", id: created.id, label: created.name }, after: created });
+        return created;
+      });
       return reply.status(201).send((await presentPolicies(ctx.db, [rec]))[0]);
     },
   });
@@ -125,7 +143,12 @@ export function slaRoutes(app: App, ctx: AppContext) {
       response: { 200: Policy },
     },
     handler: async (req) => {
-      const rec = await inTx((tx) => updatePolicy(tx, req.params.id, req.body));
+      const rec = await inTx(async (tx) => {
+        const before = await getPolicy(tx.db, req.params.id);
+        const after = await updatePolicy(tx, req.params.id, req.body);
+        await recordAudit(tx, req.actor, { action: "sla_policy.updated", target: { type: "sla_policy", id: after.id, label: after.name }, before, after });
+        return after;
+      });
       return (await presentPolicies(ctx.db, [rec]))[0];
     },
   });
@@ -134,7 +157,11 @@ export function slaRoutes(app: App, ctx: AppContext) {
     config: { access: "admin" },
     schema: { tags, summary: "Delete a policy that times no open ticket (409 otherwise)", params: IdParams, response: { 204: z.null() } },
     handler: async (req, reply) => {
-      await inTx((tx) => deletePolicy(tx, req.params.id));
+      await inTx(async (tx) => {
+        const before = await getPolicy(tx.db, req.params.id);
+        await deletePolicy(tx, req.params.id);
+        await recordAudit(tx, req.actor, { action: "sla_policy.deleted", target: { type: "sla_policy", id: before.id, label: before.name }, before });
+      });
       return reply.status(204).send(null);
     },
   });
@@ -143,7 +170,10 @@ export function slaRoutes(app: App, ctx: AppContext) {
     config: { access: "admin" },
     schema: { tags, summary: "Set the order policies are tried in (list every policy id once)", body: PolicyOrderInput, response: { 200: z.array(Policy) } },
     handler: async (req) => {
-      await inTx((tx) => reorderPolicies(tx, req.body.ids));
+      await inTx(async (tx) => {
+        await reorderPolicies(tx, req.body.ids);
+        await recordAudit(tx, req.actor, { action: "sla_policy.reordered", after: { order: req.body.ids } });
+      });
       return allPolicies();
     },
   });
@@ -168,7 +198,13 @@ export function slaRoutes(app: App, ctx: AppContext) {
   app.put("/api/sla/settings", {
     config: { access: "admin" },
     schema: { tags, summary: "Change SLA settings", body: SlaSettings.strict(), response: { 200: SlaSettings } },
-    handler: async (req) => writeSlaSettings(ctx, req.body),
+    handler: async (req) =>
+      inTx(async (tx) => {
+        const before = await readSlaSettings(tx);
+        const after = await writeSlaSettings(tx, req.body);
+        await recordAudit(tx, req.actor, { action: "setting.changed", target: { type: "setting", id: "sla.settings", label: "SLA settings" }, before, after });
+        return after;
+      }),
   });
 
   app.post("/api/sla/recompute", {
@@ -187,7 +223,11 @@ export function slaRoutes(app: App, ctx: AppContext) {
         .strict(),
       response: { 200: z.object({ recomputed: z.number().int(), next_after_id: z.number().int().nullable() }) },
     },
-    handler: async (req) => recomputeOpenTickets(ctx, req.actor, req.body),
+    handler: async (req) => {
+      const result = await recomputeOpenTickets(ctx, req.actor, req.body);
+      await recordAudit(ctx, req.actor, { action: "sla.recomputed", detail: { ...req.body, recomputed: result.recomputed } });
+      return result;
+    },
   });
 
   // ---- a ticket's SLA -----------------------------------------------------------------------

@@ -9,6 +9,7 @@ import { putSetting } from "../settings/store.ts";
 import { loadMatrix, MATRIX_KEY } from "./priority.ts";
 import { loadStatuses, STATUSES_KEY } from "./statuses.ts";
 import { FIELDS_KEY } from "./custom-fields.ts";
+import { recordAudit } from "../audit/record.ts";
 
 const tags = ["settings"];
 const presentStatus = (s: { key: string; label: string; requester_label: string; category: string; builtin: number; position: number; active: number }): Status => ({
@@ -46,6 +47,7 @@ export function adminTicketSettingsRoutes(app: App, ctx: AppContext) {
           .executeTakeFirstOrThrow();
         ctx.memo.forget(STATUSES_KEY);
         ctx.log.info({ event: "status_created", actor: req.actor.id, key: row.key }, "status created");
+        await recordAudit(ctx, req.actor, { action: "status.created", target: { type: "status", id: row.key, label: row.label }, after: presentStatus(row) });
         return reply.status(201).send(presentStatus(row));
       } catch (err) {
         if (isUniqueViolation(err)) throw conflict(`A status with the key ${req.body.key} already exists.`);
@@ -65,6 +67,7 @@ export function adminTicketSettingsRoutes(app: App, ctx: AppContext) {
       const row = await ctx.db.updateTable("statuses").set({ ...rest, ...(active !== undefined && { active: active ? 1 : 0 }) }).where("key", "=", req.params.key).returningAll().executeTakeFirstOrThrow();
       ctx.memo.forget(STATUSES_KEY);
       ctx.log.info({ event: "status_updated", actor: req.actor.id, key: row.key }, "status updated");
+      await recordAudit(ctx, req.actor, { action: "status.updated", target: { type: "status", id: row.key, label: row.label }, before: presentStatus(existing), after: presentStatus(row) });
       return presentStatus(row);
     },
   });
@@ -83,7 +86,9 @@ export function adminTicketSettingsRoutes(app: App, ctx: AppContext) {
           if (!req.body.matrix[impact]?.[urgency]) throw invalid(`matrix.${impact}.${urgency}`, "every impact × urgency cell needs a priority");
         }
       }
+      const before = await loadMatrix(ctx);
       await putSetting(ctx.db, MATRIX_KEY, req.body.matrix, ctx.clock.now().toISOString());
+      await recordAudit(ctx, req.actor, { action: "setting.changed", target: { type: "setting", id: MATRIX_KEY, label: "Priority matrix" }, before, after: req.body.matrix });
       ctx.memo.forget(MATRIX_KEY);
       ctx.log.info({ event: "priority_matrix_changed", actor: req.actor.id }, "priority matrix changed");
       return { matrix: await loadMatrix(ctx) };
@@ -112,6 +117,7 @@ export function adminTicketSettingsRoutes(app: App, ctx: AppContext) {
           .executeTakeFirstOrThrow();
         ctx.memo.forget(FIELDS_KEY);
         ctx.log.info({ event: "custom_field_created", actor: req.actor.id, key: row.key }, "custom field created");
+        await recordAudit(ctx, req.actor, { action: "custom_field.created", target: { type: "custom_field", id: row.id, label: row.label }, after: presentField(row) });
         return reply.status(201).send(presentField(row));
       } catch (err) {
         if (isUniqueViolation(err)) throw conflict(`A field with the key ${b.key} already exists.`);
@@ -125,6 +131,7 @@ export function adminTicketSettingsRoutes(app: App, ctx: AppContext) {
     schema: { tags, summary: "Change a custom field", params: z.object({ id: Id }), body: CustomFieldUpdateInput, response: { 200: CustomField } },
     handler: async (req) => {
       const b = req.body;
+      const before = await ctx.db.selectFrom("custom_fields").selectAll().where("id", "=", req.params.id).executeTakeFirst();
       const row = await ctx.db
         .updateTable("custom_fields")
         .set({
@@ -139,6 +146,7 @@ export function adminTicketSettingsRoutes(app: App, ctx: AppContext) {
         .executeTakeFirst();
       if (!row) throw notFound("The custom field");
       ctx.memo.forget(FIELDS_KEY);
+      await recordAudit(ctx, req.actor, { action: "custom_field.updated", target: { type: "custom_field", id: row.id, label: row.label }, before: before && presentField(before), after: presentField(row) });
       return presentField(row);
     },
   });

@@ -8,6 +8,7 @@ import type { AppContext } from "../context.ts";
 import type { App } from "../http/types.ts";
 import { isAdmin } from "../auth/actor.ts";
 import { forbidden, invalid, notFound } from "../errors.ts";
+import { recordAudit } from "../audit/record.ts";
 
 const Filters = TicketListQuery.omit({ limit: true, cursor: true });
 const Columns = z.array(z.string().regex(/^[a-z_]{1,40}$/)).max(20);
@@ -69,6 +70,7 @@ export function viewRoutes(app: App, ctx: AppContext) {
         .values({ owner_id: req.actor.id, team_id: req.body.team_id ?? null, name: req.body.name, filters: JSON.stringify(req.body.filters), columns: JSON.stringify(req.body.columns), position: req.body.position ?? 0, created_at: now, updated_at: now })
         .returningAll()
         .executeTakeFirstOrThrow();
+      await recordAudit(ctx, req.actor, { action: "view.created", target: { type: "view", id: row.id, label: row.name }, after: present(row, req.actor.id) });
       return reply.status(201).send(present(row, req.actor.id));
     },
   });
@@ -95,6 +97,7 @@ export function viewRoutes(app: App, ctx: AppContext) {
         .where("id", "=", row.id)
         .returningAll()
         .executeTakeFirstOrThrow();
+      await recordAudit(ctx, req.actor, { action: "view.updated", target: { type: "view", id: row.id, label: updated.name }, before: present(row, req.actor.id), after: present(updated, req.actor.id) });
       return present(updated, req.actor.id);
     },
   });
@@ -106,6 +109,7 @@ export function viewRoutes(app: App, ctx: AppContext) {
       const row = await load(req.params.id, req.actor);
       if (row.owner_id !== req.actor.id) throw forbidden("Only the owner can delete a shared view.");
       await ctx.db.deleteFrom("saved_views").where("id", "=", row.id).execute();
+      await recordAudit(ctx, req.actor, { action: "view.deleted", target: { type: "view", id: row.id, label: row.name }, before: present(row, req.actor.id) });
       return reply.status(204).send(null);
     },
   });

@@ -19,6 +19,7 @@ import { forgetMailboxes, mailboxById, type MailboxRow } from "./mailboxes.ts";
 import { seal } from "./secret-box.ts";
 import { readRaw } from "./store.ts";
 import type { MailFailedTable } from "./tables.ts";
+import { recordAudit } from "../../audit/record.ts";
 
 const IdParams = z.object({ id: Id });
 
@@ -134,6 +135,7 @@ export function mailInRoutes(app: App, ctx: AppContext) {
         });
       forgetMailboxes(ctx);
       req.log.info({ event: "mailbox_created", actor: req.actor.id, mailbox_id: row.id }, "mailbox created");
+      await recordAudit(ctx, req.actor, { action: "mailbox.created", target: { type: "mailbox", id: row.id, label: row.address }, after: { ...presentMailbox(row), imap_password: row.imap_password } });
       return reply.status(201).send(presentMailbox(row));
     },
   });
@@ -225,6 +227,7 @@ export function mailInRoutes(app: App, ctx: AppContext) {
         });
       forgetMailboxes(ctx);
       req.log.info({ event: "mailbox_updated", actor: req.actor.id, mailbox_id: row.id }, "mailbox updated");
+      await recordAudit(ctx, req.actor, { action: "mailbox.updated", target: { type: "mailbox", id: row.id, label: row.address }, before: { ...presentMailbox(current), imap_password: current.imap_password, updated_at: undefined }, after: { ...presentMailbox(row), imap_password: row.imap_password, updated_at: undefined } });
       return presentMailbox(row);
     },
   });
@@ -233,10 +236,12 @@ export function mailInRoutes(app: App, ctx: AppContext) {
     config: { access: "admin" },
     schema: { tags, summary: "Remove a mailbox (its received mail and tickets stay)", params: IdParams },
     handler: async (req, reply) => {
+      const before = await mailboxById(ctx.db, req.params.id);
       const done = await ctx.db.deleteFrom("mailboxes").where("id", "=", req.params.id).executeTakeFirst();
       if (!Number(done.numDeletedRows)) throw notFound("The mailbox");
       forgetMailboxes(ctx);
       req.log.info({ event: "mailbox_deleted", actor: req.actor.id, mailbox_id: req.params.id }, "mailbox deleted");
+      await recordAudit(ctx, req.actor, { action: "mailbox.deleted", target: { type: "mailbox", id: req.params.id, label: before?.address ?? null }, before: before && { ...presentMailbox(before), imap_password: before.imap_password } });
       return reply.status(204).send();
     },
   });
@@ -263,6 +268,7 @@ export function mailInRoutes(app: App, ctx: AppContext) {
     schema: { tags, summary: "Download a failed message as it arrived (.eml)", params: IdParams },
     handler: async (req, reply) => {
       const row = await findFailed(ctx, req.params.id);
+      await recordAudit(ctx, req.actor, { action: "mail.failed_downloaded", target: { type: "mail_failed", id: row.id, label: row.subject ?? `#${row.id}` }, detail: { from_address: row.from_address, reason: row.reason } });
       return sendRaw(ctx, reply, row.raw_sha256, `failed-${row.id}.eml`);
     },
   });
@@ -272,6 +278,7 @@ export function mailInRoutes(app: App, ctx: AppContext) {
     schema: { tags, summary: "Run a failed message through intake again", params: IdParams, response: { 200: ReprocessResult } },
     handler: async (req) => {
       const result = await reprocessFailed(ctx, req.actor, req.params.id);
+      await recordAudit(ctx, req.actor, { action: "mail.failed_reprocessed", target: { type: "mail_failed", id: req.params.id }, detail: { outcome: result.outcome, ticket_id: result.ticketId ?? null } });
       return { outcome: result.outcome, ticket_id: result.ticketId, failed: presentFailed(await findFailed(ctx, req.params.id)) };
     },
   });
@@ -281,6 +288,7 @@ export function mailInRoutes(app: App, ctx: AppContext) {
     schema: { tags, summary: "Mark a failed message as dealt with (its raw original stays downloadable)", params: IdParams, response: { 200: FailedMail } },
     handler: async (req) => {
       await discardFailed(ctx, req.actor, req.params.id);
+      await recordAudit(ctx, req.actor, { action: "mail.failed_discarded", target: { type: "mail_failed", id: req.params.id } });
       return presentFailed(await findFailed(ctx, req.params.id));
     },
   });
@@ -387,6 +395,7 @@ export function mailInRoutes(app: App, ctx: AppContext) {
           throw notFound("The message");
         });
       }
+      await recordAudit(ctx, req.actor, { action: "mail.message_downloaded", target: { type: "mail_message", id: row.id, label: `message ${row.id}` }, detail: { ticket_id: row.ticket_id } });
       return sendRaw(ctx, reply, row.raw_sha256, `message-${row.id}.eml`);
     },
   });

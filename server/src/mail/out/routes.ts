@@ -20,6 +20,8 @@ import { retryMessage } from "./outbox.ts";
 import { smtpServerOf } from "./transport.ts";
 import { autoReplyLimit, setAutoReplyLimit } from "./recipients.ts";
 import { invalid } from "../../errors.ts";
+import { inTransaction } from "../../context.ts";
+import { recordAudit } from "../../audit/record.ts";
 
 type Row = Selectable<MailOutboxTable> & { number: number; type: string };
 
@@ -77,6 +79,7 @@ export function mailOutRoutes(app: App, ctx: AppContext) {
     schema: { tags, summary: "Send a failed message again (attempts start from zero)", params: z.object({ id: Id }), response: { 200: OutboxItem } },
     handler: async (req) => {
       await retryMessage(ctx, req.params.id);
+      await recordAudit(ctx, req.actor, { action: "mail.outbox_retried", target: { type: "mail_outbox", id: req.params.id } });
       const row = await ctx.db
         .selectFrom("mail_outbox")
         .innerJoin("tickets", "tickets.id", "mail_outbox.ticket_id")
@@ -122,7 +125,11 @@ export function mailOutRoutes(app: App, ctx: AppContext) {
     config: { access: "admin" },
     schema: { tags, summary: "Change the cap on automatic answers per address and hour", body: MailSettingsInput, response: { 200: MailSettingsInput } },
     handler: async (req) => {
-      await setAutoReplyLimit(ctx.db, req.body.auto_reply_per_hour, ctx.clock.now().toISOString());
+      await inTransaction(ctx, async (tx) => {
+        const before = { auto_reply_per_hour: await autoReplyLimit(tx.db) };
+        await setAutoReplyLimit(tx.db, req.body.auto_reply_per_hour, ctx.clock.now().toISOString());
+        await recordAudit(tx, req.actor, { action: "setting.changed", target: { type: "setting", id: "mail.settings", label: "Outgoing mail" }, before, after: req.body });
+      });
       return { auto_reply_per_hour: req.body.auto_reply_per_hour };
     },
   });
@@ -165,7 +172,11 @@ export function mailOutRoutes(app: App, ctx: AppContext) {
       response: { 200: MailTemplate },
     },
     handler: async (req) => {
-      await saveTemplate(ctx.db, req.params.kind, req.body, req.actor.id, ctx.clock.now().toISOString());
+      await inTransaction(ctx, async (tx) => {
+        const { subject, text, html } = await loadTemplate(tx.db, req.params.kind);
+        await saveTemplate(tx.db, req.params.kind, req.body, req.actor.id, ctx.clock.now().toISOString());
+        await recordAudit(tx, req.actor, { action: "mail_template.changed", target: { type: "mail_template", id: req.params.kind, label: req.params.kind }, before: { subject, text, html }, after: { subject: req.body.subject, text: req.body.text, html: req.body.html } });
+      });
       return presentTemplate(req.params.kind);
     },
   });
@@ -174,7 +185,11 @@ export function mailOutRoutes(app: App, ctx: AppContext) {
     config: { access: "admin" },
     schema: { tags, summary: "Go back to the built-in template", params: KindParams, response: { 200: MailTemplate } },
     handler: async (req) => {
-      await resetTemplate(ctx.db, req.params.kind);
+      await inTransaction(ctx, async (tx) => {
+        const { subject, text, html } = await loadTemplate(tx.db, req.params.kind);
+        await resetTemplate(tx.db, req.params.kind);
+        await recordAudit(tx, req.actor, { action: "mail_template.reset", target: { type: "mail_template", id: req.params.kind, label: req.params.kind }, before: { subject, text, html }, after: DEFAULT_TEMPLATES[req.params.kind] });
+      });
       return presentTemplate(req.params.kind);
     },
   });
