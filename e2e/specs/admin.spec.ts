@@ -404,3 +404,41 @@ test("when the API fails, an admin page says so where it happened, keeps the uns
   await expect(editor.getByText("Saved", { exact: true })).toBeVisible();
   await expect(editor.getByRole("alert")).toHaveCount(0);
 });
+
+test("the audit log tells an admin who failed to sign in and what was changed, from which address and browser", async ({ page, desk }) => {
+  const word = unique("aud");
+  const stranger = `nobody.${word}@example.test`;
+  // Someone tries an account that does not exist, from this browser.
+  const refused = await page.request.post("/api/auth/login", { data: { email: stranger, password: "guessing-123" } });
+  expect(refused.status()).toBe(401);
+  // The admin renames a team (through the API, as an integration would).
+  const admin = await desk.api(desk.users.admin);
+  const team = await admin.post<{ id: number }>("/api/teams", { name: `Audit ${word}` });
+  await admin.patch(`/api/teams/${team.id}`, { name: `Audited ${word}` });
+
+  await desk.signIn(page, desk.users.admin);
+  await page.goto("/admin/users");
+  await settingsNav(page).getByRole("link", { name: "Audit log" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Audit log" })).toBeVisible();
+  const entries = page.getByRole("region", { name: "Audit log entries" });
+
+  // Filtered by the email that was tried: the failed attempt, with where it came from.
+  await entries.getByRole("textbox", { name: "Person" }).fill(stranger);
+  const failed = entries.getByRole("link", { name: new RegExp(`Failed sign-in for ${stranger} \\(no such account\\)`) });
+  await expect(failed).toBeVisible();
+  await expect(entries.getByRole("link")).toHaveCount(1);
+  await expect(failed).toContainText(/127\.0\.0\.1 · Chrome \d+ on Linux/);
+
+  // Filtered by kind: the rename, as a sentence, and what changed from what to what.
+  await entries.getByRole("textbox", { name: "Person" }).fill("");
+  await choose(page, entries, "Action", "Teams and members");
+  const rename = entries.getByRole("link", { name: new RegExp(`${desk.users.admin.name} changed the team Audited ${word}`) });
+  await rename.click();
+  const entry = page.getByRole("region", { name: "Audit entry" });
+  await expect(entry.getByRole("heading", { name: `${desk.users.admin.name} changed the team Audited ${word}: name from “Audit ${word}” to “Audited ${word}”` })).toBeVisible();
+  const changes = entry.getByRole("table", { name: "What changed" });
+  await expect(changes.getByRole("row", { name: `name Audit ${word} Audited ${word}` })).toBeVisible();
+  await expect(entry).toContainText("127.0.0.1");
+  await expect(page).toHaveURL(/\/admin\/audit-log\/\d+\?action=team$/);
+  await desk.screenshot(page, "admin-audit-log");
+});

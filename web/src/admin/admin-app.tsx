@@ -6,7 +6,7 @@
  *   /admin/statuses/:key|new-status ("new" is the key of a built-in status)
  *   /admin/business-hours/:id|new  /admin/sla-policies/:id|new|settings
  *   /admin/mailboxes/:id|new  /admin/failed-mail/:id  /admin/held-mail/:id  /admin/outgoing-mail/:id
- *   /admin/mail-templates/:kind  /admin/alerts
+ *   /admin/mail-templates/:kind  /admin/alerts  /admin/audit-log/:id
  */
 import { Button, Center, Loader, Paper, Stack, Text, Title } from "@mantine/core";
 import { IconLock, IconMapPinQuestion } from "@tabler/icons-react";
@@ -40,6 +40,8 @@ const HeldMailPage = lazy(async () => ({ default: (await import("./held-mail-pag
 const OutgoingMailPage = lazy(async () => ({ default: (await import("./outgoing-mail-page.tsx")).OutgoingMailPage }));
 const MailTemplatesPage = lazy(async () => ({ default: (await import("./mail-templates-page.tsx")).MailTemplatesPage }));
 const AlertsPage = lazy(async () => ({ default: (await import("./alerts-page.tsx")).AlertsPage }));
+// The audit log is read now and then, by admins looking into something: loaded when opened.
+const AuditLogPage = lazy(async () => ({ default: (await import("./audit-log-page.tsx")).AuditLogPage }));
 
 function PageLoading() {
   return (
@@ -127,6 +129,7 @@ function Settings() {
             <Route path="outgoing-mail/:outboxId?" element={<Suspense fallback={<PageLoading />}><OutgoingMailPage /></Suspense>} />
             <Route path="mail-templates/:kind?" element={<Suspense fallback={<PageLoading />}><MailTemplatesPage /></Suspense>} />
             <Route path="alerts" element={<Suspense fallback={<PageLoading />}><AlertsPage /></Suspense>} />
+            <Route path="audit-log/:entryId?" element={<Suspense fallback={<PageLoading />}><AuditLogPage /></Suspense>} />
             <Route path="*" element={<NoSuchSetting />} />
           </Routes>
         </div>

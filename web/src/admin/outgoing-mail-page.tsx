@@ -15,6 +15,7 @@ import { formatDateTime } from "../ui/format.ts";
 import { errorMessage, ListSkeleton, LoadError } from "../ui/query-state.tsx";
 import { TimeAgo } from "../ui/time-ago.tsx";
 import { AdminPage, announce, Editor, formErrors, RowLink, SaveError, Split, useJustSaved, useUnsavedGuard } from "./layout.tsx";
+import { PagedRows } from "./paged-rows.tsx";
 import classes from "./admin.module.css";
 import mail from "./mail.module.css";
 
@@ -256,42 +257,31 @@ export function OutgoingMailPage() {
                 onChange={(v) => setParams(v === "all" ? {} : { state: v })}
               />
             </div>
-            {outbox.isPending ? (
-              <div style={{ padding: 12 }}><ListSkeleton label="Loading the outbox" /></div>
-            ) : outbox.isError ? (
-              <div style={{ padding: 12 }}><LoadError title="The outbox could not be loaded" error={outbox.error} onRetry={() => void outbox.refetch()} /></div>
-            ) : items.length === 0 ? (
-              <Text size="sm" c="dimmed" p="md">
-                {state ? `No ${STATE_WORDS[state].toLowerCase()} messages.` : "Nothing has been sent yet."}
-              </Text>
-            ) : (
-              <ul className={classes.rows}>
-                {items.map((i) => (
-                  <RowLink key={i.id} to={`/admin/outgoing-mail/${i.id}${search}`}>
-                    <IconSend size={16} color="var(--mantine-color-gray-5)" aria-hidden="true" style={{ flexShrink: 0 }} />
-                    <div className={classes.rowMain}>
-                      <Group gap={8} justify="space-between" wrap="nowrap">
-                        <div className={classes.rowTitle}>{i.subject ?? `${KIND_WORDS[i.kind]} · ${i.reference}`}</div>
-                        <StateBadge state={i.state} />
-                      </Group>
-                      <div className={classes.rowSub}>
-                        {i.to.address} · {KIND_WORDS[i.kind]} · <TimeAgo iso={i.sent_at ?? i.created_at} />
-                        {i.state === "queued" && i.attempts > 0 && i.next_attempt_at ? <> · attempt {i.attempts + 1} at {formatDateTime(i.next_attempt_at)}</> : null}
-                      </div>
-                      {i.state === "failed" && i.last_error && <div className={mail.rowError}>{i.last_error}</div>}
-                      {i.state === "suppressed" && i.skip_reason && <div className={classes.rowSub}>{i.skip_reason}</div>}
+            <PagedRows
+              query={outbox}
+              items={items}
+              what="the outbox"
+              empty={state ? `No ${STATE_WORDS[state].toLowerCase()} messages.` : "Nothing has been sent yet."}
+              moreLabel="Show older messages"
+            >
+              {(i) => (
+                <RowLink key={i.id} to={`/admin/outgoing-mail/${i.id}${search}`}>
+                  <IconSend size={16} color="var(--mantine-color-gray-5)" aria-hidden="true" style={{ flexShrink: 0 }} />
+                  <div className={classes.rowMain}>
+                    <Group gap={8} justify="space-between" wrap="nowrap">
+                      <div className={classes.rowTitle}>{i.subject ?? `${KIND_WORDS[i.kind]} · ${i.reference}`}</div>
+                      <StateBadge state={i.state} />
+                    </Group>
+                    <div className={classes.rowSub}>
+                      {i.to.address} · {KIND_WORDS[i.kind]} · <TimeAgo iso={i.sent_at ?? i.created_at} />
+                      {i.state === "queued" && i.attempts > 0 && i.next_attempt_at ? <> · attempt {i.attempts + 1} at {formatDateTime(i.next_attempt_at)}</> : null}
                     </div>
-                  </RowLink>
-                ))}
-              </ul>
-            )}
-            {outbox.hasNextPage && (
-              <Group justify="center" pb="md">
-                <Button variant="subtle" size="xs" onClick={() => void outbox.fetchNextPage()} loading={outbox.isFetchingNextPage}>
-                  Show older messages
-                </Button>
-              </Group>
-            )}
+                    {i.state === "failed" && i.last_error && <div className={mail.rowError}>{i.last_error}</div>}
+                    {i.state === "suppressed" && i.skip_reason && <div className={classes.rowSub}>{i.skip_reason}</div>}
+                  </div>
+                </RowLink>
+              )}
+            </PagedRows>
           </>
         }
         editor={detail}

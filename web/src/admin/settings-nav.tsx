@@ -9,7 +9,7 @@ import {
   IconAdjustments, IconAlertTriangle, IconBolt, IconBuilding, IconCategory, IconForms, IconGridDots, IconHandStop, IconInbox, IconMailCog, IconMailExclamation, IconMessageShare,
   IconProgressCheck, IconSearch, IconSend, IconUser, IconUsers, IconUsersGroup,
 } from "@tabler/icons-react";
-import { IconCalendarTime, IconClockExclamation } from "@tabler/icons-react";
+import { IconCalendarTime, IconClockExclamation, IconShieldCheck } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
 import { useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 import { Link, NavLink, useNavigate } from "react-router";
@@ -36,6 +36,7 @@ export const PAGE_ICONS: Record<string, ReactNode> = {
   "outgoing-mail": <IconSend size={16} aria-hidden="true" />,
   "mail-templates": <IconMailCog size={16} aria-hidden="true" />,
   alerts: <IconAlertTriangle size={16} aria-hidden="true" />,
+  "audit-log": <IconShieldCheck size={16} aria-hidden="true" />,
 };
 
 /** Things of the desk itself that the search finds, loaded only once someone searches. */

@@ -5,7 +5,7 @@
  */
 
 /** The nav's groups, in the order it lists them. */
-export const SETTINGS_SECTIONS = ["People", "Tickets", "Service levels", "Email & alerts"] as const;
+export const SETTINGS_SECTIONS = ["People", "Tickets", "Service levels", "Email & alerts", "Security"] as const;
 export type SettingsSection = (typeof SETTINGS_SECTIONS)[number];
 
 export interface SettingsPage {
@@ -138,6 +138,13 @@ export const SETTINGS_PAGES: SettingsPage[] = [
     section: "Service levels",
     settings: ["Add an SLA policy", "First response target", "Next response target", "Resolution target", "Escalation at a warning or breach", "Pause the clock while waiting", "Auto-close resolved tickets"],
     words: ["sla", "deadline", "due", "target", "breach", "warning", "escalate", "response time", "ola", "auto close", "order of policies"],
+  },
+  {
+    path: "audit-log",
+    label: "Audit log",
+    section: "Security",
+    settings: ["Who signed in, and failed sign-ins", "Role and password changes", "Setting changes before and after", "API token use"],
+    words: ["audit", "log", "history", "security", "login", "sign-in", "ip address", "browser", "who changed", "compliance"],
   },
 ];
 

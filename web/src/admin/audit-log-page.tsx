@@ -1,0 +1,214 @@
+/**
+ * Audit log: who signed in (or failed to), changed an account, a role, a token or a setting,
+ * or downloaded raw mail, from which address and browser. Newest first, filtered by kind of
+ * action and by person; an entry shows what changed from what to what.
+ */
+import { Autocomplete, Badge, Group, Select, Table, Text, Title } from "@mantine/core";
+import { useDebouncedValue } from "@mantine/hooks";
+import { IconShieldCheck } from "@tabler/icons-react";
+import type { AuditEvent } from "@tessera/contracts";
+import { useEffect, useMemo, useState } from "react";
+import { useParams, useSearchParams } from "react-router";
+import { useAssignableStaff } from "../api/admin-queries.ts";
+import { useAuditPages, type AuditFilters } from "../api/audit.ts";
+import { formatDateTime } from "../ui/format.ts";
+import { TimeAgo } from "../ui/time-ago.tsx";
+import { AdminPage, EmptyEditor, RowLink, Split } from "./layout.tsx";
+import { PagedRows } from "./paged-rows.tsx";
+import classes from "./admin.module.css";
+import mail from "./mail.module.css";
+
+const ACTION_FILTERS = [
+  {
+    group: "Kinds",
+    items: [
+      { value: "auth", label: "Sign-ins, sign-outs and setup" },
+      { value: "user", label: "Accounts, roles and passwords" },
+      { value: "token", label: "API tokens" },
+      { value: "team", label: "Teams and members" },
+      { value: "setting", label: "Settings" },
+      { value: "mailbox", label: "Mailboxes" },
+      { value: "mail", label: "Mail downloads and failed mail" },
+      { value: "sla_policy", label: "SLA policies" },
+      { value: "sla_calendar", label: "Business hours" },
+    ],
+  },
+  {
+    group: "Single actions",
+    items: [
+      { value: "auth.sign_in_failed", label: "Failed sign-ins" },
+      { value: "user.role_changed", label: "Role changes" },
+      { value: "user.password_changed", label: "Password changes" },
+      { value: "token.used", label: "API token use" },
+    ],
+  },
+];
+
+const VIA_WORDS: Record<string, string> = { web: "Signed in to the web app", api: "With an API token", system: "Tessera itself" };
+
+const looksLikePerson = (v: string) => /^\S+@\S+\.\S+$/.test(v) || /^\d+$/.test(v);
+
+function Filters() {
+  const [params, setParams] = useSearchParams();
+  const staff = useAssignableStaff();
+  const [person, setPerson] = useState(params.get("person") ?? "");
+  const [debounced] = useDebouncedValue(person.trim(), 300);
+  useEffect(() => {
+    const wanted = looksLikePerson(debounced) ? debounced : "";
+    if (wanted === (params.get("person") ?? "")) return;
+    const next = new URLSearchParams(params);
+    if (wanted) next.set("person", wanted);
+    else next.delete("person");
+    setParams(next, { replace: true });
+  }, [debounced, params, setParams]);
+  const set = (key: string, value: string | null) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    setParams(next);
+  };
+  return (
+    <Group gap="xs" p="sm" grow align="flex-end">
+      <Select label="Action" placeholder="Every action" data={ACTION_FILTERS} value={params.get("action")} onChange={(v) => set("action", v)} clearable size="xs" />
+      <Autocomplete
+        label="Person"
+        placeholder="Email of anyone"
+        data={(staff.data ?? []).map((u) => u.email)}
+        value={person}
+        onChange={setPerson}
+        size="xs"
+        limit={8}
+      />
+    </Group>
+  );
+}
+
+function ChangeTable({ before, after }: { before: AuditEvent["before"]; after: AuditEvent["after"] }) {
+  const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])];
+  if (!keys.length) return null;
+  const show = (v: unknown) => (v === undefined || v === null || v === "" ? "—" : typeof v === "string" ? v : JSON.stringify(v));
+  return (
+    <Table withTableBorder mt="md" aria-label="What changed" className={classes.table}>
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>Field</Table.Th>
+          <Table.Th>Before</Table.Th>
+          <Table.Th>After</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {keys.map((k) => (
+          <Table.Tr key={k}>
+            <Table.Td className={classes.mono}>{k}</Table.Td>
+            <Table.Td style={{ overflowWrap: "anywhere" }}>{show(before?.[k])}</Table.Td>
+            <Table.Td style={{ overflowWrap: "anywhere" }}>{show(after?.[k])}</Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
+function EntryDetail({ entry }: { entry: AuditEvent }) {
+  return (
+    <div className={classes.editorBody} role="region" aria-label="Audit entry">
+      <Title order={2} fz={17} mb="sm" style={{ overflowWrap: "anywhere" }}>
+        {entry.sentence}
+      </Title>
+      <dl className={mail.facts}>
+        <dt>When</dt>
+        <dd>{formatDateTime(entry.at)}</dd>
+        <dt>Who</dt>
+        <dd>{entry.actor ? `${entry.actor.name} (${entry.actor.email})` : "Nobody signed in"}</dd>
+        <dt>How</dt>
+        <dd>{VIA_WORDS[entry.via] ?? entry.via}</dd>
+        <dt>Address</dt>
+        <dd>{entry.ip ?? "—"}</dd>
+        <dt>Browser</dt>
+        <dd>
+          {entry.browser ?? "—"}
+          {entry.user_agent && entry.user_agent !== entry.browser && (
+            <Text size="xs" c="dimmed" className={classes.mono}>
+              {entry.user_agent}
+            </Text>
+          )}
+        </dd>
+        <dt>Action</dt>
+        <dd className={classes.mono}>{entry.action}</dd>
+        {entry.detail && (
+          <>
+            <dt>Details</dt>
+            <dd className={classes.mono}>{JSON.stringify(entry.detail)}</dd>
+          </>
+        )}
+      </dl>
+      <ChangeTable before={entry.before} after={entry.after} />
+    </div>
+  );
+}
+
+export function AuditLogPage() {
+  const { entryId } = useParams();
+  const [params] = useSearchParams();
+  const filters: AuditFilters = useMemo(() => ({ action: params.get("action") ?? undefined, actor: params.get("person") ?? undefined }), [params]);
+  const pages = useAuditPages(filters);
+  const items = useMemo(() => pages.data?.pages.flatMap((p) => p.items) ?? [], [pages.data]);
+  const search = params.toString() ? `?${params}` : "";
+  const selected = entryId ? items.find((e) => String(e.id) === entryId) : undefined;
+  let detail;
+  if (selected) detail = <EntryDetail key={selected.id} entry={selected} />;
+  else if (entryId && pages.isPending) detail = null;
+  else
+    detail = (
+      <EmptyEditor icon={<IconShieldCheck size={32} stroke={1.5} />} title={entryId ? "This entry is not in the list" : "Pick an entry"}>
+        {entryId ? "Clear the filters, or show older entries, to find it." : "See who did it, from which address and browser, and what changed from what to what."}
+      </EmptyEditor>
+    );
+  return (
+    <AdminPage
+      title="Audit log"
+      description="Sign-ins and failed sign-ins, account, role, token and setting changes, and downloads of raw mail, with the address and browser they came from. Entries are never changed or deleted."
+    >
+      <Split
+        wide
+        listLabel="Audit log entries"
+        selected={!!entryId}
+        list={
+          <>
+            <Filters />
+            <PagedRows
+              query={pages}
+              items={items}
+              what="the audit log"
+              empty={filters.action || filters.actor ? "Nothing matches these filters." : "Nothing has been recorded yet."}
+              moreLabel="Show older entries"
+            >
+              {(e) => (
+                <RowLink key={e.id} to={`/admin/audit-log/${e.id}${search}`}>
+                  <div className={classes.rowMain}>
+                    <Group gap={8} justify="space-between" wrap="nowrap">
+                      <div className={classes.rowTitle} style={{ whiteSpace: "normal" }}>
+                        {e.sentence}
+                      </div>
+                      {e.action === "auth.sign_in_failed" && (
+                        <Badge size="xs" color="red" variant="light" style={{ flexShrink: 0 }}>
+                          Failed
+                        </Badge>
+                      )}
+                    </Group>
+                    <div className={classes.rowSub}>
+                      <TimeAgo iso={e.at} />
+                      {e.ip ? ` · ${e.ip}` : ""}
+                      {e.browser ? ` · ${e.browser}` : ""}
+                    </div>
+                  </div>
+                </RowLink>
+              )}
+            </PagedRows>
+          </>
+        }
+        editor={detail}
+      />
+    </AdminPage>
+  );
+}

@@ -1,0 +1,32 @@
+/** The admin and security audit trail: a page at a time, newest first, with its filters. */
+import { AuditEvent, Page } from "@tessera/contracts";
+import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
+import { api } from "./client.ts";
+
+export interface AuditFilters {
+  /** One action (setting.changed) or a group (auth). */
+  action?: string;
+  /** A user id or an email address. */
+  actor?: string;
+}
+
+const AuditPage = Page(AuditEvent);
+
+export const fetchAudit = (filters: AuditFilters, after: string | undefined, signal?: AbortSignal) => {
+  const qs = new URLSearchParams({ limit: "50" });
+  if (filters.action) qs.set("action", filters.action);
+  if (filters.actor) qs.set("actor", filters.actor);
+  if (after) qs.set("after", after);
+  return api(`/api/audit?${qs}`, AuditPage, { signal });
+};
+
+export const auditKeys = { list: (filters: AuditFilters) => ["audit", filters] as const };
+
+export const useAuditPages = (filters: AuditFilters) =>
+  useInfiniteQuery({
+    queryKey: auditKeys.list(filters),
+    queryFn: ({ pageParam, signal }) => fetchAudit(filters, pageParam, signal),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+    placeholderData: keepPreviousData,
+  });
