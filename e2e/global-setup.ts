@@ -61,6 +61,8 @@ async function startTessera(name: ProjectName, env: Record<string, string>, clea
       HOST: "127.0.0.1",
       TESSERA_PUBLIC_URL: baseURL,
       TESSERA_SMTP_LISTEN_PORT: String(smtpPort),
+      // Mail servers in these tests run on this machine; the outbound guard refuses loopback otherwise.
+      TESSERA_OUTBOUND_ALLOW: "127.0.0.1",
       TESSERA_ADMIN_EMAIL: ADMIN.email,
       TESSERA_ADMIN_PASSWORD: ADMIN.password,
       TESSERA_ADMIN_NAME: ADMIN.name,

@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { parseAllowList, type OutboundAllowList } from "./outbound/guard.ts";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -99,6 +100,22 @@ const EnvSchema = z.object({
   TESSERA_OUTBOX_POLL_SECONDS: int(1, 3600).default(5),
   /** Seconds a node folds repeats of an alert in memory before writing their count and last-seen time (a crash loses at most this much of the count). */
   TESSERA_ALERT_REPEAT_FLUSH_SECONDS: int(1, 3600).default(5),
+  /**
+   * Hosts, addresses and CIDR ranges Tessera may connect to (IMAP, the SMTP relay, webhooks) although
+   * they are loopback, private, link-local or otherwise not public, e.g. "10.0.0.0/8, imap.internal".
+   * Public addresses need no entry. Comma- or space-separated; empty by default.
+   */
+  TESSERA_OUTBOUND_ALLOW: z
+    .string()
+    .default("")
+    .transform((v, zctx) => {
+      try {
+        return parseAllowList(v);
+      } catch (err) {
+        zctx.addIssue({ code: "custom", message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
   /** trace | debug | info | warn | error | fatal | silent */
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
 });
@@ -122,6 +139,8 @@ export type Config = Readonly<{
   slaSweepSeconds: number;
   alertRepeatFlushMs: number;
   mailOut: MailOutConfig;
+  /** Where outgoing connections may go beyond public addresses (outbound/guard.ts). */
+  outboundAllow: OutboundAllowList;
   mail: { smtpPort: number | undefined; smtpHost: string; maxBytes: number; parseTimeoutMs: number; parsers: number; imapPollMs: number; loopLimitPerHour: number };
 }>;
 
@@ -224,6 +243,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     slaSweepSeconds: e.TESSERA_SLA_SWEEP_SECONDS,
     alertRepeatFlushMs: e.TESSERA_ALERT_REPEAT_FLUSH_SECONDS * 1000,
     mailOut: mailOutConfig(e, publicUrl),
+    outboundAllow: e.TESSERA_OUTBOUND_ALLOW,
     mail: {
       smtpPort: e.TESSERA_SMTP_LISTEN_PORT,
       smtpHost: e.TESSERA_SMTP_LISTEN_HOST,

@@ -2,6 +2,7 @@ import { ImapFlow } from "imapflow";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDesk, dialects, makeTeam, type Client, type TestDesk } from "./harness.ts";
+import { ALLOW_LOOPBACK } from "./support/loopback.ts";
 import { startDovecot, type Dovecot } from "./support/dovecot.ts";
 import { message } from "./support/mail.ts";
 import { closeParser } from "../src/mail/in/ingest.ts";
@@ -19,7 +20,7 @@ describe.each(dialects)("IMAP polling with Dovecot on %s", (dialect) => {
 
   beforeAll(async () => {
     dove = await startDovecot(Object.fromEntries(["support", "archive", "moves", "fragile", "restart", "huge"].map((u) => [`${u}@imap.test`, PASSWORD])));
-    desk = await createDesk(dialect, { TESSERA_IMAP_POLL_SECONDS: "1", TESSERA_MAIL_MAX_BYTES: String(1024 * 1024) });
+    desk = await createDesk(dialect, { ...ALLOW_LOOPBACK, TESSERA_IMAP_POLL_SECONDS: "1", TESSERA_MAIL_MAX_BYTES: String(1024 * 1024) });
     admin = await desk.user("admin");
     teamId = await makeTeam(admin, "Mail");
     agent = await desk.user("agent", { teams: [teamId] });
@@ -203,7 +204,7 @@ describe.each(dialects)("IMAP IDLE on %s", (dialect) => {
   beforeAll(async () => {
     dove = await startDovecot({ "idle@imap.test": PASSWORD });
     // An hour between polls: only IDLE can bring the new message in within the test's wait.
-    desk = await createDesk(dialect, { TESSERA_IMAP_POLL_SECONDS: "3600" });
+    desk = await createDesk(dialect, { ...ALLOW_LOOPBACK, TESSERA_IMAP_POLL_SECONDS: "3600" });
   });
   afterAll(async () => {
     await polling?.stop();

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDesk, dialects, makeTeam, type Client, type TestDesk } from "./harness.ts";
+import { ALLOW_LOOPBACK } from "./support/loopback.ts";
 import { SmtpCatcher, type CaughtMail } from "./support/smtp-catcher.ts";
 import { deliverDue } from "../src/mail/out/outbox.ts";
 import { parseOwnMessageId } from "../src/mail/message-id.ts";
@@ -45,6 +46,7 @@ describe.each(dialects)("outgoing mail on %s", (dialect) => {
   beforeAll(async () => {
     catcher = await SmtpCatcher.start();
     desk = await createDesk(dialect, {
+      ...ALLOW_LOOPBACK,
       TESSERA_SMTP_URL: `smtp://127.0.0.1:${catcher.port}`,
       TESSERA_MAIL_FROM: "IT Service Desk <help@desk.test>",
       TESSERA_PUBLIC_URL: "https://desk.test",

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "kysely";
 import pino from "pino";
 import { createDesk, dialects, type Client, type TestDesk } from "./harness.ts";
+import { ALLOW_LOOPBACK } from "./support/loopback.ts";
 import { SmtpCatcher } from "./support/smtp-catcher.ts";
 import { openInstance, type Instance } from "../src/boot.ts";
 import { deliverDue, SERVER_RETRY_MS, startOutbox } from "../src/mail/out/outbox.ts";
@@ -18,7 +19,7 @@ describe.each(dialects)("outbox worker on %s", (dialect) => {
 
   beforeAll(async () => {
     catcher = await SmtpCatcher.start();
-    desk = await createDesk(dialect, { TESSERA_SMTP_URL: `smtp://127.0.0.1:${catcher.port}`, TESSERA_MAIL_FROM: "help@desk.test" });
+    desk = await createDesk(dialect, { ...ALLOW_LOOPBACK, TESSERA_SMTP_URL: `smtp://127.0.0.1:${catcher.port}`, TESSERA_MAIL_FROM: "help@desk.test" });
     admin = await desk.user("admin");
     requester = await desk.user("requester");
     await admin.put("/api/mail/settings", { auto_reply_per_hour: 1000 });
@@ -84,7 +85,7 @@ describe.each(dialects)("outbox worker on %s", (dialect) => {
     const down = await SmtpCatcher.start();
     const port = down.port;
     await down.stop();
-    const d2 = await createDesk(dialect, { TESSERA_SMTP_URL: `smtp://127.0.0.1:${port}` });
+    const d2 = await createDesk(dialect, { ...ALLOW_LOOPBACK, TESSERA_SMTP_URL: `smtp://127.0.0.1:${port}` });
     try {
       const a2 = await d2.user("admin");
       const r2 = await d2.user("requester");
@@ -144,7 +145,7 @@ describe.each(dialects)("outbox worker on %s", (dialect) => {
   });
 
   it("copies a reply's attachments up to the size cap and links the rest", async () => {
-    const d4 = await createDesk(dialect, { TESSERA_SMTP_URL: `smtp://127.0.0.1:${catcher.port}`, TESSERA_MAIL_ATTACHMENTS_MAX_BYTES: "1000", TESSERA_PUBLIC_URL: "https://desk.test" });
+    const d4 = await createDesk(dialect, { ...ALLOW_LOOPBACK, TESSERA_SMTP_URL: `smtp://127.0.0.1:${catcher.port}`, TESSERA_MAIL_ATTACHMENTS_MAX_BYTES: "1000", TESSERA_PUBLIC_URL: "https://desk.test" });
     try {
       const agent = await d4.user("agent");
       const r4 = await d4.user("requester");

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDesk, dialects, makeTeam, type Client, type TestDesk } from "./harness.ts";
+import { ALLOW_LOOPBACK } from "./support/loopback.ts";
 import { SmtpCatcher, type CaughtMail } from "./support/smtp-catcher.ts";
 import { message } from "./support/mail.ts";
 import { closeParser, ingestMessage } from "../src/mail/in/ingest.ts";
@@ -19,7 +20,7 @@ describe.each(dialects)("mail round trip on %s", (dialect) => {
 
   beforeAll(async () => {
     catcher = await SmtpCatcher.start();
-    desk = await createDesk(dialect, { TESSERA_SMTP_URL: `smtp://127.0.0.1:${catcher.port}`, TESSERA_MAIL_FROM: "Help <help@desk.test>", TESSERA_MAIL_PARSE_TIMEOUT_MS: "5000" });
+    desk = await createDesk(dialect, { ...ALLOW_LOOPBACK, TESSERA_SMTP_URL: `smtp://127.0.0.1:${catcher.port}`, TESSERA_MAIL_FROM: "Help <help@desk.test>", TESSERA_MAIL_PARSE_TIMEOUT_MS: "5000" });
     admin = await desk.user("admin");
     const teamId = await makeTeam(admin, "Desk");
     agent = await desk.user("agent", { teams: [teamId], name: "Sam Agent" });

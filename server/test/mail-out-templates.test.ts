@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDesk, dialects, type Client, type TestDesk } from "./harness.ts";
+import { ALLOW_LOOPBACK } from "./support/loopback.ts";
 import { SmtpCatcher } from "./support/smtp-catcher.ts";
 import { deliverDue } from "../src/mail/out/outbox.ts";
 
@@ -14,7 +15,7 @@ describe.each(dialects)("mail templates on %s", (dialect) => {
 
   beforeAll(async () => {
     catcher = await SmtpCatcher.start();
-    desk = await createDesk(dialect, { TESSERA_SMTP_URL: `smtp://127.0.0.1:${catcher.port}`, TESSERA_MAIL_FROM: "Help <help@desk.test>", TESSERA_PUBLIC_URL: "https://desk.test" });
+    desk = await createDesk(dialect, { ...ALLOW_LOOPBACK, TESSERA_SMTP_URL: `smtp://127.0.0.1:${catcher.port}`, TESSERA_MAIL_FROM: "Help <help@desk.test>", TESSERA_PUBLIC_URL: "https://desk.test" });
     admin = await desk.user("admin");
     agent = await desk.user("agent");
     requester = await desk.user("requester", { name: "Rita" });

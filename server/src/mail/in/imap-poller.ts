@@ -13,6 +13,14 @@ import { ingestMessage } from "./ingest.ts";
 import type { MailboxRow } from "./mailboxes.ts";
 import { recordFailed } from "./quarantine.ts";
 import { unseal } from "./secret-box.ts";
+import { couldNotConnect, refusalOf, resolveOutbound } from "../../outbound/guard.ts";
+import { invalid } from "../../errors.ts";
+
+/** Refuses (400, naming imap.host) a server the outbound guard would not let Tessera connect to. */
+export async function checkImapHost(ctx: AppContext, host: string) {
+  const refusal = await refusalOf(ctx.config.outboundAllow, host);
+  if (refusal) throw invalid("imap.host", refusal);
+}
 
 /** First key of the advisory locks that keep two nodes from polling one mailbox at once ("MAIL"). */
 const LOCK_CLASS = 0x4d41494c;
@@ -110,9 +118,14 @@ export class MailboxPoller {
   private async connect(): Promise<ImapFlow> {
     if (this.client?.usable) return this.client;
     const m = this.mailbox;
+    const port = m.imap_port ?? (m.imap_tls ? 993 : 143);
+    // Checked on every connect (DNS may have changed since the mailbox was saved); ImapFlow then
+    // connects to the address that was checked, with the name kept for TLS.
+    const target = await resolveOutbound(this.ctx.config.outboundAllow, m.imap_host!);
     const client = new ImapFlow({
-      host: m.imap_host!,
-      port: m.imap_port ?? (m.imap_tls ? 993 : 143),
+      host: target.address,
+      servername: target.servername,
+      port,
       secure: !!m.imap_tls,
       auth: { user: m.imap_user ?? m.address, pass: m.imap_password ? unseal(this.ctx.secret, m.imap_password) : "" },
       logger: false,
@@ -128,7 +141,20 @@ export class MailboxPoller {
       this.client = undefined;
       this.kick();
     });
-    await client.connect();
+    try {
+      await client.connect();
+    } catch (err) {
+      try {
+        client.close();
+      } catch {
+        // already closed
+      }
+      // A wrong password is worth saying; anything else before sign-in (refused, unreachable,
+      // timed out, not an IMAP server) reads the same, so the message cannot map open ports.
+      if ((err as { authenticationFailed?: boolean }).authenticationFailed) throw err;
+      this.ctx.log.warn({ err, mailbox_id: m.id }, "IMAP connection failed");
+      throw new Error(couldNotConnect(m.imap_host!, port));
+    }
     this.client = client;
     return client;
   }

@@ -17,6 +17,7 @@ import { referenceOf } from "../../tickets/service.ts";
 import { acceptHeld, discardFailed, findFailed, rejectHeld, reprocessFailed } from "./decisions.ts";
 import { forgetMailboxes, mailboxById, type MailboxRow } from "./mailboxes.ts";
 import { seal } from "./secret-box.ts";
+import { checkImapHost } from "./imap-poller.ts";
 import { readRaw } from "./store.ts";
 import type { MailFailedTable } from "./tables.ts";
 import { recordAudit } from "../../audit/record.ts";
@@ -109,6 +110,7 @@ export function mailInRoutes(app: App, ctx: AppContext) {
     handler: async (req, reply) => {
       const b = req.body;
       await checkMailbox(b);
+      if (b.imap) await checkImapHost(ctx, b.imap.host);
       const now = ctx.clock.now().toISOString();
       const row = await ctx.db
         .insertInto("mailboxes")
@@ -205,6 +207,7 @@ export function mailInRoutes(app: App, ctx: AppContext) {
         processed_folder: b.processed_folder !== undefined ? b.processed_folder : current.processed_folder,
       };
       await checkMailbox(next);
+      if (b.imap) await checkImapHost(ctx, b.imap.host);
       const row = await ctx.db
         .updateTable("mailboxes")
         .set({

@@ -17,7 +17,7 @@ import type { MailOutboxTable } from "./tables.ts";
 import type { Selectable } from "kysely";
 import { composeMessage } from "./compose.ts";
 import { onMailQueued, wakeOutbox } from "./enqueue.ts";
-import { classifyFailure, messageOf, openTransport } from "./transport.ts";
+import { classifyFailure, messageOf, openTransport, type MailTransport } from "./transport.ts";
 import { AppError, notFound } from "../../errors.ts";
 
 type OutboxRow = Selectable<MailOutboxTable>;
@@ -132,7 +132,14 @@ export async function deliverDue(ctx: AppContext, opts: { limit?: number } = {})
     }
   }
 
-  const transport = openTransport(ctx.config.mailOut)!;
+  let transport: MailTransport;
+  try {
+    transport = (await openTransport(ctx.config.mailOut, ctx.config.outboundAllow))!;
+  } catch (err) {
+    // The server is not allowed (or its name does not resolve): everything waits, as when it is down.
+    for (const row of ready) await failed(row, err);
+    return result;
+  }
   const queue = [...ready];
   const sender = async () => {
     for (let row = queue.shift(); row && !result.serverError; row = queue.shift()) {

@@ -11,6 +11,7 @@ import type { MailOutConfig } from "../../config.ts";
 import { blobPath } from "../../attachments/storage.ts";
 import type { MailOutboxTable } from "./tables.ts";
 import { foldHeader } from "./render.ts";
+import { couldNotConnect, resolveOutbound, type OutboundAllowList } from "../../outbound/guard.ts";
 
 interface SmtpOptions {
   host: string;
@@ -43,12 +44,22 @@ export function smtpServerOf(cfg: MailOutConfig): string | null {
   return o ? `${o.host}:${o.port}` : null;
 }
 
-/** A pooled SMTP connection for one delivery pass; undefined when no mail server is configured. */
-export function openTransport(cfg: MailOutConfig): Transporter | undefined {
+/** What a delivery pass sends through: sendMail and close, as nodemailer's transporter has them. */
+export type MailTransport = Pick<Transporter, "sendMail" | "close">;
+
+/**
+ * A pooled SMTP connection for one delivery pass; undefined when no mail server is configured.
+ * The server's name is resolved and checked by the outbound guard first (throwing
+ * OutboundRefused when it is not allowed), and every connection of the pass goes to the
+ * address that was checked, with the name kept for STARTTLS/TLS certificate checks.
+ */
+export async function openTransport(cfg: MailOutConfig, allow: OutboundAllowList): Promise<MailTransport | undefined> {
   const o = smtpOptions(cfg);
   if (!o) return undefined;
-  return nodemailer.createTransport({
-    host: o.host,
+  const target = await resolveOutbound(allow, o.host);
+  const transporter = nodemailer.createTransport({
+    host: target.address,
+    servername: target.servername,
     port: o.port,
     secure: o.secure,
     auth: o.user ? { user: o.user, pass: o.password } : undefined,
@@ -59,7 +70,21 @@ export function openTransport(cfg: MailOutConfig): Transporter | undefined {
     greetingTimeout: 10_000,
     socketTimeout: 60_000,
   });
+  const server = `${o.host}:${o.port}`;
+  return {
+    sendMail: (message: Mail.Options) =>
+      transporter.sendMail(message).catch((err: { code?: string; responseCode?: number; command?: string }) => {
+        // Refused, unreachable and timed out read the same to an admin: no map of open ports.
+        if (err.responseCode === undefined && err.command === "CONN" && CONNECT_CODES.includes(err.code ?? "")) {
+          throw Object.assign(new Error(couldNotConnect(o.host, o.port)), { code: "ECONNECTION", cause: err, server });
+        }
+        throw err;
+      }),
+    close: () => transporter.close(),
+  } as MailTransport;
 }
+
+const CONNECT_CODES = ["ECONNECTION", "ETIMEDOUT", "ESOCKET", "ECONNREFUSED", "ECONNRESET", "EHOSTUNREACH", "ENETUNREACH"];
 
 export interface FileToAttach {
   filename: string;
@@ -105,7 +130,7 @@ export type FailureKind = "server" | "transient" | "permanent";
 export function classifyFailure(err: unknown): { kind: FailureKind; message: string } {
   const e = err as { code?: string; responseCode?: number; command?: string; response?: string; message?: string };
   const message = foldHeader(e.response || e.message || String(err), 500);
-  const serverCodes = ["ECONNECTION", "ETIMEDOUT", "ESOCKET", "EDNS", "EAUTH", "ETLS", "ECONNREFUSED", "ECONNRESET", "EPROTOCOL"];
+  const serverCodes = ["ECONNECTION", "ETIMEDOUT", "ESOCKET", "EDNS", "EAUTH", "ETLS", "ECONNREFUSED", "ECONNRESET", "EPROTOCOL", "EOUTBOUND"];
   const serverCommand = !e.command || /^(CONN|EHLO|HELO|LHLO|STARTTLS|AUTH)/i.test(e.command);
   if (e.responseCode === undefined) return { kind: e.code && serverCodes.includes(e.code) ? "server" : e.code === "EENVELOPE" ? "permanent" : "transient", message };
   if (serverCommand) return { kind: "server", message };
