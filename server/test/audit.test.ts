@@ -247,6 +247,13 @@ describe.each(dialects)("the audit trail on %s", (dialect) => {
     expect(backwards.status).toBe(400);
   });
 
+  it("is documented in the OpenAPI document with its filters", async () => {
+    const doc = (await desk.anonymous().get("/api/openapi.json")).body;
+    const op = doc.paths["/api/audit"].get;
+    expect(op.tags).toEqual(["audit"]);
+    expect(op.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(["after", "limit", "actor", "action", "from", "to"]));
+  });
+
   it("pages through the trail by cursor, newest first or oldest first, without gaps or repeats", async () => {
     const all = await audit();
     expect(all.length).toBeGreaterThan(10);
