@@ -171,6 +171,8 @@ export const ReceivedMail = z.object({
   /** Remote images were blocked; their URLs are in data-remote-src for the agent to load. */
   remote_images: z.boolean(),
   full_body: z.string().describe("sanitised HTML of the whole message, quoted history included"),
+  /** The reply shows only part of the message (quoted history hidden, or too long to show): full_body has the rest. */
+  trimmed: z.boolean(),
   raw_url: z.string(),
 });
 export type ReceivedMail = z.infer<typeof ReceivedMail>;

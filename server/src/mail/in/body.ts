@@ -1,9 +1,11 @@
 /**
- * What an agent sees of a message: sanitised HTML, with quoted history and signatures hidden
- * on replies (the whole body stays in the message record and in the raw .eml).
+ * What an agent sees of a message: sanitised HTML, with the quoted history that ends a reply
+ * hidden (see quote.ts); the whole body stays in the message record, shown on request, and in
+ * the raw .eml.
  */
 import { htmlToText, sanitizeMailHtml, sanitizeRichText, textToHtml } from "../../text/rich-text.ts";
 import type { ParsedMail } from "./parse.ts";
+import { trimHtmlReply, trimTextReply } from "./quote.ts";
 
 export interface DisplayBody {
   /** What the ticket or comment shows. */
@@ -33,24 +35,26 @@ function capped(html: string, max: number): string {
 const hasContent = (html: string) => htmlToText(html).length > 0 || /<img/i.test(html);
 
 /**
- * @param reply true for a reply to a ticket: quoted history and signature are hidden. A new
+ * @param reply true for a reply to a ticket: the quoted history that ends it is hidden. A new
  *   ticket keeps everything, since a forwarded message is what the request is about.
  */
 export function displayBody(mail: ParsedMail, cidUrl: (cid: string) => string | undefined, reply: boolean): DisplayBody {
   if (mail.html) {
     const full = sanitizeMailHtml(mail.html, cidUrl);
     let html = full.html;
-    if (reply && mail.htmlQuoteAt > 0) {
-      const cut = sanitizeMailHtml(mail.html.slice(0, mail.htmlQuoteAt), cidUrl);
+    const cutHtml = reply ? trimHtmlReply(mail.html) : null;
+    if (cutHtml !== null) {
+      const cut = sanitizeMailHtml(cutHtml, cidUrl);
       if (hasContent(cut.html)) html = cut.html;
-    } else if (reply && mail.visibleText && mail.visibleText.length < mail.text.trim().length) {
-      // No marker in the HTML, but the text part shows where the quote begins.
-      html = textToHtml(mail.visibleText);
+    } else if (reply) {
+      // No quote block in the HTML, but the text part may show where the quoted history begins.
+      const visible = trimTextReply(mail.text);
+      if (visible) html = textToHtml(visible);
     }
     return { html: hasContent(html) ? capped(html, SHOWN_MAX) : EMPTY, fullHtml: capped(full.html, FULL_MAX), remoteImages: full.remoteImages };
   }
   const full = textToHtml(mail.text);
-  const text = reply && mail.visibleText ? mail.visibleText : mail.text;
+  const text = (reply && trimTextReply(mail.text)) || mail.text;
   const html = text === mail.text ? full : textToHtml(text);
   // textToHtml leaves out blank paragraphs: empty HTML is a text with nothing to read.
   if (!html) return { html: EMPTY, fullHtml: capped(full, FULL_MAX), remoteImages: false };

@@ -6,10 +6,7 @@
 import { parentPort } from "node:worker_threads";
 import { simpleParser } from "mailparser";
 import iconv from "iconv-lite";
-// email-reply-parser (Crisp; "On … wrote:" in a dozen languages, "Sent from my iPhone" and
-// similar signatures) finds the new part of a plain-text reply. Its regular expressions run
-// here, under the parse time limit, so a hostile text cannot stall the server.
-import EmailReplyParser from "email-reply-parser";
+import { readCharsetsRight } from "./charset.mjs";
 
 const JAPANESE = /^(iso-?2022-?jp.*|shift_?jis|sjis|euc-?jp|cp932|windows-?31j)$/i;
 const UTF8ISH = /^(utf-?8|us-?ascii|ascii|ansi_x3\.4-1968)$/i;
@@ -36,48 +33,9 @@ const header = (mail, name) => {
   return String(v);
 };
 
-/**
- * Where quoted history (or a webmail signature block) starts in an HTML reply: the markers the
- * common mail clients write. Gmail, Outlook (desktop and web), Apple Mail, Thunderbird, Yahoo.
- */
-const QUOTE_MARKERS = [
-  /<div[^>]*class="[^"]*\bgmail_quote\b/i,
-  /<blockquote[^>]*class="[^"]*\bgmail_quote\b/i,
-  /<div[^>]*class="[^"]*\bgmail_signature\b/i,
-  /<div[^>]*id="(divRplyFwdMsg|appendonsend|mail-editor-reference-message-container)"/i,
-  /<hr[^>]*id="stopSpelling"/i,
-  /<div[^>]*style="[^"]*border-top:\s*solid\s+#(E1E1E1|B5C4DF)/i,
-  /<blockquote[^>]*type="cite"/i,
-  /<div[^>]*class="[^"]*\bmoz-cite-prefix\b/i,
-  /<div[^>]*class="[^"]*\byahoo_quoted\b/i,
-  /-----\s*(Original Message|Ursprüngliche Nachricht|Message d'origine)\s*-----/i,
-];
-
-function quoteStart(html) {
-  let at = -1;
-  for (const re of QUOTE_MARKERS) {
-    const m = re.exec(html);
-    if (m && (at < 0 || m.index < at)) at = m.index;
-  }
-  return at;
-}
-
-/** A reply's new words come first: the quote detector reads at most this much of a long text. */
-const REPLY_SCAN_MAX = 1_000_000;
-
-function visibleText(text) {
-  const head = text.length > REPLY_SCAN_MAX ? text.slice(0, REPLY_SCAN_MAX) : text;
-  try {
-    const visible = new EmailReplyParser().read(head).getVisibleText().trim();
-    // Nothing cut from the part read: the whole text is the reply.
-    return head === text || visible.length < head.trim().length ? visible : text.trim();
-  } catch {
-    return text.trim();
-  }
-}
-
 async function parse(raw) {
   const mail = await simpleParser(raw, { keepCidLinks: true, keepDeliveryStatus: true, skipTextLinks: true, skipImageLinks: true, skipTextToHtml: true });
+  await readCharsetsRight(raw, mail);
   const refs = mail.references ? (Array.isArray(mail.references) ? mail.references : [mail.references]) : [];
   const ct = mail.headers.get("content-type");
   return {
@@ -98,8 +56,6 @@ async function parse(raw) {
     contentType: ct && typeof ct === "object" ? { value: ct.value, params: ct.params ?? {} } : null,
     text: mail.text ?? "",
     html: mail.html || "",
-    visibleText: visibleText(mail.text ?? ""),
-    htmlQuoteAt: mail.html ? quoteStart(mail.html) : -1,
     attachments: mail.attachments.map((a) => ({
       filename: a.filename ?? null,
       contentType: a.contentType,

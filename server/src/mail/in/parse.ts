@@ -41,10 +41,6 @@ export interface ParsedMail {
   contentType: { value: string; params: Record<string, string> } | null;
   text: string;
   html: string;
-  /** The text part without quoted history and signature (email-reply-parser). */
-  visibleText: string;
-  /** Where quoted history starts in the HTML, or -1. */
-  htmlQuoteAt: number;
   attachments: ParsedAttachment[];
   /** Declared charsets no decoder here knows; their text was read as UTF-8. */
   unknownCharsets: string[];
