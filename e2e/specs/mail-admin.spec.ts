@@ -330,3 +330,48 @@ test("the outbox shows what waits without a mail server, and an alert token is s
   expect((await admin.get<{ resolve_on_resolved: boolean }>("/api/alerts/settings")).resolve_on_resolved).toBe(true);
   expect(account.name).toBe("Alertmanager");
 });
+
+test("an alert's ticket shows how often it fired and when it was last seen, on a wide screen and on a phone", async ({ page, desk }) => {
+  const admin = await desk.api(desk.users.admin);
+  const account = await admin.post<{ id: number }>("/api/users", { email: `monitor-${unique()}@desk.test`, name: "Monitoring", role: "agent", password: PASSWORD });
+  const { token } = await admin.post<{ token: string }>("/api/tokens", { user_id: account.id, name: "Monitoring alerts" });
+  const fingerprint = unique();
+  const alert = { status: "firing", labels: { alertname: "DiskFull", instance: `db-${fingerprint}`, severity: "critical" }, annotations: { summary: `Disk 95% full on db-${fingerprint}` }, startsAt: "2026-12-07T01:00:00Z", fingerprint };
+  // Alertmanager sends a firing alert again at every repeat interval, batched with its group.
+  const send = async (copies: number) => {
+    const res = await fetch(`${desk.baseURL}/api/alerts/alertmanager`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ version: "4", groupKey: '{}:{alertname="DiskFull"}', status: "firing", receiver: "tessera", alerts: Array.from({ length: copies }, () => alert) }),
+    });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { results: Array<{ outcome: string; ticket_id: number; reference: string }> }).results;
+  };
+  const [first] = await send(1);
+  expect(first.outcome).toBe("created");
+  for (const copies of [20, 20, 9]) await send(copies);
+  // Repeats reach the ticket within TESSERA_ALERT_REPEAT_FLUSH_SECONDS (5 s by default).
+  type Shown = { alert: { occurrences: number; last_seen_at: string } | null };
+  await expect.poll(async () => (await admin.get<Shown>(`/api/tickets/${first.ticket_id}`)).alert?.occurrences, { timeout: 20_000 }).toBe(50);
+  const lastSeen = (await admin.get<Shown>(`/api/tickets/${first.ticket_id}`)).alert!.last_seen_at;
+
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await desk.signIn(page, desk.users.admin);
+  await page.goto(`/agent/tickets/${first.reference}`);
+  const card = page.getByRole("complementary", { name: "Ticket details" }).getByRole("region", { name: "Alert" });
+  await expect(card).toContainText("50 occurrences", { timeout: 20_000 });
+  await expect(card).toContainText("Firing");
+  await expect(card.locator(`time[datetime="${lastSeen}"]`).first()).toBeVisible();
+  await expect(card).toContainText("Last seen");
+  await desk.screenshot(page, "agent-alert-ticket");
+
+  await page.setViewportSize({ width: 375, height: 780 });
+  await page.getByRole("button", { name: "Show details" }).click();
+  const sheet = page.getByRole("dialog", { name: "Details" }).getByRole("region", { name: "Alert" });
+  await expect(sheet).toContainText("50 occurrences");
+  await expect(sheet.locator(`time[datetime="${lastSeen}"]`).first()).toBeVisible();
+  // The whole card fits the phone's width once the sheet has slid in (long fingerprints wrap).
+  await sheet.scrollIntoViewIfNeeded();
+  await expect(sheet).toBeInViewport({ ratio: 1 });
+  await desk.screenshot(page, "agent-alert-ticket-phone");
+});

@@ -14,6 +14,7 @@ import { useSignedInUser } from "../api/queries.ts";
 import { initials } from "../ui/format.ts";
 import { PRIORITY_LABELS, PriorityIcon } from "../ui/priority-icon.tsx";
 import { TimeAgo } from "../ui/time-ago.tsx";
+import { AlertCard } from "./alert-card.tsx";
 import { AttachmentList } from "./attachment-list.tsx";
 import { TYPE_LABELS } from "./filter-bar.tsx";
 import { StatusDot } from "./status.tsx";
@@ -374,6 +375,8 @@ export const DetailsPanel = forwardRef<DetailsHandle, {
       <Suspense fallback={null}>
         <SlaPanel ticket={t} />
       </Suspense>
+
+      {t.alert && <AlertCard alert={t.alert} />}
 
       {t.status.category === "resolved" || t.status.category === "closed" ? (
         <section className={classes.card} aria-label="Resolution">
