@@ -14,6 +14,7 @@ import { TimeAgo } from "../ui/time-ago.tsx";
 import { AttachmentList } from "./attachment-list.tsx";
 import { describeEvent, eventActor, isShownAsLine } from "./event-text.ts";
 import { ViaEmail, WithBlockedImages } from "./mail-marker.tsx";
+import { TrimmedText } from "./trimmed-text.tsx";
 import classes from "./ticket-pane.module.css";
 
 type Item =
@@ -83,6 +84,7 @@ function Message({ ticket, comment, descriptionFiles = [], onSplit, mail }: { ti
             No description given.
           </Text>
         )}
+        {mail?.trimmed && <TrimmedText mail={mail} />}
         <AttachmentList attachments={attachments} />
       </div>
     </li>
