@@ -419,7 +419,8 @@ export const Composer = forwardRef<ComposerHandle, {
             </Text>
           )}
         </Group>
-        <Group gap="xs" wrap="nowrap" ml="auto">
+        {/* Wraps on a phone: the status picker above, the send button below, never wider than the screen. */}
+        <Group gap="xs" wrap="wrap" justify="flex-end" ml="auto" style={{ minWidth: 0, maxWidth: "100%" }}>
           {!closed && (
           <Select
             size="xs"
@@ -435,7 +436,7 @@ export const Composer = forwardRef<ComposerHandle, {
           />
           )}
           <Tooltip label="Ctrl+Enter (⌘+Enter on a Mac)">
-          <Button type="submit" color={note ? "yellow.6" : "indigo"} c={note ? "dark.8" : undefined} leftSection={note ? <IconLock size={15} /> : <IconSend size={15} />} loading={sending} disabled={!text.trim() || uploads.busy || uploads.failed}>
+          <Button type="submit" color={note ? "yellow.6" : "indigo"} c={note ? "dark.8" : undefined} leftSection={note ? <IconLock size={15} /> : <IconSend size={15} />} loading={sending} disabled={!text.trim() || uploads.busy || uploads.failed} maw="100%" styles={{ label: { overflow: "hidden", textOverflow: "ellipsis" } }}>
             {note ? "Add internal note" : `Send to ${toName}`}
           </Button>
           </Tooltip>

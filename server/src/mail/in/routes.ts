@@ -14,6 +14,7 @@ import { isUniqueViolation } from "../../db/dialect.ts";
 import { conflict, invalid, notFound } from "../../errors.ts";
 import { findVisibleTicket, visibleTo } from "../../tickets/policy.ts";
 import { referenceOf } from "../../tickets/service.ts";
+import { heldCopiesRoutes } from "./copies-routes.ts";
 import { acceptHeld, discardFailed, findFailed, rejectHeld, reprocessFailed } from "./decisions.ts";
 import { forgetMailboxes, mailboxById, type MailboxRow } from "./mailboxes.ts";
 import { seal } from "./secret-box.ts";
@@ -306,7 +307,7 @@ export function mailInRoutes(app: App, ctx: AppContext) {
       .innerJoin("tickets", "tickets.id", "mail_held.ticket_id")
       .select([
         "mail_held.id", "mail_held.reason", "mail_held.status", "mail_held.created_at", "mail_held.decided_at", "mail_held.result_ticket_id",
-        "mail_messages.from_address", "mail_messages.subject", "mail_messages.full_html", "mail_messages.id as message_row_id",
+        "mail_messages.from_address", "mail_messages.subject", "mail_messages.full_html", "mail_messages.id as message_row_id", "mail_messages.loop_reason",
         "tickets.id as ticket_id", "tickets.number", "tickets.type", "tickets.subject as ticket_subject",
       ]);
   type HeldRow = Awaited<ReturnType<ReturnType<typeof heldQuery>["executeTakeFirstOrThrow"]>>;
@@ -316,6 +317,7 @@ export function mailInRoutes(app: App, ctx: AppContext) {
     from_address: r.from_address,
     subject: r.subject,
     reason: r.reason,
+    loop_reason: r.loop_reason,
     status: r.status,
     body: r.full_html,
     raw_url: `/api/mail/messages/${r.message_row_id}/raw`,
@@ -359,6 +361,8 @@ export function mailInRoutes(app: App, ctx: AppContext) {
     },
   });
 
+  heldCopiesRoutes(app, ctx);
+
   // ---- received messages (agents) ---------------------------------------------------------
 
   app.get("/api/tickets/:id/mail", {
@@ -401,7 +405,7 @@ export function mailInRoutes(app: App, ctx: AppContext) {
           throw notFound("The message");
         });
       }
-      await recordAudit(ctx, req.actor, { action: "mail.message_downloaded", target: { type: "mail_message", id: row.id, label: `message ${row.id}` }, detail: { ticket_id: row.ticket_id } });
+      await recordAudit(ctx, req.actor, { action: "mail.message_downloaded", target: { type: "mail_message", id: row.id }, detail: { ticket_id: row.ticket_id } });
       return sendRaw(ctx, reply, row.raw_sha256, `message-${row.id}.eml`);
     },
   });
