@@ -135,8 +135,10 @@ export const HeldMail = z.object({
   ticket: z.object({ id: z.number().int(), reference: z.string(), subject: z.string() }),
   from_address: z.string(),
   subject: z.string(),
-  /** not_a_party: the sender is not the requester, a watcher or an agent; unverified_agent: an agent's address without a signed reference; message_id_reused: another message already came with this Message-ID. */
-  reason: z.enum(["not_a_party", "unverified_agent", "message_id_reused"]),
+  /** not_a_party: the sender is not the requester, a watcher or an agent; unverified_agent: an agent's address without a signed reference; message_id_reused: another message already came with this Message-ID; auto_reply_loop: a fresh message answering our acknowledgement, taken for an autoresponder (see loop_reason). */
+  reason: z.enum(["not_a_party", "unverified_agent", "message_id_reused", "auto_reply_loop"]),
+  /** Why the message gets no automatic answer, when it gets none (for auto_reply_loop: what gave the loop away). */
+  loop_reason: z.string().nullable(),
   status: z.enum(["held", "accepted_reply", "accepted_ticket", "rejected"]),
   body: z.string().describe("sanitised HTML of the whole message"),
   raw_url: z.string(),
@@ -147,6 +149,26 @@ export const HeldMail = z.object({
 export type HeldMail = z.infer<typeof HeldMail>;
 
 export const HeldMailQuery = z.object({ status: z.enum(["held", "decided", "all"]).default("held") });
+
+/**
+ * People a message copied in who wait for an agent before they become watchers: the message
+ * was not proven to come from its sender (recognised by its subject tag alone, or threaded by a
+ * Message-ID Tessera did not sign, with no DMARC pass from a trusted mail server).
+ */
+export const HeldCopies = z.object({
+  id: z.number().int(),
+  ticket: z.object({ id: z.number().int(), reference: z.string(), subject: z.string() }),
+  from_address: z.string(),
+  addresses: z.array(z.object({ address: z.string(), name: z.string() })),
+  /** tag_only: a reply recognised only by its subject tag; unsigned_thread: threaded by a Message-ID Tessera did not sign; tagged_new_ticket: a new request carrying another ticket's tag. */
+  reason: z.enum(["tag_only", "unsigned_thread", "tagged_new_ticket"]),
+  status: z.enum(["held", "accepted", "rejected"]),
+  subject: z.string(),
+  raw_url: z.string(),
+  received_at: Instant,
+  decided_at: Instant.nullable(),
+});
+export type HeldCopies = z.infer<typeof HeldCopies>;
 
 export const HeldDecision = z
   .object({

@@ -69,6 +69,16 @@ const EnvSchema = z.object({
   TESSERA_IMAP_POLL_SECONDS: int(1, 3600).default(60),
   /** Messages from one sender per hour beyond which none of theirs gets an automatic answer (loop breaker). */
   TESSERA_MAIL_LOOP_LIMIT: int(1, 100_000).default(20),
+  /**
+   * authserv-ids (comma-separated, e.g. "mx.example.com") of the receiving mail server whose
+   * Authentication-Results header is trusted: its DMARC pass authenticates a sender. Name only a
+   * server that checks DMARC and removes headers carrying its own id from incoming mail (RFC 8601);
+   * unset: no header is trusted.
+   */
+  TESSERA_MAIL_TRUSTED_AUTHSERV_IDS: z
+    .string()
+    .regex(/^\s*[A-Za-z0-9._-]+(\s*,\s*[A-Za-z0-9._-]+)*\s*$/, "must be a comma-separated list of host names, e.g. mx.example.com,mx2.example.com")
+    .optional(),
   /** Outgoing mail server as a URL: smtp://user:password@host:587 (STARTTLS when offered) or smtps://host:465 (TLS). */
   TESSERA_SMTP_URL: z
     .string()
@@ -141,7 +151,7 @@ export type Config = Readonly<{
   mailOut: MailOutConfig;
   /** Where outgoing connections may go beyond public addresses (outbound/guard.ts). */
   outboundAllow: OutboundAllowList;
-  mail: { smtpPort: number | undefined; smtpHost: string; maxBytes: number; parseTimeoutMs: number; parsers: number; imapPollMs: number; loopLimitPerHour: number };
+  mail: { smtpPort: number | undefined; smtpHost: string; maxBytes: number; parseTimeoutMs: number; parsers: number; imapPollMs: number; loopLimitPerHour: number; trustedAuthservIds: string[] };
 }>;
 
 export class ConfigError extends Error {}
@@ -252,6 +262,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       parsers: e.TESSERA_MAIL_PARSERS,
       imapPollMs: e.TESSERA_IMAP_POLL_SECONDS * 1000,
       loopLimitPerHour: e.TESSERA_MAIL_LOOP_LIMIT,
+      trustedAuthservIds: (e.TESSERA_MAIL_TRUSTED_AUTHSERV_IDS ?? "").split(",").map((x) => x.trim().toLowerCase()).filter(Boolean),
     },
   });
 }

@@ -7,6 +7,7 @@ import * as sla from "./migrations/2026-11-25-0003-sla.ts";
 import * as mailIn from "./migrations/2026-11-25-0004-mail-in.ts";
 import * as mailOut from "./migrations/2026-11-25-0005-mail-out.ts";
 import * as replies from "./migrations/2026-11-25-0006-replies.ts";
+import * as mailTrust from "./migrations/2026-12-07-0007-mail-trust.ts";
 import * as audit from "./migrations/2026-12-07-0008-audit.ts";
 
 // Listed here rather than read from disk, so the set is fixed at build time and ordered by name.
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   "2026-11-25-0004-mail-in": mailIn,
   "2026-11-25-0005-mail-out": mailOut,
   "2026-11-25-0006-replies": replies,
+  "2026-12-07-0007-mail-trust": mailTrust,
   "2026-12-07-0008-audit": audit,
 };
 

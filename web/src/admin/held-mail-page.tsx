@@ -45,7 +45,10 @@ function HeldDetail({ held }: { held: HeldMail }) {
           {held.ticket.subject}
         </dd>
         <dt>Why it is held</dt>
-        <dd>{HELD_REASONS[held.reason]}</dd>
+        <dd>
+          {HELD_REASONS[held.reason]}
+          {held.reason === "auto_reply_loop" && held.loop_reason ? ` (${held.loop_reason})` : null}
+        </dd>
       </dl>
       <Text size="sm" fw={500} mt="md" mb={6}>
         The message

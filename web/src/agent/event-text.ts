@@ -99,6 +99,7 @@ const HELD_WHY: Record<string, string> = {
   not_a_party: "the sender is not part of this ticket",
   unverified_agent: "it claims to be from an agent but is not a reply to mail sent to them",
   message_id_reused: "it reuses the Message-ID of another message",
+  auto_reply_loop: "it answers our acknowledgement like an autoresponder (a mail loop)",
 };
 
 const clip = (s: unknown, n = 160) => {
@@ -120,6 +121,12 @@ function describeMailEvent(e: TicketEvent, d: Directory): string | null {
       return n?.as === "ticket" ? "accepted a held message as a new ticket" : "accepted a held message as a reply; its sender now follows the ticket";
     case "mail_held_rejected":
       return "rejected a held message; it reached nobody";
+    case "mail_copies_held":
+      return `held the people ${n?.from ?? "a sender"} copied in (${clip((n?.addresses ?? []).join(", "), 200)}) for an agent to add as watchers or not: the sender is not proven`;
+    case "mail_copies_accepted":
+      return `added the people copied on held mail as watchers (${clip((n?.addresses ?? []).join(", "), 200)})`;
+    case "mail_copies_rejected":
+      return `declined the people copied on held mail (${clip((n?.addresses ?? []).join(", "), 200)}); they do not follow the ticket`;
     case "alert_recovered":
       return `reported that the alert ${n?.fingerprint ?? ""}${n?.source ? ` from ${n.source}` : ""} cleared; the ticket was already resolved`;
     case "reopened":

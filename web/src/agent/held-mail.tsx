@@ -20,6 +20,7 @@ export const HELD_REASONS: Record<HeldMail["reason"], string> = {
   not_a_party: "The sender is not the requester, someone copied in, or an agent of this desk.",
   unverified_agent: "It comes from an agent’s address, but not as a reply to mail Tessera sent that agent, so it could be forged.",
   message_id_reused: "Another message already came with the same Message-ID; this one may be a copy altered on the way.",
+  auto_reply_loop: "It answers Tessera’s acknowledgement within minutes, like an autoresponder; another acknowledgement would keep a mail loop going.",
 };
 
 export const HELD_STATUS: Record<HeldMail["status"], string> = { held: "Waiting", accepted_reply: "Accepted as a reply", accepted_ticket: "Accepted as a new ticket", rejected: "Rejected" };

@@ -10,23 +10,26 @@ import type { Config } from "../../config.ts";
 import type { Actor } from "../../auth/actor.ts";
 import type { TicketRow, UserRow } from "../../db/schema.ts";
 import { isUniqueViolation } from "../../db/dialect.ts";
-import { organizationForEmail } from "../../people/service.ts";
 import { recordEvents } from "../../tickets/events.ts";
 import { addLink } from "../../tickets/links.ts";
-import { notify } from "../../notifications/service.ts";
-import { addComment, createTicket, referenceOf, type ArrivalOptions } from "../../tickets/service.ts";
+import { addComment, createTicket, type ArrivalOptions } from "../../tickets/service.ts";
 import { isFinalCategory } from "../../tickets/statuses.ts";
 import { parseOwnMessageId } from "../message-id.ts";
+import { detectAckLoop, bodyHashOf } from "./ack-loops.ts";
+import { dmarcPassed, headOf } from "./authentication.ts";
 import { displayBody } from "./body.ts";
+import { addWatchers, copiedAddresses, holdCopies } from "./copies.ts";
+import { holdMessage } from "./held.ts";
+import { addPerson, ensurePerson } from "./persons.ts";
 import { isAutoReply, judgeLoop, readBounce, type BounceFacts } from "./loops.ts";
 import { mailboxById, mailboxFor, ourAddresses, senderAllowed, type MailboxRow } from "./mailboxes.ts";
-import { ParserPool, PoisonError, type Address, type ParsedMail } from "./parse.ts";
+import { ParserPool, PoisonError, type ParsedMail } from "./parse.ts";
 import { recordFailed } from "./quarantine.ts";
 import { fingerprintOf, generatedMessageId, normalizeMessageId } from "./raw.ts";
 import { insertPartRows, insertRaw, keepRaw, storeParts, type SkippedPart, type StoredPart } from "./store.ts";
-import type { FailedReason, HeldReason, MailOutcome, MailSource } from "./tables.ts";
+import type { CopiesReason, FailedReason, HeldReason, MailOutcome, MailSource } from "./tables.ts";
 import { findThread } from "./thread.ts";
-import { standingOf, type Standing } from "./trust.ts";
+import { copiesMustWait, standingOf, type Standing } from "./trust.ts";
 
 export interface IngestSource {
   kind: MailSource;
@@ -109,10 +112,11 @@ export async function ingestMessage(ctx: AppContext, raw: Buffer, source: Ingest
 
 // ---- deciding what a message is -----------------------------------------------------------
 
+/** copiesWait: why the people the message copies in wait for an agent (null: they join at once). */
 type Plan =
-  | { kind: "ticket" }
-  | { kind: "reply"; ticket: TicketRow; standing: Standing }
-  | { kind: "linked"; old: TicketRow; standing: Standing }
+  | { kind: "ticket"; copiesWait: CopiesReason | null }
+  | { kind: "reply"; ticket: TicketRow; standing: Standing; copiesWait: CopiesReason | null }
+  | { kind: "linked"; old: TicketRow; standing: Standing; copiesWait: CopiesReason | null }
   | { kind: "held"; ticketId: number; reason: HeldReason }
   | { kind: "noted"; ticket: TicketRow }
   | { kind: "own"; ticketId: number | null }
@@ -135,6 +139,8 @@ async function ingestParsed(
   const mailbox = source.mailboxId ? await mailboxById(ctx.db, source.mailboxId) : await mailboxFor(ctx, [...(source.recipients ?? []), ...mail.to.map((a) => a.address), ...mail.cc.map((a) => a.address)]);
   const sender = await ctx.db.selectFrom("users").selectAll().where("email", "=", from).executeTakeFirst();
   const loop = judgeLoop(mail);
+  // DMARC pass from a trusted receiving server: the sender is who From says.
+  const authenticated = ctx.config.mail.trustedAuthservIds.length > 0 && dmarcPassed(await headOf(raw), from, ctx.config.mail.trustedAuthservIds);
 
   // Our own mail coming back (a notification sent to one of our addresses, or forwarded back
   // whole): taking it in would answer ourselves, the classic mail loop.
@@ -148,15 +154,19 @@ async function ingestParsed(
   else if (loop.bounce) plan = { kind: "bounce", facts: readBounce(mail) };
   else {
     const match = await findThread(ctx, mail);
-    if (!match) plan = { kind: "ticket" };
+    if (!match) plan = { kind: "ticket", copiesWait: null };
     else {
       const standing = await standingOf(ctx, match.ticket, sender, match);
+      const copiesWait = copiesMustWait(match, authenticated);
       // An out-of-office answer to our notification is worth knowing, not a reply: it must not
       // reopen a resolved ticket or start a follow-up of a closed one.
       if (standing.kind !== "stranger" && isAutoReply(mail)) plan = { kind: "noted", ticket: match.ticket };
-      else if (standing.kind !== "stranger") plan = isFinalCategory(match.ticket.status_category) ? { kind: "linked", old: match.ticket, standing } : { kind: "reply", ticket: match.ticket, standing };
-      // A tag alone is weak evidence (anyone can type it): a stranger's tagged mail is a new request.
-      else if (match.by === "tag" && standing.reason === "not_a_party") plan = { kind: "ticket" };
+      else if (standing.kind !== "stranger") {
+        plan = isFinalCategory(match.ticket.status_category) ? { kind: "linked", old: match.ticket, standing, copiesWait } : { kind: "reply", ticket: match.ticket, standing, copiesWait };
+      }
+      // A tag alone is weak evidence (anyone can type it): a stranger's tagged mail is a new
+      // request, and the people it copies in wait for an agent like those of a tagged reply.
+      else if (match.by === "tag" && standing.reason === "not_a_party") plan = { kind: "ticket", copiesWait: authenticated ? null : "tagged_new_ticket" };
       else plan = { kind: "held", ticketId: match.ticket.id, reason: standing.reason };
     }
   }
@@ -168,7 +178,6 @@ async function ingestParsed(
   // Files first (fsynced), then the rows that point at them; a small raw original goes into
   // the transaction itself.
   const rawKept = await keepRaw(ctx, raw);
-  const parts = plan.kind === "ticket" || plan.kind === "reply" || plan.kind === "linked" ? await storeParts(ctx, mail.attachments) : { stored: [], skipped: [] };
   const now = ctx.clock.now().toISOString();
   const importedAt = source.importHistory && mail.date && mail.date < now ? mail.date : undefined;
   const recent = await ctx.db
@@ -178,8 +187,17 @@ async function ingestParsed(
     .where("created_at", ">", new Date(Date.parse(now) - 3_600_000).toISOString())
     .executeTakeFirstOrThrow();
   const flooding = Number(recent.n) >= ctx.config.mail.loopLimitPerHour;
-  const noAutoReply = loop.noAutoReply || !!source.importHistory || flooding || plan.kind === "own";
-  const loopReason = [plan.kind === "own" ? "our own mail" : null, loop.reason, source.importHistory ? "imported old mail" : null, flooding ? `loop breaker: more than ${ctx.config.mail.loopLimitPerHour} messages from ${from} in an hour` : null].filter(Boolean).join("; ") || null;
+  const bodyHash = bodyHashOf(mail);
+  // A fresh message that answers our acknowledgement (an autoresponder without RFC 3834 headers)
+  // would get another one, and so on: held instead, on the ticket whose acknowledgement it answers.
+  const ackLoop = plan.kind === "ticket" && !loop.noAutoReply && !source.importHistory && !flooding ? await detectAckLoop(ctx, mail, from, bodyHash, now) : null;
+  if (ackLoop) plan = { kind: "held", ticketId: ackLoop.ticketId, reason: "auto_reply_loop" };
+  const parts = plan.kind === "ticket" || plan.kind === "reply" || plan.kind === "linked" ? await storeParts(ctx, mail.attachments) : { stored: [], skipped: [] };
+  const noAutoReply = loop.noAutoReply || !!source.importHistory || flooding || plan.kind === "own" || !!ackLoop;
+  const loopReason =
+    [plan.kind === "own" ? "our own mail" : null, loop.reason, source.importHistory ? "imported old mail" : null, flooding ? `loop breaker: more than ${ctx.config.mail.loopLimitPerHour} messages from ${from} in an hour` : null, ackLoop?.reason]
+      .filter(Boolean)
+      .join("; ") || null;
 
   const result = await ctx.db.transaction().execute(async (trx) => {
     const tx: AppContext = { ...ctx, db: trx };
@@ -204,6 +222,7 @@ async function ingestParsed(
         loop_reason: loopReason,
         remote_images: 0,
         full_html: "",
+        body_sha256: bodyHash,
         created_at: now,
       })
       .returning("id")
@@ -278,8 +297,9 @@ async function applyPlan(tx: AppContext, plan: Plan, mail: ParsedMail, p: PlanCo
     case "reply": {
       const author = p.sender!;
       const r = await replyFromMail(tx, mail, author, plan.ticket, p.parts, p.arrival);
-      // A party copies people in: they join the ticket as watchers and get its public replies.
-      await addCopiedWatchers(tx, plan.ticket, mail, author, p.ours, p.now);
+      // A party copies people in: they join the ticket as watchers and get its public replies,
+      // or, when the party is not proven, wait for an agent.
+      await takeCopies(tx, plan.ticket, mail, author, plan.copiesWait, p);
       return { outcome: "reply", ticketId: plan.ticket.id, commentId: r.commentId, senderId: author.id, remoteImages: r.remoteImages, fullHtml: r.fullHtml };
     }
     case "linked": {
@@ -291,14 +311,15 @@ async function applyPlan(tx: AppContext, plan: Plan, mail: ParsedMail, p: PlanCo
         teamId: plan.old.team_id,
         categoryId: plan.old.category_id,
         type: plan.old.type,
-        watchers: await copiedPeople(tx, mail, author, p.ours),
+        watchers: await copiesOnNewTicket(tx, mail, author, plan.copiesWait, p),
       });
+      await holdNewTicketCopies(tx, r.ticket, mail, author, plan.copiesWait, p);
       await addLink(tx, actorOf(author), r.ticket, "related", plan.old);
       return { outcome: "ticket", ticketId: r.ticket.id, commentId: null, senderId: author.id, remoteImages: r.remoteImages, fullHtml: r.fullHtml };
     }
     case "ticket": {
       const author = p.sender ?? (await addPerson(tx, mail.from!));
-      const watchers = await copiedPeople(tx, mail, author, p.ours);
+      const watchers = await copiesOnNewTicket(tx, mail, author, plan.copiesWait, p);
       const r = await ticketFromMail(tx, mail, author, p.parts, p.arrival, {
         requesterId: author.id,
         teamId: p.mailbox?.team_id ?? undefined,
@@ -306,6 +327,7 @@ async function applyPlan(tx: AppContext, plan: Plan, mail: ParsedMail, p: PlanCo
         type: p.mailbox?.ticket_type ?? undefined,
         watchers,
       });
+      await holdNewTicketCopies(tx, r.ticket, mail, author, plan.copiesWait, p);
       return { outcome: "ticket", ticketId: r.ticket.id, commentId: null, senderId: author.id, remoteImages: r.remoteImages, fullHtml: r.fullHtml };
     }
   }
@@ -324,102 +346,32 @@ async function ticketOfBounce(tx: AppContext, facts: BounceFacts): Promise<numbe
   return row?.ticket_id ?? null;
 }
 
-/** Most people copied on one message who become watchers. */
-const MAX_COPIED = 20;
+/**
+ * The people a message copies in: watchers at once (recorded as a change of watchers by its
+ * author), or held for an agent's decision when `wait` says why they may not join on the
+ * sender's word.
+ */
+async function takeCopies(tx: AppContext, ticket: TicketRow, mail: ParsedMail, author: UserRow, wait: CopiesReason | null, p: PlanContext) {
+  const copied = copiedAddresses(mail, author, p.ours);
+  if (!copied.length) return;
+  if (wait) await holdCopies(tx, { ticket, messageRowId: p.messageRowId, from: author.email, addresses: copied, reason: wait, now: p.now });
+  else await addWatchers(tx, ticket, copied, actorOf(author), p.now);
+}
 
-/** The people a message is addressed or copied to (To and Cc), besides its sender and our own addresses; unknown ones are created. */
-async function copiedPeople(tx: AppContext, mail: ParsedMail, author: UserRow, ours: Set<string>): Promise<number[]> {
-  const copied = [...new Map([...mail.to, ...mail.cc].map((a) => [a.address, a])).values()].filter((a) => !ours.has(a.address) && a.address !== author.email).slice(0, MAX_COPIED);
+/** A new ticket's watchers from the people its message copies in: none while they must wait for an agent. */
+async function copiesOnNewTicket(tx: AppContext, mail: ParsedMail, author: UserRow, wait: CopiesReason | null, p: PlanContext): Promise<number[]> {
+  if (wait) return [];
   const ids: number[] = [];
-  for (const a of copied) ids.push((await ensurePerson(tx, a)).id);
+  for (const a of copiedAddresses(mail, author, p.ours)) ids.push((await ensurePerson(tx, a)).id);
   return ids;
 }
 
-/**
- * People copied on a party's reply join the ticket as watchers (the requester and those already
- * watching are left as they are), recorded as a change of watchers by the reply's author.
- */
-async function addCopiedWatchers(tx: AppContext, ticket: TicketRow, mail: ParsedMail, author: UserRow, ours: Set<string>, now: string) {
-  if (!mail.to.length && !mail.cc.length) return;
-  const before = (await tx.db.selectFrom("ticket_watchers").select("user_id").where("ticket_id", "=", ticket.id).execute()).map((r) => r.user_id);
-  const added = (await copiedPeople(tx, mail, author, ours)).filter((id) => id !== ticket.requester_id && !before.includes(id));
-  if (!added.length) return;
-  await tx.db.insertInto("ticket_watchers").values(added.map((user_id) => ({ ticket_id: ticket.id, user_id }))).onConflict((oc) => oc.doNothing()).execute();
-  const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
-  await recordEvents(tx.db, ticket.id, actorOf(author), "email", now, [{ action: "field_changed", field: "watchers", old: sorted(before), new: sorted([...before, ...added]) }]);
+async function holdNewTicketCopies(tx: AppContext, ticket: TicketRow, mail: ParsedMail, author: UserRow, wait: CopiesReason | null, p: PlanContext) {
+  const copied = copiedAddresses(mail, author, p.ours);
+  if (wait && copied.length) await holdCopies(tx, { ticket, messageRowId: p.messageRowId, from: author.email, addresses: copied, reason: wait, now: p.now });
 }
 
-export async function holdMessage(tx: AppContext, messageRowId: number, ticketId: number, from: Address, reason: HeldReason, now: string) {
-  const held = await tx.db
-    .insertInto("mail_held")
-    .values({ mail_message_id: messageRowId, ticket_id: ticketId, reason, status: "held", decided_by_id: null, decided_at: null, result_ticket_id: null, created_at: now })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  // Agents see it in the ticket's history; requesters never see this event.
-  await recordEvents(tx.db, ticketId, undefined, "email", now, [{ action: "mail_held", new: { held_id: held.id, from: from.address, reason } }]);
-  await notifyHeld(tx, ticketId, from, reason, now);
-  return held.id;
-}
-
-const HELD_WHY: Record<HeldReason, string> = {
-  not_a_party: "not a party to the ticket",
-  unverified_agent: "an agent's address, not verified",
-  message_id_reused: "reuses the Message-ID of another message",
-};
-
-/**
- * Held mail waits for an agent: the ticket's assignee is told in the app, or, while nobody is
- * assigned, the active agents of its team. A ticket with neither has the held list alone.
- */
-async function notifyHeld(tx: AppContext, ticketId: number, from: Address, reason: HeldReason, now: string) {
-  const t = await tx.db.selectFrom("tickets").select(["id", "type", "number", "subject", "assignee_id", "team_id"]).where("id", "=", ticketId).executeTakeFirst();
-  if (!t) return;
-  let userIds = t.assignee_id ? [t.assignee_id] : [];
-  if (!userIds.length && t.team_id != null) {
-    const members = await tx.db
-      .selectFrom("team_members")
-      .innerJoin("users", "users.id", "team_members.user_id")
-      .select("users.id")
-      .where("team_members.team_id", "=", t.team_id)
-      .where("users.active", "=", 1)
-      .where("users.role", "!=", "requester")
-      .execute();
-    userIds = members.map((m) => m.id);
-  }
-  const summary = `${referenceOf(t)} ${t.subject} — mail from ${from.address} is held (${HELD_WHY[reason]})`;
-  await notify(tx.db, { userIds, ticketId, kind: "mail_held", actorId: null, summary, now });
-}
-
-/** A person's name as a mail header gives it: no control characters, at most 200 characters. */
-function cleanName(name: string, address: string): string {
-  const n = name.replace(/[\p{Cc}\p{Cf}]/gu, " ").replace(/\s+/g, " ").trim().slice(0, 200);
-  return n || address.split("@")[0].slice(0, 200) || address;
-}
-
-/** The person with this address; created as a requester (no password) when unknown. */
-export async function ensurePerson(tx: AppContext, a: Address): Promise<UserRow> {
-  const existing = await tx.db.selectFrom("users").selectAll().where("email", "=", a.address).executeTakeFirst();
-  return existing ?? addPerson(tx, a);
-}
-
-/** Creates a requester without a password (a unique index turns a race into a retry of the message). */
-async function addPerson(tx: AppContext, a: Address): Promise<UserRow> {
-  const now = tx.clock.now().toISOString();
-  return tx.db
-    .insertInto("users")
-    .values({
-      email: a.address,
-      name: cleanName(a.name, a.address),
-      role: "requester",
-      password_hash: null,
-      organization_id: await organizationForEmail(tx.db, a.address),
-      active: 1,
-      created_at: now,
-      updated_at: now,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-}
+export { ensurePerson };
 
 export function actorOf(u: UserRow): Actor {
   return { id: u.id, role: u.role, email: u.email, name: u.name, organization_id: u.organization_id, team_ids: [], auth: "session" };

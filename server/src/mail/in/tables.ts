@@ -85,6 +85,8 @@ export interface MailMessagesTable {
   loop_reason: string | null;
   remote_images: Flag;
   full_html: string;
+  /** sha256 of the text with whitespace and case folded: the same words again are recognised. */
+  body_sha256: string | null;
   created_at: string;
 }
 
@@ -109,7 +111,7 @@ export interface MailFailedTable {
   updated_at: string;
 }
 
-export type HeldReason = "not_a_party" | "unverified_agent" | "message_id_reused";
+export type HeldReason = "not_a_party" | "unverified_agent" | "message_id_reused" | "auto_reply_loop";
 
 export interface MailHeldTable {
   id: Generated<number>;
@@ -123,6 +125,27 @@ export interface MailHeldTable {
   created_at: string;
 }
 
+/**
+ * Why the people a message copied in wait for an agent: tag_only (a reply recognised by its
+ * subject tag alone), unsigned_thread (threaded by a Message-ID that is not one of our signed
+ * ones), tagged_new_ticket (a new request carrying another ticket's tag).
+ */
+export type CopiesReason = "tag_only" | "unsigned_thread" | "tagged_new_ticket";
+
+export interface MailHeldCopiesTable {
+  id: Generated<number>;
+  ticket_id: number;
+  mail_message_id: number;
+  from_address: string;
+  /** JSON: [{address, name}], lower-case addresses. */
+  addresses: string;
+  reason: CopiesReason;
+  status: "held" | "accepted" | "rejected";
+  decided_by_id: number | null;
+  decided_at: string | null;
+  created_at: string;
+}
+
 export interface MailInTables {
   mail_thread_ids: MailThreadIdsTable;
   mailboxes: MailboxesTable;
@@ -131,4 +154,5 @@ export interface MailInTables {
   mail_messages: MailMessagesTable;
   mail_failed: MailFailedTable;
   mail_held: MailHeldTable;
+  mail_held_copies: MailHeldCopiesTable;
 }

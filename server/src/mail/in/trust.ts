@@ -8,7 +8,7 @@
  */
 import type { AppContext } from "../../context.ts";
 import type { TicketRow, UserRow } from "../../db/schema.ts";
-import type { HeldReason } from "./tables.ts";
+import type { CopiesReason, HeldReason } from "./tables.ts";
 import type { ThreadMatch } from "./thread.ts";
 
 export type Standing = { kind: "requester" | "watcher" | "agent" } | { kind: "stranger"; reason: HeldReason };
@@ -21,4 +21,18 @@ export async function standingOf(ctx: Pick<AppContext, "db">, ticket: TicketRow,
   if (sender.id === ticket.requester_id) return { kind: "requester" };
   const watcher = await ctx.db.selectFrom("ticket_watchers").select("user_id").where("ticket_id", "=", ticket.id).where("user_id", "=", sender.id).executeTakeFirst();
   return watcher ? { kind: "watcher" } : { kind: "stranger", reason: "not_a_party" };
+}
+
+/**
+ * Whether the people a message copies in may join a ticket on the sender's word: only when the
+ * sender is proven, by replying to one of our signed Message-IDs (which only the mail we sent
+ * carries) or by a DMARC pass from a trusted receiving server. A subject tag is typed by anyone
+ * and From by anyone, so a message known only by those two must never widen who receives the
+ * ticket's mail; its copies wait for an agent (see copies.ts). Returns why they must wait, or
+ * null when they may join.
+ */
+export function copiesMustWait(match: Pick<ThreadMatch, "by"> | undefined, senderAuthenticated: boolean): CopiesReason | null {
+  if (senderAuthenticated || match?.by === "signed") return null;
+  if (!match) return null; // an ordinary new request: its To and Cc are the requester's own choice
+  return match.by === "tag" ? "tag_only" : "unsigned_thread";
 }
