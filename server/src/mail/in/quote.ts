@@ -14,12 +14,16 @@
  */
 import { parseDocument } from "htmlparser2";
 import { isTag, isText, type AnyNode, type Element } from "domhandler";
-import render from "dom-serializer";
 
 /** Longest text body scanned for quoted history, in characters; a longer one is shown whole. */
 export const TRIM_TEXT_MAX = 4_000_000;
 /** Longest HTML body scanned for quoted history, in characters; a longer one is shown whole. */
-export const TRIM_HTML_MAX = 6_000_000;
+export const TRIM_HTML_MAX = 2_000_000;
+/**
+ * Deepest element nesting an HTML body may have to be scanned: the HTML parser slows down with
+ * the square of the depth, and mail nests a few hundred levels at most.
+ */
+const TRIM_HTML_DEPTH_MAX = 1_000;
 /** Header patterns are tested on lines no longer than this (a real header line is short). */
 const HEADER_LINE_MAX = 400;
 
@@ -58,6 +62,7 @@ const isBlank = (line: string) => line.trim() === "";
 
 /** An attribution line ("On … wrote:" and its kin); `loose` also takes "NAME <address> wrote:". */
 export function isAttribution(line: string, loose = true): boolean {
+  if (line.length > HEADER_LINE_MAX * 2) return false;
   const s = line.trim().replace(/\s+/g, " ");
   if (!s || s.length > HEADER_LINE_MAX) return false;
   return ATTRIBUTION.some((re) => re.test(s)) || DATED_ADDRESS_HEADER.test(s) || (loose && NAME_WROTE.test(s));
@@ -146,6 +151,10 @@ function opensWithAttribution(lines: string[], top: number): boolean {
  * the text is longer than TRIM_TEXT_MAX, or the history is all there is).
  */
 export function trimTextReply(text: string): string | null {
+  return untrimmedOnError(() => trimText(text));
+}
+
+function trimText(text: string): string | null {
   if (!text || text.length > TRIM_TEXT_MAX) return null;
   const lines = text.replace(/\r\n?/g, "\n").split("\n");
   let end = lines.length;
@@ -166,6 +175,9 @@ export function trimTextReply(text: string): string | null {
 const attr = (el: Element, name: string) => (el.attribs[name] ?? "").slice(0, 2000);
 const hasClass = (el: Element, cls: string) => ` ${attr(el, "class")} `.replace(/\s+/g, " ").includes(` ${cls} `);
 
+/** Only an element with one of these attributes can be a quote block or Outlook's boundary. */
+const hasMarkers = (el: Element) => el.attribs.class !== undefined || el.attribs.id !== undefined || el.attribs.type !== undefined || el.attribs.style !== undefined;
+
 /** A block a mail client wraps quoted history (or its attribution) in. */
 function isQuoteBlock(el: Element): boolean {
   const name = el.name.toLowerCase();
@@ -183,31 +195,45 @@ function isOutlookBoundary(el: Element): boolean {
   return name === "div" && /border-top:\s*solid\s+#(E1E1E1|B5C4DF)/i.test(attr(el, "style"));
 }
 
-const hasWords = (s: string) => s.replace(/[\s\u00a0\u200b]+/g, "") !== "";
+const hasWords = (s: string) => /[^\s\u00a0\u200b]/.test(s);
 
 /**
  * The HTML of a reply without the quoted history that ends it, or null when there is none.
  * History is a client's quote block with nothing the sender wrote after it, or an Outlook
- * original-message boundary and everything after it.
+ * original-message boundary and everything after it. The result is the original HTML with
+ * those stretches cut out (tags left open are closed by the sanitiser that follows).
  */
 export function trimHtmlReply(html: string): string | null {
-  if (!html || html.length > TRIM_HTML_MAX) return null;
-  const doc = parseDocument(html);
+  return untrimmedOnError(() => trimHtml(html));
+}
+
+/** Trimming never costs a message its place: whatever goes wrong, it is shown whole. */
+function untrimmedOnError(trim: () => string | null): string | null {
+  try {
+    return trim();
+  } catch {
+    return null;
+  }
+}
+
+function trimHtml(html: string): string | null {
+  if (!html || html.length > TRIM_HTML_MAX || nestsDeeperThan(html, TRIM_HTML_DEPTH_MAX)) return null;
+  const doc = parseDocument(html, { withStartIndices: true, withEndIndices: true });
   // The document in reading order: quote blocks (not entered), Outlook's boundary, and the rest.
   type Piece = { node: AnyNode; kind: "quote" | "words" | "attribution" };
   const pieces: Piece[] = [];
   let boundary: AnyNode | null = null;
   const stack: AnyNode[] = [...doc.children].reverse();
-  while (stack.length && !boundary) {
+  while (stack.length) {
     const node = stack.pop()!;
     if (isTag(node)) {
       const name = node.name.toLowerCase();
       if (name === "head" || name === "style" || name === "script" || name === "title") continue;
-      if (isOutlookBoundary(node)) {
+      if (hasMarkers(node) && isOutlookBoundary(node)) {
         boundary = node;
         break;
       }
-      if (isQuoteBlock(node)) {
+      if (hasMarkers(node) && isQuoteBlock(node)) {
         pieces.push({ node, kind: "quote" });
         continue;
       }
@@ -229,32 +255,41 @@ export function trimHtmlReply(html: string): string | null {
     else if (p.kind === "attribution" && drop.length) drop.push(p.node);
     else break;
   }
-  if (boundary) cutFrom(boundary);
   if (!drop.length && !boundary) return null;
-  for (const node of drop) removeNode(node);
-  return render(doc, { encodeEntities: "utf8" });
-}
-
-function removeNode(node: AnyNode) {
-  const parent = node.parent;
-  if (!parent) return;
-  const i = parent.children.indexOf(node);
-  if (i >= 0) parent.children.splice(i, 1);
-  node.parent = null;
-}
-
-/** Removes a node and everything after it in reading order (and a separator line just above it). */
-function cutFrom(node: AnyNode) {
-  let at: AnyNode | null = node;
-  // Outlook on the web draws an <hr> right above its header block.
-  const prev = node.prev;
-  if (prev && isTag(prev) && prev.name.toLowerCase() === "hr") removeNode(prev);
-  while (at && at.parent) {
-    const parent: AnyNode["parent"] = at.parent;
-    const i = parent!.children.indexOf(at);
-    if (at === node) parent!.children.splice(i);
-    else parent!.children.splice(i + 1);
-    if (parent!.type === "root") break;
-    at = parent as AnyNode;
+  // Outlook on the web draws an <hr> right above its header block: it goes with it.
+  let end = html.length;
+  if (boundary) {
+    const prev = boundary.prev && isText(boundary.prev) && !hasWords(boundary.prev.data) ? boundary.prev.prev : boundary.prev;
+    end = prev && isTag(prev) && prev.name.toLowerCase() === "hr" ? prev.startIndex! : boundary.startIndex!;
   }
+  let out = "";
+  let at = 0;
+  for (const node of drop.reverse()) {
+    const from = node.startIndex!;
+    if (from >= end) break;
+    out += html.slice(at, from);
+    at = node.endIndex! + 1;
+  }
+  return out + html.slice(at, Math.max(at, end));
+}
+
+const VOID_ELEMENTS = new Set(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "o:p"]);
+
+/** Whether elements nest deeper than `limit`, by one pass over the tags (an estimate: unclosed <p> and <li> count). */
+function nestsDeeperThan(html: string, limit: number): boolean {
+  let depth = 0;
+  for (let at = html.indexOf("<"); at >= 0 && at < html.length - 1; at = html.indexOf("<", at + 1)) {
+    const next = html.charCodeAt(at + 1);
+    if (next === 47 /* / */) {
+      if (depth > 0) depth--;
+      continue;
+    }
+    const isLetter = (next >= 65 && next <= 90) || (next >= 97 && next <= 122);
+    if (!isLetter) continue;
+    let end = at + 1;
+    while (end < html.length && end - at < 20 && /[A-Za-z0-9:-]/.test(html[end])) end++;
+    if (VOID_ELEMENTS.has(html.slice(at + 1, end).toLowerCase())) continue;
+    if (++depth > limit) return true;
+  }
+  return false;
 }
