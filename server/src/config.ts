@@ -47,6 +47,11 @@ const EnvSchema = z.object({
   TESSERA_BODY_LIMIT_BYTES: int(1024, 50 * 1024 * 1024).default(1024 * 1024),
   /** Largest attachment, in bytes (default 25 MiB). */
   TESSERA_ATTACHMENT_MAX_BYTES: int(1, 1024 * 1024 * 1024).default(25 * 1024 * 1024),
+  /**
+   * Most upload bytes being received at once, in bytes (default 4 × TESSERA_ATTACHMENT_MAX_BYTES,
+   * at least that cap); an upload that would go over it is answered 503 with Retry-After.
+   */
+  TESSERA_UPLOAD_INFLIGHT_BYTES: int(1, 64 * 1024 * 1024 * 1024).optional(),
   /** Trust X-Forwarded-For from this many proxies (0: none) to find the client address. */
   TESSERA_TRUST_PROXY_HOPS: int(0, 10).default(0),
   /** Size of the PostgreSQL connection pool per process. */
@@ -61,6 +66,12 @@ const EnvSchema = z.object({
   TESSERA_SMTP_LISTEN_HOST: z.string().min(1).default("127.0.0.1"),
   /** Largest inbound message, in bytes (default 50 MiB); larger ones are refused, or kept as failed mail. */
   TESSERA_MAIL_MAX_BYTES: int(64 * 1024, 1024 * 1024 * 1024).default(50 * 1024 * 1024),
+  /**
+   * Most bytes of inbound SMTP mail being received and taken in at once (default 2 ×
+   * TESSERA_MAIL_MAX_BYTES, at least that size); over it the listener answers 451 and the
+   * sending server retries later.
+   */
+  TESSERA_MAIL_INFLIGHT_BYTES: int(64 * 1024, 64 * 1024 * 1024 * 1024).optional(),
   /** How long parsing one message may take, in milliseconds, before it is quarantined. */
   TESSERA_MAIL_PARSE_TIMEOUT_MS: int(100, 120_000).default(30_000),
   /** Most messages parsed at once, each in its own thread (a second thread starts only while one message is slow). */
@@ -142,6 +153,8 @@ export type Config = Readonly<{
   session: { idleMs: number; maxMs: number; cookieSecure: boolean };
   bodyLimitBytes: number;
   attachmentMaxBytes: number;
+  /** Most upload bytes received at once (TESSERA_UPLOAD_INFLIGHT_BYTES). */
+  uploadInflightBytes: number;
   trustProxyHops: number;
   dbPoolSize: number;
   logLevel: string;
@@ -151,7 +164,7 @@ export type Config = Readonly<{
   mailOut: MailOutConfig;
   /** Where outgoing connections may go beyond public addresses (outbound/guard.ts). */
   outboundAllow: OutboundAllowList;
-  mail: { smtpPort: number | undefined; smtpHost: string; maxBytes: number; parseTimeoutMs: number; parsers: number; imapPollMs: number; loopLimitPerHour: number; trustedAuthservIds: string[] };
+  mail: { smtpPort: number | undefined; smtpHost: string; maxBytes: number; inflightBytes: number; parseTimeoutMs: number; parsers: number; imapPollMs: number; loopLimitPerHour: number; trustedAuthservIds: string[] };
 }>;
 
 export class ConfigError extends Error {}
@@ -221,6 +234,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if ((e.TESSERA_ADMIN_EMAIL === undefined) !== (e.TESSERA_ADMIN_PASSWORD === undefined)) {
     throw new ConfigError("Invalid configuration:\n  TESSERA_ADMIN_EMAIL and TESSERA_ADMIN_PASSWORD must be set together");
   }
+  if (e.TESSERA_MAIL_INFLIGHT_BYTES !== undefined && e.TESSERA_MAIL_INFLIGHT_BYTES < e.TESSERA_MAIL_MAX_BYTES) {
+    throw new ConfigError(`Invalid configuration:\n  TESSERA_MAIL_INFLIGHT_BYTES must be at least TESSERA_MAIL_MAX_BYTES (${e.TESSERA_MAIL_MAX_BYTES}), or a message of the largest size could never be taken in`);
+  }
+  if (e.TESSERA_UPLOAD_INFLIGHT_BYTES !== undefined && e.TESSERA_UPLOAD_INFLIGHT_BYTES < e.TESSERA_ATTACHMENT_MAX_BYTES) {
+    throw new ConfigError(`Invalid configuration:\n  TESSERA_UPLOAD_INFLIGHT_BYTES must be at least TESSERA_ATTACHMENT_MAX_BYTES (${e.TESSERA_ATTACHMENT_MAX_BYTES}), or a file of the largest size could never be uploaded`);
+  }
   const dataDir = path.resolve(e.TESSERA_DATA_DIR);
   const shownHost = e.HOST === "0.0.0.0" || e.HOST === "::" ? "localhost" : e.HOST;
   const publicUrl = (e.TESSERA_PUBLIC_URL ?? `http://${shownHost}:${e.PORT}`).replace(/\/$/, "");
@@ -246,6 +265,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     },
     bodyLimitBytes: e.TESSERA_BODY_LIMIT_BYTES,
     attachmentMaxBytes: e.TESSERA_ATTACHMENT_MAX_BYTES,
+    uploadInflightBytes: e.TESSERA_UPLOAD_INFLIGHT_BYTES ?? 4 * e.TESSERA_ATTACHMENT_MAX_BYTES,
     trustProxyHops: e.TESSERA_TRUST_PROXY_HOPS,
     dbPoolSize: e.TESSERA_DB_POOL_SIZE,
     logLevel: e.LOG_LEVEL,
@@ -258,6 +278,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       smtpPort: e.TESSERA_SMTP_LISTEN_PORT,
       smtpHost: e.TESSERA_SMTP_LISTEN_HOST,
       maxBytes: e.TESSERA_MAIL_MAX_BYTES,
+      inflightBytes: e.TESSERA_MAIL_INFLIGHT_BYTES ?? 2 * e.TESSERA_MAIL_MAX_BYTES,
       parseTimeoutMs: e.TESSERA_MAIL_PARSE_TIMEOUT_MS,
       parsers: e.TESSERA_MAIL_PARSERS,
       imapPollMs: e.TESSERA_IMAP_POLL_SECONDS * 1000,

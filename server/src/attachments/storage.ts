@@ -8,7 +8,7 @@
  * a half-written file at a content address.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { mkdir, open, rename, stat, unlink } from "node:fs/promises";
+import { link, mkdir, open, rename, stat, unlink } from "node:fs/promises";
 import path from "node:path";
 
 /** How many leading bytes are kept while streaming, for magic-byte sniffing. */
@@ -108,6 +108,42 @@ export async function storeStream(dir: string, source: AsyncIterable<Buffer>, op
       await unlink(tmp).catch(() => {});
     }
   }
+}
+
+/**
+ * Moves a finished temp file (in `<dir>/tmp`, whose bytes hash to `sha256`) to its content
+ * address: fsynced, renamed, the folder synced. When those bytes are already stored the temp file
+ * is just removed, so calling it again after a success is harmless. With `keep`, the temp file
+ * stays where it is (its owner still reads it) and the store gets a hard link to the same bytes.
+ */
+export async function adoptFile(dir: string, tmp: string, sha256: string, size: number, opts: { keep?: boolean } = {}): Promise<void> {
+  const final = blobPath(dir, sha256);
+  const existing = await stat(final).catch(() => undefined);
+  if (existing?.isFile() && existing.size === size) {
+    if (!opts.keep) await unlink(tmp).catch(() => {});
+    return;
+  }
+  const fh = await open(tmp, "r");
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await mkdir(path.dirname(final), { recursive: true });
+  if (opts.keep) {
+    // A link under a fresh name, then the same atomic rename into place.
+    const linked = `${tmp}.${randomUUID()}.link`;
+    await link(tmp, linked);
+    await rename(linked, final);
+  } else await rename(tmp, final);
+  await syncDir(path.dirname(final));
+}
+
+/** A fresh temp file name in the store's temp folder (created if missing). */
+export async function tempPath(dir: string, prefix: string): Promise<string> {
+  const tmpDir = path.join(dir, "tmp");
+  await mkdir(tmpDir, { recursive: true });
+  return path.join(tmpDir, `${prefix}-${randomUUID()}.part`);
 }
 
 /** Makes a rename durable. Some platforms cannot fsync a directory; that is not an error. */

@@ -5,6 +5,7 @@
  * original. It resolves only once that transaction is durable, so callers acknowledge (SMTP
  * 250, IMAP flag or move, exit code 0) only what is stored.
  */
+import path from "node:path";
 import type { AppContext } from "../../context.ts";
 import type { Config } from "../../config.ts";
 import type { Actor } from "../../auth/actor.ts";
@@ -26,7 +27,8 @@ import { mailboxById, mailboxFor, ourAddresses, senderAllowed, type MailboxRow }
 import { ParserPool, PoisonError, type ParsedMail } from "./parse.ts";
 import { recordFailed } from "./quarantine.ts";
 import { fingerprintOf, generatedMessageId, normalizeMessageId } from "./raw.ts";
-import { insertPartRows, insertRaw, keepRaw, storeParts, type SkippedPart, type StoredPart } from "./store.ts";
+import { rawSize, type RawMessage } from "./spool.ts";
+import { discardParts, insertPartRows, insertRaw, keepRaw, storeParts, type SkippedPart, type StoredPart } from "./store.ts";
 import type { CopiesReason, FailedReason, HeldReason, MailOutcome, MailSource } from "./tables.ts";
 import { findThread } from "./thread.ts";
 import { copiesMustWait, standingOf, type Standing } from "./trust.ts";
@@ -55,7 +57,7 @@ const pools = new WeakMap<Config, ParserPool>();
 export function parserFor(ctx: Pick<AppContext, "config">): ParserPool {
   let pool = pools.get(ctx.config);
   if (!pool) {
-    pool = new ParserPool(ctx.config.mail.parsers, ctx.config.mail.parseTimeoutMs);
+    pool = new ParserPool(ctx.config.mail.parsers, ctx.config.mail.parseTimeoutMs, { tmpDir: path.join(ctx.config.attachmentsDir, "tmp"), maxAttachmentBytes: ctx.config.attachmentMaxBytes });
     pools.set(ctx.config, pool);
   }
   return pool;
@@ -74,29 +76,45 @@ export async function closeParser(ctx: Pick<AppContext, "config">) {
  * From, an unknown charset, a sender not allowed) come back as "refused" and nothing is stored,
  * for the SMTP listener and the pipe to answer with an error; without it they are kept as failed
  * mail. A message that breaks the parser is always kept (quarantined), never refused: a sender
- * retrying it would only break the parser again.
+ * retrying it would only break the parser again. A spooled message (SMTP) is parsed from its
+ * file; the caller removes the spool file afterwards.
  */
-export async function ingestMessage(ctx: AppContext, raw: Buffer, source: IngestSource, opts: { refuse?: boolean } = {}): Promise<IngestResult> {
+export async function ingestMessage(ctx: AppContext, raw: RawMessage, source: IngestSource, opts: { refuse?: boolean } = {}): Promise<IngestResult> {
   const refuseOrFail = async (reason: FailedReason, message: string, mail?: ParsedMail): Promise<IngestResult> => {
     if (opts.refuse) return { outcome: "refused", reason, message };
     const failedId = await recordFailed(ctx, raw, source, { reason, error: message, from: mail?.from?.address, subject: mail?.subject });
     return { outcome: "failed", failedId, reason, message };
   };
   const max = ctx.config.mail.maxBytes;
-  if (raw.length > max) return refuseOrFail("too_large", `The message is ${raw.length} bytes; the limit is ${max}.`);
+  if (rawSize(raw) > max) return refuseOrFail("too_large", `The message is ${rawSize(raw)} bytes; the limit is ${max}.`);
   let mail: ParsedMail;
   try {
-    mail = await parserFor(ctx).parse(raw);
+    mail = await parserFor(ctx).parse(Buffer.isBuffer(raw) ? raw : { path: raw.path });
   } catch (err) {
     if (!(err instanceof PoisonError)) throw err;
     const failedId = await recordFailed(ctx, raw, source, { reason: err.kind, error: err.message });
     return { outcome: "failed", failedId, reason: err.kind, message: err.message };
   }
+  try {
+    return await ingestParsedMail(ctx, raw, mail, source, refuseOrFail);
+  } finally {
+    // Attachments the message's outcome did not store (held, duplicate, refused...) leave no file behind.
+    await discardParts(mail.attachments);
+  }
+}
+
+async function ingestParsedMail(
+  ctx: AppContext,
+  raw: RawMessage,
+  mail: ParsedMail,
+  source: IngestSource,
+  refuseOrFail: (reason: FailedReason, message: string, mail?: ParsedMail) => Promise<IngestResult>,
+): Promise<IngestResult> {
   if (!mail.from) return refuseOrFail("no_from", "The message has no sender address (From).", mail);
   if (mail.unknownCharsets.length && /\uFFFD/.test(mail.text + mail.html)) {
     return refuseOrFail("unknown_charset", `The message is written in a character set that cannot be read (${mail.unknownCharsets.join(", ")}).`, mail);
   }
-  const fingerprint = fingerprintOf(raw);
+  const fingerprint = Buffer.isBuffer(raw) ? fingerprintOf(raw) : raw.fingerprint;
   const messageId = normalizeMessageId(mail.messageId) ?? generatedMessageId(fingerprint);
   // Two copies racing (or two new people created at once) meet on a unique index; the retry
   // then finds the other copy and answers it as a duplicate.
@@ -124,7 +142,7 @@ type Plan =
 
 async function ingestParsed(
   ctx: AppContext,
-  raw: Buffer,
+  raw: RawMessage,
   mail: ParsedMail,
   id: { messageId: string; fingerprint: string },
   source: IngestSource,

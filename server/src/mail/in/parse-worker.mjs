@@ -2,9 +2,19 @@
  * Runs in a worker thread: parses one raw message with mailparser and hands back plain data.
  * Plain JavaScript on purpose: a worker is started by Node itself, outside any TypeScript loader.
  * A message that crashes or hangs the parser takes only this thread with it (see parse.ts).
+ *
+ * The message streams through the parser (from its spool file, or from a buffer in slices), and
+ * each attachment streams, decoded, into a temp file of the attachment store, hashed on the way:
+ * memory holds the text parts, never a whole message or file. The main thread moves the temp
+ * files into place (or deletes them) once it knows what the message is.
  */
-import { parentPort } from "node:worker_threads";
-import { simpleParser } from "mailparser";
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { mkdir, open, unlink } from "node:fs/promises";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { parentPort, workerData } from "node:worker_threads";
+import { MailParser } from "mailparser";
 import iconv from "iconv-lite";
 import { readCharsetsRight } from "./charset.mjs";
 
@@ -33,9 +43,131 @@ const header = (mail, name) => {
   return String(v);
 };
 
-async function parse(raw) {
-  const mail = await simpleParser(raw, { keepCidLinks: true, keepDeliveryStatus: true, skipTextLinks: true, skipImageLinks: true, skipTextToHtml: true });
-  await readCharsetsRight(raw, mail);
+/** Where attachments are written (the store's temp folder) and the largest one kept (see parse.ts). */
+const { tmpDir, maxAttachmentBytes } = workerData ?? {};
+/** Parts whose first bytes bounce detection reads (loops.ts): those stay in memory, up to this much. */
+const REPORT_PART = /^(message\/(rfc822|rfc822-headers|global|global-headers|delivery-status)|text\/rfc822-headers)$/i;
+const REPORT_KEEP = 256 * 1024;
+const HEAD_BYTES = 16;
+
+/**
+ * Writes one attachment's decoded bytes to a temp file (fsynced), hashing them. A file over the
+ * attachment cap is only counted: it is not attached (the raw original still holds it).
+ */
+async function saveAttachment(a, tag, written) {
+  const file = path.join(tmpDir, `${tag}-${written.length}.part`);
+  written.push(file);
+  const fh = await open(file, "wx", 0o600);
+  const hash = createHash("sha256");
+  const head = [];
+  const kept = [];
+  let keptLength = 0;
+  let size = 0;
+  let over = false;
+  try {
+    for await (const chunk of a.content) {
+      size += chunk.length;
+      if (REPORT_PART.test(a.contentType) && keptLength < REPORT_KEEP) {
+        kept.push(chunk.subarray(0, REPORT_KEEP - keptLength));
+        keptLength += Math.min(chunk.length, REPORT_KEEP - keptLength);
+      }
+      if (over) continue;
+      if (size > maxAttachmentBytes) {
+        over = true;
+        continue;
+      }
+      if (size - chunk.length < HEAD_BYTES) head.push(chunk.subarray(0, HEAD_BYTES));
+      hash.update(chunk);
+      await fh.write(chunk);
+    }
+    if (!over) await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  if (over) await unlink(file).catch(() => {});
+  a.size = size;
+  a.kept = new Uint8Array(Buffer.concat(kept, keptLength));
+  a.file = over ? null : { path: file, sha256: hash.digest("hex"), head: new Uint8Array(Buffer.concat(head).subarray(0, HEAD_BYTES)) };
+}
+
+/** Parses a message as mailparser's simpleParser would (same fields), with attachments written to disk. */
+function parseStreaming(input, options, tag) {
+  return new Promise((resolve, reject) => {
+    const written = [];
+    const mail = { attachments: [] };
+    let settled = false;
+    const fail = (err) => {
+      if (settled) return;
+      settled = true;
+      input.destroy();
+      parser.destroy();
+      Promise.all(written.map((f) => unlink(f).catch(() => {}))).then(() => reject(err));
+    };
+    const parser = new MailParser({ ...options, checksumAlgo: false });
+    parser.on("error", fail);
+    parser.on("headers", (headers) => (mail.headers = headers));
+    let reading = false;
+    const reader = () => {
+      reading = true;
+      const data = parser.read();
+      if (data === null) {
+        reading = false;
+        return;
+      }
+      if (data.type === "text") {
+        for (const key of ["text", "html", "textAsHtml"]) if (key in data) mail[key] = data[key];
+      }
+      if (data.type !== "attachment") return reader();
+      mail.attachments.push(data);
+      saveAttachment(data, tag, written).then(() => {
+        data.release();
+        reader();
+      }, fail);
+    };
+    parser.on("readable", () => {
+      if (!reading) reader();
+    });
+    parser.on("end", () => {
+      if (settled) return;
+      settled = true;
+      for (const key of ["subject", "references", "date", "to", "from", "cc", "bcc", "message-id", "in-reply-to", "reply-to"]) {
+        if (mail.headers?.has(key)) mail[key.replace(/-([a-z])/g, (_, c) => c.toUpperCase())] = mail.headers.get(key);
+      }
+      mail.headers ??= new Map();
+      resolve(mail);
+    });
+    input.once("error", fail).pipe(parser);
+  });
+}
+
+/** The message as a stream: its spool file, or a buffer handed over in slices. */
+function inputOf(job) {
+  if (job.path) return createReadStream(job.path, { highWaterMark: 256 * 1024 });
+  const raw = Buffer.from(job.raw.buffer, job.raw.byteOffset, job.raw.byteLength);
+  return Readable.from(
+    (function* () {
+      for (let at = 0; at < raw.length; at += 256 * 1024) yield raw.subarray(at, at + 256 * 1024);
+    })(),
+  );
+}
+
+/** The first bytes of the message, where its charset declarations are looked for. */
+async function headOf(job) {
+  if (!job.path) return Buffer.from(job.raw.buffer, job.raw.byteOffset, job.raw.byteLength);
+  const fh = await open(job.path, "r");
+  try {
+    const { buffer, bytesRead } = await fh.read({ buffer: Buffer.alloc(4_000_000), position: 0 });
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+async function parse(job) {
+  await mkdir(tmpDir, { recursive: true });
+  const mail = await parseStreaming(inputOf(job), { keepCidLinks: true, keepDeliveryStatus: true, skipTextLinks: true, skipImageLinks: true, skipTextToHtml: true }, job.tag);
+  await readCharsetsRight(() => inputOf(job), mail);
+  const raw = await headOf(job);
   const refs = mail.references ? (Array.isArray(mail.references) ? mail.references : [mail.references]) : [];
   const ct = mail.headers.get("content-type");
   return {
@@ -62,24 +194,19 @@ async function parse(raw) {
       disposition: a.contentDisposition ?? null,
       cid: a.cid ?? null,
       related: !!a.related,
-      content: a.content,
+      content: a.kept,
+      size: a.size,
+      file: a.file,
     })),
     unknownCharsets: unknownCharsets(raw),
   };
 }
 
-parentPort.on("message", async ({ id, raw }) => {
+parentPort.on("message", async (job) => {
+  const { id } = job;
   try {
-    const result = await parse(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength));
-    // Attachment bytes are moved to the main thread rather than copied.
-    const transfer = [];
-    for (const a of result.attachments) {
-      const own = new Uint8Array(a.content.byteLength);
-      own.set(a.content);
-      a.content = own;
-      transfer.push(own.buffer);
-    }
-    parentPort.postMessage({ id, ok: true, result }, transfer);
+    // Attachments are on disk: what goes back is small (text parts, names, hashes).
+    parentPort.postMessage({ id, ok: true, result: await parse(job) });
   } catch (err) {
     parentPort.postMessage({ id, ok: false, error: String(err?.message ?? err).slice(0, 500) });
   }

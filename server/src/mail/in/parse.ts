@@ -6,6 +6,8 @@
  * gets a PoisonError and quarantines the message, while the other threads keep parsing the
  * messages behind it.
  */
+import { readdir, unlink } from "node:fs/promises";
+import path from "node:path";
 import { Worker } from "node:worker_threads";
 
 export interface Address {
@@ -19,7 +21,19 @@ export interface ParsedAttachment {
   disposition: string | null;
   cid: string | null;
   related: boolean;
+  /**
+   * The first bytes (up to 256 KiB) of a report part (message/*, text/rfc822-headers), which
+   * bounce detection reads; empty for other parts, whose bytes are only in `file`.
+   */
   content: Uint8Array;
+  /** Decoded size in bytes. */
+  size: number;
+  /**
+   * The decoded bytes in a temp file of the attachment store (fsynced), with their sha256 and
+   * first bytes; null when the part is over the attachment cap (it stays in the raw original).
+   * Whoever parses owns the file: store it (storeParts) or delete it (discardParts).
+   */
+  file: { path: string; sha256: string; head: Uint8Array } | null;
 }
 
 export interface ParsedMail {
@@ -56,9 +70,12 @@ export class PoisonError extends Error {
   }
 }
 
+/** A message to parse: its bytes, or the spool file that holds them (read as a stream). */
+export type RawInput = Buffer | { path: string };
+
 interface Job {
   id: number;
-  raw: Buffer;
+  raw: RawInput;
   resolve: (m: ParsedMail) => void;
   reject: (e: Error) => void;
 }
@@ -97,11 +114,14 @@ export class ParserPool {
    *
    * @param size most threads parsing at once
    * @param timeoutMs how long one message may take before it is quarantined
+   * @param files where attachments are written (a temp folder on the attachment store's file
+   *   system, so storing one is a rename) and the largest one written, in bytes
    * @param heapMb heap limit of a thread, so a decompression-bomb-like message cannot exhaust the process
    */
   constructor(
     private readonly size: number,
     private readonly timeoutMs: number,
+    private readonly files: { tmpDir: string; maxAttachmentBytes: number },
     private readonly heapMb = 768,
   ) {}
 
@@ -110,7 +130,7 @@ export class ParserPool {
     if (!this.slots.length) this.spawn();
   }
 
-  parse(raw: Buffer): Promise<ParsedMail> {
+  parse(raw: RawInput): Promise<ParsedMail> {
     if (this.closed) return Promise.reject(new Error("the parser pool is closed"));
     return new Promise((resolve, reject) => {
       this.queue.push({ id: ++this.seq, raw, resolve, reject });
@@ -140,10 +160,14 @@ export class ParserPool {
       slot.job = job;
       slot.since = performance.now();
       slot.timer = setTimeout(() => this.fail(slot!, new PoisonError("quarantined", `parsing took longer than ${Math.round(this.timeoutMs / 1000)} s`)), this.timeoutMs);
+      if (!Buffer.isBuffer(job.raw)) {
+        slot.worker.postMessage({ id: job.id, tag: this.tagOf(job), path: job.raw.path });
+        continue;
+      }
       // Moved, not cloned: the thread gets its own copy's memory without a second serialisation.
       const copy = new Uint8Array(job.raw.byteLength);
       copy.set(job.raw);
-      slot.worker.postMessage({ id: job.id, raw: copy }, [copy.buffer]);
+      slot.worker.postMessage({ id: job.id, tag: this.tagOf(job), raw: copy }, [copy.buffer]);
     }
   }
 
@@ -175,8 +199,23 @@ export class ParserPool {
     slot.idle.unref();
   }
 
+  /** The name prefix of a job's attachment temp files: unique across threads and processes. */
+  private tagOf(job: Job) {
+    return `mail-${process.pid}-${this.instance}-${job.id}`;
+  }
+
+  private readonly instance = Math.random().toString(36).slice(2, 10);
+
+  /** Deletes what a failed job left in the temp folder (a stopped thread cannot clean up after itself). */
+  private removeTemps(job: Job) {
+    const prefix = `${this.tagOf(job)}-`;
+    void readdir(this.files.tmpDir)
+      .then((names) => Promise.all(names.filter((n) => n.startsWith(prefix)).map((n) => unlink(path.join(this.files.tmpDir, n)).catch(() => {}))))
+      .catch(() => {});
+  }
+
   private spawn(): Slot {
-    const worker = new Worker(WORKER_URL, { resourceLimits: { maxOldGenerationSizeMb: this.heapMb } });
+    const worker = new Worker(WORKER_URL, { workerData: this.files, resourceLimits: { maxOldGenerationSizeMb: this.heapMb } });
     worker.unref();
     const slot: Slot = { worker, ready: false };
     worker.on("message", (msg: { ready?: boolean; id: number; ok: boolean; result?: ParsedMail; error?: string }) => {
@@ -189,7 +228,10 @@ export class ParserPool {
       clearTimeout(slot.timer);
       slot.job = undefined;
       if (msg.ok) job.resolve(msg.result!);
-      else job.reject(new PoisonError("unparseable", msg.error ?? "the parser failed"));
+      else {
+        this.removeTemps(job);
+        job.reject(new PoisonError("unparseable", msg.error ?? "the parser failed"));
+      }
       this.pump();
       if (!slot.job) this.retireWhenIdle(slot);
     });
@@ -208,7 +250,7 @@ export class ParserPool {
     this.slots = this.slots.filter((s) => s !== slot);
     const job = slot.job;
     slot.job = undefined;
-    void slot.worker.terminate();
+    void slot.worker.terminate().then(() => job && this.removeTemps(job));
     job?.reject(err);
     if (!this.closed) this.pump();
   }

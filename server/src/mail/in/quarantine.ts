@@ -5,6 +5,7 @@
 import type { AppContext } from "../../context.ts";
 import type { FailedReason, MailSource } from "./tables.ts";
 import { insertRaw, keepRaw } from "./store.ts";
+import type { RawMessage } from "./spool.ts";
 
 export interface FailedFacts {
   reason: FailedReason;
@@ -14,7 +15,7 @@ export interface FailedFacts {
 }
 
 /** Stores the raw message and records it as failed (or, when re-processing, updates its row). */
-export async function recordFailed(ctx: AppContext, raw: Buffer, source: { kind: MailSource; mailboxId?: number | null; failedId?: number }, facts: FailedFacts): Promise<number> {
+export async function recordFailed(ctx: AppContext, raw: RawMessage, source: { kind: MailSource; mailboxId?: number | null; failedId?: number }, facts: FailedFacts): Promise<number> {
   const now = ctx.clock.now().toISOString();
   const error = facts.error.slice(0, 1000);
   if (source.failedId) {

@@ -4,12 +4,20 @@
  * answers 4xx so the sending server keeps the message and retries; what can be refused while
  * the sender is still connected (unknown recipient, over the size cap, no From, a sender not
  * allowed) gets a 5xx, so the sender hears of it from its own server.
+ *
+ * Nobody needs to sign in to send mail here, so a burst of large messages must not take the
+ * process's memory: each message is spooled to disk as it arrives (hashed on the way) and
+ * parsed from there, attachments streaming to disk too, and the bytes of all the messages being
+ * received and taken in at once are counted against TESSERA_MAIL_INFLIGHT_BYTES. A message that
+ * does not fit gets 451 and its sender retries it later, as senders do with a 4xx.
  */
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from "smtp-server";
 import type { AddressInfo } from "node:net";
+import { ByteBudget, type Reservation } from "../../byte-budget.ts";
 import type { AppContext } from "../../context.ts";
 import { ingestMessage } from "./ingest.ts";
 import { mailboxFor } from "./mailboxes.ts";
+import { Spool } from "./spool.ts";
 import type { FailedReason } from "./tables.ts";
 
 type SmtpError = Error & { responseCode?: number };
@@ -26,25 +34,38 @@ const REFUSAL: Record<FailedReason, number> = {
 
 export interface SmtpListener {
   port: number;
+  /** Bytes of the messages being received and taken in right now (counted against the budget). */
+  bytesInFlight(): number;
   close(): Promise<void>;
 }
 
-/** Reads the DATA stream, keeping at most `max` bytes (the rest is drained, and the message refused). */
-function collect(stream: SMTPServerDataStream, max: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    stream.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= max) chunks.push(chunk);
-    });
-    stream.once("error", reject);
-    stream.once("end", () => resolve(size > max || stream.sizeExceeded ? undefined : Buffer.concat(chunks)));
-  });
+const busy = () => smtpError(451, "4.3.1 Too much mail arriving at once, please try again later");
+
+/**
+ * Reads the DATA stream into a spool file, reserving each chunk's bytes in the budget first. A
+ * message over `max`, or one whose bytes no longer fit the budget, is drained to its end without
+ * being kept (the sender is answered once it has sent it all).
+ */
+async function receive(ctx: AppContext, stream: SMTPServerDataStream, spool: Spool, held: Reservation, max: number) {
+  let size = 0;
+  // Iterating waits for each write, so a disk slower than the network pauses the socket.
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (held.deferred || size > max || !held.grow(chunk.length)) continue;
+    await spool.write(chunk);
+  }
+  held.received();
+  if (size > max || stream.sizeExceeded) return { error: smtpError(552, `5.3.4 Message too big for this system (limit ${max} bytes)`) };
+  if (held.deferred) {
+    ctx.log.warn({ event: "smtp_deferred", size }, "SMTP message deferred: too many bytes of mail in flight");
+    return { error: busy() };
+  }
+  return { raw: await spool.finish() };
 }
 
 export async function startSmtpListener(ctx: AppContext, where: { port: number; host: string }): Promise<SmtpListener> {
   const max = ctx.config.mail.maxBytes;
+  const budget = new ByteBudget(ctx.config.mail.inflightBytes);
   const server = new SMTPServer({
     name: new URL(ctx.config.publicUrl).hostname,
     banner: "Tessera service desk",
@@ -57,6 +78,11 @@ export async function startSmtpListener(ctx: AppContext, where: { port: number; 
     maxClients: 200,
     // The client's host name is not trusted for anything; no DNS round trip per connection.
     disableReverseLookup: true,
+    // A sender that declares its message's size (SIZE=, RFC 1870) hears at once that it does not fit.
+    onMailFrom(address, _session, callback) {
+      const declared = Number((address.args && address.args.SIZE) || 0);
+      callback(budget.inUse >= budget.limit || budget.inUse + declared > budget.limit ? busy() : undefined);
+    },
     onRcptTo(address, _session, callback) {
       mailboxFor(ctx, [address.address])
         .then((mailbox) => callback(mailbox ? undefined : smtpError(550, `5.1.1 <${address.address}>: no such mailbox here`)))
@@ -67,12 +93,23 @@ export async function startSmtpListener(ctx: AppContext, where: { port: number; 
     },
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback) {
       (async () => {
-        const raw = await collect(stream, max);
-        if (!raw) throw smtpError(552, `5.3.4 Message too big for this system (limit ${max} bytes)`);
-        const recipients = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
-        const result = await ingestMessage(ctx, raw, { kind: "smtp", recipients }, { refuse: true });
-        if (result.outcome === "refused") throw smtpError(REFUSAL[result.reason], `5.7.1 ${result.message}`);
-        return result.outcome === "failed" ? `Kept for review (${result.reason})` : `Taken in (${result.outcome})`;
+        const spool = await Spool.open(ctx.config.attachmentsDir).catch((err) => {
+          stream.resume(); // drain it, so the answer can be given
+          throw err;
+        });
+        // Its bytes count until the answer: parsing and storing is where memory goes.
+        const held = budget.start();
+        try {
+          const got = await receive(ctx, stream, spool, held, max);
+          if (got.error) throw got.error;
+          const recipients = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
+          const result = await ingestMessage(ctx, got.raw, { kind: "smtp", recipients }, { refuse: true });
+          if (result.outcome === "refused") throw smtpError(REFUSAL[result.reason], `5.7.1 ${result.message}`);
+          return result.outcome === "failed" ? `Kept for review (${result.reason})` : `Taken in (${result.outcome})`;
+        } finally {
+          held.release();
+          await spool.discard();
+        }
       })().then(
         (message) => callback(null, message),
         (err: SmtpError) => {
@@ -90,5 +127,5 @@ export async function startSmtpListener(ctx: AppContext, where: { port: number; 
   });
   const port = (server.server.address() as AddressInfo).port;
   ctx.log.info({ port, host: where.host }, "SMTP listener ready");
-  return { port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return { port, bytesInFlight: () => budget.inUse, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }

@@ -4,12 +4,14 @@
  * that point at them, so a committed row never points at nothing.
  */
 import { createHash } from "node:crypto";
+import { readFile, unlink } from "node:fs/promises";
 import mime from "mime";
 import type { AppContext, Executor } from "../../context.ts";
 import { sanitizeFilename } from "../../attachments/filename.ts";
 import { detectContentType } from "../../attachments/sniff.ts";
-import { openBlob, storeStream, TooLargeError } from "../../attachments/storage.ts";
+import { adoptFile, openBlob, storeStream } from "../../attachments/storage.ts";
 import type { ParsedAttachment } from "./parse.ts";
+import type { RawMessage } from "./spool.ts";
 
 async function* once(buf: Uint8Array) {
   yield Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -35,7 +37,14 @@ export interface KeptRaw {
  * transaction, sharing its commit, so keeping the original costs no extra fsync. A large one is
  * written (and fsynced) to the file store now, before the rows that name it.
  */
-export async function keepRaw(ctx: Pick<AppContext, "config">, raw: Buffer): Promise<KeptRaw> {
+export async function keepRaw(ctx: Pick<AppContext, "config">, raw: RawMessage): Promise<KeptRaw> {
+  if (!Buffer.isBuffer(raw)) {
+    // Spooled while it arrived: a large one is linked into the store as it is, never read back
+    // (the spool file stays for its owner, who removes it once the message is answered).
+    if (raw.size <= RAW_IN_DATABASE_MAX) return { sha256: raw.sha256, size: raw.size, inline: await readFile(raw.path) };
+    await adoptFile(ctx.config.attachmentsDir, raw.path, raw.sha256, raw.size, { keep: true });
+    return { sha256: raw.sha256, size: raw.size, inline: null };
+  }
   if (raw.length <= RAW_IN_DATABASE_MAX) return { sha256: createHash("sha256").update(raw).digest("hex"), size: raw.length, inline: raw };
   const blob = await storeBytes(ctx, raw);
   return { sha256: blob.sha256, size: blob.size, inline: null };
@@ -80,23 +89,30 @@ function nameOf(a: ParsedAttachment, index: number): string {
 }
 
 /**
- * Stores the files a message carries. A file over the attachment cap is skipped (and named in
- * the result); it is still in the kept raw original. winmail.dat (TNEF) is kept as it is.
+ * Stores the files a message carries: the parser wrote each to a temp file, which moves to its
+ * content address (so calling this again for the same parts is harmless). A file over the
+ * attachment cap is skipped (and named in the result); it is still in the kept raw original.
+ * winmail.dat (TNEF) is kept as it is.
  */
 export async function storeParts(ctx: Pick<AppContext, "config">, parts: ParsedAttachment[]): Promise<{ stored: StoredPart[]; skipped: SkippedPart[] }> {
   const stored: StoredPart[] = [];
   const skipped: SkippedPart[] = [];
   for (const [i, a] of parts.entries()) {
     const filename = nameOf(a, i);
-    try {
-      const blob = await storeBytes(ctx, a.content, ctx.config.attachmentMaxBytes);
-      stored.push({ sha256: blob.sha256, size: blob.size, filename, contentType: detectContentType(blob.head, filename), cid: a.cid });
-    } catch (err) {
-      if (!(err instanceof TooLargeError)) throw err;
-      skipped.push({ filename, size: a.content.byteLength });
+    if (!a.file || a.size > ctx.config.attachmentMaxBytes) {
+      skipped.push({ filename, size: a.size });
+      continue;
     }
+    await adoptFile(ctx.config.attachmentsDir, a.file.path, a.file.sha256, a.size);
+    const head = Buffer.from(a.file.head.buffer, a.file.head.byteOffset, a.file.head.byteLength);
+    stored.push({ sha256: a.file.sha256, size: a.size, filename, contentType: detectContentType(head, filename), cid: a.cid });
   }
   return { stored, skipped };
+}
+
+/** Removes the parser's temp files of parts that were not stored (no-op for stored ones). */
+export async function discardParts(parts: ParsedAttachment[]) {
+  await Promise.all(parts.map((a) => (a.file ? unlink(a.file.path).catch(() => {}) : undefined)));
 }
 
 /** Rows for stored parts, owned by the sender until the ticket or comment claims them. */
