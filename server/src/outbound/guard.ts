@@ -96,8 +96,9 @@ export class OutboundRefused extends Error {
     readonly host: string,
     readonly address: string,
     kind: string,
+    literal: boolean,
   ) {
-    const resolved = host === address ? `it is ${kind}` : `it resolves to ${address}, ${kind}`;
+    const resolved = literal ? `it is ${kind}` : `it resolves to ${address}, ${kind}`;
     super(`${host} is not allowed: ${resolved}. Tessera only connects to such addresses when an admin lists the host or its address range in TESSERA_OUTBOUND_ALLOW (e.g. TESSERA_OUTBOUND_ALLOW=${host}).`);
   }
 }
@@ -121,9 +122,12 @@ export interface OutboundTarget {
 export async function resolveOutbound(allow: OutboundAllowList, host: string): Promise<OutboundTarget> {
   const bare = host.replace(/^\[(.*)\]$/, "$1");
   if (ipaddr.isValid(bare)) {
-    const kind = blockedKind(bare, allow);
-    if (kind) throw new OutboundRefused(host, bare, kind);
-    return { host, address: bare, servername: undefined };
+    // Also the short forms inet_aton reads (127.1, 0x7f.1, 2130706433): normalised, so the
+    // address connected to is the one checked.
+    const address = ipaddr.parse(bare).toString();
+    const kind = blockedKind(address, allow);
+    if (kind) throw new OutboundRefused(host, address, kind, true);
+    return { host, address, servername: undefined };
   }
   let addresses: Array<{ address: string }>;
   try {
@@ -136,7 +140,7 @@ export async function resolveOutbound(allow: OutboundAllowList, host: string): P
   if (!allow.names.includes(bare.toLowerCase().replace(/\.$/, ""))) {
     for (const { address } of addresses) {
       const kind = blockedKind(address, allow);
-      if (kind) throw new OutboundRefused(host, address, kind);
+      if (kind) throw new OutboundRefused(host, address, kind, false);
     }
   }
   return { host, address: addresses[0].address, servername: bare };
