@@ -1,8 +1,9 @@
 import type {} from "@fastify/multipart";
 import { Attachment, Id } from "@tessera/contracts";
 import { z } from "zod";
+import { ByteBudget } from "../byte-budget.ts";
 import type { AppContext } from "../context.ts";
-import { invalid } from "../errors.ts";
+import { AppError, invalid } from "../errors.ts";
 import type { App } from "../http/types.ts";
 import { contentDisposition } from "./filename.ts";
 import { checkDecodedText } from "../http/text-guard.ts";
@@ -27,7 +28,16 @@ function matchesEtag(header: string | undefined, etag: string) {
   });
 }
 
+/** Room for the multipart framing around the file (boundaries, part headers, other fields). */
+const MULTIPART_OVERHEAD = 64 * 1024;
+/** Seconds a client is asked to wait when too many uploads are arriving at once. */
+const RETRY_AFTER_SECONDS = 5;
+
 export function attachmentRoutes(app: App, ctx: AppContext) {
+  // Uploads stream to disk, but each one in flight still holds a socket, a temp file and its
+  // writes: the bytes arriving at once are bounded, and what does not fit is asked to retry.
+  const uploads = new ByteBudget(ctx.config.uploadInflightBytes);
+  const maxBytes = ctx.config.attachmentMaxBytes;
   app.post("/api/attachments", {
     schema: {
       tags: ["attachments"],
@@ -36,25 +46,41 @@ export function attachmentRoutes(app: App, ctx: AppContext) {
       response: { 201: Attachment },
     },
     handler: async (req, reply) => {
-      // Throws FST_INVALID_MULTIPART_CONTENT_TYPE (415) when the request is not multipart.
-      const part = await req.file();
-      if (!part) throw invalid("file", "send the file as a multipart/form-data part named `file`");
-      if (part.fieldname !== "file") {
-        part.file.resume(); // let the parser drain and discard it
-        throw invalid("file", `the file part must be named \`file\`, not \`${part.fieldname.slice(0, 50)}\``);
+      // An upload that says it is too large is refused before a byte of it is read.
+      const declared = Number(req.headers["content-length"] ?? NaN);
+      if (declared > maxBytes + MULTIPART_OVERHEAD) {
+        reply.header("Connection", "close");
+        throw new AppError("payload_too_large", 413, `The upload is ${declared} bytes; an attachment may be at most ${maxBytes} bytes.`, { max_bytes: maxBytes });
+      }
+      // A body of unknown length (chunked) may be as large as the cap allows.
+      const held = uploads.tryReserve(Number.isFinite(declared) ? declared : maxBytes + MULTIPART_OVERHEAD);
+      if (!held) {
+        reply.header("Retry-After", String(RETRY_AFTER_SECONDS)).header("Connection", "close");
+        throw new AppError("service_unavailable", 503, `Too many uploads are arriving at once; send this file again in ${RETRY_AFTER_SECONDS} seconds.`, { retry_after: RETRY_AFTER_SECONDS });
       }
       try {
-        checkDecodedText(part.filename, "file.filename");
-      } catch (err) {
-        part.file.resume();
-        throw err;
+        // Throws FST_INVALID_MULTIPART_CONTENT_TYPE (415) when the request is not multipart.
+        const part = await req.file();
+        if (!part) throw invalid("file", "send the file as a multipart/form-data part named `file`");
+        if (part.fieldname !== "file") {
+          part.file.resume(); // let the parser drain and discard it
+          throw invalid("file", `the file part must be named \`file\`, not \`${part.fieldname.slice(0, 50)}\``);
+        }
+        try {
+          checkDecodedText(part.filename, "file.filename");
+        } catch (err) {
+          part.file.resume();
+          throw err;
+        }
+        const row = await uploadAttachment(ctx, req.actor, {
+          filename: part.filename,
+          stream: part.file,
+          isTruncated: () => part.file.truncated,
+        });
+        return reply.status(201).send(presentAttachment(row));
+      } finally {
+        held.release();
       }
-      const row = await uploadAttachment(ctx, req.actor, {
-        filename: part.filename,
-        stream: part.file,
-        isTruncated: () => part.file.truncated,
-      });
-      return reply.status(201).send(presentAttachment(row));
     },
   });
 
