@@ -77,7 +77,7 @@ const RANGE_NAMES: Record<string, string> = {
   unspecified: "the unspecified address",
   broadcast: "the broadcast address",
   multicast: "a multicast address",
-  linkLocal: "a link-local address (this includes cloud metadata services such as 169.254.169.254)",
+  linkLocal: "a link-local address (where cloud metadata services answer)",
   loopback: "a loopback address (this machine)",
   carrierGradeNat: "a carrier-grade NAT address (100.64.0.0/10)",
   private: "a private network address",
@@ -99,7 +99,7 @@ export class OutboundRefused extends Error {
     literal: boolean,
   ) {
     const resolved = literal ? `it is ${kind}` : `it resolves to ${address}, ${kind}`;
-    super(`${host} is not allowed: ${resolved}. Tessera only connects to such addresses when an admin lists the host or its address range in TESSERA_OUTBOUND_ALLOW (e.g. TESSERA_OUTBOUND_ALLOW=${host}).`);
+    super(`${host} is not allowed: ${resolved}. To let Tessera connect to it, add it to TESSERA_OUTBOUND_ALLOW (e.g. TESSERA_OUTBOUND_ALLOW=${host}) and restart.`);
   }
 }
 
