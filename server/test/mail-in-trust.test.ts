@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDesk, dialects, makeTeam, type Client, type TestDesk } from "./harness.ts";
-import { message, sentNotification } from "./support/mail.ts";
+import { message, sendSmtp, sentNotification } from "./support/mail.ts";
 import { closeParser, ingestMessage } from "../src/mail/in/ingest.ts";
+import { startSmtpListener } from "../src/mail/in/smtp-listener.ts";
 import { dmarcPassed, parseAuthResults } from "../src/mail/in/authentication.ts";
 
 const TRUSTED = "mx.desk.test";
@@ -108,6 +109,21 @@ describe.each(dialects)("inbound mail trust on %s", (dialect) => {
     expect(await tagged([dmarc(TRUSTED, "fail"), "Received: from evil by mx.desk.test", dmarc(TRUSTED, "pass")], "forged@customer.example")).toEqual({ watchers: [], held: 1 });
     // Nor is a pass for another domain than From's.
     expect(await tagged([dmarc(TRUSTED, "pass", "evil.example")], "other@customer.example")).toEqual({ watchers: [], held: 1 });
+  });
+
+  it("reads the Authentication-Results of a message that arrived over SMTP (streamed to disk) as well", async () => {
+    const smtp = await startSmtpListener(desk.ctx, { port: 0, host: "127.0.0.1" });
+    try {
+      const t = await newTicket("uma@customer.example");
+      const pass = `Authentication-Results: ${TRUSTED}; dmarc=pass header.from=customer.example`;
+      await sendSmtp(smtp.port, message({ from: "uma@customer.example", cc: "uma.team@customer.example", subject: `Re: [#${t.reference}]`, headers: [pass], body: "Adding my team." }), { from: "uma@customer.example", to: ["help@desk.test"] });
+      expect(await watchersOf(t.id)).toEqual(["uma.team@customer.example"]);
+      await sendSmtp(smtp.port, message({ from: "uma@customer.example", cc: "eve@outside.example", subject: `Re: [#${t.reference}]`, body: "And Eve." }), { from: "uma@customer.example", to: ["help@desk.test"] });
+      expect(await watchersOf(t.id)).toEqual(["uma.team@customer.example"]);
+      expect((await heldCopies(t.id)).map((h: any) => h.addresses[0].address)).toEqual(["eve@outside.example"]);
+    } finally {
+      await smtp.close();
+    }
   });
 
   it("siblings: a closed ticket's follow-up, a stranger's mail with another ticket's tag, and To or Reply-To widen nothing on a tag alone", async () => {
