@@ -147,6 +147,8 @@ describe.each(dialects)("the audit trail on %s", (dialect) => {
     const box = await call(desk, dana, "POST", "/api/mailboxes", { address: "help@desk.test", name: "Help", active: false, imap });
     expect(box.status).toBe(201);
     await call(desk, dana, "PATCH", `/api/mailboxes/${box.body.id}`, { name: "Helpdesk", imap: { ...imap, password: "an0ther-s3cret" } });
+    // A flag that says a password is set is no secret; the password is.
+    expect((await latest("mailbox.created")).after).toMatchObject({ imap: { host: "imap.example.test", has_password: true }, imap_password: "[redacted]" });
     const changed = await latest("mailbox.updated");
     expect(changed.before).toMatchObject({ name: "Help", imap_password: "[redacted]" });
     expect(changed.after).toMatchObject({ name: "Helpdesk", imap_password: "[redacted]" });

@@ -36,11 +36,14 @@ const REDACTED = "[redacted]";
 const SECRET = /(^|_)(password|passphrase|secret|token|credentials?|api_?key|private_?key)$/i;
 const USER_AGENT_MAX = 400;
 
-/** A copy with every secret-named field's value replaced by "[redacted]" (null stays null: "none set" is no secret). */
+/** A secret is text under a secret's name; null ("none set") and flags such as has_password are not. */
+const isSecret = (key: string, value: unknown) => SECRET.test(key) && typeof value === "string" && value !== "";
+
+/** A copy with every secret replaced by "[redacted]", at any depth. */
 export function redact(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redact);
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET.test(k) && v != null && v !== "" ? REDACTED : redact(v)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, isSecret(k, v) ? REDACTED : redact(v)]));
   }
   return value;
 }
@@ -62,9 +65,8 @@ export function changedFields(before: unknown, after: unknown): { before: Record
   const a: Record<string, unknown> = {};
   for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
     if (same(before[key], after[key])) continue;
-    const secret = SECRET.test(key);
-    b[key] = secret ? (before[key] == null ? null : REDACTED) : redact(before[key] ?? null);
-    a[key] = secret ? (after[key] == null ? null : REDACTED) : redact(after[key] ?? null);
+    b[key] = isSecret(key, before[key]) ? REDACTED : redact(before[key] ?? null);
+    a[key] = isSecret(key, after[key]) ? REDACTED : redact(after[key] ?? null);
   }
   return { before: b, after: a };
 }
