@@ -9,6 +9,7 @@ import { openInstance, createLogger } from "./boot.ts";
 import { buildApp } from "./app.ts";
 import { prepareFirstAdmin, createApiToken } from "./auth/service.ts";
 import { insertUser } from "./people/service.ts";
+import { COMMAND_LINE, recordAudit } from "./audit/record.ts";
 import { purgeIdempotencyKeys } from "./http/idempotency.ts";
 import { purgeThrottle } from "./auth/throttle.ts";
 import { AppError } from "./errors.ts";
@@ -103,6 +104,7 @@ user
   .action((o: { email: string; name: string; role: Role; password?: string }) =>
     withInstance(async (ctx) => {
       const u = await insertUser(ctx, { email: o.email, name: o.name, role: o.role, password: o.password });
+      await recordAudit(ctx, COMMAND_LINE, { action: "user.created", target: { type: "user", id: u.id, label: u.email }, after: { name: u.name, role: u.role, organization_id: u.organization_id } });
       console.log(`Added ${u.role} ${u.name} <${u.email}> (id ${u.id}).`);
     }),
   );
@@ -118,6 +120,7 @@ token
       const u = await ctx.db.selectFrom("users").select(["id", "active"]).where("email", "=", o.user.toLowerCase()).executeTakeFirst();
       if (!u || !u.active) throw new AppError("not_found", 404, `No active user has the email ${o.user}.`);
       const t = await createApiToken(ctx, u.id, o.name);
+      await recordAudit(ctx, COMMAND_LINE, { action: "token.created", target: { type: "token", id: t.id, label: t.name }, detail: { user_id: u.id, user_email: o.user.toLowerCase() } });
       console.log(t.token);
       console.error(`Token ${t.id} for ${o.user}. Use it as: Authorization: Bearer <token>. It is not shown again.`);
     }),

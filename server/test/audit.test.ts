@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDesk, dialects, makeTeam, PASSWORD, type Client, type TestDesk } from "./harness.ts";
 import { prepareFirstAdmin } from "../src/auth/service.ts";
 import { createHash } from "node:crypto";
+import { spawn } from "node:child_process";
+import path from "node:path";
 import { sql } from "kysely";
 
 const FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
@@ -239,6 +241,29 @@ describe.each(dialects)("the audit trail on %s", (dialect) => {
     expect(download.text).toContain("Subject: No sender here");
     expect(await latest("mail.failed_downloaded")).toMatchObject({ target: { id: String(id), label: "No sender here" }, ip: office.ip, user_agent: FIREFOX });
   });
+
+  it("records accounts and tokens made with the tessera command, as the command's doing", async () => {
+    const main = path.join(import.meta.dirname, "../src/main.ts");
+    const env: Record<string, string> = { PATH: process.env.PATH ?? "", TESSERA_DATA_DIR: desk.dataDir, LOG_LEVEL: "silent" };
+    if (dialect === "postgres") {
+      // The command opens its own connection: point it at this suite's schema through the URL.
+      const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(desk.ctx.db);
+      const url = new URL(process.env.TEST_DATABASE_URL!);
+      url.searchParams.set("options", `-c search_path=${rows[0].schema}`);
+      env.DATABASE_URL = url.toString();
+    }
+    const tessera = (...args: string[]) =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, ["--import", "tsx", main, ...args], { env, stdio: ["ignore", "ignore", "pipe"] });
+        let stderr = "";
+        child.stderr.on("data", (d) => (stderr += d));
+        child.on("exit", (code) => resolve({ code, stderr }));
+      });
+    expect(await tessera("user", "add", "--email", "ops@example.test", "--name", "Ops Robot", "--role", "agent")).toMatchObject({ code: 0 });
+    expect((await tessera("token", "create", "--user", "ops@example.test", "--name", "backup job")).code).toBe(0);
+    expect(await latest("user.created")).toMatchObject({ actor: null, via: "cli", ip: null, target: { label: "ops@example.test" }, sentence: "The tessera command created the account ops@example.test (agent)" });
+    expect(await latest("token.created")).toMatchObject({ actor: null, via: "cli", sentence: "The tessera command created the API token “backup job”" });
+  }, 120_000); // two real processes, each loading the server
 
   it("is for admins only", async () => {
     expect((await agent.get("/api/audit")).status).toBe(403);

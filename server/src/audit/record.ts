@@ -14,7 +14,12 @@ export interface AuditCaller {
   email?: string | null;
   auth?: "session" | "token";
   client?: AuditClient;
+  /** How, when not from a request: "cli" for the `tessera` command. */
+  via?: string;
 }
+
+/** The `tessera` command on the server (user add, token create): no person, no address. */
+export const COMMAND_LINE: AuditCaller = { name: "The tessera command", via: "cli" };
 
 /** The client's address (request.ip, so TESSERA_TRUST_PROXY_HOPS applies) and its User-Agent. */
 export interface AuditClient {
@@ -88,7 +93,7 @@ export async function recordAudit(ctx: Pick<AppContext, "db" | "clock">, caller:
           actor_id: caller?.id ?? null,
           actor_name: caller?.name ?? null,
           actor_email: caller?.email ?? null,
-          via: caller?.auth === "token" ? "api" : caller?.client ? "web" : "system",
+          via: caller?.via ?? (caller?.auth === "token" ? "api" : caller?.client ? "web" : "system"),
           action: e.action,
           target_type: e.target?.type ?? null,
           target_id: e.target?.id == null ? null : String(e.target.id),

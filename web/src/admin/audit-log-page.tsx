@@ -44,7 +44,7 @@ const ACTION_FILTERS = [
   },
 ];
 
-const VIA_WORDS: Record<string, string> = { web: "Signed in to the web app", api: "With an API token", system: "Tessera itself" };
+const VIA_WORDS: Record<string, string> = { web: "Signed in to the web app", api: "With an API token", cli: "The tessera command, on the server", system: "Tessera itself" };
 
 const looksLikePerson = (v: string) => /^\S+@\S+\.\S+$/.test(v) || /^\d+$/.test(v);
 
