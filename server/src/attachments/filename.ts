@@ -1,3 +1,5 @@
+import { trimEndWhere } from "../text/trim-end.ts";
+
 /**
  * Uploaded file names are shown in the UI and offered back on download, and nothing else: the
  * stored path comes from the content hash. Still, a name must not smuggle a path, control or
@@ -32,9 +34,9 @@ export function sanitizeFilename(raw: string | undefined | null): string {
     .replace(INVISIBLE, "")
     .replace(FORBIDDEN, "")
     .replace(/ {2,}/g, " ")
-    .replace(/^[\s.]+/u, "")
-    // Windows drops trailing dots and spaces, which would change the extension the user sees.
-    .replace(/[\s.]+$/u, "");
+    .replace(/^[\s.]+/u, "");
+  // Windows drops trailing dots and spaces, which would change the extension the user sees.
+  name = trimEndWhere(name, /[\s.]/u);
   if (RESERVED.test(name)) name = `_${name}`;
   name = truncateKeepingExtension(name, MAX_FILENAME_LENGTH);
   return name || FALLBACK;

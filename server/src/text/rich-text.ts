@@ -4,6 +4,8 @@
  * data: URLs never survive, whatever the input.
  */
 import sanitizeHtml from "sanitize-html";
+import { invalid } from "../errors.ts";
+import { HTML_DEPTH_MAX, HTML_ELEMENTS_MAX, measureHtml } from "./html-shape.ts";
 
 const OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: [
@@ -80,9 +82,21 @@ export function textToHtml(text: string): string {
     .join("");
 }
 
-/** The stored HTML for a body sent as `html` or `text`. */
-export function toStoredHtml(body: string, format: "html" | "text"): string {
-  return format === "text" ? textToHtml(body) : sanitizeRichText(body);
+/**
+ * The stored HTML for a body sent as `html` or `text`. HTML nested deeper or with more elements
+ * than html-shape.ts allows is refused (400 naming `field`) before the sanitiser, whose time
+ * grows with the square of the depth, would hold the server.
+ */
+export function toStoredHtml(body: string, format: "html" | "text", field = "body"): string {
+  if (format === "text") return textToHtml(body);
+  const shape = measureHtml(body);
+  if (shape.tooComplex) {
+    throw invalid(
+      field,
+      `is HTML too complex to store: at most ${HTML_DEPTH_MAX} levels of nested elements and ${HTML_ELEMENTS_MAX.toLocaleString("en")} elements in all. Simplify it, or send it with format "text".`,
+    );
+  }
+  return sanitizeRichText(body);
 }
 
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", nbsp: " " };

@@ -14,6 +14,7 @@ import { AppError, forbidden, invalid } from "../errors.ts";
 import { organizationForEmail } from "../people/service.ts";
 import { notify } from "../notifications/service.ts";
 import { htmlToText, toStoredHtml } from "../text/rich-text.ts";
+import { trimEndWhere } from "../text/trim-end.ts";
 import { loadFields, validateFieldValues } from "./custom-fields.ts";
 import { type EventInput, recordEvents, viaOf } from "./events.ts";
 import { assertFieldsAllowed } from "./policy.ts";
@@ -177,7 +178,7 @@ export async function createTicket(tx: Tx, actor: Actor, input: TicketCreateInpu
   const channel = opts.channel ?? (staff && input.channel ? input.channel : actor.auth === "token" ? "api" : "web");
   const fieldValues = validateFieldValues(await loadFields(tx), input.custom_fields, { creating: true, requester: !staff });
   const watchers = [...new Set([...(await validateWatchers(tx, actor, input.watcher_ids ?? [])), ...(opts.watcherIds ?? [])])].filter((id) => id !== requester.id);
-  const description = toStoredHtml(input.description, input.format);
+  const description = toStoredHtml(input.description, input.format, "description");
 
   const number = await nextTicketNumber(tx.dialect, tx.db);
   const ticket = await tx.db
@@ -276,7 +277,7 @@ export async function updateTicket(tx: Tx, actor: Actor, ticketId: number, input
   const after = () => ({ ...t, ...patch }) as TicketRow;
 
   if (input.subject !== undefined) change("subject", input.subject);
-  if (input.description !== undefined) change("description", toStoredHtml(input.description, input.format ?? "html"));
+  if (input.description !== undefined) change("description", toStoredHtml(input.description, input.format ?? "html", "description"));
   if (input.type !== undefined) change("type", input.type);
   if (input.requester_id !== undefined && input.requester_id !== t.requester_id) {
     const r = await activeUser(tx, input.requester_id, "requester_id");
@@ -471,7 +472,7 @@ async function applyCollections(tx: Tx, actor: Actor, t: TicketRow, input: Ticke
 /** Agents mentioned in a comment: `<span data-mention-id="7">` from the editor, or @email in text. */
 async function findMentions(tx: Tx, html: string): Promise<number[]> {
   const ids = [...html.matchAll(/data-mention-id="(\d{1,9})"/g)].map((m) => Number(m[1]));
-  const emails = [...htmlToText(html).matchAll(/(?:^|\s)@([^\s@<>]+@[^\s@<>]+\.[a-z]{2,})/gi)].map((m) => m[1].toLowerCase().replace(/[.,;:!?)]+$/, ""));
+  const emails = [...htmlToText(html).matchAll(/(?:^|\s)@([^\s@<>]+@[^\s@<>]+\.[a-z]{2,})/gi)].map((m) => trimEndWhere(m[1].toLowerCase(), /[.,;:!?)]/));
   if (!ids.length && !emails.length) return [];
   const rows = await tx.db
     .selectFrom("users")

@@ -59,9 +59,12 @@ export function readBounce(mail: ParsedMail): BounceFacts {
   }
   texts.push(mail.text);
   const all = texts.join("\n");
-  const original = /^\s*Message-ID:\s*(<[^<>\s]+>)/im.exec(all)?.[1] ?? mail.inReplyTo ?? mail.references.at(-1) ?? null;
-  const recipient = /^\s*(?:Final|Original)-Recipient:\s*(?:rfc822;)?\s*([^\s;]+)/im.exec(all)?.[1] ?? null;
-  const status = /^\s*Status:\s*([245]\.\d{1,3}\.\d{1,3})/im.exec(all)?.[1] ?? null;
-  const diagnostic = /^\s*Diagnostic-Code:\s*(?:smtp;)?\s*(.{1,300})/im.exec(all)?.[1]?.trim() ?? null;
+  // [ \t]*, not \s*, at a line's start: \s* would run on across every blank line that follows, once
+  // for each line, in time with the square of the number of lines (a body of blank lines hung).
+  // After the colon \s* stays, for a folded header; it runs once per label found.
+  const original = /^[ \t]*Message-ID:\s*(<[^<>\s]+>)/im.exec(all)?.[1] ?? mail.inReplyTo ?? mail.references.at(-1) ?? null;
+  const recipient = /^[ \t]*(?:Final|Original)-Recipient:\s*(?:rfc822;\s*)?([^\s;]+)/im.exec(all)?.[1] ?? null;
+  const status = /^[ \t]*Status:\s*([245]\.\d{1,3}\.\d{1,3})/im.exec(all)?.[1] ?? null;
+  const diagnostic = /^[ \t]*Diagnostic-Code:\s*(?:smtp;\s*)?(.{1,300})/im.exec(all)?.[1]?.trim() ?? null;
   return { originalMessageId: original, recipient, status, diagnostic };
 }
