@@ -7,9 +7,9 @@
 import { Alert, Anchor, Button, Collapse, Group, Modal, Stack, Text } from "@mantine/core";
 import { IconDownload, IconHandStop } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import type { HeldMail } from "@tessera/contracts";
+import type { HeldCopies, HeldMail } from "@tessera/contracts";
 import { useState } from "react";
-import { acceptHeldMail, mailKeys, rejectHeldMail } from "../api/mail.ts";
+import { acceptHeldMail, decideHeldCopies, mailKeys, rejectHeldMail } from "../api/mail.ts";
 import { agentKeys } from "../api/agent-queries.ts";
 import { keys } from "../api/queries.ts";
 import { errorMessage } from "../ui/query-state.tsx";
@@ -113,6 +113,53 @@ export function HeldBanner({ held }: { held: HeldMail }) {
             </Stack>
           </Collapse>
           <HeldDecision held={held} />
+        </Stack>
+      </Alert>
+    </section>
+  );
+}
+
+const COPIES_WHY: Record<HeldCopies["reason"], string> = {
+  tag_only: "The message was recognised only by the ticket’s tag in its subject, which anyone can type, and its sender is not authenticated.",
+  unsigned_thread: "The message does not answer mail Tessera sent, and its sender is not authenticated.",
+  tagged_new_ticket: "The message carries another ticket’s tag and its sender is not authenticated.",
+};
+
+/**
+ * On a ticket: people copied on mail whose sender is not proven. Added as watchers they get the
+ * ticket's public replies by mail, so an agent decides.
+ */
+export function HeldCopiesBanner({ held, ticketKey }: { held: HeldCopies; ticketKey: string }) {
+  const client = useQueryClient();
+  const decide = useMutation({
+    mutationFn: (accept: boolean) => decideHeldCopies(held.id, accept),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: mailKeys.ticketHeldCopies(ticketKey) });
+      void client.invalidateQueries({ queryKey: agentKeys.events(ticketKey) });
+      void client.invalidateQueries({ queryKey: keys.ticket(ticketKey) });
+    },
+  });
+  const people = held.addresses.map((a) => (a.name && a.name !== a.address ? `${a.name} <${a.address}>` : a.address)).join(", ");
+  return (
+    <section aria-label="Held copies">
+      <Alert color="orange" variant="light" icon={<IconHandStop size={18} />} title={`${held.from_address} copied in ${people}`} mt="sm" role="note">
+        <Stack gap="xs">
+          <Text size="sm">
+            {COPIES_WHY[held.reason]} Added as watchers, they would get this ticket’s public replies by mail.
+          </Text>
+          <Group gap="xs">
+            <Button size="xs" onClick={() => decide.mutate(true)} loading={decide.isPending && decide.variables === true} disabled={decide.isPending}>
+              Add as watchers
+            </Button>
+            <Button size="xs" variant="default" onClick={() => decide.mutate(false)} loading={decide.isPending && decide.variables === false} disabled={decide.isPending}>
+              Decline
+            </Button>
+          </Group>
+          {decide.error && (
+            <Text size="sm" c="red" role="alert">
+              {errorMessage(decide.error)}
+            </Text>
+          )}
         </Stack>
       </Alert>
     </section>

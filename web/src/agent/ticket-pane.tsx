@@ -30,7 +30,7 @@ import { openReplyTool } from "./macro-tools.tsx";
 import { SnoozeBadge } from "./snooze-badge.tsx";
 import { useOpenedOnce } from "../ui/opened-once.ts";
 import { Drawer, loadOverlays } from "../ui/overlays.tsx";
-import { useHeldMail, useTicketMail } from "../api/mail.ts";
+import { useHeldMail, useTicketHeldCopies, useTicketMail } from "../api/mail.ts";
 import { whenSettled } from "../ui/idle.ts";
 
 // The resolve, link, merge and split dialogs load when first opened, and in the background once
@@ -41,6 +41,7 @@ const LinkDialog = lazy(() => loadTicketActions().then((m) => ({ default: m.Link
 const MergeDialog = lazy(() => loadTicketActions().then((m) => ({ default: m.MergeDialog })));
 const SplitDialog = lazy(() => loadTicketActions().then((m) => ({ default: m.SplitDialog })));
 const HeldBanner = lazy(() => import("./held-mail.tsx").then((m) => ({ default: m.HeldBanner })));
+const HeldCopiesBanner = lazy(() => import("./held-mail.tsx").then((m) => ({ default: m.HeldCopiesBanner })));
 
 function PaneSkeleton() {
   return (
@@ -105,6 +106,8 @@ export function TicketPane({ ticketKey, closeHref }: { ticketKey: string; closeH
   const mail = useTicketMail(ticketKey, `${comments.data?.length ?? 0}-${events.data?.length ?? 0}`);
   // Held messages are listed desk-wide; asked for only when this ticket has one.
   const held = useHeldMail("held", !!mail.data?.some((m) => m.outcome === "held"));
+  // Likewise the people copied on unproven mail, once the history shows some were held.
+  const heldCopies = useTicketHeldCopies(ticketKey, !!events.data?.some((e) => e.action === "mail_copies_held"));
   const directory = useDirectory();
   const statuses = useStatuses();
   const staff = useStaff();
@@ -353,6 +356,11 @@ export function TicketPane({ ticketKey, closeHref }: { ticketKey: string; closeH
               {held.data?.some((h) => h.ticket.id === t.id) && (
                 <Suspense fallback={null}>
                   {held.data.filter((h) => h.ticket.id === t.id).map((h) => <HeldBanner key={h.id} held={h} />)}
+                </Suspense>
+              )}
+              {heldCopies.data?.some((h) => h.status === "held") && (
+                <Suspense fallback={null}>
+                  {heldCopies.data.filter((h) => h.status === "held").map((h) => <HeldCopiesBanner key={h.id} held={h} ticketKey={ticketKey} />)}
                 </Suspense>
               )}
             </>

@@ -4,7 +4,7 @@
  * settings, and the alert settings. Every answer is parsed with the contract's schema.
  */
 import {
-  AlertSettings, ApiTokenCreated, FailedMail, HeldMail, Mailbox, MailboxHealth, MailPreview, MailSettingsInput, MailStatus, MailTemplate, OutboxItem, Page, ReceivedMail,
+  AlertSettings, ApiTokenCreated, FailedMail, HeldCopies, HeldMail, Mailbox, MailboxHealth, MailPreview, MailSettingsInput, MailStatus, MailTemplate, OutboxItem, Page, ReceivedMail,
   ReprocessResult,
 } from "@tessera/contracts";
 import type { MailboxInput, MailboxUpdateInput, MailKind, MailPreviewInput, MailTemplateParts, OutboxState } from "@tessera/contracts";
@@ -29,6 +29,10 @@ export type HeldStatus = "held" | "decided" | "all";
 export const fetchHeldMail = (status: HeldStatus) => api(`/api/mail/held?status=${status}`, z.array(HeldMail));
 export const acceptHeldMail = (id: number, as: "reply" | "ticket") => api(`/api/mail/held/${id}/accept`, HeldMail, { json: { as } });
 export const rejectHeldMail = (id: number) => api(`/api/mail/held/${id}/reject`, HeldMail, { method: "POST" });
+
+/** People copied on unproven mail, waiting for an agent before they become watchers. */
+export const fetchTicketHeldCopies = (ticketKey: string | number) => api(`/api/tickets/${encodeURIComponent(String(ticketKey))}/held-copies`, z.array(HeldCopies));
+export const decideHeldCopies = (id: number, accept: boolean) => api(`/api/mail/held-copies/${id}/${accept ? "accept" : "reject"}`, HeldCopies, { method: "POST" });
 
 export const fetchTicketMail = (ticketKey: string | number) => api(`/api/tickets/${encodeURIComponent(String(ticketKey))}/mail`, z.array(ReceivedMail));
 
@@ -69,6 +73,7 @@ export const mailKeys = {
   held: (status: HeldStatus) => ["mail-held", status] as const,
   allHeld: ["mail-held"] as const,
   ticketMail: (key: string) => ["ticket-mail", key] as const,
+  ticketHeldCopies: (key: string) => ["ticket-held-copies", key] as const,
   ticketMailAt: (key: string, seen: string) => ["ticket-mail", key, seen] as const,
   outbox: (state: OutboxState | undefined) => ["mail-outbox", state ?? "all"] as const,
   allOutbox: ["mail-outbox"] as const,
@@ -88,6 +93,9 @@ export const useHeldMail = (status: HeldStatus, enabled = true) => useQuery({ qu
  */
 export const useTicketMail = (key: string, seen: string) =>
   useQuery({ queryKey: mailKeys.ticketMailAt(key, seen), queryFn: () => fetchTicketMail(key), staleTime: 60_000, placeholderData: keepPreviousData });
+/** A ticket's held copies; asked for only once its history shows some were held. */
+export const useTicketHeldCopies = (key: string, enabled: boolean) =>
+  useQuery({ queryKey: mailKeys.ticketHeldCopies(key), queryFn: () => fetchTicketHeldCopies(key), enabled, staleTime: 15_000 });
 export const useMailStatus = () => useQuery({ queryKey: mailKeys.status, queryFn: fetchMailStatus, refetchInterval: 30_000 });
 export const useMailTemplates = () => useQuery({ queryKey: mailKeys.templates, queryFn: fetchMailTemplates });
 export const useAlertSettings = () => useQuery({ queryKey: mailKeys.alertSettings, queryFn: fetchAlertSettings });
