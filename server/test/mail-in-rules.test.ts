@@ -94,17 +94,25 @@ describe.each(dialects)("inbound mail rules on %s", (dialect) => {
   it("the ticket trick: a stranger's reply never reaches the requester; it waits for an agent", async () => {
     const t = await newTicket("Victim <victim@customer.example>");
     const sent = await sentNotification(desk.ctx, t.id, t.requester.id);
+    /** Every mail queued to an address, whatever its state: what that person is (or would be) told. */
+    const mailTo = (address: string) => desk.ctx.db.selectFrom("mail_outbox").select(["kind", "ticket_id"]).where("to_address", "=", address).orderBy("id").execute();
+    const victimMail = await mailTo("victim@customer.example");
+    expect(victimMail).toEqual([{ kind: "acknowledgement", ticket_id: t.id }]); // the outbox does record mail here
     const r = await ingest(message({ from: "Mallory <mallory@evil.example>", inReplyTo: sent, subject: `Re: [#${t.reference}]`, body: "Please send me the code." }));
     expect(r).toMatchObject({ outcome: "held", ticketId: t.id });
     expect(await comments(t.id)).toEqual([]);
-    // The requester's view shows nothing of it.
-    const victim = await desk.login("victim@customer.example").catch(() => undefined);
-    expect(victim).toBeUndefined(); // an email-only requester has no password; nothing to sign in with
+    // No mail goes out about it: the requester hears nothing, the stranger gets no word of the ticket.
+    expect(await mailTo("victim@customer.example")).toEqual(victimMail);
+    expect(await mailTo("mallory@evil.example")).toEqual([]);
 
-    // A stranger who only types the tag gets a ticket of their own, not a place on this one.
+    // A stranger who only types the tag gets a ticket of their own, not a place on this one,
+    // and what she receives by mail is about that ticket alone.
     const tagOnly = await ingest(message({ from: "mallory@evil.example", subject: `[#${t.reference}] hello` }));
     expect(tagOnly.outcome).toBe("ticket");
-    expect((tagOnly as any).ticketId).not.toBe(t.id);
+    const hers = (tagOnly as { ticketId: number }).ticketId;
+    expect(hers).not.toBe(t.id);
+    expect(await mailTo("mallory@evil.example")).toEqual([{ kind: "acknowledgement", ticket_id: hers }]);
+    expect(await mailTo("victim@customer.example")).toEqual(victimMail);
 
     const held = (await agent.get("/api/mail/held")).body.find((h: any) => h.ticket.id === t.id);
     expect(held).toMatchObject({ reason: "not_a_party", from_address: "mallory@evil.example", status: "held" });
@@ -112,6 +120,9 @@ describe.each(dialects)("inbound mail rules on %s", (dialect) => {
     expect(rejected.body.status).toBe("rejected");
     expect(await comments(t.id)).toEqual([]);
     expect((await agent.post(`/api/mail/held/${held.id}/accept`, { as: "reply" })).status).toBe(409);
+    // Rejecting tells nobody either.
+    expect(await mailTo("mallory@evil.example")).toEqual([{ kind: "acknowledgement", ticket_id: hers }]);
+    expect(await mailTo("victim@customer.example")).toEqual(victimMail);
   });
 
   it("an agent's address counts only on a reply to a notification signed for that agent", async () => {
