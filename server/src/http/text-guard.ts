@@ -132,9 +132,9 @@ function headerIsUtf8(value: string) {
  * Fastify's errors from before routing, answered in our format. A path parameter that does not
  * decode (bytes that are not UTF-8, or a broken %-escape) is a 400 naming the segment.
  */
-export function answerFrameworkError(error: FastifyError, _req: FastifyRequest, reply: FastifyReply) {
+export function answerFrameworkError(error: FastifyError, req: FastifyRequest, reply: FastifyReply) {
   if (error.code !== "FST_ERR_BAD_URL") return reply.send(error);
-  const segment = (_req.raw.url ?? "").split("?")[0].split("/").find((part) => {
+  const segment = (req.raw.url ?? "").split("?")[0].split("/").find((part) => {
     try {
       decodeURIComponent(part);
       return false;
