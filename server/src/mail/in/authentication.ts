@@ -77,26 +77,62 @@ function stripComments(v: string): string {
   return out;
 }
 
+/** Longest Authentication-Results value read; real ones are a few hundred characters. */
+const MAX_VALUE = 8 * 1024;
+
+/** Splits on whitespace outside quoted strings, and joins `a = b` into one `a=b` token (one pass, no backtracking). */
+function tokens(part: string): string[] {
+  const raw: string[] = [];
+  let cur = "";
+  let quoted = false;
+  for (let i = 0; i < part.length; i++) {
+    const ch = part[i];
+    if (quoted) {
+      cur += ch;
+      if (ch === "\\" && i + 1 < part.length) cur += part[++i];
+      else if (ch === '"') quoted = false;
+    } else if (ch === " " || ch === "\t" || ch === "\r" || ch === "\n") {
+      if (cur) raw.push(cur);
+      cur = "";
+    } else {
+      if (ch === '"') quoted = true;
+      cur += ch;
+    }
+  }
+  if (cur) raw.push(cur);
+  const out: string[] = [];
+  for (const t of raw) {
+    const last = out.length ? out[out.length - 1] : undefined;
+    if (last !== undefined && (last.endsWith("=") || t.startsWith("="))) out[out.length - 1] = last + t;
+    else out.push(t);
+  }
+  return out;
+}
+
 const unquote = (s: string) => (s.startsWith('"') && s.endsWith('"') && s.length >= 2 ? s.slice(1, -1).replace(/\\(.)/g, "$1") : s);
 
 /** Parses one Authentication-Results value; undefined when it has no authserv-id. */
 export function parseAuthResults(value: string): AuthResultsHeader | undefined {
-  const parts = stripComments(value).split(";").map((p) => p.trim());
+  const parts = stripComments(value.slice(0, MAX_VALUE)).split(";").map((p) => p.trim());
   // authserv-id [version]
   const authservId = unquote(parts[0]?.split(/\s+/)[0] ?? "").toLowerCase();
   if (!authservId) return undefined;
   const results: AuthResult[] = [];
   for (const part of parts.slice(1)) {
-    const tokens = part.match(/[^\s=]+\s*=\s*(?:"(?:[^"\\]|\\.)*"|[^\s]+)|\S+/g) ?? [];
-    const first = /^([^\s=]+)\s*=\s*(\S+)$/.exec(tokens[0] ?? "");
+    const list = tokens(part);
+    const pair = (t: string | undefined) => {
+      const at = t ? t.indexOf("=") : -1;
+      return t && at > 0 && at < t.length - 1 ? [t.slice(0, at), t.slice(at + 1)] : undefined;
+    };
+    const first = pair(list[0]);
     if (!first) continue; // "none", or something unreadable
-    const method = first[1].toLowerCase().replace(/\/.*$/, "");
+    const method = first[0].toLowerCase().replace(/\/.*$/, "");
     const props: Record<string, string> = {};
-    for (const t of tokens.slice(1)) {
-      const m = /^([^\s=]+)\s*=\s*(.+)$/.exec(t);
-      if (m) props[m[1].toLowerCase()] = unquote(m[2]);
+    for (const t of list.slice(1)) {
+      const p = pair(t);
+      if (p) props[p[0].toLowerCase()] = unquote(p[1]);
     }
-    results.push({ method, result: unquote(first[2]).toLowerCase(), props });
+    results.push({ method, result: unquote(first[1]).toLowerCase(), props });
   }
   return { authservId, results };
 }
