@@ -33,7 +33,8 @@ describe.each(dialects)("SMTP listener on %s", (dialect) => {
 
   /** Reads the ticket straight from the database on a second connection, as another node would. */
   async function ticketFromOtherConnection(messageId: string) {
-    const other = await openInstance(desk.ctx.config, { log: pino({ level: "silent" }) });
+    const pgSchema = dialect === "postgres" ? (await sql<{ s: string }>`select current_schema() as s`.execute(desk.ctx.db)).rows[0].s : undefined;
+    const other = await openInstance(desk.ctx.config, { log: pino({ level: "silent" }), pgSchema });
     try {
       return await other.ctx.db
         .selectFrom("mail_messages")
@@ -50,10 +51,8 @@ describe.each(dialects)("SMTP listener on %s", (dialect) => {
     const raw = message({ from: "Ravi <ravi@contoso.example>", subject: "Laptop will not boot", messageId: "<smtp-250@contoso.example>" });
     const info = await sendSmtp(smtp.port, raw, { from: "ravi@contoso.example", to: ["help@desk.test"] });
     expect(info.response).toMatch(/^250 /);
-    if (dialect === "sqlite") {
-      const seen = await ticketFromOtherConnection("<smtp-250@contoso.example>");
-      expect(seen?.subject).toBe("Laptop will not boot");
-    }
+    const seen = await ticketFromOtherConnection("<smtp-250@contoso.example>");
+    expect(seen?.subject).toBe("Laptop will not boot");
     const list = (await agent.get("/api/tickets?q=Laptop")).body.items;
     expect(list.map((t: any) => t.subject)).toContain("Laptop will not boot");
   });
