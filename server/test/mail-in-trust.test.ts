@@ -148,6 +148,14 @@ describe.each(dialects)("inbound mail trust on %s", (dialect) => {
     expect((await heldCopies(strangerId))[0]).toMatchObject({ reason: "tagged_new_ticket" });
     expect(await watchersOf(other.id)).toEqual([]);
 
+    // Threaded by a Message-ID Tessera knows but did not sign (here the request's own): the
+    // reply is taken, the people it copies in wait.
+    const threaded = await ingest(message({ from: "rio@customer.example", subject: "Rio's screen", messageId: "<rio-1@customer.example>", body: "Screen is dead." }));
+    const unsigned = await ingest(message({ from: "rio@customer.example", references: "<rio-1@customer.example>", cc: "eve@outside.example", subject: "Re: Rio's screen", body: "Eve should know." }));
+    expect(unsigned).toMatchObject({ outcome: "reply", ticketId: (threaded as any).ticketId });
+    expect(await watchersOf((threaded as any).ticketId)).toEqual([]);
+    expect((await heldCopies((threaded as any).ticketId))[0]).toMatchObject({ reason: "unsigned_thread" });
+
     // Reply-To is never a way in: the agent's reply goes to the requester's own address.
     const t = await newTicket("ola@customer.example");
     await ingest(message({ from: "ola@customer.example", headers: ["Reply-To: eve@outside.example"], subject: `Re: [#${t.reference}]`, body: "Answer me here." }));
