@@ -328,7 +328,7 @@ export function mailInRoutes(app: App, ctx: AppContext) {
 
   app.get("/api/mail/held", {
     config: { access: "staff" },
-    schema: { tags, summary: "Messages waiting for an agent: strangers' replies and reused Message-IDs, on tickets you can see", querystring: HeldMailQuery, response: { 200: z.array(HeldMail) } },
+    schema: { tags, summary: "Messages waiting for an agent: strangers' replies, reused Message-IDs and autoresponders answering our acknowledgements, on tickets you can see", querystring: HeldMailQuery, response: { 200: z.array(HeldMail) } },
     handler: async (req) => {
       const rows = await heldQuery()
         .where(visibleTo(req.actor))
