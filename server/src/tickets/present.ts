@@ -53,7 +53,7 @@ export const SUMMARY_COLUMNS = [
 export type SummaryRow = Pick<TicketRow, (typeof SUMMARY_COLUMNS)[number]>;
 
 /** List rows: one query per related table for the whole page, not per row. */
-export async function presentSummaries(r: Reader & Partial<Pick<AppContext, "clock">>, actor: Actor, rows: SummaryRow[], opts: { lastMessage?: boolean } = {}): Promise<TicketSummary[]> {
+export async function presentSummaries(r: Reader & Pick<AppContext, "clock">, actor: Actor, rows: SummaryRow[], opts: { lastMessage?: boolean } = {}): Promise<TicketSummary[]> {
   if (!rows.length) return [];
   const db = r.db;
   const ids = rows.map((r) => r.id);
@@ -69,10 +69,11 @@ export async function presentSummaries(r: Reader & Partial<Pick<AppContext, "clo
   const last = opts.lastMessage === false ? new Map<number, LastRow>() : await lastMessages(db, ids, isStaff(actor));
   const authors = await usersById(db, [...last.values()].map((c) => c.author_id).filter((id) => !users.has(id!)));
   // SLA countdowns are for agents; requesters ask GET /api/tickets/:id/sla for their expected times.
-  const badges = isStaff(actor) ? await slaBadges(r, rows, r.clock?.now() ?? new Date()) : undefined;
+  // The desk's clock, never the machine's: SLA states and snoozes follow the time the desk runs on.
+  const badges = isStaff(actor) ? await slaBadges(r, rows, r.clock.now()) : undefined;
   // Snooze is the team's own bookkeeping: requesters never see it.
   const staff = isStaff(actor);
-  const now = (r.clock?.now() ?? new Date()).toISOString();
+  const now = r.clock.now().toISOString();
   return rows.map((r) => ({
     id: r.id,
     number: r.number,
@@ -128,7 +129,7 @@ function previewOf(c: LastRow | undefined, requesterId: number, user: (id: numbe
   };
 }
 
-export async function presentTicket(r: Reader & Partial<Pick<AppContext, "clock">>, actor: Actor, t: TicketRow): Promise<Ticket> {
+export async function presentTicket(r: Reader & Pick<AppContext, "clock">, actor: Actor, t: TicketRow): Promise<Ticket> {
   const db = r.db;
   const staff = isStaff(actor);
   const [summary] = await presentSummaries(r, actor, [t], { lastMessage: false });
