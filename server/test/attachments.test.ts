@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { createDesk, dialects, makeTeam, type Client, type TestDesk } from "./harness.ts";
 
@@ -67,9 +67,15 @@ describe.each(dialects)("attachments on %s", (dialect) => {
   });
 
   it("refuses a file over the size cap with 413 and keeps nothing", async () => {
+    const dir = path.join(desk.dataDir, "attachments");
+    const files = () => (existsSync(dir) ? readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length : 0);
+    const rows = async () => Number((await desk.ctx.db.selectFrom("attachments").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+    const [filesBefore, rowsBefore] = [files(), await rows()];
     const up = await upload(alice, "big.bin", Buffer.alloc(5000, 1));
     expect(up.status).toBe(413);
     expect(up.body.error.code).toBe("payload_too_large");
+    expect(files()).toBe(filesBefore);
+    expect(await rows()).toBe(rowsBefore);
   });
 
   it("refuses an upload that is not multipart, or has no file part", async () => {
