@@ -44,8 +44,9 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   const app = Fastify({
     loggerInstance: ctx.log,
     bodyLimit: ctx.config.bodyLimitBytes,
-    // Number of proxy hops whose X-Forwarded-For is believed (Fastify accepts a hop count).
-    trustProxy: (ctx.config.trustProxyHops || false) as unknown as boolean,
+    // A list of proxies, never a hop count: Fastify believes no X-Forwarded-For on a count alone,
+    // since it cannot tell a proxy from a client that writes the header itself.
+    trustProxy: ctx.config.trustedProxies.length > 0 ? ctx.config.trustedProxies.join(",") : false,
     // One line per request is noise at info level; debug and trace turn it on.
     logController: new LogController({ disableRequestLogging: ctx.config.logLevel !== "debug" && ctx.config.logLevel !== "trace" }),
     // Fastify's parsing, but bytes that are not UTF-8 are kept visible for the text guard to refuse.

@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { parseAllowList, type OutboundAllowList } from "./outbound/guard.ts";
+import { parseTrustedProxies } from "./http/trusted-proxies.ts";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -52,8 +53,28 @@ const EnvSchema = z.object({
    * at least that cap); an upload that would go over it is answered 503 with Retry-After.
    */
   TESSERA_UPLOAD_INFLIGHT_BYTES: int(1, 64 * 1024 * 1024 * 1024).optional(),
-  /** Trust X-Forwarded-For from this many proxies (0: none) to find the client address. */
-  TESSERA_TRUST_PROXY_HOPS: int(0, 10).default(0),
+  /**
+   * Reverse proxies whose X-Forwarded-For is believed, to find the client's address: addresses,
+   * CIDR ranges, or loopback / linklocal / uniquelocal; comma- or space-separated; empty: none.
+   * Only a proxy the request really came through is believed, so a client that reaches Tessera
+   * directly cannot name its own address.
+   */
+  TESSERA_TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .transform((v, zctx) => {
+      try {
+        return parseTrustedProxies(v);
+      } catch (err) {
+        zctx.addIssue({ code: "custom", message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** Replaced by TESSERA_TRUSTED_PROXIES: a hop count cannot tell a proxy from a client that sends its own X-Forwarded-For. */
+  TESSERA_TRUST_PROXY_HOPS: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === "" || v === "0", "is no longer read: list your proxies' addresses in TESSERA_TRUSTED_PROXIES instead (e.g. TESSERA_TRUSTED_PROXIES=127.0.0.1 for a proxy on the same machine)"),
   /** Size of the PostgreSQL connection pool per process. */
   TESSERA_DB_POOL_SIZE: int(1, 200).default(10),
   /** Bearer token Prometheus sends to read /metrics; unset means /metrics answers only on loopback. */
@@ -155,7 +176,8 @@ export type Config = Readonly<{
   attachmentMaxBytes: number;
   /** Most upload bytes received at once (TESSERA_UPLOAD_INFLIGHT_BYTES). */
   uploadInflightBytes: number;
-  trustProxyHops: number;
+  /** Proxies whose X-Forwarded-For is believed (addresses, CIDR ranges, or proxy-addr's named ranges). */
+  trustedProxies: string[];
   dbPoolSize: number;
   logLevel: string;
   metricsToken: string | undefined;
@@ -266,7 +288,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     bodyLimitBytes: e.TESSERA_BODY_LIMIT_BYTES,
     attachmentMaxBytes: e.TESSERA_ATTACHMENT_MAX_BYTES,
     uploadInflightBytes: e.TESSERA_UPLOAD_INFLIGHT_BYTES ?? 4 * e.TESSERA_ATTACHMENT_MAX_BYTES,
-    trustProxyHops: e.TESSERA_TRUST_PROXY_HOPS,
+    trustedProxies: e.TESSERA_TRUSTED_PROXIES,
     dbPoolSize: e.TESSERA_DB_POOL_SIZE,
     logLevel: e.LOG_LEVEL,
     metricsToken: e.TESSERA_METRICS_TOKEN,

@@ -21,7 +21,7 @@ export interface AuditCaller {
 /** The `tessera` command on the server (user add, token create): no person, no address. */
 export const COMMAND_LINE: AuditCaller = { name: "The tessera command", via: "cli" };
 
-/** The client's address (request.ip, so TESSERA_TRUST_PROXY_HOPS applies) and its User-Agent. */
+/** The client's address (request.ip, so TESSERA_TRUSTED_PROXIES applies) and its User-Agent. */
 export interface AuditClient {
   ip: string | null;
   userAgent: string | null;
