@@ -24,7 +24,7 @@ const KIND: Record<string, { label: string; icon: React.ReactNode }> = {
   sla_warning: { label: "SLA at risk", icon: <IconAlarm size={16} color="var(--mantine-color-yellow-8)" /> },
   sla_breach: { label: "SLA breached", icon: <IconFlame size={16} color="var(--mantine-color-red-7)" /> },
   auto_closed: { label: "Closed automatically", icon: <IconArchive size={16} /> },
-  mail_held: { label: "Mail from a stranger waits for you", icon: <IconMailQuestion size={16} color="var(--mantine-color-orange-7)" /> },
+  mail_held: { label: "Held mail waits for your decision", icon: <IconMailQuestion size={16} color="var(--mantine-color-orange-7)" /> },
 };
 
 /** Kinds that happen on their own (a snooze runs out, an SLA clock runs): nobody did them. */
