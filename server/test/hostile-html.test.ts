@@ -166,6 +166,17 @@ describe.each(dialects)("hostile HTML and text on %s", (dialect) => {
     expect(seen.depth).toBeLessThanOrEqual(HTML_DEPTH_MAX);
   });
 
+  it("a mail template nested 33,000 levels deep is refused naming html, on save and on preview", async () => {
+    const html = `${"<b>".repeat(33_000)}{{ticket.reference}}`;
+    const saved = await admin.put("/api/mail/templates/acknowledgement", { subject: "{{ticket.subject}}", text: "Received.", html });
+    expect(saved.status).toBe(400);
+    expect(saved.body.error.details).toEqual([expect.objectContaining({ field: "html" })]);
+    expect((await admin.get("/api/mail/templates/acknowledgement")).body.customized).toBe(false);
+    const preview = await admin.post("/api/mail/templates/acknowledgement/preview", { html });
+    expect(preview.status).toBe(400);
+    expect(seen.depth).toBeLessThanOrEqual(HTML_DEPTH_MAX);
+  });
+
   // Inputs that made a regular expression backtrack for minutes: each is answered in a test's time.
   it("an @mention followed by 190,000 dots is stored (the trailing-punctuation trim backtracked)", { timeout: 15_000 }, async () => {
     const t = (await agent.post("/api/tickets", { subject: "Dots", description: "start" })).body;

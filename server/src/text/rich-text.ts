@@ -83,19 +83,22 @@ export function textToHtml(text: string): string {
 }
 
 /**
- * The stored HTML for a body sent as `html` or `text`. HTML nested deeper or with more elements
- * than html-shape.ts allows is refused (400 naming `field`) before the sanitiser, whose time
- * grows with the square of the depth, would hold the server.
+ * Refuses (400 naming `field`) HTML nested deeper or with more elements than html-shape.ts
+ * allows, before the sanitiser, whose time grows with the square of the depth, would hold the
+ * server.
  */
+export function assertHtmlShape(field: string, html: string): void {
+  if (!measureHtml(html).tooComplex) return;
+  throw invalid(
+    field,
+    `is HTML too complex to store: at most ${HTML_DEPTH_MAX} levels of nested elements and ${HTML_ELEMENTS_MAX.toLocaleString("en")} elements in all. Simplify it, or send it with format "text".`,
+  );
+}
+
+/** The stored HTML for a body sent as `html` or `text`; `field` names the body in an error. */
 export function toStoredHtml(body: string, format: "html" | "text", field = "body"): string {
   if (format === "text") return textToHtml(body);
-  const shape = measureHtml(body);
-  if (shape.tooComplex) {
-    throw invalid(
-      field,
-      `is HTML too complex to store: at most ${HTML_DEPTH_MAX} levels of nested elements and ${HTML_ELEMENTS_MAX.toLocaleString("en")} elements in all. Simplify it, or send it with format "text".`,
-    );
-  }
+  assertHtmlShape(field, body);
   return sanitizeRichText(body);
 }
 

@@ -11,6 +11,10 @@ import type { MailKind } from "./tables.ts";
 import { AGENT_KINDS } from "./kinds.ts";
 import type { TemplateParts } from "./templates.ts";
 import { requesterExpectations } from "../../sla/view.ts";
+import { HTML_DEPTH_MAX, HTML_ELEMENTS_MAX, measureHtml } from "../../text/html-shape.ts";
+import { textToHtml } from "../../text/rich-text.ts";
+
+const RENDERED_SHAPE = { depth: 2 * HTML_DEPTH_MAX, elements: 2 * HTML_ELEMENTS_MAX };
 
 /** One header line: control characters (CR, LF, tabs …) become spaces; runs of spaces collapse. */
 export function foldHeader(value: string, max = 250): string {
@@ -103,7 +107,10 @@ export function renderMail(template: TemplateParts, data: MailView, reference: s
   const raw = (s: string) => String(s);
   const subject = subjectWithTag(render(template.subject, view, raw), reference);
   const text = render(template.text, view, raw).replace(/\r\n?/g, "\n").replace(/\n{3,}/g, "\n\n").trim() + "\n";
-  const body = sanitizeMailHtml(render(template.html, view, escapeHtml));
+  // A template (at most 500 levels deep) holds comments (as many again), and its sections repeat;
+  // HTML deeper than both would take the sanitiser seconds, so such a message is sent as its text.
+  const rendered = render(template.html, view, escapeHtml);
+  const body = measureHtml(rendered, RENDERED_SHAPE).tooComplex ? textToHtml(text) : sanitizeMailHtml(rendered);
   const html = `<!doctype html><html><head><meta charset="utf-8"></head><body style="font-family:sans-serif;font-size:14px">${body}</body></html>`;
   return { subject, text, html };
 }

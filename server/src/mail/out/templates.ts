@@ -8,6 +8,7 @@
 import Mustache from "mustache";
 import type { Executor } from "../../context.ts";
 import { invalid } from "../../errors.ts";
+import { assertHtmlShape } from "../../text/rich-text.ts";
 import type { MailKind } from "./tables.ts";
 
 export interface TemplateParts {
@@ -113,6 +114,8 @@ export function checkTemplate(field: string, template: string): void {
   } catch (err) {
     throw invalid(field, `is not a valid template: ${(err as Error).message}`);
   }
+  // The HTML part is sanitised for every message sent: too deep a template would hold the server each time.
+  if (field === "html") assertHtmlShape(field, template);
   const walk = (list: Token[], inSection: boolean) => {
     for (const [type, name, , , children] of list) {
       if (type === ">") throw invalid(field, `uses the partial {{> ${name}}}; templates cannot include others`);
