@@ -6,8 +6,8 @@
  * allowed) gets a 5xx, so the sender hears of it from its own server.
  *
  * Nobody needs to sign in to send mail here, so a burst of large messages must not take the
- * process's memory: each message is spooled to disk as it arrives (hashed on the way) and
- * parsed from there, attachments streaming to disk too, and the bytes of all the messages being
+ * process's memory: a message over 256 KiB is spooled to disk as it arrives (hashed on the way)
+ * and parsed from there, attachments streaming to disk too, and the bytes of all the messages being
  * received and taken in at once are counted against TESSERA_MAIL_INFLIGHT_BYTES. A message that
  * does not fit gets 451 and its sender retries it later, as senders do with a 4xx.
  */
@@ -93,10 +93,7 @@ export async function startSmtpListener(ctx: AppContext, where: { port: number; 
     },
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback) {
       (async () => {
-        const spool = await Spool.open(ctx.config.attachmentsDir).catch((err) => {
-          stream.resume(); // drain it, so the answer can be given
-          throw err;
-        });
+        const spool = new Spool(ctx.config.attachmentsDir);
         // Its bytes count until the answer: parsing and storing is where memory goes.
         const held = budget.start();
         try {

@@ -1,13 +1,15 @@
 /**
- * Inbound messages on their way in are spooled to a temp file of the attachment store while they
- * arrive, hashed (sha256 of the bytes, and the fingerprint) on the way: the listener holds a
- * chunk at a time, never a whole message. A message kept large becomes its stored original by a
- * rename; the spool file is removed whatever happens.
+ * Inbound messages on their way in: a small one is gathered in memory (most mail; it goes into
+ * the database whole anyway), a large one is spooled to a temp file of the attachment store as
+ * it arrives, hashed (sha256 of the bytes, and the fingerprint) on the way, so the listener holds
+ * a chunk at a time, never a whole large message. A message kept large becomes its stored
+ * original by a link; the spool file is removed whatever happens.
  */
 import { createHash } from "node:crypto";
 import { open, unlink, type FileHandle } from "node:fs/promises";
 import { tempPath } from "../../attachments/storage.ts";
 import { Fingerprinter } from "./raw.ts";
+import { RAW_IN_DATABASE_MAX } from "./store.ts";
 
 /** A whole message in a spool file. */
 export interface SpooledRaw {
@@ -28,34 +30,48 @@ export class Spool {
   private readonly hash = createHash("sha256");
   private readonly fingerprint = new Fingerprinter();
   private size = 0;
+  /** The bytes so far, while the message is small enough to stay in memory. */
+  private held: Buffer[] = [];
+  private file: { path: string; fh: FileHandle } | undefined;
 
-  private constructor(
-    readonly path: string,
-    private readonly fh: FileHandle,
-  ) {}
-
-  static async open(attachmentsDir: string): Promise<Spool> {
-    const file = await tempPath(attachmentsDir, "spool");
-    // "wx": never reuse an existing file; 0o600: mail is not for other local users.
-    return new Spool(file, await open(file, "wx", 0o600));
-  }
+  /** @param attachmentsDir the attachment store, whose temp folder takes the spool file */
+  constructor(private readonly attachmentsDir: string) {}
 
   async write(chunk: Buffer) {
     this.size += chunk.length;
+    if (!this.file && this.size <= RAW_IN_DATABASE_MAX) {
+      this.held.push(chunk);
+      return;
+    }
+    if (!this.file) {
+      const path = await tempPath(this.attachmentsDir, "spool");
+      // "wx": never reuse an existing file; 0o600: mail is not for other local users.
+      this.file = { path, fh: await open(path, "wx", 0o600) };
+      const earlier = this.held;
+      this.held = [];
+      for (const b of earlier) await this.append(b);
+    }
+    await this.append(chunk);
+  }
+
+  /** The whole message: in memory when small, else the spool file (closed; not fsynced, whoever keeps it syncs it). */
+  async finish(): Promise<RawMessage> {
+    if (!this.file) return Buffer.concat(this.held);
+    await this.file.fh.close();
+    return { path: this.file.path, size: this.size, sha256: this.hash.digest("hex"), fingerprint: this.fingerprint.digest() };
+  }
+
+  /** Removes the spool file (already linked into the store, or not wanted). */
+  async discard() {
+    this.held = [];
+    if (!this.file) return;
+    await this.file.fh.close().catch(() => {});
+    await unlink(this.file.path).catch(() => {});
+  }
+
+  private async append(chunk: Buffer) {
     this.hash.update(chunk);
     this.fingerprint.update(chunk);
-    await this.fh.write(chunk);
-  }
-
-  /** Closes the file; the result names it. Not fsynced: whoever keeps it for good syncs it. */
-  async finish(): Promise<SpooledRaw> {
-    await this.fh.close();
-    return { path: this.path, size: this.size, sha256: this.hash.digest("hex"), fingerprint: this.fingerprint.digest() };
-  }
-
-  /** Removes the spool file (already moved into the store, or not wanted). */
-  async discard() {
-    await this.fh.close().catch(() => {});
-    await unlink(this.path).catch(() => {});
+    await this.file!.fh.write(chunk);
   }
 }
