@@ -215,7 +215,9 @@ export class ParserPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(WORKER_URL, { workerData: this.files, resourceLimits: { maxOldGenerationSizeMb: this.heapMb } });
+    // A small young generation: the thread streams (chunks come and go), and a default-sized one
+    // per thread added about 60 MiB to the process under four large messages (bench/mail-memory.ts).
+    const worker = new Worker(WORKER_URL, { workerData: this.files, resourceLimits: { maxOldGenerationSizeMb: this.heapMb, maxYoungGenerationSizeMb: 8 } });
     worker.unref();
     const slot: Slot = { worker, ready: false };
     worker.on("message", (msg: { ready?: boolean; id: number; ok: boolean; result?: ParsedMail; error?: string }) => {
