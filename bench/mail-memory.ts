@@ -36,14 +36,42 @@ const env = (name: string, fallback: number) => {
 const MESSAGES = env("MAIL_MEMORY_MESSAGES", 4);
 const MIB = env("MAIL_MEMORY_MIB", 49);
 const RETRY_MS = env("MAIL_MEMORY_RETRY_MS", 1000);
+/** "attachment" (default): one large file; "html": one large HTML body instead (no attachment). */
+const KIND = process.env.MAIL_MEMORY_KIND === "html" ? "html" : "attachment";
 const REPO = path.resolve(process.env.MAIL_MEMORY_REPO ?? path.resolve(import.meta.dirname, ".."));
 const SERVER_MAIN = path.join(REPO, "server/src/main.ts");
 const ADMIN_EMAIL = "admin@bench.test";
 const ADMIN_PASSWORD = randomBytes(24).toString("base64url");
 const DESK = "help@bench.test";
 
+/** One message of about `mib` MiB of HTML: table rows of text, as a pasted report would be. */
+function bigHtmlMessage(i: number, mib: number) {
+  const row = (n: number) => `<tr><td>${n}</td><td>build step ${n} finished with warnings</td><td style="color:#a00">see log</td></tr>\r\n`;
+  const rows: string[] = [];
+  let size = 0;
+  for (let n = 0; size < mib * 1024 * 1024 - 4096; n++) {
+    const r = row(n);
+    rows.push(r);
+    size += r.length;
+  }
+  const id = `<memory-html-${i}-${randomBytes(4).toString("hex")}@customer.example>`;
+  const raw = [
+    `From: Person ${i} <person${i}@customer.example>`,
+    `To: ${DESK}`,
+    `Message-ID: ${id}`,
+    `Subject: Build report ${i}`,
+    "MIME-Version: 1.0",
+    "Content-Type: text/html; charset=utf-8",
+    "",
+    `<html><body><table>${rows.join("")}</table></body></html>`,
+    "",
+  ].join("\r\n");
+  return { raw, id, sha256: "" };
+}
+
 /** One message of about `mib` MiB: a short text and one attachment of random bytes (base64, 76-character lines). */
 function bigMessage(i: number, mib: number) {
+  if (KIND === "html") return bigHtmlMessage(i, mib);
   const overhead = 2048;
   // base64 with CRLF every 76 characters: 4/3 the bytes, plus 2 in 78.
   const bytes = Math.floor(((mib * 1024 * 1024 - overhead) * 3) / 4 / (78 / 76));
@@ -192,7 +220,7 @@ try {
   const files = new Set((db.prepare("select sha256 from attachments").all() as Array<{ sha256: string }>).map((r) => r.sha256));
   db.close();
   const missing = acked.filter((m) => !stored.has(m.id));
-  const damaged = acked.filter((m) => stored.has(m.id) && !files.has(m.sha256));
+  const damaged = acked.filter((m) => m.sha256 && stored.has(m.id) && !files.has(m.sha256));
 
   health.sort((a, b) => a - b);
   const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : "timeout");
