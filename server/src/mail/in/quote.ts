@@ -14,6 +14,7 @@
  */
 import { parseDocument } from "htmlparser2";
 import { isTag, isText, type AnyNode, type Element } from "domhandler";
+import { measureHtml } from "../../text/html-shape.ts";
 
 /** Longest text body scanned for quoted history, in characters; a longer one is shown whole. */
 export const TRIM_TEXT_MAX = 4_000_000;
@@ -217,7 +218,7 @@ function untrimmedOnError(trim: () => string | null): string | null {
 }
 
 function trimHtml(html: string): string | null {
-  if (!html || html.length > TRIM_HTML_MAX || nestsDeeperThan(html, TRIM_HTML_DEPTH_MAX)) return null;
+  if (!html || html.length > TRIM_HTML_MAX || measureHtml(html, { depth: TRIM_HTML_DEPTH_MAX, elements: Infinity }).tooComplex) return null;
   const doc = parseDocument(html, { withStartIndices: true, withEndIndices: true });
   // The document in reading order: quote blocks (not entered), Outlook's boundary, and the rest.
   type Piece = { node: AnyNode; kind: "quote" | "words" | "attribution" };
@@ -271,25 +272,4 @@ function trimHtml(html: string): string | null {
     at = node.endIndex! + 1;
   }
   return out + html.slice(at, Math.max(at, end));
-}
-
-const VOID_ELEMENTS = new Set(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "o:p"]);
-
-/** Whether elements nest deeper than `limit`, by one pass over the tags (an estimate: unclosed <p> and <li> count). */
-function nestsDeeperThan(html: string, limit: number): boolean {
-  let depth = 0;
-  for (let at = html.indexOf("<"); at >= 0 && at < html.length - 1; at = html.indexOf("<", at + 1)) {
-    const next = html.charCodeAt(at + 1);
-    if (next === 47 /* / */) {
-      if (depth > 0) depth--;
-      continue;
-    }
-    const isLetter = (next >= 65 && next <= 90) || (next >= 97 && next <= 122);
-    if (!isLetter) continue;
-    let end = at + 1;
-    while (end < html.length && end - at < 20 && /[A-Za-z0-9:-]/.test(html[end])) end++;
-    if (VOID_ELEMENTS.has(html.slice(at + 1, end).toLowerCase())) continue;
-    if (++depth > limit) return true;
-  }
-  return false;
 }
