@@ -130,7 +130,13 @@ export async function readCharsetsRight(raw, mail) {
     const cs = chooseCharset(plain[0].bytes, plain[0].charset);
     if (cs) mail.text = decodeAs(plain[0].bytes, cs).replace(/\r?\n/g, "\n");
   } else if (htmlChanged) {
-    // mailparser made the text from the HTML it misread: make it again.
-    mail.text = htmlToText(mail.html, { wordwrap: false });
+    // mailparser made the text from the HTML it misread: make it again. html-to-text recurses
+    // per level and overflows the stack on HTML nested thousands deep; the display step reads
+    // such HTML as text by itself, so the old text part is kept then.
+    try {
+      mail.text = htmlToText(mail.html, { wordwrap: false });
+    } catch {
+      /* keep mailparser's text */
+    }
   }
 }
