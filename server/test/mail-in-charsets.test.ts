@@ -92,4 +92,12 @@ describe.each(dialects)("inbound mail with a missing or wrong charset on %s", (d
     expect(t.description).toContain("El teclado no escribe la ñ ni la á.");
     expect(await originalHashOf(t.id)).toBe(sha256(raw));
   });
+  it("Windows-1252 HTML nested thousands deep without a charset still becomes a ticket with its words", async () => {
+    const depth = 20_000;
+    const html = Buffer.concat([Buffer.from("<div>".repeat(depth)), Buffer.from("Le café de l’étage ne marche plus.", "latin1"), Buffer.from("</div>".repeat(depth))]);
+    const head = "From: remy@client.example\r\nTo: help@desk.test\r\nSubject: Cafe\r\nMessage-ID: <deep-1252.DIALECT@client.example>\r\nMIME-Version: 1.0\r\nContent-Type: text/html\r\nContent-Transfer-Encoding: 8bit\r\n\r\n".replace("DIALECT", dialect);
+    const t = await ticketOf(await ingest(Buffer.concat([Buffer.from(head), html, Buffer.from("\r\n")])));
+    expect(t.description).toContain("Le café de l");
+    expect(t.description).toContain("étage ne marche plus.");
+  });
 });
