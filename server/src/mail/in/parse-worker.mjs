@@ -149,8 +149,11 @@ function parseStreaming(input, options, tag) {
  */
 const TEXT_PART_MAX = 2 * 1024 * 1024;
 
-/** Cuts inline text parts at TEXT_PART_MAX (mailsplit: the message's MIME structure as a stream, put back together as it was). */
-function capTextParts(source) {
+/**
+ * Cuts inline text parts at TEXT_PART_MAX (mailsplit: the message's MIME structure as a stream,
+ * put back together as it was); `cut.happened` tells whether it did.
+ */
+function capTextParts(source, cut) {
   let node = null;
   let seen = 0;
   const cap = new Transform({
@@ -162,6 +165,7 @@ function capTextParts(source) {
       } else if (item.type === "body" && node && /^text\//.test(node.contentType || "text/plain") && node.disposition !== "attachment" && !node.filename) {
         if (seen >= TEXT_PART_MAX) return done();
         seen += item.value.length;
+        if (seen > TEXT_PART_MAX) cut.happened = true;
         if (seen > TEXT_PART_MAX) item.value = item.value.subarray(0, item.value.length - (seen - TEXT_PART_MAX));
       }
       done(null, item);
@@ -171,8 +175,8 @@ function capTextParts(source) {
 }
 
 /** The message as a stream (its spool file, or a buffer handed over in slices), its text parts capped. */
-function inputOf(job) {
-  if (job.path) return capTextParts(createReadStream(job.path, { highWaterMark: 256 * 1024 }));
+function inputOf(job, cut = {}) {
+  if (job.path) return capTextParts(createReadStream(job.path, { highWaterMark: 256 * 1024 }), cut);
   const raw = Buffer.from(job.raw.buffer, job.raw.byteOffset, job.raw.byteLength);
   return capTextParts(
     Readable.from(
@@ -180,7 +184,16 @@ function inputOf(job) {
         for (let at = 0; at < raw.length; at += 256 * 1024) yield raw.subarray(at, at + 256 * 1024);
       })(),
     ),
+    cut,
   );
+}
+
+const CUT_NOTE = "(The message is longer than shown here; download the original for the rest.)";
+
+/** Says where a cut body ends: the HTML at its last whole tag, so the note is not swallowed by a half-written one. */
+function markCut(mail) {
+  if (mail.html) mail.html = `${mail.html.slice(0, mail.html.lastIndexOf(">") + 1)}<p><em>${CUT_NOTE}</em></p>`;
+  if (mail.text) mail.text = `${mail.text}\n\n${CUT_NOTE}`;
 }
 
 /** The first bytes of the message, where its charset declarations are looked for. */
@@ -197,8 +210,10 @@ async function headOf(job) {
 
 async function parse(job) {
   await mkdir(tmpDir, { recursive: true });
-  const mail = await parseStreaming(inputOf(job), { keepCidLinks: true, keepDeliveryStatus: true, skipTextLinks: true, skipImageLinks: true, skipTextToHtml: true }, job.tag);
+  const cut = { happened: false };
+  const mail = await parseStreaming(inputOf(job, cut), { keepCidLinks: true, keepDeliveryStatus: true, skipTextLinks: true, skipImageLinks: true, skipTextToHtml: true }, job.tag);
   await readCharsetsRight(() => inputOf(job), mail);
+  if (cut.happened) markCut(mail);
   const raw = await headOf(job);
   const refs = mail.references ? (Array.isArray(mail.references) ? mail.references : [mail.references]) : [];
   const ct = mail.headers.get("content-type");
