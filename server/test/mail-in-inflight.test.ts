@@ -4,7 +4,7 @@ import { connect, type Socket } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createDesk, dialects, makeTeam, type Client, type TestDesk } from "./harness.ts";
-import { closeParser } from "../src/mail/in/ingest.ts";
+import { closeParser, parserFor } from "../src/mail/in/ingest.ts";
 import { startSmtpListener, type SmtpListener } from "../src/mail/in/smtp-listener.ts";
 
 const MiB = 1024 * 1024;
@@ -165,5 +165,16 @@ describe.each(dialects)("SMTP listener under large mail on %s", (dialect) => {
     expect(sha256(download.rawPayload)).toBe(sha256(file));
     // The spooled message and the parser's copy of the file are gone: only stored files remain.
     expect(readdirSync(path.join(desk.dataDir, "attachments", "tmp"))).toEqual([]);
+  });
+
+  it("reads a body's text up to 2 MiB, ending it with a pointer to the original", async () => {
+    const rows = '<tr><td style="color:#a00">step finished</td></tr>\r\n'.repeat(100_000); // about 5 MiB
+    const raw = Buffer.from(`From: ravi@contoso.example\r\nTo: help@desk.test\r\nSubject: Report\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<table>${rows}</table>\r\n`);
+    const mail = await parserFor(desk.ctx).parse(raw);
+    expect(mail.html.length).toBeLessThan(2.1 * MiB);
+    expect(mail.html).toMatch(/><p><em>\(The message is longer than shown here; download the original for the rest\.\)<\/em><\/p>$/);
+    // A short body is read whole, with no such note.
+    const short = await parserFor(desk.ctx).parse(Buffer.from("From: ravi@contoso.example\r\nSubject: Hi\r\nContent-Type: text/html\r\n\r\n<p>Hello</p>\r\n"));
+    expect(short.html).toBe("<p>Hello</p>\n");
   });
 });
