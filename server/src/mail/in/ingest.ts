@@ -25,7 +25,7 @@ import { addPerson, ensurePerson } from "./persons.ts";
 import { isAutoReply, judgeLoop, readBounce, type BounceFacts } from "./loops.ts";
 import { mailboxById, mailboxFor, ourAddresses, senderAllowed, type MailboxRow } from "./mailboxes.ts";
 import { ParserPool, PoisonError, type ParsedMail } from "./parse.ts";
-import { recordFailed } from "./quarantine.ts";
+import { headerFactsOf, recordFailed } from "./quarantine.ts";
 import { fingerprintOf, generatedMessageId, normalizeMessageId } from "./raw.ts";
 import { rawSize, type RawMessage } from "./spool.ts";
 import { discardParts, insertPartRows, insertRaw, keepRaw, storeParts, type SkippedPart, type StoredPart } from "./store.ts";
@@ -92,7 +92,7 @@ export async function ingestMessage(ctx: AppContext, raw: RawMessage, source: In
     mail = await parserFor(ctx).parse(Buffer.isBuffer(raw) ? raw : { path: raw.path });
   } catch (err) {
     if (!(err instanceof PoisonError)) throw err;
-    const failedId = await recordFailed(ctx, raw, source, { reason: err.kind, error: err.message });
+    const failedId = await recordFailed(ctx, raw, source, { reason: err.kind, error: err.message, ...(await headerFactsOf(raw)) });
     return { outcome: "failed", failedId, reason: err.kind, message: err.message };
   }
   try {

@@ -6,6 +6,8 @@ import type { AppContext } from "../../context.ts";
 import type { FailedReason, MailSource } from "./tables.ts";
 import { insertRaw, keepRaw } from "./store.ts";
 import type { RawMessage } from "./spool.ts";
+import libmime from "libmime";
+import { headerValues, headOf } from "./authentication.ts";
 
 export interface FailedFacts {
   reason: FailedReason;
@@ -55,4 +57,24 @@ export async function recordFailed(ctx: AppContext, raw: RawMessage, source: { k
   await ctx.durable();
   ctx.log.warn({ event: "mail_failed", failed_id: row.id, reason: facts.reason, source: source.kind }, "inbound mail kept as failed");
   return row.id;
+}
+
+/**
+ * From and Subject read straight from the header section, for a message the parser gave up on,
+ * so the failed-mail list still says whose message it is and what about.
+ */
+export async function headerFactsOf(raw: RawMessage): Promise<Pick<FailedFacts, "from" | "subject">> {
+  const head = await headOf(Buffer.isBuffer(raw) ? raw : { path: raw.path });
+  const from = headerValues(head, "from")[0];
+  const subject = headerValues(head, "subject")[0];
+  const address = from && (/<([^<>\s]+@[^<>\s]+)>/.exec(from)?.[1] ?? /[^\s<>"]+@[^\s<>"]+/.exec(from)?.[0]);
+  return { from: address ?? null, subject: subject === undefined ? null : decodeWords(subject) };
+}
+
+function decodeWords(value: string): string {
+  try {
+    return libmime.decodeWords(value);
+  } catch {
+    return value;
+  }
 }
