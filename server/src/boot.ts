@@ -6,6 +6,7 @@ import { migrateToLatest } from "./db/migrate.ts";
 import { type AppContext, type Clock, systemClock } from "./context.ts";
 import { ensureInstanceSecret } from "./settings/store.ts";
 import { Memo } from "./memo.ts";
+import { sweepStaleTemp } from "./attachments/storage.ts";
 
 export interface Instance {
   ctx: AppContext;
@@ -22,6 +23,9 @@ export function createLogger(level: string) {
 }
 
 /** `server`: the long-running server (SQLite's log is then checkpointed by a background thread). */
+/** A temp file untouched this long belongs to no upload or parse still running. */
+const STALE_TEMP_MS = 60 * 60 * 1000;
+
 export async function openInstance(config: Config, opts: { clock?: Clock; pgSchema?: string; log?: pino.Logger; server?: boolean } = {}): Promise<Instance> {
   const log = opts.log ?? createLogger(config.logLevel);
   const db = connect({
@@ -37,5 +41,10 @@ export async function openInstance(config: Config, opts: { clock?: Clock; pgSche
   const clock = opts.clock ?? systemClock;
   const secret = await ensureInstanceSecret(db.kysely, clock.now().toISOString());
   const ctx: AppContext = { db: db.kysely, dialect: db.dialect, config, log, clock, secret, memo: new Memo(), durable: db.durable };
+  if (opts.server) {
+    // Uploads and mail parts are written to temp files first; a crash mid-write leaves them.
+    const swept = await sweepStaleTemp(config.attachmentsDir, STALE_TEMP_MS);
+    if (swept) log.info({ files: swept }, "removed temp files left by an interrupted upload or parse");
+  }
   return { ctx, db, close: () => db.close() };
 }

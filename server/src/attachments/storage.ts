@@ -8,7 +8,7 @@
  * a half-written file at a content address.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { link, mkdir, open, rename, stat, unlink } from "node:fs/promises";
+import { link, mkdir, open, readdir, rename, stat, unlink } from "node:fs/promises";
 import path from "node:path";
 
 /** How many leading bytes are kept while streaming, for magic-byte sniffing. */
@@ -144,6 +144,26 @@ export async function tempPath(dir: string, prefix: string): Promise<string> {
   const tmpDir = path.join(dir, "tmp");
   await mkdir(tmpDir, { recursive: true });
   return path.join(tmpDir, `${prefix}-${randomUUID()}.part`);
+}
+
+/**
+ * Removes temp files older than `olderThanMs` from the store's temp folder: what a process killed
+ * mid-upload or mid-parse left behind. Age is the file's own modification time (the file system's
+ * clock), so a file still being written, here or by another node sharing the store, is kept.
+ * Returns how many were removed.
+ */
+export async function sweepStaleTemp(dir: string, olderThanMs: number): Promise<number> {
+  const tmpDir = path.join(dir, "tmp");
+  const names = await readdir(tmpDir).catch(() => [] as string[]);
+  const cutoff = Date.now() - olderThanMs;
+  let removed = 0;
+  for (const name of names) {
+    const file = path.join(tmpDir, name);
+    const info = await stat(file).catch(() => undefined);
+    if (!info?.isFile() || info.mtimeMs > cutoff) continue;
+    if (await unlink(file).then(() => true, () => false)) removed++;
+  }
+  return removed;
 }
 
 /** Makes a rename durable. Some platforms cannot fsync a directory; that is not an error. */
