@@ -15,6 +15,19 @@ const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
   .transform((v) => v === "true" || v === "1" || v === "yes");
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** A string (empty by default) read by `parse`, whose thrown message becomes the variable's error. */
+const parsedBy = <T>(parse: (v: string) => T) =>
+  z
+    .string()
+    .default("")
+    .transform((v, zctx) => {
+      try {
+        return parse(v);
+      } catch (err) {
+        zctx.addIssue({ code: "custom", message: (err as Error).message });
+        return z.NEVER;
+      }
+    });
 
 const EnvSchema = z.object({
   /** TCP port of the HTTP server. */
@@ -59,17 +72,7 @@ const EnvSchema = z.object({
    * Only a proxy the request really came through is believed, so a client that reaches Tessera
    * directly cannot name its own address.
    */
-  TESSERA_TRUSTED_PROXIES: z
-    .string()
-    .default("")
-    .transform((v, zctx) => {
-      try {
-        return parseTrustedProxies(v);
-      } catch (err) {
-        zctx.addIssue({ code: "custom", message: (err as Error).message });
-        return z.NEVER;
-      }
-    }),
+  TESSERA_TRUSTED_PROXIES: parsedBy(parseTrustedProxies),
   /** Replaced by TESSERA_TRUSTED_PROXIES: a hop count cannot tell a proxy from a client that sends its own X-Forwarded-For. */
   TESSERA_TRUST_PROXY_HOPS: z
     .string()
@@ -147,17 +150,7 @@ const EnvSchema = z.object({
    * they are loopback, private, link-local or otherwise not public, e.g. "10.0.0.0/8, imap.internal".
    * Public addresses need no entry. Comma- or space-separated; empty by default.
    */
-  TESSERA_OUTBOUND_ALLOW: z
-    .string()
-    .default("")
-    .transform((v, zctx) => {
-      try {
-        return parseAllowList(v);
-      } catch (err) {
-        zctx.addIssue({ code: "custom", message: (err as Error).message });
-        return z.NEVER;
-      }
-    }),
+  TESSERA_OUTBOUND_ALLOW: parsedBy(parseAllowList),
   /** trace | debug | info | warn | error | fatal | silent */
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
 });
