@@ -39,6 +39,10 @@ describe.each(dialects)("the session cookie over https on %s", (dialect) => {
     expect(cookie).toMatch(/;\s*Path=\/(;|$)/i);
     expect(cookie).toMatch(/;\s*HttpOnly/i);
     expect(cookie).not.toMatch(/;\s*Domain=/i);
+    // Its lifetime is counted by the browser from now (the absolute session limit, 168 h by
+    // default), not as a date on the server's clock.
+    expect(cookie).toMatch(/;\s*Max-Age=604800(;|$)/i);
+    expect(cookie).not.toMatch(/;\s*Expires=/i);
   });
 
   it("signs in, passes the CSRF check and signs out under the prefixed name; the bare name is not read", async () => {

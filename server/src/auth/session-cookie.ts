@@ -26,7 +26,10 @@ export function readSessionCookie(ctx: AppContext, req: FastifyRequest): string 
 const attributes = (config: Config) => ({ path: "/", httpOnly: true, sameSite: "lax" as const, secure: config.session.cookieSecure });
 
 export function setSessionCookie(ctx: AppContext, reply: FastifyReply, session: NewSession) {
-  reply.setCookie(sessionCookieName(ctx.config), session.id, { ...attributes(ctx.config), expires: session.expiresAt });
+  // Max-Age, not Expires: the browser counts it from now on its own clock, so a server clock that
+  // is off (or a test clock) cannot make the cookie expire early or late.
+  const maxAge = Math.max(0, Math.floor((session.expiresAt.getTime() - ctx.clock.now().getTime()) / 1000));
+  reply.setCookie(sessionCookieName(ctx.config), session.id, { ...attributes(ctx.config), maxAge });
 }
 
 export function clearSessionCookie(ctx: AppContext, reply: FastifyReply) {
