@@ -151,6 +151,8 @@ const EnvSchema = z.object({
    * Public addresses need no entry. Comma- or space-separated; empty by default.
    */
   TESSERA_OUTBOUND_ALLOW: parsedBy(parseAllowList),
+  /** Seconds Tessera waits for an IMAP server or mail relay to accept a connection and greet it. */
+  TESSERA_OUTBOUND_CONNECT_TIMEOUT_SECONDS: int(1, 120).default(10),
   /** trace | debug | info | warn | error | fatal | silent */
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
 });
@@ -179,6 +181,8 @@ export type Config = Readonly<{
   mailOut: MailOutConfig;
   /** Where outgoing connections may go beyond public addresses (outbound/guard.ts). */
   outboundAllow: OutboundAllowList;
+  /** How long a connection out may take to open and be greeted, in ms. */
+  outboundConnectTimeoutMs: number;
   mail: { smtpPort: number | undefined; smtpHost: string; maxBytes: number; inflightBytes: number; parseTimeoutMs: number; parsers: number; imapPollMs: number; loopLimitPerHour: number; trustedAuthservIds: string[] };
 }>;
 
@@ -289,6 +293,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     alertRepeatFlushMs: e.TESSERA_ALERT_REPEAT_FLUSH_SECONDS * 1000,
     mailOut: mailOutConfig(e, publicUrl),
     outboundAllow: e.TESSERA_OUTBOUND_ALLOW,
+    outboundConnectTimeoutMs: e.TESSERA_OUTBOUND_CONNECT_TIMEOUT_SECONDS * 1000,
     mail: {
       smtpPort: e.TESSERA_SMTP_LISTEN_PORT,
       smtpHost: e.TESSERA_SMTP_LISTEN_HOST,

@@ -129,6 +129,8 @@ export class MailboxPoller {
       secure: !!m.imap_tls,
       auth: { user: m.imap_user ?? m.address, pass: m.imap_password ? unseal(this.ctx.secret, m.imap_password) : "" },
       logger: false,
+      connectionTimeout: this.ctx.config.outboundConnectTimeoutMs,
+      greetingTimeout: this.ctx.config.outboundConnectTimeoutMs,
       // IDLE soon after each round, so the server can tell us about new mail straight away.
       autoIdleDelay: 1000,
     });

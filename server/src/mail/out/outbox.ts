@@ -134,7 +134,7 @@ export async function deliverDue(ctx: AppContext, opts: { limit?: number } = {})
 
   let transport: MailTransport;
   try {
-    transport = (await openTransport(ctx.config.mailOut, ctx.config.outboundAllow))!;
+    transport = (await openTransport(ctx.config.mailOut, ctx.config.outboundAllow, ctx.config.outboundConnectTimeoutMs))!;
   } catch (err) {
     // The server is not allowed (or its name does not resolve): everything waits, as when it is down.
     for (const row of ready) await failed(row, err);

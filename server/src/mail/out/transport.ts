@@ -53,7 +53,7 @@ export type MailTransport = Pick<Transporter, "sendMail" | "close">;
  * OutboundRefused when it is not allowed), and every connection of the pass goes to the
  * address that was checked, with the name kept for STARTTLS/TLS certificate checks.
  */
-export async function openTransport(cfg: MailOutConfig, allow: OutboundAllowList): Promise<MailTransport | undefined> {
+export async function openTransport(cfg: MailOutConfig, allow: OutboundAllowList, connectTimeoutMs = 10_000): Promise<MailTransport | undefined> {
   const o = smtpOptions(cfg);
   if (!o) return undefined;
   const target = await resolveOutbound(allow, o.host);
@@ -66,8 +66,8 @@ export async function openTransport(cfg: MailOutConfig, allow: OutboundAllowList
     pool: true,
     maxConnections: 4,
     // A mail server that hangs must not hold a claimed row past its lease (outbox.ts).
-    connectionTimeout: 10_000,
-    greetingTimeout: 10_000,
+    connectionTimeout: connectTimeoutMs,
+    greetingTimeout: connectTimeoutMs,
     socketTimeout: 60_000,
   });
   const server = `${o.host}:${o.port}`;
