@@ -8,8 +8,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "../support/fixtures.ts";
-import type { ApiSession } from "../support/api.ts";
 import { sendMail } from "../support/smtp.ts";
+import { addMailbox, customerMail, ticketBySubject } from "../support/mail.ts";
 import { PASSWORD } from "../support/state.ts";
 
 test.describe.configure({ timeout: 90_000 });
@@ -17,24 +17,6 @@ test.describe.configure({ timeout: 90_000 });
 const unique = () => Math.random().toString(36).slice(2, 8);
 
 /** A mailbox made through the API, whose new tickets go to the Service Desk team. */
-async function mailbox(admin: ApiSession, address: string): Promise<{ id: number }> {
-  const teams = await admin.get<Array<{ id: number; name: string }>>("/api/teams");
-  return admin.post("/api/mailboxes", { address, name: "Help", team_id: teams.find((t) => t.name === "Service Desk")!.id });
-}
-
-function message(o: { from: string; to: string; subject: string; html?: string; text?: string; id: string }): string {
-  const head = [`From: ${o.from}`, `To: ${o.to}`, `Subject: ${o.subject}`, `Message-ID: <${o.id}@customer.example>`, "Date: Thu, 03 Dec 2026 09:00:00 +0000", "MIME-Version: 1.0"];
-  if (o.html) return [...head, "Content-Type: text/html; charset=utf-8", "", o.html, ""].join("\r\n");
-  return [...head, "Content-Type: text/plain; charset=utf-8", "", o.text ?? "", ""].join("\r\n");
-}
-
-async function ticketBySubject(api: ApiSession, subject: string): Promise<string> {
-  const found = await api.get<{ items: Array<{ reference: string; subject: string }> }>(`/api/tickets?q=${encodeURIComponent(subject)}`);
-  const hit = found.items.find((t) => t.subject === subject);
-  expect(hit, `a ticket "${subject}"`).toBeTruthy();
-  return hit!.reference;
-}
-
 test("an admin adds a mailbox and sees its health, red while its IMAP server cannot be reached", async ({ page, desk }) => {
   // The poller's first attempt comes within a poll interval; give a loaded machine room.
   test.setTimeout(150_000);
@@ -88,7 +70,7 @@ test("an admin adds a mailbox and sees its health, red while its IMAP server can
 test("failed mail is listed with its reason, downloaded as .eml and discarded", async ({ page, desk }) => {
   const admin = await desk.api(desk.users.admin);
   const address = `broken-${unique()}@desk.test`;
-  await mailbox(admin, address);
+  await addMailbox(admin, address);
   const subject = `Nested ${unique()}`;
   // Thousands of nested MIME parts make the parser give up: it is kept, never refused.
   const depth = 2_000;
@@ -170,10 +152,10 @@ test("an agent loads an emailed message's remote images only on request, and dow
   try {
     const admin = await desk.api(desk.users.admin);
     const address = `images-${unique()}@desk.test`;
-    await mailbox(admin, address);
+    await addMailbox(admin, address);
     const subject = `Newsletter with a picture ${unique()}`;
     const html = `<html><body><p>The screen shows this error:</p><p><img src="${imageUrl}" alt="error screenshot" width="40" height="40"></p><p>Ravi</p></body></html>`;
-    expect(await sendMail(desk.smtpPort, message({ from: "Ravi Patel <ravi@customer.example>", to: address, subject, html, id: unique() }), { from: "ravi@customer.example", to: address })).toMatch(/^250 /);
+    expect(await sendMail(desk.smtpPort, customerMail({ from: "Ravi Patel <ravi@customer.example>", to: address, subject, html, id: unique() }), { from: "ravi@customer.example", to: address })).toMatch(/^250 /);
     const ref = await ticketBySubject(admin, subject);
 
     await desk.signIn(page, desk.users.sam);
@@ -244,13 +226,13 @@ test("the resolution mail's confirm link leads through sign-in to the choice, wh
 test("a stranger's reply waits as held mail; an agent reads it and accepts it from the ticket", async ({ page, desk }) => {
   const admin = await desk.api(desk.users.admin);
   const address = `held-${unique()}@desk.test`;
-  await mailbox(admin, address);
+  await addMailbox(admin, address);
   const subject = `Printer jams on floor 2 ${unique()}`;
   const first = unique();
-  expect(await sendMail(desk.smtpPort, message({ from: "Ravi Patel <ravi@customer.example>", to: address, subject, text: "It jams on every page.", id: first }), { from: "ravi@customer.example", to: address })).toMatch(/^250 /);
+  expect(await sendMail(desk.smtpPort, customerMail({ from: "Ravi Patel <ravi@customer.example>", to: address, subject, text: "It jams on every page.", id: first }), { from: "ravi@customer.example", to: address })).toMatch(/^250 /);
   const ref = await ticketBySubject(admin, subject);
   // Someone who is not part of the ticket answers in its thread.
-  const reply = message({ from: "Eve Stone <eve@elsewhere.example>", to: address, subject: `Re: ${subject}`, text: "Same here, the tray is broken.", id: unique() }).replace(
+  const reply = customerMail({ from: "Eve Stone <eve@elsewhere.example>", to: address, subject: `Re: ${subject}`, text: "Same here, the tray is broken.", id: unique() }).replace(
     "MIME-Version: 1.0",
     `In-Reply-To: <${first}@customer.example>\r\nMIME-Version: 1.0`,
   );

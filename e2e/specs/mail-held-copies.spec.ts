@@ -4,54 +4,27 @@
  * arrives through Tessera's SMTP listener.
  */
 import { expect, test } from "../support/fixtures.ts";
-import type { ApiSession } from "../support/api.ts";
 import { sendMail } from "../support/smtp.ts";
+import { addMailbox, customerMail, ticketBySubject } from "../support/mail.ts";
 
 test.describe.configure({ timeout: 90_000 });
 
 const unique = () => Math.random().toString(36).slice(2, 8);
 
-function message(o: { from: string; to: string; cc?: string; subject: string; text: string; id: string }): string {
-  return [
-    `From: ${o.from}`,
-    `To: ${o.to}`,
-    ...(o.cc ? [`Cc: ${o.cc}`] : []),
-    `Subject: ${o.subject}`,
-    `Message-ID: <${o.id}@customer.example>`,
-    "Date: Thu, 03 Dec 2026 09:00:00 +0000",
-    "MIME-Version: 1.0",
-    "Content-Type: text/plain; charset=utf-8",
-    "",
-    o.text,
-    "",
-  ].join("\r\n");
-}
-
-async function ticketBySubject(api: ApiSession, subject: string): Promise<string> {
-  let ref: string | undefined;
-  await expect(async () => {
-    const found = await api.get<{ items: Array<{ reference: string; subject: string }> }>(`/api/tickets?q=${encodeURIComponent(subject)}`);
-    ref = found.items.find((t) => t.subject === subject)?.reference;
-    expect(ref, `a ticket "${subject}"`).toBeTruthy();
-  }).toPass({ timeout: 20_000 });
-  return ref!;
-}
-
 test("people copied on a reply known only by its tag wait on the ticket; the agent declines one and adds the other", async ({ page, desk }) => {
   const admin = await desk.api(desk.users.admin);
-  const teams = await admin.get<Array<{ id: number; name: string }>>("/api/teams");
   const address = `copies-${unique()}@desk.test`;
-  await admin.post("/api/mailboxes", { address, name: "Help", team_id: teams.find((t) => t.name === "Service Desk")!.id });
+  await addMailbox(admin, address);
   const customer = `omar-${unique()}@customer.example`;
   const subject = `Laptop battery swells ${unique()}`;
-  expect(await sendMail(desk.smtpPort, message({ from: `Omar Haddad <${customer}>`, to: address, subject, text: "The battery bulges.", id: unique() }), { from: customer, to: address })).toMatch(/^250 /);
+  expect(await sendMail(desk.smtpPort, customerMail({ from: `Omar Haddad <${customer}>`, to: address, subject, text: "The battery bulges.", id: unique() }), { from: customer, to: address })).toMatch(/^250 /);
   const ref = await ticketBySubject(admin, subject);
 
   // Two mails in Omar's name that only type the tag, each copying someone in.
   const outsider = `eve-${unique()}@elsewhere.example`;
   const colleague = `lena-${unique()}@customer.example`;
   for (const [cc, text] of [[`Eve Stone <${outsider}>`, "Keep Eve posted."], [`Lena Park <${colleague}>`, "Lena takes over while I am away."]]) {
-    expect(await sendMail(desk.smtpPort, message({ from: customer, to: address, cc, subject: `Re: [#${ref}] ${subject}`, text, id: unique() }), { from: customer, to: address })).toMatch(/^250 /);
+    expect(await sendMail(desk.smtpPort, customerMail({ from: customer, to: address, cc, subject: `Re: [#${ref}] ${subject}`, text, id: unique() }), { from: customer, to: address })).toMatch(/^250 /);
   }
 
   await desk.signIn(page, desk.users.sam);

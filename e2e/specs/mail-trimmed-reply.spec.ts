@@ -4,48 +4,21 @@
  * which the keyboard opens and closes. Mail arrives through Tessera's SMTP listener.
  */
 import { expect, test } from "../support/fixtures.ts";
-import type { ApiSession } from "../support/api.ts";
 import { sendMail } from "../support/smtp.ts";
+import { addMailbox, customerMail, ticketBySubject } from "../support/mail.ts";
 
 test.describe.configure({ timeout: 90_000 });
 
 const unique = () => Math.random().toString(36).slice(2, 8);
 
-function message(o: { from: string; to: string; subject: string; text: string; id: string; inReplyTo?: string }): string {
-  return [
-    `From: ${o.from}`,
-    `To: ${o.to}`,
-    `Subject: ${o.subject}`,
-    `Message-ID: <${o.id}@customer.example>`,
-    ...(o.inReplyTo ? [`In-Reply-To: <${o.inReplyTo}@customer.example>`] : []),
-    "Date: Thu, 03 Dec 2026 09:00:00 +0000",
-    "MIME-Version: 1.0",
-    "Content-Type: text/plain; charset=utf-8",
-    "",
-    o.text,
-    "",
-  ].join("\r\n");
-}
-
-async function ticketBySubject(api: ApiSession, subject: string): Promise<string> {
-  let ref: string | undefined;
-  await expect(async () => {
-    const found = await api.get<{ items: Array<{ reference: string; subject: string }> }>(`/api/tickets?q=${encodeURIComponent(subject)}`);
-    ref = found.items.find((t) => t.subject === subject)?.reference;
-    expect(ref, `a ticket "${subject}"`).toBeTruthy();
-  }).toPass({ timeout: 20_000 });
-  return ref!;
-}
-
 test("an emailed reply shows all the customer wrote, and its quoted history opens with Show trimmed text", async ({ page, desk }) => {
   const admin = await desk.api(desk.users.admin);
-  const teams = await admin.get<Array<{ id: number; name: string }>>("/api/teams");
   const address = `replies-${unique()}@desk.test`;
-  await admin.post("/api/mailboxes", { address, name: "Help", team_id: teams.find((t) => t.name === "Service Desk")!.id });
+  await addMailbox(admin, address);
   const customer = `nora-${unique()}@customer.example`;
   const subject = `Printer on floor 2 ${unique()}`;
   const first = unique();
-  expect(await sendMail(desk.smtpPort, message({ from: `Nora Berg <${customer}>`, to: address, subject, text: "The printer on floor 2 does not print.", id: first }), { from: customer, to: address })).toMatch(/^250 /);
+  expect(await sendMail(desk.smtpPort, customerMail({ from: `Nora Berg <${customer}>`, to: address, subject, text: "The printer on floor 2 does not print.", id: first }), { from: customer, to: address })).toMatch(/^250 /);
   const ref = await ticketBySubject(admin, subject);
 
   const reply = [
@@ -62,7 +35,7 @@ test("an emailed reply shows all the customer wrote, and its quoted history open
     ">",
     "> Sam, Service Desk",
   ].join("\r\n");
-  expect(await sendMail(desk.smtpPort, message({ from: `Nora Berg <${customer}>`, to: address, subject: `Re: [#${ref}] ${subject}`, text: reply, id: unique(), inReplyTo: first }), { from: customer, to: address })).toMatch(/^250 /);
+  expect(await sendMail(desk.smtpPort, customerMail({ from: `Nora Berg <${customer}>`, to: address, subject: `Re: [#${ref}] ${subject}`, text: reply, id: unique(), inReplyTo: first }), { from: customer, to: address })).toMatch(/^250 /);
 
   await desk.signIn(page, desk.users.sam);
   await page.goto(`/agent/tickets/${ref}`);
