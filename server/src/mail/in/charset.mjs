@@ -130,13 +130,24 @@ export async function readCharsetsRight(raw, mail) {
     const cs = chooseCharset(plain[0].bytes, plain[0].charset);
     if (cs) mail.text = decodeAs(plain[0].bytes, cs).replace(/\r?\n/g, "\n");
   } else if (htmlChanged) {
-    // mailparser made the text from the HTML it misread: make it again. html-to-text recurses
-    // per level and overflows the stack on HTML nested thousands deep; the display step reads
-    // such HTML as text by itself, so the old text part is kept then.
-    try {
-      mail.text = htmlToText(mail.html, { wordwrap: false });
-    } catch {
-      /* keep mailparser's text */
-    }
+    // The text was made from the HTML it misread: make it again.
+    mail.text = textFromHtml(mail.html);
+  }
+}
+
+/** How much of an HTML body its text is read from: as much as a ticket shows, and html-to-text's memory stays small. */
+const TEXT_FROM_HTML_MAX = 512 * 1024;
+
+/**
+ * The text of an HTML body without a text part of its own, read from its first 512 KiB (the
+ * ticket shows at most 500,000 characters of a body; the original keeps the rest). html-to-text
+ * builds a tree of the whole input, and recurses per level (overflowing the stack on HTML nested
+ * thousands deep: the text is empty then, and the display step reads such HTML by itself).
+ */
+export function textFromHtml(html) {
+  try {
+    return htmlToText(html.length > TEXT_FROM_HTML_MAX ? html.slice(0, TEXT_FROM_HTML_MAX) : html, { wordwrap: false });
+  } catch {
+    return "";
   }
 }

@@ -17,7 +17,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { MailParser } from "mailparser";
 import { Joiner, Splitter } from "@zone-eu/mailsplit";
 import iconv from "iconv-lite";
-import { readCharsetsRight } from "./charset.mjs";
+import { readCharsetsRight, textFromHtml } from "./charset.mjs";
 
 const JAPANESE = /^(iso-?2022-?jp.*|shift_?jis|sjis|euc-?jp|cp932|windows-?31j)$/i;
 const UTF8ISH = /^(utf-?8|us-?ascii|ascii|ansi_x3\.4-1968)$/i;
@@ -211,7 +211,10 @@ async function headOf(job) {
 async function parse(job) {
   await mkdir(tmpDir, { recursive: true });
   const cut = { happened: false };
-  const mail = await parseStreaming(inputOf(job, cut), { keepCidLinks: true, keepDeliveryStatus: true, skipTextLinks: true, skipImageLinks: true, skipTextToHtml: true }, job.tag);
+  const mail = await parseStreaming(inputOf(job, cut), { keepCidLinks: true, keepDeliveryStatus: true, skipTextLinks: true, skipImageLinks: true, skipTextToHtml: true, skipHtmlToText: true }, job.tag);
+  // mailparser's own text-from-HTML reads the whole body (up to 2 MiB) into html-to-text, which
+  // took a hundred MiB per thread: the text is read from the part a ticket shows instead.
+  if (!mail.text && mail.html) mail.text = textFromHtml(mail.html);
   await readCharsetsRight(() => inputOf(job), mail);
   if (cut.happened) markCut(mail);
   const raw = await headOf(job);
