@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { createDesk, dialects, makeTeam, type Client, type TestDesk } from "./harness.ts";
+import { dialects, type Client, type TestDesk } from "./harness.ts";
+import { openHelpDesk, type HelpDesk } from "./support/help-desk.ts";
 import { sentNotification } from "./support/mail.ts";
-import { closeParser, ingestMessage } from "../src/mail/in/ingest.ts";
 import { HTML_DEPTH_MAX, HTML_ELEMENTS_MAX, measureHtml } from "../src/text/html-shape.ts";
 
 /**
@@ -52,22 +52,17 @@ describe.each(dialects)("hostile HTML and text on %s", (dialect) => {
   let desk: TestDesk;
   let admin: Client, agent: Client;
 
+  let help: HelpDesk;
   beforeAll(async () => {
-    desk = await createDesk(dialect);
-    admin = await desk.user("admin");
-    const teamId = await makeTeam(admin, "Service Desk");
-    agent = await desk.user("agent", { teams: [teamId] });
-    expect((await admin.post("/api/mailboxes", { address: "help@desk.test", name: "Help desk", team_id: teamId })).status).toBe(201);
+    help = await openHelpDesk(dialect);
+    ({ desk, admin, agent } = help);
   });
-  afterAll(async () => {
-    await closeParser(desk.ctx);
-    await desk.close();
-  });
+  afterAll(() => help?.close());
   beforeEach(() => {
     Object.assign(seen, { depth: 0, elements: 0, calls: 0 });
   });
 
-  const ingest = (raw: Buffer) => ingestMessage(desk.ctx, raw, { kind: "pipe" });
+  const ingest = (raw: Buffer) => help.ingest(raw);
 
   it("a mail of 60,000 nested <div>s lands on a new ticket as readable text while /healthz keeps answering", async () => {
     const raw = htmlMail({

@@ -1,27 +1,23 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDesk, dialects, makeTeam, type Client, type TestDesk } from "./harness.ts";
+import { dialects, type Client, type TestDesk } from "./harness.ts";
+import { openHelpDesk, type HelpDesk } from "./support/help-desk.ts";
 import { fixture, sentNotification } from "./support/mail.ts";
-import { closeParser, ingestMessage, type IngestResult } from "../src/mail/in/ingest.ts";
+import type { IngestResult } from "../src/mail/in/ingest.ts";
 
 /** Mail whose charset is missing or wrong: the ticket reads as the sender wrote it, the original is kept byte for byte. */
 describe.each(dialects)("inbound mail with a missing or wrong charset on %s", (dialect) => {
   let desk: TestDesk;
   let admin: Client, agent: Client;
 
+  let help: HelpDesk;
   beforeAll(async () => {
-    desk = await createDesk(dialect);
-    admin = await desk.user("admin");
-    const teamId = await makeTeam(admin, "Service Desk");
-    agent = await desk.user("agent", { teams: [teamId] });
-    expect((await admin.post("/api/mailboxes", { address: "help@desk.test", name: "Help desk", team_id: teamId })).status).toBe(201);
+    help = await openHelpDesk(dialect);
+    ({ desk, admin, agent } = help);
   });
-  afterAll(async () => {
-    await closeParser(desk.ctx);
-    await desk.close();
-  });
+  afterAll(() => help?.close());
 
-  const ingest = (raw: Buffer) => ingestMessage(desk.ctx, raw, { kind: "pipe" });
+  const ingest = (raw: Buffer) => help.ingest(raw);
   async function ticketOf(r: IngestResult) {
     expect(r).toMatchObject({ outcome: "ticket" });
     return (await agent.get(`/api/tickets/${(r as { ticketId: number }).ticketId}`)).body;

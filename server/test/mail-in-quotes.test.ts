@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDesk, dialects, makeTeam, type Client, type TestDesk } from "./harness.ts";
+import { dialects, type Client, type TestDesk } from "./harness.ts";
+import { openHelpDesk, type HelpDesk } from "./support/help-desk.ts";
 import { fixture, sentNotification } from "./support/mail.ts";
-import { closeParser, ingestMessage } from "../src/mail/in/ingest.ts";
 import { TRIM_TEXT_MAX } from "../src/mail/in/quote.ts";
 
 /**
@@ -95,19 +95,14 @@ describe.each(dialects)("quoted history in replies on %s", (dialect) => {
   let desk: TestDesk;
   let admin: Client, agent: Client;
 
+  let help: HelpDesk;
   beforeAll(async () => {
-    desk = await createDesk(dialect);
-    admin = await desk.user("admin");
-    const teamId = await makeTeam(admin, "Service Desk");
-    agent = await desk.user("agent", { teams: [teamId] });
-    expect((await admin.post("/api/mailboxes", { address: "help@desk.test", name: "Help desk", team_id: teamId })).status).toBe(201);
+    help = await openHelpDesk(dialect);
+    ({ desk, admin, agent } = help);
   });
-  afterAll(async () => {
-    await closeParser(desk.ctx);
-    await desk.close();
-  });
+  afterAll(() => help?.close());
 
-  const ingest = (raw: Buffer) => ingestMessage(desk.ctx, raw, { kind: "pipe" });
+  const ingest = (raw: Buffer) => help.ingest(raw);
   let seq = 0;
 
   /** A ticket opened by mail from `from`, with a notification we "sent" them, for a reply to answer. */
