@@ -475,9 +475,64 @@ describe.each(dialects)("the first admin on %s", (dialect) => {
       const form = new URLSearchParams({ token, name: "Form Admin", email: "form@example.test", password: "a fine passphrase" }).toString();
       const res = await browser.post("/setup", form, { "content-type": "application/x-www-form-urlencoded" });
       expect(res.status).toBe(303);
+      // The new admin lands in the agent workspace, where the desk is set up, not the requester portal.
+      expect(res.headers.location).toBe("/agent");
       expect((await browser.get("/api/me")).body.email).toBe("form@example.test");
       const again = await desk.anonymous().post("/setup", form, { "content-type": "application/x-www-form-urlencoded" });
       expect(again.status).toBe(403);
+    } finally {
+      await desk.close();
+    }
+  });
+
+  it("says at once that a used setup link was used, offers the sign-in page, and shows no form", async () => {
+    const desk = await createDesk(dialect);
+    try {
+      const token = new URL((await prepareFirstAdmin(desk.ctx))!.setupUrl!).searchParams.get("token")!;
+      const form = (email: string) => new URLSearchParams({ token, name: "Form Admin", email, password: "a fine passphrase" }).toString();
+      const urlencoded = { "content-type": "application/x-www-form-urlencoded" };
+      expect((await new Client(desk.app).post("/setup", form("form@example.test"), urlencoded)).status).toBe(303);
+
+      for (const link of [`/setup?token=${token}`, "/setup?token=some-other-link", "/setup"]) {
+        const page = await desk.anonymous().get(link);
+        expect(page.status).toBe(403);
+        expect(page.text).toContain("already been used: an administrator exists");
+        expect(page.text).toContain('href="/sign-in"');
+        expect(page.text).not.toContain("<form");
+      }
+
+      // Posting the form from a tab left open changes nothing and answers with the same words.
+      const late = await desk.anonymous().post("/setup", form("late@example.test"), urlencoded);
+      expect(late.status).toBe(403);
+      expect(late.text).toContain("already been used: an administrator exists");
+      expect(late.text).toContain('href="/sign-in"');
+      expect(late.text).not.toContain("<form");
+      expect(late.headers["set-cookie"]).toBeUndefined();
+      expect((await desk.anonymous().post("/api/auth/login", { email: "late@example.test", password: "a fine passphrase" })).status).toBe(401);
+      const admins = await desk.ctx.db.selectFrom("users").select("email").where("role", "=", "admin").execute();
+      expect(admins.map((a) => a.email)).toEqual(["form@example.test"]);
+      const api = await desk.anonymous().post("/api/setup", { token, email: "late@example.test", name: "Late", password: "a fine passphrase" });
+      expect(api.status).toBe(403);
+      expect(api.body.error.message).toMatch(/already been used: an administrator exists/);
+    } finally {
+      await desk.close();
+    }
+  });
+
+  it("says how to get a new link when an unknown or expired link is opened before any admin exists", async () => {
+    const desk = await createDesk(dialect);
+    try {
+      const token = new URL((await prepareFirstAdmin(desk.ctx))!.setupUrl!).searchParams.get("token")!;
+      const unknown = await desk.anonymous().get("/setup?token=not-the-link");
+      desk.clock.advance(24 * HOUR + MINUTE);
+      const expired = await desk.anonymous().get(`/setup?token=${token}`);
+      for (const page of [unknown, expired]) {
+        expect(page.status).toBe(403);
+        expect(page.text).toContain("Restart Tessera to print a new one");
+        expect(page.text).toContain("npx tessera user add --role admin");
+        expect(page.text).not.toContain("<form");
+        expect(page.text).not.toContain('href="/sign-in"');
+      }
     } finally {
       await desk.close();
     }

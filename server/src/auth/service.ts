@@ -129,14 +129,33 @@ export async function prepareFirstAdmin(ctx: AppContext): Promise<{ created?: st
   return { setupUrl: `${ctx.config.publicUrl}/setup?token=${token}` };
 }
 
+/**
+ * What a setup link can do now. Once an admin exists every link is spent, whatever its token:
+ * the token is deleted with its use, so a used link and an unknown one differ only by that.
+ */
+export type SetupLinkState = "usable" | "admin_exists" | "invalid_or_expired_link";
+
+export async function checkSetupLink(ctx: AppContext, token: string): Promise<SetupLinkState> {
+  if (await hasAdmin(ctx)) return "admin_exists";
+  const stored = await getSetting<SetupToken>(ctx.db, "setup_token");
+  const valid = stored && stored.hash === sha256(token) && Date.parse(stored.expires_at) > ctx.clock.now().getTime();
+  return valid ? "usable" : "invalid_or_expired_link";
+}
+
+/** The words a person sees for a link that cannot be used, on the page and from the API alike. */
+export const setupRefusalMessages: Record<Exclude<SetupLinkState, "usable">, string> = {
+  admin_exists: "This setup link has already been used: an administrator exists. Sign in instead.",
+  invalid_or_expired_link:
+    "This setup link is not valid any more (links last 24 hours). Restart Tessera to print a new one, or run `npx tessera user add --role admin --email you@example.com --name 'Your Name'` on the server.",
+};
+
 /** Uses the one-time setup token to create the first admin; the token dies with its use. */
 export async function completeSetup(ctx: AppContext, input: SetupInput, client: { ip: string; userAgent?: string }) {
-  const stored = await getSetting<SetupToken>(ctx.db, "setup_token");
-  const valid = stored && stored.hash === sha256(input.token) && Date.parse(stored.expires_at) > ctx.clock.now().getTime();
+  const state = await checkSetupLink(ctx, input.token);
   const caller = { client: { ip: client.ip, userAgent: client.userAgent ?? null } };
-  if (!valid || (await hasAdmin(ctx))) {
-    await recordAudit(ctx, caller, { action: "auth.setup_refused", target: { type: "user", label: input.email }, detail: { reason: valid ? "admin_exists" : "invalid_or_expired_link" } });
-    throw new AppError("forbidden", 403, "This setup link is not valid any more. Restart Tessera to print a new one, or use `tessera user add --role admin`.");
+  if (state !== "usable") {
+    await recordAudit(ctx, caller, { action: "auth.setup_refused", target: { type: "user", label: input.email }, detail: { reason: state } });
+    throw new AppError("forbidden", 403, setupRefusalMessages[state]);
   }
   assertAcceptablePassword(input.password);
   const user = await ctx.db.transaction().execute(async (trx) => {
