@@ -189,6 +189,62 @@ describe.each(dialects)("the SLA sweep on %s", (dialect) => {
     expect((await admin.get(`/api/tickets/${t.id}`)).body.priority).toBe("P2");
   });
 
+  it("raises the priority one step when one sweep finds two targets breached, and keeps a ticket raised past the policy's targets under its SLA", async () => {
+    // Like the demo's VIP policy: no P1 targets, and a breach raises the priority.
+    const { categoryId } = await policyFor(
+      { P3: { first_response: 10, resolution: 20 }, P2: { first_response: 5, resolution: 15 } },
+      { escalations: [{ level: "breach", kinds: [], actions: [{ type: "raise_priority" }] }] },
+    );
+    const t = await file(categoryId);
+    desk.clock.advance(30 * MIN); // first response and resolution both breached, found by one sweep
+    expect((await sweepOnce(desk.ctx)).breaches).toBe(2);
+    const after = (await admin.get(`/api/tickets/${t.id}`)).body;
+    expect(after.priority).toBe("P2");
+    const raised = (await events(t.id, "sla_escalated")).map((e) => e.new_value);
+    expect(raised.filter((x) => x.action === "raise_priority" && !x.skipped)).toHaveLength(1);
+    expect(raised.filter((x) => x.action === "raise_priority" && x.skipped)).toHaveLength(1);
+    let s = (await admin.get(`/api/tickets/${t.id}/sla`)).body;
+    expect(s.targets.map((x: any) => x.target_minutes)).toEqual([5, 15]);
+
+    // Raised (here by hand) to a priority the policy has no targets for: it keeps the nearest one's.
+    await change(t.id, { priority: "P1" });
+    expect((await admin.get(`/api/tickets/${t.id}`)).body.priority).toBe("P1");
+    s = (await admin.get(`/api/tickets/${t.id}/sla`)).body;
+    expect(s.targets.map((x: any) => x.target_minutes)).toEqual([5, 15]);
+    expect(s.badge.state).toBe("breached");
+    const row = await desk.ctx.db.selectFrom("tickets").select(["sla_state", "sla_sort"]).where("id", "=", t.id).executeTakeFirstOrThrow();
+    expect(row.sla_state).not.toBe("none");
+    const kept = (await events(t.id, "sla_terms_changed")).pop();
+    expect(kept.via).toBe("api"); // the change that caused it
+    expect(kept.new_value).toMatchObject({ priority: "P1", targets_of: "P2", reason: expect.stringContaining("no targets for P1") });
+  });
+
+  it("records a warning and a breach found long after they happened at their own times, and notifies nobody", async () => {
+    const { categoryId } = await policyFor(
+      { P3: { first_response: 10, resolution: 600 } },
+      {
+        escalations: [
+          { level: "warning", kinds: [], actions: [{ type: "notify_assignee" }] },
+          { level: "breach", kinds: [], actions: [{ type: "notify_assignee" }, { type: "notify_user", user_id: watcher.user!.id }] },
+        ],
+      },
+    );
+    const t = await file(categoryId);
+    desk.clock.advance(3 * H); // the first response breached hours before anything swept
+    expect((await sweepOnce(desk.ctx)).breaches).toBeGreaterThan(0);
+    const target = (await desk.ctx.db.selectFrom("sla_targets").selectAll().where("ticket_id", "=", t.id).where("kind", "=", "first_response").executeTakeFirstOrThrow());
+    expect(target.breached_at).toBe(target.due_at);
+    expect(target.warned_at).toBe(target.warn_at);
+    expect((await events(t.id, "sla_breached"))[0].created_at).toBe(target.due_at);
+    expect((await events(t.id, "sla_warning"))[0].created_at).toBe(target.warn_at);
+    const escalated = await events(t.id, "sla_escalated");
+    expect(escalated.map((e) => e.created_at).sort()).toEqual([target.warn_at, target.due_at, target.due_at]);
+    expect(await notes(agent, t.id)).toEqual([]);
+    expect(await notes(watcher, t.id)).toEqual([]);
+    const sla = (await admin.get(`/api/tickets/${t.id}/sla`)).body;
+    expect(sla.badge.state).toBe("breached");
+  });
+
   it("fires the rest of a batch when one ticket cannot be swept, and tries that one again later", async () => {
     const { categoryId } = await policyFor({ P3: { first_response: 10, resolution: 600 } }, { escalations: [{ level: "breach", actions: [{ type: "raise_priority" }] }] });
     const good = await file(categoryId);

@@ -12,6 +12,7 @@ import type { AppContext } from "../context.ts";
 import { insertUser } from "../people/service.ts";
 import { addComment, createTicket, updateTicket } from "../tickets/service.ts";
 import { seedSlaPolicies } from "../sla/demo.ts";
+import { sweepOnce } from "../sla/sweeper.ts";
 
 // A small deterministic generator, so two seeds of the same size look alike.
 function rng(seed: number) {
@@ -188,6 +189,13 @@ export async function seedDemo(ctx: AppContext, opts: { tickets: number }): Prom
         await updateTicket(tx(), adminActor, ticket.id, { status: "closed" }, ticket.version);
       }
     });
+  }
+
+  // The SLA outcomes of this made-up past (weeks-old warnings, breaches, escalations) are history:
+  // recorded now at the instants they happened, and nobody is notified of them.
+  for (let i = 0; i < 10; i++) {
+    const swept = await sweepOnce(ctx, { historyBefore: ctx.clock.now() });
+    if (!swept.tickets || swept.failed) break;
   }
 
   return [

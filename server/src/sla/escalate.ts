@@ -54,12 +54,25 @@ export interface Notice {
   policy: PolicyRecord | undefined;
   level: Level;
   target: FiredTarget;
+  /** Set for a warning or breach that happened long before this sweep (see sweeper.ts): recorded at this instant, nobody notified. */
+  lateAt?: string;
 }
 
 export interface PlannedEvent {
   ticketId: number;
   via: string;
+  at: string;
   event: EventInput;
+}
+
+/** What escalate() records instead of a notification for a warning or breach found long after it happened. */
+const LATE = "it happened long before this sweep found it; recorded at its own time without notifying anyone";
+
+export interface EscalateOptions {
+  /** The warning or breach happened at this instant, long ago: its events carry this time and nobody is notified. */
+  lateAt?: string;
+  /** This sweep already raised the ticket's priority for another of its breaches: one step per sweep. */
+  priorityRaised?: boolean;
 }
 
 /**
@@ -78,16 +91,17 @@ export async function planNotices(tx: Tx, items: Notice[], now: string) {
   ]);
   const notifications: Array<{ user_id: number; ticket_id: number; kind: SlaNotificationKind; actor_id: null; summary: string; created_at: string; read_at: null }> = [];
   const events: PlannedEvent[] = [];
-  for (const { ticket: t, policy, level, target } of items) {
+  for (const { ticket: t, policy, level, target, lateAt } of items) {
     if (!policy) continue;
     const via = `sla:${policy.name}`;
     const kind: SlaNotificationKind = level === "warning" ? "sla_warning" : "sla_breach";
     const summary = summaryOf(t, level, target).slice(0, 300);
     const tell = (ids: number[]) => {
+      if (lateAt) return;
       for (const user_id of new Set(ids)) notifications.push({ user_id, ticket_id: t.id, kind, actor_id: null, summary, created_at: now, read_at: null });
     };
     const done = (action: EscalationAction, detail: Record<string, unknown>) =>
-      events.push({ ticketId: t.id, via, event: { action: "sla_escalated", field: target.kind, new: { level, kind: target.kind, cycle: target.cycle, action: action.type, ...detail } } });
+      events.push({ ticketId: t.id, via, at: lateAt ?? now, event: { action: "sla_escalated", field: target.kind, new: { level, kind: target.kind, cycle: target.cycle, action: action.type, ...detail, ...(lateAt && !detail.skipped ? { not_notified: LATE } : {}) } } });
     for (const action of actionsFor(policy, level, target.kind)) {
       if (action.type === "notify_assignee") {
         const ids = t.assignee_id ? [t.assignee_id] : [];
@@ -111,8 +125,11 @@ export async function planNotices(tx: Tx, items: Notice[], now: string) {
  * Runs the policy's actions for this level and target kind. Returns true when the ticket itself
  * changed (team or priority), so the caller re-syncs its clock.
  */
-export async function escalate(tx: Tx, t: TicketRow, policy: PolicyRecord | undefined, level: Level, target: FiredTarget, now: string): Promise<boolean> {
+export async function escalate(tx: Tx, t: TicketRow, policy: PolicyRecord | undefined, level: Level, target: FiredTarget, now: string, opts: EscalateOptions = {}): Promise<boolean> {
   if (!policy) return false;
+  // Events carry the instant the warning or breach happened; the ticket's updated_at stays the real now.
+  const at = opts.lateAt ?? now;
+  const late = opts.lateAt ? { not_notified: LATE } : {};
   const via = `sla:${policy.name}`;
   const kind: SlaNotificationKind = level === "warning" ? "sla_warning" : "sla_breach";
   const summary = summaryOf(t, level, target);
@@ -121,13 +138,14 @@ export async function escalate(tx: Tx, t: TicketRow, policy: PolicyRecord | unde
   let changed = false;
   const events: EventInput[] = [];
   const done = (action: EscalationAction, detail: Record<string, unknown>) => events.push({ action: "sla_escalated", field: target.kind, new: { level, kind: target.kind, cycle: target.cycle, action: action.type, ...detail } });
+  const tell = (userIds: number[]) => (opts.lateAt ? Promise.resolve() : notifySla(tx.db, { userIds, ticketId: t.id, kind, summary, now }));
 
   for (const action of actions) {
     switch (action.type) {
       case "notify_assignee": {
         const ids = current.assignee_id ? [current.assignee_id] : [];
-        await notifySla(tx.db, { userIds: ids, ticketId: t.id, kind, summary, now });
-        done(action, ids.length ? { user_ids: ids } : { skipped: "the ticket has no assignee" });
+        await tell(ids);
+        done(action, ids.length ? { user_ids: ids, ...late } : { skipped: "the ticket has no assignee" });
         break;
       }
       case "notify_supervisors": {
@@ -143,15 +161,15 @@ export async function escalate(tx: Tx, t: TicketRow, policy: PolicyRecord | unde
                 .execute()
             ).map((u) => u.id)
           : [];
-        await notifySla(tx.db, { userIds: ids, ticketId: t.id, kind, summary, now });
-        done(action, ids.length ? { user_ids: ids } : { skipped: current.team_id ? "the team has no supervisor" : "the ticket has no team" });
+        await tell(ids);
+        done(action, ids.length ? { user_ids: ids, ...late } : { skipped: current.team_id ? "the team has no supervisor" : "the ticket has no team" });
         break;
       }
       case "notify_user": {
         const u = await tx.db.selectFrom("users").select(["id", "active", "role"]).where("id", "=", action.user_id).executeTakeFirst();
         const ok = !!u && !!u.active && u.role !== "requester";
-        if (ok) await notifySla(tx.db, { userIds: [u!.id], ticketId: t.id, kind, summary, now });
-        done(action, ok ? { user_ids: [action.user_id] } : { skipped: `user ${action.user_id} is not an active agent` });
+        if (ok) await tell([u!.id]);
+        done(action, ok ? { user_ids: [action.user_id], ...late } : { skipped: `user ${action.user_id} is not an active agent` });
         break;
       }
       case "reassign_team": {
@@ -170,7 +188,7 @@ export async function escalate(tx: Tx, t: TicketRow, policy: PolicyRecord | unde
         await tx.db.updateTable("tickets").set({ ...patch, updated_at: now, version: sql`version + 1` }).where("id", "=", t.id).execute();
         const changes: EventInput[] = [{ action: "field_changed", field: "team_id", old: current.team_id, new: team.id }];
         if (patch.assignee_id !== current.assignee_id) changes.push({ action: "field_changed", field: "assignee_id", old: current.assignee_id, new: null });
-        await recordEvents(tx.db, t.id, undefined, via, now, changes);
+        await recordEvents(tx.db, t.id, undefined, via, at, changes);
         done(action, { team_id: team.id, team: team.name });
         current = { ...current, ...patch };
         changed = true;
@@ -179,12 +197,17 @@ export async function escalate(tx: Tx, t: TicketRow, policy: PolicyRecord | unde
       case "raise_priority": {
         const from = current.priority as Priority;
         const to = PRIORITY_UP[from] ?? from;
+        // Several targets breached at once are one breach event: one step up, not one per target.
+        if (opts.priorityRaised) {
+          done(action, { skipped: "the priority was already raised for a breach found in the same sweep" });
+          break;
+        }
         if (to === from) {
           done(action, { skipped: `the priority is already ${from}` });
           break;
         }
         await tx.db.updateTable("tickets").set({ priority: to, priority_overridden: 1, updated_at: now, version: sql`version + 1` }).where("id", "=", t.id).execute();
-        await recordEvents(tx.db, t.id, undefined, via, now, [{ action: "field_changed", field: "priority", old: from, new: to }]);
+        await recordEvents(tx.db, t.id, undefined, via, at, [{ action: "field_changed", field: "priority", old: from, new: to }]);
         done(action, { from, to });
         current = { ...current, priority: to };
         changed = true;
@@ -192,6 +215,6 @@ export async function escalate(tx: Tx, t: TicketRow, policy: PolicyRecord | unde
       }
     }
   }
-  await recordEvents(tx.db, t.id, undefined, via, now, events);
+  await recordEvents(tx.db, t.id, undefined, via, at, events);
   return changed;
 }

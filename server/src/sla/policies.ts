@@ -31,6 +31,8 @@ export interface Terms {
   targets: Record<SlaTargetKind, number | null>;
   warn_percent: number;
   pause_on: string[];
+  /** Set when the policy has no targets for `priority` and these are another priority's (see nearestTerms). */
+  targets_of?: string;
 }
 
 /** A category and its ancestors, nearest first (a policy on "Hardware" covers "Hardware › Laptops"). */
@@ -77,3 +79,20 @@ export async function matchPolicy(r: Reader, facts: MatchFacts): Promise<{ polic
 }
 
 export const hasTargets = (t: Terms | undefined): t is Terms => !!t && Object.values(t.targets).some((m) => m != null);
+
+const PRIORITY_ORDER: Priority[] = ["P1", "P2", "P3", "P4"];
+
+/**
+ * The terms of the priority nearest to `priority` that the policy has targets for (the more urgent
+ * one on a tie), for a ticket the policy already times whose priority changed to one it has no
+ * targets for. Dropping the ticket out of its SLA would hide exactly the ticket that just became
+ * more urgent (a VIP ticket raised to P1 by a breach) from SLA sorting and "Breaching soon"; a
+ * service desk keeps it under its contract's strictest applicable targets instead, and says so
+ * in the ticket's events. Undefined when the policy has no targets at all.
+ */
+export function nearestTerms(p: PolicyRecord, priority: string): Terms | undefined {
+  const at = PRIORITY_ORDER.indexOf(priority as Priority);
+  const candidates = PRIORITY_ORDER.filter((x) => hasTargets(termsOf(p, x))).sort((a, b) => Math.abs(PRIORITY_ORDER.indexOf(a) - at) - Math.abs(PRIORITY_ORDER.indexOf(b) - at) || PRIORITY_ORDER.indexOf(a) - PRIORITY_ORDER.indexOf(b));
+  if (at < 0 || !candidates.length) return undefined;
+  return { ...termsOf(p, candidates[0]), priority, targets_of: candidates[0] };
+}

@@ -20,6 +20,10 @@ import { actionsFor, changesTicket, escalate, notifySla, planNotices, type Level
 import { columnsFromTargets, slaVia, syncSla, writeManyTicketColumns } from "./sync.ts";
 import { autoCloseDays } from "./settings.ts";
 import type { SlaTargetKind } from "@tessera/contracts";
+import type { Selectable } from "kysely";
+import type { SlaTargetsTable } from "./tables.ts";
+
+type SlaTargetRow = Selectable<SlaTargetsTable>;
 
 /** Any constant both nodes agree on: the key of the advisory lock a sweep tick holds on PostgreSQL. */
 export const SWEEP_LOCK_KEY = 0x51a5_eeb;
@@ -29,6 +33,24 @@ const BATCH = 200;
 const TICK_BUDGET_MS = 20_000;
 /** A ticket whose sweep failed is tried again after this long, so one bad row cannot stall the rest. */
 const RETRY_AFTER_MS = 5 * 60_000;
+/**
+ * A warning or breach whose instant is older than one sweep interval plus this is history, not
+ * news: it is recorded at its own instant and notifies nobody. An hour still tells agents about
+ * what fell due during a restart or a short outage, when they can act on it; it keeps a desk
+ * restored from an old backup, or one with imported or seeded history, from stamping weeks-old
+ * breaches "just now" and flooding everyone's notifications. The ticket still shows as breached.
+ */
+export const LATE_MARGIN_MS = 60 * 60_000;
+
+export interface SweepOptions {
+  /** false skips the PostgreSQL advisory lock, to prove the per-target claims alone fire everything once. */
+  lock?: boolean;
+  /**
+   * Warnings and breaches due before this instant are history (see LATE_MARGIN_MS). Default: one
+   * sweep interval plus LATE_MARGIN_MS before now; the demo seed passes its own end.
+   */
+  historyBefore?: Date;
+}
 
 export interface SweepStats {
   /** Tickets looked at because something was due. */
@@ -62,7 +84,7 @@ type EventRow = { ticket_id: number; actor_id: null; via: string; action: string
  *    followed by a full sync of that ticket's clock;
  * 4. each ticket's badge columns are refreshed from its targets.
  */
-async function fireDue(tx: AppContext, ids: number[]): Promise<Fired> {
+async function fireDue(tx: AppContext, ids: number[], historyBefore: string): Promise<Fired> {
   const db = tx.db;
   const out: Fired = { warnings: 0, breaches: 0 };
   const nowMs = tx.clock.now().getTime();
@@ -89,8 +111,14 @@ async function fireDue(tx: AppContext, ids: number[]): Promise<Fired> {
       .where(deadline, "<=", now)
       .returningAll()
       .execute();
-  const warned = await claim("warned_at", "warn_at");
-  const breached = await claim("breached_at", "due_at");
+  // A late one carries its own instant as its claim time, as if the sweep had found it then.
+  const backdate = async (column: "warned_at" | "breached_at", deadline: "warn_at" | "due_at", rows: SlaTargetRow[]) => {
+    if (!rows.some((r) => r[deadline]! < historyBefore)) return rows;
+    await db.updateTable("sla_targets").set({ [column]: sql.ref(deadline) }).where("ticket_id", "in", dueIds).where(column, "=", now).where(deadline, "<", historyBefore).execute();
+    return rows.map((r) => (r[deadline]! < historyBefore ? { ...r, [column]: r[deadline] } : r));
+  };
+  const warned = await backdate("warned_at", "warn_at", await claim("warned_at", "warn_at"));
+  const breached = await backdate("breached_at", "due_at", await claim("breached_at", "due_at"));
   out.warnings = warned.length;
   out.breaches = breached.length;
 
@@ -107,17 +135,22 @@ async function fireDue(tx: AppContext, ids: number[]): Promise<Fired> {
   const oneByOne = new Set(fired.filter((f) => changesTicket(actionsFor(policyOf(f.row.ticket_id), f.level, f.row.kind as SlaTargetKind))).map((f) => f.row.ticket_id));
   const notices: Notice[] = [];
   const events: EventRow[] = [];
-  const eventRow = (ticketId: number, via: string, action: string, field: string | null, value: unknown): EventRow => ({ ticket_id: ticketId, actor_id: null, via, action, field, old_value: null, new_value: JSON.stringify(value), created_at: now });
+  const eventRow = (ticketId: number, via: string, action: string, field: string | null, value: unknown, at = now): EventRow => ({ ticket_id: ticketId, actor_id: null, via, action, field, old_value: null, new_value: JSON.stringify(value), created_at: at });
+  const lateAtOf = (row: SlaTargetRow, level: Level) => {
+    const at = level === "warning" ? row.warn_at : row.due_at;
+    return at && at < historyBefore ? at : undefined;
+  };
   for (const { row, level } of fired) {
+    const lateAt = lateAtOf(row, level);
     const clock = clockOf.get(row.ticket_id);
     const policy = policies.find((p) => p.id === clock?.policy_id);
     const kind = row.kind as SlaTargetKind;
     const target = { kind, cycle: row.cycle, due_at: row.due_at, remaining_ms: Math.max(0, row.target_ms - row.warn_ms) };
-    events.push(eventRow(row.ticket_id, slaVia(clock?.policy_name ?? policy?.name ?? "?"), level === "warning" ? "sla_warning" : "sla_breached", kind, { kind, cycle: row.cycle, due_at: row.due_at, target_minutes: row.target_ms / 60_000 }));
-    if (!oneByOne.has(row.ticket_id)) notices.push({ ticket: byId.get(row.ticket_id)!, policy, level, target });
+    events.push(eventRow(row.ticket_id, slaVia(clock?.policy_name ?? policy?.name ?? "?"), level === "warning" ? "sla_warning" : "sla_breached", kind, { kind, cycle: row.cycle, due_at: row.due_at, target_minutes: row.target_ms / 60_000, ...(lateAt ? { late: true } : {}) }, lateAt));
+    if (!oneByOne.has(row.ticket_id)) notices.push({ ticket: byId.get(row.ticket_id)!, policy, level, target, lateAt });
   }
   const plan = await planNotices(tx, notices, now);
-  events.push(...plan.events.map((e) => eventRow(e.ticketId, e.via, e.event.action, e.event.field ?? null, e.event.new)));
+  events.push(...plan.events.map((e) => eventRow(e.ticketId, e.via, e.event.action, e.event.field ?? null, e.event.new, e.at)));
   // Ordered by ticket, each fired target before its escalations.
   events.sort((a, b) => a.ticket_id - b.ticket_id);
   if (events.length) await db.insertInto("ticket_events").values(events).execute();
@@ -127,9 +160,11 @@ async function fireDue(tx: AppContext, ids: number[]): Promise<Fired> {
   for (const ticketId of oneByOne) {
     const clock = clockOf.get(ticketId);
     const policy = policies.find((p) => p.id === clock?.policy_id);
+    const before = byId.get(ticketId)!.priority;
     for (const { row, level } of fired.filter((f) => f.row.ticket_id === ticketId)) {
       const current = await db.selectFrom("tickets").selectAll().where("id", "=", ticketId).executeTakeFirstOrThrow();
-      await escalate(tx, current, policy, level, { kind: row.kind as SlaTargetKind, cycle: row.cycle, due_at: row.due_at, remaining_ms: Math.max(0, row.target_ms - row.warn_ms) }, now);
+      const target = { kind: row.kind as SlaTargetKind, cycle: row.cycle, due_at: row.due_at, remaining_ms: Math.max(0, row.target_ms - row.warn_ms) };
+      await escalate(tx, current, policy, level, target, now, { lateAt: lateAtOf(row, level), priorityRaised: current.priority !== before });
     }
     await syncSla(tx, ticketId, { via: slaVia(clock?.policy_name ?? policy?.name ?? "?") });
   }
@@ -147,21 +182,21 @@ async function fireDue(tx: AppContext, ids: number[]): Promise<Fired> {
 }
 
 /** Fires a batch in one transaction: one commit (one fsync) for all of it. */
-async function fireInTransaction(ctx: AppContext, ids: number[]): Promise<Fired> {
-  return ctx.db.transaction().execute((trx) => fireDue({ ...ctx, db: trx }, ids));
+async function fireInTransaction(ctx: AppContext, ids: number[], historyBefore: string): Promise<Fired> {
+  return ctx.db.transaction().execute((trx) => fireDue({ ...ctx, db: trx }, ids, historyBefore));
 }
 
 /**
  * A batch in one transaction; if it fails, each of its tickets alone, so that one bad ticket
  * cannot hold back the others. Returns the tickets that failed on their own.
  */
-async function sweepBatch(ctx: AppContext, ids: number[], stats: SweepStats): Promise<number[]> {
+async function sweepBatch(ctx: AppContext, ids: number[], stats: SweepStats, historyBefore: string): Promise<number[]> {
   const add = (f: Fired) => {
     stats.warnings += f.warnings;
     stats.breaches += f.breaches;
   };
   try {
-    add(await fireInTransaction(ctx, ids));
+    add(await fireInTransaction(ctx, ids, historyBefore));
     return [];
   } catch (err) {
     if (ids.length === 1) {
@@ -171,7 +206,7 @@ async function sweepBatch(ctx: AppContext, ids: number[], stats: SweepStats): Pr
     ctx.log.warn({ err }, "SLA sweep batch failed; going through its tickets one by one");
   }
   const failed: number[] = [];
-  for (const id of ids) failed.push(...(await sweepBatch(ctx, [id], stats)));
+  for (const id of ids) failed.push(...(await sweepBatch(ctx, [id], stats, historyBefore)));
   return failed;
 }
 
@@ -223,7 +258,7 @@ export function dueTickets(ctx: Pick<AppContext, "db">, now: string) {
   return ctx.db.selectFrom("tickets").select("id").where("sla_next_check_at", "<=", now).orderBy("sla_next_check_at").orderBy("id").limit(BATCH);
 }
 
-async function sweepWork(ctx: AppContext): Promise<SweepStats> {
+async function sweepWork(ctx: AppContext, opts: SweepOptions): Promise<SweepStats> {
   const stats = zero();
   const deadline = performance.now() + TICK_BUDGET_MS;
   const seen = new Set<number>();
@@ -234,7 +269,8 @@ async function sweepWork(ctx: AppContext): Promise<SweepStats> {
     if (!ids.length) break;
     for (const id of ids) seen.add(id);
     stats.tickets += ids.length;
-    const failed = await sweepBatch(ctx, ids, stats);
+    const historyBefore = (opts.historyBefore ?? new Date(ctx.clock.now().getTime() - ctx.config.slaSweepSeconds * 1000 - LATE_MARGIN_MS)).toISOString();
+    const failed = await sweepBatch(ctx, ids, stats, historyBefore);
     if (failed.length) {
       stats.failed += failed.length;
       const later = new Date(ctx.clock.now().getTime() + RETRY_AFTER_MS).toISOString();
@@ -245,13 +281,10 @@ async function sweepWork(ctx: AppContext): Promise<SweepStats> {
   return stats;
 }
 
-/**
- * One sweep tick. Exported for tests, which drive it with ctx.clock. `lock: false` skips the
- * PostgreSQL advisory lock, to prove the per-target claims alone fire everything once.
- */
-export async function sweepOnce(ctx: AppContext, opts: { lock?: boolean } = {}): Promise<SweepStats> {
+/** One sweep tick. Exported for tests, which drive it with ctx.clock, and for the demo seed. */
+export async function sweepOnce(ctx: AppContext, opts: SweepOptions = {}): Promise<SweepStats> {
   if (ctx.dialect !== "postgres" || opts.lock === false) {
-    const stats = await sweepWork(ctx);
+    const stats = await sweepWork(ctx, opts);
     // What it reports is committed (SQLite shares commits between transactions; see group-commit.ts).
     await ctx.durable();
     return stats;
@@ -260,7 +293,7 @@ export async function sweepOnce(ctx: AppContext, opts: { lock?: boolean } = {}):
     const got = await sql<{ ok: boolean }>`select pg_try_advisory_lock(${SWEEP_LOCK_KEY}) as ok`.execute(conn);
     if (!got.rows[0]?.ok) return { ...zero(), skipped: true };
     try {
-      return await sweepWork(ctx);
+      return await sweepWork(ctx, opts);
     } finally {
       await sql`select pg_advisory_unlock(${SWEEP_LOCK_KEY})`.execute(conn);
     }

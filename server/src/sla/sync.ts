@@ -21,7 +21,7 @@ import { recordEvents, type EventInput } from "../tickets/events.ts";
 import { CalendarExhausted } from "./calendar.ts";
 import { ClockTimeline, evaluateTarget, segmentsOf, warnMsOf, type LogEntry, type TargetStatus } from "./clock.ts";
 import { loadCalendar } from "./definitions.ts";
-import { factsOf, hasTargets, matchPolicy, type Terms } from "./policies.ts";
+import { factsOf, hasTargets, matchPolicy, nearestTerms, type Terms } from "./policies.ts";
 import { STATE_RANK } from "./badge.ts";
 import { sql, type Selectable } from "kysely";
 import type { ClockState, SlaTargetsTable } from "./tables.ts";
@@ -213,11 +213,16 @@ export async function syncSla(tx: Tx, ticketId: number, opts: SyncOptions = {}):
   if (!clock || opts.recompute || clock.matched_on !== facts) {
     const match = await matchPolicy(tx, factsOf(t));
     terms = match?.terms;
+    const kept = match && oldTerms?.policy_id === match.policy.id && hasTargets(oldTerms) && !hasTargets(terms) ? nearestTerms(match.policy, t.priority) : undefined;
+    if (kept) terms = kept;
+    if (kept && JSON.stringify(oldTerms) !== JSON.stringify(kept)) {
+      events.push({ action: "sla_terms_changed", field: "sla_targets", old: { priority: oldTerms!.priority, targets: oldTerms!.targets }, new: { priority: kept.priority, targets: kept.targets, targets_of: kept.targets_of, reason: `${kept.policy_name} has no targets for ${t.priority}; the ticket keeps the targets of ${kept.targets_of}, the nearest priority it has` } });
+    }
     const before = oldTerms?.policy_id ? { id: oldTerms.policy_id, name: oldTerms.policy_name } : null;
     const after = terms ? { id: terms.policy_id, name: terms.policy_name } : null;
     if (before?.id !== after?.id) {
       events.push({ action: "sla_policy_changed", field: "sla_policy", old: before, new: after ? { ...after, priority: terms!.priority, targets: terms!.targets } : null });
-    } else if (terms && oldTerms && JSON.stringify(oldTerms) !== JSON.stringify(terms)) {
+    } else if (!kept && terms && oldTerms && JSON.stringify(oldTerms) !== JSON.stringify(terms)) {
       events.push({ action: "sla_terms_changed", field: "sla_targets", old: { priority: oldTerms.priority, targets: oldTerms.targets }, new: { priority: terms.priority, targets: terms.targets } });
     }
   }
