@@ -219,6 +219,18 @@ describe.each(dialects)("the SLA sweep on %s", (dialect) => {
     expect(kept.new_value).toMatchObject({ priority: "P1", targets_of: "P2", reason: expect.stringContaining("no targets for P1") });
   });
 
+  it("times a ticket filed more urgent than any of its policy's targets by the strictest, and keeps one lowered past them under its SLA", async () => {
+    const { categoryId } = await policyFor({ P2: { resolution: 300 }, P3: { resolution: 600 } }, { escalations: [] });
+    const urgent = await file(categoryId, { priority: "P1" });
+    expect((await admin.get(`/api/tickets/${urgent.id}`)).body.priority).toBe("P1");
+    expect((await admin.get(`/api/tickets/${urgent.id}/sla`)).body.targets.map((x: any) => x.target_minutes)).toEqual([300]);
+    expect((await events(urgent.id, "sla_policy_changed"))[0].new_value).toMatchObject({ priority: "P1", targets_of: "P2" });
+    const t = await file(categoryId);
+    await change(t.id, { priority: "P4" });
+    expect((await admin.get(`/api/tickets/${t.id}/sla`)).body.targets.map((x: any) => x.target_minutes)).toEqual([600]);
+    expect((await events(t.id, "sla_terms_changed")).pop().new_value).toMatchObject({ priority: "P4", targets_of: "P3", reason: expect.stringContaining("no targets for P4") });
+  });
+
   it("records a warning and a breach found long after they happened at their own times, and notifies nobody", async () => {
     const { categoryId } = await policyFor(
       { P3: { first_response: 10, resolution: 600 } },

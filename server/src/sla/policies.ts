@@ -35,6 +35,9 @@ export interface Terms {
   targets_of?: string;
 }
 
+/** Most urgent first. */
+const PRIORITY_ORDER: Priority[] = ["P1", "P2", "P3", "P4"];
+
 /** A category and its ancestors, nearest first (a policy on "Hardware" covers "Hardware › Laptops"). */
 async function categoryLineage(r: Reader, categoryId: number | null): Promise<number[]> {
   const out: number[] = [];
@@ -75,12 +78,20 @@ export async function matchPolicy(r: Reader, facts: MatchFacts): Promise<{ polic
   // Walking up the category tree costs a query per level: only when some policy looks at categories.
   const lineage = policies.some((p) => p.active && p.conditions.category_ids.length) ? await categoryLineage(r, facts.category_id) : [];
   const policy = policies.find((p) => policyMatches(p, facts, lineage));
-  return policy ? { policy, terms: termsOf(policy, facts.priority) } : undefined;
+  if (!policy) return undefined;
+  const terms = termsOf(policy, facts.priority);
+  // A ticket more urgent than every priority the policy has targets for is timed by its strictest
+  // ones: leaving the most urgent tickets untimed is never what a contract means. A less urgent
+  // priority left without targets stays untimed: that is how an admin says "no SLA for P4".
+  const strictest = PRIORITY_ORDER.find((x) => hasTargets(termsOf(policy, x)));
+  if (!hasTargets(terms) && strictest && PRIORITY_ORDER.indexOf(facts.priority as Priority) < PRIORITY_ORDER.indexOf(strictest)) {
+    return { policy, terms: { ...termsOf(policy, strictest), priority: facts.priority, targets_of: strictest } };
+  }
+  return { policy, terms };
 }
 
 export const hasTargets = (t: Terms | undefined): t is Terms => !!t && Object.values(t.targets).some((m) => m != null);
 
-const PRIORITY_ORDER: Priority[] = ["P1", "P2", "P3", "P4"];
 
 /**
  * The terms of the priority nearest to `priority` that the policy has targets for (the more urgent

@@ -40,6 +40,10 @@ const MINUTE = 60_000;
 
 export const slaVia = (policyName: string) => `sla:${policyName}`;
 
+/** Why a ticket is timed by another priority's targets, for its events (see nearestTerms). */
+const borrowed = (terms: Terms) =>
+  terms.targets_of ? { targets_of: terms.targets_of, reason: `${terms.policy_name} has no targets for ${terms.priority}; the ticket is timed by the targets of ${terms.targets_of}, the nearest priority it has` } : {};
+
 interface DesiredTarget {
   kind: SlaTargetKind;
   cycle: number;
@@ -216,14 +220,14 @@ export async function syncSla(tx: Tx, ticketId: number, opts: SyncOptions = {}):
     const kept = match && oldTerms?.policy_id === match.policy.id && hasTargets(oldTerms) && !hasTargets(terms) ? nearestTerms(match.policy, t.priority) : undefined;
     if (kept) terms = kept;
     if (kept && JSON.stringify(oldTerms) !== JSON.stringify(kept)) {
-      events.push({ action: "sla_terms_changed", field: "sla_targets", old: { priority: oldTerms!.priority, targets: oldTerms!.targets }, new: { priority: kept.priority, targets: kept.targets, targets_of: kept.targets_of, reason: `${kept.policy_name} has no targets for ${t.priority}; the ticket keeps the targets of ${kept.targets_of}, the nearest priority it has` } });
+      events.push({ action: "sla_terms_changed", field: "sla_targets", old: { priority: oldTerms!.priority, targets: oldTerms!.targets }, new: { priority: kept.priority, targets: kept.targets, ...borrowed(kept) } });
     }
     const before = oldTerms?.policy_id ? { id: oldTerms.policy_id, name: oldTerms.policy_name } : null;
     const after = terms ? { id: terms.policy_id, name: terms.policy_name } : null;
     if (before?.id !== after?.id) {
-      events.push({ action: "sla_policy_changed", field: "sla_policy", old: before, new: after ? { ...after, priority: terms!.priority, targets: terms!.targets } : null });
+      events.push({ action: "sla_policy_changed", field: "sla_policy", old: before, new: after ? { ...after, priority: terms!.priority, targets: terms!.targets, ...borrowed(terms!) } : null });
     } else if (!kept && terms && oldTerms && JSON.stringify(oldTerms) !== JSON.stringify(terms)) {
-      events.push({ action: "sla_terms_changed", field: "sla_targets", old: { priority: oldTerms.priority, targets: oldTerms.targets }, new: { priority: terms.priority, targets: terms.targets } });
+      events.push({ action: "sla_terms_changed", field: "sla_targets", old: { priority: oldTerms.priority, targets: oldTerms.targets }, new: { priority: terms.priority, targets: terms.targets, ...borrowed(terms) } });
     }
   }
 
