@@ -9,6 +9,7 @@ import type { App } from "../http/types.ts";
 import { AppError } from "../errors.ts";
 import { checkSetupLink, completeSetup, createSession, setupRefusalMessages, type SetupLinkState } from "./service.ts";
 import { setSessionCookie } from "./session-cookie.ts";
+import { FAVICON_LINK } from "../web/favicon.ts";
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -23,7 +24,7 @@ code{font-size:13px;background:#f1f3f5;padding:1px 4px;border-radius:4px}
 
 function document(title: string, body: string) {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${title}</title>${STYLE}</head><body>
+<title>${title}</title>${FAVICON_LINK}${STYLE}</head><body>
 ${body}</body></html>`;
 }
 

@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
 import type { App } from "../http/types.ts";
 import { homePageRoutes } from "../ops/home-page.ts";
+import { faviconRoutes } from "./favicon.ts";
 
 /** Where `npm run build -w web` writes the app, from this file: server/src/web → web/dist. */
 export const DEFAULT_WEB_DIST = fileURLToPath(new URL("../../../web/dist/", import.meta.url));
@@ -27,6 +28,7 @@ const SERVER_PATHS = /^\/(?:api|setup|assets)(?:\/|$)/;
 
 /** Serves the app when it is built, and otherwise a page at / that says how to build it. */
 export async function webRoutes(app: App, dist = DEFAULT_WEB_DIST) {
+  faviconRoutes(app);
   if (existsSync(path.join(dist, "index.html"))) await webAppRoutes(app, dist);
   else homePageRoutes(app);
 }
