@@ -476,7 +476,7 @@ describe.each(dialects)("the first admin on %s", (dialect) => {
       const res = await browser.post("/setup", form, { "content-type": "application/x-www-form-urlencoded" });
       expect(res.status).toBe(303);
       // The new admin lands in the agent workspace, where the desk is set up, not the requester portal.
-      expect(res.headers.location).toBe("/agent");
+      expect(res.headers.location).toBe("/agent?welcome");
       expect((await browser.get("/api/me")).body.email).toBe("form@example.test");
       const again = await desk.anonymous().post("/setup", form, { "content-type": "application/x-www-form-urlencoded" });
       expect(again.status).toBe(403);

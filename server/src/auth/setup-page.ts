@@ -72,8 +72,9 @@ export function setupPageRoutes(app: App, ctx: AppContext) {
       try {
         const user = await completeSetup(ctx, parsed.data, { ip: req.ip, userAgent: req.headers["user-agent"] });
         setSessionCookie(ctx, reply, await createSession(ctx, user.id, { ip: req.ip, userAgent: req.headers["user-agent"] }));
-        // The first admin has desk work to set up, not requests to file: the agent workspace.
-        return reply.redirect("/agent", 303);
+        // The first admin has desk work to set up, not requests to file: the agent workspace,
+        // which lists the first steps for them.
+        return reply.redirect("/agent?welcome", 303);
       } catch (err) {
         // The link was spent or is wrong: the same page as on opening it, not the form again.
         if (err instanceof AppError && err.status === 403) {

@@ -19,6 +19,7 @@ import { RequireSignIn } from "../app/guards.tsx";
 import { NotFoundPage } from "../app/not-found-page.tsx";
 import { useOpenedOnce } from "../ui/opened-once.ts";
 import { Drawer, loadOverlays } from "../ui/overlays.tsx";
+import { FirstSteps } from "./first-steps.tsx";
 import { LiveProvider } from "./live.tsx";
 import { loadReplyTools } from "./macro-tools.tsx";
 import { NotificationBell } from "./notification-bell.tsx";
@@ -273,6 +274,7 @@ function Workspace() {
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
       </div>
+      <FirstSteps />
       <Drawer opened={mobileNav} onClose={mobileNavControls.close} size={260} title="Views" hiddenFrom="md">
         {nav}
       </Drawer>
