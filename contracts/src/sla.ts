@@ -194,8 +194,8 @@ export const Policy = z.object({
   id: z.number().int(),
   name: z.string(),
   description: z.string(),
-  /** Policies are tried in this order; the first that matches a ticket times it. */
-  position: z.number().int(),
+  /** Place in the order policies are tried, from 1 and without gaps; the first that matches a ticket times it. */
+  position: z.number().int().positive(),
   active: z.boolean(),
   conditions: PolicyConditions,
   calendar: z.object({ id: z.number().int(), name: z.string(), time_zone: z.string() }),
@@ -313,6 +313,8 @@ export const TicketSla = z.object({
     /** Wall-clock time spent paused, and how much of it was business time. */
     paused_seconds: z.number().int(),
     paused_business_seconds: z.number().int(),
+    /** How many times the clock was paused, counting a pause still going on now. */
+    pauses: z.number().int().nonnegative(),
   }),
   badge: SlaBadge,
   targets: z.array(SlaTarget),

@@ -103,6 +103,9 @@ test("an admin adds a business-hours calendar and a policy, and the preview says
   expect(mine.conditions.category_ids).toEqual([category.id]);
   expect(mine.targets.P2.first_response).toBe(120);
   expect(mine.targets.P3.resolution).toBe(72 * 60);
+  // The editor names the policy's place in the list, counted from 1 (other tests only add policies after it).
+  const place = stored.findIndex((p) => p.name === `Network incidents ${word}`) + 1;
+  await expect(page.getByRole("form", { name: `Edit policy Network incidents ${word}` })).toContainText(place === 1 ? "Tried first." : `Tried in position ${place}.`);
 });
 
 test("an agent sees the countdown on the row, the ticket in Breaching soon, the SLA card and its explanation", async ({ page, desk }) => {
@@ -156,6 +159,26 @@ test("an agent sees the countdown on the row, the ticket in Breaching soon, the 
   await desk.screenshot(page, "sla-explain");
   await drawer.getByRole("button", { name: "Close" }).click();
   await expect(drawer).toBeHidden();
+});
+
+test("the SLA card counts a pause from the moment it begins, and keeps it once the clock resumes", async ({ page, desk }) => {
+  const word = uniqueWord("pau");
+  const { admin, category } = await ownPolicy(desk, word, { first_response: 240, resolution: 960 });
+  const alice = await desk.api(desk.users.alice);
+  const ticket = await alice.post<{ reference: string }>("/api/tickets", { subject: `Scanner offline ${word}`, description: "Filed by a browser test.", format: "text", category_id: category.id });
+  await admin.updateTicket(ticket.reference, { status: "on_hold" });
+
+  await desk.signIn(page, desk.users.admin);
+  await page.goto(`/agent/tickets/${ticket.reference}`);
+  const card = page.getByRole("complementary", { name: "Ticket details" }).getByRole("region", { name: "SLA" });
+  await expect(card).toContainText("Clock paused (waiting on requester).");
+  await expect(card).toContainText(/Paused now since \d{1,2}:\d{2}/);
+  await expect(card).not.toContainText("Never paused");
+
+  await alice.post(`/api/tickets/${ticket.reference}/comments`, { body: "The model is SC-200.", format: "text" });
+  await page.reload();
+  await expect(card).not.toContainText("Clock paused");
+  await expect(card).toContainText(/Paused 1 time, \d+m in all; it does not count\./);
 });
 
 test("an admin recomputes a ticket's SLA after a confirmation that shows the deadlines before and after", async ({ page, desk }) => {

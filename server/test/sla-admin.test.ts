@@ -140,6 +140,20 @@ describe.each(dialects)("SLA administration on %s", (dialect) => {
     expect(reordered.body.map((p: any) => p.id)).toEqual([...ids].reverse());
   });
 
+  it("numbers policies 1, 2, 3 in the order they are tried, with no gap after a delete", async () => {
+    const make = async (name: string) => (await admin.post("/api/sla/policies", { name, calendar_id: defaultCalendarId, targets: { P4: { resolution: 60 } } })).body;
+    const [x, y, z] = [await make("Rank X"), await make("Rank Y"), await make("Rank Z")];
+    expect((await admin.delete(`/api/sla/policies/${y.id}`)).status).toBe(204);
+    const list = (await admin.get("/api/sla/policies")).body;
+    expect(list.map((p: any) => p.position)).toEqual(list.map((_: unknown, i: number) => i + 1));
+    const zPlace = list.findIndex((p: any) => p.id === z.id) + 1;
+    expect((await admin.get(`/api/sla/policies/${z.id}`)).body.position).toBe(zPlace);
+    expect((await admin.get(`/api/sla/policies/${x.id}`)).body.position).toBe(zPlace - 1);
+    const moved = (await admin.put("/api/sla/policies/order", { ids: [z.id, ...list.map((p: any) => p.id).filter((id: number) => id !== z.id)] })).body;
+    expect(moved.slice(0, 1).map((p: any) => [p.name, p.position])).toEqual([["Rank Z", 1]]);
+    expect(moved.map((p: any) => p.position)).toEqual(moved.map((_: unknown, i: number) => i + 1));
+  });
+
   it("lets agents read policies and preview, but only admins change them", async () => {
     expect((await agent.get("/api/sla/policies")).status).toBe(200);
     expect((await agent.post("/api/sla/calendars", { name: "Agent's", ...office() })).status).toBe(403);

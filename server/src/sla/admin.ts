@@ -161,7 +161,13 @@ export async function getPolicy(db: Executor, id: number): Promise<PolicyRecord>
 export async function presentPolicies(db: Executor, records: PolicyRecord[]): Promise<Policy[]> {
   const ids = [...new Set(records.map((r) => r.calendar_id))];
   const cals = ids.length ? await db.selectFrom("sla_calendars").select(["id", "name", "time_zone"]).where("id", "in", ids).execute() : [];
-  return records.map(({ calendar_id, ...r }) => ({ ...r, calendar: cals.find((c) => c.id === calendar_id) ?? { id: calendar_id, name: "?", time_zone: "UTC" } }));
+  // Stored positions keep gaps after a delete; callers get the place an admin sees in the list, from 1.
+  const order = (await db.selectFrom("sla_policies").select("id").orderBy("position").orderBy("id").execute()).map((p) => p.id);
+  return records.map(({ calendar_id, ...r }) => ({
+    ...r,
+    position: order.indexOf(r.id) + 1,
+    calendar: cals.find((c) => c.id === calendar_id) ?? { id: calendar_id, name: "?", time_zone: "UTC" },
+  }));
 }
 
 export async function createPolicy(tx: Tx, input: PolicyInput): Promise<PolicyRecord> {

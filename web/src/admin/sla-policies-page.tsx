@@ -504,7 +504,7 @@ function PolicyEditor({ policy }: { policy: Policy }) {
         </Button>
       </Group>
       <Text size="sm" c="dimmed" mb="md">
-        Tried {policy.position === 0 ? "first" : `in position ${policy.position + 1}`}. Saved changes apply to new tickets and to open ones when their clock next changes.
+        Tried {policy.position === 1 ? "first" : `in position ${policy.position}`}. Saved changes apply to new tickets and to open ones when their clock next changes.
       </Text>
       <PolicyFields draft={draft} setDraft={setDraft} errors={{ ...errors.fields, ...local }} />
       <SaveError message={errors.general} />
@@ -628,7 +628,7 @@ function PolicyList({ policies }: { policies: Policy[] }) {
     mutationFn: (ids: number[]) => reorderPolicies(ids),
     onMutate: (ids) => {
       const before = client.getQueryData<Policy[]>(slaKeys.policies);
-      client.setQueryData<Policy[]>(slaKeys.policies, (all) => all && ids.map((id, position) => ({ ...all.find((p) => p.id === id)!, position })));
+      client.setQueryData<Policy[]>(slaKeys.policies, (all) => all && ids.map((id, i) => ({ ...all.find((p) => p.id === id)!, position: i + 1 })));
       return { before };
     },
     onError: (_err, _ids, ctx) => client.setQueryData(slaKeys.policies, ctx?.before),
