@@ -111,6 +111,23 @@ describe.each(dialects)("a ticket's SLA on %s", (dialect) => {
     expect(s.targets[0]).toMatchObject({ state: "running", due_at: new Date(created + 6 * H).toISOString(), used_business_seconds: 3600 });
   });
 
+  it("counts a pause that has only just begun, and each pause after it", async () => {
+    const { categoryId } = await policyFor({ P3: { resolution: 4 * 60 } });
+    const t = await file(categoryId);
+    expect((await sla(t.id)).clock).toMatchObject({ state: "running", pauses: 0 });
+    desk.clock.advance(H);
+    await change(t.id, { status: "on_hold" });
+    const pausedAt = desk.clock.now().toISOString();
+    expect((await sla(t.id)).clock).toMatchObject({ state: "paused", since: pausedAt, paused_seconds: 0, pauses: 1 });
+    desk.clock.advance(12 * MIN);
+    await requester.post(`/api/tickets/${t.id}/comments`, { body: "Here it is" });
+    expect((await sla(t.id)).clock).toMatchObject({ state: "running", paused_seconds: 12 * 60, pauses: 1 });
+    desk.clock.advance(H);
+    await change(t.id, { status: "on_hold" });
+    desk.clock.advance(5 * MIN);
+    expect((await sla(t.id)).clock).toMatchObject({ state: "paused", paused_seconds: 17 * 60, pauses: 2 });
+  });
+
   it("does not pause on a status the policy does not pause on", async () => {
     const { categoryId } = await policyFor({ P3: { resolution: 120 } }, { pause_on: ["awaiting_requester"] });
     const t = await file(categoryId);

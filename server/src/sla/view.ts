@@ -86,6 +86,9 @@ export async function agentSla(r: ReadCtx, t: TicketRow): Promise<TicketSla> {
   });
   const state = c.clock && c.terms ? c.clock.state : "none";
   const paused = c.timeline ? c.timeline.pausedAt(nowMs) : { wall: 0, business: 0 };
+  // A pause that has only just begun has no paused time yet, but it is a pause all the same.
+  const segments = c.timeline?.segments.filter((s) => s.from <= nowMs) ?? [];
+  const pauses = segments.filter((s, i) => s.state === "paused" && segments[i - 1]?.state !== "paused").length;
   return {
     audience: "agent",
     ticket_id: t.id,
@@ -99,6 +102,7 @@ export async function agentSla(r: ReadCtx, t: TicketRow): Promise<TicketSla> {
       used_business_seconds: sec(c.timeline ? c.timeline.usedAt(nowMs) : 0),
       paused_seconds: sec(paused.wall),
       paused_business_seconds: sec(paused.business),
+      pauses,
     },
     badge,
     targets,

@@ -66,6 +66,17 @@ function TargetState({ target, nowMs }: { target: SlaTarget; nowMs: number }) {
   );
 }
 
+const clockTime = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+
+/** The clock's pause history in words; a pause going on now counts, even one that began this minute. */
+function pauseHistory(clock: TicketSla["clock"]): string {
+  if (clock.pauses === 0) return "Never paused.";
+  if (clock.state === "paused" && clock.pauses === 1 && clock.since) return `Paused now since ${clockTime.format(new Date(clock.since))}; it does not count.`;
+  const times = `${clock.pauses} time${clock.pauses === 1 ? "" : "s"}`;
+  const spent = clock.paused_seconds > 0 ? `, ${formatCountdown(clock.paused_seconds)}` : "";
+  return clock.state === "paused" ? `Paused ${times}${spent} so far; it does not count.` : `Paused ${times}${spent} in all; it does not count.`;
+}
+
 /** First response, the newest next response, resolution; earlier next responses as a tally. */
 function shownTargets(targets: SlaTarget[]) {
   const next = targets.filter((t) => t.kind === "next_response");
@@ -136,7 +147,7 @@ function SlaBody({ ticket, sla }: { ticket: Ticket; sla: TicketSla }) {
             : clock.state === "stopped"
               ? "Clock stopped. "
               : ""}
-          {clock.paused_seconds > 0 ? `Paused ${formatCountdown(clock.paused_seconds)} in all; it does not count.` : "Never paused."}
+          {pauseHistory(clock)}
         </Text>
       )}
       <Group gap={6} mt={10}>
