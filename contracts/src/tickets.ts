@@ -192,6 +192,8 @@ export const Ticket = TicketBase.extend({
   created_by: UserRef.nullable(),
   /** The monitoring alert this ticket tracks (agents only; null for other tickets and for requesters). */
   alert: TicketAlert.nullable(),
+  /** Whether the ticket is, or ever was, waiting on the requester (a status in the awaiting_requester category). */
+  waited_on_requester: z.boolean(),
 });
 export type Ticket = z.infer<typeof Ticket>;
 

@@ -43,6 +43,7 @@ test("a request goes from a question to the desk, through a reopen, to closed by
   const resolved = page.getByRole("region", { name: "Did this fix it?" });
   await expect(resolved).toContainText("Read access granted on the Finance folder.");
   await expect(currentStep).toContainText("Resolved");
+  await expect(page.getByRole("list", { name: "Progress of this request" }).getByRole("listitem").filter({ hasText: "Waiting for you" })).toContainText("(done)");
   await desk.screenshot(page, "portal-request-resolved");
 
   await resolved.getByRole("button", { name: "No, it is not fixed" }).click();
@@ -61,4 +62,21 @@ test("a request goes from a question to the desk, through a reopen, to closed by
   await expect(page.getByRole("textbox", { name: "Your reply" })).toHaveCount(0);
   await desk.screenshot(page, "portal-request-closed");
   expect((await sam.get(`/api/tickets/${ref}`)).status.key).toBe("closed");
+});
+
+test("a request resolved without ever waiting on the requester does not show that step as done", async ({ page, desk }) => {
+  const alice = await desk.api(desk.users.alice);
+  const sam = await desk.api(desk.users.sam);
+  const ticket = await alice.post("/api/tickets", { subject: "A second monitor", description: "I need a second monitor for my desk.", format: "text", type: "service_request" });
+  await sam.updateTicket(ticket.reference, { status: "in_progress" });
+  await sam.updateTicket(ticket.reference, { status: "resolved", resolution_note: "Monitor delivered." });
+
+  await desk.signIn(page, desk.users.alice);
+  await page.goto(`/requests/${ticket.reference}`);
+  const steps = page.getByRole("list", { name: "Progress of this request" });
+  await expect(steps.locator('[aria-current="step"]')).toContainText("Resolved");
+  await expect(steps.getByRole("listitem").filter({ hasText: "In progress" })).toContainText("(done)");
+  const waiting = steps.getByRole("listitem").filter({ hasText: "Waiting for you" });
+  await expect(waiting).toContainText("(not needed)");
+  await expect(waiting).not.toContainText("(done)");
 });

@@ -287,6 +287,28 @@ describe.each(dialects)("tickets on %s", (dialect) => {
       expect(cancel.body.status.category).toBe("cancelled");
     });
 
+    it("tells the requester whether their request ever waited on them, also through an admin-added status", async () => {
+      const seen = async (id: number) => (await requester.get(`/api/tickets/${id}`)).body.waited_on_requester;
+      const straight = await file(requester, { subject: "Fixed at once" });
+      expect(await seen(straight.id)).toBe(false);
+      await change(agent, straight.id, { status: "in_progress" });
+      await change(agent, straight.id, { status: "resolved", resolution_note: "Done" });
+      expect(await seen(straight.id)).toBe(false);
+
+      const asked = await file(requester, { subject: "Needs a screenshot" });
+      await change(agent, asked.id, { status: "on_hold" });
+      expect(await seen(asked.id)).toBe(true);
+      await change(agent, asked.id, { status: "resolved", resolution_note: "Done" });
+      expect(await seen(asked.id)).toBe(true);
+
+      expect((await admin.post("/api/statuses", { key: "needs_photos", label: "Needs photos", requester_label: "Send us photos", category: "awaiting_requester" })).status).toBe(201);
+      const custom = await file(requester, { subject: "Broken screen" });
+      await change(agent, custom.id, { status: "needs_photos" });
+      await change(agent, custom.id, { status: "in_progress" });
+      expect(await seen(custom.id)).toBe(true);
+      expect(await seen(straight.id)).toBe(false);
+    });
+
     it("lets a requester submit their own draft", async () => {
       const draft = await file(requester, { subject: "Half-written", status: "draft" });
       expect(draft.status.key).toBe("draft");

@@ -129,11 +129,20 @@ function previewOf(c: LastRow | undefined, requesterId: number, user: (id: numbe
   };
 }
 
+/** Whether the ticket is, or ever was, in a status that waits on the requester: read from its status changes. */
+async function hasWaitedOnRequester(r: Reader, t: TicketRow): Promise<boolean> {
+  if (t.status_category === "awaiting_requester") return true;
+  const keys = (await loadStatuses(r)).filter((s) => s.category === "awaiting_requester").map((s) => JSON.stringify(s.key));
+  if (!keys.length) return false;
+  const hit = await r.db.selectFrom("ticket_events").select("id").where("ticket_id", "=", t.id).where("field", "=", "status").where("new_value", "in", keys).limit(1).executeTakeFirst();
+  return !!hit;
+}
+
 export async function presentTicket(r: Reader & Pick<AppContext, "clock">, actor: Actor, t: TicketRow): Promise<Ticket> {
   const db = r.db;
   const staff = isStaff(actor);
   const [summary] = await presentSummaries(r, actor, [t], { lastMessage: false });
-  const [watcherRows, fieldRows, fields, attachments, links, mergedInto, alert] = await Promise.all([
+  const [watcherRows, fieldRows, fields, attachments, links, mergedInto, alert, waitedOnRequester] = await Promise.all([
     db.selectFrom("ticket_watchers").innerJoin("users", "users.id", "ticket_watchers.user_id").select(["users.id", "users.name", "users.email"]).where("ticket_watchers.ticket_id", "=", t.id).orderBy("users.name").execute(),
     db.selectFrom("ticket_field_values").selectAll().where("ticket_id", "=", t.id).execute(),
     loadFields(r),
@@ -150,6 +159,7 @@ export async function presentTicket(r: Reader & Pick<AppContext, "clock">, actor
     staff && t.channel === "alert"
       ? db.selectFrom("alert_incidents").select(["source", "fingerprint", "last_status", "occurrences", "first_seen_at", "last_seen_at"]).where("ticket_id", "=", t.id).executeTakeFirst()
       : Promise.resolve(undefined),
+    hasWaitedOnRequester(r, t),
   ]);
   // Linked tickets the caller cannot see are left out rather than named.
   const otherIds = links.map((l) => (l.source_id === t.id ? l.target_id : l.source_id));
@@ -184,6 +194,7 @@ export async function presentTicket(r: Reader & Pick<AppContext, "clock">, actor
     merged_into: mergedInto ? ref(mergedInto) : null,
     created_by: createdBy,
     alert: alert ?? null,
+    waited_on_requester: waitedOnRequester,
   };
 }
 

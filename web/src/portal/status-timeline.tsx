@@ -6,6 +6,8 @@ import classes from "./status-timeline.module.css";
 
 const STEPS = ["Submitted", "In progress", "Waiting for you", "Resolved", "Closed"] as const;
 
+const WAITING = STEPS.indexOf("Waiting for you");
+
 const STEP_OF: Record<StatusCategory, number> = {
   draft: 0,
   new: 0,
@@ -26,7 +28,9 @@ export function StatusTimeline({ ticket }: { ticket: Ticket }) {
   return (
     <ol className={classes.steps} aria-label="Progress of this request">
       {STEPS.map((label, i) => {
-        const state = i < current ? "done" : i === current ? "current" : "todo";
+        // Waiting on the requester is a step only some requests take: passed without it, it was skipped, not done.
+        const skipped = i === WAITING && i < current && !ticket.waited_on_requester;
+        const state = skipped ? "skipped" : i < current ? "done" : i === current ? "current" : "todo";
         const name = cancelled && i === 4 ? "Cancelled" : label;
         const date = dates[i];
         return (
@@ -36,9 +40,9 @@ export function StatusTimeline({ ticket }: { ticket: Ticket }) {
             </span>
             <Text size="xs" fw={state === "current" ? 600 : 500} className={classes.label}>
               {name}
-              <VisuallyHidden>{state === "done" ? " (done)" : state === "current" ? " (current step)" : " (not yet)"}</VisuallyHidden>
+              <VisuallyHidden>{state === "done" ? " (done)" : state === "current" ? " (current step)" : state === "skipped" ? " (not needed)" : " (not yet)"}</VisuallyHidden>
             </Text>
-            {date && state !== "todo" && (
+            {date && (state === "done" || state === "current") && (
               <Text size="xs" c="dimmed" className="tabular">
                 {formatDay(date)}
               </Text>
