@@ -119,6 +119,9 @@ describe.each(dialects)("a ticket's SLA on %s", (dialect) => {
     await change(t.id, { status: "on_hold" });
     const pausedAt = desk.clock.now().toISOString();
     expect((await sla(t.id)).clock).toMatchObject({ state: "paused", since: pausedAt, paused_seconds: 0, pauses: 1 });
+    const explained = (await agent.get(`/api/tickets/${t.id}/sla/explain`)).body.summary;
+    expect(explained).toMatch(/The clock is paused \(.+\); .+, paused from this moment\.$/);
+    expect(explained).not.toMatch(/never paused/);
     desk.clock.advance(12 * MIN);
     await requester.post(`/api/tickets/${t.id}/comments`, { body: "Here it is" });
     expect((await sla(t.id)).clock).toMatchObject({ state: "running", paused_seconds: 12 * 60, pauses: 1 });

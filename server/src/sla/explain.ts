@@ -150,8 +150,14 @@ export async function explainSla(r: ReadCtx, t: TicketRow): Promise<SlaExplain> 
   const summary =
     `This ticket is timed by the policy "${c.terms.policy_name}" for ${c.terms.priority}, in the calendar "${c.calendar.record.name}" (${c.calendar.record.time_zone}). ` +
     `The clock ${state}; ${biz(tl.usedAt(nowMs))} used` +
-    (paused.wall ? `, paused for ${wall(paused.wall)} in all.` : ", never paused.");
+    pauseWords(cur?.state === "paused", paused.wall);
   return { ticket_id: t.id, policy, calendar: calRef, summary, timeline, truncated, deadlines, changes };
+}
+
+/** The pause history for the summary; a pause that began this very moment is still a pause. */
+function pauseWords(pausedNow: boolean, pausedMs: number): string {
+  if (pausedNow) return pausedMs ? `, paused for ${wall(pausedMs)} so far.` : ", paused from this moment.";
+  return pausedMs ? `, paused for ${wall(pausedMs)} in all.` : ", never paused.";
 }
 
 function changeSentence(action: string, oldRaw: string | null, newRaw: string | null): string {
