@@ -26,12 +26,8 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { cpuShares, cpuSnapshot, runLoad, startChild, table, waitReady, type Child, type LoadResult, type LoadSpec } from "./support.ts";
+import { envNumber as env, cpuShares, cpuSnapshot, runLoad, startChild, table, waitReady, type Child, type LoadResult, type LoadSpec } from "./support.ts";
 
-const env = (name: string, fallback: number) => {
-  const v = Number(process.env[name]);
-  return Number.isFinite(v) && v > 0 ? v : fallback;
-};
 const SECONDS = env("BENCH_SECONDS", 10);
 const WARMUP_SECONDS = env("BENCH_WARMUP_SECONDS", 3);
 const CONNECTIONS = env("BENCH_CONNECTIONS", 16);

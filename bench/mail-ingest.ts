@@ -22,12 +22,8 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { SmtpConnection } from "./smtp-client.ts";
-import { cpuShares, cpuSnapshot, freePort, startChild, table, waitReady, type Child } from "./support.ts";
+import { envNumber as env, cpuShares, cpuSnapshot, freePort, startChild, table, waitReady, type Child } from "./support.ts";
 
-const env = (name: string, fallback: number) => {
-  const v = Number(process.env[name]);
-  return Number.isFinite(v) && v > 0 ? v : fallback;
-};
 const MESSAGES = env("MAIL_BENCH_MESSAGES", 1000);
 const CONNECTIONS = env("MAIL_BENCH_CONNECTIONS", 8);
 const QUIET_WAIT_SECONDS = env("BENCH_QUIET_WAIT_SECONDS", 120);

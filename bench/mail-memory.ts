@@ -27,12 +27,8 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { SmtpConnection } from "./smtp-client.ts";
-import { freePort, startChild, table, waitReady, type Child } from "./support.ts";
+import { envNumber as env, freePort, startChild, table, waitReady, type Child } from "./support.ts";
 
-const env = (name: string, fallback: number) => {
-  const v = Number(process.env[name]);
-  return Number.isFinite(v) && v > 0 ? v : fallback;
-};
 const MESSAGES = env("MAIL_MEMORY_MESSAGES", 4);
 const MIB = env("MAIL_MEMORY_MIB", 49);
 const RETRY_MS = env("MAIL_MEMORY_RETRY_MS", 1000);

@@ -37,12 +37,8 @@ import { openInstance, type Instance } from "../server/src/boot.ts";
 import type { Clock } from "../server/src/context.ts";
 import { createPolicy } from "../server/src/sla/admin.ts";
 import { sweepOnce } from "../server/src/sla/sweeper.ts";
-import { cpuShares, cpuSnapshot } from "./support.ts";
+import { envNumber as env, cpuShares, cpuSnapshot } from "./support.ts";
 
-const env = (name: string, fallback: number) => {
-  const v = Number(process.env[name]);
-  return Number.isFinite(v) && v > 0 ? v : fallback;
-};
 const TICKETS = env("BENCH_SLA_TICKETS", 1_000_000);
 const TICKS = env("BENCH_SLA_TICKS", 20);
 const DUE = Math.max(2, Math.round(env("BENCH_SLA_DUE_PER_TICK", 34) / 2) * 2);

@@ -265,3 +265,9 @@ export function cpuShares(a: CpuSnapshot | undefined, b: CpuSnapshot | undefined
   const other = Math.max(0, pct(b.busy - a.busy) - server - loadGenerator - postgres);
   return { server, loadGenerator, postgres, other };
 }
+
+/** A positive number from the environment variable `name`, else `fallback`. */
+export function envNumber(name: string, fallback: number): number {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+}
