@@ -8,7 +8,8 @@ import { ALLOW_LOOPBACK } from "./support/loopback.ts";
 import { SmtpCatcher, type CaughtMail } from "./support/smtp-catcher.ts";
 import { deliverDue } from "../src/mail/out/outbox.ts";
 import { parseOwnMessageId } from "../src/mail/message-id.ts";
-import { createTicket, addComment } from "../src/tickets/service.ts";
+import { addComment } from "../src/tickets/comments.ts";
+import { createTicket } from "../src/tickets/service.ts";
 import type { Actor } from "../src/auth/actor.ts";
 
 const header = (m: CaughtMail, name: string) => m.headerLines.filter(([n]) => n === name.toLowerCase()).map(([, v]) => v);

@@ -10,7 +10,8 @@ import { hashPassword } from "../auth/passwords.ts";
 import { randomToken } from "../auth/secrets.ts";
 import type { AppContext } from "../context.ts";
 import { insertUser } from "../people/service.ts";
-import { addComment, createTicket, updateTicket } from "../tickets/service.ts";
+import { addComment } from "../tickets/comments.ts";
+import { createTicket, updateTicket } from "../tickets/service.ts";
 import { seedSlaPolicies } from "../sla/demo.ts";
 import { sweepOnce } from "../sla/sweeper.ts";
 

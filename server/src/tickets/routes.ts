@@ -13,7 +13,8 @@ import { AppError, forbidden } from "../errors.ts";
 import { findVisibleTicket } from "./policy.ts";
 import { countTickets, listTickets } from "./queries.ts";
 import { presentComments, presentEvents, presentSummaries, presentTicket } from "./present.ts";
-import { addComment, confirmResolution, createTicket, reopenTicket, updateTicket, VersionConflict } from "./service.ts";
+import { addComment, confirmResolution, reopenTicket } from "./comments.ts";
+import { createTicket, updateTicket, VersionConflict } from "./service.ts";
 import { addLink, mergeTickets, removeLink, splitTicket } from "./links.ts";
 
 const KeyParams = z.object({ id: TicketKey });

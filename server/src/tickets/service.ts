@@ -3,7 +3,7 @@
  * (ctx.db is a Transaction) and writes its audit events in it, so a change and its record of
  * who did what are committed together or not at all.
  */
-import type { Channel, CommentCreateInput, Level, StatusCategory, TicketCreateInput, TicketType, TicketUpdateInput } from "@tessera/contracts";
+import type { Channel, Level, TicketCreateInput, TicketType, TicketUpdateInput } from "@tessera/contracts";
 import { sql } from "kysely";
 import type { AppContext } from "../context.ts";
 import { type Actor, isStaff } from "../auth/actor.ts";
@@ -11,10 +11,8 @@ import { claimAttachments } from "../attachments/service.ts";
 import { nextTicketNumber } from "../db/dialect.ts";
 import type { TicketPatch, TicketRow } from "../db/schema.ts";
 import { AppError, forbidden, invalid } from "../errors.ts";
-import { organizationForEmail } from "../people/service.ts";
 import { notify } from "../notifications/service.ts";
 import { htmlToText, toStoredHtml } from "../text/rich-text.ts";
-import { trimEndWhere } from "../text/trim-end.ts";
 import { loadFields, validateFieldValues } from "./custom-fields.ts";
 import { type EventInput, recordEvents, viaOf } from "./events.ts";
 import { assertFieldsAllowed } from "./policy.ts";
@@ -22,7 +20,7 @@ import { loadMatrix, priorityOf } from "./priority.ts";
 import { allowedTargets, canMove, defaultStatusOf, isDoneCategory, isFinalCategory, loadStatuses } from "./statuses.ts";
 import { settleSnooze } from "./snooze.ts";
 import { syncSla } from "../sla/sync.ts";
-import { assertTeamExists } from "../people/teams.ts";
+import { activeUser, assertAssignable, assertTeam, categoryDefaults, findCategory, resolveRequester, validateWatchers } from "./write-lookups.ts";
 
 type Tx = AppContext;
 
@@ -38,92 +36,7 @@ function refuseFields(actor: Actor, input: object, op: "create" | "update") {
   if (field) throw forbidden(`Requesters cannot set ${field}.`);
 }
 
-// ---- lookups that validate ids named in a write ------------------------------------------
-
-async function activeUser(tx: Tx, id: number, field: string) {
-  const u = await tx.db.selectFrom("users").select(["id", "role", "active", "organization_id", "email"]).where("id", "=", id).executeTakeFirst();
-  if (!u || !u.active) throw invalid(field, `no active user has the id ${id}`);
-  return u;
-}
-
-async function assertAssignable(tx: Tx, assigneeId: number, teamId: number | null) {
-  const u = await activeUser(tx, assigneeId, "assignee_id");
-  if (u.role === "requester") throw invalid("assignee_id", "tickets can only be assigned to agents");
-  if (teamId != null) {
-    const member = await tx.db.selectFrom("team_members").select("user_id").where("team_id", "=", teamId).where("user_id", "=", assigneeId).executeTakeFirst();
-    if (!member) throw invalid("assignee_id", "the assignee is not a member of the ticket's team");
-  }
-}
-
-const assertTeam = (tx: Tx, teamId: number | null | undefined) => assertTeamExists(tx.db, "team_id", teamId);
-
-async function findCategory(tx: Tx, id: number | null | undefined) {
-  if (id == null) return undefined;
-  const c = await tx.db.selectFrom("categories").selectAll().where("id", "=", id).executeTakeFirst();
-  if (!c || !c.active) throw invalid("category_id", `no active category has the id ${id}`);
-  return c;
-}
-
-/** A category's default team and type, inherited from the nearest ancestor that sets them. */
-async function categoryDefaults(tx: Tx, category: { parent_id: number | null; default_team_id: number | null; default_type: string | null } | undefined) {
-  let teamId = category?.default_team_id ?? null;
-  let type = category?.default_type ?? null;
-  let parentId = category?.parent_id ?? null;
-  for (let depth = 0; parentId != null && (teamId == null || type == null) && depth < 20; depth++) {
-    const parent = await tx.db.selectFrom("categories").select(["parent_id", "default_team_id", "default_type"]).where("id", "=", parentId).executeTakeFirst();
-    if (!parent) break;
-    teamId ??= parent.default_team_id;
-    type ??= parent.default_type;
-    parentId = parent.parent_id;
-  }
-  return { teamId, type };
-}
-
-async function validateWatchers(tx: Tx, actor: Actor, ids: number[]) {
-  const unique = [...new Set(ids)];
-  if (!unique.length) return unique;
-  const rows = await tx.db.selectFrom("users").select(["id", "organization_id", "active"]).where("id", "in", unique).execute();
-  for (const id of unique) {
-    const u = rows.find((r) => r.id === id);
-    // Requesters may copy in colleagues of their own organization only; unknown ids look the same as others.
-    if (!u || !u.active || (!isStaff(actor) && (actor.organization_id == null || u.organization_id !== actor.organization_id))) {
-      throw invalid("watcher_ids", `no person you can add has the id ${id}`);
-    }
-  }
-  return unique;
-}
-
-/** An agent filing for someone else names them by id, or by email (a new requester is created). */
-async function resolveRequester(tx: Tx, actor: Actor, input: TicketCreateInput) {
-  if (input.requester_id !== undefined) return activeUser(tx, input.requester_id, "requester_id");
-  if (input.requester) {
-    const email = input.requester.email;
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw invalid("requester.email", "must be an email address");
-    const existing = await tx.db.selectFrom("users").select(["id", "role", "active", "organization_id", "email"]).where("email", "=", email).executeTakeFirst();
-    if (existing) {
-      if (!existing.active) throw invalid("requester.email", "this person's account is disabled");
-      return existing;
-    }
-    const now = tx.clock.now().toISOString();
-    return tx.db
-      .insertInto("users")
-      .values({
-        email,
-        name: input.requester.name || email.split("@")[0],
-        role: "requester",
-        password_hash: null,
-        organization_id: await organizationForEmail(tx.db, email),
-        active: 1,
-        created_at: now,
-        updated_at: now,
-      })
-      .returning(["id", "role", "active", "organization_id", "email"])
-      .executeTakeFirstOrThrow();
-  }
-  return { id: actor.id, role: actor.role, active: 1, organization_id: actor.organization_id, email: actor.email };
-}
-
-async function indexText(tx: Tx, ticketId: number, commentId: number | null, internal: boolean, text: string) {
+export async function indexText(tx: Tx, ticketId: number, commentId: number | null, internal: boolean, text: string) {
   await tx.db.insertInto("search_documents").values({ ticket_id: ticketId, comment_id: commentId, internal: internal ? 1 : 0, body: text }).execute();
 }
 
@@ -385,7 +298,7 @@ async function applyStatus(tx: Tx, actor: Actor, t: TicketRow, next: TicketRow, 
  * Reopening undoes the resolution: the old note stays in the audit trail, and the next
  * resolution must say afresh what fixed it.
  */
-function reopen(t: TicketRow, patch: TicketPatch, events: EventInput[], by: "status" | "reply") {
+export function reopen(t: TicketRow, patch: TicketPatch, events: EventInput[], by: "status" | "reply") {
   patch.resolved_at = null;
   events.push({ action: "reopened", new: { by } });
   if (patch.resolution_note === undefined && t.resolution_note) {
@@ -465,112 +378,6 @@ async function applyCollections(tx: Tx, actor: Actor, t: TicketRow, input: Ticke
     }
   }
   return events;
-}
-
-// ---- comments -----------------------------------------------------------------------------
-
-/** Agents mentioned in a comment: `<span data-mention-id="7">` from the editor, or @email in text. */
-async function findMentions(tx: Tx, html: string): Promise<number[]> {
-  const ids = [...html.matchAll(/data-mention-id="(\d{1,9})"/g)].map((m) => Number(m[1]));
-  const emails = [...htmlToText(html).matchAll(/(?:^|\s)@([^\s@<>]+@[^\s@<>]+\.[a-z]{2,})/gi)].map((m) => trimEndWhere(m[1].toLowerCase(), /[.,;:!?)]/));
-  if (!ids.length && !emails.length) return [];
-  const rows = await tx.db
-    .selectFrom("users")
-    .select("id")
-    .where("role", "!=", "requester")
-    .where("active", "=", 1)
-    .where((eb) => eb.or([...(ids.length ? [eb("id", "in", ids)] : []), ...(emails.length ? [eb("email", "in", emails)] : [])]))
-    .execute();
-  return rows.map((r) => r.id);
-}
-
-export async function addComment(tx: Tx, actor: Actor, ticket: TicketRow, input: CommentCreateInput, opts: ArrivalOptions = {}) {
-  const staff = isStaff(actor);
-  const via = opts.via ?? viaOf(actor);
-  if (input.internal && !staff) throw forbidden("Only agents can write internal notes.");
-  const t = await lockTicket(tx, ticket.id);
-  if (isFinalCategory(t.status_category) && !input.internal) {
-    throw new AppError("conflict", 409, "This ticket is closed, so it takes no more replies. Open a new request and mention its reference instead.", { reference: referenceOf(t) });
-  }
-  const now = opts.at ?? tx.clock.now().toISOString();
-  const body = toStoredHtml(input.body, input.format);
-  if (!htmlToText(body) && !/<img/i.test(body)) throw invalid("body", "is empty once unsafe markup is removed");
-  const comment = await tx.db
-    .insertInto("comments")
-    .values({ ticket_id: t.id, author_id: actor.id, body, internal: input.internal ? 1 : 0, original_ticket_id: null, created_at: now })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  await indexText(tx, t.id, comment.id, input.internal, htmlToText(body));
-  await claimAttachments(tx.db, actor, input.attachment_ids, { ticketId: t.id, commentId: comment.id });
-
-  const events: EventInput[] = [{ action: input.internal ? "note_added" : "reply_added", new: { comment_id: comment.id, ...(opts.noAutoReply ? { no_auto_reply: true } : {}) } }];
-  const mentions = staff ? await findMentions(tx, body) : [];
-  if (mentions.length) {
-    await tx.db.insertInto("comment_mentions").values(mentions.map((user_id) => ({ comment_id: comment.id, user_id }))).execute();
-    events.push({ action: "mentioned", new: { comment_id: comment.id, user_ids: mentions } });
-  }
-
-  // What a reply does to the ticket: an agent's first public reply is the first response; a
-  // requester's reply brings a waiting or resolved ticket back to the desk.
-  const patch: TicketPatch = {};
-  let nextCategory: StatusCategory | undefined;
-  if (staff && !input.internal && actor.id !== t.requester_id) {
-    if (!t.first_response_at) patch.first_response_at = now;
-    if (t.status_category === "new") nextCategory = "open";
-  } else if (!staff || actor.id === t.requester_id) {
-    if (t.status_category === "awaiting_requester" || t.status_category === "resolved") nextCategory = "open";
-  }
-  if (nextCategory) {
-    const to = defaultStatusOf(await loadStatuses(tx), nextCategory);
-    patch.status = to.key;
-    patch.status_category = to.category;
-    events.push({ action: "status_changed", field: "status", old: t.status, new: to.key });
-    if (t.status_category === "resolved") reopen(t, patch, events, "reply");
-  }
-  const statusChanged = patch.status !== undefined;
-  await tx.db
-    .updateTable("tickets")
-    .set({ ...patch, updated_at: now, ...(statusChanged ? { version: sql`version + 1` } : {}) })
-    .where("id", "=", t.id)
-    .execute();
-  await recordEvents(tx.db, t.id, actor, statusChanged && !staff ? "requester_reply" : via, now, events);
-  await settleSnooze(tx, actor, t, { fromRequester: !staff || actor.id === t.requester_id, categoryAfter: patch.status_category ?? t.status_category, now });
-  const summary = `${referenceOf(t)} ${t.subject}`;
-  if (mentions.length) await notify(tx.db, { userIds: mentions, ticketId: t.id, kind: "mention", actorId: actor.id, summary, now });
-  if (actor.id === t.requester_id && t.assignee_id) await notify(tx.db, { userIds: [t.assignee_id], ticketId: t.id, kind: "requester_reply", actorId: actor.id, summary, now });
-  await syncSla(tx, t.id, { actor, via });
-  return comment;
-}
-
-/** The requester confirms the resolution: the ticket closes. */
-export async function confirmResolution(tx: Tx, actor: Actor, ticket: TicketRow, comment?: string) {
-  const t = await lockTicket(tx, ticket.id);
-  if (t.requester_id !== actor.id && !isStaff(actor)) throw forbidden("Only the requester can confirm the resolution.");
-  if (t.status_category !== "resolved") throw new AppError("invalid_transition", 422, "Only a resolved ticket can be confirmed.", { status: t.status });
-  const now = tx.clock.now().toISOString();
-  if (comment?.trim()) {
-    const c = await tx.db.insertInto("comments").values({ ticket_id: t.id, author_id: actor.id, body: toStoredHtml(comment, "text"), internal: 0, original_ticket_id: null, created_at: now }).returning("id").executeTakeFirstOrThrow();
-    await indexText(tx, t.id, c.id, false, comment);
-    await recordEvents(tx.db, t.id, actor, viaOf(actor), now, [{ action: "reply_added", new: { comment_id: c.id } }]);
-  }
-  const closed = defaultStatusOf(await loadStatuses(tx), "closed");
-  await tx.db
-    .updateTable("tickets")
-    .set({ status: closed.key, status_category: closed.category, closed_at: now, updated_at: now, version: sql`version + 1` })
-    .where("id", "=", t.id)
-    .execute();
-  await recordEvents(tx.db, t.id, actor, viaOf(actor), now, [
-    { action: "resolution_confirmed" },
-    { action: "status_changed", field: "status", old: t.status, new: closed.key },
-  ]);
-  await syncSla(tx, t.id, { actor, via: viaOf(actor) });
-}
-
-/** The requester says it is not fixed: their words become a reply, which reopens the ticket. */
-export async function reopenTicket(tx: Tx, actor: Actor, ticket: TicketRow, comment: string) {
-  if (ticket.status_category !== "resolved") throw new AppError("invalid_transition", 422, "Only a resolved ticket can be reopened; reply to it instead.", { status: ticket.status });
-  if (ticket.requester_id !== actor.id && !isStaff(actor)) throw forbidden("Only the requester can reopen this ticket.");
-  return addComment(tx, actor, ticket, { body: comment, format: "text", internal: false });
 }
 
 export { isDoneCategory };

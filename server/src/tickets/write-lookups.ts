@@ -1,0 +1,93 @@
+// Lookups that validate the ids named in a ticket write (users, teams, categories, watchers, requester).
+import type { TicketCreateInput } from "@tessera/contracts";
+import type { AppContext } from "../context.ts";
+import { type Actor, isStaff } from "../auth/actor.ts";
+import { invalid } from "../errors.ts";
+import { organizationForEmail } from "../people/service.ts";
+import { assertTeamExists } from "../people/teams.ts";
+
+type Tx = AppContext;
+
+
+export async function activeUser(tx: Tx, id: number, field: string) {
+  const u = await tx.db.selectFrom("users").select(["id", "role", "active", "organization_id", "email"]).where("id", "=", id).executeTakeFirst();
+  if (!u || !u.active) throw invalid(field, `no active user has the id ${id}`);
+  return u;
+}
+
+export async function assertAssignable(tx: Tx, assigneeId: number, teamId: number | null) {
+  const u = await activeUser(tx, assigneeId, "assignee_id");
+  if (u.role === "requester") throw invalid("assignee_id", "tickets can only be assigned to agents");
+  if (teamId != null) {
+    const member = await tx.db.selectFrom("team_members").select("user_id").where("team_id", "=", teamId).where("user_id", "=", assigneeId).executeTakeFirst();
+    if (!member) throw invalid("assignee_id", "the assignee is not a member of the ticket's team");
+  }
+}
+
+export const assertTeam = (tx: Tx, teamId: number | null | undefined) => assertTeamExists(tx.db, "team_id", teamId);
+
+export async function findCategory(tx: Tx, id: number | null | undefined) {
+  if (id == null) return undefined;
+  const c = await tx.db.selectFrom("categories").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!c || !c.active) throw invalid("category_id", `no active category has the id ${id}`);
+  return c;
+}
+
+/** A category's default team and type, inherited from the nearest ancestor that sets them. */
+export async function categoryDefaults(tx: Tx, category: { parent_id: number | null; default_team_id: number | null; default_type: string | null } | undefined) {
+  let teamId = category?.default_team_id ?? null;
+  let type = category?.default_type ?? null;
+  let parentId = category?.parent_id ?? null;
+  for (let depth = 0; parentId != null && (teamId == null || type == null) && depth < 20; depth++) {
+    const parent = await tx.db.selectFrom("categories").select(["parent_id", "default_team_id", "default_type"]).where("id", "=", parentId).executeTakeFirst();
+    if (!parent) break;
+    teamId ??= parent.default_team_id;
+    type ??= parent.default_type;
+    parentId = parent.parent_id;
+  }
+  return { teamId, type };
+}
+
+export async function validateWatchers(tx: Tx, actor: Actor, ids: number[]) {
+  const unique = [...new Set(ids)];
+  if (!unique.length) return unique;
+  const rows = await tx.db.selectFrom("users").select(["id", "organization_id", "active"]).where("id", "in", unique).execute();
+  for (const id of unique) {
+    const u = rows.find((r) => r.id === id);
+    // Requesters may copy in colleagues of their own organization only; unknown ids look the same as others.
+    if (!u || !u.active || (!isStaff(actor) && (actor.organization_id == null || u.organization_id !== actor.organization_id))) {
+      throw invalid("watcher_ids", `no person you can add has the id ${id}`);
+    }
+  }
+  return unique;
+}
+
+/** An agent filing for someone else names them by id, or by email (a new requester is created). */
+export async function resolveRequester(tx: Tx, actor: Actor, input: TicketCreateInput) {
+  if (input.requester_id !== undefined) return activeUser(tx, input.requester_id, "requester_id");
+  if (input.requester) {
+    const email = input.requester.email;
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw invalid("requester.email", "must be an email address");
+    const existing = await tx.db.selectFrom("users").select(["id", "role", "active", "organization_id", "email"]).where("email", "=", email).executeTakeFirst();
+    if (existing) {
+      if (!existing.active) throw invalid("requester.email", "this person's account is disabled");
+      return existing;
+    }
+    const now = tx.clock.now().toISOString();
+    return tx.db
+      .insertInto("users")
+      .values({
+        email,
+        name: input.requester.name || email.split("@")[0],
+        role: "requester",
+        password_hash: null,
+        organization_id: await organizationForEmail(tx.db, email),
+        active: 1,
+        created_at: now,
+        updated_at: now,
+      })
+      .returning(["id", "role", "active", "organization_id", "email"])
+      .executeTakeFirstOrThrow();
+  }
+  return { id: actor.id, role: actor.role, active: 1, organization_id: actor.organization_id, email: actor.email };
+}
