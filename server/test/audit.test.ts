@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { commandFor } from "./support/command.ts";
 import { createDesk, dialects, makeTeam, PASSWORD, type Client, type TestDesk } from "./harness.ts";
 import { prepareFirstAdmin } from "../src/auth/service.ts";
 import { createHash } from "node:crypto";
 import { spawn } from "node:child_process";
-import path from "node:path";
 import { sql } from "kysely";
 
 const FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
@@ -243,15 +243,7 @@ describe.each(dialects)("the audit trail on %s", (dialect) => {
   });
 
   it("records accounts and tokens made with the tessera command, as the command's doing", async () => {
-    const main = path.join(import.meta.dirname, "../src/main.ts");
-    const env: Record<string, string> = { PATH: process.env.PATH ?? "", TESSERA_DATA_DIR: desk.dataDir, LOG_LEVEL: "silent" };
-    if (dialect === "postgres") {
-      // The command opens its own connection: point it at this suite's schema through the URL.
-      const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(desk.ctx.db);
-      const url = new URL(process.env.TEST_DATABASE_URL!);
-      url.searchParams.set("options", `-c search_path=${rows[0].schema}`);
-      env.DATABASE_URL = url.toString();
-    }
+    const { main, env } = await commandFor(desk, dialect);
     const tessera = (...args: string[]) =>
       new Promise<{ code: number | null; stderr: string }>((resolve) => {
         const child = spawn(process.execPath, ["--import", "tsx", main, ...args], { env, stdio: ["ignore", "ignore", "pipe"] });

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
-import path from "node:path";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { commandFor } from "./support/command.ts";
 import { createDesk, dialects, makeTeam, type Client, type TestDesk } from "./harness.ts";
 import { fixture, message, sendSmtp } from "./support/mail.ts";
 import { closeParser } from "../src/mail/in/ingest.ts";
@@ -96,15 +96,7 @@ describe.each(dialects)("SMTP listener on %s", (dialect) => {
   });
 
   it("the MTA pipe (`tessera mail ingest`) exits 0 when stored, 65 when refused, 75 when the database is unavailable", async () => {
-    const main = path.join(import.meta.dirname, "../src/main.ts");
-    const env: Record<string, string> = { PATH: process.env.PATH ?? "", TESSERA_DATA_DIR: desk.dataDir, LOG_LEVEL: "silent" };
-    if (dialect === "postgres") {
-      // The pipe opens its own connection: point it at this suite's schema through the URL.
-      const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(desk.ctx.db);
-      const url = new URL(process.env.TEST_DATABASE_URL!);
-      url.searchParams.set("options", `-c search_path=${rows[0].schema}`);
-      env.DATABASE_URL = url.toString();
-    }
+    const { main, env } = await commandFor(desk, dialect);
     const run = (raw: Buffer, extra: Record<string, string> = {}) =>
       new Promise<{ code: number | null; stderr: string }>((resolve) => {
         const child = spawn(process.execPath, ["--import", "tsx", main, "mail", "ingest"], { env: { ...env, ...extra }, stdio: ["pipe", "ignore", "pipe"] });
