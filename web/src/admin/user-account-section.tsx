@@ -1,0 +1,118 @@
+// The Account section of the user editor: disabling (with its consequences dialog) and enabling.
+import { Button, Stack, Text, Title } from "@mantine/core";
+import { IconKey, IconLockOpen, IconPlugConnectedX, IconTicket, IconUserOff, IconUsersGroup } from "@tabler/icons-react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import type { User } from "@tessera/contracts";
+import { useState } from "react";
+import { updateUser } from "../api/admin.ts";
+import { adminKeys, refreshPeople, UNFINISHED, useTicketCount, useUserTokens } from "../api/admin-queries.ts";
+import { announce, ConfirmDialog, Consequence, formErrors, SaveError } from "./layout.tsx";
+import { plural } from "./people.ts";
+import classes from "./admin.module.css";
+
+/** Disabling: says at once what ends and what stays, counted, before anything happens. */
+function DisableDialog({ user, opened, onClose }: { user: User; opened: boolean; onClose: () => void }) {
+  const client = useQueryClient();
+  const tickets = useTicketCount({ assignee: String(user.id), status_category: UNFINISHED }, opened);
+  const tokens = useUserTokens(user.id, opened);
+  const liveTokens = (tokens.data ?? []).filter((t) => !t.revoked_at);
+  const disable = useMutation({
+    mutationFn: () => updateUser(user.id, { active: false }),
+    onSuccess: (saved) => {
+      client.setQueryData(adminKeys.user(saved.id), saved);
+      refreshPeople(client);
+      announce("They were signed out everywhere and can no longer sign in.", `${saved.name} is disabled`);
+      onClose();
+    },
+  });
+  return (
+    <ConfirmDialog
+      opened={opened}
+      onClose={() => {
+        disable.reset();
+        onClose();
+      }}
+      title={`Disable ${user.name}?`}
+      confirmLabel="Disable account"
+      onConfirm={() => disable.mutate()}
+      busy={disable.isPending}
+      error={disable.error}
+    >
+      <Stack gap="sm">
+        <Consequence icon={<IconPlugConnectedX size={16} />}>
+          <strong>Their sessions and API tokens end at once.</strong> They are signed out on every device, and integrations using their tokens stop working
+          {tokens.data ? ` (${plural(liveTokens.length, "active token")}${liveTokens.length ? `: ${liveTokens.map((t) => t.name).join(", ")}` : ""})` : ""}.
+          Tokens stay revoked if you enable the account again.
+        </Consequence>
+        <Consequence icon={<IconKey size={16} />}>They cannot sign in until an admin enables the account again.</Consequence>
+        {user.role !== "requester" && (
+          <Consequence icon={<IconTicket size={16} />}>
+            {tickets.isPending ? (
+              "Counting the tickets assigned to them…"
+            ) : tickets.isError ? (
+              "The tickets assigned to them could not be counted."
+            ) : tickets.data!.count === 0 ? (
+              "No unfinished tickets are assigned to them."
+            ) : (
+              <>
+                <strong>{plural(tickets.data!.count, "unfinished ticket")}</strong>{" "}
+                {tickets.data!.count === 1 ? "is assigned to them and stays assigned: reassign it" : "are assigned to them and stay assigned: reassign them"} in the agent
+                workspace.
+              </>
+            )}
+          </Consequence>
+        )}
+        {user.teams.length > 0 && (
+          <Consequence icon={<IconUsersGroup size={16} />}>
+            They stay a member of {user.teams.map((t) => t.name).join(", ")} until you remove them on the Teams page.
+          </Consequence>
+        )}
+      </Stack>
+    </ConfirmDialog>
+  );
+}
+export function AccountSection({ user, self }: { user: User; self: boolean }) {
+  const client = useQueryClient();
+  const [confirming, setConfirming] = useState(false);
+  const enable = useMutation({
+    mutationFn: () => updateUser(user.id, { active: true }),
+    onSuccess: (saved) => {
+      client.setQueryData(adminKeys.user(saved.id), saved);
+      refreshPeople(client);
+      announce("They can sign in again.", `${saved.name} is enabled`);
+    },
+  });
+  return (
+    <div className={classes.section}>
+      <Title order={2} fz="sm" mb={4}>
+        Account
+      </Title>
+      {user.active ? (
+        <>
+          <Text size="sm" c="dimmed" mb="sm">
+            A disabled person cannot sign in; their sessions and API tokens end at once. Their tickets and history stay.
+          </Text>
+          <Button variant="light" color="red" leftSection={<IconUserOff size={16} />} onClick={() => setConfirming(true)} disabled={self}>
+            Disable account…
+          </Button>
+          {self && (
+            <Text size="xs" c="dimmed" mt={6}>
+              You cannot disable your own account.
+            </Text>
+          )}
+          <DisableDialog user={user} opened={confirming} onClose={() => setConfirming(false)} />
+        </>
+      ) : (
+        <>
+          <Text size="sm" c="dimmed" mb="sm">
+            This account is disabled: {user.name} cannot sign in. Enabling lets them sign in again with their password; API tokens that ended stay revoked.
+          </Text>
+          <Button variant="default" leftSection={<IconLockOpen size={16} />} onClick={() => enable.mutate()} loading={enable.isPending}>
+            Enable account
+          </Button>
+          <SaveError title="Not enabled" message={enable.error ? (formErrors(enable.error, []).general) : null} />
+        </>
+      )}
+    </div>
+  );
+}

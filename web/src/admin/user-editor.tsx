@@ -1,0 +1,177 @@
+// The editor for an existing user: name, role, organization, password, teams and account.
+import { Alert, Avatar, Badge, Group, PasswordInput, Select, Skeleton, Stack, Text, TextInput, Title } from "@mantine/core";
+import { IconAlertTriangle, IconUsers } from "@tabler/icons-react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import type { Role, User, UserUpdateInput } from "@tessera/contracts";
+import { useMemo, useState } from "react";
+import { Link } from "react-router";
+import { updateUser } from "../api/admin.ts";
+import { adminKeys, refreshPeople, useAdminUser } from "../api/admin-queries.ts";
+import { useSignedInUser } from "../api/queries.ts";
+import { initials } from "../ui/format.ts";
+import { LoadError } from "../ui/query-state.tsx";
+import { TimeAgo } from "../ui/time-ago.tsx";
+import { announce, Editor, formErrors, same, SaveError, useJustSaved, useUnsavedGuard } from "./layout.tsx";
+import { ROLE_HELP, ROLE_LABELS, ROLE_OPTIONS } from "./people.ts";
+import { OrganizationSelect } from "./organization-select.tsx";
+import { AccountSection } from "./user-account-section.tsx";
+import { StatusBadge } from "./user-status-badge.tsx";
+import classes from "./admin.module.css";
+
+interface UserDraft {
+  name: string;
+  role: Role;
+  organization_id: string | null;
+  password: string;
+}
+
+const draftOf = (u: User): UserDraft => ({ name: u.name, role: u.role, organization_id: u.organization ? String(u.organization.id) : null, password: "" });
+function UserEditor({ user }: { user: User }) {
+  const me = useSignedInUser();
+  const self = me.id === user.id;
+  const client = useQueryClient();
+  const base = useMemo(() => draftOf(user), [user]);
+  const [draft, setDraft] = useState(base);
+  const [justSaved, markSaved] = useJustSaved();
+  const dirty = !same(draft, base);
+  const guard = useUnsavedGuard(dirty);
+  const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
+
+  const save = useMutation({
+    mutationFn: (changes: UserUpdateInput) => updateUser(user.id, changes),
+    onSuccess: (saved, changes) => {
+      client.setQueryData(adminKeys.user(saved.id), saved);
+      refreshPeople(client);
+      setDraft(draftOf(saved));
+      markSaved();
+      if (changes.password || changes.role) {
+        const what = [changes.password && "the new password is set", changes.role && `the role is now ${ROLE_LABELS[saved.role].toLowerCase()}`].filter(Boolean).join(" and ");
+        announce(`For ${saved.name}, ${what}. They were signed out everywhere.`);
+      }
+    },
+  });
+  const errors = { ...formErrors(save.error, ["name", "role", "organization_id", "password"]), };
+  const fieldError = (k: string) => localErrors[k] ?? errors.fields[k];
+
+  const submit = () => {
+    const found: Record<string, string> = {};
+    if (!draft.name.trim()) found.name = "Give a name";
+    if (draft.password && draft.password.length < 8) found.password = "At least 8 characters";
+    setLocalErrors(found);
+    if (Object.keys(found).length) return;
+    const changes: UserUpdateInput = {};
+    if (draft.name.trim() !== user.name) changes.name = draft.name.trim();
+    if (draft.role !== user.role) changes.role = draft.role;
+    if (draft.organization_id !== base.organization_id) changes.organization_id = draft.organization_id ? Number(draft.organization_id) : null;
+    if (draft.password) changes.password = draft.password;
+    save.mutate(changes);
+  };
+
+  return (
+    <Editor
+      label={`Edit ${user.name}`}
+      dirty={dirty}
+      saving={save.isPending}
+      onSubmit={submit}
+      onRevert={() => {
+        setDraft(base);
+        setLocalErrors({});
+        save.reset();
+      }}
+      backTo="/admin/users"
+      backLabel="All people"
+      guard={guard}
+      justSaved={justSaved}
+    >
+      <Group gap="sm" mb="lg" wrap="nowrap" align="flex-start">
+        <Avatar size={40} radius="xl" color="indigo" variant="light">
+          {initials(user.name)}
+        </Avatar>
+        <div style={{ minWidth: 0 }}>
+          <Group gap={8} wrap="nowrap">
+            <Title order={2} fz={17} lineClamp={1}>
+              {user.name}
+            </Title>
+            <StatusBadge active={user.active} />
+          </Group>
+          <Text size="sm" c="dimmed" truncate title="Their sign-in email; it cannot be changed here">
+            {user.email}
+          </Text>
+          <Text size="xs" c="dimmed" mt={2}>
+            {user.last_login_at ? <TimeAgo iso={user.last_login_at} prefix="Last signed in" /> : "Has never signed in"}
+          </Text>
+        </div>
+      </Group>
+      <Stack gap="md">
+        <TextInput label="Name" required value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })} error={fieldError("name")} maxLength={200} />
+        <Select
+          label="Role"
+          data={ROLE_OPTIONS}
+          value={draft.role}
+          onChange={(v) => v && setDraft({ ...draft, role: v as Role })}
+          allowDeselect={false}
+          disabled={self}
+          description={self ? "You cannot change your own role." : ROLE_HELP[draft.role]}
+          error={fieldError("role")}
+          comboboxProps={{ withinPortal: true }}
+        />
+        {draft.role !== user.role && (
+          <Alert color="yellow" variant="light" icon={<IconAlertTriangle size={16} />}>
+            Changing the role from {ROLE_LABELS[user.role].toLowerCase()} to {ROLE_LABELS[draft.role].toLowerCase()} signs {user.name} out everywhere when you save; they sign in again
+            with the new role.
+            {draft.role === "requester" && user.teams.length > 0 && ` They are still listed in ${user.teams.map((t) => t.name).join(", ")}: remove them on the Teams page.`}
+          </Alert>
+        )}
+        <OrganizationSelect value={draft.organization_id} onChange={(v) => setDraft({ ...draft, organization_id: v })} error={fieldError("organization_id")} />
+        <PasswordInput
+          label="New password"
+          description={
+            self
+              ? "To change your own password you also need your current one; use your account settings."
+              : `Leave empty to keep the current one. Setting a password signs ${user.name} out of every session. At least 8 characters; very common passwords are refused.`
+          }
+          value={draft.password}
+          onChange={(e) => setDraft({ ...draft, password: e.currentTarget.value })}
+          error={fieldError("password")}
+          autoComplete="new-password"
+          disabled={self}
+          maxLength={128}
+        />
+        <SaveError message={errors.general} />
+      </Stack>
+      <div className={classes.section}>
+        <Title order={2} fz="sm" mb={4}>
+          Teams
+        </Title>
+        {user.teams.length ? (
+          <Group gap={6}>
+            {user.teams.map((t) => (
+              <Badge key={t.id} component={Link} to={`/admin/teams/${t.id}`} variant="default" size="lg" style={{ cursor: "pointer" }} leftSection={<IconUsers size={12} />}>
+                {t.name}
+              </Badge>
+            ))}
+          </Group>
+        ) : (
+          <Text size="sm" c="dimmed">
+            {user.role === "requester" ? "Requesters are not in teams." : "Not in any team yet."} Members are added on the Teams page.
+          </Text>
+        )}
+      </div>
+      <AccountSection user={user} self={self} />
+    </Editor>
+  );
+}
+export function ExistingUser({ id }: { id: number }) {
+  const user = useAdminUser(id);
+  if (user.isPending) {
+    return (
+      <Stack p="lg" gap="md" aria-busy="true" aria-label="Loading">
+        <Skeleton height={40} width="60%" />
+        <Skeleton height={36} />
+        <Skeleton height={36} />
+      </Stack>
+    );
+  }
+  if (user.isError) return <div style={{ padding: 20 }}><LoadError title="This person could not be loaded" error={user.error} onRetry={() => void user.refetch()} /></div>;
+  return <UserEditor key={user.data.id} user={user.data} />;
+}
