@@ -1,0 +1,121 @@
+// SLA policy editor: the escalations run at a warning or a breach, and their actions.
+import { ActionIcon, Button, Group, MultiSelect, Select, Stack, Text } from "@mantine/core";
+import { IconPlus, IconTrash, IconX } from "@tabler/icons-react";
+import { SLA_TARGET_KINDS, type Escalation, type EscalationAction, type SlaTargetKind } from "@tessera/contracts";
+import { useAdminTeams, useAssignableStaff } from "../api/admin-queries.ts";
+import { KIND_LABELS } from "../ui/sla.ts";
+import type { PolicyDraft } from "./sla-policy-draft.ts";
+import sla from "./sla-admin.module.css";
+
+const ACTION_LABELS: Record<EscalationAction["type"], string> = {
+  notify_assignee: "Notify the assignee",
+  notify_supervisors: "Notify the team's supervisors",
+  notify_user: "Notify an agent",
+  reassign_team: "Move the ticket to a team",
+  raise_priority: "Raise the priority one step",
+};
+
+function ActionRow({ action, onChange, onRemove, staff, teams }: {
+  action: EscalationAction;
+  onChange: (a: EscalationAction) => void;
+  onRemove: () => void;
+  staff: Array<{ value: string; label: string }>;
+  teams: Array<{ value: string; label: string }>;
+}) {
+  const setType = (type: EscalationAction["type"]) => {
+    if (type === "notify_user") onChange({ type, user_id: 0 });
+    else if (type === "reassign_team") onChange({ type, team_id: 0 });
+    else onChange({ type } as EscalationAction);
+  };
+  return (
+    <Group gap={6} wrap="nowrap">
+      <Select size="xs" w={230} data={Object.entries(ACTION_LABELS).map(([value, label]) => ({ value, label }))} value={action.type} onChange={(v) => v && setType(v as EscalationAction["type"])} allowDeselect={false} aria-label="Action" comboboxProps={{ withinPortal: true }} />
+      {action.type === "notify_user" && (
+        <Select size="xs" w={200} searchable data={staff} value={action.user_id ? String(action.user_id) : null} onChange={(v) => onChange({ type: "notify_user", user_id: Number(v) })} placeholder="Which agent" aria-label="Agent to notify" comboboxProps={{ withinPortal: true }} />
+      )}
+      {action.type === "reassign_team" && (
+        <Select size="xs" w={200} data={teams} value={action.team_id ? String(action.team_id) : null} onChange={(v) => onChange({ type: "reassign_team", team_id: Number(v) })} placeholder="Which team" aria-label="Team to move it to" comboboxProps={{ withinPortal: true }} />
+      )}
+      <ActionIcon size="sm" variant="subtle" color="gray" onClick={onRemove} aria-label="Remove action">
+        <IconX size={14} />
+      </ActionIcon>
+    </Group>
+  );
+}
+
+export function Escalations({ draft, setDraft, error }: { draft: PolicyDraft; setDraft: (d: PolicyDraft) => void; error?: string }) {
+  const staff = useAssignableStaff();
+  const teams = useAdminTeams();
+  const staffData = (staff.data ?? []).map((u) => ({ value: String(u.id), label: u.name }));
+  const teamData = (teams.data ?? []).map((t) => ({ value: String(t.id), label: t.name }));
+  const set = (i: number, e: Escalation) => setDraft({ ...draft, escalations: draft.escalations.map((x, j) => (j === i ? e : x)) });
+  return (
+    <fieldset className={sla.fieldset}>
+      <Group justify="space-between" align="flex-end" mb={6}>
+        <div>
+          <Text component="legend" fw={500} size="sm">
+            Escalations
+          </Text>
+          <Text size="xs" c="dimmed">
+            What happens when a target reaches its warning and when it is breached. Each runs once per target.
+          </Text>
+        </div>
+        <Button size="compact-xs" variant="subtle" leftSection={<IconPlus size={13} />} onClick={() => setDraft({ ...draft, escalations: [...draft.escalations, { level: "breach", kinds: [], actions: [{ type: "notify_assignee" }] }] })}>
+          Add escalation
+        </Button>
+      </Group>
+      <Stack gap="xs">
+        {draft.escalations.length === 0 && (
+          <Text size="sm" c="dimmed">
+            None: warnings and breaches are only recorded in the ticket's history.
+          </Text>
+        )}
+        {draft.escalations.map((e, i) => (
+          <div key={i} className={sla.escalation}>
+            <Group gap={6} mb={6} wrap="wrap">
+              <Select size="xs" w={150} data={[{ value: "warning", label: "At the warning" }, { value: "breach", label: "At a breach" }]} value={e.level} onChange={(v) => v && set(i, { ...e, level: v as Escalation["level"] })} allowDeselect={false} aria-label={`Escalation ${i + 1} level`} comboboxProps={{ withinPortal: true }} />
+              <Text size="xs" c="dimmed">
+                of
+              </Text>
+              <MultiSelect
+                size="xs"
+                w={300}
+                data={SLA_TARGET_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] }))}
+                value={e.kinds}
+                onChange={(v) => set(i, { ...e, kinds: v as SlaTargetKind[] })}
+                placeholder={e.kinds.length ? undefined : "any target"}
+                aria-label={`Escalation ${i + 1} targets`}
+                comboboxProps={{ withinPortal: true }}
+              />
+              <ActionIcon size="sm" variant="subtle" color="gray" ml="auto" onClick={() => setDraft({ ...draft, escalations: draft.escalations.filter((_, j) => j !== i) })} aria-label={`Remove escalation ${i + 1}`}>
+                <IconTrash size={14} />
+              </ActionIcon>
+            </Group>
+            <Stack gap={4}>
+              {e.actions.map((a, k) => (
+                <ActionRow
+                  key={k}
+                  action={a}
+                  staff={staffData}
+                  teams={teamData}
+                  onChange={(na) => set(i, { ...e, actions: e.actions.map((x, j) => (j === k ? na : x)) })}
+                  onRemove={() => set(i, { ...e, actions: e.actions.filter((_, j) => j !== k) })}
+                />
+              ))}
+              <div>
+                <Button size="compact-xs" variant="subtle" color="gray" leftSection={<IconPlus size={12} />} onClick={() => set(i, { ...e, actions: [...e.actions, { type: "notify_supervisors" }] })} disabled={e.actions.length >= 10}>
+                  Add action
+                </Button>
+              </div>
+            </Stack>
+          </div>
+        ))}
+      </Stack>
+      {error && (
+        <Text size="xs" c="red.7" mt={4} role="alert">
+          {error}
+        </Text>
+      )}
+    </fieldset>
+  );
+}
