@@ -15,7 +15,6 @@ import { HealthBadge, HealthLine, healthTone } from "./mailbox-health.tsx";
 import classes from "./admin.module.css";
 import mail from "./mail.module.css";
 
-
 export function MailboxesPage() {
   const { mailboxId } = useParams();
   const mailboxes = useMailboxes();

@@ -16,7 +16,6 @@ import { AdminPage, EmptyEditor, Split } from "./layout.tsx";
 import { NewPolicyEditor, PolicyEditor, SettingsEditor } from "./sla-policy-editors.tsx";
 import { PolicyList } from "./sla-policy-list.tsx";
 
-
 export function SlaPoliciesPage() {
   const { policyId } = useParams();
   const policies = useQuery({ queryKey: slaKeys.policies, queryFn: fetchPolicies });
