@@ -2,11 +2,13 @@
  * The composer: two explicit modes, never ambiguous. "Reply to <email>" sends to the requester
  * and its button names them; "Internal note" turns the whole composer yellow, its button reads
  * "Add internal note", and @ mentions teammates. Ctrl/Cmd+Shift+J switches, Ctrl/Cmd+Enter
- * sends. A reply that arrives while the agent writes stops the send until they have seen it.
+ * sends (and opens the next ticket, if that is the agent's default), Ctrl/Cmd+Shift+Enter sends
+ * and resolves; both wait out the undo window first. A reply that arrives while the agent
+ * writes stops the send until they have seen it.
  * The text is kept in this browser until it is sent, so a reload does not lose it.
  */
-import { ActionIcon, Alert, Button, FileButton, Group, Loader, Popover, Select, Stack, Tabs, Text, Textarea, Tooltip, UnstyledButton } from "@mantine/core";
-import { IconAlertTriangle, IconCheck, IconLock, IconMail, IconPaperclip, IconRefresh, IconSend, IconX } from "@tabler/icons-react";
+import { ActionIcon, Alert, Button, FileButton, Group, Popover, Stack, Tabs, Text, Textarea, Tooltip, UnstyledButton } from "@mantine/core";
+import { IconAlertTriangle, IconLock, IconMail, IconPaperclip } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
 import type { Comment, Status, Ticket, User } from "@tessera/contracts";
 import { forwardRef, useEffect, useImperativeHandle, useMemo, useRef, useState, type KeyboardEvent } from "react";
@@ -14,14 +16,21 @@ import { newIdempotencyKey } from "../api/client.ts";
 import { addComment } from "../api/endpoints.ts";
 import { agentKeys } from "../api/agent-queries.ts";
 import { keys, useSignedInUser } from "../api/queries.ts";
-import { firstName, formatBytes } from "../ui/format.ts";
+import { firstName } from "../ui/format.ts";
 import { errorMessage } from "../ui/query-state.tsx";
-import { useUploads, type Uploads } from "../ui/uploads.ts";
+import { useUploads } from "../ui/uploads.ts";
 import { composeHtml, mentionQuery, type Mention } from "./mentions.ts";
 import { prefetchCannedSearch, useCannedMenu } from "./canned-menu.tsx";
 import classes from "./ticket-pane.module.css";
 import { toast } from "./toast.ts";
 import { UNDO_SECONDS, undoWindow } from "./undo-send.tsx";
+import { MoveToReplyConfirm } from "./composer-mode.tsx";
+import { ResolveAskFields, useResolveAsk, type ResolveInput } from "./composer-resolve.tsx";
+import { SendControls } from "./composer-send.tsx";
+import { UploadChips } from "./composer-uploads.tsx";
+import { canResolve } from "./resolve-rules.ts";
+import { useSendAndNext, type AfterSend } from "./send-and-next.ts";
+import { sendIntent } from "./shortcuts.tsx";
 
 export type ComposerMode = "reply" | "note";
 
@@ -53,9 +62,11 @@ export const Composer = forwardRef<ComposerHandle, {
   staff: Array<Pick<User, "id" | "name" | "email">>;
   onTyping: (typing: boolean) => void;
   onStatusAfterSend: (status: string) => Promise<unknown>;
-  /** Ctrl/Cmd+Shift+Enter: after sending, resolve, with what was sent as the proposed note. */
-  onResolveAfterSend: (sentText: string) => void;
-}>(function Composer({ ticket, comments, statuses, staff, onTyping, onStatusAfterSend, onResolveAfterSend }, ref) {
+  /** Ctrl/Cmd+Shift+Enter: once sent, resolve (rejects when the resolve was not saved). */
+  onResolveAfterSend: (resolve: ResolveInput) => Promise<unknown>;
+  /** Opens the next ticket of the view, or says there is none. */
+  onOpenNext: () => void;
+}>(function Composer({ ticket, comments, statuses, staff, onTyping, onStatusAfterSend, onResolveAfterSend, onOpenNext }, ref) {
   const me = useSignedInUser();
   const client = useQueryClient();
   const saved = useMemo(() => loadDraft(ticket.id), [ticket.id]);
@@ -69,7 +80,10 @@ export const Composer = forwardRef<ComposerHandle, {
   const [error, setError] = useState<string | null>(null);
   const [intercepted, setIntercepted] = useState<Comment[] | null>(null);
   const [dragging, setDragging] = useState(false);
-  const pendingResolve = useRef(false);
+  const pendingAfter = useRef<AfterSend | undefined>(undefined);
+  const [sendAndNext, setSendAndNext] = useSendAndNext(me.id);
+  const [confirmPublic, setConfirmPublic] = useState(false);
+  const resolveAsk = useResolveAsk(ticket, mode === "note");
   const uploads = useUploads();
   const idempotencyKey = useRef(newIdempotencyKey());
   const textarea = useRef<HTMLTextAreaElement>(null);
@@ -116,9 +130,14 @@ export const Composer = forwardRef<ComposerHandle, {
   };
   useEffect(() => () => clearTimeout(typingTimer.current), []);
 
+  // Note text going public is asked first; the other way round is always safe.
+  const chooseMode = (m: ComposerMode) => {
+    if (m === "reply" && mode === "note" && text.trim()) setConfirmPublic(true);
+    else setMode(m);
+  };
   useImperativeHandle(ref, () => ({
     open(m) {
-      setMode(m);
+      chooseMode(m);
       requestAnimationFrame(() => textarea.current?.focus());
     },
   }));
@@ -166,11 +185,15 @@ export const Composer = forwardRef<ComposerHandle, {
   };
 
   // ---- sending ----
-  const send = async (force = false, resolveAfter = false) => {
+  const send = async (force = false, requested?: AfterSend) => {
+    const after: AfterSend = requested ?? (sendAndNext ? "next" : "stay");
     if (!text.trim() || sending || uploads.busy || uploads.failed) return;
+    const resolveAfter = after === "resolve" && canResolve(ticket);
+    // The resolve waits, inline, for what it still needs (a root cause, say).
+    if (resolveAfter && !resolveAsk.ready) return resolveAsk.ask();
     const fresh = comments.filter((c) => c.id > seenUpTo.current && c.author?.id !== me.id);
     if (!force && fresh.length) {
-      pendingResolve.current = resolveAfter;
+      pendingAfter.current = after;
       setIntercepted(fresh);
       return;
     }
@@ -178,14 +201,17 @@ export const Composer = forwardRef<ComposerHandle, {
     setIntercepted(null);
     setError(null);
     const internal = mode === "note";
-    // Send, resolve and next is one deliberate act confirmed in the resolve dialog; a plain send
-    // waits out the undo window with the box cleared and the draft kept until it is posted.
-    if (!resolveAfter) {
+    // Every send waits out the undo window with the box cleared and the draft kept until it is
+    // posted; a resolve is only asked for after that, so Undo leaves the status as it was.
+    const resolveWith = resolveAfter ? resolveAsk.input(sentText) : null;
+    resolveAsk.close();
+    {
       const snapshot = { mode, text, mentions };
       holdingDraft.current = true;
       setText("");
       setMentions([]);
-      const undone = await undoWindow(internal ? `Adding internal note in ${UNDO_SECONDS} s…` : `Sending to ${ticket.requester.name} in ${UNDO_SECONDS} s…`);
+      const then = resolveAfter ? " and resolving" : after === "next" ? ", then the next ticket" : "";
+      const undone = await undoWindow(internal ? `Adding internal note${then} in ${UNDO_SECONDS} s…` : `Sending to ${ticket.requester.name}${then} in ${UNDO_SECONDS} s…`);
       holdingDraft.current = false;
       if (undone) {
         setMode(snapshot.mode);
@@ -221,8 +247,17 @@ export const Composer = forwardRef<ComposerHandle, {
       seenUpTo.current = Math.max(0, ...latest.map((c) => c.id));
       toast({ color: internal ? "yellow" : "teal", message: internal ? "Internal note added. Only agents can see it." : `Reply sent to ${ticket.requester.name}.` });
       const current = client.getQueryData<Ticket>(keys.ticket(ticket.reference));
-      if (resolveAfter) onResolveAfterSend(sentText);
-      else if (thenStatus && current && current.status.key !== thenStatus) await onStatusAfterSend(thenStatus).catch(() => {});
+      if (resolveWith) {
+        // A refused resolve has said why in a toast; the agent stays to put it right.
+        const resolved = await onResolveAfterSend(resolveWith).then(() => true, () => false);
+        if (resolved) {
+          resolveAsk.reset();
+          onOpenNext();
+        }
+      } else {
+        if (thenStatus && current && current.status.key !== thenStatus) await onStatusAfterSend(thenStatus).catch(() => {});
+        if (after === "next") onOpenNext();
+      }
     } catch (err) {
       // Nothing was posted: the text goes back in the box with the reason.
       setText((current) => current || text);
@@ -253,9 +288,10 @@ export const Composer = forwardRef<ComposerHandle, {
         return;
       }
     }
-    if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) {
+    const intent = sendIntent(e);
+    if (intent) {
       e.preventDefault();
-      void send(false, e.shiftKey);
+      void send(false, intent === "resolve" ? "resolve" : undefined);
     }
   };
 
@@ -292,7 +328,7 @@ export const Composer = forwardRef<ComposerHandle, {
       }}
       data-dragging={dragging || undefined}
     >
-      <Tabs value={mode} onChange={(v) => v && setMode(v as ComposerMode)} variant="pills" radius="md" keepMounted>
+      <Tabs value={mode} onChange={(v) => v && chooseMode(v as ComposerMode)} variant="pills" radius="md" keepMounted>
         <Tabs.List className={classes.modeTabs}>
           <Tabs.Tab value="reply" leftSection={<IconMail size={14} />} className={classes.modeTab} data-mode="reply" disabled={closed}>
             Reply to {ticket.requester.email}
@@ -379,7 +415,7 @@ export const Composer = forwardRef<ComposerHandle, {
               </Text>
             ))}
             <Group gap="xs" mt={4}>
-              <Button size="xs" color="orange" onClick={() => void send(true, pendingResolve.current)}>
+              <Button size="xs" color="orange" onClick={() => void send(true, pendingAfter.current)}>
                 Send anyway
               </Button>
               <Button
@@ -397,6 +433,21 @@ export const Composer = forwardRef<ComposerHandle, {
           </Stack>
         </Alert>
       )}
+      {confirmPublic && (
+        <MoveToReplyConfirm
+          requesterName={ticket.requester.name}
+          onMove={() => {
+            setConfirmPublic(false);
+            setMode("reply");
+            requestAnimationFrame(() => textarea.current?.focus());
+          }}
+          onKeepNote={() => {
+            setConfirmPublic(false);
+            textarea.current?.focus();
+          }}
+        />
+      )}
+      <ResolveAskFields ask={resolveAsk} note={note} reference={ticket.reference} onResolve={() => void send(false, "resolve")} onCancel={() => { resolveAsk.close(); textarea.current?.focus(); }} />
       {error && (
         <Alert color="red" variant="light" mt="xs" role="alert" title={note ? "The note was not added" : "The reply was not sent"}>
           {error}
@@ -419,55 +470,21 @@ export const Composer = forwardRef<ComposerHandle, {
             </Text>
           )}
         </Group>
-        {/* Wraps on a phone: the status picker above, the send button below, never wider than the screen. */}
-        <Group gap="xs" wrap="wrap" justify="flex-end" ml="auto" style={{ minWidth: 0, maxWidth: "100%" }}>
-          {!closed && (
-          <Select
-            size="xs"
-            aria-label="Status after sending"
-            data={statusOptions}
-            value={thenStatus}
-            onChange={(v) => setThenStatus(v ?? "")}
-            allowDeselect={false}
-            w={190}
-            comboboxProps={{ withinPortal: true, position: "top" }}
-            leftSection={<Text size="10px" c="dimmed" pl={4}>then</Text>}
-            leftSectionWidth={36}
-          />
-          )}
-          <Tooltip label="Ctrl+Enter (⌘+Enter on a Mac)">
-          <Button type="submit" color={note ? "yellow.6" : "indigo"} c={note ? "dark.8" : undefined} leftSection={note ? <IconLock size={15} /> : <IconSend size={15} />} loading={sending} disabled={!text.trim() || uploads.busy || uploads.failed} maw="100%" styles={{ label: { overflow: "hidden", textOverflow: "ellipsis" } }}>
-            {note ? "Add internal note" : `Send to ${toName}`}
-          </Button>
-          </Tooltip>
-        </Group>
+        <SendControls
+          note={note}
+          closed={closed}
+          toName={toName}
+          statusOptions={statusOptions}
+          thenStatus={thenStatus}
+          onThenStatus={setThenStatus}
+          sending={sending}
+          disabled={!text.trim() || uploads.busy || uploads.failed}
+          sendAndNext={sendAndNext}
+          onSendAndNext={setSendAndNext}
+          resolvable={canResolve(ticket)}
+          onSend={(after) => void send(false, after)}
+        />
       </Group>
     </form>
   );
 });
-
-/** Files being attached, as small chips with their state. */
-function UploadChips({ uploads }: { uploads: Uploads }) {
-  if (!uploads.items.length) return null;
-  return (
-    <Group gap={6} mb={6} component="ul" className={classes.plainList} aria-label="Attached files">
-      {uploads.items.map((u) => (
-        <li key={u.key} className={classes.uploadChip} data-status={u.status}>
-          {u.status === "uploading" ? <Loader size={11} /> : u.status === "done" ? <IconCheck size={12} color="var(--mantine-color-teal-7)" /> : <IconAlertTriangle size={12} color="var(--mantine-color-red-7)" />}
-          <span className={classes.fileName}>{u.file.name}</span>
-          <Text span size="xs" c={u.status === "failed" ? "red.7" : "dimmed"}>
-            {u.status === "failed" ? u.error : formatBytes(u.file.size)}
-          </Text>
-          {u.status === "failed" && (
-            <ActionIcon size="xs" variant="subtle" color="gray" onClick={() => uploads.retry(u.key)} aria-label={`Upload ${u.file.name} again`}>
-              <IconRefresh size={11} />
-            </ActionIcon>
-          )}
-          <ActionIcon size="xs" variant="subtle" color="gray" onClick={() => uploads.remove(u.key)} aria-label={`Remove ${u.file.name}`}>
-            <IconX size={11} />
-          </ActionIcon>
-        </li>
-      ))}
-    </Group>
-  );
-}

@@ -50,8 +50,8 @@ export const SHORTCUT_GROUPS: Array<{ title: string; items: Array<{ keys: string
     title: "Composer",
     items: [
       { keys: [mod, "Shift", "J"], label: "Switch between reply and internal note" },
-      { keys: [mod, "Enter"], label: "Send (and set the status chosen beside Send)" },
-      { keys: [mod, "Shift", "Enter"], label: "Send, then resolve with it as the note" },
+      { keys: [mod, "Enter"], label: "Send (and set the status chosen beside Send); opens the next ticket if you chose that in Send’s menu" },
+      { keys: [mod, "Shift", "Enter"], label: "Send, resolve with it as the note, and open the next ticket (5 s to undo)" },
       { keys: ["@"], label: "Mention a teammate (internal notes)" },
       { keys: ["/"], label: "Insert a canned reply" },
     ],

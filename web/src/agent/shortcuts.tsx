@@ -49,3 +49,12 @@ export function useShortcuts(bindings: Record<string, KeyHandler>, enabled = tru
     return () => document.removeEventListener("keydown", onKey);
   }, [enabled]);
 }
+
+/**
+ * The composer's send keys: Ctrl/Cmd+Enter sends (as the agent's default says), with Shift it
+ * sends and resolves. Null for any other key, so a field can pass everything else on.
+ */
+export function sendIntent(e: { key: string; ctrlKey: boolean; metaKey: boolean; shiftKey: boolean; altKey: boolean }): "send" | "resolve" | null {
+  if (e.key !== "Enter" || !(e.ctrlKey || e.metaKey) || e.altKey) return null;
+  return e.shiftKey ? "resolve" : "send";
+}

@@ -4,6 +4,7 @@ import { IconAlertCircle } from "@tabler/icons-react";
 import { LINK_KINDS, type Comment, type LinkKind, type Status, type Ticket } from "@tessera/contracts";
 import { useEffect, useState, type FormEvent, type ReactNode } from "react";
 import { errorMessage } from "../ui/query-state.tsx";
+import { typeNeedsRootCause } from "./resolve-rules.ts";
 
 function ErrorLine({ error }: { error: unknown }) {
   if (!error) return null;
@@ -68,11 +69,9 @@ function DialogForm({ opened, onClose, title, onSubmit, children, submit, busy, 
 }
 
 /** Resolving needs a note (and a root cause for incidents and problems), so it asks for them. */
-export function ResolveDialog({ ticket, status, statuses, opened, proposedNote, onClose, onResolve }: {
+export function ResolveDialog({ ticket, status, statuses, opened, onClose, onResolve }: {
   ticket: Ticket;
   status: string | null;
-  /** A note to start from (the reply just sent, with Ctrl/Cmd+Shift+Enter). */
-  proposedNote?: string;
   statuses: Status[];
   opened: boolean;
   onClose: () => void;
@@ -81,10 +80,10 @@ export function ResolveDialog({ ticket, status, statuses, opened, proposedNote, 
   const [note, setNote] = useState("");
   const [cause, setCause] = useState("");
   const job = useAsync();
-  const needsCause = ticket.type === "incident" || ticket.type === "problem";
+  const needsCause = typeNeedsRootCause(ticket.type);
   useEffect(() => {
     if (opened) {
-      setNote(proposedNote || ticket.resolution_note || "");
+      setNote(ticket.resolution_note || "");
       setCause(ticket.root_cause ?? "");
       job.reset();
     }

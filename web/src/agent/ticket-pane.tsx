@@ -1,5 +1,5 @@
 /**
- * One open ticket: a header (reference, subject, status, who else is here, Take it, Resolve),
+ * One open ticket: a header (reference, subject, status, SLA, who else is here, Take it, Resolve),
  * the timeline with the composer docked under it, and the details panel on the right. Loaded
  * by reference; kept current by the live stream.
  */
@@ -28,6 +28,8 @@ import classes from "./ticket-pane.module.css";
 import { toast } from "./toast.ts";
 import { openReplyTool } from "./macro-tools.tsx";
 import { SnoozeBadge } from "./snooze-badge.tsx";
+import { SlaBadge } from "./sla-badge.tsx";
+import { nextInView, ticketInViewHref } from "./send-and-next.ts";
 import { useOpenedOnce } from "../ui/opened-once.ts";
 import { Drawer, loadOverlays } from "../ui/overlays.tsx";
 import { useHeldMail, useTicketHeldCopies, useTicketMail } from "../api/mail.ts";
@@ -117,7 +119,6 @@ export function TicketPane({ ticketKey, closeHref }: { ticketKey: string; closeH
   const composer = useRef<ComposerHandle>(null);
   const details = useRef<DetailsHandle>(null);
   const [resolving, setResolving] = useState<string | null | false>(false);
-  const [proposedNote, setProposedNote] = useState("");
   const [linking, setLinking] = useState(false);
   const [merging, setMerging] = useState(false);
   const [splitting, setSplitting] = useState<Comment | null>(null);
@@ -278,6 +279,7 @@ export function TicketPane({ ticketKey, closeHref }: { ticketKey: string; closeH
                   </CopyButton>
                 </Group>
                 <StatusBadge status={t.status} />
+                <SlaBadge sla={t.sla} />
                 <SnoozeBadge ticket={t} />
                 <PresenceAvatars ticketId={t.id} />
               </Group>
@@ -384,9 +386,16 @@ export function TicketPane({ ticketKey, closeHref }: { ticketKey: string; closeH
             staff={lookups.staff}
             onTyping={setTyping}
             onStatusAfterSend={(status) => change({ status }, "Status")}
-            onResolveAfterSend={(sent) => {
-              setProposedNote(sent);
-              setResolving(null);
+            onResolveAfterSend={async (c) => {
+              const target = lookups.statuses.find((s) => s.active && s.category === "resolved")?.key ?? "resolved";
+              if (!(await change({ status: target, ...c }, "Resolution"))) throw new Error("not saved");
+              toast({ color: "teal", message: `${t.reference} is resolved. ${t.requester.name} is asked to confirm.` });
+            }}
+            onOpenNext={() => {
+              // The list's order as it is on screen now; at its end the agent stays here.
+              const next = nextInView(client, t.reference);
+              if (next) navigate(ticketInViewHref(closeHref, next.reference));
+              else toast({ color: "gray", message: `No next ticket in this view; ${t.reference} stays open.` });
             }}
           />
         ) : (
@@ -410,11 +419,7 @@ export function TicketPane({ ticketKey, closeHref }: { ticketKey: string; closeH
             status={resolving || null}
             statuses={lookups.statuses}
             opened={resolving !== false}
-            proposedNote={proposedNote}
-            onClose={() => {
-              setResolving(false);
-              setProposedNote("");
-            }}
+            onClose={() => setResolving(false)}
             onResolve={async (c) => {
               const saved = await change(c, "Resolution");
               if (!saved) throw new Error("not saved");
