@@ -65,9 +65,9 @@ export function UserTable({ filters, selectedId }: { filters: UserFilters; selec
           <Table.Tr>
             <Table.Th>Name</Table.Th>
             <Table.Th>Role</Table.Th>
-            <Table.Th>Teams</Table.Th>
+            <Table.Th visibleFrom="sm">Teams</Table.Th>
             <Table.Th>Status</Table.Th>
-            <Table.Th>Last sign-in</Table.Th>
+            <Table.Th visibleFrom="sm">Last sign-in</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -89,13 +89,13 @@ export function UserTable({ filters, selectedId }: { filters: UserFilters; selec
                 <span className={classes.cellSub}>{u.email}</span>
               </Table.Td>
               <Table.Td>{ROLE_LABELS[u.role]}</Table.Td>
-              <Table.Td>
+              <Table.Td visibleFrom="sm">
                 <TeamsCell teams={u.teams} />
               </Table.Td>
               <Table.Td>
                 <StatusBadge active={u.active} />
               </Table.Td>
-              <Table.Td style={{ whiteSpace: "nowrap" }}>
+              <Table.Td visibleFrom="sm" style={{ whiteSpace: "nowrap" }}>
                 {u.last_login_at ? <TimeAgo iso={u.last_login_at} /> : <Text span size="sm" c="dimmed">Never</Text>}
               </Table.Td>
             </Table.Tr>
