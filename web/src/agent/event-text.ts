@@ -234,3 +234,90 @@ export function describeEvent(e: TicketEvent, d: Directory, categories: Category
       return `changed ${field.replace(/_/g, " ")}`;
   }
 }
+
+/** What an event is about, for naming a burst of them in one line. */
+type Topic = { group: "change" | "other" | "mail" | "sla"; noun: string; plural?: string };
+
+const SLA_TOPICS: Record<string, Topic> = {
+  sla_warning: { group: "sla", noun: "warning" },
+  sla_breached: { group: "sla", noun: "breach", plural: "breaches" },
+  sla_escalated: { group: "sla", noun: "escalation" },
+  sla_recomputed: { group: "sla", noun: "recompute" },
+  sla_policy_changed: { group: "sla", noun: "policy change" },
+  sla_terms_changed: { group: "sla", noun: "target change" },
+};
+
+const OTHER_NOUNS: Record<string, string> = {
+  linked: "link",
+  unlinked: "link",
+  merged_into: "merge",
+  merged_from: "merge",
+  split_to: "split",
+  split_from: "split",
+  snoozed: "snooze",
+  unsnoozed: "snooze",
+  snooze_ended: "snooze",
+  macro_applied: "macro",
+  macro_undone: "macro",
+  alert_recovered: "alert",
+};
+
+const FIELD_NOUNS: Record<string, string> = {
+  assignee_id: "assignee",
+  team_id: "team",
+  category_id: "category",
+  requester_id: "requester",
+  is_major_incident: "major incident",
+  resolution_note: "resolution note",
+  root_cause: "root cause",
+};
+
+function topicOf(e: TicketEvent): Topic {
+  const n = e.new_value as Record<string, unknown> | null;
+  if (e.action === "sla_escalated" && n?.skipped) return { group: "sla", noun: "skipped escalation" };
+  if (e.action === "sla_outcome") return n?.result === "met" ? { group: "sla", noun: "target met", plural: "targets met" } : { group: "sla", noun: "target missed", plural: "targets missed" };
+  if (SLA_TOPICS[e.action]) return SLA_TOPICS[e.action];
+  if (e.action.startsWith("mail_")) return { group: "mail", noun: e.action === "mail_bounced" ? "bounce" : e.action === "mail_auto_reply" ? "automatic answer" : "held mail" };
+  if (OTHER_NOUNS[e.action]) return { group: "other", noun: OTHER_NOUNS[e.action] };
+  if (e.action === "status_changed" || e.action === "reopened" || e.action === "resolution_confirmed") return { group: "change", noun: "status" };
+  if (e.action === "priority_overridden") return { group: "change", noun: "priority" };
+  if (e.action === "field_changed" && e.field) {
+    if (e.field.startsWith("custom_fields.")) return { group: "change", noun: e.field.slice(14).replace(/_/g, " ") };
+    return { group: "change", noun: FIELD_NOUNS[e.field] ?? e.field.replace(/_/g, " ") };
+  }
+  return { group: "other", noun: e.action.replace(/_/g, " ") };
+}
+
+/** Nouns in the order first seen, each with how many times. */
+function tally(topics: Topic[]): Array<{ topic: Topic; count: number }> {
+  const byNoun = new Map<string, { topic: Topic; count: number }>();
+  for (const t of topics) {
+    const seen = byNoun.get(t.noun);
+    if (seen) seen.count++;
+    else byNoun.set(t.noun, { topic: t, count: 1 });
+  }
+  return [...byNoun.values()];
+}
+
+const plural = (t: Topic, count: number) => (count === 1 ? t.noun : (t.plural ?? `${t.noun}s`));
+
+/**
+ * A burst of events named in one line, kind by kind:
+ * "3 changes: status, priority, assignee · 5 SLA events: 2 warnings, 2 escalations, 1 breach".
+ */
+export function describeBurst(events: TicketEvent[]): string {
+  const topics = events.map(topicOf);
+  const parts: string[] = [];
+  const of = (g: Topic["group"]) => topics.filter((t) => t.group === g);
+  const changes = of("change");
+  if (changes.length) parts.push(`${changes.length} ${changes.length === 1 ? "change" : "changes"}: ${tally(changes).map((x) => x.topic.noun).join(", ")}`);
+  const others = of("other");
+  if (others.length) parts.push(`${others.length} ${others.length === 1 ? "other event" : "other events"}: ${tally(others).map((x) => x.topic.noun).join(", ")}`);
+  const mail = of("mail");
+  if (mail.length) parts.push(`${mail.length} mail ${mail.length === 1 ? "event" : "events"}: ${tally(mail).map((x) => x.topic.noun).join(", ")}`);
+  const sla = tally(of("sla"));
+  const slaCount = sla.reduce((n, x) => n + x.count, 0);
+  if (sla.length === 1) parts.push(`${slaCount} SLA ${plural(sla[0].topic, slaCount)}`);
+  else if (sla.length > 1) parts.push(`${slaCount} SLA events: ${sla.map((x) => `${x.count} ${plural(x.topic, x.count)}`).join(", ")}`);
+  return parts.join(" · ");
+}

@@ -1,9 +1,10 @@
 /**
  * The conversation and the audit trail as one timeline, oldest first and newest next to the
  * composer. Public replies are white; internal notes are yellow with a lock and say so in words;
- * changes are grey one-liners. Long histories fold their middle into "N earlier items".
+ * the events between two messages are one grey line per burst (timeline-events.tsx). Long
+ * histories fold their middle into "N earlier items".
  */
-import { ActionIcon, Avatar, Badge, Button, Group, Menu, Switch, Text, Tooltip } from "@mantine/core";
+import { ActionIcon, Avatar, Button, Group, Menu, Text, Tooltip } from "@mantine/core";
 import { IconArrowsSplit, IconDots, IconLock, IconMail, IconPhone } from "@tabler/icons-react";
 import type { Attachment, Category, Comment, ReceivedMail, Ticket, TicketEvent } from "@tessera/contracts";
 import { useEffect, useMemo, useRef, useState } from "react";
@@ -12,15 +13,12 @@ import { initials } from "../ui/format.ts";
 import { hasRemoteImages } from "../ui/rich-text.tsx";
 import { TimeAgo } from "../ui/time-ago.tsx";
 import { AttachmentList } from "./attachment-list.tsx";
-import { describeEvent, eventActor, isShownAsLine } from "./event-text.ts";
 import { ViaEmail, WithBlockedImages } from "./mail-marker.tsx";
+import { EventBurst, TimelineFilterControl, useTimelineFilter } from "./timeline-events.tsx";
+import { countMessages, timelineItems } from "./timeline-grouping.ts";
 import { TrimmedText } from "./trimmed-text.tsx";
 import classes from "./ticket-pane.module.css";
-
-type Item =
-  | { kind: "description"; at: string; key: string }
-  | { kind: "comment"; at: string; key: string; comment: Comment }
-  | { kind: "event"; at: string; key: string; event: TicketEvent };
+import own from "./timeline.module.css";
 
 const SHOW_LAST = 8;
 const FOLD_OVER = 12;
@@ -91,23 +89,6 @@ function Message({ ticket, comment, descriptionFiles = [], onSplit, mail }: { ti
   );
 }
 
-function EventLine({ event, text }: { event: TicketEvent; text: string }) {
-  return (
-    <li className={classes.eventLine}>
-      <span className={classes.eventDot} aria-hidden="true" />
-      <Text span size="xs" c="dimmed" className={classes.eventText}>
-        <Text span size="xs" fw={500} c="gray.7">
-          {eventActor(event)}
-        </Text>{" "}
-        {text}
-      </Text>
-      <Text span size="xs" c="dimmed" className={classes.eventTime}>
-        <TimeAgo iso={event.created_at} />
-      </Text>
-    </li>
-  );
-}
-
 export function Timeline({ ticket, comments, events, directory, categories, onSplit, mail = [] }: {
   ticket: Ticket;
   /** Messages received by email on this ticket (GET /api/tickets/:id/mail), matched to their comments. */
@@ -118,8 +99,10 @@ export function Timeline({ ticket, comments, events, directory, categories, onSp
   categories: Category[] | undefined;
   onSplit: (c: Comment) => void;
 }) {
-  const [showEvents, setShowEvents] = useState(true);
+  const [filter, setFilter] = useTimelineFilter();
   const [unfolded, setUnfolded] = useState(false);
+  // Events after this moment happened while the agent was looking: their burst starts open.
+  const openedAt = useMemo(() => Date.now(), [ticket.id]);
   // Files sent with the request itself: the ticket's, less those that came with a comment.
   const descriptionFiles = useMemo(() => {
     const withComments = new Set(comments.flatMap((c) => c.attachments.map((a) => a.id)));
@@ -133,15 +116,7 @@ export function Timeline({ ticket, comments, events, directory, categories, onSp
     return (c: Comment | null) => (c ? byComment.get(c.id) : opening);
   }, [mail, ticket.channel]);
 
-  const items = useMemo<Item[]>(() => {
-    const all: Item[] = [
-      { kind: "description", at: ticket.created_at, key: "d" },
-      ...comments.map((c): Item => ({ kind: "comment", at: c.created_at, key: `c${c.id}`, comment: c })),
-      ...(showEvents ? events.filter(isShownAsLine).map((e): Item => ({ kind: "event", at: e.created_at, key: `e${e.id}`, event: e })) : []),
-    ];
-    // Same instant: the message first, then what it changed.
-    return all.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : (a.kind === "event" ? 1 : 0) - (b.kind === "event" ? 1 : 0)));
-  }, [ticket.created_at, comments, events, showEvents]);
+  const items = useMemo(() => timelineItems(ticket.created_at, comments, events, filter), [ticket.created_at, comments, events, filter]);
 
   const folded = !unfolded && items.length > FOLD_OVER;
   const hidden = folded ? items.length - 1 - SHOW_LAST : 0;
@@ -149,29 +124,28 @@ export function Timeline({ ticket, comments, events, directory, categories, onSp
 
   // Keep the newest in view as messages arrive.
   const end = useRef<HTMLDivElement>(null);
-  const count = items.length;
+  const count = items.reduce((n, item) => n + (item.kind === "burst" ? item.events.length : 1), 0);
   useEffect(() => {
     end.current?.scrollIntoView({ block: "end" });
   }, [count, ticket.id]);
 
-  const notes = comments.filter((c) => c.internal).length;
-  const replies = comments.length - notes;
+  const counts = countMessages(comments);
   return (
     <section aria-label="Conversation" className={classes.timeline}>
       <Group justify="space-between" mb="sm" gap="xs">
-        <Group gap={6}>
-          <Badge variant="light" color="gray" radius="sm">
-            {replies} {replies === 1 ? "reply" : "replies"}
-          </Badge>
-          {notes > 0 && (
-            <Badge variant="light" color="yellow" radius="sm" leftSection={<IconLock size={11} />}>
-              {notes} internal {notes === 1 ? "note" : "notes"}
-            </Badge>
-          )}
-        </Group>
-        <Tooltip label="Status, assignment and other changes as grey lines">
-          <Switch size="xs" label="Show changes" checked={showEvents} onChange={(e) => setShowEvents(e.currentTarget.checked)} />
+        <Tooltip label="Public replies after the opening request, and internal notes">
+          <Text size="xs" c="dimmed" fw={500} className={own.counts}>
+            {counts.replies}
+            {counts.notes && (
+              <>
+                {" · "}
+                <IconLock size={12} aria-hidden="true" />
+                {counts.notes}
+              </>
+            )}
+          </Text>
         </Tooltip>
+        <TimelineFilterControl value={filter} onChange={setFilter} />
       </Group>
       <ol className={classes.items}>
         {shown.map((item, i) => (
@@ -181,7 +155,7 @@ export function Timeline({ ticket, comments, events, directory, categories, onSp
             ) : item.kind === "comment" ? (
               <Message ticket={ticket} comment={item.comment} onSplit={onSplit} mail={mailOf(item.comment)} />
             ) : (
-              <EventLine event={item.event} text={describeEvent(item.event, directory, categories)} />
+              <EventBurst events={item.events} openedAt={openedAt} directory={directory} categories={categories} />
             )}
           </FragmentWithFold>
         ))}
