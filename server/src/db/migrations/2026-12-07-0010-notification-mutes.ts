@@ -1,0 +1,25 @@
+import type { Kysely } from "kysely";
+import { columns } from "./columns.ts";
+
+/**
+ * Per-agent mutes of one ticket's notifications: while a row is in force (until is null or in the
+ * future) nothing about that ticket reaches that person's bell, except mentions of them.
+ */
+export async function up(db: Kysely<any>): Promise<void> {
+  const c = columns(db);
+  await db.schema
+    .createTable("notification_mutes")
+    .addColumn("user_id", "integer", (col) => col.notNull().references("users.id").onDelete("cascade"))
+    .addColumn("ticket_id", "integer", (col) => col.notNull().references("tickets.id").onDelete("cascade"))
+    // Null: muted until the person unmutes.
+    .addColumn("until", c.instant)
+    .addColumn("created_at", c.instant, (col) => col.notNull())
+    .addPrimaryKeyConstraint("notification_mutes_pk", ["user_id", "ticket_id"])
+    .execute();
+  // The bell groups a person's unread notifications by ticket and kind.
+  await db.schema.createIndex("notifications_user_unread").on("notifications").columns(["user_id", "read_at", "ticket_id", "kind"]).execute();
+}
+
+export async function down(): Promise<void> {
+  throw new Error("Forward-only migration; restore a backup instead.");
+}
