@@ -12,3 +12,4 @@ export * from "./mail-out.ts";
 export * from "./alerts.ts";
 export * from "./answers.ts";
 export * from "./audit.ts";
+export * from "./drafts.ts";

@@ -3,6 +3,7 @@ import { Instant, NamedRef, UserRef } from "./common.ts";
 import { Channel, CustomFieldType, Level, LinkKind, Priority, StatusCategory, TicketType } from "./enums.ts";
 import { TicketAlert } from "./alerts.ts";
 import { SlaBadge, SlaListFilter } from "./sla.ts";
+import { DraftMarker } from "./drafts.ts";
 
 /** A ticket id or its reference: 42, "INC-1042" or "1042". */
 export const TicketKey = z.string().trim().min(1).max(40);
@@ -172,7 +173,15 @@ export const LastMessage = z.object({
 export type LastMessage = z.infer<typeof LastMessage>;
 
 /** One row of a ticket list. */
-export const TicketSummary = TicketBase.extend({ tags: z.array(z.string()), last_message: LastMessage.nullable() });
+export const TicketSummary = TicketBase.extend({
+  tags: z.array(z.string()),
+  last_message: LastMessage.nullable(),
+  /**
+   * Agents with an unsent reply or note on this ticket, you included, by name (agents only; empty
+   * for requesters). Always sent by the list; optional so a row rebuilt from a full ticket stays valid.
+   */
+  draft_by: z.array(NamedRef).optional(),
+});
 export type TicketSummary = z.infer<typeof TicketSummary>;
 
 export const Ticket = TicketBase.extend({
@@ -194,6 +203,8 @@ export const Ticket = TicketBase.extend({
   alert: TicketAlert.nullable(),
   /** Whether the ticket is, or ever was, waiting on the requester (a status in the awaiting_requester category). */
   waited_on_requester: z.boolean(),
+  /** Unsent replies and notes on this ticket, newest first, you included (agents only; empty for requesters). */
+  drafts: z.array(DraftMarker),
 });
 export type Ticket = z.infer<typeof Ticket>;
 

@@ -34,6 +34,7 @@ import { alertRoutes } from "./alerts/routes.ts";
 import { replyRoutes } from "./replies/routes.ts";
 import { answerRoutes } from "./tickets/answers.ts";
 import { auditRoutes } from "./audit/routes.ts";
+import { draftRoutes } from "./drafts/routes.ts";
 
 export interface BuildOptions {
   /** The built web app to serve at / (default web/dist); without one, / says how to build it. */
@@ -145,6 +146,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   replyRoutes(app, ctx);
   answerRoutes(app, ctx);
   auditRoutes(app, ctx);
+  draftRoutes(app, ctx);
 
   const hub = new LiveHub(ctx);
   liveRoutes(app, ctx, hub);

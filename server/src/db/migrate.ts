@@ -9,6 +9,7 @@ import * as mailOut from "./migrations/2026-11-25-0005-mail-out.ts";
 import * as replies from "./migrations/2026-11-25-0006-replies.ts";
 import * as mailTrust from "./migrations/2026-12-07-0007-mail-trust.ts";
 import * as audit from "./migrations/2026-12-07-0008-audit.ts";
+import * as replyDrafts from "./migrations/2026-12-07-0009-reply-drafts.ts";
 import * as notificationMutes from "./migrations/2026-12-07-0010-notification-mutes.ts";
 
 // Listed here rather than read from disk, so the set is fixed at build time and ordered by name.
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   "2026-11-25-0006-replies": replies,
   "2026-12-07-0007-mail-trust": mailTrust,
   "2026-12-07-0008-audit": audit,
+  "2026-12-07-0009-reply-drafts": replyDrafts,
   "2026-12-07-0010-notification-mutes": notificationMutes,
 };
 

@@ -9,6 +9,7 @@ import type { MailInTables } from "../mail/in/tables.ts";
 import type { MailOutTables } from "../mail/out/tables.ts";
 import type { RepliesTables } from "../replies/tables.ts";
 import type { AuditTables } from "../audit/tables.ts";
+import type { DraftTables } from "../drafts/tables.ts";
 import type { NotificationTables } from "../notifications/tables.ts";
 
 type Flag = number;
@@ -259,7 +260,7 @@ export interface SavedViewsTable {
 }
 
 /** Every table; the SLA and mail domains declare theirs beside their code. */
-export interface Database extends SlaTables, MailInTables, MailOutTables, RepliesTables, AuditTables, NotificationTables {
+export interface Database extends SlaTables, MailInTables, MailOutTables, RepliesTables, AuditTables, NotificationTables, DraftTables {
   settings: SettingsTable;
   organizations: OrganizationsTable;
   users: UsersTable;

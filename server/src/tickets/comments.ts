@@ -13,6 +13,7 @@ import { type EventInput, recordEvents, viaOf } from "./events.ts";
 import { defaultStatusOf, isFinalCategory, loadStatuses } from "./statuses.ts";
 import { settleSnooze } from "./snooze.ts";
 import { syncSla } from "../sla/sync.ts";
+import { discardDraft } from "../drafts/service.ts";
 import { type ArrivalOptions, indexText, lockTicket, referenceOf, reopen } from "./service.ts";
 
 type Tx = AppContext;
@@ -51,6 +52,8 @@ export async function addComment(tx: Tx, actor: Actor, ticket: TicketRow, input:
     .executeTakeFirstOrThrow();
   await indexText(tx, t.id, comment.id, input.internal, htmlToText(body));
   await claimAttachments(tx.db, actor, input.attachment_ids, { ticketId: t.id, commentId: comment.id });
+  // What the author was drafting here has now been posted.
+  if (staff) await discardDraft(tx.db, t.id, actor.id);
 
   const events: EventInput[] = [{ action: input.internal ? "note_added" : "reply_added", new: { comment_id: comment.id, ...(opts.noAutoReply ? { no_auto_reply: true } : {}) } }];
   const mentions = staff ? await findMentions(tx, body) : [];

@@ -18,6 +18,7 @@ import { visibleTo } from "./policy.ts";
 import { referenceOf } from "./service.ts";
 import { isBackFromSnooze, isSnoozed } from "./snooze.ts";
 import { loadStatuses } from "./statuses.ts";
+import { draftMarkers, readDraftBy } from "../drafts/queries.ts";
 
 type UserRef = { id: number; name: string; email: string };
 
@@ -50,7 +51,7 @@ export const SUMMARY_COLUMNS = [
   ...SLA_BADGE_COLUMNS,
   "snoozed_until", "snooze_returned_at",
 ] as const;
-export type SummaryRow = Pick<TicketRow, (typeof SUMMARY_COLUMNS)[number]>;
+export type SummaryRow = Pick<TicketRow, (typeof SUMMARY_COLUMNS)[number]> & { draft_by?: Parameters<typeof readDraftBy>[0] };
 
 /** List rows: one query per related table for the whole page, not per row. */
 export async function presentSummaries(r: Reader & Pick<AppContext, "clock">, actor: Actor, rows: SummaryRow[], opts: { lastMessage?: boolean } = {}): Promise<TicketSummary[]> {
@@ -99,6 +100,7 @@ export async function presentSummaries(r: Reader & Pick<AppContext, "clock">, ac
     back_from_snooze: staff && isBackFromSnooze(r, now),
     tags: tags.filter((t) => t.ticket_id === r.id).map((t) => t.tag).sort(),
     last_message: previewOf(last.get(r.id), r.requester_id, (id) => users.get(id) ?? authors.get(id)),
+    draft_by: staff ? readDraftBy(r.draft_by) : [],
   }));
 }
 
@@ -142,7 +144,7 @@ export async function presentTicket(r: Reader & Pick<AppContext, "clock">, actor
   const db = r.db;
   const staff = isStaff(actor);
   const [summary] = await presentSummaries(r, actor, [t], { lastMessage: false });
-  const [watcherRows, fieldRows, fields, attachments, links, mergedInto, alert, waitedOnRequester] = await Promise.all([
+  const [watcherRows, fieldRows, fields, attachments, links, mergedInto, alert, waitedOnRequester, drafts] = await Promise.all([
     db.selectFrom("ticket_watchers").innerJoin("users", "users.id", "ticket_watchers.user_id").select(["users.id", "users.name", "users.email"]).where("ticket_watchers.ticket_id", "=", t.id).orderBy("users.name").execute(),
     db.selectFrom("ticket_field_values").selectAll().where("ticket_id", "=", t.id).execute(),
     loadFields(r),
@@ -160,6 +162,7 @@ export async function presentTicket(r: Reader & Pick<AppContext, "clock">, actor
       ? db.selectFrom("alert_incidents").select(["source", "fingerprint", "last_status", "occurrences", "first_seen_at", "last_seen_at"]).where("ticket_id", "=", t.id).executeTakeFirst()
       : Promise.resolve(undefined),
     hasWaitedOnRequester(r, t),
+    staff ? draftMarkers(db, t.id) : Promise.resolve([]),
   ]);
   // Linked tickets the caller cannot see are left out rather than named.
   const otherIds = links.map((l) => (l.source_id === t.id ? l.target_id : l.source_id));
@@ -195,6 +198,7 @@ export async function presentTicket(r: Reader & Pick<AppContext, "clock">, actor
     created_by: createdBy,
     alert: alert ?? null,
     waited_on_requester: waitedOnRequester,
+    drafts,
   };
 }
 

@@ -9,6 +9,7 @@ import { SUMMARY_COLUMNS, type SummaryRow } from "./present.ts";
 import { invalid } from "../errors.ts";
 import { visibleTo } from "./policy.ts";
 import { slaListCondition } from "../sla/badge.ts";
+import { draftByColumn } from "../drafts/queries.ts";
 
 type SortColumn = "created_at" | "updated_at" | "priority" | "number" | "sla_sort";
 
@@ -92,7 +93,10 @@ export async function listTickets(ctx: AppContext, actor: Actor, q: TicketListQu
   const desc = q.sort.startsWith("-");
   // `sla` sorts on one stored text: state rank, then due time (see sla/sync.ts).
   const column = (q.sort === "sla" ? "sla_sort" : q.sort.replace(/^-/, "")) as SortColumn;
-  let query = filteredTickets(ctx, actor, q).select([...SUMMARY_COLUMNS]);
+  // Who is drafting, in the same query (agents only: requesters never learn of drafts).
+  let query = filteredTickets(ctx, actor, q)
+    .select([...SUMMARY_COLUMNS])
+    .select(isStaff(actor) ? draftByColumn(ctx.dialect).as("draft_by") : sql<null>`null`.as("draft_by"));
   if (q.cursor) {
     const [value, id] = decodeCursor(q.cursor);
     query = query.where((eb) => eb(eb.refTuple(column, "id"), desc ? "<" : ">", eb.tuple(value as never, id)));
