@@ -20,6 +20,7 @@ import { NotFoundPage } from "../app/not-found-page.tsx";
 import { useOpenedOnce } from "../ui/opened-once.ts";
 import { Drawer, loadOverlays } from "../ui/overlays.tsx";
 import { FirstSteps } from "./first-steps.tsx";
+import { ListDivider, useListWidth } from "./list-divider.tsx";
 import { LiveProvider } from "./live.tsx";
 import { loadReplyTools } from "./macro-tools.tsx";
 import { NotificationBell } from "./notification-bell.tsx";
@@ -64,8 +65,10 @@ function useAllViews(): { builtin: ViewDef[]; saved: ViewDef[]; loading: boolean
   );
 }
 
-function ViewPage({ onOpenNav, saveView }: { onOpenNav: () => void; saveView: (filters: Record<string, string>, sort: string) => void }) {
+function ViewPage({ onOpenNav, saveView, navHidden }: { onOpenNav: () => void; saveView: (filters: Record<string, string>, sort: string) => void; navHidden: boolean }) {
   const { viewId = "mine", ticketKey } = useParams();
+  const [main, setMain] = useState<HTMLDivElement | null>(null);
+  const listWidth = useListWidth(main, navHidden);
   const [params] = useSearchParams();
   const { builtin, saved, loading } = useAllViews();
   const view = [...builtin, ...saved].find((v) => v.id === viewId);
@@ -104,8 +107,8 @@ function ViewPage({ onOpenNav, saveView }: { onOpenNav: () => void; saveView: (f
   }
   const search = params.toString() ? `?${params}` : "";
   return (
-    <div className={classes.main} data-ticket={ticketKey ? "" : undefined}>
-      <div className={classes.listColumn}>
+    <div ref={setMain} className={classes.main} data-ticket={ticketKey ? "" : undefined} style={{ "--list-width": `${listWidth.width}px` } as React.CSSProperties}>
+      <div className={classes.listColumn} id="ticket-list-column">
         <Group px="sm" pt={6} gap={4} hiddenFrom="md">
           <Button size="compact-xs" variant="subtle" color="gray" onClick={onOpenNav} leftSection={<IconLayoutSidebarLeftExpand size={14} />}>
             All views
@@ -121,6 +124,7 @@ function ViewPage({ onOpenNav, saveView }: { onOpenNav: () => void; saveView: (f
           onSaveView={() => saveView(overrides.filters, overrides.sort)}
         />
       </div>
+      {ticketKey && <ListDivider list={listWidth} controls="ticket-list-column" />}
       {ticketKey && (
         <div className={classes.ticketColumn}>
           <Suspense fallback={<PaneLoading />}>
@@ -261,7 +265,7 @@ function Workspace() {
         <Routes>
           <Route index element={<Navigate to="views/mine" replace />} />
           <Route path="views" element={<Navigate to="mine" replace />} />
-          <Route path="views/:viewId/:ticketKey?" element={<ViewPage onOpenNav={mobileNavControls.open} saveView={openSave} />} />
+          <Route path="views/:viewId/:ticketKey?" element={<ViewPage onOpenNav={mobileNavControls.open} saveView={openSave} navHidden={navHidden} />} />
           <Route path="tickets/:ticketKey" element={<TicketRedirect />} />
           <Route
             path="new"

@@ -21,6 +21,7 @@ import { TicketRow } from "./ticket-row.tsx";
 import { openReplyTool, ReplyToolsHost, SnoozeInboxZero } from "./macro-tools.tsx";
 import { SORTS, type ViewDef } from "./views.ts";
 import { useCompactRows } from "./row-density.ts";
+import headClasses from "./list-head.module.css";
 import classes from "./ticket-list.module.css";
 
 // The bar of actions on selected tickets loads with the first selection (and in the background
@@ -259,19 +260,19 @@ export function TicketList({ view, filters, sort, modified, activeKey, onSaveVie
 
   return (
     <section className={classes.pane} aria-labelledby="list-title">
-      <div className={classes.head}>
-        <Group justify="space-between" gap="xs" wrap="nowrap">
-          <Group gap={8} wrap="nowrap" style={{ minWidth: 0 }}>
-            <Title order={1} id="list-title" className={classes.title}>
+      <div className={headClasses.head}>
+        <div className={headClasses.headRow}>
+          <div className={headClasses.headTitle}>
+            <Title order={1} id="list-title" className={headClasses.title}>
               {view.name}
             </Title>
             {total.data && (
-              <Text size="xs" c="dimmed" className="tabular" style={{ whiteSpace: "nowrap" }}>
+              <Text size="xs" c="dimmed" className={`tabular ${headClasses.total}`}>
                 {total.data.count} ticket{total.data.count === 1 ? "" : "s"}
               </Text>
             )}
-          </Group>
-          <Group gap={4} wrap="nowrap">
+          </div>
+          <Group gap={4} wrap="nowrap" className={headClasses.headActions}>
             {modified && (
               <Tooltip label="Save these filters as a view">
                 <ActionIcon variant="subtle" color="gray" onClick={onSaveView} aria-label="Save as view">
@@ -282,8 +283,8 @@ export function TicketList({ view, filters, sort, modified, activeKey, onSaveVie
             <Menu position="bottom-end" withinPortal>
               <Menu.Target>
                 <Tooltip label={`Sorted by: ${SORTS.find((x) => x.value === sort)?.label ?? sort}`}>
-                  <Button size="compact-sm" variant="subtle" color="gray" leftSection={<IconArrowsSort size={15} />} aria-label="Sort" px={6}>
-                    {activeKey ? null : (SORTS.find((x) => x.value === sort)?.label ?? "Sort")}
+                  <Button size="compact-sm" variant="subtle" color="gray" leftSection={<IconArrowsSort size={15} />} aria-label="Sort" px={6} classNames={{ section: headClasses.sortIcon }}>
+                    {activeKey ? null : <span className={headClasses.sortLabel}>{SORTS.find((x) => x.value === sort)?.label ?? "Sort"}</span>}
                   </Button>
                 </Tooltip>
               </Menu.Target>
@@ -323,7 +324,7 @@ export function TicketList({ view, filters, sort, modified, activeKey, onSaveVie
               </Tooltip>
             </Indicator>
           </Group>
-        </Group>
+        </div>
         {!showFilters && described.length > 0 && (view.saved || modified) && (
           <Text size="xs" c="dimmed" mt={2} lineClamp={1}>
             {described.join(" · ")}
@@ -359,8 +360,8 @@ export function TicketList({ view, filters, sort, modified, activeKey, onSaveVie
           <span>Requester</span>
           <span>Status</span>
           <span>Assignee</span>
-          <span>Team</span>
-          <span style={{ textAlign: "right" }}>Age</span>
+          <span className={classes.columnWide}>Team</span>
+          <span className={classes.columnWide} style={{ textAlign: "right" }}>Age</span>
           <span style={{ textAlign: "right" }}>Updated</span>
         </div>
         {pages.isPending ? (

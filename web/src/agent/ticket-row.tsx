@@ -1,7 +1,8 @@
 /**
- * One row of the ticket list. Narrow (beside an open ticket) it is two lines: priority,
- * reference, subject, SLA countdown and age; then status, requester, team and assignee. Wide (table mode) the
- * same cells line up as columns. Which one is decided by the list's width (container query).
+ * One row of the ticket list. Narrow (beside an open ticket): priority, reference, the subject
+ * (up to two lines) and the SLA countdown; then a one-line preview of the last message; then
+ * status, requester, last update and assignee. Wide (table mode) the same cells line up as
+ * columns, one line each. Which one is decided by the list's width (container query).
  */
 import { Avatar, Checkbox, Tooltip } from "@mantine/core";
 import { IconEye, IconLock, IconPencil } from "@tabler/icons-react";
@@ -32,12 +33,12 @@ function Age({ iso }: { iso: string }) {
   );
 }
 
-/** The newest message after the subject, muted; a lock says it is an internal note. */
+/** The newest message under the subject (after it in a table), muted; a lock says it is an internal note. */
 function LastMessagePreview({ message }: { message: LastMessage | null }) {
   if (!message?.preview) return null;
   return (
     <span className={classes.preview} data-internal={message.internal || undefined}>
-      {" — "}
+      <span className={classes.previewDash}>{" — "}</span>
       {message.internal && <IconLock size={11} aria-label="Internal note:" className={classes.previewLock} />}
       {message.preview}
     </span>
@@ -83,8 +84,8 @@ export const TicketRow = memo(
               <PriorityIcon priority={t.priority} size={14} withTooltip={false} />
             </span>
             <span className={`${classes.ref} tabular`}>{t.reference}</span>
-            <span className={classes.subject}>
-              {t.subject}
+            <span className={classes.subjectCell}>
+              <span className={classes.subject}>{t.subject}</span>
               <LastMessagePreview message={t.last_message} />
             </span>
             {t.sla && t.sla.state !== "none" && (
@@ -92,9 +93,6 @@ export const TicketRow = memo(
                 <SlaBadge sla={t.sla} />
               </span>
             )}
-            <span className={classes.time}>
-              <TimeAgo iso={t.updated_at} />
-            </span>
           </span>
           <span className={classes.line2}>
             <span className={classes.status}>
@@ -106,6 +104,9 @@ export const TicketRow = memo(
             <span className={classes.team}>{t.team?.name ?? "No team"}</span>
             <span className={classes.age}>
               <Age iso={t.created_at} />
+            </span>
+            <span className={classes.time}>
+              <TimeAgo iso={t.updated_at} />
             </span>
             <span className={classes.assignee}>
               {presence && (
