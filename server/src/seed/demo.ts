@@ -14,6 +14,8 @@ import { addComment } from "../tickets/comments.ts";
 import { createTicket, updateTicket } from "../tickets/service.ts";
 import { seedSlaPolicies } from "../sla/demo.ts";
 import { sweepOnce } from "../sla/sweeper.ts";
+import { autoCloseDays } from "../sla/settings.ts";
+import { closeAsAutoClosed } from "./history.ts";
 
 // A small deterministic generator, so two seeds of the same size look alike.
 function rng(seed: number) {
@@ -134,6 +136,7 @@ export async function seedDemo(ctx: AppContext, opts: { tickets: number }): Prom
   await seedSlaPolicies(ctx, { vipOrganizationId: orgs[1].id });
 
   const levels: Level[] = ["high", "medium", "low"];
+  const autoCloseMs = (await autoCloseDays(ctx)) * 86_400_000;
   const tagsPool = ["vip", "remote", "hardware-swap", "known-issue", "onboarding", "vendor"];
   let comments = 0;
   for (let n = 0; n < opts.tickets; n++) {
@@ -188,6 +191,9 @@ export async function seedDemo(ctx: AppContext, opts: { tickets: number }): Prom
       if (stage > 0.75) {
         step();
         await updateTicket(tx(), adminActor, ticket.id, { status: "closed" }, ticket.version);
+      } else if (autoCloseMs && Date.parse(ticket.resolved_at!) + autoCloseMs <= now) {
+        // Unanswered past the auto-close days: it closed back then, not at the first sweep.
+        await closeAsAutoClosed(tx(), ticket, new Date(Date.parse(ticket.resolved_at!) + autoCloseMs).toISOString());
       }
     });
   }
