@@ -5,7 +5,8 @@
  * sends (and opens the next ticket, if that is the agent's default), Ctrl/Cmd+Shift+Enter sends
  * and resolves; both wait out the undo window first. A reply that arrives while the agent
  * writes stops the send until they have seen it.
- * The text is kept in this browser until it is sent, so a reload does not lose it.
+ * The draft is kept on the server per ticket and agent (use-server-draft.ts), so a reload or
+ * another device finds it, with a copy in this browser until the server has it.
  */
 import { ActionIcon, Alert, Button, FileButton, Group, Popover, Stack, Tabs, Text, Textarea, Tooltip, UnstyledButton } from "@mantine/core";
 import { IconAlertTriangle, IconLock, IconMail, IconPaperclip } from "@tabler/icons-react";
@@ -31,26 +32,14 @@ import { UploadChips } from "./composer-uploads.tsx";
 import { canResolve } from "./resolve-rules.ts";
 import { useSendAndNext, type AfterSend } from "./send-and-next.ts";
 import { sendIntent } from "./shortcuts.tsx";
+import { readLocalDraft, useServerDraft } from "./use-server-draft.ts";
+import { DraftSaveStatus } from "./draft-save-status.tsx";
+import { TicketDraftNotice } from "./draft-marker.tsx";
 
 export type ComposerMode = "reply" | "note";
 
 export interface ComposerHandle {
   open(mode: ComposerMode): void;
-}
-
-interface Draft {
-  mode: ComposerMode;
-  text: string;
-  mentions: Mention[];
-}
-
-const draftKey = (ticketId: number) => `tessera.agent.draft.${ticketId}`;
-function loadDraft(ticketId: number): Draft | null {
-  try {
-    return JSON.parse(localStorage.getItem(draftKey(ticketId)) ?? "null") as Draft | null;
-  } catch {
-    return null;
-  }
 }
 
 const strip = (html: string) => (new DOMParser().parseFromString(html, "text/html").body.textContent ?? "").replace(/\s+/g, " ").trim();
@@ -69,7 +58,7 @@ export const Composer = forwardRef<ComposerHandle, {
 }>(function Composer({ ticket, comments, statuses, staff, onTyping, onStatusAfterSend, onResolveAfterSend, onOpenNext }, ref) {
   const me = useSignedInUser();
   const client = useQueryClient();
-  const saved = useMemo(() => loadDraft(ticket.id), [ticket.id]);
+  const saved = useMemo(() => readLocalDraft(ticket.id), [ticket.id]);
   const closed = ticket.status.category === "closed" || ticket.status.category === "cancelled";
   const [chosenMode, setMode] = useState<ComposerMode>(saved?.mode ?? "reply");
   // A closed ticket takes no more replies; the team can still leave notes on it.
@@ -103,16 +92,16 @@ export const Composer = forwardRef<ComposerHandle, {
     setThenStatus(mode === "reply" && waitingStatus && ticket.status.category !== "resolved" ? waitingStatus.key : "");
   }, [mode, waitingStatus, ticket.status.category]);
 
-  // Keep the draft in this browser while it is being written (and while a sent one can still be undone).
+  // Save the draft while it is being written; a sent one stays saved until it is posted (undo window).
   const holdingDraft = useRef(false);
-  useEffect(() => {
-    const t = setTimeout(() => {
-      if (holdingDraft.current) return;
-      if (text.trim()) localStorage.setItem(draftKey(ticket.id), JSON.stringify({ mode, text, mentions } satisfies Draft));
-      else localStorage.removeItem(draftKey(ticket.id));
-    }, 400);
-    return () => clearTimeout(t);
-  }, [ticket.id, mode, text, mentions]);
+  const draft = useServerDraft(ticket.id, { mode, text, mentions }, {
+    hold: () => holdingDraft.current || sending,
+    onRestore: (d) => {
+      setMode(d.mode);
+      setText(d.text);
+      setMentions(d.mentions);
+    },
+  });
 
   // Presence: "typing" while keys are pressed, back to "viewing" after a pause.
   const typingTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
@@ -230,7 +219,7 @@ export const Composer = forwardRef<ComposerHandle, {
         idempotencyKey.current,
       );
       idempotencyKey.current = newIdempotencyKey();
-      localStorage.removeItem(draftKey(ticket.id));
+      draft.sent();
       setText("");
       setMentions([]);
       uploads.reset();
@@ -328,6 +317,7 @@ export const Composer = forwardRef<ComposerHandle, {
       }}
       data-dragging={dragging || undefined}
     >
+      <TicketDraftNotice drafts={ticket.drafts} />
       <Tabs value={mode} onChange={(v) => v && chooseMode(v as ComposerMode)} variant="pills" radius="md" keepMounted>
         <Tabs.List className={classes.modeTabs}>
           <Tabs.Tab value="reply" leftSection={<IconMail size={14} />} className={classes.modeTab} data-mode="reply" disabled={closed}>
@@ -369,6 +359,7 @@ export const Composer = forwardRef<ComposerHandle, {
               }}
               onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
               onFocus={prefetchCannedSearch}
+              onBlur={draft.flush}
               onKeyDown={onKeyDown}
               classNames={{ input: classes.textarea }}
               role={note || canned.open ? "combobox" : undefined}
@@ -464,11 +455,7 @@ export const Composer = forwardRef<ComposerHandle, {
               </Tooltip>
             )}
           </FileButton>
-          {text.trim() && (
-            <Text size="xs" c="dimmed" aria-live="polite">
-              Draft — autosaved
-            </Text>
-          )}
+          <DraftSaveStatus state={draft.state} hasText={!!text.trim()} />
         </Group>
         <SendControls
           note={note}

@@ -15,6 +15,7 @@ import { TimeAgo } from "../ui/time-ago.tsx";
 import { SlaBadge } from "./sla-badge.tsx";
 import { StatusDot } from "./status.tsx";
 import { SnoozeGlyph } from "./snooze-glyph.tsx";
+import { RowDraftMarker } from "./draft-marker.tsx";
 import classes from "./ticket-list.module.css";
 
 const absolute = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
@@ -99,6 +100,7 @@ export const TicketRow = memo(
               <StatusDot category={t.status.category} />
               {t.status.label}
               <SnoozeGlyph ticket={t} />
+              <RowDraftMarker draftBy={t.draft_by} />
             </span>
             <span className={classes.requester}>{t.requester.name}</span>
             <span className={classes.team}>{t.team?.name ?? "No team"}</span>
