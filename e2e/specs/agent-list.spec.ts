@@ -81,6 +81,7 @@ async function expectReadableSubjects(page: Page, list: Locator, subjects: strin
   for (const subject of subjects) {
     const el = list.getByText(subject, { exact: true });
     await expect(el).toBeVisible();
+    await el.scrollIntoViewIfNeeded();
     const seen = await el.evaluate(visibleCharacters);
     const shown = seen < subject.length ? seen - 3 : seen;
     expect(shown, `visible characters of “${subject}”`).toBeGreaterThanOrEqual(Math.min(30, subject.length));
