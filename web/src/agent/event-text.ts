@@ -275,7 +275,8 @@ const FIELD_NOUNS: Record<string, string> = {
 function topicOf(e: TicketEvent): Topic {
   const n = e.new_value as Record<string, unknown> | null;
   if (e.action === "sla_escalated" && n?.skipped) return { group: "sla", noun: "skipped escalation" };
-  if (e.action === "sla_outcome") return n?.result === "met" ? { group: "sla", noun: "target met", plural: "targets met" } : { group: "sla", noun: "target missed", plural: "targets missed" };
+  // "first response met": the outcome is the news, and the same target is not met twice in a burst.
+  if (e.action === "sla_outcome") return { group: "sla", noun: `${kindWords(n?.kind)} ${n?.result === "met" ? "met" : "missed"}`, plural: `${kindWords(n?.kind)} outcomes` };
   if (SLA_TOPICS[e.action]) return SLA_TOPICS[e.action];
   if (e.action.startsWith("mail_")) return { group: "mail", noun: e.action === "mail_bounced" ? "bounce" : e.action === "mail_auto_reply" ? "automatic answer" : "held mail" };
   if (OTHER_NOUNS[e.action]) return { group: "other", noun: OTHER_NOUNS[e.action] };
