@@ -169,8 +169,8 @@ export function useServerDraft(
       synced.current = serverKey;
       writeLocal(ticketId, null);
       if (serverKey !== keyOf(latest.current)) {
-        if (d) optsRef.current.onRestore(fromServer(d));
-        else if (first && local) optsRef.current.onRestore({ mode: latest.current.mode, text: "", mentions: [] });
+        // No draft on the server: sent or discarded elsewhere, so this box empties too.
+        optsRef.current.onRestore(d ? fromServer(d) : { mode: latest.current.mode, text: "", mentions: [] });
         lastKey.current = serverKey;
       }
       setState({ kind: d ? "saved" : "idle" });
