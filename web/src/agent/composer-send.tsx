@@ -86,7 +86,8 @@ export function SendControls({ note, closed, toName, statusOptions, thenStatus, 
             </Menu.Item>
             <Menu.Divider />
             <Menu.Item
-              role="menuitemcheckbox"
+              // Mantine fixes the role to "menuitem"; this item is a checkbox, so it says so.
+              ref={(el: HTMLButtonElement | null) => el?.setAttribute("role", "menuitemcheckbox")}
               aria-checked={sendAndNext}
               closeMenuOnClick={false}
               leftSection={<Checkbox size="xs" checked={sendAndNext} readOnly tabIndex={-1} aria-hidden="true" />}
