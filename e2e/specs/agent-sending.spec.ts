@@ -102,10 +102,11 @@ test("send and next opens the next ticket of the view, the setting makes Ctrl+En
 
 test("Ctrl+Shift+Enter resolves after the undo window, Undo leaves it open with nothing sent, and a root cause is asked inline", async ({ page, desk }) => {
   const word = uniqueWord("res");
-  const { tickets, sam } = await fileTimed(desk, word, ["Printer jams on tray 2", "Printer offline for the whole floor"]);
-  const a = tickets[0];
-  // The second is an incident (its reference changes with its type): no resolve without a root cause.
-  const b = await sam.updateTicket<TicketOut>(tickets[1].reference, { type: "incident" });
+  // The agent works from the middle of the view: the one before stays, the one after comes next.
+  const { tickets, sam } = await fileTimed(desk, word, ["Printer toner is low", "Printer jams on tray 2", "Printer offline for the whole floor"]);
+  const a = tickets[1];
+  // The last is an incident (its reference changes with its type): no resolve without a root cause.
+  const b = await sam.updateTicket<TicketOut>(tickets[2].reference, { type: "incident" });
   await desk.signIn(page, desk.users.sam);
   await openFirst(page, word, a.reference);
   await page.clock.install();
@@ -127,7 +128,7 @@ test("Ctrl+Shift+Enter resolves after the undo window, Undo leaves it open with 
   await expect(page.getByRole("region", { name: new RegExp(a.reference) }).locator("header").getByRole("button", { name: "Resolve" })).toBeVisible();
 
   // Again, and the window runs out: the reply is posted, the ticket resolved with it as the
-  // resolution note, and the next ticket opens.
+  // resolution note, and the next ticket opens (the resolved one has left the list by then).
   await box.press("Control+Shift+Enter");
   await expect(page.getByText("Sending to Alice Martin and resolving in 5 s…")).toBeVisible();
   await page.clock.runFor(6_000);

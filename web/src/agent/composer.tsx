@@ -11,7 +11,7 @@
 import { ActionIcon, Alert, Button, FileButton, Group, Popover, Stack, Tabs, Text, Textarea, Tooltip, UnstyledButton } from "@mantine/core";
 import { IconAlertTriangle, IconLock, IconMail, IconPaperclip } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
-import type { Comment, Status, Ticket, User } from "@tessera/contracts";
+import type { Comment, Status, Ticket, TicketSummary, User } from "@tessera/contracts";
 import { forwardRef, useEffect, useImperativeHandle, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { newIdempotencyKey } from "../api/client.ts";
 import { addComment } from "../api/endpoints.ts";
@@ -30,7 +30,7 @@ import { ResolveAskFields, useResolveAsk, type ResolveInput } from "./composer-r
 import { SendControls } from "./composer-send.tsx";
 import { UploadChips } from "./composer-uploads.tsx";
 import { canResolve } from "./resolve-rules.ts";
-import { useSendAndNext, type AfterSend } from "./send-and-next.ts";
+import { useSendAndNext, viewOrder, type AfterSend } from "./send-and-next.ts";
 import { sendIntent } from "./shortcuts.tsx";
 import { readLocalDraft, useServerDraft } from "./use-server-draft.ts";
 import { DraftSaveStatus } from "./draft-save-status.tsx";
@@ -54,7 +54,7 @@ export const Composer = forwardRef<ComposerHandle, {
   /** Ctrl/Cmd+Shift+Enter: once sent, resolve (rejects when the resolve was not saved). */
   onResolveAfterSend: (resolve: ResolveInput) => Promise<unknown>;
   /** Opens the next ticket of the view, or says there is none. */
-  onOpenNext: () => void;
+  onOpenNext: (orderAtSend: TicketSummary[]) => void;
 }>(function Composer({ ticket, comments, statuses, staff, onTyping, onStatusAfterSend, onResolveAfterSend, onOpenNext }, ref) {
   const me = useSignedInUser();
   const client = useQueryClient();
@@ -193,6 +193,7 @@ export const Composer = forwardRef<ComposerHandle, {
     // Every send waits out the undo window with the box cleared and the draft kept until it is
     // posted; a resolve is only asked for after that, so Undo leaves the status as it was.
     const resolveWith = resolveAfter ? resolveAsk.input(sentText) : null;
+    const orderAtSend = after === "stay" ? [] : viewOrder(client, ticket.id);
     resolveAsk.close();
     {
       const snapshot = { mode, text, mentions };
@@ -241,11 +242,11 @@ export const Composer = forwardRef<ComposerHandle, {
         const resolved = await onResolveAfterSend(resolveWith).then(() => true, () => false);
         if (resolved) {
           resolveAsk.reset();
-          onOpenNext();
+          onOpenNext(orderAtSend);
         }
       } else {
         if (thenStatus && current && current.status.key !== thenStatus) await onStatusAfterSend(thenStatus).catch(() => {});
-        if (after === "next") onOpenNext();
+        if (after === "next") onOpenNext(orderAtSend);
       }
     } catch (err) {
       // Nothing was posted: the text goes back in the box with the reason.

@@ -22,15 +22,25 @@ function mountedLists(client: QueryClient): TicketSummary[][] {
     .map((q) => (q.state.data as ListPages | undefined)?.pages.flatMap((p) => p.items) ?? []);
 }
 
-/**
- * The ticket after `reference` in the list on screen, or null at the end of it. A ticket opened
- * from a link (not in the list) is followed by the list's first row.
- */
-export function nextInView(client: QueryClient, reference: string): TicketSummary | null {
+/** The rows of the list on screen that holds ticket `id` (else the first list), in order. */
+export function viewOrder(client: QueryClient, id: number): TicketSummary[] {
   const lists = mountedLists(client);
-  const rows = lists.find((l) => l.some((t) => t.reference === reference)) ?? lists[0] ?? [];
-  const at = rows.findIndex((t) => t.reference === reference);
-  return rows.slice(at + 1).find((t) => t.reference !== reference) ?? null;
+  return lists.find((l) => l.some((t) => t.id === id)) ?? lists[0] ?? [];
+}
+
+/**
+ * The ticket after `id` in the list on screen, or null at the end of it. `earlier` is the
+ * order when the send began: if the ticket has left the list since (resolved, and the list
+ * refreshed), the next is the first ticket after it then that is still listed now. A ticket
+ * opened from a link (never in the list) is followed by the list's first row.
+ */
+export function nextInView(client: QueryClient, id: number, earlier: TicketSummary[] = []): TicketSummary | null {
+  const now = viewOrder(client, id);
+  const after = (rows: TicketSummary[]) => rows.slice(rows.findIndex((t) => t.id === id) + 1).filter((t) => t.id !== id);
+  if (now.some((t) => t.id === id) || !earlier.some((t) => t.id === id)) return after(now)[0] ?? null;
+  const listed = new Set(now.map((t) => t.id));
+  const candidates = after(earlier);
+  return (now.length ? candidates.find((t) => listed.has(t.id)) : candidates[0]) ?? null;
 }
 
 /** The address of `reference` opened beside the view that `viewHref` (with its filters) shows. */

@@ -391,9 +391,9 @@ export function TicketPane({ ticketKey, closeHref }: { ticketKey: string; closeH
               if (!(await change({ status: target, ...c }, "Resolution"))) throw new Error("not saved");
               toast({ color: "teal", message: `${t.reference} is resolved. ${t.requester.name} is asked to confirm.` });
             }}
-            onOpenNext={() => {
-              // The list's order as it is on screen now; at its end the agent stays here.
-              const next = nextInView(client, t.reference);
+            onOpenNext={(earlier) => {
+              // The list's order as it is on screen; at its end the agent stays here.
+              const next = nextInView(client, t.id, earlier);
               if (next) navigate(ticketInViewHref(closeHref, next.reference));
               else toast({ color: "gray", message: `No next ticket in this view; ${t.reference} stays open.` });
             }}
