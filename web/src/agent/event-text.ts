@@ -302,23 +302,26 @@ function tally(topics: Topic[]): Array<{ topic: Topic; count: number }> {
 
 const plural = (t: Topic, count: number) => (count === 1 ? t.noun : (t.plural ?? `${t.noun}s`));
 
+/** "warning", or "2 warnings": a lone one needs no number. */
+const counted = (x: { topic: Topic; count: number }) => (x.count === 1 ? x.topic.noun : `${x.count} ${plural(x.topic, x.count)}`);
+
 /**
- * A burst of events named in one line, kind by kind:
- * "3 changes: status, priority, assignee · 5 SLA events: 2 warnings, 2 escalations, 1 breach".
+ * A burst of events named in one line, kind by kind: "status change · SLA first response met",
+ * "3 changes: status, priority, assignee · 5 SLA events: 2 warnings, 2 escalations, breach".
  */
 export function describeBurst(events: TicketEvent[]): string {
   const topics = events.map(topicOf);
   const parts: string[] = [];
   const of = (g: Topic["group"]) => topics.filter((t) => t.group === g);
   const changes = of("change");
-  if (changes.length) parts.push(`${changes.length} ${changes.length === 1 ? "change" : "changes"}: ${tally(changes).map((x) => x.topic.noun).join(", ")}`);
+  if (changes.length === 1) parts.push(`${changes[0].noun} change`);
+  else if (changes.length) parts.push(`${changes.length} changes: ${tally(changes).map((x) => x.topic.noun).join(", ")}`);
   const others = of("other");
   if (others.length) parts.push(`${others.length} ${others.length === 1 ? "other event" : "other events"}: ${tally(others).map((x) => x.topic.noun).join(", ")}`);
   const mail = of("mail");
   if (mail.length) parts.push(`${mail.length} mail ${mail.length === 1 ? "event" : "events"}: ${tally(mail).map((x) => x.topic.noun).join(", ")}`);
   const sla = tally(of("sla"));
-  const slaCount = sla.reduce((n, x) => n + x.count, 0);
-  if (sla.length === 1) parts.push(`${slaCount} SLA ${plural(sla[0].topic, slaCount)}`);
-  else if (sla.length > 1) parts.push(`${slaCount} SLA events: ${sla.map((x) => `${x.count} ${plural(x.topic, x.count)}`).join(", ")}`);
+  if (sla.length === 1) parts.push(`${sla[0].count === 1 ? "" : `${sla[0].count} `}SLA ${plural(sla[0].topic, sla[0].count)}`);
+  else if (sla.length > 1) parts.push(`${sla.reduce((n, x) => n + x.count, 0)} SLA events: ${sla.map(counted).join(", ")}`);
   return parts.join(" · ");
 }
