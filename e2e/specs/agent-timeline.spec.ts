@@ -117,3 +117,21 @@ test("events between messages fold into one line per burst, Conversation hides t
   await expect(fresh).toHaveAttribute("aria-expanded", "true");
   await expect(conversation.getByText("set the priority to P1 (was P2)")).toBeVisible();
 });
+
+test("a long history still folds its middle into earlier items", async ({ page, desk }) => {
+  const word = uniqueWord("tlf");
+  const alice = await desk.api(desk.users.alice);
+  const sam = await desk.api(desk.users.sam);
+  const ticket = await alice.post<{ reference: string }>("/api/tickets", { subject: `Long thread ${word}`, description: "It started on Monday.", format: "text" });
+  for (let i = 1; i <= 14; i++) await (i % 2 ? sam : alice).post(`/api/tickets/${ticket.reference}/comments`, { body: `Message number ${i}.`, format: "text" });
+
+  await desk.signIn(page, desk.users.sam);
+  await page.goto(`/agent/tickets/${ticket.reference}`);
+  const conversation = page.getByRole("region", { name: "Conversation" });
+  await expect(conversation.getByText("14 replies", { exact: true })).toBeVisible();
+  await expect(conversation.getByText("Message number 14.")).toBeVisible();
+  await expect(conversation.getByText("It started on Monday.")).toBeVisible();
+  await expect(conversation.getByText("Message number 2.", { exact: true })).toHaveCount(0);
+  await conversation.getByRole("button", { name: /^\d+ earlier items$/ }).click();
+  await expect(conversation.getByText("Message number 2.", { exact: true })).toBeVisible();
+});
