@@ -195,21 +195,19 @@ export const Composer = forwardRef<ComposerHandle, {
     const resolveWith = resolveAfter ? resolveAsk.input(sentText) : null;
     const orderAtSend = after === "stay" ? [] : viewOrder(client, ticket.id);
     resolveAsk.close();
-    {
-      const snapshot = { mode, text, mentions };
-      holdingDraft.current = true;
-      setText("");
-      setMentions([]);
-      const then = resolveAfter ? " and resolving" : after === "next" ? ", then the next ticket" : "";
-      const undone = await undoWindow(internal ? `Adding internal note${then} in ${UNDO_SECONDS} s…` : `Sending to ${ticket.requester.name}${then} in ${UNDO_SECONDS} s…`);
-      holdingDraft.current = false;
-      if (undone) {
-        setMode(snapshot.mode);
-        setText(snapshot.text);
-        setMentions(snapshot.mentions);
-        requestAnimationFrame(() => textarea.current?.focus());
-        return;
-      }
+    const snapshot = { mode, text, mentions };
+    holdingDraft.current = true;
+    setText("");
+    setMentions([]);
+    const then = resolveAfter ? " and resolving" : after === "next" ? ", then the next ticket" : "";
+    const undone = await undoWindow(internal ? `Adding internal note${then} in ${UNDO_SECONDS} s…` : `Sending to ${ticket.requester.name}${then} in ${UNDO_SECONDS} s…`);
+    holdingDraft.current = false;
+    if (undone) {
+      setMode(snapshot.mode);
+      setText(snapshot.text);
+      setMentions(snapshot.mentions);
+      requestAnimationFrame(() => textarea.current?.focus());
+      return;
     }
     setSending(true);
     try {

@@ -2,6 +2,8 @@
  * The grace period after Send: the message waits a few seconds with Undo and Send now in a
  * toast, the way mail clients do it, because the regretted reply is noticed just after the
  * click. While it waits, leaving the page asks first (the text is also still kept as a draft).
+ * Send and resolve waits here too, and the resolve is only asked for once the message has gone,
+ * so Undo leaves both the thread and the status as they were.
  */
 import { Button, Group, Text } from "@mantine/core";
 import { hideToast, toast } from "./toast.ts";
