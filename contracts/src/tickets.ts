@@ -203,8 +203,11 @@ export const Ticket = TicketBase.extend({
   alert: TicketAlert.nullable(),
   /** Whether the ticket is, or ever was, waiting on the requester (a status in the awaiting_requester category). */
   waited_on_requester: z.boolean(),
-  /** Unsent replies and notes on this ticket, newest first, you included (agents only; empty for requesters). */
-  drafts: z.array(DraftMarker),
+  /**
+   * Unsent replies and notes on this ticket, newest first, you included (agents only; empty for
+   * requesters). Defaults to empty for a ticket answered before drafts existed (an idempotent replay).
+   */
+  drafts: z.array(DraftMarker).default([]),
 });
 export type Ticket = z.infer<typeof Ticket>;
 
