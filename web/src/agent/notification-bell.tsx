@@ -1,40 +1,24 @@
 /**
- * The bell: unread count (kept live by the stream), and the latest notifications, each linking
- * to its ticket. Opening one marks it read; "Mark all read" clears the count. The tab title
+ * The bell: unread count (kept live by the stream) and the latest notifications, repeats of one
+ * kind on one ticket collapsed into one line by the API. A line opens its ticket and is read;
+ * it can also be marked read, or its ticket muted, from beside it. The badge counts lines, as the
+ * agent sees them: four SLA repeats on one ticket are one thing to look at. The tab title
  * carries the count too, so it shows from another tab.
  */
 import { ActionIcon, Button, Group, Indicator, Popover, Text, Tooltip } from "@mantine/core";
-import { IconAlarm, IconArchive, IconAt, IconBell, IconFlame, IconMailQuestion, IconMessageReply, IconUserPlus } from "@tabler/icons-react";
+import { IconBell } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
-import type { Notification } from "@tessera/contracts";
+import type { Notification, NotificationList } from "@tessera/contracts";
 import { useEffect, useState } from "react";
-import { Link } from "react-router";
 import { markAllNotificationsRead, markNotificationRead } from "../api/agent.ts";
 import { agentKeys, useNotifications } from "../api/agent-queries.ts";
 import { LoadError } from "../ui/query-state.tsx";
-import { TimeAgo } from "../ui/time-ago.tsx";
+import { muteTicketNotifications, unmuteTicketNotifications } from "./bell-api.ts";
+import { BellItem } from "./bell-item.tsx";
+import { BellMutes } from "./bell-mutes.tsx";
+import classes from "./bell.module.css";
 import { setUnreadCount } from "./title.ts";
-import classes from "./workspace.module.css";
-
-const KIND: Record<string, { label: string; icon: React.ReactNode }> = {
-  mention: { label: "mentioned you", icon: <IconAt size={16} /> },
-  assigned: { label: "assigned you", icon: <IconUserPlus size={16} /> },
-  requester_reply: { label: "replied on your ticket", icon: <IconMessageReply size={16} /> },
-  snooze_ended: { label: "Back from snooze", icon: <IconBell size={16} /> },
-  sla_warning: { label: "SLA at risk", icon: <IconAlarm size={16} color="var(--mantine-color-yellow-8)" /> },
-  sla_breach: { label: "SLA breached", icon: <IconFlame size={16} color="var(--mantine-color-red-7)" /> },
-  auto_closed: { label: "Closed automatically", icon: <IconArchive size={16} /> },
-  mail_held: { label: "Held mail waits for your decision", icon: <IconMailQuestion size={16} color="var(--mantine-color-orange-7)" /> },
-};
-
-/** Kinds that happen on their own (a snooze runs out, an SLA clock runs): nobody did them. */
-const NO_ACTOR = new Set(["snooze_ended", "sla_warning", "sla_breach", "auto_closed", "mail_held"]);
-
-function describe(n: Notification) {
-  const kind = KIND[n.kind];
-  if (NO_ACTOR.has(n.kind)) return kind.label;
-  return `${n.actor?.name ?? "Someone"} ${kind?.label ?? n.kind.replace(/_/g, " ")}`;
-}
+import { toast } from "./toast.ts";
 
 export function NotificationBell() {
   const list = useNotifications();
@@ -45,21 +29,38 @@ export function NotificationBell() {
   useEffect(() => setUnreadCount(unread), [unread]);
   useEffect(() => () => setUnreadCount(0), []);
 
+  const refresh = () => void client.invalidateQueries({ queryKey: agentKeys.notifications });
+  const edit = (fn: (old: NotificationList) => NotificationList) => client.setQueryData(agentKeys.notifications, (old: NotificationList | undefined) => (old ? fn(old) : old));
+  const failed = (what: string) => (err: unknown) => toast({ color: "red", title: `Could not ${what}`, message: err instanceof Error ? err.message : String(err) });
+
   const markRead = (n: Notification) => {
     if (n.read_at) return;
     // Shown read at once; the server is told in the background.
-    client.setQueryData(agentKeys.notifications, (old: typeof list.data) =>
-      old ? { unread_count: Math.max(0, old.unread_count - 1), items: old.items.map((i) => (i.id === n.id ? { ...i, read_at: new Date().toISOString() } : i)) } : old,
-    );
-    void markNotificationRead(n.id).finally(() => void client.invalidateQueries({ queryKey: agentKeys.notifications }));
+    const at = new Date().toISOString();
+    edit((old) => ({
+      ...old,
+      unread_count: Math.max(0, old.unread_count - 1),
+      unread_items: Math.max(0, old.unread_items - n.count),
+      items: old.items.map((i) => (i.id === n.id ? { ...i, read_at: at } : i)),
+    }));
+    void markNotificationRead(n.id).catch(failed("mark it read")).finally(refresh);
   };
   const markAll = () => {
-    client.setQueryData(agentKeys.notifications, (old: typeof list.data) => (old ? { unread_count: 0, items: old.items.map((i) => ({ ...i, read_at: i.read_at ?? new Date().toISOString() })) } : old));
-    void markAllNotificationsRead().finally(() => void client.invalidateQueries({ queryKey: agentKeys.notifications }));
+    edit((old) => ({ ...old, unread_count: 0, unread_items: 0, items: old.items.map((i) => ({ ...i, read_at: i.read_at ?? new Date().toISOString() })) }));
+    void markAllNotificationsRead().catch(failed("mark all read")).finally(refresh);
+  };
+  const mute = (n: Notification, until: string | null) => {
+    if (n.ticket_id === null) return;
+    // The line and the "Muted tickets" list show the result; no toast to cover the bell.
+    void muteTicketNotifications(n.ticket_id, until).catch(failed("mute it")).finally(refresh);
+  };
+  const unmute = (ticketId: number) => {
+    edit((old) => ({ ...old, mutes: old.mutes.filter((m) => m.ticket_id !== ticketId), items: old.items.map((i) => (i.ticket_id === ticketId ? { ...i, muted: null } : i)) }));
+    void unmuteTicketNotifications(ticketId).catch(failed("unmute it")).finally(refresh);
   };
 
   return (
-    <Popover opened={opened} onChange={setOpened} position="bottom-end" width={380} shadow="md" withinPortal trapFocus returnFocus>
+    <Popover opened={opened} onChange={setOpened} position="bottom-end" width="min(400px, calc(100vw - 16px))" shadow="md" withinPortal trapFocus returnFocus hideDetached={false}>
       <Popover.Target>
         <Tooltip label="Notifications" disabled={opened}>
           <Indicator label={unread > 99 ? "99+" : unread} size={16} disabled={!unread} offset={4} color="red">
@@ -87,38 +88,23 @@ export function NotificationBell() {
             Nothing yet. You are told here when someone assigns you a ticket, mentions you in a note, a requester replies on your ticket, or its SLA is at risk or breached.
           </Text>
         ) : (
-          <ul className={classes.bellList}>
+          <ul className={classes.list}>
             {list.data.items.map((n) => (
-              <li key={n.id}>
-                <Link
-                  to={n.ticket_id ? `/agent/tickets/${n.ticket_id}` : "/agent"}
-                  className={classes.bellItem}
-                  data-unread={!n.read_at || undefined}
-                  onClick={() => {
-                    markRead(n);
-                    setOpened(false);
-                  }}
-                >
-                  <span className={classes.bellDot} aria-label={n.read_at ? undefined : "Unread"} />
-                  <span style={{ color: "var(--mantine-color-gray-6)", paddingTop: 2 }} aria-hidden="true">
-                    {KIND[n.kind]?.icon ?? <IconBell size={16} />}
-                  </span>
-                  <span style={{ minWidth: 0, flex: 1 }}>
-                    <Text size="sm" fw={n.read_at ? 400 : 600}>
-                      {describe(n)}
-                    </Text>
-                    <Text size="xs" c="dimmed" lineClamp={2}>
-                      {n.summary}
-                    </Text>
-                    <Text size="xs" c="dimmed">
-                      <TimeAgo iso={n.created_at} />
-                    </Text>
-                  </span>
-                </Link>
-              </li>
+              <BellItem
+                key={n.id}
+                n={n}
+                onOpen={() => {
+                  markRead(n);
+                  setOpened(false);
+                }}
+                onMarkRead={() => markRead(n)}
+                onMute={(until) => mute(n, until)}
+                onUnmute={() => n.ticket_id !== null && unmute(n.ticket_id)}
+              />
             ))}
           </ul>
         )}
+        <BellMutes mutes={list.data?.mutes ?? []} onUnmute={unmute} onNavigate={() => setOpened(false)} />
       </Popover.Dropdown>
     </Popover>
   );
