@@ -81,21 +81,24 @@ describe.each(dialects)("the notification bell on %s", (dialect) => {
     ]);
   });
 
-  it("refuses to mark someone else's notification read", async () => {
+  it("refuses to mark someone else's line read, and leaves it unread", async () => {
     const t = await ticketForAna("Badge broken");
-    const [line] = await linesOf(t, "assigned");
-    const res = await sam.post(`/api/notifications/${line.id}/read`);
-    expect(res.status).toBe(404);
-    expect((await linesOf(t, "assigned"))[0].read_at).toBeNull();
+    await reply(t, "Door still shut");
+    await reply(t, "Both doors now");
+    const [line] = await linesOf(t, "requester_reply");
+    expect((await sam.post(`/api/notifications/${line.id}/read`)).status).toBe(404);
+    expect((await linesOf(t, "requester_reply"))[0]).toMatchObject({ count: 2, read_at: null });
     expect((await ana.post("/api/notifications/99999999/read")).status).toBe(404);
   });
 
-  it("pages through lines with the id of the last one", async () => {
-    const first = await ana.get("/api/notifications?limit=2");
-    expect(first.body.items).toHaveLength(2);
-    const next = await ana.get(`/api/notifications?limit=2&before=${first.body.items[1].id}`);
-    expect(next.body.items.length).toBeGreaterThan(0);
-    for (const n of next.body.items) expect(n.id).toBeLessThan(first.body.items[1].id);
+  it("pages by line: the next page starts after the whole collapsed line", async () => {
+    await readAll();
+    const t = await ticketForAna("Scanner sends blank pages");
+    for (const text of ["Blank", "Blank again", "Still blank"]) await reply(t, text);
+    const first = await ana.get("/api/notifications?unread=true&limit=1");
+    expect(first.body.items).toEqual([expect.objectContaining({ kind: "requester_reply", count: 3 })]);
+    const next = await ana.get(`/api/notifications?unread=true&limit=1&before=${first.body.items[0].id}`);
+    expect(next.body.items).toEqual([expect.objectContaining({ kind: "assigned", ticket_id: t.id, count: 1 })]);
   });
 
   it("writes nothing about a muted ticket, but still delivers a mention, and shows the mute", async () => {
