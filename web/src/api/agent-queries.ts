@@ -110,5 +110,7 @@ export function toSummary(t: TicketSummary | Ticket, previous?: TicketSummary): 
     created_at: t.created_at, updated_at: t.updated_at, first_response_at: t.first_response_at, resolved_at: t.resolved_at, closed_at: t.closed_at, tags: t.tags,
     snoozed_until: t.snoozed_until, back_from_snooze: t.back_from_snooze, sla: t.sla,
     last_message: "last_message" in t ? t.last_message : (previous?.last_message ?? null),
+    // A full ticket names its drafts with their modes; a row needs only who holds one.
+    draft_by: "drafts" in t ? t.drafts.map((d) => d.user) : previous?.draft_by,
   };
 }
