@@ -70,6 +70,18 @@ describe.each(dialects)("the SLA sweep on %s", (dialect) => {
     expect(plan).not.toMatch(/SCAN tickets(?! USING)|Seq Scan on tickets/);
   });
 
+  it("says nothing of a muted ticket's warning and breach, and still tells of the others", async () => {
+    const { categoryId } = await policyFor({ P3: { first_response: 60, resolution: 600 } });
+    const muted = await file(categoryId);
+    const other = await file(categoryId);
+    expect((await agent.put(`/api/tickets/${muted.id}/notification-mute`, { until: null })).status).toBe(200);
+    desk.clock.advance(61 * MIN);
+    expect(await sweepOnce(desk.ctx)).toMatchObject({ warnings: 2, breaches: 2 });
+    expect((await events(muted.id, "sla_breached")).length).toBe(1);
+    expect(await notes(agent, muted.id)).toEqual([]);
+    expect(await notes(agent, other.id)).toEqual(["sla_breach", "sla_warning"]);
+  });
+
   it("fires the warning and the breach once each, however often it sweeps", async () => {
     const { categoryId } = await policyFor({ P3: { first_response: 60, resolution: 600 } });
     const t = await file(categoryId);

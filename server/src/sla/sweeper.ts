@@ -16,6 +16,7 @@ import { lockTicket, referenceOf } from "../tickets/service.ts";
 import { recordEvents } from "../tickets/events.ts";
 import { defaultStatusOf, loadStatuses } from "../tickets/statuses.ts";
 import { loadPolicies } from "./definitions.ts";
+import { insertNotifications } from "../notifications/service.ts";
 import { actionsFor, changesTicket, escalate, notifySla, planNotices, type Level, type Notice } from "./escalate.ts";
 import { columnsFromTargets, slaVia, syncSla, writeManyTicketColumns } from "./sync.ts";
 import { autoCloseDays } from "./settings.ts";
@@ -154,7 +155,8 @@ async function fireDue(tx: AppContext, ids: number[], historyBefore: string): Pr
   // Ordered by ticket, each fired target before its escalations.
   events.sort((a, b) => a.ticket_id - b.ticket_id);
   if (events.length) await db.insertInto("ticket_events").values(events).execute();
-  if (plan.notifications.length) await db.insertInto("notifications").values(plan.notifications).execute();
+  // Through the notifications module, so a ticket someone muted tells them nothing.
+  if (plan.notifications.length) await insertNotifications(db, plan.notifications);
 
   // Escalations that change a ticket, in the policy's order; then its clock is synced in full.
   for (const ticketId of oneByOne) {
