@@ -3,17 +3,16 @@
  * means (which moves are allowed, what the requester sees); an admin adds statuses inside a
  * category, renames them, gives them the words requesters read, and retires added ones.
  */
-import { Alert, Badge, Button, Group, NumberInput, Select, Skeleton, Stack, Switch, Text, TextInput, Title } from "@mantine/core";
-import { IconArrowsRightLeft, IconInfoCircle, IconPlus, IconProgressCheck, IconTicket } from "@tabler/icons-react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { Alert, Badge, Group, NumberInput, Select, Stack, Switch, Text, TextInput, Title } from "@mantine/core";
+import { IconArrowsRightLeft, IconInfoCircle, IconProgressCheck, IconTicket } from "@tabler/icons-react";
 import { STATUS_TRANSITIONS, type Status, type StatusCategory } from "@tessera/contracts";
 import { useMemo, useState } from "react";
-import { Link, useNavigate, useParams } from "react-router";
+import { useNavigate } from "react-router";
 import { createStatus, updateStatus } from "../api/admin.ts";
 import { adminKeys, useAdminStatuses, useTicketCount } from "../api/admin-queries.ts";
-import { ListSkeleton, LoadError } from "../ui/query-state.tsx";
 import { StatusPill } from "../ui/status-pill.tsx";
-import { AdminPage, announce, ConfirmDialog, Consequence, Editor, EmptyEditor, formErrors, RowLink, same, SaveError, Split, useJustSaved, useUnsavedGuard } from "./layout.tsx";
+import { announce, ConfirmDialog, Consequence, Editor, RowLink, SaveError } from "./layout.tsx";
+import { AdminCollectionPage, useAdminCollection, useAdminForm, type AdminCollection } from "./scaffold/index.ts";
 import { plural } from "./people.ts";
 import classes from "./admin.module.css";
 
@@ -109,51 +108,31 @@ function LabelFields({ draft, setDraft, errors, category }: { draft: StatusDraft
 
 const FIELDS = ["key", "label", "requester_label", "category", "position", "active"];
 
-function StatusEditor({ status }: { status: Status }) {
-  const client = useQueryClient();
-  const base = useMemo(() => draftOf(status), [status]);
-  const [draft, setDraft] = useState(base);
-  const [local, setLocal] = useState<Record<string, string>>({});
+function StatusEditor({ status, collection }: { status: Status; collection: AdminCollection<Status> }) {
   const [confirming, setConfirming] = useState(false);
-  const [justSaved, markSaved] = useJustSaved();
-  const dirty = !same(draft, base);
-  const guard = useUnsavedGuard(dirty);
-  const retiring = status.active && !draft.active;
-  const inIt = useTicketCount({ status: status.key }, confirming);
-  const save = useMutation({
-    mutationFn: () => updateStatus(status.key, { label: draft.label.trim(), requester_label: draft.requester_label.trim(), position: draft.position, ...(status.builtin ? {} : { active: draft.active }) }),
-    onSuccess: (saved) => {
-      client.setQueryData<Status[]>(adminKeys.statuses, (all) => all?.map((s) => (s.key === saved.key ? saved : s)));
-      void client.invalidateQueries({ queryKey: adminKeys.statuses });
-      setDraft(draftOf(saved));
+  const base = useMemo(() => draftOf(status), [status]);
+  const form = useAdminForm({
+    base,
+    fields: FIELDS,
+    check: checkLabels,
+    save: (d) => updateStatus(status.key, { label: d.label.trim(), requester_label: d.requester_label.trim(), position: d.position, ...(status.builtin ? {} : { active: d.active }) }),
+    draftOf,
+    onSaved: (saved) => {
+      collection.saved(saved);
       setConfirming(false);
-      markSaved();
     },
     onError: () => setConfirming(false),
   });
-  const errors = formErrors(save.error, FIELDS);
-  const submit = () => {
-    const found = checkLabels(draft);
-    setLocal(found);
-    if (Object.keys(found).length) return;
-    if (retiring) setConfirming(true);
-    else save.mutate();
-  };
+  const { draft, setDraft, errors } = form;
+  const retiring = status.active && !draft.active;
+  const inIt = useTicketCount({ status: status.key }, confirming);
   return (
     <Editor
       label={`Edit status ${status.label}`}
-      dirty={dirty}
-      saving={save.isPending}
-      onSubmit={submit}
-      onRevert={() => {
-        setDraft(base);
-        setLocal({});
-        save.reset();
-      }}
-      backTo="/admin/statuses"
+      {...form.editorProps}
+      onSubmit={() => form.submit(() => (retiring ? setConfirming(true) : form.mutation.mutate()))}
+      backTo={collection.path}
       backLabel="All statuses"
-      guard={guard}
-      justSaved={justSaved}
     >
       <Group gap={8} mb={2}>
         <Title order={2} fz={17}>
@@ -175,7 +154,7 @@ function StatusEditor({ status }: { status: Status }) {
         {movesFrom(status.category)}
       </Text>
       <Stack gap="md">
-        <LabelFields draft={draft} setDraft={setDraft} errors={{ ...errors.fields, ...local }} category={status.category} />
+        <LabelFields draft={draft} setDraft={setDraft} errors={errors} category={status.category} />
         {status.builtin ? (
           <Text size="sm" c="dimmed">
             Built-in statuses cannot be retired; rename them instead.
@@ -186,12 +165,12 @@ function StatusEditor({ status }: { status: Status }) {
             description={draft.active ? "Tickets can be moved into it." : "Retired: no ticket can move into it; tickets already in it keep it until moved."}
             checked={draft.active}
             onChange={(e) => setDraft({ ...draft, active: e.currentTarget.checked })}
-            error={errors.fields.active}
+            error={errors.active}
           />
         )}
-        <SaveError message={errors.general} />
+        <SaveError message={form.general} />
       </Stack>
-      <ConfirmDialog opened={confirming} onClose={() => setConfirming(false)} title={`Retire ${status.label}?`} confirmLabel="Retire and save" onConfirm={() => save.mutate()} busy={save.isPending}>
+      <ConfirmDialog opened={confirming} onClose={() => setConfirming(false)} title={`Retire ${status.label}?`} confirmLabel="Retire and save" onConfirm={() => form.mutation.mutate()} busy={form.mutation.isPending}>
         <Stack gap="sm">
           <Consequence icon={<IconArrowsRightLeft size={16} />}>Agents can no longer move tickets into it.</Consequence>
           <Consequence icon={<IconTicket size={16} />}>
@@ -227,37 +206,33 @@ function keyFromLabel(label: string): string {
     .slice(0, 40);
 }
 
-function NewStatusEditor({ statuses }: { statuses: Status[] }) {
-  const client = useQueryClient();
+const EMPTY = { category: "open" as StatusCategory, key: "", label: "", requester_label: "", position: 500, active: true };
+
+function checkNew(d: typeof EMPTY): Record<string, string> {
+  const found = checkLabels(d);
+  if (!/^[a-z][a-z0-9_]{1,39}$/.test(d.key)) found.key = "Lowercase letters, digits and _, 2 to 40 long, starting with a letter";
+  return found;
+}
+
+function NewStatusEditor({ collection }: { collection: AdminCollection<Status> }) {
   const navigate = useNavigate();
-  const empty = { category: "open" as StatusCategory, key: "", label: "", requester_label: "", position: 500, active: true };
-  const [draft, setDraft] = useState(empty);
   const [keyTouched, setKeyTouched] = useState(false);
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const dirty = !same(draft, empty);
-  const guard = useUnsavedGuard(dirty);
-  const builtinOfCategory = statuses.find((s) => s.category === draft.category && s.builtin);
-  const create = useMutation({
-    mutationFn: () =>
-      createStatus({ key: draft.key, label: draft.label.trim(), requester_label: draft.requester_label.trim(), category: draft.category as Exclude<StatusCategory, "draft">, position: draft.position }),
-    onSuccess: (s) => {
-      client.setQueryData<Status[]>(adminKeys.statuses, (all) => (all ? [...all, s] : all));
-      void client.invalidateQueries({ queryKey: adminKeys.statuses });
+  const form = useAdminForm({
+    base: EMPTY,
+    fields: FIELDS,
+    conflictField: "key",
+    check: checkNew,
+    save: (d) => createStatus({ key: d.key, label: d.label.trim(), requester_label: d.requester_label.trim(), category: d.category as Exclude<StatusCategory, "draft">, position: d.position }),
+    onSaved: (s) => {
+      collection.added(s);
       announce(`The status ${s.label} was added to ${CATEGORY_NAMES[s.category].toLowerCase()}.`);
-      guard.allow();
-      navigate(`/admin/statuses/${encodeURIComponent(s.key)}`);
+      navigate(collection.hrefOf(s));
     },
   });
-  const errors = formErrors(create.error, FIELDS, "key");
-  const submit = () => {
-    const found = checkLabels(draft);
-    if (!/^[a-z][a-z0-9_]{1,39}$/.test(draft.key)) found.key = "Lowercase letters, digits and _, 2 to 40 long, starting with a letter";
-    setLocal(found);
-    if (!Object.keys(found).length) create.mutate();
-  };
-  const shown = { ...errors.fields, ...local };
+  const { draft, setDraft, errors: shown } = form;
+  const builtinOfCategory = collection.items.find((s) => s.category === draft.category && s.builtin);
   return (
-    <Editor label="New status" dirty={dirty} saving={create.isPending} saveLabel="Add status" onSubmit={submit} backTo="/admin/statuses" backLabel="All statuses" guard={guard}>
+    <Editor label="New status" {...form.editorProps} saveLabel="Add status" backTo={collection.path} backLabel="All statuses">
       <Title order={2} fz={17} mb={4}>
         New status
       </Title>
@@ -299,90 +274,67 @@ function NewStatusEditor({ statuses }: { statuses: Status[] }) {
           maxLength={40}
           classNames={{ input: classes.mono }}
         />
-        <SaveError title="The status was not added" message={errors.general} />
+        <SaveError title="The status was not added" message={form.general} />
       </Stack>
     </Editor>
   );
 }
 
-export function StatusesPage() {
-  const { statusKey } = useParams();
-  const statuses = useAdminStatuses();
-  const all = statuses.data ?? [];
-  const selected = statusKey && statusKey !== NEW_STATUS ? all.find((s) => s.key === statusKey) : undefined;
-  let editor;
-  if (statusKey && statuses.isPending) editor = <Stack p="lg"><Skeleton height={36} /><Skeleton height={120} /></Stack>;
-  else if (statusKey === NEW_STATUS) editor = <NewStatusEditor statuses={all} />;
-  else if (selected) editor = <StatusEditor key={selected.key} status={selected} />;
-  else if (statusKey)
-    editor = (
-      <EmptyEditor icon={<IconProgressCheck size={32} stroke={1.5} />} title="This status does not exist">
-        Pick another one from the list.
-      </EmptyEditor>
-    );
-  else
-    editor = (
-      <EmptyEditor icon={<IconProgressCheck size={32} stroke={1.5} />} title="Pick a status">
-        Rename it, change what requesters read, or add a status of your own inside a category (for example “Waiting for parts” under awaiting third party).
-      </EmptyEditor>
-    );
+function StatusList({ all }: { all: Status[] }) {
   return (
-    <AdminPage
+    <div>
+      {ORDER.filter((c) => all.some((s) => s.category === c)).map((c) => (
+        <section key={c} aria-label={CATEGORY_NAMES[c]}>
+          <Text className={classes.groupHeading} component="h2">
+            {CATEGORY_NAMES[c]}
+          </Text>
+          <ul className={classes.rows} style={{ paddingTop: 0 }}>
+            {all
+              .filter((s) => s.category === c)
+              .sort((a, b) => a.position - b.position || a.key.localeCompare(b.key))
+              .map((s) => (
+                <RowLink key={s.key} to={`/admin/statuses/${encodeURIComponent(s.key)}`} inactive={!s.active}>
+                  <div className={classes.rowMain}>
+                    <div className={classes.rowTitle}>{s.label}</div>
+                    <div className={classes.rowSub}>Requesters see “{s.requester_label}”</div>
+                  </div>
+                  {!s.active ? (
+                    <Badge variant="outline" color="gray" size="sm">
+                      Retired
+                    </Badge>
+                  ) : !s.builtin ? (
+                    <Badge variant="light" color="indigo" size="sm">
+                      Added
+                    </Badge>
+                  ) : null}
+                </RowLink>
+              ))}
+          </ul>
+        </section>
+      ))}
+      <Alert m="sm" variant="light" color="gray" icon={<IconInfoCircle size={16} />}>
+        Categories are fixed; they decide which moves are allowed. Add your own statuses inside them.
+      </Alert>
+    </div>
+  );
+}
+
+export function StatusesPage() {
+  const collection = useAdminCollection({ query: useAdminStatuses(), queryKey: adminKeys.statuses, param: "statusKey", path: "/admin/statuses", idOf: (s) => s.key, newSlug: NEW_STATUS });
+  return (
+    <AdminCollectionPage
+      collection={collection}
       title="Statuses"
       description="The steps of a ticket. Each status belongs to a category that decides what it allows; requesters read a label of their own."
-      actions={
-        <Button component={Link} to={`/admin/statuses/${NEW_STATUS}`} leftSection={<IconPlus size={16} />}>
-          Add status
-        </Button>
-      }
-    >
-      <Split
-        listLabel="Status list"
-        selected={!!statusKey}
-        list={
-          statuses.isPending ? (
-            <div style={{ padding: 12 }}><ListSkeleton label="Loading statuses" /></div>
-          ) : statuses.isError ? (
-            <div style={{ padding: 12 }}><LoadError title="Statuses could not be loaded" error={statuses.error} onRetry={() => void statuses.refetch()} /></div>
-          ) : (
-            <div>
-              {ORDER.filter((c) => all.some((s) => s.category === c)).map((c) => (
-                <section key={c} aria-label={CATEGORY_NAMES[c]}>
-                  <Text className={classes.groupHeading} component="h2">
-                    {CATEGORY_NAMES[c]}
-                  </Text>
-                  <ul className={classes.rows} style={{ paddingTop: 0 }}>
-                    {all
-                      .filter((s) => s.category === c)
-                      .sort((a, b) => a.position - b.position || a.key.localeCompare(b.key))
-                      .map((s) => (
-                        <RowLink key={s.key} to={`/admin/statuses/${encodeURIComponent(s.key)}`} inactive={!s.active}>
-                          <div className={classes.rowMain}>
-                            <div className={classes.rowTitle}>{s.label}</div>
-                            <div className={classes.rowSub}>Requesters see “{s.requester_label}”</div>
-                          </div>
-                          {!s.active ? (
-                            <Badge variant="outline" color="gray" size="sm">
-                              Retired
-                            </Badge>
-                          ) : !s.builtin ? (
-                            <Badge variant="light" color="indigo" size="sm">
-                              Added
-                            </Badge>
-                          ) : null}
-                        </RowLink>
-                      ))}
-                  </ul>
-                </section>
-              ))}
-              <Alert m="sm" variant="light" color="gray" icon={<IconInfoCircle size={16} />}>
-                Categories are fixed; they decide which moves are allowed. Add your own statuses inside them.
-              </Alert>
-            </div>
-          )
-        }
-        editor={editor}
-      />
-    </AdminPage>
+      addLabel="Add status"
+      what="statuses"
+      listLabel="Status list"
+      list={(all) => <StatusList all={all} />}
+      editor={(s) => <StatusEditor key={s.key} status={s} collection={collection} />}
+      creator={() => <NewStatusEditor collection={collection} />}
+      icon={<IconProgressCheck size={32} stroke={1.5} />}
+      pick={{ title: "Pick a status", text: "Rename it, change what requesters read, or add a status of your own inside a category (for example “Waiting for parts” under awaiting third party)." }}
+      missing={{ title: "This status does not exist", text: "Pick another one from the list." }}
+    />
   );
 }

@@ -1,0 +1,121 @@
+/**
+ * An admin list page: the header with its Add button, the list (a skeleton on first load, an
+ * error with Try again, a sentence when empty), and beside it the picked item's editor, the
+ * form for a new one, or what the page is for when nothing is picked.
+ */
+import { Button, Skeleton, Stack, Text } from "@mantine/core";
+import { IconPlus } from "@tabler/icons-react";
+import type { ReactNode } from "react";
+import { Link } from "react-router";
+import { ListSkeleton, LoadError } from "../../ui/query-state.tsx";
+import { AdminPage, EmptyEditor, Split } from "../layout.tsx";
+import type { AdminCollection, CollectionQuery } from "./use-admin-collection.ts";
+import classes from "../admin.module.css";
+
+/** The list's place while it loads or when it failed; null once there is data. */
+export function ListState({ query, what }: { query: Pick<CollectionQuery<unknown>, "isPending" | "isError" | "error" | "refetch">; what: string }) {
+  if (query.isPending) return <div style={{ padding: 12 }}><ListSkeleton label={`Loading ${what.toLowerCase()}`} /></div>;
+  if (query.isError) {
+    return (
+      <div style={{ padding: 12 }}>
+        <LoadError title={`${what.charAt(0).toUpperCase()}${what.slice(1)} could not be loaded`} error={query.error} onRetry={() => void query.refetch()} />
+      </div>
+    );
+  }
+  return null;
+}
+
+/** The rows of a list, or a sentence when there are none. */
+export function Rows<T>({ items, empty, children }: { items: T[]; empty: ReactNode; children: (item: T) => ReactNode }) {
+  if (items.length === 0) {
+    return (
+      <Text size="sm" c="dimmed" p="md">
+        {empty}
+      </Text>
+    );
+  }
+  return <ul className={classes.rows}>{items.map(children)}</ul>;
+}
+
+export interface AdminCollectionPageProps<T> {
+  collection: AdminCollection<T>;
+  title: string;
+  description: ReactNode;
+  /** The Add button's words; no button when absent. */
+  addLabel?: string;
+  /** More buttons in the header, before Add. */
+  actions?: ReactNode;
+  /** What the list holds, for its loading and error words: "statuses", "custom fields". */
+  what: string;
+  listLabel: string;
+  wide?: boolean;
+  /** One row per item (a RowLink); or `list` for a list of another shape. */
+  row?: (item: T) => ReactNode;
+  list?: (items: T[]) => ReactNode;
+  /** What the list says when it is empty. */
+  emptyList?: ReactNode;
+  /** Shown under the list, once it is loaded. */
+  listFooter?: ReactNode;
+  editor: (item: T) => ReactNode;
+  creator?: () => ReactNode;
+  icon: ReactNode;
+  /** The editor pane when nothing is picked: a title and what to do. */
+  pick: { title: string; text: ReactNode };
+  /** The editor pane when the address names nothing in the list. */
+  missing: { title: string; text: ReactNode };
+  /** The height of the editor's skeleton while the list loads. */
+  skeleton?: number;
+}
+
+export function AdminCollectionPage<T>(props: AdminCollectionPageProps<T>) {
+  const { collection: c, icon } = props;
+  let editor: ReactNode;
+  if (c.isNew && props.creator) editor = props.creator();
+  else if (c.picked && c.query.isPending) editor = <Stack p="lg"><Skeleton height={36} /><Skeleton height={props.skeleton ?? 120} /></Stack>;
+  else if (c.selected) editor = props.editor(c.selected);
+  else {
+    const shown = c.picked && c.query.data ? props.missing : props.pick;
+    editor = (
+      <EmptyEditor icon={icon} title={shown.title}>
+        {shown.text}
+      </EmptyEditor>
+    );
+  }
+  const state = <ListState query={c.query} what={props.what} />;
+  const loaded = !c.query.isPending && !c.query.isError;
+  return (
+    <AdminPage
+      title={props.title}
+      description={props.description}
+      actions={
+        props.actions || props.addLabel ? (
+          <>
+            {props.actions}
+            {props.addLabel && (
+              <Button component={Link} to={c.newPath} leftSection={<IconPlus size={16} />}>
+                {props.addLabel}
+              </Button>
+            )}
+          </>
+        ) : undefined
+      }
+    >
+      <Split
+        listLabel={props.listLabel}
+        selected={!!c.picked}
+        wide={props.wide}
+        list={
+          loaded ? (
+            <>
+              {props.list ? props.list(c.items) : <Rows items={c.items} empty={props.emptyList}>{props.row!}</Rows>}
+              {props.listFooter}
+            </>
+          ) : (
+            state
+          )
+        }
+        editor={editor}
+      />
+    </AdminPage>
+  );
+}

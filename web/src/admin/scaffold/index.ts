@@ -1,0 +1,3 @@
+export { AdminCollectionPage, ListState, Rows } from "./admin-collection-page.tsx";
+export { useAdminCollection, type AdminCollection, type CollectionQuery } from "./use-admin-collection.ts";
+export { useAdminForm } from "./use-admin-form.ts";

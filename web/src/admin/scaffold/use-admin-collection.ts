@@ -1,0 +1,65 @@
+/**
+ * The data side of an admin list page: the list from the server, which item the address
+ * picks (or the form for a new one), and how a create, save or delete updates the cached list
+ * at once before the server's copy is fetched again.
+ */
+import { useQueryClient, type QueryKey } from "@tanstack/react-query";
+import { useParams } from "react-router";
+
+/** What a list query gives the page; TanStack Query's result fits. */
+export interface CollectionQuery<T> {
+  data: T[] | undefined;
+  isPending: boolean;
+  isError: boolean;
+  error: unknown;
+  refetch: () => unknown;
+}
+
+export interface AdminCollectionOptions<T> {
+  query: CollectionQuery<T>;
+  /** The cache key of the list, updated in place after a change. */
+  queryKey: QueryKey;
+  /** The route parameter that names the picked item, such as "statusKey". */
+  param: string;
+  /** Where the page lives, such as "/admin/statuses"; items live at `${path}/${id}`. */
+  path: string;
+  idOf: (item: T) => string | number;
+  /** The address segment of the form for a new item. */
+  newSlug?: string;
+  /** The order the list keeps after an item is added. */
+  order?: (a: T, b: T) => number;
+  /** What else shows this data and must be fetched again after a change. */
+  alsoRefresh?: QueryKey[];
+}
+
+export function useAdminCollection<T>({ query, queryKey, param, path, idOf, newSlug = "new", order, alsoRefresh = [] }: AdminCollectionOptions<T>) {
+  const client = useQueryClient();
+  const picked = useParams()[param];
+  const items = query.data ?? [];
+  const isNew = picked === newSlug;
+  const selected = picked && !isNew ? items.find((i) => String(idOf(i)) === picked) : undefined;
+  const refresh = () => {
+    for (const key of [queryKey, ...alsoRefresh]) void client.invalidateQueries({ queryKey: key });
+  };
+  const change = (update: (all: T[]) => T[]) => {
+    client.setQueryData<T[]>(queryKey, (all) => (all ? update(all) : all));
+    refresh();
+  };
+  return {
+    query,
+    items,
+    /** The address segment after the page's path, when there is one. */
+    picked,
+    isNew,
+    selected,
+    path,
+    newPath: `${path}/${newSlug}`,
+    hrefOf: (item: T) => `${path}/${encodeURIComponent(String(idOf(item)))}`,
+    added: (item: T) => change((all) => (order ? [...all, item].sort(order) : [...all, item])),
+    saved: (item: T) => change((all) => all.map((i) => (idOf(i) === idOf(item) ? item : i))),
+    removed: (item: T) => change((all) => all.filter((i) => idOf(i) !== idOf(item))),
+    refresh,
+  };
+}
+
+export type AdminCollection<T> = ReturnType<typeof useAdminCollection<T>>;

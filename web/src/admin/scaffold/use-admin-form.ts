@@ -1,0 +1,70 @@
+/**
+ * The state of one admin editor: the draft against what is saved, checks made before asking
+ * the server, the server's field errors, the guard against leaving unsaved changes, and
+ * "Saved" in the footer after a save. `editorProps` feeds the `Editor` frame.
+ */
+import { useMutation } from "@tanstack/react-query";
+import { useState } from "react";
+import { formErrors, same, useJustSaved, useUnsavedGuard } from "../layout.tsx";
+
+export interface AdminFormOptions<D, R> {
+  /** What the form starts from and what Revert returns to. */
+  base: D;
+  /** The request fields the form shows errors for. */
+  fields: readonly string[];
+  /** Where a 409 (a taken key or name) is shown. */
+  conflictField?: string;
+  /** Problems found before asking the server, by field. */
+  check?: (draft: D) => Record<string, string>;
+  save: (draft: D) => Promise<R>;
+  /**
+   * After a save. An edit form gives `draftOf`, stays and shows "Saved"; a create form gives
+   * none, so the guard lets it leave (it usually navigates to the new item).
+   */
+  onSaved: (result: R) => void;
+  draftOf?: (result: R) => D;
+  onError?: () => void;
+}
+
+export function useAdminForm<D, R>({ base, fields, conflictField, check, save, onSaved, draftOf, onError }: AdminFormOptions<D, R>) {
+  const [draft, setDraft] = useState(base);
+  const [local, setLocal] = useState<Record<string, string>>({});
+  const [justSaved, markSaved] = useJustSaved();
+  const dirty = !same(draft, base);
+  const guard = useUnsavedGuard(dirty);
+  const mutation = useMutation({
+    mutationFn: () => save(draft),
+    onSuccess: (result) => {
+      if (draftOf) {
+        setDraft(draftOf(result));
+        markSaved();
+      } else guard.allow();
+      onSaved(result);
+    },
+    onError,
+  });
+  const server = formErrors(mutation.error, fields, conflictField);
+  /** Runs the checks; when they pass, `then` (by default the save). */
+  const submit = (then: () => void = () => mutation.mutate()) => {
+    const found = check?.(draft) ?? {};
+    setLocal(found);
+    if (!Object.keys(found).length) then();
+  };
+  const revert = () => {
+    setDraft(base);
+    setLocal({});
+    mutation.reset();
+  };
+  return {
+    draft,
+    setDraft,
+    dirty,
+    guard,
+    mutation,
+    errors: { ...server.fields, ...local },
+    general: server.general,
+    submit,
+    revert,
+    editorProps: { dirty, saving: mutation.isPending, onSubmit: () => submit(), onRevert: draftOf ? revert : undefined, guard, justSaved },
+  };
+}
