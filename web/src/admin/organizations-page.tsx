@@ -2,16 +2,17 @@
  * Organizations: the companies or departments requesters belong to. Each has an email domain
  * (new people with an address there join it) and may share tickets among its members.
  */
-import { Alert, Avatar, Badge, Button, Group, Skeleton, Stack, Switch, Text, TextInput, Title } from "@mantine/core";
-import { IconBuilding, IconEye, IconPlus } from "@tabler/icons-react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { Alert, Avatar, Badge, Group, Skeleton, Stack, Switch, Text, TextInput, Title } from "@mantine/core";
+import { IconBuilding, IconEye } from "@tabler/icons-react";
+import { useQueryClient } from "@tanstack/react-query";
 import type { Organization } from "@tessera/contracts";
-import { useMemo, useState } from "react";
-import { Link, useNavigate, useParams } from "react-router";
+import { useMemo } from "react";
+import { Link, useNavigate } from "react-router";
 import { createOrganization, updateOrganization } from "../api/admin.ts";
 import { adminKeys, refreshPeople, useOrganizationMembers, useOrganizations } from "../api/admin-queries.ts";
-import { ListSkeleton, LoadError } from "../ui/query-state.tsx";
-import { AdminPage, announce, Editor, EmptyEditor, formErrors, RowLink, same, SaveError, Split, useJustSaved, useUnsavedGuard } from "./layout.tsx";
+import { LoadError } from "../ui/query-state.tsx";
+import { announce, Editor, RowLink, SaveError } from "./layout.tsx";
+import { AdminCollectionPage, useAdminCollection, useAdminForm, type AdminCollection } from "./scaffold/index.ts";
 import { ROLE_LABELS } from "./people.ts";
 import classes from "./admin.module.css";
 
@@ -109,51 +110,33 @@ function Members({ org }: { org: Organization }) {
   );
 }
 
-function OrgEditor({ org }: { org: Organization }) {
+const FIELDS = ["name", "domain", "shares_tickets"];
+const inputOf = (d: OrgDraft) => ({ name: d.name.trim(), domain: cleanDomain(d.domain) || null, shares_tickets: d.shares_tickets });
+
+function OrgEditor({ org, collection }: { org: Organization; collection: AdminCollection<Organization> }) {
   const client = useQueryClient();
   const base = useMemo(() => draftOf(org), [org]);
-  const [draft, setDraft] = useState(base);
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const [justSaved, markSaved] = useJustSaved();
-  const dirty = !same(draft, base);
-  const guard = useUnsavedGuard(dirty);
   const members = useOrganizationMembers(org.id);
-  const save = useMutation({
-    mutationFn: () => updateOrganization(org.id, { name: draft.name.trim(), domain: cleanDomain(draft.domain) || null, shares_tickets: draft.shares_tickets }),
-    onSuccess: (saved) => {
-      client.setQueryData<Organization[]>(adminKeys.organizations, (all) => all?.map((o) => (o.id === saved.id ? saved : o)));
+  const form = useAdminForm({
+    base,
+    fields: FIELDS,
+    check: checkDraft,
+    save: (d) => updateOrganization(org.id, inputOf(d)),
+    draftOf,
+    onSaved: (saved) => {
+      collection.saved(saved);
       refreshPeople(client);
-      setDraft(draftOf(saved));
-      markSaved();
     },
   });
-  const errors = formErrors(save.error, ["name", "domain", "shares_tickets"]);
+  const { draft } = form;
   // A count only when the first page holds everyone.
   const membersCount = members.data && !members.data.next_cursor ? members.data.items.length : undefined;
   return (
-    <Editor
-      label={`Edit organization ${org.name}`}
-      dirty={dirty}
-      saving={save.isPending}
-      onSubmit={() => {
-        const found = checkDraft(draft);
-        setLocal(found);
-        if (!Object.keys(found).length) save.mutate();
-      }}
-      onRevert={() => {
-        setDraft(base);
-        setLocal({});
-        save.reset();
-      }}
-      backTo="/admin/organizations"
-      backLabel="All organizations"
-      guard={guard}
-      justSaved={justSaved}
-    >
+    <Editor label={`Edit organization ${org.name}`} {...form.editorProps} backTo={collection.path} backLabel="All organizations">
       <Title order={2} fz={17} mb="md">
         {org.name}
       </Title>
-      <OrgFields draft={draft} setDraft={setDraft} errors={{ ...errors.fields, ...local }} membersCount={membersCount} />
+      <OrgFields draft={draft} setDraft={form.setDraft} errors={form.errors} membersCount={membersCount} />
       {draft.shares_tickets !== org.shares_tickets && (
         <Alert color="yellow" variant="light" icon={<IconEye size={16} />} mt="md">
           {draft.shares_tickets
@@ -161,120 +144,81 @@ function OrgEditor({ org }: { org: Organization }) {
             : `When you save, the people of ${org.name} no longer see each other's requests; each keeps their own.`}
         </Alert>
       )}
-      <SaveError message={errors.general} />
+      <SaveError message={form.general} />
       <Members org={org} />
     </Editor>
   );
 }
 
-function NewOrgEditor() {
-  const client = useQueryClient();
+const EMPTY: OrgDraft = { name: "", domain: "", shares_tickets: false };
+
+function NewOrgEditor({ collection }: { collection: AdminCollection<Organization> }) {
   const navigate = useNavigate();
-  const empty: OrgDraft = { name: "", domain: "", shares_tickets: false };
-  const [draft, setDraft] = useState(empty);
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const dirty = !same(draft, empty);
-  const guard = useUnsavedGuard(dirty);
-  const create = useMutation({
-    mutationFn: () => createOrganization({ name: draft.name.trim(), domain: cleanDomain(draft.domain) || null, shares_tickets: draft.shares_tickets }),
-    onSuccess: (org) => {
-      client.setQueryData<Organization[]>(adminKeys.organizations, (all) => (all ? [...all, org].sort((a, b) => a.name.localeCompare(b.name)) : all));
+  const form = useAdminForm({
+    base: EMPTY,
+    fields: FIELDS,
+    check: checkDraft,
+    save: (d) => createOrganization(inputOf(d)),
+    onSaved: (org) => {
+      collection.added(org);
       announce(`${org.name} was added.`);
-      guard.allow();
-      navigate(`/admin/organizations/${org.id}`);
+      navigate(collection.hrefOf(org));
     },
   });
-  const errors = formErrors(create.error, ["name", "domain", "shares_tickets"]);
   return (
-    <Editor
-      label="New organization"
-      dirty={dirty}
-      saving={create.isPending}
-      saveLabel="Add organization"
-      onSubmit={() => {
-        const found = checkDraft(draft);
-        setLocal(found);
-        if (!Object.keys(found).length) create.mutate();
-      }}
-      backTo="/admin/organizations"
-      backLabel="All organizations"
-      guard={guard}
-    >
+    <Editor label="New organization" {...form.editorProps} saveLabel="Add organization" backTo={collection.path} backLabel="All organizations">
       <Title order={2} fz={17} mb={4}>
         New organization
       </Title>
       <Text size="sm" c="dimmed" mb="lg">
         A company or department whose people file requests.
       </Text>
-      <OrgFields draft={draft} setDraft={setDraft} errors={{ ...errors.fields, ...local }} />
-      <SaveError title="The organization was not added" message={errors.general} />
+      <OrgFields draft={form.draft} setDraft={form.setDraft} errors={form.errors} />
+      <SaveError title="The organization was not added" message={form.general} />
     </Editor>
   );
 }
 
 export function OrganizationsPage() {
-  const { organizationId } = useParams();
-  const orgs = useOrganizations();
-  const selected = organizationId && organizationId !== "new" ? (orgs.data ?? []).find((o) => String(o.id) === organizationId) : undefined;
-  let editor;
-  if (organizationId === "new") editor = <NewOrgEditor />;
-  else if (organizationId && orgs.isPending) editor = <Stack p="lg"><Skeleton height={36} /><Skeleton height={80} /></Stack>;
-  else if (selected) editor = <OrgEditor key={selected.id} org={selected} />;
-  else if (organizationId && orgs.data)
-    editor = (
-      <EmptyEditor icon={<IconBuilding size={32} stroke={1.5} />} title="This organization does not exist">
-        Pick another one from the list.
-      </EmptyEditor>
-    );
-  else
-    editor = (
-      <EmptyEditor icon={<IconBuilding size={32} stroke={1.5} />} title="Pick an organization">
-        Set its email domain, so new people join it, and whether its members see each other's requests.
-      </EmptyEditor>
-    );
+  const collection = useAdminCollection({
+    query: useOrganizations(),
+    queryKey: adminKeys.organizations,
+    param: "organizationId",
+    path: "/admin/organizations",
+    idOf: (o) => o.id,
+    order: (a, b) => a.name.localeCompare(b.name),
+  });
   return (
-    <AdminPage
+    <AdminCollectionPage
+      collection={collection}
       title="Organizations"
       description="The companies or departments your requesters belong to."
-      actions={
-        <Button component={Link} to="/admin/organizations/new" leftSection={<IconPlus size={16} />}>
-          Add organization
-        </Button>
-      }
-    >
-      <Split
-        listLabel="Organization list"
-        selected={!!organizationId}
-        list={
-          orgs.isPending ? (
-            <div style={{ padding: 12 }}><ListSkeleton label="Loading organizations" /></div>
-          ) : orgs.isError ? (
-            <div style={{ padding: 12 }}><LoadError title="Organizations could not be loaded" error={orgs.error} onRetry={() => void orgs.refetch()} /></div>
-          ) : orgs.data.length === 0 ? (
-            <Text size="sm" c="dimmed" p="md">No organizations yet. Add one for each company or department whose people file requests.</Text>
-          ) : (
-            <ul className={classes.rows}>
-              {orgs.data.map((o) => (
-                <RowLink key={o.id} to={`/admin/organizations/${o.id}`}>
-                  <Avatar size={32} radius="md" color="gray" variant="light">
-                    <IconBuilding size={16} />
-                  </Avatar>
-                  <div className={classes.rowMain}>
-                    <div className={classes.rowTitle}>{o.name}</div>
-                    <div className={classes.rowSub}>{o.domain ? `@${o.domain}` : "No email domain"}</div>
-                  </div>
-                  {o.shares_tickets && (
-                    <Badge variant="light" color="gray" size="sm">
-                      Shares requests
-                    </Badge>
-                  )}
-                </RowLink>
-              ))}
-            </ul>
-          )
-        }
-        editor={editor}
-      />
-    </AdminPage>
+      addLabel="Add organization"
+      what="organizations"
+      listLabel="Organization list"
+      emptyList="No organizations yet. Add one for each company or department whose people file requests."
+      row={(o) => (
+        <RowLink key={o.id} to={collection.hrefOf(o)}>
+          <Avatar size={32} radius="md" color="gray" variant="light">
+            <IconBuilding size={16} />
+          </Avatar>
+          <div className={classes.rowMain}>
+            <div className={classes.rowTitle}>{o.name}</div>
+            <div className={classes.rowSub}>{o.domain ? `@${o.domain}` : "No email domain"}</div>
+          </div>
+          {o.shares_tickets && (
+            <Badge variant="light" color="gray" size="sm">
+              Shares requests
+            </Badge>
+          )}
+        </RowLink>
+      )}
+      editor={(o) => <OrgEditor key={o.id} org={o} collection={collection} />}
+      creator={() => <NewOrgEditor collection={collection} />}
+      icon={<IconBuilding size={32} stroke={1.5} />}
+      pick={{ title: "Pick an organization", text: "Set its email domain, so new people join it, and whether its members see each other's requests." }}
+      missing={{ title: "This organization does not exist", text: "Pick another one from the list." }}
+      skeleton={80}
+    />
   );
 }
