@@ -3,16 +3,15 @@
  * a default team and give them a default type; inactive ones are no longer offered. Turning
  * one off says first which subcategories and unfinished tickets it has.
  */
-import { Alert, Badge, Button, Group, Select, Skeleton, Stack, Switch, Text, TextInput, Title } from "@mantine/core";
-import { IconCategory, IconCornerDownRight, IconFolder, IconInfoCircle, IconPlus, IconSitemap, IconTicket } from "@tabler/icons-react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { Alert, Badge, Button, Group, Select, Stack, Switch, Text, TextInput, Title } from "@mantine/core";
+import { IconCategory, IconCornerDownRight, IconFolder, IconInfoCircle, IconSitemap, IconTicket } from "@tabler/icons-react";
 import { TICKET_TYPES, type Category, type TicketType } from "@tessera/contracts";
 import { useMemo, useState } from "react";
-import { Link, useNavigate, useParams, useSearchParams } from "react-router";
+import { Link, useNavigate, useSearchParams } from "react-router";
 import { createCategory, updateCategory, type CategoryChanges } from "../api/admin.ts";
 import { adminKeys, UNFINISHED, useAdminCategories, useAdminTeams, useTicketCount } from "../api/admin-queries.ts";
-import { ListSkeleton, LoadError } from "../ui/query-state.tsx";
-import { AdminPage, announce, ConfirmDialog, Consequence, Editor, EmptyEditor, formErrors, RowLink, same, SaveError, Split, useJustSaved, useUnsavedGuard } from "./layout.tsx";
+import { announce, ConfirmDialog, Consequence, Editor, RowLink, SaveError } from "./layout.tsx";
+import { AdminCollectionPage, Rows, useAdminCollection, useAdminForm, type AdminCollection } from "./scaffold/index.ts";
 import { plural } from "./people.ts";
 import classes from "./admin.module.css";
 
@@ -191,50 +190,34 @@ function DeactivateDialog({ category, all, opened, onClose, onConfirm, busy }: {
   );
 }
 
-function CategoryEditor({ category, all }: { category: Category; all: Category[] }) {
-  const client = useQueryClient();
+const checkName = (d: CategoryDraft): Record<string, string> => (d.name.trim() ? {} : { name: "Give the category a name" });
+
+function CategoryEditor({ category, collection }: { category: Category; collection: AdminCollection<Category> }) {
+  const all = collection.items;
   const base = useMemo(() => draftOf(category), [category]);
-  const [draft, setDraft] = useState(base);
-  const [local, setLocal] = useState<Record<string, string>>({});
   const [confirming, setConfirming] = useState(false);
-  const [justSaved, markSaved] = useJustSaved();
-  const dirty = !same(draft, base);
-  const guard = useUnsavedGuard(dirty);
-  const save = useMutation({
-    mutationFn: () => updateCategory(category.id, toInput(draft)),
-    onSuccess: (saved) => {
-      // Paths of its subcategories change with a rename or a move: fetch the tree again.
-      void client.invalidateQueries({ queryKey: adminKeys.categories });
-      client.setQueryData<Category[]>(adminKeys.categories, (list) => list?.map((c) => (c.id === saved.id ? saved : c)));
-      setDraft(draftOf(saved));
+  const form = useAdminForm({
+    base,
+    fields: FIELDS,
+    check: checkName,
+    save: (d) => updateCategory(category.id, toInput(d)),
+    draftOf,
+    onSaved: (saved) => {
+      // Paths of its subcategories change with a rename or a move: the list is fetched again.
+      collection.saved(saved);
       setConfirming(false);
-      markSaved();
     },
     onError: () => setConfirming(false),
   });
-  const errors = formErrors(save.error, FIELDS);
-  const submit = () => {
-    if (!draft.name.trim()) return setLocal({ name: "Give the category a name" });
-    setLocal({});
-    if (category.active && !draft.active) setConfirming(true);
-    else save.mutate();
-  };
+  const { draft } = form;
   const teamChanged = draft.default_team_id !== base.default_team_id;
   return (
     <Editor
       label={`Edit category ${category.path}`}
-      dirty={dirty}
-      saving={save.isPending}
-      onSubmit={submit}
-      onRevert={() => {
-        setDraft(base);
-        setLocal({});
-        save.reset();
-      }}
-      backTo="/admin/categories"
+      {...form.editorProps}
+      onSubmit={() => form.submit(() => (category.active && !draft.active ? setConfirming(true) : form.mutation.mutate()))}
+      backTo={collection.path}
       backLabel="All categories"
-      guard={guard}
-      justSaved={justSaved}
     >
       <Group justify="space-between" align="flex-start" mb="md" wrap="nowrap">
         <div style={{ minWidth: 0 }}>
@@ -247,68 +230,49 @@ function CategoryEditor({ category, all }: { category: Category; all: Category[]
             </Text>
           )}
         </div>
-        <Button component={Link} to={`/admin/categories/new?parent=${category.id}`} variant="default" size="xs" leftSection={<IconCornerDownRight size={14} />}>
+        <Button component={Link} to={`${collection.newPath}?parent=${category.id}`} variant="default" size="xs" leftSection={<IconCornerDownRight size={14} />}>
           Add subcategory
         </Button>
       </Group>
-      <CategoryFields draft={draft} setDraft={setDraft} all={all} selfId={category.id} errors={{ ...errors.fields, ...local }} />
+      <CategoryFields draft={draft} setDraft={form.setDraft} all={all} selfId={category.id} errors={form.errors} />
       {teamChanged && (
         <Alert color="blue" variant="light" icon={<IconInfoCircle size={16} />} mt="md">
           The new default team applies to tickets filed after you save; tickets already filed keep their team.
         </Alert>
       )}
-      <SaveError message={errors.general} />
-      <DeactivateDialog category={category} all={all} opened={confirming} onClose={() => setConfirming(false)} onConfirm={() => save.mutate()} busy={save.isPending} />
+      <SaveError message={form.general} />
+      <DeactivateDialog category={category} all={all} opened={confirming} onClose={() => setConfirming(false)} onConfirm={() => form.mutation.mutate()} busy={form.mutation.isPending} />
     </Editor>
   );
 }
 
-function NewCategoryEditor({ all }: { all: Category[] }) {
-  const client = useQueryClient();
+function NewCategoryEditor({ collection, parentParam }: { collection: AdminCollection<Category>; parentParam: string | null }) {
   const navigate = useNavigate();
-  const [params] = useSearchParams();
-  const parentParam = params.get("parent");
+  const all = collection.items;
   const parent = all.find((c) => String(c.id) === parentParam);
   // Team and type stay empty: the new category then follows its parent's, even if those change later.
   const empty: CategoryDraft = useMemo(() => ({ name: "", parent_id: parent ? String(parent.id) : null, default_team_id: null, default_type: null, active: true }), [parent]);
-  const [draft, setDraft] = useState(empty);
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const dirty = !same(draft, empty);
-  const guard = useUnsavedGuard(dirty);
-  const create = useMutation({
-    mutationFn: () => createCategory(toInput(draft)),
-    onSuccess: (c) => {
-      client.setQueryData<Category[]>(adminKeys.categories, (list) => (list ? [...list, c] : list));
-      void client.invalidateQueries({ queryKey: adminKeys.categories });
+  const form = useAdminForm({
+    base: empty,
+    fields: FIELDS,
+    check: checkName,
+    save: (d) => createCategory(toInput(d)),
+    onSaved: (c) => {
+      collection.added(c);
       announce(`${c.path} was added${c.default_team ? ` and sends its tickets to ${c.default_team.name}` : ""}.`);
-      guard.allow();
-      navigate(`/admin/categories/${c.id}`);
+      navigate(collection.hrefOf(c));
     },
   });
-  const errors = formErrors(create.error, FIELDS);
   return (
-    <Editor
-      label="New category"
-      dirty={dirty}
-      saving={create.isPending}
-      saveLabel="Add category"
-      onSubmit={() => {
-        if (!draft.name.trim()) return setLocal({ name: "Give the category a name" });
-        setLocal({});
-        create.mutate();
-      }}
-      backTo="/admin/categories"
-      backLabel="All categories"
-      guard={guard}
-    >
+    <Editor label="New category" {...form.editorProps} saveLabel="Add category" backTo={collection.path} backLabel="All categories">
       <Title order={2} fz={17} mb={4}>
         {parent ? `New subcategory of ${parent.name}` : "New category"}
       </Title>
       <Text size="sm" c="dimmed" mb="lg">
         {parent ? "Unless you set its own, it sends tickets to its parent's default team, with its parent's default type." : "Top-level categories are the cards on the support portal's home page."}
       </Text>
-      <CategoryFields key={parentParam ?? ""} draft={draft} setDraft={setDraft} all={all} errors={{ ...errors.fields, ...local }} />
-      <SaveError title="The category was not added" message={errors.general} />
+      <CategoryFields key={parentParam ?? ""} draft={form.draft} setDraft={form.setDraft} all={all} errors={form.errors} />
+      <SaveError title="The category was not added" message={form.general} />
     </Editor>
   );
 }
@@ -326,71 +290,43 @@ function RowDefaults({ all, category }: { all: Category[]; category: Category })
 }
 
 export function CategoriesPage() {
-  const { categoryId } = useParams();
   const [params] = useSearchParams();
-  const categories = useAdminCategories();
-  const all = categories.data ?? [];
-  const tree = useMemo(() => toTree(categories.data ?? []), [categories.data]);
-  const selected = categoryId && categoryId !== "new" ? all.find((c) => String(c.id) === categoryId) : undefined;
-  let editor;
-  if (categoryId && categories.isPending) editor = <Stack p="lg"><Skeleton height={36} /><Skeleton height={120} /></Stack>;
-  else if (categoryId === "new") editor = <NewCategoryEditor key={params.get("parent") ?? ""} all={all} />;
-  else if (selected) editor = <CategoryEditor key={selected.id} category={selected} all={all} />;
-  else if (categoryId)
-    editor = (
-      <EmptyEditor icon={<IconCategory size={32} stroke={1.5} />} title="This category does not exist">
-        Pick another one from the tree.
-      </EmptyEditor>
-    );
-  else
-    editor = (
-      <EmptyEditor icon={<IconCategory size={32} stroke={1.5} />} title="Pick a category">
-        Rename or move it, choose the team its tickets go to and their type, or stop offering it.
-      </EmptyEditor>
-    );
+  const collection = useAdminCollection({ query: useAdminCategories(), queryKey: adminKeys.categories, param: "categoryId", path: "/admin/categories", idOf: (c) => c.id });
+  const all = collection.items;
+  const tree = useMemo(() => toTree(all), [all]);
   return (
-    <AdminPage
+    <AdminCollectionPage
+      collection={collection}
       title="Categories"
       description="The topics requesters choose from. A category's default team receives its new tickets."
-      actions={
-        <Button component={Link} to="/admin/categories/new" leftSection={<IconPlus size={16} />}>
-          New category
-        </Button>
-      }
-    >
-      <Split
-        listLabel="Category tree"
-        selected={!!categoryId}
-        list={
-          categories.isPending ? (
-            <div style={{ padding: 12 }}><ListSkeleton label="Loading categories" /></div>
-          ) : categories.isError ? (
-            <div style={{ padding: 12 }}><LoadError title="Categories could not be loaded" error={categories.error} onRetry={() => void categories.refetch()} /></div>
-          ) : tree.length === 0 ? (
-            <Text size="sm" c="dimmed" p="md">No categories yet. Add a few top-level topics (Hardware, Software, Access…) and give each a default team.</Text>
-          ) : (
-            <ul className={classes.rows} aria-label="Categories">
-              {tree.map(({ category: c, depth }) => (
-                <RowLink key={c.id} to={`/admin/categories/${c.id}`} inactive={!c.active} className={classes.treeRow} style={{ "--depth": depth, minHeight: 44 } as React.CSSProperties}>
-                  {depth === 0 ? <IconFolder size={16} className={classes.treeGuide} style={{ color: "var(--mantine-color-gray-6)" }} aria-hidden="true" /> : <IconCornerDownRight size={14} className={classes.treeGuide} aria-hidden="true" />}
-                  <div className={classes.rowMain}>
-                    <div className={classes.rowTitle}>{c.name}</div>
-                    <div className={classes.rowSub}>
-                      <RowDefaults all={all} category={c} />
-                    </div>
-                  </div>
-                  {!c.active && (
-                    <Badge variant="outline" color="gray" size="sm">
-                      Inactive
-                    </Badge>
-                  )}
-                </RowLink>
-              ))}
-            </ul>
-          )
-        }
-        editor={editor}
-      />
-    </AdminPage>
+      addLabel="New category"
+      what="categories"
+      listLabel="Category tree"
+      list={() => (
+        <Rows items={tree} label="Categories" empty="No categories yet. Add a few top-level topics (Hardware, Software, Access…) and give each a default team.">
+          {({ category: c, depth }) => (
+            <RowLink key={c.id} to={collection.hrefOf(c)} inactive={!c.active} className={classes.treeRow} style={{ "--depth": depth, minHeight: 44 } as React.CSSProperties}>
+              {depth === 0 ? <IconFolder size={16} className={classes.treeGuide} style={{ color: "var(--mantine-color-gray-6)" }} aria-hidden="true" /> : <IconCornerDownRight size={14} className={classes.treeGuide} aria-hidden="true" />}
+              <div className={classes.rowMain}>
+                <div className={classes.rowTitle}>{c.name}</div>
+                <div className={classes.rowSub}>
+                  <RowDefaults all={all} category={c} />
+                </div>
+              </div>
+              {!c.active && (
+                <Badge variant="outline" color="gray" size="sm">
+                  Inactive
+                </Badge>
+              )}
+            </RowLink>
+          )}
+        </Rows>
+      )}
+      editor={(c) => <CategoryEditor key={c.id} category={c} collection={collection} />}
+      creator={() => <NewCategoryEditor key={params.get("parent") ?? ""} collection={collection} parentParam={params.get("parent")} />}
+      icon={<IconCategory size={32} stroke={1.5} />}
+      pick={{ title: "Pick a category", text: "Rename or move it, choose the team its tickets go to and their type, or stop offering it." }}
+      missing={{ title: "This category does not exist", text: "Pick another one from the tree." }}
+    />
   );
 }

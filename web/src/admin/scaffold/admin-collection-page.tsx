@@ -26,7 +26,7 @@ export function ListState({ query, what }: { query: Pick<CollectionQuery<unknown
 }
 
 /** The rows of a list, or a sentence when there are none. */
-export function Rows<T>({ items, empty, children }: { items: T[]; empty: ReactNode; children: (item: T) => ReactNode }) {
+export function Rows<T>({ items, empty, label, children }: { items: T[]; empty: ReactNode; label?: string; children: (item: T) => ReactNode }) {
   if (items.length === 0) {
     return (
       <Text size="sm" c="dimmed" p="md">
@@ -34,7 +34,11 @@ export function Rows<T>({ items, empty, children }: { items: T[]; empty: ReactNo
       </Text>
     );
   }
-  return <ul className={classes.rows}>{items.map(children)}</ul>;
+  return (
+    <ul className={classes.rows} aria-label={label}>
+      {items.map(children)}
+    </ul>
+  );
 }
 
 export interface AdminCollectionPageProps<T> {
@@ -70,8 +74,9 @@ export interface AdminCollectionPageProps<T> {
 export function AdminCollectionPage<T>(props: AdminCollectionPageProps<T>) {
   const { collection: c, icon } = props;
   let editor: ReactNode;
-  if (c.isNew && props.creator) editor = props.creator();
-  else if (c.picked && c.query.isPending) editor = <Stack p="lg"><Skeleton height={36} /><Skeleton height={props.skeleton ?? 120} /></Stack>;
+  // A new item's form waits for the list too: its defaults may come from it.
+  if (c.picked && c.query.isPending) editor = <Stack p="lg"><Skeleton height={36} /><Skeleton height={props.skeleton ?? 120} /></Stack>;
+  else if (c.isNew && props.creator) editor = props.creator();
   else if (c.selected) editor = props.editor(c.selected);
   else {
     const shown = c.picked && c.query.data ? props.missing : props.pick;
