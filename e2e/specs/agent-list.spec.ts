@@ -77,7 +77,7 @@ function visibleCharacters(el: Element): number {
   return seen;
 }
 
-async function expectReadableSubjects(page: Page, list: Locator, subjects: string[]) {
+async function expectReadableSubjects(list: Locator, subjects: string[]) {
   for (const subject of subjects) {
     const el = list.getByText(subject, { exact: true });
     await expect(el).toBeVisible();
@@ -102,7 +102,7 @@ test.describe("at 1440×900", () => {
     await expect(list.getByRole("listitem")).toHaveCount(SUBJECTS.length, { timeout: 30_000 });
     await expect(page.getByRole("complementary", { name: "Ticket details" })).toBeVisible();
 
-    await expectReadableSubjects(page, list, tickets.map((t) => t.subject));
+    await expectReadableSubjects(list, tickets.map((t) => t.subject));
     // The preview has a line of its own under the subject.
     for (const t of tickets) {
       const subject = (await list.getByText(t.subject, { exact: true }).boundingBox())!;
@@ -140,7 +140,7 @@ test.describe("at 1440×900", () => {
     const narrow = await listWidth(page);
     await page.getByRole("button", { name: "Hide views" }).click();
     await expect.poll(() => listWidth(page)).toBeGreaterThan(narrow + 150);
-    await expectReadableSubjects(page, list, tickets.map((t) => t.subject));
+    await expectReadableSubjects(list, tickets.map((t) => t.subject));
     await desk.screenshot(page, "agent-list-split-nav-hidden");
     await page.getByRole("button", { name: "Show views" }).click();
     await expect.poll(() => listWidth(page)).toBeCloseTo(narrow, 0);
@@ -154,7 +154,7 @@ test.describe("at 1440×900", () => {
     const list = page.getByRole("list", { name: "Tickets in My open tickets" });
     await expect(list.getByRole("listitem")).toHaveCount(SUBJECTS.length, { timeout: 30_000 });
     await expect(list.getByRole("img", { name: /^SLA: First response due/ })).toHaveCount(SUBJECTS.length);
-    await expectReadableSubjects(page, list, tickets.map((t) => t.subject));
+    await expectReadableSubjects(list, tickets.map((t) => t.subject));
 
     const check = await list.evaluate((ul) => {
       const problems: string[] = [];
@@ -223,7 +223,7 @@ test.describe("at 375 px", () => {
         expect(apart, `${a} and ${b} do not overlap`).toBe(true);
       }
     }
-    await expectReadableSubjects(page, page.getByRole("list", { name: "Tickets in My open tickets" }), tickets.slice(0, 1).map((t) => t.subject));
+    await expectReadableSubjects(page.getByRole("list", { name: "Tickets in My open tickets" }), tickets.slice(0, 1).map((t) => t.subject));
     await desk.screenshot(page, "agent-list-phone");
     await page.goto(`/agent/views/mine/${tickets[0].reference}`);
     await expect(page.getByText(tickets[0].reply).last()).toBeVisible({ timeout: 30_000 });

@@ -142,7 +142,7 @@ test("an agent loads an emailed message's remote images only on request, and dow
   // A "remote" image server that counts who fetches the picture.
   let fetched = 0;
   const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=", "base64");
-  const images: Server = createServer((req, res) => {
+  const images: Server = createServer((_req, res) => {
     fetched++;
     res.writeHead(200, { "Content-Type": "image/png", "Content-Length": png.length });
     res.end(png);

@@ -8,12 +8,12 @@ import type { IngestResult } from "../src/mail/in/ingest.ts";
 /** Mail whose charset is missing or wrong: the ticket reads as the sender wrote it, the original is kept byte for byte. */
 describe.each(dialects)("inbound mail with a missing or wrong charset on %s", (dialect) => {
   let desk: TestDesk;
-  let admin: Client, agent: Client;
+  let agent: Client;
 
   let help: HelpDesk;
   beforeAll(async () => {
     help = await openHelpDesk(dialect);
-    ({ desk, admin, agent } = help);
+    ({ desk, agent } = help);
   });
   afterAll(() => help?.close());
 

@@ -9,7 +9,7 @@ import { IconArrowsSort, IconArrowUp, IconCheck, IconDeviceFloppy, IconFilter, I
 import { useQueryClient } from "@tanstack/react-query";
 import type { TicketSummary } from "@tessera/contracts";
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { Link, useNavigate, useSearchParams } from "react-router";
+import { useNavigate, useSearchParams } from "react-router";
 import { listTickets, type TicketFilters } from "../api/agent.ts";
 import { agentKeys, useDirectory, useTicketCount, useTicketPages } from "../api/agent-queries.ts";
 import { LoadError } from "../ui/query-state.tsx";
