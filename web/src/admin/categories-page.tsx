@@ -6,7 +6,7 @@
 import { Alert, Badge, Button, Group, Select, Stack, Switch, Text, TextInput, Title } from "@mantine/core";
 import { IconCategory, IconCornerDownRight, IconFolder, IconInfoCircle, IconSitemap, IconTicket } from "@tabler/icons-react";
 import { TICKET_TYPES, type Category, type TicketType } from "@tessera/contracts";
-import { useMemo, useState } from "react";
+import { useMemo } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { createCategory, updateCategory, type CategoryChanges } from "../api/admin.ts";
 import { adminKeys, UNFINISHED, useAdminCategories, useAdminTeams, useTicketCount } from "../api/admin-queries.ts";
@@ -195,19 +195,15 @@ const checkName = (d: CategoryDraft): Record<string, string> => (d.name.trim() ?
 function CategoryEditor({ category, collection }: { category: Category; collection: AdminCollection<Category> }) {
   const all = collection.items;
   const base = useMemo(() => draftOf(category), [category]);
-  const [confirming, setConfirming] = useState(false);
   const form = useAdminForm({
     base,
     fields: FIELDS,
     check: checkName,
     save: (d) => updateCategory(category.id, toInput(d)),
     draftOf,
-    onSaved: (saved) => {
-      // Paths of its subcategories change with a rename or a move: the list is fetched again.
-      collection.saved(saved);
-      setConfirming(false);
-    },
-    onError: () => setConfirming(false),
+    // Paths of its subcategories change with a rename or a move: the list is fetched again.
+    onSaved: collection.saved,
+    confirmIf: (d) => category.active && !d.active,
   });
   const { draft } = form;
   const teamChanged = draft.default_team_id !== base.default_team_id;
@@ -215,7 +211,6 @@ function CategoryEditor({ category, collection }: { category: Category; collecti
     <Editor
       label={`Edit category ${category.path}`}
       {...form.editorProps}
-      onSubmit={() => form.submit(() => (category.active && !draft.active ? setConfirming(true) : form.mutation.mutate()))}
       backTo={collection.path}
       backLabel="All categories"
     >
@@ -241,7 +236,7 @@ function CategoryEditor({ category, collection }: { category: Category; collecti
         </Alert>
       )}
       <SaveError message={form.general} />
-      <DeactivateDialog category={category} all={all} opened={confirming} onClose={() => setConfirming(false)} onConfirm={() => form.mutation.mutate()} busy={form.mutation.isPending} />
+      <DeactivateDialog category={category} all={all} {...form.confirm} />
     </Editor>
   );
 }

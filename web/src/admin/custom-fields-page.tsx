@@ -3,16 +3,15 @@
  * and shown to requesters on the request form. Key and type are fixed once created; a field
  * is retired by deactivating it, which keeps the values tickets already have.
  */
-import { Alert, Badge, Button, Checkbox, Group, NumberInput, Paper, Select, Skeleton, Stack, Switch, Text, Textarea, TextInput, Title } from "@mantine/core";
-import { IconEyeOff, IconForms, IconInfoCircle, IconListDetails, IconPlus, IconTicket } from "@tabler/icons-react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { Alert, Badge, Checkbox, Group, NumberInput, Paper, Select, Stack, Switch, Text, Textarea, TextInput, Title } from "@mantine/core";
+import { IconEyeOff, IconForms, IconInfoCircle, IconListDetails, IconTicket } from "@tabler/icons-react";
 import { CUSTOM_FIELD_TYPES, type CustomField, type CustomFieldType } from "@tessera/contracts";
 import { useMemo, useState } from "react";
-import { Link, useNavigate, useParams } from "react-router";
+import { useNavigate } from "react-router";
 import { createCustomField, updateCustomField } from "../api/admin.ts";
 import { adminKeys, useAdminCustomFields } from "../api/admin-queries.ts";
-import { ListSkeleton, LoadError } from "../ui/query-state.tsx";
-import { AdminPage, announce, ConfirmDialog, Consequence, Editor, EmptyEditor, formErrors, RowLink, same, SaveError, Split, useJustSaved, useUnsavedGuard } from "./layout.tsx";
+import { announce, ConfirmDialog, Consequence, Editor, RowLink, SaveError } from "./layout.tsx";
+import { AdminCollectionPage, useAdminCollection, useAdminForm, type AdminCollection } from "./scaffold/index.ts";
 import classes from "./admin.module.css";
 
 const TYPE_NAMES: Record<CustomFieldType, string> = { text: "Text", number: "Number", boolean: "Yes / no", date: "Date", select: "Choice list" };
@@ -186,59 +185,30 @@ function FieldFields({ draft, setDraft, errors, creating, keyTouched, onKeyTouch
 
 const FIELDS = ["key", "label", "type", "options", "required", "visible_to_requester", "active"];
 
-function FieldEditor({ field }: { field: CustomField }) {
-  const client = useQueryClient();
+function FieldEditor({ field, collection }: { field: CustomField; collection: AdminCollection<CustomField> }) {
   const base = useMemo(() => draftOf(field), [field]);
-  const [draft, setDraft] = useState(base);
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const [confirming, setConfirming] = useState(false);
-  const [justSaved, markSaved] = useJustSaved();
-  const dirty = !same(draft, base);
-  const guard = useUnsavedGuard(dirty);
-  const removedOptions = field.type === "select" ? field.options.filter((o) => !optionList(draft.options).includes(o)) : [];
-  const deactivating = field.active && !draft.active;
-  const save = useMutation({
-    mutationFn: () =>
+  const removedFrom = (d: FieldDraft) => (field.type === "select" ? field.options.filter((o) => !optionList(d.options).includes(o)) : []);
+  const form = useAdminForm({
+    base,
+    fields: FIELDS,
+    check: (d) => checkDraft(d, false),
+    save: (d) =>
       updateCustomField(field.id, {
-        label: draft.label.trim(),
-        ...(field.type === "select" ? { options: optionList(draft.options) } : {}),
-        required: draft.required,
-        visible_to_requester: draft.visible_to_requester,
-        active: draft.active,
+        label: d.label.trim(),
+        ...(field.type === "select" ? { options: optionList(d.options) } : {}),
+        required: d.required,
+        visible_to_requester: d.visible_to_requester,
+        active: d.active,
       }),
-    onSuccess: (saved) => {
-      client.setQueryData<CustomField[]>(adminKeys.customFields, (all) => all?.map((f) => (f.id === saved.id ? saved : f)));
-      void client.invalidateQueries({ queryKey: adminKeys.customFields });
-      setDraft(draftOf(saved));
-      setConfirming(false);
-      markSaved();
-    },
-    onError: () => setConfirming(false),
+    draftOf,
+    onSaved: collection.saved,
+    confirmIf: (d) => (field.active && !d.active) || removedFrom(d).length > 0,
   });
-  const errors = formErrors(save.error, FIELDS);
-  const submit = () => {
-    const found = checkDraft(draft, false);
-    setLocal(found);
-    if (Object.keys(found).length) return;
-    if (deactivating || removedOptions.length) setConfirming(true);
-    else save.mutate();
-  };
+  const { draft, setDraft, errors } = form;
+  const removedOptions = removedFrom(draft);
+  const deactivating = field.active && !draft.active;
   return (
-    <Editor
-      label={`Edit field ${field.label}`}
-      dirty={dirty}
-      saving={save.isPending}
-      onSubmit={submit}
-      onRevert={() => {
-        setDraft(base);
-        setLocal({});
-        save.reset();
-      }}
-      backTo="/admin/custom-fields"
-      backLabel="All fields"
-      guard={guard}
-      justSaved={justSaved}
-    >
+    <Editor label={`Edit field ${field.label}`} {...form.editorProps} backTo={collection.path} backLabel="All fields">
       <Group gap={8} mb={2}>
         <Title order={2} fz={17}>
           {field.label}
@@ -253,24 +223,21 @@ function FieldEditor({ field }: { field: CustomField }) {
         <span className={classes.mono}>{field.key}</span> · {TYPE_NAMES[field.type]} (key and type are fixed)
       </Text>
       <Stack gap="md">
-        <FieldFields draft={draft} setDraft={setDraft} errors={{ ...errors.fields, ...local }} creating={false} />
+        <FieldFields draft={draft} setDraft={setDraft} errors={errors} creating={false} />
         <Switch
           label="Active"
           description={draft.active ? "Offered on new tickets." : "Not offered on new tickets; values tickets already have are kept and still shown to agents."}
           checked={draft.active}
           onChange={(e) => setDraft({ ...draft, active: e.currentTarget.checked })}
-          error={errors.fields.active}
+          error={errors.active}
         />
         <Preview draft={draft} />
-        <SaveError message={errors.general} />
+        <SaveError message={form.general} />
       </Stack>
       <ConfirmDialog
-        opened={confirming}
-        onClose={() => setConfirming(false)}
+        {...form.confirm}
         title={deactivating ? `Deactivate ${field.label}?` : `Remove ${removedOptions.length === 1 ? "an option" : "options"} of ${field.label}?`}
         confirmLabel={deactivating ? "Deactivate and save" : "Remove and save"}
-        onConfirm={() => save.mutate()}
-        busy={save.isPending}
       >
         <Stack gap="sm">
           {deactivating && (
@@ -297,48 +264,31 @@ function FieldEditor({ field }: { field: CustomField }) {
 
 const EMPTY: FieldDraft = { key: "", label: "", type: "text", options: "", required: false, visible_to_requester: false, active: true };
 
-function NewFieldEditor() {
-  const client = useQueryClient();
+function NewFieldEditor({ collection }: { collection: AdminCollection<CustomField> }) {
   const navigate = useNavigate();
-  const [draft, setDraft] = useState(EMPTY);
   const [keyTouched, setKeyTouched] = useState(false);
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const dirty = !same(draft, EMPTY);
-  const guard = useUnsavedGuard(dirty);
-  const create = useMutation({
-    mutationFn: () =>
+  const form = useAdminForm({
+    base: EMPTY,
+    fields: FIELDS,
+    conflictField: "key",
+    check: (d) => checkDraft(d, true),
+    save: (d) =>
       createCustomField({
-        key: draft.key,
-        label: draft.label.trim(),
-        type: draft.type,
-        ...(draft.type === "select" ? { options: optionList(draft.options) } : {}),
-        required: draft.required,
-        visible_to_requester: draft.visible_to_requester,
+        key: d.key,
+        label: d.label.trim(),
+        type: d.type,
+        ...(d.type === "select" ? { options: optionList(d.options) } : {}),
+        required: d.required,
+        visible_to_requester: d.visible_to_requester,
       }),
-    onSuccess: (field) => {
-      client.setQueryData<CustomField[]>(adminKeys.customFields, (all) => (all ? [...all, field] : all));
-      void client.invalidateQueries({ queryKey: adminKeys.customFields });
+    onSaved: (field) => {
+      collection.added(field);
       announce(`The field ${field.label} was added${field.visible_to_requester ? " and shows on the request form" : ""}.`);
-      guard.allow();
-      navigate(`/admin/custom-fields/${field.id}`);
+      navigate(collection.hrefOf(field));
     },
   });
-  const errors = formErrors(create.error, FIELDS, "key");
   return (
-    <Editor
-      label="New custom field"
-      dirty={dirty}
-      saving={create.isPending}
-      saveLabel="Add field"
-      onSubmit={() => {
-        const found = checkDraft(draft, true);
-        setLocal(found);
-        if (!Object.keys(found).length) create.mutate();
-      }}
-      backTo="/admin/custom-fields"
-      backLabel="All fields"
-      guard={guard}
-    >
+    <Editor label="New custom field" {...form.editorProps} saveLabel="Add field" backTo={collection.path} backLabel="All fields">
       <Title order={2} fz={17} mb={4}>
         New custom field
       </Title>
@@ -346,9 +296,9 @@ function NewFieldEditor() {
         A field every ticket can carry, such as an asset tag or an office.
       </Text>
       <Stack gap="md">
-        <FieldFields draft={draft} setDraft={setDraft} errors={{ ...errors.fields, ...local }} creating keyTouched={keyTouched} onKeyTouched={() => setKeyTouched(true)} />
-        <Preview draft={draft} />
-        <SaveError title="The field was not added" message={errors.general} />
+        <FieldFields draft={form.draft} setDraft={form.setDraft} errors={form.errors} creating keyTouched={keyTouched} onKeyTouched={() => setKeyTouched(true)} />
+        <Preview draft={form.draft} />
+        <SaveError title="The field was not added" message={form.general} />
       </Stack>
     </Editor>
   );
@@ -385,70 +335,50 @@ function FieldRow({ f }: { f: CustomField }) {
   );
 }
 
-export function CustomFieldsPage() {
-  const { fieldId } = useParams();
-  const fields = useAdminCustomFields();
-  const selected = fieldId && fieldId !== "new" ? (fields.data ?? []).find((f) => String(f.id) === fieldId) : undefined;
-  const active = (fields.data ?? []).filter((f) => f.active);
-  const inactive = (fields.data ?? []).filter((f) => !f.active);
-  let editor;
-  if (fieldId === "new") editor = <NewFieldEditor />;
-  else if (fieldId && fields.isPending) editor = <Stack p="lg"><Skeleton height={36} /><Skeleton height={120} /></Stack>;
-  else if (selected) editor = <FieldEditor key={selected.id} field={selected} />;
-  else if (fieldId)
-    editor = (
-      <EmptyEditor icon={<IconForms size={32} stroke={1.5} />} title="This field does not exist">
-        Pick another one from the list.
-      </EmptyEditor>
+function FieldList({ all }: { all: CustomField[] }) {
+  if (all.length === 0) {
+    return (
+      <Alert m="md" variant="light" color="gray" icon={<IconInfoCircle size={16} />}>
+        No custom fields yet. Add one for anything your team asks on every ticket, such as an asset tag.
+      </Alert>
     );
-  else
-    editor = (
-      <EmptyEditor icon={<IconForms size={32} stroke={1.5} />} title="Pick a field">
-        Change its label, options, whether it is required or shown to requesters, or retire it.
-      </EmptyEditor>
-    );
+  }
+  const inactive = all.filter((f) => !f.active);
   return (
-    <AdminPage
+    <>
+      <ul className={classes.rows} aria-label="Active fields">
+        {all.filter((f) => f.active).map((f) => <FieldRow key={f.id} f={f} />)}
+      </ul>
+      {inactive.length > 0 && (
+        <>
+          <Text className={classes.groupHeading} component="h2">
+            Inactive
+          </Text>
+          <ul className={classes.rows} aria-label="Inactive fields">
+            {inactive.map((f) => <FieldRow key={f.id} f={f} />)}
+          </ul>
+        </>
+      )}
+    </>
+  );
+}
+
+export function CustomFieldsPage() {
+  const collection = useAdminCollection({ query: useAdminCustomFields(), queryKey: adminKeys.customFields, param: "fieldId", path: "/admin/custom-fields", idOf: (f) => f.id });
+  return (
+    <AdminCollectionPage
+      collection={collection}
       title="Custom fields"
       description="Extra details a ticket can carry. Fields visible to requesters appear on the portal's request form."
-      actions={
-        <Button component={Link} to="/admin/custom-fields/new" leftSection={<IconPlus size={16} />}>
-          Add field
-        </Button>
-      }
-    >
-      <Split
-        listLabel="Field list"
-        selected={!!fieldId}
-        list={
-          fields.isPending ? (
-            <div style={{ padding: 12 }}><ListSkeleton label="Loading fields" /></div>
-          ) : fields.isError ? (
-            <div style={{ padding: 12 }}><LoadError title="Custom fields could not be loaded" error={fields.error} onRetry={() => void fields.refetch()} /></div>
-          ) : fields.data.length === 0 ? (
-            <Alert m="md" variant="light" color="gray" icon={<IconInfoCircle size={16} />}>
-              No custom fields yet. Add one for anything your team asks on every ticket, such as an asset tag.
-            </Alert>
-          ) : (
-            <>
-              <ul className={classes.rows} aria-label="Active fields">
-                {active.map((f) => <FieldRow key={f.id} f={f} />)}
-              </ul>
-              {inactive.length > 0 && (
-                <>
-                  <Text className={classes.groupHeading} component="h2">
-                    Inactive
-                  </Text>
-                  <ul className={classes.rows} aria-label="Inactive fields">
-                    {inactive.map((f) => <FieldRow key={f.id} f={f} />)}
-                  </ul>
-                </>
-              )}
-            </>
-          )
-        }
-        editor={editor}
-      />
-    </AdminPage>
+      addLabel="Add field"
+      what="custom fields"
+      listLabel="Field list"
+      list={(all) => <FieldList all={all} />}
+      editor={(f) => <FieldEditor key={f.id} field={f} collection={collection} />}
+      creator={() => <NewFieldEditor collection={collection} />}
+      icon={<IconForms size={32} stroke={1.5} />}
+      pick={{ title: "Pick a field", text: "Change its label, options, whether it is required or shown to requesters, or retire it." }}
+      missing={{ title: "This field does not exist", text: "Pick another one from the list." }}
+    />
   );
 }

@@ -109,7 +109,6 @@ function LabelFields({ draft, setDraft, errors, category }: { draft: StatusDraft
 const FIELDS = ["key", "label", "requester_label", "category", "position", "active"];
 
 function StatusEditor({ status, collection }: { status: Status; collection: AdminCollection<Status> }) {
-  const [confirming, setConfirming] = useState(false);
   const base = useMemo(() => draftOf(status), [status]);
   const form = useAdminForm({
     base,
@@ -117,20 +116,15 @@ function StatusEditor({ status, collection }: { status: Status; collection: Admi
     check: checkLabels,
     save: (d) => updateStatus(status.key, { label: d.label.trim(), requester_label: d.requester_label.trim(), position: d.position, ...(status.builtin ? {} : { active: d.active }) }),
     draftOf,
-    onSaved: (saved) => {
-      collection.saved(saved);
-      setConfirming(false);
-    },
-    onError: () => setConfirming(false),
+    onSaved: collection.saved,
+    confirmIf: (d) => status.active && !d.active,
   });
   const { draft, setDraft, errors } = form;
-  const retiring = status.active && !draft.active;
-  const inIt = useTicketCount({ status: status.key }, confirming);
+  const inIt = useTicketCount({ status: status.key }, form.confirm.opened);
   return (
     <Editor
       label={`Edit status ${status.label}`}
       {...form.editorProps}
-      onSubmit={() => form.submit(() => (retiring ? setConfirming(true) : form.mutation.mutate()))}
       backTo={collection.path}
       backLabel="All statuses"
     >
@@ -170,7 +164,7 @@ function StatusEditor({ status, collection }: { status: Status; collection: Admi
         )}
         <SaveError message={form.general} />
       </Stack>
-      <ConfirmDialog opened={confirming} onClose={() => setConfirming(false)} title={`Retire ${status.label}?`} confirmLabel="Retire and save" onConfirm={() => form.mutation.mutate()} busy={form.mutation.isPending}>
+      <ConfirmDialog {...form.confirm} title={`Retire ${status.label}?`} confirmLabel="Retire and save">
         <Stack gap="sm">
           <Consequence icon={<IconArrowsRightLeft size={16} />}>Agents can no longer move tickets into it.</Consequence>
           <Consequence icon={<IconTicket size={16} />}>

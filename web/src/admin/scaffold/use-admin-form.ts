@@ -23,11 +23,13 @@ export interface AdminFormOptions<D, R> {
    */
   onSaved: (result: R) => void;
   draftOf?: (result: R) => D;
-  onError?: () => void;
+  /** When a save takes something away: ask first, in a dialog fed by `confirm`. */
+  confirmIf?: (draft: D) => boolean;
 }
 
-export function useAdminForm<D, R>({ base, fields, conflictField, check, save, onSaved, draftOf, onError }: AdminFormOptions<D, R>) {
+export function useAdminForm<D, R>({ base, fields, conflictField, check, save, onSaved, draftOf, confirmIf }: AdminFormOptions<D, R>) {
   const [draft, setDraft] = useState(base);
+  const [confirming, setConfirming] = useState(false);
   const [local, setLocal] = useState<Record<string, string>>({});
   const [justSaved, markSaved] = useJustSaved();
   const dirty = !same(draft, base);
@@ -35,20 +37,23 @@ export function useAdminForm<D, R>({ base, fields, conflictField, check, save, o
   const mutation = useMutation({
     mutationFn: () => save(draft),
     onSuccess: (result) => {
+      setConfirming(false);
       if (draftOf) {
         setDraft(draftOf(result));
         markSaved();
       } else guard.allow();
       onSaved(result);
     },
-    onError,
+    onError: () => setConfirming(false),
   });
   const server = formErrors(mutation.error, fields, conflictField);
-  /** Runs the checks; when they pass, `then` (by default the save). */
-  const submit = (then: () => void = () => mutation.mutate()) => {
+  /** Runs the checks; when they pass, asks first or saves. */
+  const submit = () => {
     const found = check?.(draft) ?? {};
     setLocal(found);
-    if (!Object.keys(found).length) then();
+    if (Object.keys(found).length) return;
+    if (confirmIf?.(draft)) setConfirming(true);
+    else mutation.mutate();
   };
   const revert = () => {
     setDraft(base);
@@ -65,6 +70,8 @@ export function useAdminForm<D, R>({ base, fields, conflictField, check, save, o
     general: server.general,
     submit,
     revert,
-    editorProps: { dirty, saving: mutation.isPending, onSubmit: () => submit(), onRevert: draftOf ? revert : undefined, guard, justSaved },
+    /** For a ConfirmDialog: open while asking, confirming saves. */
+    confirm: { opened: confirming, onClose: () => setConfirming(false), onConfirm: () => mutation.mutate(), busy: mutation.isPending },
+    editorProps: { dirty, saving: mutation.isPending, onSubmit: submit, onRevert: draftOf ? revert : undefined, guard, justSaved },
   };
 }
