@@ -4,15 +4,15 @@
  * the next day) and holidays (a day, a range of days, or a date every year). The default 24×7
  * calendar cannot be deleted; a calendar a policy uses cannot either, and the page says which.
  */
-import { ActionIcon, Alert, Badge, Button, Checkbox, Group, Select, Skeleton, Stack, Text, TextInput, Title, Tooltip } from "@mantine/core";
+import { ActionIcon, Alert, Badge, Button, Checkbox, Group, Select, Stack, Text, TextInput, Title, Tooltip } from "@mantine/core";
 import { IconCalendarTime, IconMoonStars, IconPlus, IconTrash, IconX } from "@tabler/icons-react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { WEEKDAYS, type Calendar, type Holiday, type Weekday } from "@tessera/contracts";
-import { useMemo, useState } from "react";
-import { Link, useNavigate, useParams } from "react-router";
+import { useMemo } from "react";
+import { useNavigate } from "react-router";
 import { createCalendar, deleteCalendar, fetchCalendars, slaKeys, updateCalendar } from "../api/sla.ts";
-import { ListSkeleton, LoadError } from "../ui/query-state.tsx";
-import { AdminPage, announce, ConfirmDialog, Editor, EmptyEditor, formErrors, RowLink, same, SaveError, Split, useJustSaved, useUnsavedGuard } from "./layout.tsx";
+import { announce, ConfirmDialog, Editor, RowLink, SaveError } from "./layout.tsx";
+import { AdminCollectionPage, useAdminCollection, useAdminForm, type AdminCollection } from "./scaffold/index.ts";
 import classes from "./admin.module.css";
 import sla from "./sla-admin.module.css";
 
@@ -254,62 +254,32 @@ function CalendarFields({ draft, setDraft, errors }: { draft: CalendarDraft; set
 
 const FIELDS = ["name", "time_zone", "hours", "holidays"] as const;
 
-function CalendarEditor({ calendar }: { calendar: Calendar }) {
-  const client = useQueryClient();
+function CalendarEditor({ calendar, collection }: { calendar: Calendar; collection: AdminCollection<Calendar> }) {
   const navigate = useNavigate();
   const base = useMemo(() => draftOf(calendar), [calendar]);
-  const [draft, setDraft] = useState(base);
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const [confirming, setConfirming] = useState(false);
-  const [justSaved, markSaved] = useJustSaved();
-  const dirty = !same(draft, base);
-  const guard = useUnsavedGuard(dirty);
-  const save = useMutation({
-    mutationFn: () => updateCalendar(calendar.id, inputOf(draft)),
-    onSuccess: (saved) => {
-      client.setQueryData<Calendar[]>(slaKeys.calendars, (all) => all?.map((c) => (c.id === saved.id ? saved : c)));
-      void client.invalidateQueries({ queryKey: slaKeys.policies });
-      setDraft(draftOf(saved));
-      markSaved();
-    },
-  });
-  const remove = useMutation({
-    mutationFn: () => deleteCalendar(calendar.id),
-    onSuccess: () => {
-      client.setQueryData<Calendar[]>(slaKeys.calendars, (all) => all?.filter((c) => c.id !== calendar.id));
+  const form = useAdminForm({
+    base,
+    fields: FIELDS,
+    check: checkDraft,
+    save: (d) => updateCalendar(calendar.id, inputOf(d)),
+    draftOf,
+    onSaved: collection.saved,
+    remove: () => deleteCalendar(calendar.id),
+    onRemoved: () => {
+      collection.removed(calendar);
       announce(`${calendar.name} was deleted.`);
-      guard.allow();
-      navigate("/admin/business-hours");
+      navigate(collection.path);
     },
   });
-  const errors = formErrors(save.error, FIELDS);
   const usedBy = calendar.policies;
   return (
-    <Editor
-      label={`Edit calendar ${calendar.name}`}
-      dirty={dirty}
-      saving={save.isPending}
-      onSubmit={() => {
-        const found = checkDraft(draft);
-        setLocal(found);
-        if (!Object.keys(found).length) save.mutate();
-      }}
-      onRevert={() => {
-        setDraft(base);
-        setLocal({});
-        save.reset();
-      }}
-      backTo="/admin/business-hours"
-      backLabel="All calendars"
-      guard={guard}
-      justSaved={justSaved}
-    >
+    <Editor label={`Edit calendar ${calendar.name}`} {...form.editorProps} backTo={collection.path} backLabel="All calendars">
       <Group justify="space-between" mb="md" wrap="nowrap">
         <Title order={2} fz={17}>
           {calendar.name} {calendar.is_default && <Badge variant="light" color="gray" ml={6}>Default</Badge>}
         </Title>
         {!calendar.is_default && (
-          <Button size="xs" variant="subtle" color="red" leftSection={<IconTrash size={14} />} onClick={() => setConfirming(true)}>
+          <Button size="xs" variant="subtle" color="red" leftSection={<IconTrash size={14} />} onClick={form.askRemove}>
             Delete
           </Button>
         )}
@@ -319,9 +289,9 @@ function CalendarEditor({ calendar }: { calendar: Calendar }) {
           Used by {usedBy.map((p) => `“${p.name}”`).join(", ")}. Deadlines already set move when a ticket's clock next changes, or when you recompute them from the policy.
         </Text>
       )}
-      <CalendarFields draft={draft} setDraft={setDraft} errors={{ ...errors.fields, ...local }} />
-      <SaveError message={errors.general} />
-      <ConfirmDialog opened={confirming} title={`Delete ${calendar.name}?`} confirmLabel="Delete calendar" onConfirm={() => remove.mutate()} onClose={() => { setConfirming(false); remove.reset(); }} busy={remove.isPending} error={remove.error}>
+      <CalendarFields draft={form.draft} setDraft={form.setDraft} errors={form.errors} />
+      <SaveError message={form.general} />
+      <ConfirmDialog {...form.removal} title={`Delete ${calendar.name}?`} confirmLabel="Delete calendar">
         {usedBy.length ? (
           <Alert color="yellow" variant="light">
             It cannot be deleted while {usedBy.length === 1 ? "a policy uses" : `${usedBy.length} policies use`} it: {usedBy.map((p) => p.name).join(", ")}. Give {usedBy.length === 1 ? "that policy" : "them"} another calendar first.
@@ -334,47 +304,30 @@ function CalendarEditor({ calendar }: { calendar: Calendar }) {
   );
 }
 
-function NewCalendarEditor() {
-  const client = useQueryClient();
+function NewCalendarEditor({ collection }: { collection: AdminCollection<Calendar> }) {
   const navigate = useNavigate();
   const empty = useMemo<CalendarDraft>(() => ({ name: "", time_zone: browserZone(), days: officeHours(), holidays: [] }), []);
-  const [draft, setDraft] = useState(empty);
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const dirty = !same(draft, empty);
-  const guard = useUnsavedGuard(dirty);
-  const create = useMutation({
-    mutationFn: () => createCalendar(inputOf(draft)),
-    onSuccess: (cal) => {
-      client.setQueryData<Calendar[]>(slaKeys.calendars, (all) => (all ? [...all, cal].sort((a, b) => a.name.localeCompare(b.name)) : all));
+  const form = useAdminForm({
+    base: empty,
+    fields: FIELDS,
+    check: checkDraft,
+    save: (d) => createCalendar(inputOf(d)),
+    onSaved: (cal) => {
+      collection.added(cal);
       announce(`${cal.name} was added.`);
-      guard.allow();
-      navigate(`/admin/business-hours/${cal.id}`);
+      navigate(collection.hrefOf(cal));
     },
   });
-  const errors = formErrors(create.error, FIELDS);
   return (
-    <Editor
-      label="New calendar"
-      dirty={dirty}
-      saving={create.isPending}
-      saveLabel="Add calendar"
-      onSubmit={() => {
-        const found = checkDraft(draft);
-        setLocal(found);
-        if (!Object.keys(found).length) create.mutate();
-      }}
-      backTo="/admin/business-hours"
-      backLabel="All calendars"
-      guard={guard}
-    >
+    <Editor label="New calendar" {...form.editorProps} saveLabel="Add calendar" backTo={collection.path} backLabel="All calendars">
       <Title order={2} fz={17} mb={4}>
         New calendar
       </Title>
       <Text size="sm" c="dimmed" mb="lg">
         When your team works. SLA policies count their targets only in these hours.
       </Text>
-      <CalendarFields draft={draft} setDraft={setDraft} errors={{ ...errors.fields, ...local }} />
-      <SaveError title="The calendar was not added" message={errors.general} />
+      <CalendarFields draft={form.draft} setDraft={form.setDraft} errors={form.errors} />
+      <SaveError title="The calendar was not added" message={form.general} />
     </Editor>
   );
 }
@@ -382,67 +335,46 @@ function NewCalendarEditor() {
 const hoursText = (minutes: number) => (minutes >= 7 * 1440 ? "24×7" : `${Math.round(minutes / 60)} h a week`);
 
 export function BusinessHoursPage() {
-  const { calendarId } = useParams();
-  const calendars = useQuery({ queryKey: slaKeys.calendars, queryFn: fetchCalendars });
-  const selected = calendarId && calendarId !== "new" ? (calendars.data ?? []).find((c) => String(c.id) === calendarId) : undefined;
-  let editor;
-  if (calendarId === "new") editor = <NewCalendarEditor />;
-  else if (calendarId && calendars.isPending) editor = <Stack p="lg"><Skeleton height={36} /><Skeleton height={200} /></Stack>;
-  else if (selected) editor = <CalendarEditor key={`${selected.id}-${selected.updated_at}`} calendar={selected} />;
-  else if (calendarId && calendars.data)
-    editor = (
-      <EmptyEditor icon={<IconCalendarTime size={32} stroke={1.5} />} title="This calendar does not exist">
-        Pick another one from the list.
-      </EmptyEditor>
-    );
-  else
-    editor = (
-      <EmptyEditor icon={<IconCalendarTime size={32} stroke={1.5} />} title="Pick a calendar">
-        Set its time zone, the working hours of each day and its holidays. SLA targets count only in working hours.
-      </EmptyEditor>
-    );
+  const collection = useAdminCollection({
+    query: useQuery({ queryKey: slaKeys.calendars, queryFn: fetchCalendars }),
+    queryKey: slaKeys.calendars,
+    alsoRefresh: [slaKeys.policies],
+    param: "calendarId",
+    path: "/admin/business-hours",
+    idOf: (c) => c.id,
+    order: (a, b) => a.name.localeCompare(b.name),
+  });
   return (
-    <AdminPage
+    <AdminCollectionPage
+      collection={collection}
       title="Business hours"
       description="The calendars SLA policies count in: time zone, working hours per day and holidays."
-      actions={
-        <Button component={Link} to="/admin/business-hours/new" leftSection={<IconPlus size={16} />}>
-          Add calendar
-        </Button>
-      }
-    >
-      <Split
-        listLabel="Calendar list"
-        selected={!!calendarId}
-        list={
-          calendars.isPending ? (
-            <div style={{ padding: 12 }}><ListSkeleton label="Loading calendars" /></div>
-          ) : calendars.isError ? (
-            <div style={{ padding: 12 }}><LoadError title="Calendars could not be loaded" error={calendars.error} onRetry={() => void calendars.refetch()} /></div>
-          ) : (
-            <ul className={classes.rows}>
-              {calendars.data.map((c) => (
-                <RowLink key={c.id} to={`/admin/business-hours/${c.id}`}>
-                  <IconCalendarTime size={20} stroke={1.5} color="var(--mantine-color-gray-6)" aria-hidden="true" />
-                  <div className={classes.rowMain}>
-                    <div className={classes.rowTitle}>{c.name}</div>
-                    <div className={classes.rowSub}>
-                      {c.time_zone} · {hoursText(c.weekly_business_minutes)}
-                      {c.holidays.length ? ` · ${c.holidays.length} holiday${c.holidays.length === 1 ? "" : "s"}` : ""}
-                    </div>
-                  </div>
-                  {c.is_default ? (
-                    <Badge variant="light" color="gray" size="sm">Default</Badge>
-                  ) : c.policies.length ? (
-                    <Badge variant="light" color="indigo" size="sm">{c.policies.length === 1 ? "1 policy" : `${c.policies.length} policies`}</Badge>
-                  ) : null}
-                </RowLink>
-              ))}
-            </ul>
-          )
-        }
-        editor={editor}
-      />
-    </AdminPage>
+      addLabel="Add calendar"
+      what="calendars"
+      listLabel="Calendar list"
+      row={(c) => (
+        <RowLink key={c.id} to={collection.hrefOf(c)}>
+          <IconCalendarTime size={20} stroke={1.5} color="var(--mantine-color-gray-6)" aria-hidden="true" />
+          <div className={classes.rowMain}>
+            <div className={classes.rowTitle}>{c.name}</div>
+            <div className={classes.rowSub}>
+              {c.time_zone} · {hoursText(c.weekly_business_minutes)}
+              {c.holidays.length ? ` · ${c.holidays.length} holiday${c.holidays.length === 1 ? "" : "s"}` : ""}
+            </div>
+          </div>
+          {c.is_default ? (
+            <Badge variant="light" color="gray" size="sm">Default</Badge>
+          ) : c.policies.length ? (
+            <Badge variant="light" color="indigo" size="sm">{c.policies.length === 1 ? "1 policy" : `${c.policies.length} policies`}</Badge>
+          ) : null}
+        </RowLink>
+      )}
+      editor={(c) => <CalendarEditor key={`${c.id}-${c.updated_at}`} calendar={c} collection={collection} />}
+      creator={() => <NewCalendarEditor collection={collection} />}
+      icon={<IconCalendarTime size={32} stroke={1.5} />}
+      pick={{ title: "Pick a calendar", text: "Set its time zone, the working hours of each day and its holidays. SLA targets count only in working hours." }}
+      missing={{ title: "This calendar does not exist", text: "Pick another one from the list." }}
+      skeleton={200}
+    />
   );
 }

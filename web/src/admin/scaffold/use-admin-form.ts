@@ -25,9 +25,12 @@ export interface AdminFormOptions<D, R> {
   draftOf?: (result: R) => D;
   /** When a save takes something away: ask first, in a dialog fed by `confirm`. */
   confirmIf?: (draft: D) => boolean;
+  /** Deleting the item, asked first in a dialog fed by `removal`; the guard lets it leave. */
+  remove?: () => Promise<unknown>;
+  onRemoved?: () => void;
 }
 
-export function useAdminForm<D, R>({ base, fields, conflictField, check, save, onSaved, draftOf, confirmIf }: AdminFormOptions<D, R>) {
+export function useAdminForm<D, R>({ base, fields, conflictField, check, save, onSaved, draftOf, confirmIf, remove, onRemoved }: AdminFormOptions<D, R>) {
   const [draft, setDraft] = useState(base);
   const [confirming, setConfirming] = useState(false);
   const [local, setLocal] = useState<Record<string, string>>({});
@@ -45,6 +48,14 @@ export function useAdminForm<D, R>({ base, fields, conflictField, check, save, o
       onSaved(result);
     },
     onError: () => setConfirming(false),
+  });
+  const [removing, setRemoving] = useState(false);
+  const removeMutation = useMutation({
+    mutationFn: () => remove!(),
+    onSuccess: () => {
+      guard.allow();
+      onRemoved?.();
+    },
   });
   const server = formErrors(mutation.error, fields, conflictField);
   /** Runs the checks; when they pass, asks first or saves. */
@@ -72,6 +83,18 @@ export function useAdminForm<D, R>({ base, fields, conflictField, check, save, o
     revert,
     /** For a ConfirmDialog: open while asking, confirming saves. */
     confirm: { opened: confirming, onClose: () => setConfirming(false), onConfirm: () => mutation.mutate(), busy: mutation.isPending },
+    askRemove: () => setRemoving(true),
+    /** For the ConfirmDialog of a delete. */
+    removal: {
+      opened: removing,
+      onClose: () => {
+        setRemoving(false);
+        removeMutation.reset();
+      },
+      onConfirm: () => removeMutation.mutate(),
+      busy: removeMutation.isPending,
+      error: removeMutation.error,
+    },
     editorProps: { dirty, saving: mutation.isPending, onSubmit: submit, onRevert: draftOf ? revert : undefined, guard, justSaved },
   };
 }
