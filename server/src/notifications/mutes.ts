@@ -8,7 +8,7 @@ import type { AppContext } from "../context.ts";
 import type { TicketRow } from "../db/schema.ts";
 import { invalid } from "../errors.ts";
 import { visibleTo } from "../tickets/policy.ts";
-import { referenceOf } from "../tickets/service.ts";
+import { referenceOf } from "../tickets/reference.ts";
 
 const MAX_AHEAD_MS = 366 * 86_400_000;
 

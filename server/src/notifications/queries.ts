@@ -9,7 +9,7 @@ import type { Actor } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
 import type { Database } from "../db/schema.ts";
 import { visibleTo } from "../tickets/policy.ts";
-import { referenceOf } from "../tickets/service.ts";
+import { referenceOf } from "../tickets/reference.ts";
 
 type NotificationsEb = ExpressionBuilder<Database, "notifications">;
 

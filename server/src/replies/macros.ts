@@ -14,7 +14,8 @@ import type { StatusRow, TicketRow } from "../db/schema.ts";
 import { AppError, invalid, notFound } from "../errors.ts";
 import { recordEvents } from "../tickets/events.ts";
 import { addComment } from "../tickets/comments.ts";
-import { lockTicket, referenceOf, updateTicket, VersionConflict } from "../tickets/service.ts";
+import { lockTicket, updateTicket, VersionConflict } from "../tickets/service.ts";
+import { referenceOf } from "../tickets/reference.ts";
 import { canMove, isFinalCategory, loadStatuses } from "../tickets/statuses.ts";
 import { assertTeamExists } from "../people/teams.ts";
 

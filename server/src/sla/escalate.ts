@@ -9,7 +9,7 @@ import type { AppContext } from "../context.ts";
 import type { TicketRow } from "../db/schema.ts";
 import { notify, type NotificationKind } from "../notifications/service.ts";
 import { recordEvents, type EventInput } from "../tickets/events.ts";
-import { referenceOf } from "../tickets/service.ts";
+import { referenceOf } from "../tickets/reference.ts";
 import { formatDuration } from "./calendar.ts";
 import type { PolicyRecord } from "./definitions.ts";
 

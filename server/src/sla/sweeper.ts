@@ -12,7 +12,8 @@
  */
 import { sql } from "kysely";
 import type { AppContext } from "../context.ts";
-import { lockTicket, referenceOf } from "../tickets/service.ts";
+import { lockTicket } from "../tickets/service.ts";
+import { referenceOf } from "../tickets/reference.ts";
 import { recordEvents } from "../tickets/events.ts";
 import { defaultStatusOf, loadStatuses } from "../tickets/statuses.ts";
 import { loadPolicies } from "./definitions.ts";

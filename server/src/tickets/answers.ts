@@ -19,9 +19,8 @@ import { type AppContext, inTransaction } from "../context.ts";
 import type { TicketRow } from "../db/schema.ts";
 import { notFound } from "../errors.ts";
 import type { App } from "../http/types.ts";
-import { parseTicketKey } from "./policy.ts";
 import { confirmResolution, reopenTicket } from "./comments.ts";
-import { referenceOf } from "./service.ts";
+import { parseTicketKey, referenceOf } from "./reference.ts";
 
 export function answerToken(secret: string, ticket: Pick<TicketRow, "id" | "requester_id">): string {
   return hmac(secret, `resolution-answer\n${ticket.id}\n${ticket.requester_id}`);

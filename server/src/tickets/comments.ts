@@ -14,7 +14,8 @@ import { defaultStatusOf, isFinalCategory, loadStatuses } from "./statuses.ts";
 import { settleSnooze } from "./snooze.ts";
 import { syncSla } from "../sla/sync.ts";
 import { discardDraft } from "../drafts/service.ts";
-import { type ArrivalOptions, indexText, lockTicket, referenceOf, reopen } from "./service.ts";
+import { type ArrivalOptions, indexText, lockTicket, reopen } from "./service.ts";
+import { referenceOf } from "./reference.ts";
 
 type Tx = AppContext;
 

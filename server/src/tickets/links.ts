@@ -8,7 +8,8 @@ import { isUniqueViolation } from "../db/dialect.ts";
 import { AppError, conflict, invalid, notFound } from "../errors.ts";
 import { htmlToText } from "../text/rich-text.ts";
 import { recordEvents, viaOf } from "./events.ts";
-import { createTicket, lockTicket, referenceOf } from "./service.ts";
+import { createTicket, lockTicket } from "./service.ts";
+import { referenceOf } from "./reference.ts";
 import { defaultStatusOf, isFinalCategory, loadStatuses } from "./statuses.ts";
 import { syncSla } from "../sla/sync.ts";
 

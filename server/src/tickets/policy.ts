@@ -15,6 +15,7 @@ import { isAdmin, isStaff } from "../auth/actor.ts";
 import type { Executor } from "../context.ts";
 import type { Database } from "../db/schema.ts";
 import { notFound } from "../errors.ts";
+import { parseTicketKey } from "./reference.ts";
 
 type TicketsEb = ExpressionBuilder<Database, "tickets">;
 
@@ -67,15 +68,6 @@ export function visibleTo(actor: Actor) {
     }
     return eb.and([eb.or(ors), notOthersDraft]);
   };
-}
-
-/** Parses "42", "1042", "INC-1042" into a lookup by id or by number. */
-export function parseTicketKey(key: string | number): { id?: number; number?: number } | undefined {
-  if (typeof key === "number") return { id: key };
-  const ref = /^([A-Za-z]{2,5})-(\d{1,9})$/.exec(key.trim());
-  if (ref) return { number: Number(ref[2]) };
-  if (/^\d{1,9}$/.test(key.trim())) return { id: Number(key) };
-  return undefined;
 }
 
 /**

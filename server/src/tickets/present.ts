@@ -15,7 +15,7 @@ import { loadFields, parseStoredValue } from "./custom-fields.ts";
 import { REQUESTER_EVENT_ACTIONS } from "./events.ts";
 import { inverseOf } from "./links.ts";
 import { visibleTo } from "./policy.ts";
-import { referenceOf } from "./service.ts";
+import { referenceOf } from "./reference.ts";
 import { isBackFromSnooze, isSnoozed } from "./snooze.ts";
 import { loadStatuses } from "./statuses.ts";
 import { draftMarkers, readDraftBy } from "../drafts/queries.ts";

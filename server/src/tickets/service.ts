@@ -19,15 +19,11 @@ import { assertFieldsAllowed } from "./policy.ts";
 import { loadMatrix, priorityOf } from "./priority.ts";
 import { allowedTargets, canMove, defaultStatusOf, isDoneCategory, isFinalCategory, loadStatuses } from "./statuses.ts";
 import { settleSnooze } from "./snooze.ts";
+import { referenceOf } from "./reference.ts";
 import { syncSla } from "../sla/sync.ts";
 import { activeUser, assertAssignable, assertTeam, categoryDefaults, findCategory, resolveRequester, validateWatchers } from "./write-lookups.ts";
 
 type Tx = AppContext;
-
-export function referenceOf(t: Pick<TicketRow, "type" | "number">): string {
-  const prefix = { incident: "INC", service_request: "REQ", problem: "PRB", change: "CHG" }[t.type as TicketType] ?? "TKT";
-  return `${prefix}-${t.number}`;
-}
 
 const definedKeys = (o: object) => Object.entries(o).filter(([, v]) => v !== undefined).map(([k]) => k);
 

@@ -19,7 +19,8 @@ import { notify } from "../notifications/service.ts";
 import { recordEvents, viaOf } from "./events.ts";
 import { findVisibleTicket } from "./policy.ts";
 import { presentTicket } from "./present.ts";
-import { lockTicket, referenceOf } from "./service.ts";
+import { lockTicket } from "./service.ts";
+import { referenceOf } from "./reference.ts";
 import { isActiveCategory, isDoneCategory } from "./statuses.ts";
 
 const MIN_AHEAD_MS = 60_000;

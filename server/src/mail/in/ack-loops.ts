@@ -13,7 +13,7 @@
  */
 import { createHash } from "node:crypto";
 import type { AppContext } from "../../context.ts";
-import { referenceOf } from "../../tickets/service.ts";
+import { referenceOf } from "../../tickets/reference.ts";
 import type { ParsedMail } from "./parse.ts";
 
 /** How soon after an acknowledgement a fresh message counts as answering it. */

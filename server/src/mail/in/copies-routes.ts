@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { AppContext } from "../../context.ts";
 import type { App } from "../../http/types.ts";
 import { findVisibleTicket, visibleTo } from "../../tickets/policy.ts";
-import { referenceOf } from "../../tickets/service.ts";
+import { referenceOf } from "../../tickets/reference.ts";
 import { decideHeldCopies, heldAddresses } from "./copies.ts";
 
 export function heldCopiesRoutes(app: App, ctx: AppContext) {

@@ -6,7 +6,7 @@
 import type { AppContext } from "../../context.ts";
 import { notify } from "../../notifications/service.ts";
 import { recordEvents } from "../../tickets/events.ts";
-import { referenceOf } from "../../tickets/service.ts";
+import { referenceOf } from "../../tickets/reference.ts";
 import type { Address } from "./parse.ts";
 import type { HeldReason } from "./tables.ts";
 

@@ -13,7 +13,7 @@ import type { App } from "../../http/types.ts";
 import { isUniqueViolation } from "../../db/dialect.ts";
 import { conflict, invalid, notFound } from "../../errors.ts";
 import { findVisibleTicket, visibleTo } from "../../tickets/policy.ts";
-import { referenceOf } from "../../tickets/service.ts";
+import { referenceOf } from "../../tickets/reference.ts";
 import { heldCopiesRoutes } from "./copies-routes.ts";
 import { acceptHeld, discardFailed, findFailed, rejectHeld, reprocessFailed } from "./decisions.ts";
 import { forgetMailboxes, mailboxById, type MailboxRow } from "./mailboxes.ts";

@@ -7,7 +7,7 @@
 import type { AppContext } from "../../context.ts";
 import type { TicketRow } from "../../db/schema.ts";
 import { parseOwnMessageId } from "../message-id.ts";
-import { referenceOf } from "../../tickets/service.ts";
+import { referenceOf } from "../../tickets/reference.ts";
 import type { ParsedMail } from "./parse.ts";
 import { normalizeMessageId } from "./raw.ts";
 

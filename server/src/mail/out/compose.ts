@@ -8,7 +8,7 @@
 import { sql } from "kysely";
 import type { AppContext, Executor } from "../../context.ts";
 import { makeMessageId } from "../message-id.ts";
-import { referenceOf } from "../../tickets/service.ts";
+import { referenceOf } from "../../tickets/reference.ts";
 import { answerToken } from "../../tickets/answers.ts";
 import type { MailKind, MailOutboxTable } from "./tables.ts";
 import { DEFAULT_TEMPLATES, loadTemplate } from "./templates.ts";

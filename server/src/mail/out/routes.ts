@@ -11,7 +11,7 @@ import type { Selectable } from "kysely";
 import type { AppContext } from "../../context.ts";
 import type { App } from "../../http/types.ts";
 import { findVisibleTicket } from "../../tickets/policy.ts";
-import { referenceOf } from "../../tickets/service.ts";
+import { referenceOf } from "../../tickets/reference.ts";
 import type { MailOutboxTable } from "./tables.ts";
 import { DEFAULT_TEMPLATES, MAIL_KIND_DESCRIPTIONS, PLACEHOLDERS, checkTemplate, loadTemplate, resetTemplate, saveTemplate } from "./templates.ts";
 import { AGENT_KINDS, renderMail, sampleView } from "./render.ts";
