@@ -3,18 +3,19 @@
  * Save) and its members (added and removed at once, with an agent picker). Removing a member
  * says first which of the team's tickets are assigned to them.
  */
-import { ActionIcon, Anchor, Avatar, Badge, Button, Group, Select, Skeleton, Stack, Text, Textarea, TextInput, Title, Tooltip } from "@mantine/core";
+import { ActionIcon, Anchor, Avatar, Badge, Button, Group, Select, Stack, Text, Textarea, TextInput, Title, Tooltip } from "@mantine/core";
 import { IconEye, IconPlus, IconTicket, IconUserMinus, IconUsersGroup } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { Category, Team } from "@tessera/contracts";
 import { useMemo, useState } from "react";
-import { Link, useNavigate, useParams } from "react-router";
+import { Link, useNavigate } from "react-router";
 import { addTeamMember, createTeam, removeTeamMember, updateTeam } from "../api/admin.ts";
 import { adminKeys, refreshPeople, UNFINISHED, useAdminCategories, useAdminTeams, useAssignableStaff, useTicketCount } from "../api/admin-queries.ts";
 import { initials } from "../ui/format.ts";
-import { errorMessage, ListSkeleton, LoadError } from "../ui/query-state.tsx";
+import { errorMessage } from "../ui/query-state.tsx";
 import { effectiveTeam } from "./categories-page.tsx";
-import { AdminPage, announce, ConfirmDialog, Consequence, Editor, EmptyEditor, formErrors, RowLink, same, SaveError, Split, useJustSaved, useUnsavedGuard } from "./layout.tsx";
+import { announce, ConfirmDialog, Consequence, Editor, RowLink, SaveError } from "./layout.tsx";
+import { AdminCollectionPage, useAdminCollection, useAdminForm, type AdminCollection } from "./scaffold/index.ts";
 import { plural, possessive, ROLE_LABELS } from "./people.ts";
 import classes from "./admin.module.css";
 
@@ -208,60 +209,62 @@ interface TeamDraft {
   description: string;
 }
 
-function TeamEditor({ team }: { team: Team }) {
+const FIELDS = ["name", "description"];
+const draftOf = (t: Team): TeamDraft => ({ name: t.name, description: t.description });
+const checkName = (d: TeamDraft): Record<string, string> => (d.name.trim() ? {} : { name: "Give the team a name" });
+const inputOf = (d: TeamDraft) => ({ name: d.name.trim(), description: d.description });
+
+function TeamFields({ draft, setDraft, errors, creating }: { draft: TeamDraft; setDraft: (d: TeamDraft) => void; errors: Record<string, string>; creating?: boolean }) {
+  return (
+    <>
+      <TextInput
+        label="Name"
+        required
+        value={draft.name}
+        onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })}
+        error={errors.name}
+        maxLength={100}
+        placeholder={creating ? "e.g. Network" : undefined}
+        data-autofocus={creating || undefined}
+      />
+      <Textarea
+        label="Description"
+        description={creating ? undefined : "What the team handles, so agents and admins route tickets to the right place."}
+        autosize
+        minRows={2}
+        maxRows={6}
+        value={draft.description}
+        onChange={(e) => setDraft({ ...draft, description: e.currentTarget.value })}
+        error={errors.description}
+        maxLength={2000}
+      />
+    </>
+  );
+}
+
+function TeamEditor({ team, collection }: { team: Team; collection: AdminCollection<Team> }) {
   const client = useQueryClient();
   const base = useMemo(() => ({ name: team.name, description: team.description }), [team.name, team.description]);
-  const [draft, setDraft] = useState<TeamDraft>(base);
-  const [justSaved, markSaved] = useJustSaved();
-  const [localError, setLocalError] = useState<string | undefined>();
-  const dirty = !same(draft, base);
-  const guard = useUnsavedGuard(dirty);
-  const save = useMutation({
-    mutationFn: () => updateTeam(team.id, { name: draft.name.trim(), description: draft.description }),
-    onSuccess: (saved) => {
-      client.setQueryData<Team[]>(adminKeys.teams, (all) => all?.map((t) => (t.id === saved.id ? saved : t)));
+  const form = useAdminForm({
+    base,
+    fields: FIELDS,
+    conflictField: "name",
+    check: checkName,
+    save: (d) => updateTeam(team.id, inputOf(d)),
+    draftOf,
+    onSaved: (saved) => {
+      collection.saved(saved);
       refreshPeople(client);
-      setDraft({ name: saved.name, description: saved.description });
-      markSaved();
     },
   });
-  const errors = formErrors(save.error, ["name", "description"], "name");
   return (
-    <Editor
-      label={`Edit team ${team.name}`}
-      dirty={dirty}
-      saving={save.isPending}
-      onSubmit={() => {
-        if (!draft.name.trim()) return setLocalError("Give the team a name");
-        setLocalError(undefined);
-        save.mutate();
-      }}
-      onRevert={() => {
-        setDraft(base);
-        save.reset();
-      }}
-      backTo="/admin/teams"
-      backLabel="All teams"
-      guard={guard}
-      justSaved={justSaved}
-    >
+    <Editor label={`Edit team ${team.name}`} {...form.editorProps} backTo={collection.path} backLabel="All teams">
       <Title order={2} fz={17} mb="md">
         {team.name}
       </Title>
       <Stack gap="md">
-        <TextInput label="Name" required value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })} error={localError ?? errors.fields.name} maxLength={100} />
-        <Textarea
-          label="Description"
-          description="What the team handles, so agents and admins route tickets to the right place."
-          autosize
-          minRows={2}
-          maxRows={6}
-          value={draft.description}
-          onChange={(e) => setDraft({ ...draft, description: e.currentTarget.value })}
-          error={errors.fields.description}
-          maxLength={2000}
-        />
-        <SaveError message={errors.general} />
+        <TeamFields draft={form.draft} setDraft={form.setDraft} errors={form.errors} />
+        <SaveError message={form.general} />
       </Stack>
       <Members team={team} />
       <Routing team={team} />
@@ -269,40 +272,26 @@ function TeamEditor({ team }: { team: Team }) {
   );
 }
 
-function NewTeamEditor() {
+const EMPTY: TeamDraft = { name: "", description: "" };
+
+function NewTeamEditor({ collection }: { collection: AdminCollection<Team> }) {
   const client = useQueryClient();
   const navigate = useNavigate();
-  const empty = { name: "", description: "" };
-  const [draft, setDraft] = useState<TeamDraft>(empty);
-  const [localError, setLocalError] = useState<string | undefined>();
-  const dirty = !same(draft, empty);
-  const guard = useUnsavedGuard(dirty);
-  const create = useMutation({
-    mutationFn: () => createTeam({ name: draft.name.trim(), description: draft.description }),
-    onSuccess: (team) => {
-      client.setQueryData<Team[]>(adminKeys.teams, (all) => (all ? [...all, team].sort((a, b) => a.name.localeCompare(b.name)) : all));
+  const form = useAdminForm({
+    base: EMPTY,
+    fields: FIELDS,
+    conflictField: "name",
+    check: checkName,
+    save: (d) => createTeam(inputOf(d)),
+    onSaved: (team) => {
+      collection.added(team);
       refreshPeople(client);
       announce(`The team ${team.name} was created. Add its members now.`);
-      guard.allow();
-      navigate(`/admin/teams/${team.id}`);
+      navigate(collection.hrefOf(team));
     },
   });
-  const errors = formErrors(create.error, ["name", "description"], "name");
   return (
-    <Editor
-      label="New team"
-      dirty={dirty}
-      saving={create.isPending}
-      saveLabel="Create team"
-      onSubmit={() => {
-        if (!draft.name.trim()) return setLocalError("Give the team a name");
-        setLocalError(undefined);
-        create.mutate();
-      }}
-      backTo="/admin/teams"
-      backLabel="All teams"
-      guard={guard}
-    >
+    <Editor label="New team" {...form.editorProps} saveLabel="Create team" backTo={collection.path} backLabel="All teams">
       <Title order={2} fz={17} mb={4}>
         New team
       </Title>
@@ -310,84 +299,51 @@ function NewTeamEditor() {
         After creating it, add its members and make it the default team of some categories.
       </Text>
       <Stack gap="md">
-        <TextInput label="Name" required value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })} error={localError ?? errors.fields.name} maxLength={100} placeholder="e.g. Network" data-autofocus />
-        <Textarea
-          label="Description"
-          autosize
-          minRows={2}
-          maxRows={6}
-          value={draft.description}
-          onChange={(e) => setDraft({ ...draft, description: e.currentTarget.value })}
-          error={errors.fields.description}
-          maxLength={2000}
-        />
-        <SaveError title="The team was not created" message={errors.general} />
+        <TeamFields draft={form.draft} setDraft={form.setDraft} errors={form.errors} creating />
+        <SaveError title="The team was not created" message={form.general} />
       </Stack>
     </Editor>
   );
 }
 
 export function TeamsPage() {
-  const { teamId } = useParams();
-  const teams = useAdminTeams();
-  const selected = teamId && teamId !== "new" ? (teams.data ?? []).find((t) => String(t.id) === teamId) : undefined;
-  let editor;
-  if (teamId === "new") editor = <NewTeamEditor />;
-  else if (teamId && teams.isPending) editor = <Stack p="lg"><Skeleton height={36} /><Skeleton height={80} /></Stack>;
-  else if (teamId && selected) editor = <TeamEditor key={selected.id} team={selected} />;
-  else if (teamId && teams.data)
-    editor = (
-      <EmptyEditor icon={<IconUsersGroup size={32} stroke={1.5} />} title="This team does not exist">
-        It may have been removed. Pick another team from the list.
-      </EmptyEditor>
-    );
-  else
-    editor = (
-      <EmptyEditor icon={<IconUsersGroup size={32} stroke={1.5} />} title="Pick a team">
-        Rename it, describe what it handles, and add or remove its members. Tickets reach a team from the default team of their category.
-      </EmptyEditor>
-    );
+  const collection = useAdminCollection({
+    query: useAdminTeams(),
+    queryKey: adminKeys.teams,
+    param: "teamId",
+    path: "/admin/teams",
+    idOf: (t) => t.id,
+    order: (a, b) => a.name.localeCompare(b.name),
+  });
   return (
-    <AdminPage
+    <AdminCollectionPage
+      collection={collection}
       title="Teams and members"
       description="Teams own tickets: their members see and work the team's queue."
-      actions={
-        <Button component={Link} to="/admin/teams/new" leftSection={<IconPlus size={16} />}>
-          New team
-        </Button>
-      }
-    >
-      <Split
-        listLabel="Team list"
-        selected={!!teamId}
-        list={
-          teams.isPending ? (
-            <div style={{ padding: 12 }}><ListSkeleton label="Loading teams" /></div>
-          ) : teams.isError ? (
-            <div style={{ padding: 12 }}><LoadError title="Teams could not be loaded" error={teams.error} onRetry={() => void teams.refetch()} /></div>
-          ) : teams.data.length === 0 ? (
-            <Text size="sm" c="dimmed" p="md">No teams yet. Create the first one: tickets are routed to teams.</Text>
-          ) : (
-            <ul className={classes.rows}>
-              {teams.data.map((t) => (
-                <RowLink key={t.id} to={`/admin/teams/${t.id}`}>
-                  <Avatar size={32} radius="md" color="gray" variant="light">
-                    <IconUsersGroup size={16} />
-                  </Avatar>
-                  <div className={classes.rowMain}>
-                    <div className={classes.rowTitle}>{t.name}</div>
-                    <div className={classes.rowSub}>
-                      {plural(t.members.length, "member")}
-                      {t.description ? ` · ${t.description}` : ""}
-                    </div>
-                  </div>
-                </RowLink>
-              ))}
-            </ul>
-          )
-        }
-        editor={editor}
-      />
-    </AdminPage>
+      addLabel="New team"
+      what="teams"
+      listLabel="Team list"
+      emptyList="No teams yet. Create the first one: tickets are routed to teams."
+      row={(t) => (
+        <RowLink key={t.id} to={collection.hrefOf(t)}>
+          <Avatar size={32} radius="md" color="gray" variant="light">
+            <IconUsersGroup size={16} />
+          </Avatar>
+          <div className={classes.rowMain}>
+            <div className={classes.rowTitle}>{t.name}</div>
+            <div className={classes.rowSub}>
+              {plural(t.members.length, "member")}
+              {t.description ? ` · ${t.description}` : ""}
+            </div>
+          </div>
+        </RowLink>
+      )}
+      editor={(t) => <TeamEditor key={t.id} team={t} collection={collection} />}
+      creator={() => <NewTeamEditor collection={collection} />}
+      icon={<IconUsersGroup size={32} stroke={1.5} />}
+      pick={{ title: "Pick a team", text: "Rename it, describe what it handles, and add or remove its members. Tickets reach a team from the default team of their category." }}
+      missing={{ title: "This team does not exist", text: "It may have been removed. Pick another team from the list." }}
+      skeleton={80}
+    />
   );
 }
