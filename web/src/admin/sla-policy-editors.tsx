@@ -7,74 +7,44 @@ import { useMemo, useState } from "react";
 import { useNavigate } from "react-router";
 import { createPolicy, deletePolicy, fetchCalendars, fetchSlaSettings, saveSlaSettings, slaKeys, updatePolicy } from "../api/sla.ts";
 import { errorMessage, LoadError } from "../ui/query-state.tsx";
-import { announce, ConfirmDialog, Editor, formErrors, same, SaveError, useJustSaved, useUnsavedGuard } from "./layout.tsx";
+import { announce, ConfirmDialog, Editor, SaveError, useJustSaved, useUnsavedGuard } from "./layout.tsx";
+import { useAdminForm, type AdminCollection } from "./scaffold/index.ts";
 import { checkDraft, draftOf, FIELDS, inputOf, newDraft, type PolicyDraft } from "./sla-policy-draft.ts";
 import { PolicyFields } from "./sla-policy-fields.tsx";
 
-export function PolicyEditor({ policy }: { policy: Policy }) {
-  const client = useQueryClient();
+export function PolicyEditor({ policy, collection }: { policy: Policy; collection: AdminCollection<Policy> }) {
   const navigate = useNavigate();
   const base = useMemo(() => draftOf(policy), [policy]);
-  const [draft, setDraft] = useState(base);
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const [confirming, setConfirming] = useState(false);
-  const [justSaved, markSaved] = useJustSaved();
-  const dirty = !same(draft, base);
-  const guard = useUnsavedGuard(dirty);
-  const save = useMutation({
-    mutationFn: () => updatePolicy(policy.id, inputOf(draft) as PolicyUpdateInput),
-    onSuccess: (saved) => {
-      client.setQueryData<Policy[]>(slaKeys.policies, (all) => all?.map((p) => (p.id === saved.id ? saved : p)));
-      void client.invalidateQueries({ queryKey: slaKeys.calendars });
-      setDraft(draftOf(saved));
-      markSaved();
-    },
-  });
-  const remove = useMutation({
-    mutationFn: () => deletePolicy(policy.id),
-    onSuccess: () => {
-      client.setQueryData<Policy[]>(slaKeys.policies, (all) => all?.filter((p) => p.id !== policy.id));
-      void client.invalidateQueries({ queryKey: slaKeys.calendars });
+  const form = useAdminForm({
+    base,
+    fields: FIELDS,
+    check: checkDraft,
+    save: (d) => updatePolicy(policy.id, inputOf(d) as PolicyUpdateInput),
+    draftOf,
+    onSaved: collection.saved,
+    remove: () => deletePolicy(policy.id),
+    onRemoved: () => {
+      collection.removed(policy);
       announce(`${policy.name} was deleted.`);
-      guard.allow();
-      navigate("/admin/sla-policies");
+      navigate(collection.path);
     },
   });
-  const errors = formErrors(save.error, FIELDS);
   return (
-    <Editor
-      label={`Edit policy ${policy.name}`}
-      dirty={dirty}
-      saving={save.isPending}
-      onSubmit={() => {
-        const found = checkDraft(draft);
-        setLocal(found);
-        if (!Object.keys(found).length) save.mutate();
-      }}
-      onRevert={() => {
-        setDraft(base);
-        setLocal({});
-        save.reset();
-      }}
-      backTo="/admin/sla-policies"
-      backLabel="All policies"
-      guard={guard}
-      justSaved={justSaved}
-    >
+    <Editor label={`Edit policy ${policy.name}`} {...form.editorProps} backTo={collection.path} backLabel="All policies">
       <Group justify="space-between" mb="xs" wrap="nowrap">
         <Title order={2} fz={17}>
           {policy.name}
         </Title>
-        <Button size="xs" variant="subtle" color="red" leftSection={<IconTrash size={14} />} onClick={() => setConfirming(true)}>
+        <Button size="xs" variant="subtle" color="red" leftSection={<IconTrash size={14} />} onClick={form.askRemove}>
           Delete
         </Button>
       </Group>
       <Text size="sm" c="dimmed" mb="md">
         Tried {policy.position === 1 ? "first" : `in position ${policy.position}`}. Saved changes apply to new tickets and to open ones when their clock next changes.
       </Text>
-      <PolicyFields draft={draft} setDraft={setDraft} errors={{ ...errors.fields, ...local }} />
-      <SaveError message={errors.general} />
-      <ConfirmDialog opened={confirming} title={`Delete ${policy.name}?`} confirmLabel="Delete policy" onConfirm={() => remove.mutate()} onClose={() => { setConfirming(false); remove.reset(); }} busy={remove.isPending} error={remove.error}>
+      <PolicyFields draft={form.draft} setDraft={form.setDraft} errors={form.errors} />
+      <SaveError message={form.general} />
+      <ConfirmDialog {...form.removal} title={`Delete ${policy.name}?`} confirmLabel="Delete policy">
         <Text size="sm">
           Tickets it no longer times keep their recorded outcomes. A policy that still times open tickets cannot be deleted: make it inactive instead, and the server says so if that is the case.
         </Text>
@@ -83,51 +53,37 @@ export function PolicyEditor({ policy }: { policy: Policy }) {
   );
 }
 
-export function NewPolicyEditor() {
-  const client = useQueryClient();
-  const navigate = useNavigate();
+/** A new policy starts on the default calendar, so the form waits for the calendars. */
+export function NewPolicyEditor({ collection }: { collection: AdminCollection<Policy> }) {
   const calendars = useQuery({ queryKey: slaKeys.calendars, queryFn: fetchCalendars });
+  if (calendars.isPending) return <Stack p="lg"><Skeleton height={36} /><Skeleton height={200} /></Stack>;
   const defaultCalendar = calendars.data?.find((c) => c.is_default) ?? calendars.data?.[0];
-  const empty = useMemo(() => newDraft(defaultCalendar ? String(defaultCalendar.id) : ""), [defaultCalendar]);
-  const [draft, setDraft] = useState<PolicyDraft | null>(null);
-  const current = draft ?? empty;
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const dirty = draft !== null && !same(draft, empty);
-  const guard = useUnsavedGuard(dirty);
-  const create = useMutation({
-    mutationFn: () => createPolicy(inputOf(current)),
-    onSuccess: (p) => {
-      client.setQueryData<Policy[]>(slaKeys.policies, (all) => (all ? [...all, p] : all));
-      void client.invalidateQueries({ queryKey: slaKeys.calendars });
+  return <NewPolicyForm collection={collection} empty={newDraft(defaultCalendar ? String(defaultCalendar.id) : "")} />;
+}
+
+function NewPolicyForm({ collection, empty }: { collection: AdminCollection<Policy>; empty: PolicyDraft }) {
+  const navigate = useNavigate();
+  const form = useAdminForm({
+    base: empty,
+    fields: FIELDS,
+    check: checkDraft,
+    save: (d) => createPolicy(inputOf(d)),
+    onSaved: (p) => {
+      collection.added(p);
       announce(`${p.name} was added, after the other policies.`);
-      guard.allow();
-      navigate(`/admin/sla-policies/${p.id}`);
+      navigate(collection.hrefOf(p));
     },
   });
-  const errors = formErrors(create.error, FIELDS);
   return (
-    <Editor
-      label="New policy"
-      dirty={dirty}
-      saving={create.isPending}
-      saveLabel="Add policy"
-      onSubmit={() => {
-        const found = checkDraft(current);
-        setLocal(found);
-        if (!Object.keys(found).length) create.mutate();
-      }}
-      backTo="/admin/sla-policies"
-      backLabel="All policies"
-      guard={guard}
-    >
+    <Editor label="New policy" {...form.editorProps} saveLabel="Add policy" backTo={collection.path} backLabel="All policies">
       <Title order={2} fz={17} mb={4}>
         New policy
       </Title>
       <Text size="sm" c="dimmed" mb="lg">
         Targets for the tickets it applies to. It is tried after the existing policies; move it up in the list to try it sooner.
       </Text>
-      <PolicyFields draft={current} setDraft={setDraft} errors={{ ...errors.fields, ...local }} />
-      <SaveError title="The policy was not added" message={errors.general} />
+      <PolicyFields draft={form.draft} setDraft={form.setDraft} errors={form.errors} />
+      <SaveError title="The policy was not added" message={form.general} />
     </Editor>
   );
 }

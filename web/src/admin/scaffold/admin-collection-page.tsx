@@ -62,6 +62,8 @@ export interface AdminCollectionPageProps<T> {
   listFooter?: ReactNode;
   editor: (item: T) => ReactNode;
   creator?: () => ReactNode;
+  /** Other editors by their address segment, such as a page's settings. */
+  extraEditors?: Record<string, () => ReactNode>;
   icon: ReactNode;
   /** The editor pane when nothing is picked: a title and what to do. */
   pick: { title: string; text: ReactNode };
@@ -74,8 +76,10 @@ export interface AdminCollectionPageProps<T> {
 export function AdminCollectionPage<T>(props: AdminCollectionPageProps<T>) {
   const { collection: c, icon } = props;
   let editor: ReactNode;
+  const extra = c.picked ? props.extraEditors?.[c.picked] : undefined;
+  if (extra) editor = extra();
   // A new item's form waits for the list too: its defaults may come from it.
-  if (c.picked && c.query.isPending) editor = <Stack p="lg"><Skeleton height={36} /><Skeleton height={props.skeleton ?? 120} /></Stack>;
+  else if (c.picked && c.query.isPending) editor = <Stack p="lg"><Skeleton height={36} /><Skeleton height={props.skeleton ?? 120} /></Stack>;
   else if (c.isNew && props.creator) editor = props.creator();
   else if (c.selected) editor = props.editor(c.selected);
   else {
