@@ -1,12 +1,12 @@
 // The form for adding a new user.
 import { PasswordInput, Select, Stack, Text, TextInput, Title } from "@mantine/core";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import type { Role } from "@tessera/contracts";
-import { useState } from "react";
 import { useNavigate } from "react-router";
 import { createUser } from "../api/admin.ts";
 import { adminKeys, refreshPeople } from "../api/admin-queries.ts";
-import { announce, Editor, formErrors, same, SaveError, useUnsavedGuard } from "./layout.tsx";
+import { announce, Editor, SaveError } from "./layout.tsx";
+import { useAdminForm } from "./scaffold/index.ts";
 import { looksLikeEmail, ROLE_HELP, ROLE_OPTIONS } from "./people.ts";
 import { OrganizationSelect } from "./organization-select.tsx";
 
@@ -18,42 +18,41 @@ interface NewUserDraft {
   password: string;
 }
 const EMPTY: NewUserDraft = { name: "", email: "", role: "agent", organization_id: null, password: "" };
+function checkNewUser(d: NewUserDraft): Record<string, string> {
+  const found: Record<string, string> = {};
+  if (!d.name.trim()) found.name = "Give their name";
+  if (!looksLikeEmail(d.email)) found.email = d.email.trim() ? "This does not look like an email address" : "Give their email address";
+  if (d.password && d.password.length < 8) found.password = "At least 8 characters";
+  return found;
+}
+
 export function NewUserEditor() {
   const client = useQueryClient();
   const navigate = useNavigate();
-  const [draft, setDraft] = useState(EMPTY);
-  const dirty = !same(draft, EMPTY);
-  const guard = useUnsavedGuard(dirty);
-  const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
-  const create = useMutation({
-    mutationFn: () =>
+  const form = useAdminForm({
+    base: EMPTY,
+    fields: ["name", "email", "role", "organization_id", "password"],
+    conflictField: "email",
+    check: checkNewUser,
+    save: (d) =>
       createUser({
-        name: draft.name.trim(),
-        email: draft.email.trim(),
-        role: draft.role,
-        ...(draft.organization_id ? { organization_id: Number(draft.organization_id) } : {}),
-        ...(draft.password ? { password: draft.password } : {}),
+        name: d.name.trim(),
+        email: d.email.trim(),
+        role: d.role,
+        ...(d.organization_id ? { organization_id: Number(d.organization_id) } : {}),
+        ...(d.password ? { password: d.password } : {}),
       }),
-    onSuccess: (user) => {
+    onSaved: (user) => {
       client.setQueryData(adminKeys.user(user.id), user);
       refreshPeople(client);
       announce(user.role === "requester" ? "They can now file requests." : "Add them to a team on the Teams page.", `${user.name} was added`);
-      guard.allow();
       navigate(`/admin/users/${user.id}`);
     },
   });
-  const errors = formErrors(create.error, ["name", "email", "role", "organization_id", "password"], "email");
-  const fieldError = (k: string) => localErrors[k] ?? errors.fields[k];
-  const submit = () => {
-    const found: Record<string, string> = {};
-    if (!draft.name.trim()) found.name = "Give their name";
-    if (!looksLikeEmail(draft.email)) found.email = draft.email.trim() ? "This does not look like an email address" : "Give their email address";
-    if (draft.password && draft.password.length < 8) found.password = "At least 8 characters";
-    setLocalErrors(found);
-    if (!Object.keys(found).length) create.mutate();
-  };
+  const { draft, setDraft } = form;
+  const fieldError = (k: string) => form.errors[k];
   return (
-    <Editor label="New user" dirty={dirty} saving={create.isPending} saveLabel="Add user" onSubmit={submit} backTo="/admin/users" backLabel="All people" guard={guard}>
+    <Editor label="New user" {...form.editorProps} saveLabel="Add user" backTo="/admin/users" backLabel="All people">
       <Title order={2} fz={17} mb={4}>
         New user
       </Title>
@@ -97,7 +96,7 @@ export function NewUserEditor() {
           autoComplete="new-password"
           maxLength={128}
         />
-        <SaveError title="The user was not added" message={errors.general} />
+        <SaveError title="The user was not added" message={form.general} />
       </Stack>
     </Editor>
   );

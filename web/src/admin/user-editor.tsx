@@ -1,9 +1,9 @@
 // The editor for an existing user: name, role, organization, password, teams and account.
 import { Alert, Avatar, Badge, Group, PasswordInput, Select, Skeleton, Stack, Text, TextInput, Title } from "@mantine/core";
 import { IconAlertTriangle, IconUsers } from "@tabler/icons-react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import type { Role, User, UserUpdateInput } from "@tessera/contracts";
-import { useMemo, useState } from "react";
+import { useMemo } from "react";
 import { Link } from "react-router";
 import { updateUser } from "../api/admin.ts";
 import { adminKeys, refreshPeople, useAdminUser } from "../api/admin-queries.ts";
@@ -11,7 +11,8 @@ import { useSignedInUser } from "../api/queries.ts";
 import { initials } from "../ui/format.ts";
 import { LoadError } from "../ui/query-state.tsx";
 import { TimeAgo } from "../ui/time-ago.tsx";
-import { announce, Editor, formErrors, same, SaveError, useJustSaved, useUnsavedGuard } from "./layout.tsx";
+import { announce, Editor, SaveError } from "./layout.tsx";
+import { useAdminForm } from "./scaffold/index.ts";
 import { ROLE_HELP, ROLE_LABELS, ROLE_OPTIONS } from "./people.ts";
 import { OrganizationSelect } from "./organization-select.tsx";
 import { AccountSection } from "./user-account-section.tsx";
@@ -26,63 +27,52 @@ interface UserDraft {
 }
 
 const draftOf = (u: User): UserDraft => ({ name: u.name, role: u.role, organization_id: u.organization ? String(u.organization.id) : null, password: "" });
+const FIELDS = ["name", "role", "organization_id", "password"];
+
+function checkUser(d: UserDraft): Record<string, string> {
+  const found: Record<string, string> = {};
+  if (!d.name.trim()) found.name = "Give a name";
+  if (d.password && d.password.length < 8) found.password = "At least 8 characters";
+  return found;
+}
+
 function UserEditor({ user }: { user: User }) {
   const me = useSignedInUser();
   const self = me.id === user.id;
   const client = useQueryClient();
   const base = useMemo(() => draftOf(user), [user]);
-  const [draft, setDraft] = useState(base);
-  const [justSaved, markSaved] = useJustSaved();
-  const dirty = !same(draft, base);
-  const guard = useUnsavedGuard(dirty);
-  const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
-
-  const save = useMutation({
-    mutationFn: (changes: UserUpdateInput) => updateUser(user.id, changes),
-    onSuccess: (saved, changes) => {
+  /** Only what changed is sent: a role or password change signs the person out. */
+  const changesOf = (d: UserDraft): UserUpdateInput => {
+    const changes: UserUpdateInput = {};
+    if (d.name.trim() !== user.name) changes.name = d.name.trim();
+    if (d.role !== user.role) changes.role = d.role;
+    if (d.organization_id !== base.organization_id) changes.organization_id = d.organization_id ? Number(d.organization_id) : null;
+    if (d.password) changes.password = d.password;
+    return changes;
+  };
+  const form = useAdminForm({
+    base,
+    fields: FIELDS,
+    check: checkUser,
+    save: async (d) => {
+      const changes = changesOf(d);
+      return { saved: await updateUser(user.id, changes), changes };
+    },
+    draftOf: (r) => draftOf(r.saved),
+    onSaved: ({ saved, changes }) => {
       client.setQueryData(adminKeys.user(saved.id), saved);
       refreshPeople(client);
-      setDraft(draftOf(saved));
-      markSaved();
       if (changes.password || changes.role) {
         const what = [changes.password && "the new password is set", changes.role && `the role is now ${ROLE_LABELS[saved.role].toLowerCase()}`].filter(Boolean).join(" and ");
         announce(`For ${saved.name}, ${what}. They were signed out everywhere.`);
       }
     },
   });
-  const errors = { ...formErrors(save.error, ["name", "role", "organization_id", "password"]), };
-  const fieldError = (k: string) => localErrors[k] ?? errors.fields[k];
-
-  const submit = () => {
-    const found: Record<string, string> = {};
-    if (!draft.name.trim()) found.name = "Give a name";
-    if (draft.password && draft.password.length < 8) found.password = "At least 8 characters";
-    setLocalErrors(found);
-    if (Object.keys(found).length) return;
-    const changes: UserUpdateInput = {};
-    if (draft.name.trim() !== user.name) changes.name = draft.name.trim();
-    if (draft.role !== user.role) changes.role = draft.role;
-    if (draft.organization_id !== base.organization_id) changes.organization_id = draft.organization_id ? Number(draft.organization_id) : null;
-    if (draft.password) changes.password = draft.password;
-    save.mutate(changes);
-  };
+  const { draft, setDraft } = form;
+  const fieldError = (k: string) => form.errors[k];
 
   return (
-    <Editor
-      label={`Edit ${user.name}`}
-      dirty={dirty}
-      saving={save.isPending}
-      onSubmit={submit}
-      onRevert={() => {
-        setDraft(base);
-        setLocalErrors({});
-        save.reset();
-      }}
-      backTo="/admin/users"
-      backLabel="All people"
-      guard={guard}
-      justSaved={justSaved}
-    >
+    <Editor label={`Edit ${user.name}`} {...form.editorProps} backTo="/admin/users" backLabel="All people">
       <Group gap="sm" mb="lg" wrap="nowrap" align="flex-start">
         <Avatar size={40} radius="xl" color="indigo" variant="light">
           {initials(user.name)}
@@ -137,7 +127,7 @@ function UserEditor({ user }: { user: User }) {
           disabled={self}
           maxLength={128}
         />
-        <SaveError message={errors.general} />
+        <SaveError message={form.general} />
       </Stack>
       <div className={classes.section}>
         <Title order={2} fz="sm" mb={4}>
