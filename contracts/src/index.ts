@@ -13,3 +13,4 @@ export * from "./alerts.ts";
 export * from "./answers.ts";
 export * from "./audit.ts";
 export * from "./drafts.ts";
+export * from "./jobs.ts";

@@ -35,6 +35,7 @@ import { replyRoutes } from "./replies/routes.ts";
 import { answerRoutes } from "./tickets/answers.ts";
 import { auditRoutes } from "./audit/routes.ts";
 import { draftRoutes } from "./drafts/routes.ts";
+import { jobRoutes } from "./jobs/routes.ts";
 
 export interface BuildOptions {
   /** The built web app to serve at / (default web/dist); without one, / says how to build it. */
@@ -147,6 +148,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   answerRoutes(app, ctx);
   auditRoutes(app, ctx);
   draftRoutes(app, ctx);
+  jobRoutes(app, ctx);
 
   const hub = new LiveHub(ctx);
   liveRoutes(app, ctx, hub);

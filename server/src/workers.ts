@@ -1,25 +1,27 @@
 /**
- * The background work a running Tessera does beside answering HTTP: the SLA sweep, taking in
- * mail, delivering the outbox. Each starter resolves to a function that stops it cleanly.
+ * The background work a running Tessera does beside answering HTTP, all on one tick scheduler
+ * (jobs/ticks.ts): the SLA sweep, snooze returns, delivering the outbox, IMAP polling and the
+ * durable job queue; plus the SMTP listener. Resolves to a function that stops it all, letting
+ * running work finish first (within a bound).
  */
 import type { AppContext } from "./context.ts";
-import { startSlaSweeper } from "./sla/sweeper.ts";
+import { slaSweepTick } from "./sla/sweeper.ts";
 import { startMailIntake } from "./mail/in/intake.ts";
-import { startOutbox } from "./mail/out/outbox.ts";
-import { startSnoozeSweeper } from "./tickets/snooze.ts";
+import { ImapPolling } from "./mail/in/imap-poller.ts";
+import { outboxTick } from "./mail/out/outbox.ts";
+import { snoozeReturnTick } from "./tickets/snooze.ts";
+import { createJobWorker } from "./jobs/queue.ts";
+import { jobHandlers } from "./jobs/handlers.ts";
+import { startTicks } from "./jobs/ticks.ts";
 
 export async function startWorkers(ctx: AppContext): Promise<() => Promise<void>> {
-  const stops: Array<() => Promise<void>> = [];
-  try {
-    stops.push(await startSlaSweeper(ctx));
-    stops.push(await startMailIntake(ctx));
-    stops.push(await startOutbox(ctx));
-    stops.push(await startSnoozeSweeper(ctx));
-  } catch (err) {
-    await Promise.allSettled(stops.map((s) => s()));
-    throw err;
-  }
+  if (!ctx.config.mailOut.smtp) ctx.log.info("no mail server configured (TESSERA_SMTP_URL or TESSERA_SMTP_HOST): outgoing mail waits in the outbox");
+  const stopIntake = await startMailIntake(ctx);
+  const imap = new ImapPolling(ctx);
+  const jobs = createJobWorker(ctx, jobHandlers);
+  const scheduler = startTicks(ctx, [slaSweepTick, snoozeReturnTick, outboxTick, imap.tick, jobs.tick]);
   return async () => {
-    await Promise.allSettled(stops.reverse().map((s) => s()));
+    await scheduler.stop();
+    await stopIntake();
   };
 }

@@ -11,6 +11,7 @@ import * as mailTrust from "./migrations/2026-12-07-0007-mail-trust.ts";
 import * as audit from "./migrations/2026-12-07-0008-audit.ts";
 import * as replyDrafts from "./migrations/2026-12-07-0009-reply-drafts.ts";
 import * as notificationMutes from "./migrations/2026-12-07-0010-notification-mutes.ts";
+import * as jobs from "./migrations/2026-12-07-0013-jobs.ts";
 
 // Listed here rather than read from disk, so the set is fixed at build time and ordered by name.
 const migrations: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-07-0008-audit": audit,
   "2026-12-07-0009-reply-drafts": replyDrafts,
   "2026-12-07-0010-notification-mutes": notificationMutes,
+  "2026-12-07-0013-jobs": jobs,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

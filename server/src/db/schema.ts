@@ -11,6 +11,7 @@ import type { RepliesTables } from "../replies/tables.ts";
 import type { AuditTables } from "../audit/tables.ts";
 import type { DraftTables } from "../drafts/tables.ts";
 import type { NotificationTables } from "../notifications/tables.ts";
+import type { JobsTable } from "../jobs/tables.ts";
 
 type Flag = number;
 
@@ -262,6 +263,8 @@ export interface SavedViewsTable {
 /** Every table; the SLA and mail domains declare theirs beside their code. */
 export interface Database extends SlaTables, MailInTables, MailOutTables, RepliesTables, AuditTables, NotificationTables, DraftTables {
   settings: SettingsTable;
+  /** The durable job queue (jobs/queue.ts). */
+  jobs: JobsTable;
   organizations: OrganizationsTable;
   users: UsersTable;
   sessions: SessionsTable;

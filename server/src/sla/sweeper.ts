@@ -12,6 +12,8 @@
  */
 import { sql } from "kysely";
 import type { AppContext } from "../context.ts";
+import { lockKeyOf, withNodeLock } from "../jobs/lock.ts";
+import { defineTick, startTicks } from "../jobs/ticks.ts";
 import { lockTicket } from "../tickets/service.ts";
 import { referenceOf } from "../tickets/reference.ts";
 import { recordEvents } from "../tickets/events.ts";
@@ -27,8 +29,10 @@ import type { SlaTargetsTable } from "./tables.ts";
 
 type SlaTargetRow = Selectable<SlaTargetsTable>;
 
-/** Any constant both nodes agree on: the key of the advisory lock a sweep tick holds on PostgreSQL. */
-export const SWEEP_LOCK_KEY = 0x51a5_eeb;
+/** The sweep's tick name; its node lock (jobs/lock.ts) is keyed by it. */
+const SLA_SWEEP_TICK = "sla-sweep";
+/** The key of the advisory lock a sweep tick holds on PostgreSQL. */
+export const SWEEP_LOCK_KEY = lockKeyOf(SLA_SWEEP_TICK);
 /** Tickets handled per query; a tick continues with the next batch until nothing is due. */
 const BATCH = 200;
 /** A tick stops after this long and leaves the rest to the next one. */
@@ -286,48 +290,32 @@ async function sweepWork(ctx: AppContext, opts: SweepOptions): Promise<SweepStat
 
 /** One sweep tick. Exported for tests, which drive it with ctx.clock, and for the demo seed. */
 export async function sweepOnce(ctx: AppContext, opts: SweepOptions = {}): Promise<SweepStats> {
-  if (ctx.dialect !== "postgres" || opts.lock === false) {
+  const work = async () => {
     const stats = await sweepWork(ctx, opts);
     // What it reports is committed (SQLite shares commits between transactions; see group-commit.ts).
     await ctx.durable();
     return stats;
-  }
-  return ctx.db.connection().execute(async (conn) => {
-    const got = await sql<{ ok: boolean }>`select pg_try_advisory_lock(${SWEEP_LOCK_KEY}) as ok`.execute(conn);
-    if (!got.rows[0]?.ok) return { ...zero(), skipped: true };
-    try {
-      return await sweepWork(ctx, opts);
-    } finally {
-      await sql`select pg_advisory_unlock(${SWEEP_LOCK_KEY})`.execute(conn);
-    }
-  });
+  };
+  if (opts.lock === false) return work();
+  const done = await withNodeLock(ctx, SLA_SWEEP_TICK, work);
+  return done.ran ? done.value : { ...zero(), skipped: true };
 }
 
-/** Starts the periodic SLA sweep on this node; resolves to a function that stops it. */
+/**
+ * The periodic sweep, run at once on start (what fell due while Tessera was down fires then) and
+ * every TESSERA_SLA_SWEEP_SECONDS. The scheduler takes the node lock, so the run skips it.
+ */
+export const slaSweepTick = defineTick({
+  name: SLA_SWEEP_TICK,
+  everyMs: (ctx) => ctx.config.slaSweepSeconds * 1000,
+  run: async (ctx) => {
+    const s = await sweepOnce(ctx, { lock: false });
+    if (s.warnings || s.breaches || s.autoClosed || s.failed) ctx.log.info({ sla_sweep: s }, "SLA sweep");
+  },
+});
+
+/** Starts the periodic SLA sweep alone on this node; resolves to a function that stops it. */
 export async function startSlaSweeper(ctx: AppContext): Promise<() => Promise<void>> {
-  const everyMs = ctx.config.slaSweepSeconds * 1000;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  const tick = () => {
-    running = sweepOnce(ctx)
-      .then((s) => {
-        if (s.warnings || s.breaches || s.autoClosed || s.failed) ctx.log.info({ sla_sweep: s }, "SLA sweep");
-      })
-      .catch((err) => ctx.log.error({ err }, "SLA sweep failed"))
-      .finally(() => {
-        running = undefined;
-        if (!stopped) {
-          timer = setTimeout(tick, everyMs);
-          timer.unref();
-        }
-      });
-  };
-  // At once, not after the first interval: what fell due while Tessera was down fires now.
-  tick();
-  return async () => {
-    stopped = true;
-    if (timer) clearTimeout(timer);
-    await running;
-  };
+  const scheduler = startTicks(ctx, [slaSweepTick]);
+  return () => scheduler.stop();
 }

@@ -14,6 +14,7 @@ import type { Actor } from "../auth/actor.ts";
 import { type AppContext, inTransaction } from "../context.ts";
 import type { TicketRow } from "../db/schema.ts";
 import { AppError, invalid } from "../errors.ts";
+import { defineTick, startTicks } from "../jobs/ticks.ts";
 import type { App } from "../http/types.ts";
 import { notify } from "../notifications/service.ts";
 import { recordEvents, viaOf } from "./events.ts";
@@ -124,19 +125,16 @@ export async function returnSnoozedTickets(ctx: AppContext): Promise<number> {
   return returned;
 }
 
-/** Starts the periodic look for snoozes that ran out on this node; resolves to a stopper. */
+/**
+ * The periodic look for snoozes that ran out. Each return is claimed by its own conditional
+ * update, so the node lock the scheduler takes only saves the other nodes the work.
+ */
+export const snoozeReturnTick = defineTick({ name: "snooze-return", everyMs: SWEEP_MS, run: (ctx) => returnSnoozedTickets(ctx) });
+
+/** Starts the snooze tick alone on this node; resolves to a stopper. */
 export async function startSnoozeSweeper(ctx: AppContext): Promise<() => Promise<void>> {
-  let running: Promise<unknown> = Promise.resolve();
-  const tick = () => {
-    running = returnSnoozedTickets(ctx).catch((err) => ctx.log.warn({ err }, "snooze sweep failed"));
-  };
-  const timer = setInterval(tick, SWEEP_MS);
-  timer.unref();
-  tick();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+  const scheduler = startTicks(ctx, [snoozeReturnTick]);
+  return () => scheduler.stop();
 }
 
 export function snoozeRoutes(app: App, ctx: AppContext) {

@@ -7,7 +7,6 @@
  * reports new mail; the poll interval is the fallback.
  */
 import { ImapFlow, type MailboxObject } from "imapflow";
-import { sql } from "kysely";
 import type { AppContext } from "../../context.ts";
 import { ingestMessage } from "./ingest.ts";
 import type { MailboxRow } from "./mailboxes.ts";
@@ -15,6 +14,8 @@ import { recordFailed } from "./quarantine.ts";
 import { unseal } from "./secret-box.ts";
 import { couldNotConnect, refusalOf, resolveOutbound } from "../../outbound/guard.ts";
 import { invalid } from "../../errors.ts";
+import { withNodeLock } from "../../jobs/lock.ts";
+import { defineTick, startTicks, type Scheduler } from "../../jobs/ticks.ts";
 
 /** Refuses (400, naming imap.host) a server the outbound guard would not let Tessera connect to. */
 export async function checkImapHost(ctx: AppContext, host: string) {
@@ -22,8 +23,6 @@ export async function checkImapHost(ctx: AppContext, host: string) {
   if (refusal) throw invalid("imap.host", refusal);
 }
 
-/** First key of the advisory locks that keep two nodes from polling one mailbox at once ("MAIL"). */
-const LOCK_CLASS = 0x4d41494c;
 
 /** Where polling of one mailbox stands (also what the health view reads). */
 async function loadSync(ctx: AppContext, mailboxId: number) {
@@ -162,17 +161,13 @@ export class MailboxPoller {
   }
 
   /**
-   * Runs a round on one node at a time. On PostgreSQL every node polls, and a transaction-scoped
-   * advisory lock per mailbox lets only one of them take a round; the others skip it (the
+   * Runs a round on one node at a time. On PostgreSQL every node polls, and the node lock of
+   * this mailbox (jobs/lock.ts) lets only one of them take a round; the others skip it (the
    * Message-ID dedupe would keep them from creating duplicates anyway, but not from fetching
    * twice). SQLite has one node.
    */
   private async exclusively(work: () => Promise<void>) {
-    if (this.ctx.dialect !== "postgres") return work();
-    await this.ctx.db.transaction().execute(async (trx) => {
-      const got = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(${LOCK_CLASS}, ${this.mailbox.id}) as ok`.execute(trx);
-      if (got.rows[0]?.ok) await work();
-    });
+    await withNodeLock(this.ctx, `imap-mailbox:${this.mailbox.id}`, work);
   }
 
   /** Takes in every message newer than the last UID taken, oldest first. */
@@ -230,11 +225,13 @@ export class MailboxPoller {
 
 /**
  * Runs a poller for every active mailbox with IMAP settings, and keeps the set in step with the
- * mailboxes table (added, changed, removed) every poll interval.
+ * mailboxes table (added, changed, removed) on a periodic tick. Each poller keeps its IMAP
+ * connection open between rounds (IDLE tells it of new mail at once), so it runs its own loop;
+ * the tick only starts and stops them, on every node (each node holds its own connections).
  */
 export class ImapPolling {
   private pollers = new Map<number, { poller: MailboxPoller; version: string }>();
-  private timer: NodeJS.Timeout | undefined;
+  private scheduler: Scheduler | undefined;
   private stopped = false;
 
   constructor(private readonly ctx: AppContext) {}
@@ -264,18 +261,18 @@ export class ImapPolling {
     }
   }
 
+  /** The tick that keeps the pollers in step; stopping its scheduler stops them. */
+  readonly tick = defineTick({
+    name: "imap-mailboxes",
+    everyMs: (ctx) => Math.min(ctx.config.mail.imapPollMs, 30_000),
+    scope: "node",
+    run: () => this.refresh(),
+    onStop: () => this.stopPollers(),
+  });
+
+  /** Runs the tick on a scheduler of its own (tests; a server runs it with the other ticks). */
   start() {
-    const tick = () => {
-      this.refresh()
-        .catch((err) => this.ctx.log.warn({ err }, "IMAP mailbox refresh failed"))
-        .finally(() => {
-          if (!this.stopped) {
-            this.timer = setTimeout(tick, Math.min(this.ctx.config.mail.imapPollMs, 30_000));
-            this.timer.unref();
-          }
-        });
-    };
-    tick();
+    this.scheduler = startTicks(this.ctx, [this.tick]);
     return this;
   }
 
@@ -284,14 +281,15 @@ export class ImapPolling {
   }
 
   stop = async () => {
+    await this.scheduler?.stop();
+    await this.stopPollers();
+  };
+
+  private stopPollers = async () => {
     this.stopped = true;
-    clearTimeout(this.timer);
     const all = [...this.pollers.values()];
     this.pollers.clear();
     await Promise.allSettled(all.map((p) => p.poller.stop()));
   };
 }
 
-export function startImapPolling(ctx: AppContext): ImapPolling {
-  return new ImapPolling(ctx).start();
-}

@@ -1,25 +1,16 @@
 import type { AppContext } from "../../context.ts";
 import { closeParser, parserFor } from "./ingest.ts";
-import { startImapPolling } from "./imap-poller.ts";
 import { startSmtpListener } from "./smtp-listener.ts";
 
-/** Starts the configured ways mail comes in (SMTP listener, IMAP mailboxes); resolves to a stopper. */
+/**
+ * Starts the SMTP listener (when configured) and warms the MIME parser; resolves to a stopper.
+ * IMAP polling is a periodic tick (ImapPolling.tick in imap-poller.ts), started in workers.ts.
+ */
 export async function startMailIntake(ctx: AppContext): Promise<() => Promise<void>> {
-  const stops: Array<() => Promise<void>> = [];
   parserFor(ctx).warm();
-  try {
-    if (ctx.config.mail.smtpPort) {
-      const smtp = await startSmtpListener(ctx, { port: ctx.config.mail.smtpPort, host: ctx.config.mail.smtpHost });
-      stops.push(smtp.close);
-    }
-    const imap = startImapPolling(ctx);
-    stops.push(imap.stop);
-  } catch (err) {
-    await Promise.allSettled(stops.map((s) => s()));
-    throw err;
-  }
+  const smtp = ctx.config.mail.smtpPort ? await startSmtpListener(ctx, { port: ctx.config.mail.smtpPort, host: ctx.config.mail.smtpHost }) : undefined;
   return async () => {
-    await Promise.allSettled(stops.reverse().map((s) => s()));
+    await smtp?.close().catch((err: unknown) => ctx.log.warn({ err }, "closing the SMTP listener failed"));
     await closeParser(ctx);
   };
 }

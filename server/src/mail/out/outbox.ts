@@ -8,6 +8,12 @@
  * the messages waiting without using up attempts; a 4xx answer is retried with exponential
  * backoff; a 5xx answer, or too many attempts, marks the message `failed` for an admin to see
  * and retry. With no mail server configured, mail waits in the outbox.
+ *
+ * Why the outbox keeps its own table rather than becoming a kind of job (jobs/queue.ts): its
+ * rows are what the Outgoing mail admin page lists and retries (state, recipient, subject,
+ * sent_at), a mail server that is down must not use up attempts, and a message is composed at
+ * first claim in queue order. So its claim loop is a periodic tick (jobs/ticks.ts) on every
+ * node, its claims keep nodes apart, and its retries use the queue's backoff rule.
  */
 import { randomUUID } from "node:crypto";
 import type { AppContext } from "../../context.ts";
@@ -19,6 +25,8 @@ import { composeMessage } from "./compose.ts";
 import { onMailQueued, wakeOutbox } from "./enqueue.ts";
 import { classifyFailure, messageOf, openTransport, type MailTransport } from "./transport.ts";
 import { AppError, notFound } from "../../errors.ts";
+import { backoffMs as queueBackoffMs } from "../../jobs/queue.ts";
+import { defineTick, startTicks } from "../../jobs/ticks.ts";
 
 type OutboxRow = Selectable<MailOutboxTable>;
 
@@ -35,7 +43,8 @@ const BATCH = 50;
 /** Messages sent at once in a pass, each over its own pooled SMTP connection. */
 const SEND_CONCURRENCY = 4;
 
-export const backoffMs = (attempts: number) => Math.min(BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1), BACKOFF_MAX_MS);
+/** No jitter: a message's retry times are as the admin page says (mail is few per receiver). */
+export const backoffMs = (attempts: number) => queueBackoffMs(attempts, { baseMs: BACKOFF_BASE_MS, maxMs: BACKOFF_MAX_MS });
 
 const isoPlus = (now: Date, ms: number) => new Date(now.getTime() + ms).toISOString();
 
@@ -188,47 +197,28 @@ export async function retryMessage(ctx: AppContext, id: number): Promise<void> {
   wakeOutbox();
 }
 
-/** Starts delivering queued outgoing mail; resolves to a stopper. */
+/**
+ * Delivery on every node (scope "node": the row claims keep nodes apart), every
+ * TESSERA_OUTBOX_POLL_SECONDS and shortly after mail is queued in this process. A full batch is
+ * followed at once by the next, until the outbox is drained or the scheduler stops.
+ */
+export const outboxTick = defineTick({
+  name: "mail-outbox",
+  everyMs: (ctx) => ctx.config.mailOut.pollMs,
+  scope: "node",
+  // Mail is queued inside a transaction that commits a moment later; look shortly after.
+  wakeOn: (kick) => onMailQueued(() => kick(100)),
+  run: async (ctx, { signal }) => {
+    for (;;) {
+      const r = await deliverDue(ctx);
+      if (r.claimed < BATCH || r.serverError || signal.aborted) return;
+    }
+  },
+});
+
+/** Starts delivering queued outgoing mail alone on this node; resolves to a stopper. */
 export async function startOutbox(ctx: AppContext): Promise<() => Promise<void>> {
   if (!ctx.config.mailOut.smtp) ctx.log.info("no mail server configured (TESSERA_SMTP_URL or TESSERA_SMTP_HOST): outgoing mail waits in the outbox");
-  let stopped = false;
-  let running: Promise<void> | undefined;
-  let again = false;
-  const pass = () => {
-    if (stopped) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = (async () => {
-      try {
-        do {
-          again = false;
-          const r = await deliverDue(ctx);
-          if (r.claimed === BATCH && !r.serverError) again = true;
-        } while (again && !stopped);
-      } catch (err) {
-        ctx.log.error({ err }, "outbox pass failed");
-      } finally {
-        running = undefined;
-      }
-    })();
-  };
-  const timer = setInterval(pass, ctx.config.mailOut.pollMs);
-  timer.unref();
-  // Mail is queued inside a transaction that commits a moment later; look shortly after.
-  let kick: NodeJS.Timeout | undefined;
-  const off = onMailQueued(() => {
-    clearTimeout(kick);
-    kick = setTimeout(pass, 100);
-    kick.unref();
-  });
-  pass();
-  return async () => {
-    stopped = true;
-    clearInterval(timer);
-    clearTimeout(kick);
-    off();
-    await running;
-  };
+  const scheduler = startTicks(ctx, [outboxTick]);
+  return () => scheduler.stop();
 }
