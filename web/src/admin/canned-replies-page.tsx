@@ -3,19 +3,19 @@
  * an editor with an explicit Save, like every admin page. Personal ones stay their owners'
  * business and are managed from the workspace. `LibraryPage` also serves the macros page.
  */
-import { Badge, Button, Skeleton, Stack, Text, Title } from "@mantine/core";
-import { IconMessageShare, IconPlus, IconTrash } from "@tabler/icons-react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { Badge, Button, Text, Title } from "@mantine/core";
+import { IconMessageShare, IconTrash } from "@tabler/icons-react";
+import { useQueryClient, type QueryKey } from "@tanstack/react-query";
 import type { CannedReply } from "@tessera/contracts";
-import { useMemo, useState, type ReactNode } from "react";
-import { Link, useNavigate, useParams } from "react-router";
+import { useMemo, type ReactNode } from "react";
+import { useNavigate } from "react-router";
 import { useTeams } from "../api/agent-queries.ts";
 import { useSignedInUser } from "../api/queries.ts";
 import { createCannedReply, deleteCannedReply, replyKeys, updateCannedReply, useCannedReplies } from "../agent/canned-api.ts";
 import { CannedFields, cannedDraftOf, cannedInputOf, checkCanned, emptyCanned, type CannedDraft } from "../agent/canned-fields.tsx";
 import { scopeLabel, type LibraryItem } from "../agent/canned-library.tsx";
-import { ListSkeleton, LoadError } from "../ui/query-state.tsx";
-import { AdminPage, announce, ConfirmDialog, Editor, EmptyEditor, formErrors, RowLink, same, SaveError, Split, useJustSaved, useUnsavedGuard } from "./layout.tsx";
+import { announce, ConfirmDialog, Editor, RowLink, SaveError } from "./layout.tsx";
+import { AdminCollectionPage, useAdminCollection, useAdminForm, type AdminCollection, type CollectionQuery } from "./scaffold/index.ts";
 import classes from "./admin.module.css";
 
 export interface LibraryConfig<Item extends LibraryItem, Draft> {
@@ -26,7 +26,9 @@ export interface LibraryConfig<Item extends LibraryItem, Draft> {
   icon: ReactNode;
   emptyText: ReactNode;
   fieldNames: readonly string[];
-  query: { data: Item[] | undefined; isPending: boolean; isError: boolean; error: unknown; refetch: () => unknown };
+  query: CollectionQuery<Item>;
+  /** The cache key of the shared list. */
+  queryKey: QueryKey;
   nameOf: (i: Item) => string;
   subOf: (i: Item) => string;
   emptyDraft: () => Draft;
@@ -37,74 +39,49 @@ export interface LibraryConfig<Item extends LibraryItem, Draft> {
   fields: (draft: Draft, setDraft: (d: Draft) => void, errors: Record<string, string>) => ReactNode;
 }
 
-function ItemEditor<Item extends LibraryItem, Draft>({ cfg, item }: { cfg: LibraryConfig<Item, Draft>; item: Item | null }) {
+function ItemEditor<Item extends LibraryItem, Draft>({ cfg, item, collection }: { cfg: LibraryConfig<Item, Draft>; item: Item | null; collection: AdminCollection<Item> }) {
   const navigate = useNavigate();
   const base = useMemo(() => (item ? cfg.draftOf(item) : cfg.emptyDraft()), [item, cfg]);
-  const [draft, setDraft] = useState(base);
-  const [local, setLocal] = useState<Record<string, string>>({});
-  const [justSaved, markSaved] = useJustSaved();
-  const [deleting, setDeleting] = useState(false);
-  const dirty = !same(draft, base);
-  const guard = useUnsavedGuard(dirty);
-  const save = useMutation({
-    mutationFn: () => cfg.save(draft, item),
-    onSuccess: (saved) => {
-      if (item) {
-        setDraft(cfg.draftOf(saved));
-        markSaved();
-      } else {
-        announce(`“${cfg.nameOf(saved)}” was added.`);
-        guard.allow();
-        navigate(`/admin/${cfg.path}/${saved.id}`);
-      }
+  const form = useAdminForm({
+    base,
+    fields: cfg.fieldNames,
+    check: cfg.check,
+    save: (d) => cfg.save(d, item),
+    draftOf: item ? cfg.draftOf : undefined,
+    onSaved: (saved) => {
+      if (item) return collection.saved(saved);
+      collection.added(saved);
+      announce(`“${cfg.nameOf(saved)}” was added.`);
+      navigate(collection.hrefOf(saved));
     },
-  });
-  const remove = useMutation({
-    mutationFn: () => cfg.remove(item!),
-    onSuccess: () => {
+    remove: () => cfg.remove(item!),
+    onRemoved: () => {
+      collection.removed(item!);
       announce(`“${cfg.nameOf(item!)}” was deleted.`);
-      guard.allow();
-      navigate(`/admin/${cfg.path}`);
+      navigate(collection.path);
     },
   });
-  const errors = formErrors(save.error, cfg.fieldNames);
   return (
     <Editor
       label={item ? `Edit ${cfg.nameOf(item)}` : `New ${cfg.noun}`}
-      dirty={dirty || !item}
-      saving={save.isPending}
+      {...form.editorProps}
+      dirty={form.dirty || !item}
       saveLabel={item ? "Save changes" : `Add ${cfg.noun}`}
-      onSubmit={() => {
-        const found = cfg.check(draft);
-        setLocal(found);
-        if (!Object.keys(found).length) save.mutate();
-      }}
-      onRevert={item ? () => { setDraft(base); setLocal({}); save.reset(); } : undefined}
-      backTo={`/admin/${cfg.path}`}
+      backTo={collection.path}
       backLabel={`All ${cfg.title.toLowerCase()}`}
-      guard={guard}
-      justSaved={justSaved}
     >
       <Title order={2} fz={17} mb="md">
         {item ? cfg.nameOf(item) : `New ${cfg.noun}`}
       </Title>
-      {cfg.fields(draft, setDraft, { ...errors.fields, ...local })}
-      <SaveError message={errors.general} />
+      {cfg.fields(form.draft, form.setDraft, form.errors)}
+      <SaveError message={form.general} />
       {item && (
-        <Button variant="subtle" color="red" leftSection={<IconTrash size={14} />} mt="lg" onClick={() => setDeleting(true)}>
+        <Button variant="subtle" color="red" leftSection={<IconTrash size={14} />} mt="lg" onClick={form.askRemove}>
           Delete…
         </Button>
       )}
       {item && (
-        <ConfirmDialog
-          opened={deleting}
-          title={`Delete “${cfg.nameOf(item)}”?`}
-          confirmLabel="Delete"
-          onConfirm={() => remove.mutate()}
-          onClose={() => setDeleting(false)}
-          busy={remove.isPending}
-          error={remove.error}
-        >
+        <ConfirmDialog {...form.removal} title={`Delete “${cfg.nameOf(item)}”?`} confirmLabel="Delete">
           <Text size="sm">
             {item.scope === "everyone" ? "Every agent" : `Everyone in ${item.team?.name ?? "its team"}`} loses it at once. What it already did to tickets stays.
           </Text>
@@ -115,65 +92,35 @@ function ItemEditor<Item extends LibraryItem, Draft>({ cfg, item }: { cfg: Libra
 }
 
 export function LibraryPage<Item extends LibraryItem, Draft>({ cfg }: { cfg: LibraryConfig<Item, Draft> }) {
-  const { itemId } = useParams();
-  const q = cfg.query;
-  const shared = (q.data ?? []).filter((i) => i.scope !== "personal");
-  const selected = itemId && itemId !== "new" ? shared.find((i) => String(i.id) === itemId) : undefined;
-  let editor;
-  if (itemId === "new") editor = <ItemEditor key="new" cfg={cfg} item={null} />;
-  else if (itemId && q.isPending) editor = <Stack p="lg"><Skeleton height={36} /><Skeleton height={120} /></Stack>;
-  else if (selected) editor = <ItemEditor key={selected.id} cfg={cfg} item={selected} />;
-  else if (itemId && q.data)
-    editor = (
-      <EmptyEditor icon={cfg.icon} title={`This ${cfg.noun} does not exist`}>
-        Pick another one from the list.
-      </EmptyEditor>
-    );
-  else
-    editor = (
-      <EmptyEditor icon={cfg.icon} title={`Pick a ${cfg.noun}`}>
-        {cfg.emptyText}
-      </EmptyEditor>
-    );
+  // Personal ones stay their owners' business: the page lists only what is shared.
+  const query = { ...cfg.query, data: cfg.query.data?.filter((i) => i.scope !== "personal") };
+  const collection = useAdminCollection({ query, queryKey: cfg.queryKey, param: "itemId", path: `/admin/${cfg.path}`, idOf: (i) => i.id });
   return (
-    <AdminPage
+    <AdminCollectionPage
+      collection={collection}
       title={cfg.title}
       description={cfg.description}
-      actions={
-        <Button component={Link} to={`/admin/${cfg.path}/new`} leftSection={<IconPlus size={16} />}>
-          Add {cfg.noun}
-        </Button>
-      }
-    >
-      <Split
-        listLabel={`${cfg.title} list`}
-        selected={!!itemId}
-        list={
-          q.isPending ? (
-            <div style={{ padding: 12 }}><ListSkeleton label={`Loading ${cfg.title.toLowerCase()}`} /></div>
-          ) : q.isError ? (
-            <div style={{ padding: 12 }}><LoadError title={`${cfg.title} could not be loaded`} error={q.error} onRetry={() => void q.refetch()} /></div>
-          ) : shared.length === 0 ? (
-            <Text size="sm" c="dimmed" p="md">Nothing is shared yet. Add one for a team or for everyone.</Text>
-          ) : (
-            <ul className={classes.rows}>
-              {shared.map((i) => (
-                <RowLink key={i.id} to={`/admin/${cfg.path}/${i.id}`}>
-                  <div className={classes.rowMain}>
-                    <div className={classes.rowTitle}>{cfg.nameOf(i)}</div>
-                    <div className={classes.rowSub}>{cfg.subOf(i)}</div>
-                  </div>
-                  <Badge variant="light" color={i.scope === "everyone" ? "indigo" : "gray"} size="sm">
-                    {scopeLabel(i)}
-                  </Badge>
-                </RowLink>
-              ))}
-            </ul>
-          )
-        }
-        editor={editor}
-      />
-    </AdminPage>
+      addLabel={`Add ${cfg.noun}`}
+      what={cfg.title}
+      listLabel={`${cfg.title} list`}
+      emptyList="Nothing is shared yet. Add one for a team or for everyone."
+      row={(i) => (
+        <RowLink key={i.id} to={collection.hrefOf(i)}>
+          <div className={classes.rowMain}>
+            <div className={classes.rowTitle}>{cfg.nameOf(i)}</div>
+            <div className={classes.rowSub}>{cfg.subOf(i)}</div>
+          </div>
+          <Badge variant="light" color={i.scope === "everyone" ? "indigo" : "gray"} size="sm">
+            {scopeLabel(i)}
+          </Badge>
+        </RowLink>
+      )}
+      editor={(i) => <ItemEditor key={i.id} cfg={cfg} item={i} collection={collection} />}
+      creator={() => <ItemEditor key="new" cfg={cfg} item={null} collection={collection} />}
+      icon={cfg.icon}
+      pick={{ title: `Pick a ${cfg.noun}`, text: cfg.emptyText }}
+      missing={{ title: `This ${cfg.noun} does not exist`, text: "Pick another one from the list." }}
+    />
   );
 }
 
@@ -192,6 +139,7 @@ export function CannedRepliesPage() {
     emptyText: "Change its text, or who can use it. Agents keep their personal ones in the workspace.",
     fieldNames: ["title", "body", "scope", "team_id"],
     query: replies,
+    queryKey: replyKeys.canned("shared"),
     nameOf: (r) => r.title,
     subOf: (r) => r.body.slice(0, 80),
     emptyDraft: () => ({ ...emptyCanned(), scope: "everyone" }),

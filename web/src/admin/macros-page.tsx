@@ -30,6 +30,7 @@ export function MacrosPage() {
     emptyText: "Change what it does or who can use it. It always acts as the agent who applies it, with the same checks as by hand.",
     fieldNames: ["name", "description", "actions", "scope", "team_id"],
     query: macros,
+    queryKey: replyKeys.macros("shared"),
     nameOf: (m) => m.name,
     subOf: (m) => m.description || summary(m),
     emptyDraft: () => ({ ...emptyMacro(), scope: "everyone" }),
