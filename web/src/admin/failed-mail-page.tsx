@@ -10,12 +10,12 @@ import type { FailedMail } from "@tessera/contracts";
 import type { ReprocessResult } from "@tessera/contracts";
 import type { z } from "zod";
 import { useState } from "react";
-import { Link, useNavigate, useParams, useSearchParams } from "react-router";
+import { Link, useNavigate, useSearchParams } from "react-router";
 import { discardFailedMail, mailKeys, reprocessFailedMail, useFailedMail, type FailedStatus } from "../api/mail.ts";
 import { formatBytes, formatDateTime } from "../ui/format.ts";
-import { ListSkeleton, LoadError } from "../ui/query-state.tsx";
 import { TimeAgo } from "../ui/time-ago.tsx";
-import { AdminPage, announce, ConfirmDialog, Consequence, EmptyEditor, RowLink, SaveError, Split } from "./layout.tsx";
+import { announce, ConfirmDialog, Consequence, RowLink, SaveError } from "./layout.tsx";
+import { AdminCollectionPage, useAdminCollection } from "./scaffold/index.ts";
 import { errorMessage } from "../ui/query-state.tsx";
 import classes from "./admin.module.css";
 import mail from "./mail.module.css";
@@ -172,78 +172,53 @@ const FILTERS: Array<{ value: FailedStatus; label: string }> = [
 ];
 
 export function FailedMailPage() {
-  const { failedId } = useParams();
   const [params, setParams] = useSearchParams();
   const status = (FILTERS.find((f) => f.value === params.get("status"))?.value ?? "open") as FailedStatus;
-  const failed = useFailedMail(status);
   // The selected message may be in another filter than the one shown.
   const everything = useFailedMail("all");
-  const selected = failedId ? (failed.data?.find((f) => String(f.id) === failedId) ?? everything.data?.find((f) => String(f.id) === failedId)) : undefined;
-  const search = params.toString() ? `?${params}` : "";
-  let detail;
-  if (selected) detail = <FailedDetail key={selected.id} item={selected} />;
-  else if (failedId && everything.data)
-    detail = (
-      <EmptyEditor icon={<IconMailExclamation size={32} stroke={1.5} />} title="This message is not in the list">
-        It may have been removed. Pick another one.
-      </EmptyEditor>
-    );
-  else
-    detail = (
-      <EmptyEditor icon={<IconMailExclamation size={32} stroke={1.5} />} title="Pick a message">
-        See why it failed, download the original, run it through intake again, or discard it.
-      </EmptyEditor>
-    );
+  const collection = useAdminCollection({
+    query: useFailedMail(status),
+    queryKey: mailKeys.failed(status),
+    param: "failedId",
+    path: "/admin/failed-mail",
+    idOf: (f) => f.id,
+    alsoFindIn: everything.data,
+    keepSearch: true,
+  });
   return (
-    <AdminPage title="Failed mail" description="Messages that could not be taken in, kept exactly as they arrived. Nothing here reached a ticket or was answered.">
-      <Split
-        listLabel="Failed mail list"
-        selected={!!failedId}
-        list={
-          <>
-            <div style={{ padding: "10px 12px 0" }}>
-              <SegmentedControl
-                size="xs"
-                fullWidth
-                aria-label="Show"
-                data={FILTERS}
-                value={status}
-                onChange={(v) => setParams(v === "open" ? {} : { status: v })}
-              />
-            </div>
-            {failed.isPending ? (
-              <div style={{ padding: 12 }}><ListSkeleton label="Loading failed mail" /></div>
-            ) : failed.isError ? (
-              <div style={{ padding: 12 }}><LoadError title="Failed mail could not be loaded" error={failed.error} onRetry={() => void failed.refetch()} /></div>
-            ) : failed.data.length === 0 ? (
-              <Text size="sm" c="dimmed" p="md">
-                {status === "open" ? "No failed mail. Every message that arrived was taken in." : "Nothing here."}
+    <AdminCollectionPage
+      collection={collection}
+      title="Failed mail"
+      description="Messages that could not be taken in, kept exactly as they arrived. Nothing here reached a ticket or was answered."
+      what="failed mail"
+      listLabel="Failed mail list"
+      listHeader={
+        <div style={{ padding: "10px 12px 0" }}>
+          <SegmentedControl size="xs" fullWidth aria-label="Show" data={FILTERS} value={status} onChange={(v) => setParams(v === "open" ? {} : { status: v })} />
+        </div>
+      }
+      emptyList={status === "open" ? "No failed mail. Every message that arrived was taken in." : "Nothing here."}
+      row={(f) => (
+        <RowLink key={f.id} to={collection.hrefOf(f)} inactive={f.status !== "open"}>
+          <div className={classes.rowMain}>
+            <Group gap={8} justify="space-between" wrap="nowrap">
+              <div className={classes.rowTitle}>{f.subject || "(no subject)"}</div>
+              <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
+                <TimeAgo iso={f.created_at} />
               </Text>
-            ) : (
-              <ul className={classes.rows}>
-                {failed.data.map((f) => (
-                  <RowLink key={f.id} to={`/admin/failed-mail/${f.id}${search}`} inactive={f.status !== "open"}>
-                    <div className={classes.rowMain}>
-                      <Group gap={8} justify="space-between" wrap="nowrap">
-                        <div className={classes.rowTitle}>{f.subject || "(no subject)"}</div>
-                        <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
-                          <TimeAgo iso={f.created_at} />
-                        </Text>
-                      </Group>
-                      <div className={classes.rowSub}>{f.from_address ?? "Unknown sender"}</div>
-                      <div className={mail.rowError}>
-                        {REASON_WORDS[f.reason]}
-                        {f.status !== "open" ? ` · ${STATUS_WORDS[f.status]}` : ""}
-                      </div>
-                    </div>
-                  </RowLink>
-                ))}
-              </ul>
-            )}
-          </>
-        }
-        editor={detail}
-      />
-    </AdminPage>
+            </Group>
+            <div className={classes.rowSub}>{f.from_address ?? "Unknown sender"}</div>
+            <div className={mail.rowError}>
+              {REASON_WORDS[f.reason]}
+              {f.status !== "open" ? ` · ${STATUS_WORDS[f.status]}` : ""}
+            </div>
+          </div>
+        </RowLink>
+      )}
+      editor={(f) => <FailedDetail key={f.id} item={f} />}
+      icon={<IconMailExclamation size={32} stroke={1.5} />}
+      pick={{ title: "Pick a message", text: "See why it failed, download the original, run it through intake again, or discard it." }}
+      missing={{ title: "This message is not in the list", text: "It may have been removed. Pick another one." }}
+    />
   );
 }

@@ -7,13 +7,13 @@ import { Anchor, Badge, Group, SegmentedControl, Stack, Text, Title } from "@man
 import { IconHandStop } from "@tabler/icons-react";
 import type { HeldMail } from "@tessera/contracts";
 import { Link, useParams, useSearchParams } from "react-router";
-import { useHeldMail, type HeldStatus } from "../api/mail.ts";
+import { mailKeys, useHeldMail, type HeldStatus } from "../api/mail.ts";
 import { HELD_REASONS, HELD_STATUS, HeldDecision } from "../agent/held-mail.tsx";
 import { formatDateTime } from "../ui/format.ts";
-import { ListSkeleton, LoadError } from "../ui/query-state.tsx";
 import { RichText } from "../ui/rich-text.tsx";
 import { TimeAgo } from "../ui/time-ago.tsx";
-import { AdminPage, EmptyEditor, RowLink, Split } from "./layout.tsx";
+import { RowLink } from "./layout.tsx";
+import { AdminCollectionPage, useAdminCollection } from "./scaffold/index.ts";
 import classes from "./admin.module.css";
 import mail from "./mail.module.css";
 
@@ -70,72 +70,53 @@ const FILTERS: Array<{ value: HeldStatus; label: string }> = [
 ];
 
 export function HeldMailPage() {
-  const { heldId } = useParams();
   const [params, setParams] = useSearchParams();
   const status = (FILTERS.find((f) => f.value === params.get("status"))?.value ?? "held") as HeldStatus;
-  const held = useHeldMail(status);
-  const everything = useHeldMail("all", !!heldId);
-  const selected = heldId ? (held.data?.find((h) => String(h.id) === heldId) ?? everything.data?.find((h) => String(h.id) === heldId)) : undefined;
-  const search = params.toString() ? `?${params}` : "";
-  let detail;
-  if (selected) detail = <HeldDetail key={selected.id} held={selected} />;
-  else if (heldId && everything.data)
-    detail = (
-      <EmptyEditor icon={<IconHandStop size={32} stroke={1.5} />} title="This message is not in the list">
-        Pick another one.
-      </EmptyEditor>
-    );
-  else
-    detail = (
-      <EmptyEditor icon={<IconHandStop size={32} stroke={1.5} />} title="Pick a message">
-        Read it, then accept it as a reply on its ticket (the sender joins the conversation), as a new ticket, or reject it.
-      </EmptyEditor>
-    );
+  const picking = !!useParams().heldId;
+  // The selected message may be in another filter than the one shown.
+  const everything = useHeldMail("all", picking);
+  const collection = useAdminCollection({
+    query: useHeldMail(status),
+    queryKey: mailKeys.held(status),
+    param: "heldId",
+    path: "/admin/held-mail",
+    idOf: (h) => h.id,
+    alsoFindIn: everything.data,
+    keepSearch: true,
+  });
   return (
-    <AdminPage
+    <AdminCollectionPage
+      collection={collection}
       title="Held mail"
       description="Replies from people who are not part of a ticket wait here, and as a banner on their ticket, until an agent accepts or rejects them. Nothing held reaches the requester."
-    >
-      <Split
-        listLabel="Held mail list"
-        selected={!!heldId}
-        list={
-          <>
-            <div style={{ padding: "10px 12px 0" }}>
-              <SegmentedControl size="xs" fullWidth aria-label="Show" data={FILTERS} value={status} onChange={(v) => setParams(v === "held" ? {} : { status: v })} />
-            </div>
-            {held.isPending ? (
-              <div style={{ padding: 12 }}><ListSkeleton label="Loading held mail" /></div>
-            ) : held.isError ? (
-              <div style={{ padding: 12 }}><LoadError title="Held mail could not be loaded" error={held.error} onRetry={() => void held.refetch()} /></div>
-            ) : held.data.length === 0 ? (
-              <Text size="sm" c="dimmed" p="md">
-                {status === "held" ? "Nothing is waiting. Replies from strangers will appear here." : "Nothing here."}
+      what="held mail"
+      listLabel="Held mail list"
+      listHeader={
+        <div style={{ padding: "10px 12px 0" }}>
+          <SegmentedControl size="xs" fullWidth aria-label="Show" data={FILTERS} value={status} onChange={(v) => setParams(v === "held" ? {} : { status: v })} />
+        </div>
+      }
+      emptyList={status === "held" ? "Nothing is waiting. Replies from strangers will appear here." : "Nothing here."}
+      row={(h) => (
+        <RowLink key={h.id} to={collection.hrefOf(h)} inactive={h.status !== "held"}>
+          <div className={classes.rowMain}>
+            <Group gap={8} justify="space-between" wrap="nowrap">
+              <div className={classes.rowTitle}>{h.from_address}</div>
+              <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
+                <TimeAgo iso={h.received_at} />
               </Text>
-            ) : (
-              <ul className={classes.rows}>
-                {held.data.map((h) => (
-                  <RowLink key={h.id} to={`/admin/held-mail/${h.id}${search}`} inactive={h.status !== "held"}>
-                    <div className={classes.rowMain}>
-                      <Group gap={8} justify="space-between" wrap="nowrap">
-                        <div className={classes.rowTitle}>{h.from_address}</div>
-                        <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
-                          <TimeAgo iso={h.received_at} />
-                        </Text>
-                      </Group>
-                      <div className={classes.rowSub}>
-                        {h.ticket.reference} · {h.subject || "(no subject)"}
-                      </div>
-                      {h.status !== "held" && <div className={classes.rowSub}>{HELD_STATUS[h.status]}</div>}
-                    </div>
-                  </RowLink>
-                ))}
-              </ul>
-            )}
-          </>
-        }
-        editor={detail}
-      />
-    </AdminPage>
+            </Group>
+            <div className={classes.rowSub}>
+              {h.ticket.reference} · {h.subject || "(no subject)"}
+            </div>
+            {h.status !== "held" && <div className={classes.rowSub}>{HELD_STATUS[h.status]}</div>}
+          </div>
+        </RowLink>
+      )}
+      editor={(h) => <HeldDetail key={h.id} held={h} />}
+      icon={<IconHandStop size={32} stroke={1.5} />}
+      pick={{ title: "Pick a message", text: "Read it, then accept it as a reply on its ticket (the sender joins the conversation), as a new ticket, or reject it." }}
+      missing={{ title: "This message is not in the list", text: "Pick another one." }}
+    />
   );
 }

@@ -1,12 +1,10 @@
 /**
- * A page's list of rows as every admin list shows it: a skeleton on first load, an error with
- * Try again, a sentence when there is nothing, the rows, and "show more" while the server has
+ * A page's list of rows as every admin list shows it, with "show more" while the server has
  * another page. The outbox and the audit log use it; the rows themselves are the page's.
  */
-import { Button, Group, Text } from "@mantine/core";
+import { Button, Group } from "@mantine/core";
 import type { ReactNode } from "react";
-import { ListSkeleton, LoadError } from "../ui/query-state.tsx";
-import classes from "./admin.module.css";
+import { ListState, Rows } from "./scaffold/index.ts";
 
 export interface PagedRowsQuery {
   isPending: boolean;
@@ -28,23 +26,12 @@ export function PagedRows<T>({ query, items, what, empty, moreLabel, children }:
   /** One row (a RowLink) per item. */
   children: (item: T) => ReactNode;
 }) {
-  if (query.isPending) return <div style={{ padding: 12 }}><ListSkeleton label={`Loading ${what}`} /></div>;
-  if (query.isError) {
-    return (
-      <div style={{ padding: 12 }}>
-        <LoadError title={`${what.charAt(0).toUpperCase()}${what.slice(1)} could not be loaded`} error={query.error} onRetry={() => void query.refetch()} />
-      </div>
-    );
-  }
+  if (query.isPending || query.isError) return <ListState query={query} what={what} />;
   return (
     <>
-      {items.length === 0 ? (
-        <Text size="sm" c="dimmed" p="md">
-          {empty}
-        </Text>
-      ) : (
-        <ul className={classes.rows}>{items.map(children)}</ul>
-      )}
+      <Rows items={items} empty={empty}>
+        {children}
+      </Rows>
       {query.hasNextPage && (
         <Group justify="center" pb="md">
           <Button variant="subtle" size="xs" onClick={() => void query.fetchNextPage?.()} loading={query.isFetchingNextPage}>

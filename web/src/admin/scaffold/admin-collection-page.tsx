@@ -58,6 +58,8 @@ export interface AdminCollectionPageProps<T> {
   list?: (items: T[]) => ReactNode;
   /** What the list says when it is empty. */
   emptyList?: ReactNode;
+  /** Shown above the list at all times, such as its filters. */
+  listHeader?: ReactNode;
   /** Shown under the list, once it is loaded. */
   listFooter?: ReactNode;
   editor: (item: T) => ReactNode;
@@ -114,14 +116,17 @@ export function AdminCollectionPage<T>(props: AdminCollectionPageProps<T>) {
         selected={!!c.picked}
         wide={props.wide}
         list={
-          loaded ? (
-            <>
-              {props.list ? props.list(c.items) : <Rows items={c.items} empty={props.emptyList}>{props.row!}</Rows>}
-              {props.listFooter}
-            </>
-          ) : (
-            state
-          )
+          <>
+            {props.listHeader}
+            {loaded ? (
+              <>
+                {props.list ? props.list(c.items) : <Rows items={c.items} empty={props.emptyList}>{props.row!}</Rows>}
+                {props.listFooter}
+              </>
+            ) : (
+              state
+            )}
+          </>
         }
         editor={editor}
       />

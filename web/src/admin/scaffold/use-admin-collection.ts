@@ -4,7 +4,7 @@
  * at once before the server's copy is fetched again.
  */
 import { useQueryClient, type QueryKey } from "@tanstack/react-query";
-import { useParams } from "react-router";
+import { useLocation, useParams } from "react-router";
 
 /** What a list query gives the page; TanStack Query's result fits. */
 export interface CollectionQuery<T> {
@@ -30,14 +30,20 @@ export interface AdminCollectionOptions<T> {
   order?: (a: T, b: T) => number;
   /** What else shows this data and must be fetched again after a change. */
   alsoRefresh?: QueryKey[];
+  /** More items the address may pick, such as ones a filter hides from the list. */
+  alsoFindIn?: T[];
+  /** Links to items keep the page's filters (the query string). */
+  keepSearch?: boolean;
 }
 
-export function useAdminCollection<T>({ query, queryKey, param, path, idOf, newSlug = "new", order, alsoRefresh = [] }: AdminCollectionOptions<T>) {
+export function useAdminCollection<T>({ query, queryKey, param, path, idOf, newSlug = "new", order, alsoRefresh = [], alsoFindIn = [], keepSearch = false }: AdminCollectionOptions<T>) {
   const client = useQueryClient();
   const picked = useParams()[param];
+  const search = useLocation().search;
   const items = query.data ?? [];
   const isNew = picked === newSlug;
-  const selected = picked && !isNew ? items.find((i) => String(idOf(i)) === picked) : undefined;
+  const pick = (i: T) => String(idOf(i)) === picked;
+  const selected = picked && !isNew ? (items.find(pick) ?? alsoFindIn.find(pick)) : undefined;
   const refresh = () => {
     for (const key of [queryKey, ...alsoRefresh]) void client.invalidateQueries({ queryKey: key });
   };
@@ -54,7 +60,7 @@ export function useAdminCollection<T>({ query, queryKey, param, path, idOf, newS
     selected,
     path,
     newPath: `${path}/${newSlug}`,
-    hrefOf: (item: T) => `${path}/${encodeURIComponent(String(idOf(item)))}`,
+    hrefOf: (item: T) => `${path}/${encodeURIComponent(String(idOf(item)))}${keepSearch ? search : ""}`,
     added: (item: T) => change((all) => (order ? [...all, item].sort(order) : [...all, item])),
     saved: (item: T) => change((all) => all.map((i) => (idOf(i) === idOf(item) ? item : i))),
     removed: (item: T) => change((all) => all.filter((i) => idOf(i) !== idOf(item))),
