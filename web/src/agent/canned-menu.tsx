@@ -50,7 +50,7 @@ export function useCannedMenu({ text, caret, ticket, agent, onInsert }: {
   const [active, setActive] = useState(0);
   const [dismissedAt, setDismissedAt] = useState<number | null>(null);
   const macros = useQuery({ queryKey: ["macros", "usable"], queryFn: () => import("./canned-search.ts").then((m) => m.fetchMacros("usable")), enabled, staleTime: 5 * 60_000 });
-  const all = replies.data ?? [];
+  const all = useMemo(() => replies.data ?? [], [replies.data]);
   const [FuseClass, setFuseClass] = useState<typeof Fuse | null>(null);
   useEffect(() => {
     if (query && !FuseClass) void import("./canned-search.ts").then((m) => setFuseClass(() => m.Fuse));
@@ -64,6 +64,7 @@ export function useCannedMenu({ text, caret, ticket, agent, onInsert }: {
     // Macros only once a word is typed: an empty "/" lists replies.
     const ms = query.query ? macroFuse.search(query.query).slice(0, 3).map((r) => ({ kind: "macro" as const, item: r.item })) : [];
     return [...found, ...ms];
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only the typed words matter, not where the menu sits
   }, [query?.query, fuse, macroFuse, all]);
   useEffect(() => setActive(0), [query?.query]);
   useEffect(() => {

@@ -265,6 +265,7 @@ export function useLive(): LiveContextValue {
 export function usePresenceOn(ticketId: number | undefined): PresentAgent[] {
   const { presence } = useLive();
   const version = useSyncExternalStore(presence.subscribe, presence.getVersion);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- version is how the store says its contents changed
   return useMemo(() => (ticketId === undefined ? [] : presence.on(ticketId)), [presence, ticketId, version]);
 }
 
@@ -272,5 +273,6 @@ export function usePresenceOn(ticketId: number | undefined): PresentAgent[] {
 export function usePresenceSummary(): Map<number, "viewing" | "typing"> {
   const { presence } = useLive();
   const version = useSyncExternalStore(presence.subscribe, presence.getVersion);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- version is how the store says its contents changed
   return useMemo(() => presence.summary(), [presence, version]);
 }

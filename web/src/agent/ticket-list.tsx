@@ -151,15 +151,16 @@ export function TicketList({ view, filters, sort, modified, activeKey, onSaveVie
 
   // ---- loading more as the agent scrolls ----
   const sentinel = useRef<HTMLDivElement>(null);
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = pages;
   useEffect(() => {
     const el = sentinel.current;
-    if (!el || !pages.hasNextPage) return;
+    if (!el || !hasNextPage) return;
     const io = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting) && !pages.isFetchingNextPage) void pages.fetchNextPage();
+      if (entries.some((e) => e.isIntersecting) && !isFetchingNextPage) void fetchNextPage();
     }, { root: scroller.current, rootMargin: "400px" });
     io.observe(el);
     return () => io.disconnect();
-  }, [pages.hasNextPage, pages.isFetchingNextPage, pages.fetchNextPage, rows.length]);
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage, rows.length]);
 
   // ---- selection and keyboard ----
   const toggle = useCallback(

@@ -102,6 +102,7 @@ export function Timeline({ ticket, comments, events, directory, categories, onSp
   const [filter, setFilter] = useTimelineFilter();
   const [unfolded, setUnfolded] = useState(false);
   // Events after this moment happened while the agent was looking: their burst starts open.
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- a new ticket is a new moment of opening
   const openedAt = useMemo(() => Date.now(), [ticket.id]);
   // Files sent with the request itself: the ticket's, less those that came with a comment.
   const descriptionFiles = useMemo(() => {
