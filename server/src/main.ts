@@ -8,7 +8,7 @@ import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { openInstance, createLogger } from "./boot.ts";
 import { buildApp } from "./app.ts";
 import { prepareFirstAdmin, createApiToken } from "./auth/service.ts";
-import { insertUser } from "./people/service.ts";
+import { insertUser } from "./people/create.ts";
 import { COMMAND_LINE, recordAudit } from "./audit/record.ts";
 import { purgeIdempotencyKeys } from "./http/idempotency.ts";
 import { purgeThrottle } from "./auth/throttle.ts";

@@ -16,7 +16,7 @@ import type { App } from "../src/http/types.ts";
 import type { AppContext, Clock } from "../src/context.ts";
 import { createApiToken } from "../src/auth/service.ts";
 import { hashPassword } from "../src/auth/passwords.ts";
-import { insertUser } from "../src/people/service.ts";
+import { insertUser } from "../src/people/create.ts";
 import pino from "pino";
 
 export type Dialect = "sqlite" | "postgres";

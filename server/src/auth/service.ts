@@ -2,7 +2,7 @@ import type { LoginInput, SetupInput } from "@tessera/contracts";
 import type { AppContext } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { getSetting, putSetting } from "../settings/store.ts";
-import { insertUser } from "../people/service.ts";
+import { insertUser } from "../people/create.ts";
 import { assertAcceptablePassword, verifyPassword } from "./passwords.ts";
 import { hmac, randomToken, sha256 } from "./secrets.ts";
 import { assertNotThrottled, clearFailures, recordFailure } from "./throttle.ts";

@@ -1,44 +1,14 @@
 /** Users, organizations and teams. */
-import type { Role, UserCreateInput, UserUpdateInput } from "@tessera/contracts";
+import type { UserCreateInput, UserUpdateInput } from "@tessera/contracts";
 import type { AppContext, Executor } from "../context.ts";
 import { type Actor, isAdmin, isStaff } from "../auth/actor.ts";
 import { assertAcceptablePassword, hashPassword, verifyPassword } from "../auth/passwords.ts";
 import { endAllSessions } from "../auth/service.ts";
 import { assertNotThrottled, recordFailure } from "../auth/throttle.ts";
-import { isUniqueViolation } from "../db/dialect.ts";
-import { AppError, conflict, forbidden, invalid, notFound } from "../errors.ts";
+import { AppError, forbidden, invalid, notFound } from "../errors.ts";
+import { insertUser, organizationForEmail } from "./create.ts";
 import { recordAudit } from "../audit/record.ts";
 import { userChangeEntries } from "../audit/entries.ts";
-
-type Ctx = Pick<AppContext, "db" | "clock">;
-
-/** Inserts a user; the password (when given) is checked and hashed. Emails are unique, case-insensitively. */
-export async function insertUser(
-  ctx: Ctx,
-  input: { email: string; name: string; role: Role; password?: string; organization_id?: number | null; passwordHash?: string },
-) {
-  if (input.password !== undefined) assertAcceptablePassword(input.password);
-  const now = ctx.clock.now().toISOString();
-  try {
-    return await ctx.db
-      .insertInto("users")
-      .values({
-        email: input.email.toLowerCase(),
-        name: input.name,
-        role: input.role,
-        password_hash: input.passwordHash ?? (input.password !== undefined ? await hashPassword(input.password) : null),
-        organization_id: input.organization_id ?? null,
-        active: 1,
-        created_at: now,
-        updated_at: now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-  } catch (err) {
-    if (isUniqueViolation(err)) throw conflict(`A user with the email ${input.email} already exists.`);
-    throw err;
-  }
-}
 
 async function assertOrganization(db: Executor, id: number | null | undefined) {
   if (id == null) return;
@@ -57,14 +27,6 @@ export async function createUser(ctx: AppContext, actor: Actor, input: UserCreat
   ctx.log.info({ event: "user_created", actor: actor.id, user_id: user.id, role: user.role }, "user created");
   await recordAudit(ctx, actor, { action: "user.created", target: { type: "user", id: user.id, label: user.email }, after: { name: user.name, role: user.role, organization_id: user.organization_id } });
   return user;
-}
-
-/** The organization whose domain matches the email's, if any. */
-export async function organizationForEmail(db: Executor, email: string): Promise<number | null> {
-  const domain = email.split("@")[1];
-  if (!domain) return null;
-  const org = await db.selectFrom("organizations").select("id").where("domain", "=", domain).executeTakeFirst();
-  return org?.id ?? null;
 }
 
 export async function updateUser(ctx: AppContext, actor: Actor, userId: number, input: UserUpdateInput) {

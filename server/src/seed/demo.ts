@@ -9,7 +9,7 @@ import type { Actor } from "../auth/actor.ts";
 import { hashPassword } from "../auth/passwords.ts";
 import { randomToken } from "../auth/secrets.ts";
 import type { AppContext } from "../context.ts";
-import { insertUser } from "../people/service.ts";
+import { insertUser } from "../people/create.ts";
 import { addComment } from "../tickets/comments.ts";
 import { createTicket, updateTicket } from "../tickets/service.ts";
 import { seedSlaPolicies } from "../sla/demo.ts";

@@ -3,7 +3,7 @@ import type { TicketCreateInput } from "@tessera/contracts";
 import type { AppContext } from "../context.ts";
 import { type Actor, isStaff } from "../auth/actor.ts";
 import { invalid } from "../errors.ts";
-import { organizationForEmail } from "../people/service.ts";
+import { findOrCreatePerson } from "../people/create.ts";
 import { assertTeamExists } from "../people/teams.ts";
 
 type Tx = AppContext;
@@ -68,26 +68,9 @@ export async function resolveRequester(tx: Tx, actor: Actor, input: TicketCreate
   if (input.requester) {
     const email = input.requester.email;
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw invalid("requester.email", "must be an email address");
-    const existing = await tx.db.selectFrom("users").select(["id", "role", "active", "organization_id", "email"]).where("email", "=", email).executeTakeFirst();
-    if (existing) {
-      if (!existing.active) throw invalid("requester.email", "this person's account is disabled");
-      return existing;
-    }
-    const now = tx.clock.now().toISOString();
-    return tx.db
-      .insertInto("users")
-      .values({
-        email,
-        name: input.requester.name || email.split("@")[0],
-        role: "requester",
-        password_hash: null,
-        organization_id: await organizationForEmail(tx.db, email),
-        active: 1,
-        created_at: now,
-        updated_at: now,
-      })
-      .returning(["id", "role", "active", "organization_id", "email"])
-      .executeTakeFirstOrThrow();
+    const person = await findOrCreatePerson(tx, { email, name: input.requester.name });
+    if (!person.active) throw invalid("requester.email", "this person's account is disabled");
+    return person;
   }
   return { id: actor.id, role: actor.role, active: 1, organization_id: actor.organization_id, email: actor.email };
 }

@@ -13,7 +13,7 @@ import { recordEvents } from "../../tickets/events.ts";
 import { findVisibleTicket } from "../../tickets/policy.ts";
 import { lockTicket } from "../../tickets/service.ts";
 import { notifyAgentsOfTicket } from "./held.ts";
-import { ensurePerson } from "./persons.ts";
+import { findOrCreatePerson } from "../../people/create.ts";
 import type { Address, ParsedMail } from "./parse.ts";
 import type { CopiesReason } from "./tables.ts";
 
@@ -52,7 +52,7 @@ export async function addWatchers(
   if (!addresses.length) return 0;
   const before = (await tx.db.selectFrom("ticket_watchers").select("user_id").where("ticket_id", "=", ticket.id).execute()).map((r) => r.user_id);
   const ids: number[] = [];
-  for (const a of addresses) ids.push((await ensurePerson(tx, a)).id);
+  for (const a of addresses) ids.push((await findOrCreatePerson(tx, { email: a.address, name: a.name })).id);
   const added = [...new Set(ids)].filter((id) => id !== ticket.requester_id && !before.includes(id));
   if (!added.length) return 0;
   await tx.db.insertInto("ticket_watchers").values(added.map((user_id) => ({ ticket_id: ticket.id, user_id }))).onConflict((oc) => oc.doNothing()).execute();

@@ -11,7 +11,8 @@ import { findVisibleTicket } from "../../tickets/policy.ts";
 import { lockTicket } from "../../tickets/service.ts";
 import { referenceOf } from "../../tickets/reference.ts";
 import { isFinalCategory } from "../../tickets/statuses.ts";
-import { ensurePerson, ingestMessage, parserFor, replyFromMail, ticketFromMail } from "./ingest.ts";
+import { findOrCreatePerson } from "../../people/create.ts";
+import { ingestMessage, parserFor, replyFromMail, ticketFromMail } from "./ingest.ts";
 import { mailboxById } from "./mailboxes.ts";
 import { PoisonError } from "./parse.ts";
 import { readRaw, storeParts } from "./store.ts";
@@ -65,7 +66,7 @@ export async function acceptHeld(ctx: AppContext, actor: Actor, id: number, as: 
     const tx: AppContext = { ...ctx, db: trx };
     const claimed = await trx.updateTable("mail_held").set({ status: as === "reply" ? "accepted_reply" : "accepted_ticket", decided_by_id: actor.id, decided_at: now }).where("id", "=", id).where("status", "=", "held").executeTakeFirst();
     if (!Number(claimed.numUpdatedRows)) throw conflict("This message was already decided on.");
-    const sender = await ensurePerson(tx, mail.from!);
+    const sender = await findOrCreatePerson(tx, { email: mail.from!.address, name: mail.from!.name });
     let ticketId: number;
     let commentId: number | null = null;
     let r: { remoteImages: boolean; fullHtml: string };

@@ -22,7 +22,7 @@ import { dmarcPassed, headOf } from "./authentication.ts";
 import { displayBody } from "./body.ts";
 import { addWatchers, copiedAddresses, holdCopies } from "./copies.ts";
 import { holdMessage } from "./held.ts";
-import { addPerson, ensurePerson } from "./persons.ts";
+import { findOrCreatePerson } from "../../people/create.ts";
 import { isAutoReply, judgeLoop, readBounce, type BounceFacts } from "./loops.ts";
 import { mailboxById, mailboxFor, ourAddresses, senderAllowed, type MailboxRow } from "./mailboxes.ts";
 import { ParserPool, PoisonError, type ParsedMail } from "./parse.ts";
@@ -337,7 +337,7 @@ async function applyPlan(tx: AppContext, plan: Plan, mail: ParsedMail, p: PlanCo
       return { outcome: "ticket", ticketId: r.ticket.id, commentId: null, senderId: author.id, remoteImages: r.remoteImages, fullHtml: r.fullHtml };
     }
     case "ticket": {
-      const author = p.sender ?? (await addPerson(tx, mail.from!));
+      const author = p.sender ?? (await findOrCreatePerson(tx, { email: mail.from!.address, name: mail.from!.name }));
       const watchers = await copiesOnNewTicket(tx, mail, author, plan.copiesWait, p);
       const r = await ticketFromMail(tx, mail, author, p.parts, p.arrival, {
         requesterId: author.id,
@@ -381,7 +381,7 @@ async function takeCopies(tx: AppContext, ticket: TicketRow, mail: ParsedMail, a
 async function copiesOnNewTicket(tx: AppContext, mail: ParsedMail, author: UserRow, wait: CopiesReason | null, p: PlanContext): Promise<number[]> {
   if (wait) return [];
   const ids: number[] = [];
-  for (const a of copiedAddresses(mail, author, p.ours)) ids.push((await ensurePerson(tx, a)).id);
+  for (const a of copiedAddresses(mail, author, p.ours)) ids.push((await findOrCreatePerson(tx, { email: a.address, name: a.name })).id);
   return ids;
 }
 
@@ -389,8 +389,6 @@ async function holdNewTicketCopies(tx: AppContext, ticket: TicketRow, mail: Pars
   const copied = copiedAddresses(mail, author, p.ours);
   if (wait && copied.length) await holdCopies(tx, { ticket, messageRowId: p.messageRowId, from: author.email, addresses: copied, reason: wait, now: p.now });
 }
-
-export { ensurePerson };
 
 export function actorOf(u: UserRow): Actor {
   return { id: u.id, role: u.role, email: u.email, name: u.name, organization_id: u.organization_id, team_ids: [], auth: "session" };
