@@ -7,15 +7,16 @@
 import { Alert, Badge, Button, Group, SegmentedControl, Skeleton, Stack, Text, Textarea, TextInput, Title, Tooltip } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { IconAlertTriangle, IconArrowBackUp, IconMailCog } from "@tabler/icons-react";
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import type { MailKind, MailTemplate, MailTemplateParts } from "@tessera/contracts";
 import { useMemo, useRef, useState } from "react";
-import { useNavigate, useParams } from "react-router";
+import { useNavigate } from "react-router";
 import { mailKeys, previewMailTemplate, resetMailTemplate, saveMailTemplate, useMailTemplates } from "../api/mail.ts";
-import { errorMessage, ListSkeleton, LoadError } from "../ui/query-state.tsx";
+import { errorMessage } from "../ui/query-state.tsx";
 import { RichText } from "../ui/rich-text.tsx";
 import { TimeAgo } from "../ui/time-ago.tsx";
-import { AdminPage, announce, ConfirmDialog, Editor, EmptyEditor, formErrors, RowLink, same, SaveError, Split, useJustSaved, useUnsavedGuard } from "./layout.tsx";
+import { announce, ConfirmDialog, Editor, RowLink, SaveError } from "./layout.tsx";
+import { AdminCollectionPage, useAdminCollection, useAdminForm, type AdminCollection } from "./scaffold/index.ts";
 import { KIND_WORDS } from "./outgoing-mail-page.tsx";
 import classes from "./admin.module.css";
 import mail from "./mail.module.css";
@@ -81,37 +82,29 @@ function Preview({ kind, draft }: { kind: MailKind; draft: MailTemplateParts }) 
   );
 }
 
-function TemplateEditor({ template }: { template: MailTemplate }) {
-  const client = useQueryClient();
+function TemplateEditor({ template, collection }: { template: MailTemplate; collection: AdminCollection<MailTemplate> }) {
   const base = useMemo(() => partsOf(template), [template]);
-  const [draft, setDraft] = useState(base);
   const [editing, setEditing] = useState<"html" | "text">("html");
   const [resetting, setResetting] = useState(false);
-  const [justSaved, markSaved] = useJustSaved();
-  const dirty = !same(draft, base);
-  const guard = useUnsavedGuard(dirty);
   const fields = useRef<Partial<Record<Part, HTMLInputElement | HTMLTextAreaElement | null>>>({});
   const lastFocused = useRef<Part>("html");
-  const store = (saved: MailTemplate) => {
-    client.setQueryData<MailTemplate[]>(mailKeys.templates, (all) => all?.map((t) => (t.kind === saved.kind ? saved : t)));
-    setDraft(partsOf(saved));
-  };
-  const save = useMutation({
-    mutationFn: () => saveMailTemplate(template.kind, draft),
-    onSuccess: (saved) => {
-      store(saved);
-      markSaved();
-    },
+  const form = useAdminForm({
+    base,
+    fields: ["subject", "text", "html"],
+    save: (d) => saveMailTemplate(template.kind, d),
+    draftOf: partsOf,
+    onSaved: collection.saved,
   });
+  const { draft, setDraft } = form;
   const reset = useMutation({
     mutationFn: () => resetMailTemplate(template.kind),
     onSuccess: (saved) => {
-      store(saved);
+      collection.saved(saved);
+      setDraft(partsOf(saved));
       setResetting(false);
       announce(`The ${KIND_WORDS[template.kind].toLowerCase()} template is back to the built-in default.`);
     },
   });
-  const errors = formErrors(save.error, ["subject", "text", "html"]);
 
   /** Puts `{{name}}` where the cursor was in the field last used. */
   const insert = (name: string) => {
@@ -134,24 +127,11 @@ function TemplateEditor({ template }: { template: MailTemplate }) {
     value: draft[part],
     onFocus: () => (lastFocused.current = part),
     onChange: (e: { currentTarget: { value: string } }) => setDraft({ ...draft, [part]: e.currentTarget.value }),
-    error: errors.fields[part],
+    error: form.errors[part],
   });
 
   return (
-    <Editor
-      label={`Edit the ${KIND_WORDS[template.kind].toLowerCase()} template`}
-      dirty={dirty}
-      saving={save.isPending}
-      onSubmit={() => save.mutate()}
-      onRevert={() => {
-        setDraft(base);
-        save.reset();
-      }}
-      backTo="/admin/mail-templates"
-      backLabel="All templates"
-      guard={guard}
-      justSaved={justSaved}
-    >
+    <Editor label={`Edit the ${KIND_WORDS[template.kind].toLowerCase()} template`} {...form.editorProps} backTo={collection.path} backLabel="All templates">
       <Group justify="space-between" align="flex-start" mb="md" wrap="nowrap">
         <div>
           <Group gap="xs">
@@ -204,7 +184,7 @@ function TemplateEditor({ template }: { template: MailTemplate }) {
             ))}
           </div>
         </div>
-        <SaveError message={errors.general} />
+        <SaveError message={form.general} />
       </Stack>
       <ConfirmDialog
         opened={resetting}
@@ -225,59 +205,42 @@ function TemplateEditor({ template }: { template: MailTemplate }) {
 }
 
 export function MailTemplatesPage() {
-  const { kind } = useParams();
   const navigate = useNavigate();
-  const templates = useMailTemplates();
-  const selected = templates.data?.find((t) => t.kind === kind);
-  let editor;
-  if (kind && templates.isPending) editor = <Stack p="lg"><Skeleton height={36} /><Skeleton height={200} /></Stack>;
-  else if (selected) editor = <TemplateEditor key={selected.kind} template={selected} />;
-  else if (kind && templates.data)
-    editor = (
-      <EmptyEditor icon={<IconMailCog size={32} stroke={1.5} />} title="There is no such template">
-        <Button variant="subtle" size="xs" onClick={() => navigate("/admin/mail-templates")}>
-          See all templates
-        </Button>
-      </EmptyEditor>
-    );
-  else
-    editor = (
-      <EmptyEditor icon={<IconMailCog size={32} stroke={1.5} />} title="Pick a template">
-        Change the wording of a mail Tessera sends, and see it rendered as you type.
-      </EmptyEditor>
-    );
+  const collection = useAdminCollection({ query: useMailTemplates(), queryKey: mailKeys.templates, param: "kind", path: "/admin/mail-templates", idOf: (t) => t.kind });
   return (
-    <AdminPage title="Mail templates" description="The wording of every mail Tessera sends, in mustache: a template can fill in values but never run code.">
-      <Split
-        listLabel="Template list"
-        selected={!!kind}
-        list={
-          templates.isPending ? (
-            <div style={{ padding: 12 }}><ListSkeleton label="Loading templates" /></div>
-          ) : templates.isError ? (
-            <div style={{ padding: 12 }}><LoadError title="Templates could not be loaded" error={templates.error} onRetry={() => void templates.refetch()} /></div>
-          ) : (
-            <ul className={classes.rows}>
-              {templates.data.map((t) => (
-                <RowLink key={t.kind} to={`/admin/mail-templates/${t.kind}`}>
-                  <div className={classes.rowMain}>
-                    <Group gap={8} justify="space-between" wrap="nowrap">
-                      <div className={classes.rowTitle}>{KIND_WORDS[t.kind]}</div>
-                      {t.customized && (
-                        <Badge variant="light" color="indigo" size="xs">
-                          Customized
-                        </Badge>
-                      )}
-                    </Group>
-                    <div className={classes.rowSub}>{t.description}</div>
-                  </div>
-                </RowLink>
-              ))}
-            </ul>
-          )
-        }
-        editor={editor}
-      />
-    </AdminPage>
+    <AdminCollectionPage
+      collection={collection}
+      title="Mail templates"
+      description="The wording of every mail Tessera sends, in mustache: a template can fill in values but never run code."
+      what="templates"
+      listLabel="Template list"
+      row={(t) => (
+        <RowLink key={t.kind} to={collection.hrefOf(t)}>
+          <div className={classes.rowMain}>
+            <Group gap={8} justify="space-between" wrap="nowrap">
+              <div className={classes.rowTitle}>{KIND_WORDS[t.kind]}</div>
+              {t.customized && (
+                <Badge variant="light" color="indigo" size="xs">
+                  Customized
+                </Badge>
+              )}
+            </Group>
+            <div className={classes.rowSub}>{t.description}</div>
+          </div>
+        </RowLink>
+      )}
+      editor={(t) => <TemplateEditor key={t.kind} template={t} collection={collection} />}
+      icon={<IconMailCog size={32} stroke={1.5} />}
+      pick={{ title: "Pick a template", text: "Change the wording of a mail Tessera sends, and see it rendered as you type." }}
+      missing={{
+        title: "There is no such template",
+        text: (
+          <Button variant="subtle" size="xs" onClick={() => navigate(collection.path)}>
+            See all templates
+          </Button>
+        ),
+      }}
+      skeleton={200}
+    />
   );
 }

@@ -5,7 +5,7 @@
  */
 import { Button, Skeleton, Stack, Text } from "@mantine/core";
 import { IconPlus } from "@tabler/icons-react";
-import type { ReactNode } from "react";
+import { isValidElement, type ReactElement, type ReactNode } from "react";
 import { Link } from "react-router";
 import { ListSkeleton, LoadError } from "../../ui/query-state.tsx";
 import { AdminPage, EmptyEditor, Split } from "../layout.tsx";
@@ -41,6 +41,11 @@ export function Rows<T>({ items, empty, label, children }: { items: T[]; empty: 
   );
 }
 
+interface EmptyState {
+  title: string;
+  text: ReactNode;
+}
+
 export interface AdminCollectionPageProps<T> {
   collection: AdminCollection<T>;
   title: string;
@@ -67,10 +72,10 @@ export interface AdminCollectionPageProps<T> {
   /** Other editors by their address segment, such as a page's settings. */
   extraEditors?: Record<string, () => ReactNode>;
   icon: ReactNode;
-  /** The editor pane when nothing is picked: a title and what to do. */
-  pick: { title: string; text: ReactNode };
+  /** The editor pane when nothing is picked: a title and what to do, or a view of its own. */
+  pick: EmptyState | ReactElement | null;
   /** The editor pane when the address names nothing in the list. */
-  missing: { title: string; text: ReactNode };
+  missing: EmptyState | ReactElement;
   /** The height of the editor's skeleton while the list loads. */
   skeleton?: number;
 }
@@ -86,11 +91,14 @@ export function AdminCollectionPage<T>(props: AdminCollectionPageProps<T>) {
   else if (c.selected) editor = props.editor(c.selected);
   else {
     const shown = c.picked && c.query.data ? props.missing : props.pick;
-    editor = (
-      <EmptyEditor icon={icon} title={shown.title}>
-        {shown.text}
-      </EmptyEditor>
-    );
+    editor =
+      shown && !isValidElement(shown) ? (
+        <EmptyEditor icon={icon} title={shown.title}>
+          {shown.text}
+        </EmptyEditor>
+      ) : (
+        shown
+      );
   }
   const state = <ListState query={c.query} what={props.what} />;
   const loaded = !c.query.isPending && !c.query.isError;
