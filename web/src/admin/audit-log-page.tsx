@@ -8,12 +8,13 @@ import { useDebouncedValue } from "@mantine/hooks";
 import { IconShieldCheck } from "@tabler/icons-react";
 import type { AuditEvent } from "@tessera/contracts";
 import { useEffect, useMemo, useState } from "react";
-import { useParams, useSearchParams } from "react-router";
+import { useSearchParams } from "react-router";
 import { useAssignableStaff } from "../api/admin-queries.ts";
-import { useAuditPages, type AuditFilters } from "../api/audit.ts";
+import { auditKeys, useAuditPages, type AuditFilters } from "../api/audit.ts";
 import { formatDateTime } from "../ui/format.ts";
 import { TimeAgo } from "../ui/time-ago.tsx";
-import { AdminPage, EmptyEditor, RowLink, Split } from "./layout.tsx";
+import { RowLink } from "./layout.tsx";
+import { AdminCollectionPage, useAdminCollection } from "./scaffold/index.ts";
 import { PagedRows } from "./paged-rows.tsx";
 import classes from "./admin.module.css";
 import mail from "./mail.module.css";
@@ -148,67 +149,55 @@ function EntryDetail({ entry }: { entry: AuditEvent }) {
 }
 
 export function AuditLogPage() {
-  const { entryId } = useParams();
   const [params] = useSearchParams();
   const filters: AuditFilters = useMemo(() => ({ action: params.get("action") ?? undefined, actor: params.get("person") ?? undefined }), [params]);
   const pages = useAuditPages(filters);
-  const items = useMemo(() => pages.data?.pages.flatMap((p) => p.items) ?? [], [pages.data]);
-  const search = params.toString() ? `?${params}` : "";
-  const selected = entryId ? items.find((e) => String(e.id) === entryId) : undefined;
-  let detail;
-  if (selected) detail = <EntryDetail key={selected.id} entry={selected} />;
-  else if (entryId && pages.isPending) detail = null;
-  else
-    detail = (
-      <EmptyEditor icon={<IconShieldCheck size={32} stroke={1.5} />} title={entryId ? "This entry is not in the list" : "Pick an entry"}>
-        {entryId ? "Clear the filters, or show older entries, to find it." : "See who did it, from which address and browser, and what changed from what to what."}
-      </EmptyEditor>
-    );
+  const items = useMemo(() => pages.data?.pages.flatMap((p) => p.items), [pages.data]);
+  const collection = useAdminCollection({ query: { ...pages, data: items }, queryKey: auditKeys.list(filters), param: "entryId", path: "/admin/audit-log", idOf: (e) => e.id, keepSearch: true });
   return (
-    <AdminPage
+    <AdminCollectionPage
+      collection={collection}
       title="Audit log"
       description="Sign-ins and failed sign-ins, account, role, token and setting changes, and downloads of raw mail, with the address and browser they came from. Entries are never changed or deleted."
-    >
-      <Split
-        wide
-        listLabel="Audit log entries"
-        selected={!!entryId}
-        list={
-          <>
-            <Filters />
-            <PagedRows
-              query={pages}
-              items={items}
-              what="the audit log"
-              empty={filters.action || filters.actor ? "Nothing matches these filters." : "Nothing has been recorded yet."}
-              moreLabel="Show older entries"
-            >
-              {(e) => (
-                <RowLink key={e.id} to={`/admin/audit-log/${e.id}${search}`}>
-                  <div className={classes.rowMain}>
-                    <Group gap={8} justify="space-between" wrap="nowrap">
-                      <div className={classes.rowTitle} style={{ whiteSpace: "normal" }}>
-                        {e.sentence}
-                      </div>
-                      {e.action === "auth.sign_in_failed" && (
-                        <Badge size="xs" color="red" variant="light" style={{ flexShrink: 0 }}>
-                          Failed
-                        </Badge>
-                      )}
-                    </Group>
-                    <div className={classes.rowSub}>
-                      <TimeAgo iso={e.at} />
-                      {e.ip ? ` · ${e.ip}` : ""}
-                      {e.browser ? ` · ${e.browser}` : ""}
-                    </div>
+      what="the audit log"
+      listLabel="Audit log entries"
+      wide
+      listHeader={<Filters />}
+      list={(all) => (
+        <PagedRows
+          query={pages}
+          items={all}
+          what="the audit log"
+          empty={filters.action || filters.actor ? "Nothing matches these filters." : "Nothing has been recorded yet."}
+          moreLabel="Show older entries"
+        >
+          {(e) => (
+            <RowLink key={e.id} to={collection.hrefOf(e)}>
+              <div className={classes.rowMain}>
+                <Group gap={8} justify="space-between" wrap="nowrap">
+                  <div className={classes.rowTitle} style={{ whiteSpace: "normal" }}>
+                    {e.sentence}
                   </div>
-                </RowLink>
-              )}
-            </PagedRows>
-          </>
-        }
-        editor={detail}
-      />
-    </AdminPage>
+                  {e.action === "auth.sign_in_failed" && (
+                    <Badge size="xs" color="red" variant="light" style={{ flexShrink: 0 }}>
+                      Failed
+                    </Badge>
+                  )}
+                </Group>
+                <div className={classes.rowSub}>
+                  <TimeAgo iso={e.at} />
+                  {e.ip ? ` · ${e.ip}` : ""}
+                  {e.browser ? ` · ${e.browser}` : ""}
+                </div>
+              </div>
+            </RowLink>
+          )}
+        </PagedRows>
+      )}
+      editor={(e) => <EntryDetail key={e.id} entry={e} />}
+      icon={<IconShieldCheck size={32} stroke={1.5} />}
+      pick={{ title: "Pick an entry", text: "See who did it, from which address and browser, and what changed from what to what." }}
+      missing={{ title: "This entry is not in the list", text: "Clear the filters, or show older entries, to find it." }}
+    />
   );
 }

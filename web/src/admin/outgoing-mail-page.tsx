@@ -8,13 +8,14 @@ import { Alert, Anchor, Badge, Button, Group, NumberInput, SegmentedControl, Sta
 import { IconAlertTriangle, IconCircleCheck, IconRefresh, IconSend } from "@tabler/icons-react";
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { OUTBOX_STATES, type MailKind, type MailStatus, type OutboxItem, type OutboxState } from "@tessera/contracts";
-import { useState } from "react";
-import { Link, useParams, useSearchParams } from "react-router";
+import { useMemo, useState } from "react";
+import { Link, useSearchParams } from "react-router";
 import { fetchOutbox, mailKeys, retryOutboxItem, saveMailSettings, useMailStatus } from "../api/mail.ts";
 import { formatDateTime } from "../ui/format.ts";
 import { errorMessage, ListSkeleton, LoadError } from "../ui/query-state.tsx";
 import { TimeAgo } from "../ui/time-ago.tsx";
-import { AdminPage, announce, Editor, formErrors, RowLink, SaveError, Split, useJustSaved, useUnsavedGuard } from "./layout.tsx";
+import { announce, Editor, formErrors, RowLink, SaveError, useJustSaved, useUnsavedGuard } from "./layout.tsx";
+import { AdminCollectionPage, useAdminCollection } from "./scaffold/index.ts";
 import { PagedRows } from "./paged-rows.tsx";
 import classes from "./admin.module.css";
 import mail from "./mail.module.css";
@@ -210,7 +211,6 @@ function SettingsEditor({ status }: { status: MailStatus }) {
 }
 
 export function OutgoingMailPage() {
-  const { outboxId } = useParams();
   const [params, setParams] = useSearchParams();
   const state = OUTBOX_STATES.find((s) => s === params.get("state"));
   const status = useMailStatus();
@@ -221,71 +221,77 @@ export function OutgoingMailPage() {
     getNextPageParam: (last) => last.next_cursor ?? undefined,
     refetchInterval: 15_000,
   });
-  const items = outbox.data?.pages.flatMap((p) => p.items) ?? [];
-  const search = params.toString() ? `?${params}` : "";
-  const selected = outboxId ? items.find((i) => String(i.id) === outboxId) : undefined;
-  let detail;
-  if (selected) detail = <OutboxDetail key={selected.id} item={selected} />;
-  else if (outboxId && outbox.isPending) detail = null;
-  else if (outboxId)
-    detail = (
-      <Stack p="lg" gap="xs">
-        <Text size="sm">This message is not among those listed{state ? ` as ${STATE_WORDS[state].toLowerCase()}` : ""}.</Text>
-        <Anchor component={Link} to={`/admin/outgoing-mail/${outboxId}`} onClick={() => setParams({})} size="sm">
-          Show all states
-        </Anchor>
-      </Stack>
-    );
-  else if (status.data) detail = <SettingsEditor status={status.data} />;
-  else if (status.isError) detail = <Stack p="lg"><LoadError error={status.error} onRetry={() => void status.refetch()} title="Mail status could not be loaded" /></Stack>;
+  const items = useMemo(() => outbox.data?.pages.flatMap((p) => p.items), [outbox.data]);
+  const collection = useAdminCollection({ query: { ...outbox, data: items }, queryKey: mailKeys.outbox(state), param: "outboxId", path: "/admin/outgoing-mail", idOf: (i) => i.id, keepSearch: true });
   return (
-    <AdminPage title="Outgoing mail" description="Every message Tessera sends goes through this outbox: replies, acknowledgements, resolution mail and notices to agents.">
-      <Split
-        wide
-        listLabel="Outbox"
-        selected={!!outboxId}
-        list={
-          <>
-            {status.data ? <StatusSummary status={status.data} /> : status.isPending ? <div style={{ padding: 12 }}><ListSkeleton rows={1} label="Loading mail status" /></div> : null}
-            <div style={{ padding: "4px 12px 0" }}>
-              <SegmentedControl
-                size="xs"
-                fullWidth
-                aria-label="Show"
-                data={[{ value: "all", label: "All" }, ...OUTBOX_STATES.map((s) => ({ value: s, label: STATE_WORDS[s] }))]}
-                value={state ?? "all"}
-                onChange={(v) => setParams(v === "all" ? {} : { state: v })}
-              />
-            </div>
-            <PagedRows
-              query={outbox}
-              items={items}
-              what="the outbox"
-              empty={state ? `No ${STATE_WORDS[state].toLowerCase()} messages.` : "Nothing has been sent yet."}
-              moreLabel="Show older messages"
-            >
-              {(i) => (
-                <RowLink key={i.id} to={`/admin/outgoing-mail/${i.id}${search}`}>
-                  <IconSend size={16} color="var(--mantine-color-gray-5)" aria-hidden="true" style={{ flexShrink: 0 }} />
-                  <div className={classes.rowMain}>
-                    <Group gap={8} justify="space-between" wrap="nowrap">
-                      <div className={classes.rowTitle}>{i.subject ?? `${KIND_WORDS[i.kind]} · ${i.reference}`}</div>
-                      <StateBadge state={i.state} />
-                    </Group>
-                    <div className={classes.rowSub}>
-                      {i.to.address} · {KIND_WORDS[i.kind]} · <TimeAgo iso={i.sent_at ?? i.created_at} />
-                      {i.state === "queued" && i.attempts > 0 && i.next_attempt_at ? <> · attempt {i.attempts + 1} at {formatDateTime(i.next_attempt_at)}</> : null}
-                    </div>
-                    {i.state === "failed" && i.last_error && <div className={mail.rowError}>{i.last_error}</div>}
-                    {i.state === "suppressed" && i.skip_reason && <div className={classes.rowSub}>{i.skip_reason}</div>}
-                  </div>
-                </RowLink>
-              )}
-            </PagedRows>
-          </>
-        }
-        editor={detail}
-      />
-    </AdminPage>
+    <AdminCollectionPage
+      collection={collection}
+      title="Outgoing mail"
+      description="Every message Tessera sends goes through this outbox: replies, acknowledgements, resolution mail and notices to agents."
+      what="the outbox"
+      listLabel="Outbox"
+      wide
+      listHeader={
+        <>
+          {status.data ? <StatusSummary status={status.data} /> : status.isPending ? <div style={{ padding: 12 }}><ListSkeleton rows={1} label="Loading mail status" /></div> : null}
+          <div style={{ padding: "4px 12px 0" }}>
+            <SegmentedControl
+              size="xs"
+              fullWidth
+              aria-label="Show"
+              data={[{ value: "all", label: "All" }, ...OUTBOX_STATES.map((s) => ({ value: s, label: STATE_WORDS[s] }))]}
+              value={state ?? "all"}
+              onChange={(v) => setParams(v === "all" ? {} : { state: v })}
+            />
+          </div>
+        </>
+      }
+      list={(all) => (
+        <PagedRows
+          query={outbox}
+          items={all}
+          what="the outbox"
+          empty={state ? `No ${STATE_WORDS[state].toLowerCase()} messages.` : "Nothing has been sent yet."}
+          moreLabel="Show older messages"
+        >
+          {(i) => (
+            <RowLink key={i.id} to={collection.hrefOf(i)}>
+              <IconSend size={16} color="var(--mantine-color-gray-5)" aria-hidden="true" style={{ flexShrink: 0 }} />
+              <div className={classes.rowMain}>
+                <Group gap={8} justify="space-between" wrap="nowrap">
+                  <div className={classes.rowTitle}>{i.subject ?? `${KIND_WORDS[i.kind]} · ${i.reference}`}</div>
+                  <StateBadge state={i.state} />
+                </Group>
+                <div className={classes.rowSub}>
+                  {i.to.address} · {KIND_WORDS[i.kind]} · <TimeAgo iso={i.sent_at ?? i.created_at} />
+                  {i.state === "queued" && i.attempts > 0 && i.next_attempt_at ? <> · attempt {i.attempts + 1} at {formatDateTime(i.next_attempt_at)}</> : null}
+                </div>
+                {i.state === "failed" && i.last_error && <div className={mail.rowError}>{i.last_error}</div>}
+                {i.state === "suppressed" && i.skip_reason && <div className={classes.rowSub}>{i.skip_reason}</div>}
+              </div>
+            </RowLink>
+          )}
+        </PagedRows>
+      )}
+      editor={(i) => <OutboxDetail key={i.id} item={i} />}
+      icon={<IconSend size={32} stroke={1.5} />}
+      pick={
+        status.data ? (
+          <SettingsEditor status={status.data} />
+        ) : status.isError ? (
+          <Stack p="lg">
+            <LoadError error={status.error} onRetry={() => void status.refetch()} title="Mail status could not be loaded" />
+          </Stack>
+        ) : null
+      }
+      missing={
+        <Stack p="lg" gap="xs">
+          <Text size="sm">This message is not among those listed{state ? ` as ${STATE_WORDS[state].toLowerCase()}` : ""}.</Text>
+          <Anchor component={Link} to={`/admin/outgoing-mail/${collection.picked}`} onClick={() => setParams({})} size="sm">
+            Show all states
+          </Anchor>
+        </Stack>
+      }
+    />
   );
 }
