@@ -1,7 +1,7 @@
 /** Canned replies, macros and snooze: the routes of what agents use to answer faster. */
 import type { AppContext } from "../context.ts";
 import type { App } from "../http/types.ts";
-import { snoozeRoutes } from "../tickets/snooze.ts";
+import { snoozeRoutes } from "../tickets/snooze-routes.ts";
 import { cannedReplyRoutes } from "./canned.ts";
 import { macroRoutes } from "./macro-routes.ts";
 

@@ -8,18 +8,13 @@
  * the audit trail and notifies. Snoozing does not bump the ticket's version: it changes no field
  * an agent edits, and must not turn a colleague's next edit into a version conflict.
  */
-import { SnoozeInput, Ticket, TicketKey } from "@tessera/contracts";
-import { z } from "zod";
 import type { Actor } from "../auth/actor.ts";
-import { type AppContext, inTransaction } from "../context.ts";
+import type { AppContext } from "../context.ts";
 import type { TicketRow } from "../db/schema.ts";
 import { AppError, invalid } from "../errors.ts";
 import { defineTick, startTicks } from "../jobs/ticks.ts";
-import type { App } from "../http/types.ts";
 import { notify } from "../notifications/service.ts";
 import { recordEvents, viaOf } from "./events.ts";
-import { findVisibleTicket } from "./policy.ts";
-import { presentTicket } from "./present.ts";
 import { lockTicket } from "./service.ts";
 import { referenceOf } from "./reference.ts";
 import { isActiveCategory, isDoneCategory } from "./statuses.ts";
@@ -135,37 +130,4 @@ export const snoozeReturnTick = defineTick({ name: "snooze-return", everyMs: SWE
 export async function startSnoozeSweeper(ctx: AppContext): Promise<() => Promise<void>> {
   const scheduler = startTicks(ctx, [snoozeReturnTick]);
   return () => scheduler.stop();
-}
-
-export function snoozeRoutes(app: App, ctx: AppContext) {
-  const tags = ["tickets"];
-  const inTx = <T>(work: (tx: AppContext) => Promise<T>) => inTransaction(ctx, work);
-  const reread = async (actor: Actor, id: number) => presentTicket(ctx, actor, await ctx.db.selectFrom("tickets").selectAll().where("id", "=", id).executeTakeFirstOrThrow());
-
-  app.post("/api/tickets/:id/snooze", {
-    config: { access: "staff" },
-    schema: {
-      tags,
-      summary: "Snooze a ticket until a time: it leaves My open tickets and the unassigned queue until then",
-      description: "A requester's reply ends the snooze at once. Snoozing again moves the time.",
-      params: z.object({ id: TicketKey }),
-      body: SnoozeInput,
-      response: { 200: Ticket },
-    },
-    handler: async (req) => {
-      const ticket = await findVisibleTicket(ctx.db, req.actor, req.params.id);
-      await inTx((tx) => snoozeTicket(tx, req.actor, ticket.id, req.body.until));
-      return reread(req.actor, ticket.id);
-    },
-  });
-
-  app.delete("/api/tickets/:id/snooze", {
-    config: { access: "staff" },
-    schema: { tags, summary: "Wake a snoozed ticket now, or clear its “back from snooze” mark", params: z.object({ id: TicketKey }), response: { 200: Ticket } },
-    handler: async (req) => {
-      const ticket = await findVisibleTicket(ctx.db, req.actor, req.params.id);
-      await inTx((tx) => unsnoozeTicket(tx, req.actor, ticket.id));
-      return reread(req.actor, ticket.id);
-    },
-  });
 }

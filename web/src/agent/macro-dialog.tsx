@@ -14,7 +14,7 @@ import { ApiError } from "../api/client.ts";
 import { useAgentTicket } from "../api/agent-queries.ts";
 import { errorMessage } from "../ui/query-state.tsx";
 import { applyMacro, previewMacro, storeChangedTicket, undoMacro, useMacros } from "./canned-api.ts";
-import { openReplyTool } from "./macro-tools.tsx";
+import { openReplyTool } from "./reply-tool-requests.ts";
 import { hideToast, toast } from "./toast.ts";
 import classes from "./workspace.module.css";
 import own from "./macro-tools.module.css";

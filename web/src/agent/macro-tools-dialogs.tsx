@@ -5,7 +5,7 @@
 import { CannedManager } from "./canned-manager.tsx";
 import { MacroDialog } from "./macro-dialog.tsx";
 import { MacroManager } from "./macro-manager.tsx";
-import type { ReplyToolRequest } from "./macro-tools.tsx";
+import type { ReplyToolRequest } from "./reply-tool-requests.ts";
 import { SnoozeDialog } from "./snooze-dialog.tsx";
 
 export { SnoozeInboxZero } from "./snooze-inbox-zero.tsx";

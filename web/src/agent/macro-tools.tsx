@@ -5,19 +5,9 @@
  * workspace's first screen does not carry them.
  */
 import { lazy, Suspense, useEffect, useState } from "react";
+import { listenForReplyTools, type ReplyToolRequest } from "./reply-tool-requests.ts";
 
-export type ReplyToolRequest =
-  | { kind: "macro"; ticketKey: string; macroId?: number }
-  | { kind: "snooze"; ticketKey: string }
-  | { kind: "canned-manager" }
-  | { kind: "macro-manager" };
-
-const listeners = new Set<(r: ReplyToolRequest) => void>();
-
-/** Opens a dialog; nothing happens where the workspace's list is not on screen. */
-export function openReplyTool(request: ReplyToolRequest) {
-  for (const fn of listeners) fn(request);
-}
+export { openReplyTool, type ReplyToolRequest } from "./reply-tool-requests.ts";
 
 /** Also fetched once the workspace is idle, so that `m` and `z` open their dialog at once. */
 export const loadReplyTools = () => import("./macro-tools-dialogs.tsx");
@@ -27,12 +17,7 @@ export const SnoozeInboxZero = lazy(() => loadReplyTools().then((m) => ({ defaul
 
 export function ReplyToolsHost() {
   const [request, setRequest] = useState<ReplyToolRequest | null>(null);
-  useEffect(() => {
-    listeners.add(setRequest);
-    return () => {
-      listeners.delete(setRequest);
-    };
-  }, []);
+  useEffect(() => listenForReplyTools(setRequest), []);
   if (!request) return null;
   const close = () => setRequest(null);
   return (

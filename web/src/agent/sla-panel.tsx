@@ -14,15 +14,13 @@ import { useSignedInUser } from "../api/queries.ts";
 import { fetchTicketSla, slaKeys } from "../api/sla.ts";
 import { useOpenedOnce } from "../ui/opened-once.ts";
 import { LoadError } from "../ui/query-state.tsx";
-import { formatCountdown, formatDue, formatMinutes, KIND_LABELS, useMinuteClock } from "../ui/sla.ts";
+import { formatCountdown, formatDue, formatMinutes, targetName, useMinuteClock } from "../ui/sla.ts";
 import { CATEGORY_LABELS } from "./filter-bar.tsx";
 import classes from "./ticket-pane.module.css";
 
 const ExplainDrawer = lazy(() => import("./sla-explain-drawer.tsx"));
 /** An admin's Recompute confirmation, loaded when it is first opened. */
 const RecomputeDialog = lazy(() => import("./sla-recompute-dialog.tsx"));
-
-export const targetName = (t: Pick<SlaTarget, "kind" | "cycle">) => `${KIND_LABELS[t.kind]}${t.kind === "next_response" && t.cycle > 1 ? ` (message ${t.cycle})` : ""}`;
 
 /** Where a target stands, in words and with an icon that carries the same meaning. */
 function TargetState({ target, nowMs }: { target: SlaTarget; nowMs: number }) {

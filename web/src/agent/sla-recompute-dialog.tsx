@@ -11,7 +11,7 @@ import { agentKeys } from "../api/agent-queries.ts";
 import { recomputeTicketSla, slaKeys } from "../api/sla.ts";
 import { errorMessage } from "../ui/query-state.tsx";
 import { formatDue } from "../ui/sla.ts";
-import { targetName } from "./sla-panel.tsx";
+import { targetName } from "../ui/sla.ts";
 import { toast } from "./toast.ts";
 
 export default function RecomputeDialog({ ticket, sla, opened, onClose }: { ticket: Ticket; sla: TicketSla; opened: boolean; onClose: () => void }) {

@@ -4,7 +4,7 @@
  * minute clock that every countdown on the page reads, so badges tick together without a
  * timer per row.
  */
-import type { SlaTargetKind } from "@tessera/contracts";
+import type { SlaTarget, SlaTargetKind } from "@tessera/contracts";
 import { useSyncExternalStore } from "react";
 
 export const KIND_LABELS: Record<SlaTargetKind, string> = {
@@ -15,6 +15,9 @@ export const KIND_LABELS: Record<SlaTargetKind, string> = {
 
 /** Short names for tight places (a list row's badge). */
 export const KIND_SHORT: Record<SlaTargetKind, string> = { first_response: "FRT", next_response: "NRT", resolution: "RES" };
+
+/** A target's name: "Next response (message 2)" from the second message on. */
+export const targetName = (t: Pick<SlaTarget, "kind" | "cycle">) => `${KIND_LABELS[t.kind]}${t.kind === "next_response" && t.cycle > 1 ? ` (message ${t.cycle})` : ""}`;
 
 /**
  * A duration as a countdown shows it: at most two units, no seconds, anything under a minute

@@ -9,7 +9,9 @@ import { createHash } from "node:crypto";
 import { open, unlink, type FileHandle } from "node:fs/promises";
 import { tempPath } from "../../attachments/storage.ts";
 import { Fingerprinter } from "./raw.ts";
-import { RAW_IN_DATABASE_MAX } from "./store.ts";
+
+/** Raw originals up to this size stay in memory and are kept in the database (mail_raw); larger ones are spooled and go to the file store. */
+export const RAW_IN_DATABASE_MAX = 256 * 1024;
 
 /** A whole message in a spool file. */
 export interface SpooledRaw {

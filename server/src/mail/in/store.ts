@@ -11,7 +11,7 @@ import { sanitizeFilename } from "../../attachments/filename.ts";
 import { detectContentType } from "../../attachments/sniff.ts";
 import { adoptFile, openBlob, storeStream } from "../../attachments/storage.ts";
 import type { ParsedAttachment } from "./parse.ts";
-import type { RawMessage } from "./spool.ts";
+import { RAW_IN_DATABASE_MAX, type RawMessage } from "./spool.ts";
 
 async function* once(buf: Uint8Array) {
   yield Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -21,9 +21,6 @@ async function* once(buf: Uint8Array) {
 export function storeBytes(ctx: Pick<AppContext, "config">, bytes: Uint8Array, maxBytes = Number.MAX_SAFE_INTEGER) {
   return storeStream(ctx.config.attachmentsDir, once(bytes), { maxBytes, isTruncated: () => false });
 }
-
-/** Raw originals up to this size are kept in the database (mail_raw), larger ones in the file store. */
-export const RAW_IN_DATABASE_MAX = 256 * 1024;
 
 export interface KeptRaw {
   sha256: string;
