@@ -9,10 +9,9 @@ import { IconCalendarTime, IconMoonStars, IconPlus, IconTrash, IconX } from "@ta
 import { useQuery } from "@tanstack/react-query";
 import { WEEKDAYS, type Calendar, type Holiday, type Weekday } from "@tessera/contracts";
 import { useMemo } from "react";
-import { useNavigate } from "react-router";
 import { createCalendar, deleteCalendar, fetchCalendars, slaKeys, updateCalendar } from "../api/sla.ts";
-import { announce, ConfirmDialog, Editor, RowLink, SaveError } from "./layout.tsx";
-import { AdminCollectionPage, useAdminCollection, useAdminForm, type AdminCollection } from "./scaffold/index.ts";
+import { ConfirmDialog, Editor, RowLink, SaveError } from "./layout.tsx";
+import { AdminCollectionPage, FormHeading, useAdminCollection, useCreateForm, useEditForm, type AdminCollection } from "./scaffold/index.ts";
 import classes from "./admin.module.css";
 import sla from "./sla-admin.module.css";
 
@@ -255,25 +254,17 @@ function CalendarFields({ draft, setDraft, errors }: { draft: CalendarDraft; set
 const FIELDS = ["name", "time_zone", "hours", "holidays"] as const;
 
 function CalendarEditor({ calendar, collection }: { calendar: Calendar; collection: AdminCollection<Calendar> }) {
-  const navigate = useNavigate();
-  const base = useMemo(() => draftOf(calendar), [calendar]);
-  const form = useAdminForm({
-    base,
+  const form = useEditForm(collection, calendar, {
     fields: FIELDS,
     check: checkDraft,
-    save: (d) => updateCalendar(calendar.id, inputOf(d)),
     draftOf,
-    onSaved: collection.saved,
+    save: (d) => updateCalendar(calendar.id, inputOf(d)),
     remove: () => deleteCalendar(calendar.id),
-    onRemoved: () => {
-      collection.removed(calendar);
-      announce(`${calendar.name} was deleted.`);
-      navigate(collection.path);
-    },
+    removed: `${calendar.name} was deleted.`,
   });
   const usedBy = calendar.policies;
   return (
-    <Editor label={`Edit calendar ${calendar.name}`} {...form.editorProps} backTo={collection.path} backLabel="All calendars">
+    <Editor label={`Edit calendar ${calendar.name}`} {...form.editorProps}>
       <Group justify="space-between" mb="md" wrap="nowrap">
         <Title order={2} fz={17}>
           {calendar.name} {calendar.is_default && <Badge variant="light" color="gray" ml={6}>Default</Badge>}
@@ -305,27 +296,11 @@ function CalendarEditor({ calendar, collection }: { calendar: Calendar; collecti
 }
 
 function NewCalendarEditor({ collection }: { collection: AdminCollection<Calendar> }) {
-  const navigate = useNavigate();
   const empty = useMemo<CalendarDraft>(() => ({ name: "", time_zone: browserZone(), days: officeHours(), holidays: [] }), []);
-  const form = useAdminForm({
-    base: empty,
-    fields: FIELDS,
-    check: checkDraft,
-    save: (d) => createCalendar(inputOf(d)),
-    onSaved: (cal) => {
-      collection.added(cal);
-      announce(`${cal.name} was added.`);
-      navigate(collection.hrefOf(cal));
-    },
-  });
+  const form = useCreateForm(collection, { base: empty, fields: FIELDS, check: checkDraft, save: (d) => createCalendar(inputOf(d)), announce: (cal) => `${cal.name} was added.` });
   return (
-    <Editor label="New calendar" {...form.editorProps} saveLabel="Add calendar" backTo={collection.path} backLabel="All calendars">
-      <Title order={2} fz={17} mb={4}>
-        New calendar
-      </Title>
-      <Text size="sm" c="dimmed" mb="lg">
-        When your team works. SLA policies count their targets only in these hours.
-      </Text>
+    <Editor label="New calendar" {...form.editorProps} saveLabel="Add calendar">
+      <FormHeading title="New calendar">When your team works. SLA policies count their targets only in these hours.</FormHeading>
       <CalendarFields draft={form.draft} setDraft={form.setDraft} errors={form.errors} />
       <SaveError title="The calendar was not added" message={form.general} />
     </Editor>
@@ -341,6 +316,7 @@ export function BusinessHoursPage() {
     alsoRefresh: [slaKeys.policies],
     param: "calendarId",
     path: "/admin/business-hours",
+    backLabel: "All calendars",
     idOf: (c) => c.id,
     order: (a, b) => a.name.localeCompare(b.name),
   });

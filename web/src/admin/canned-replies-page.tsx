@@ -67,8 +67,7 @@ function ItemEditor<Item extends LibraryItem, Draft>({ cfg, item, collection }: 
       {...form.editorProps}
       dirty={form.dirty || !item}
       saveLabel={item ? "Save changes" : `Add ${cfg.noun}`}
-      backTo={collection.path}
-      backLabel={`All ${cfg.title.toLowerCase()}`}
+      {...collection.back}
     >
       <Title order={2} fz={17} mb="md">
         {item ? cfg.nameOf(item) : `New ${cfg.noun}`}
@@ -94,7 +93,7 @@ function ItemEditor<Item extends LibraryItem, Draft>({ cfg, item, collection }: 
 export function LibraryPage<Item extends LibraryItem, Draft>({ cfg }: { cfg: LibraryConfig<Item, Draft> }) {
   // Personal ones stay their owners' business: the page lists only what is shared.
   const query = { ...cfg.query, data: cfg.query.data?.filter((i) => i.scope !== "personal") };
-  const collection = useAdminCollection({ query, queryKey: cfg.queryKey, param: "itemId", path: `/admin/${cfg.path}`, idOf: (i) => i.id });
+  const collection = useAdminCollection({ query, queryKey: cfg.queryKey, param: "itemId", path: `/admin/${cfg.path}`, backLabel: `All ${cfg.title.toLowerCase()}`, idOf: (i) => i.id });
   return (
     <AdminCollectionPage
       collection={collection}

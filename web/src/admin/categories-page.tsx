@@ -7,11 +7,11 @@ import { Alert, Badge, Button, Group, Select, Stack, Switch, Text, TextInput, Ti
 import { IconCategory, IconCornerDownRight, IconFolder, IconInfoCircle, IconSitemap, IconTicket } from "@tabler/icons-react";
 import { TICKET_TYPES, type Category, type TicketType } from "@tessera/contracts";
 import { useMemo } from "react";
-import { Link, useNavigate, useSearchParams } from "react-router";
+import { Link, useSearchParams } from "react-router";
 import { createCategory, updateCategory, type CategoryChanges } from "../api/admin.ts";
 import { adminKeys, UNFINISHED, useAdminCategories, useAdminTeams, useTicketCount } from "../api/admin-queries.ts";
-import { announce, ConfirmDialog, Consequence, Editor, RowLink, SaveError } from "./layout.tsx";
-import { AdminCollectionPage, Rows, useAdminCollection, useAdminForm, type AdminCollection } from "./scaffold/index.ts";
+import { ConfirmDialog, Consequence, Editor, RowLink, SaveError } from "./layout.tsx";
+import { AdminCollectionPage, FormHeading, Rows, useAdminCollection, useCreateForm, useEditForm, type AdminCollection } from "./scaffold/index.ts";
 import { plural } from "./people.ts";
 import classes from "./admin.module.css";
 
@@ -194,26 +194,12 @@ const checkName = (d: CategoryDraft): Record<string, string> => (d.name.trim() ?
 
 function CategoryEditor({ category, collection }: { category: Category; collection: AdminCollection<Category> }) {
   const all = collection.items;
-  const base = useMemo(() => draftOf(category), [category]);
-  const form = useAdminForm({
-    base,
-    fields: FIELDS,
-    check: checkName,
-    save: (d) => updateCategory(category.id, toInput(d)),
-    draftOf,
-    // Paths of its subcategories change with a rename or a move: the list is fetched again.
-    onSaved: collection.saved,
-    confirmIf: (d) => category.active && !d.active,
-  });
+  // Paths of its subcategories change with a rename or a move: the list is fetched again.
+  const form = useEditForm(collection, category, { fields: FIELDS, check: checkName, draftOf, save: (d) => updateCategory(category.id, toInput(d)), confirmIf: (d) => category.active && !d.active });
   const { draft } = form;
-  const teamChanged = draft.default_team_id !== base.default_team_id;
+  const teamChanged = draft.default_team_id !== form.base.default_team_id;
   return (
-    <Editor
-      label={`Edit category ${category.path}`}
-      {...form.editorProps}
-      backTo={collection.path}
-      backLabel="All categories"
-    >
+    <Editor label={`Edit category ${category.path}`} {...form.editorProps}>
       <Group justify="space-between" align="flex-start" mb="md" wrap="nowrap">
         <div style={{ minWidth: 0 }}>
           <Title order={2} fz={17}>
@@ -242,30 +228,22 @@ function CategoryEditor({ category, collection }: { category: Category; collecti
 }
 
 function NewCategoryEditor({ collection, parentParam }: { collection: AdminCollection<Category>; parentParam: string | null }) {
-  const navigate = useNavigate();
   const all = collection.items;
   const parent = all.find((c) => String(c.id) === parentParam);
   // Team and type stay empty: the new category then follows its parent's, even if those change later.
   const empty: CategoryDraft = useMemo(() => ({ name: "", parent_id: parent ? String(parent.id) : null, default_team_id: null, default_type: null, active: true }), [parent]);
-  const form = useAdminForm({
+  const form = useCreateForm(collection, {
     base: empty,
     fields: FIELDS,
     check: checkName,
     save: (d) => createCategory(toInput(d)),
-    onSaved: (c) => {
-      collection.added(c);
-      announce(`${c.path} was added${c.default_team ? ` and sends its tickets to ${c.default_team.name}` : ""}.`);
-      navigate(collection.hrefOf(c));
-    },
+    announce: (c) => `${c.path} was added${c.default_team ? ` and sends its tickets to ${c.default_team.name}` : ""}.`,
   });
   return (
-    <Editor label="New category" {...form.editorProps} saveLabel="Add category" backTo={collection.path} backLabel="All categories">
-      <Title order={2} fz={17} mb={4}>
-        {parent ? `New subcategory of ${parent.name}` : "New category"}
-      </Title>
-      <Text size="sm" c="dimmed" mb="lg">
+    <Editor label="New category" {...form.editorProps} saveLabel="Add category">
+      <FormHeading title={parent ? `New subcategory of ${parent.name}` : "New category"}>
         {parent ? "Unless you set its own, it sends tickets to its parent's default team, with its parent's default type." : "Top-level categories are the cards on the support portal's home page."}
-      </Text>
+      </FormHeading>
       <CategoryFields key={parentParam ?? ""} draft={form.draft} setDraft={form.setDraft} all={all} errors={form.errors} />
       <SaveError title="The category was not added" message={form.general} />
     </Editor>
@@ -286,7 +264,7 @@ function RowDefaults({ all, category }: { all: Category[]; category: Category })
 
 export function CategoriesPage() {
   const [params] = useSearchParams();
-  const collection = useAdminCollection({ query: useAdminCategories(), queryKey: adminKeys.categories, param: "categoryId", path: "/admin/categories", idOf: (c) => c.id });
+  const collection = useAdminCollection({ query: useAdminCategories(), queryKey: adminKeys.categories, param: "categoryId", path: "/admin/categories", backLabel: "All categories", idOf: (c) => c.id });
   const all = collection.items;
   const tree = useMemo(() => toTree(all), [all]);
   return (

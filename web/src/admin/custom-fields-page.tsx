@@ -6,12 +6,11 @@
 import { Alert, Badge, Checkbox, Group, NumberInput, Paper, Select, Stack, Switch, Text, Textarea, TextInput, Title } from "@mantine/core";
 import { IconEyeOff, IconForms, IconInfoCircle, IconListDetails, IconTicket } from "@tabler/icons-react";
 import { CUSTOM_FIELD_TYPES, type CustomField, type CustomFieldType } from "@tessera/contracts";
-import { useMemo, useState } from "react";
-import { useNavigate } from "react-router";
+import { useState } from "react";
 import { createCustomField, updateCustomField } from "../api/admin.ts";
 import { adminKeys, useAdminCustomFields } from "../api/admin-queries.ts";
-import { announce, ConfirmDialog, Consequence, Editor, RowLink, SaveError } from "./layout.tsx";
-import { AdminCollectionPage, useAdminCollection, useAdminForm, type AdminCollection } from "./scaffold/index.ts";
+import { ConfirmDialog, Consequence, Editor, RowLink, SaveError } from "./layout.tsx";
+import { AdminCollectionPage, FormHeading, useAdminCollection, useCreateForm, useEditForm, type AdminCollection } from "./scaffold/index.ts";
 import classes from "./admin.module.css";
 
 const TYPE_NAMES: Record<CustomFieldType, string> = { text: "Text", number: "Number", boolean: "Yes / no", date: "Date", select: "Choice list" };
@@ -186,10 +185,8 @@ function FieldFields({ draft, setDraft, errors, creating, keyTouched, onKeyTouch
 const FIELDS = ["key", "label", "type", "options", "required", "visible_to_requester", "active"];
 
 function FieldEditor({ field, collection }: { field: CustomField; collection: AdminCollection<CustomField> }) {
-  const base = useMemo(() => draftOf(field), [field]);
   const removedFrom = (d: FieldDraft) => (field.type === "select" ? field.options.filter((o) => !optionList(d.options).includes(o)) : []);
-  const form = useAdminForm({
-    base,
+  const form = useEditForm(collection, field, {
     fields: FIELDS,
     check: (d) => checkDraft(d, false),
     save: (d) =>
@@ -201,14 +198,13 @@ function FieldEditor({ field, collection }: { field: CustomField; collection: Ad
         active: d.active,
       }),
     draftOf,
-    onSaved: collection.saved,
     confirmIf: (d) => (field.active && !d.active) || removedFrom(d).length > 0,
   });
   const { draft, setDraft, errors } = form;
   const removedOptions = removedFrom(draft);
   const deactivating = field.active && !draft.active;
   return (
-    <Editor label={`Edit field ${field.label}`} {...form.editorProps} backTo={collection.path} backLabel="All fields">
+    <Editor label={`Edit field ${field.label}`} {...form.editorProps}>
       <Group gap={8} mb={2}>
         <Title order={2} fz={17}>
           {field.label}
@@ -265,9 +261,8 @@ function FieldEditor({ field, collection }: { field: CustomField; collection: Ad
 const EMPTY: FieldDraft = { key: "", label: "", type: "text", options: "", required: false, visible_to_requester: false, active: true };
 
 function NewFieldEditor({ collection }: { collection: AdminCollection<CustomField> }) {
-  const navigate = useNavigate();
   const [keyTouched, setKeyTouched] = useState(false);
-  const form = useAdminForm({
+  const form = useCreateForm(collection, {
     base: EMPTY,
     fields: FIELDS,
     conflictField: "key",
@@ -281,20 +276,11 @@ function NewFieldEditor({ collection }: { collection: AdminCollection<CustomFiel
         required: d.required,
         visible_to_requester: d.visible_to_requester,
       }),
-    onSaved: (field) => {
-      collection.added(field);
-      announce(`The field ${field.label} was added${field.visible_to_requester ? " and shows on the request form" : ""}.`);
-      navigate(collection.hrefOf(field));
-    },
+    announce: (field) => `The field ${field.label} was added${field.visible_to_requester ? " and shows on the request form" : ""}.`,
   });
   return (
-    <Editor label="New custom field" {...form.editorProps} saveLabel="Add field" backTo={collection.path} backLabel="All fields">
-      <Title order={2} fz={17} mb={4}>
-        New custom field
-      </Title>
-      <Text size="sm" c="dimmed" mb="lg">
-        A field every ticket can carry, such as an asset tag or an office.
-      </Text>
+    <Editor label="New custom field" {...form.editorProps} saveLabel="Add field">
+      <FormHeading title="New custom field">A field every ticket can carry, such as an asset tag or an office.</FormHeading>
       <Stack gap="md">
         <FieldFields draft={form.draft} setDraft={form.setDraft} errors={form.errors} creating keyTouched={keyTouched} onKeyTouched={() => setKeyTouched(true)} />
         <Preview draft={form.draft} />
@@ -364,7 +350,7 @@ function FieldList({ all }: { all: CustomField[] }) {
 }
 
 export function CustomFieldsPage() {
-  const collection = useAdminCollection({ query: useAdminCustomFields(), queryKey: adminKeys.customFields, param: "fieldId", path: "/admin/custom-fields", idOf: (f) => f.id });
+  const collection = useAdminCollection({ query: useAdminCustomFields(), queryKey: adminKeys.customFields, param: "fieldId", path: "/admin/custom-fields", backLabel: "All fields", idOf: (f) => f.id });
   return (
     <AdminCollectionPage
       collection={collection}

@@ -9,14 +9,14 @@ import { useDebouncedValue } from "@mantine/hooks";
 import { IconAlertTriangle, IconArrowBackUp, IconMailCog } from "@tabler/icons-react";
 import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import type { MailKind, MailTemplate, MailTemplateParts } from "@tessera/contracts";
-import { useMemo, useRef, useState } from "react";
+import { useRef, useState } from "react";
 import { useNavigate } from "react-router";
 import { mailKeys, previewMailTemplate, resetMailTemplate, saveMailTemplate, useMailTemplates } from "../api/mail.ts";
 import { errorMessage } from "../ui/query-state.tsx";
 import { RichText } from "../ui/rich-text.tsx";
 import { TimeAgo } from "../ui/time-ago.tsx";
 import { announce, ConfirmDialog, Editor, RowLink, SaveError } from "./layout.tsx";
-import { AdminCollectionPage, useAdminCollection, useAdminForm, type AdminCollection } from "./scaffold/index.ts";
+import { AdminCollectionPage, useAdminCollection, useEditForm, type AdminCollection } from "./scaffold/index.ts";
 import { KIND_WORDS } from "./outgoing-mail-page.tsx";
 import classes from "./admin.module.css";
 import mail from "./mail.module.css";
@@ -83,18 +83,11 @@ function Preview({ kind, draft }: { kind: MailKind; draft: MailTemplateParts }) 
 }
 
 function TemplateEditor({ template, collection }: { template: MailTemplate; collection: AdminCollection<MailTemplate> }) {
-  const base = useMemo(() => partsOf(template), [template]);
   const [editing, setEditing] = useState<"html" | "text">("html");
   const [resetting, setResetting] = useState(false);
   const fields = useRef<Partial<Record<Part, HTMLInputElement | HTMLTextAreaElement | null>>>({});
   const lastFocused = useRef<Part>("html");
-  const form = useAdminForm({
-    base,
-    fields: ["subject", "text", "html"],
-    save: (d) => saveMailTemplate(template.kind, d),
-    draftOf: partsOf,
-    onSaved: collection.saved,
-  });
+  const form = useEditForm(collection, template, { fields: ["subject", "text", "html"], draftOf: partsOf, save: (d) => saveMailTemplate(template.kind, d) });
   const { draft, setDraft } = form;
   const reset = useMutation({
     mutationFn: () => resetMailTemplate(template.kind),
@@ -131,7 +124,7 @@ function TemplateEditor({ template, collection }: { template: MailTemplate; coll
   });
 
   return (
-    <Editor label={`Edit the ${KIND_WORDS[template.kind].toLowerCase()} template`} {...form.editorProps} backTo={collection.path} backLabel="All templates">
+    <Editor label={`Edit the ${KIND_WORDS[template.kind].toLowerCase()} template`} {...form.editorProps}>
       <Group justify="space-between" align="flex-start" mb="md" wrap="nowrap">
         <div>
           <Group gap="xs">
@@ -206,7 +199,7 @@ function TemplateEditor({ template, collection }: { template: MailTemplate; coll
 
 export function MailTemplatesPage() {
   const navigate = useNavigate();
-  const collection = useAdminCollection({ query: useMailTemplates(), queryKey: mailKeys.templates, param: "kind", path: "/admin/mail-templates", idOf: (t) => t.kind });
+  const collection = useAdminCollection({ query: useMailTemplates(), queryKey: mailKeys.templates, param: "kind", path: "/admin/mail-templates", backLabel: "All templates", idOf: (t) => t.kind });
   return (
     <AdminCollectionPage
       collection={collection}

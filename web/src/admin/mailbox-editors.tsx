@@ -2,35 +2,25 @@
 import { Button, Group, Stack, Text, Title } from "@mantine/core";
 import { IconInbox, IconKey, IconTrash } from "@tabler/icons-react";
 import type { Mailbox, MailboxHealth } from "@tessera/contracts";
-import { useMemo } from "react";
-import { useNavigate } from "react-router";
 import { createMailbox, deleteMailbox, updateMailbox } from "../api/mail.ts";
-import { announce, ConfirmDialog, Consequence, Editor, SaveError } from "./layout.tsx";
-import { useAdminForm, type AdminCollection } from "./scaffold/index.ts";
+import { ConfirmDialog, Consequence, Editor, SaveError } from "./layout.tsx";
+import { FormHeading, useCreateForm, useEditForm, type AdminCollection } from "./scaffold/index.ts";
 import { check, draftOf, EMPTY, FIELDS, inputOf } from "./mailbox-draft.ts";
 import { MailboxFields } from "./mailbox-fields.tsx";
 import { HealthPanel } from "./mailbox-health.tsx";
 
 export function MailboxEditor({ mailbox, health, collection }: { mailbox: Mailbox; health: MailboxHealth | undefined; collection: AdminCollection<Mailbox> }) {
-  const navigate = useNavigate();
-  const base = useMemo(() => draftOf(mailbox), [mailbox]);
-  const form = useAdminForm({
-    base,
+  const form = useEditForm(collection, mailbox, {
     fields: FIELDS,
     conflictField: "address",
     check: (d) => check(d, !!mailbox.imap?.has_password),
-    save: (d) => updateMailbox(mailbox.id, inputOf(d)),
     draftOf,
-    onSaved: collection.saved,
+    save: (d) => updateMailbox(mailbox.id, inputOf(d)),
     remove: () => deleteMailbox(mailbox.id),
-    onRemoved: () => {
-      collection.removed(mailbox);
-      announce(`${mailbox.address} was removed. Its tickets and received mail stay.`);
-      navigate(collection.path);
-    },
+    removed: `${mailbox.address} was removed. Its tickets and received mail stay.`,
   });
   return (
-    <Editor label={`Edit mailbox ${mailbox.address}`} {...form.editorProps} backTo={collection.path} backLabel="All mailboxes">
+    <Editor label={`Edit mailbox ${mailbox.address}`} {...form.editorProps}>
       <Group justify="space-between" mb="md" align="flex-start">
         <div>
           <Title order={2} fz={17}>
@@ -60,27 +50,10 @@ export function MailboxEditor({ mailbox, health, collection }: { mailbox: Mailbo
 }
 
 export function NewMailboxEditor({ collection }: { collection: AdminCollection<Mailbox> }) {
-  const navigate = useNavigate();
-  const form = useAdminForm({
-    base: EMPTY,
-    fields: FIELDS,
-    conflictField: "address",
-    check: (d) => check(d, false),
-    save: (d) => createMailbox(inputOf(d)),
-    onSaved: (m) => {
-      collection.added(m);
-      announce(`${m.address} was added.`);
-      navigate(collection.hrefOf(m));
-    },
-  });
+  const form = useCreateForm(collection, { base: EMPTY, fields: FIELDS, conflictField: "address", check: (d) => check(d, false), save: (d) => createMailbox(inputOf(d)), announce: (m) => `${m.address} was added.` });
   return (
-    <Editor label="New mailbox" {...form.editorProps} saveLabel="Add mailbox" backTo={collection.path} backLabel="All mailboxes">
-      <Title order={2} fz={17} mb={4}>
-        New mailbox
-      </Title>
-      <Text size="sm" c="dimmed" mb="lg">
-        An address people write to for help. Each message from someone new opens a ticket; replies join theirs.
-      </Text>
+    <Editor label="New mailbox" {...form.editorProps} saveLabel="Add mailbox">
+      <FormHeading title="New mailbox">An address people write to for help. Each message from someone new opens a ticket; replies join theirs.</FormHeading>
       <MailboxFields draft={form.draft} setDraft={form.setDraft} errors={form.errors} />
       <SaveError title="The mailbox was not added" message={form.general} />
     </Editor>

@@ -22,6 +22,7 @@ export function MailboxesPage() {
     alsoRefresh: [mailKeys.health],
     param: "mailboxId",
     path: "/admin/mailboxes",
+    backLabel: "All mailboxes",
     idOf: (m) => m.id,
     order: (a, b) => a.address.localeCompare(b.address),
   });

@@ -6,13 +6,12 @@ import { Alert, Avatar, Badge, Group, Skeleton, Stack, Switch, Text, TextInput, 
 import { IconBuilding, IconEye } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
 import type { Organization } from "@tessera/contracts";
-import { useMemo } from "react";
-import { Link, useNavigate } from "react-router";
+import { Link } from "react-router";
 import { createOrganization, updateOrganization } from "../api/admin.ts";
 import { adminKeys, refreshPeople, useOrganizationMembers, useOrganizations } from "../api/admin-queries.ts";
 import { LoadError } from "../ui/query-state.tsx";
-import { announce, Editor, RowLink, SaveError } from "./layout.tsx";
-import { AdminCollectionPage, useAdminCollection, useAdminForm, type AdminCollection } from "./scaffold/index.ts";
+import { Editor, RowLink, SaveError } from "./layout.tsx";
+import { AdminCollectionPage, FormHeading, useAdminCollection, useCreateForm, useEditForm, type AdminCollection } from "./scaffold/index.ts";
 import { ROLE_LABELS } from "./people.ts";
 import classes from "./admin.module.css";
 
@@ -115,24 +114,13 @@ const inputOf = (d: OrgDraft) => ({ name: d.name.trim(), domain: cleanDomain(d.d
 
 function OrgEditor({ org, collection }: { org: Organization; collection: AdminCollection<Organization> }) {
   const client = useQueryClient();
-  const base = useMemo(() => draftOf(org), [org]);
   const members = useOrganizationMembers(org.id);
-  const form = useAdminForm({
-    base,
-    fields: FIELDS,
-    check: checkDraft,
-    save: (d) => updateOrganization(org.id, inputOf(d)),
-    draftOf,
-    onSaved: (saved) => {
-      collection.saved(saved);
-      refreshPeople(client);
-    },
-  });
+  const form = useEditForm(collection, org, { fields: FIELDS, check: checkDraft, draftOf, save: (d) => updateOrganization(org.id, inputOf(d)), onSaved: () => refreshPeople(client) });
   const { draft } = form;
   // A count only when the first page holds everyone.
   const membersCount = members.data && !members.data.next_cursor ? members.data.items.length : undefined;
   return (
-    <Editor label={`Edit organization ${org.name}`} {...form.editorProps} backTo={collection.path} backLabel="All organizations">
+    <Editor label={`Edit organization ${org.name}`} {...form.editorProps}>
       <Title order={2} fz={17} mb="md">
         {org.name}
       </Title>
@@ -153,26 +141,10 @@ function OrgEditor({ org, collection }: { org: Organization; collection: AdminCo
 const EMPTY: OrgDraft = { name: "", domain: "", shares_tickets: false };
 
 function NewOrgEditor({ collection }: { collection: AdminCollection<Organization> }) {
-  const navigate = useNavigate();
-  const form = useAdminForm({
-    base: EMPTY,
-    fields: FIELDS,
-    check: checkDraft,
-    save: (d) => createOrganization(inputOf(d)),
-    onSaved: (org) => {
-      collection.added(org);
-      announce(`${org.name} was added.`);
-      navigate(collection.hrefOf(org));
-    },
-  });
+  const form = useCreateForm(collection, { base: EMPTY, fields: FIELDS, check: checkDraft, save: (d) => createOrganization(inputOf(d)), announce: (org) => `${org.name} was added.` });
   return (
-    <Editor label="New organization" {...form.editorProps} saveLabel="Add organization" backTo={collection.path} backLabel="All organizations">
-      <Title order={2} fz={17} mb={4}>
-        New organization
-      </Title>
-      <Text size="sm" c="dimmed" mb="lg">
-        A company or department whose people file requests.
-      </Text>
+    <Editor label="New organization" {...form.editorProps} saveLabel="Add organization">
+      <FormHeading title="New organization">A company or department whose people file requests.</FormHeading>
       <OrgFields draft={form.draft} setDraft={form.setDraft} errors={form.errors} />
       <SaveError title="The organization was not added" message={form.general} />
     </Editor>
@@ -185,6 +157,7 @@ export function OrganizationsPage() {
     queryKey: adminKeys.organizations,
     param: "organizationId",
     path: "/admin/organizations",
+    backLabel: "All organizations",
     idOf: (o) => o.id,
     order: (a, b) => a.name.localeCompare(b.name),
   });

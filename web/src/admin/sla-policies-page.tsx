@@ -20,6 +20,7 @@ export function SlaPoliciesPage() {
     alsoRefresh: [slaKeys.calendars],
     param: "policyId",
     path: "/admin/sla-policies",
+    backLabel: "All policies",
     idOf: (p) => p.id,
   });
   return (

@@ -3,34 +3,25 @@ import { Button, Group, NumberInput, Skeleton, Stack, Text, Title } from "@manti
 import { IconTrash } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Policy, PolicyUpdateInput } from "@tessera/contracts";
-import { useMemo, useState } from "react";
-import { useNavigate } from "react-router";
+import { useState } from "react";
 import { createPolicy, deletePolicy, fetchCalendars, fetchSlaSettings, saveSlaSettings, slaKeys, updatePolicy } from "../api/sla.ts";
 import { errorMessage, LoadError } from "../ui/query-state.tsx";
-import { announce, ConfirmDialog, Editor, SaveError, useJustSaved, useUnsavedGuard } from "./layout.tsx";
-import { useAdminForm, type AdminCollection } from "./scaffold/index.ts";
+import { ConfirmDialog, Editor, SaveError, useJustSaved, useUnsavedGuard } from "./layout.tsx";
+import { FormHeading, useCreateForm, useEditForm, type AdminCollection } from "./scaffold/index.ts";
 import { checkDraft, draftOf, FIELDS, inputOf, newDraft, type PolicyDraft } from "./sla-policy-draft.ts";
 import { PolicyFields } from "./sla-policy-fields.tsx";
 
 export function PolicyEditor({ policy, collection }: { policy: Policy; collection: AdminCollection<Policy> }) {
-  const navigate = useNavigate();
-  const base = useMemo(() => draftOf(policy), [policy]);
-  const form = useAdminForm({
-    base,
+  const form = useEditForm(collection, policy, {
     fields: FIELDS,
     check: checkDraft,
-    save: (d) => updatePolicy(policy.id, inputOf(d) as PolicyUpdateInput),
     draftOf,
-    onSaved: collection.saved,
+    save: (d) => updatePolicy(policy.id, inputOf(d) as PolicyUpdateInput),
     remove: () => deletePolicy(policy.id),
-    onRemoved: () => {
-      collection.removed(policy);
-      announce(`${policy.name} was deleted.`);
-      navigate(collection.path);
-    },
+    removed: `${policy.name} was deleted.`,
   });
   return (
-    <Editor label={`Edit policy ${policy.name}`} {...form.editorProps} backTo={collection.path} backLabel="All policies">
+    <Editor label={`Edit policy ${policy.name}`} {...form.editorProps}>
       <Group justify="space-between" mb="xs" wrap="nowrap">
         <Title order={2} fz={17}>
           {policy.name}
@@ -62,26 +53,10 @@ export function NewPolicyEditor({ collection }: { collection: AdminCollection<Po
 }
 
 function NewPolicyForm({ collection, empty }: { collection: AdminCollection<Policy>; empty: PolicyDraft }) {
-  const navigate = useNavigate();
-  const form = useAdminForm({
-    base: empty,
-    fields: FIELDS,
-    check: checkDraft,
-    save: (d) => createPolicy(inputOf(d)),
-    onSaved: (p) => {
-      collection.added(p);
-      announce(`${p.name} was added, after the other policies.`);
-      navigate(collection.hrefOf(p));
-    },
-  });
+  const form = useCreateForm(collection, { base: empty, fields: FIELDS, check: checkDraft, save: (d) => createPolicy(inputOf(d)), announce: (p) => `${p.name} was added, after the other policies.` });
   return (
-    <Editor label="New policy" {...form.editorProps} saveLabel="Add policy" backTo={collection.path} backLabel="All policies">
-      <Title order={2} fz={17} mb={4}>
-        New policy
-      </Title>
-      <Text size="sm" c="dimmed" mb="lg">
-        Targets for the tickets it applies to. It is tried after the existing policies; move it up in the list to try it sooner.
-      </Text>
+    <Editor label="New policy" {...form.editorProps} saveLabel="Add policy">
+      <FormHeading title="New policy">Targets for the tickets it applies to. It is tried after the existing policies; move it up in the list to try it sooner.</FormHeading>
       <PolicyFields draft={form.draft} setDraft={form.setDraft} errors={form.errors} />
       <SaveError title="The policy was not added" message={form.general} />
     </Editor>

@@ -6,13 +6,12 @@
 import { Alert, Badge, Group, NumberInput, Select, Stack, Switch, Text, TextInput, Title } from "@mantine/core";
 import { IconArrowsRightLeft, IconInfoCircle, IconProgressCheck, IconTicket } from "@tabler/icons-react";
 import { STATUS_TRANSITIONS, type Status, type StatusCategory } from "@tessera/contracts";
-import { useMemo, useState } from "react";
-import { useNavigate } from "react-router";
+import { useState } from "react";
 import { createStatus, updateStatus } from "../api/admin.ts";
 import { adminKeys, useAdminStatuses, useTicketCount } from "../api/admin-queries.ts";
 import { StatusPill } from "../ui/status-pill.tsx";
-import { announce, ConfirmDialog, Consequence, Editor, RowLink, SaveError } from "./layout.tsx";
-import { AdminCollectionPage, useAdminCollection, useAdminForm, type AdminCollection } from "./scaffold/index.ts";
+import { ConfirmDialog, Consequence, Editor, RowLink, SaveError } from "./layout.tsx";
+import { AdminCollectionPage, FormHeading, useAdminCollection, useCreateForm, useEditForm, type AdminCollection } from "./scaffold/index.ts";
 import { plural } from "./people.ts";
 import classes from "./admin.module.css";
 
@@ -109,25 +108,17 @@ function LabelFields({ draft, setDraft, errors, category }: { draft: StatusDraft
 const FIELDS = ["key", "label", "requester_label", "category", "position", "active"];
 
 function StatusEditor({ status, collection }: { status: Status; collection: AdminCollection<Status> }) {
-  const base = useMemo(() => draftOf(status), [status]);
-  const form = useAdminForm({
-    base,
+  const form = useEditForm(collection, status, {
     fields: FIELDS,
     check: checkLabels,
-    save: (d) => updateStatus(status.key, { label: d.label.trim(), requester_label: d.requester_label.trim(), position: d.position, ...(status.builtin ? {} : { active: d.active }) }),
     draftOf,
-    onSaved: collection.saved,
+    save: (d) => updateStatus(status.key, { label: d.label.trim(), requester_label: d.requester_label.trim(), position: d.position, ...(status.builtin ? {} : { active: d.active }) }),
     confirmIf: (d) => status.active && !d.active,
   });
   const { draft, setDraft, errors } = form;
   const inIt = useTicketCount({ status: status.key }, form.confirm.opened);
   return (
-    <Editor
-      label={`Edit status ${status.label}`}
-      {...form.editorProps}
-      backTo={collection.path}
-      backLabel="All statuses"
-    >
+    <Editor label={`Edit status ${status.label}`} {...form.editorProps}>
       <Group gap={8} mb={2}>
         <Title order={2} fz={17}>
           {status.label}
@@ -209,30 +200,20 @@ function checkNew(d: typeof EMPTY): Record<string, string> {
 }
 
 function NewStatusEditor({ collection }: { collection: AdminCollection<Status> }) {
-  const navigate = useNavigate();
   const [keyTouched, setKeyTouched] = useState(false);
-  const form = useAdminForm({
+  const form = useCreateForm(collection, {
     base: EMPTY,
     fields: FIELDS,
     conflictField: "key",
     check: checkNew,
     save: (d) => createStatus({ key: d.key, label: d.label.trim(), requester_label: d.requester_label.trim(), category: d.category as Exclude<StatusCategory, "draft">, position: d.position }),
-    onSaved: (s) => {
-      collection.added(s);
-      announce(`The status ${s.label} was added to ${CATEGORY_NAMES[s.category].toLowerCase()}.`);
-      navigate(collection.hrefOf(s));
-    },
+    announce: (s) => `The status ${s.label} was added to ${CATEGORY_NAMES[s.category].toLowerCase()}.`,
   });
   const { draft, setDraft, errors: shown } = form;
   const builtinOfCategory = collection.items.find((s) => s.category === draft.category && s.builtin);
   return (
-    <Editor label="New status" {...form.editorProps} saveLabel="Add status" backTo={collection.path} backLabel="All statuses">
-      <Title order={2} fz={17} mb={4}>
-        New status
-      </Title>
-      <Text size="sm" c="dimmed" mb="lg">
-        A status is a step inside one category; the category decides how tickets in it behave.
-      </Text>
+    <Editor label="New status" {...form.editorProps} saveLabel="Add status">
+      <FormHeading title="New status">A status is a step inside one category; the category decides how tickets in it behave.</FormHeading>
       <Stack gap="md">
         <Select
           label="Category"
@@ -314,7 +295,7 @@ function StatusList({ all }: { all: Status[] }) {
 }
 
 export function StatusesPage() {
-  const collection = useAdminCollection({ query: useAdminStatuses(), queryKey: adminKeys.statuses, param: "statusKey", path: "/admin/statuses", idOf: (s) => s.key, newSlug: NEW_STATUS });
+  const collection = useAdminCollection({ query: useAdminStatuses(), queryKey: adminKeys.statuses, param: "statusKey", path: "/admin/statuses", backLabel: "All statuses", idOf: (s) => s.key, newSlug: NEW_STATUS });
   return (
     <AdminCollectionPage
       collection={collection}

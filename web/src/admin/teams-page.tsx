@@ -7,15 +7,15 @@ import { ActionIcon, Anchor, Avatar, Badge, Button, Group, Select, Stack, Text, 
 import { IconEye, IconPlus, IconTicket, IconUserMinus, IconUsersGroup } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { Category, Team } from "@tessera/contracts";
-import { useMemo, useState } from "react";
-import { Link, useNavigate } from "react-router";
+import { useState } from "react";
+import { Link } from "react-router";
 import { addTeamMember, createTeam, removeTeamMember, updateTeam } from "../api/admin.ts";
 import { adminKeys, refreshPeople, UNFINISHED, useAdminCategories, useAdminTeams, useAssignableStaff, useTicketCount } from "../api/admin-queries.ts";
 import { initials } from "../ui/format.ts";
 import { errorMessage } from "../ui/query-state.tsx";
 import { effectiveTeam } from "./categories-page.tsx";
 import { announce, ConfirmDialog, Consequence, Editor, RowLink, SaveError } from "./layout.tsx";
-import { AdminCollectionPage, useAdminCollection, useAdminForm, type AdminCollection } from "./scaffold/index.ts";
+import { AdminCollectionPage, FormHeading, useAdminCollection, useCreateForm, useEditForm, type AdminCollection } from "./scaffold/index.ts";
 import { plural, possessive, ROLE_LABELS } from "./people.ts";
 import classes from "./admin.module.css";
 
@@ -244,21 +244,9 @@ function TeamFields({ draft, setDraft, errors, creating }: { draft: TeamDraft; s
 
 function TeamEditor({ team, collection }: { team: Team; collection: AdminCollection<Team> }) {
   const client = useQueryClient();
-  const base = useMemo(() => ({ name: team.name, description: team.description }), [team.name, team.description]);
-  const form = useAdminForm({
-    base,
-    fields: FIELDS,
-    conflictField: "name",
-    check: checkName,
-    save: (d) => updateTeam(team.id, inputOf(d)),
-    draftOf,
-    onSaved: (saved) => {
-      collection.saved(saved);
-      refreshPeople(client);
-    },
-  });
+  const form = useEditForm(collection, team, { fields: FIELDS, conflictField: "name", check: checkName, draftOf, save: (d) => updateTeam(team.id, inputOf(d)), onSaved: () => refreshPeople(client) });
   return (
-    <Editor label={`Edit team ${team.name}`} {...form.editorProps} backTo={collection.path} backLabel="All teams">
+    <Editor label={`Edit team ${team.name}`} {...form.editorProps}>
       <Title order={2} fz={17} mb="md">
         {team.name}
       </Title>
@@ -276,28 +264,18 @@ const EMPTY: TeamDraft = { name: "", description: "" };
 
 function NewTeamEditor({ collection }: { collection: AdminCollection<Team> }) {
   const client = useQueryClient();
-  const navigate = useNavigate();
-  const form = useAdminForm({
+  const form = useCreateForm(collection, {
     base: EMPTY,
     fields: FIELDS,
     conflictField: "name",
     check: checkName,
     save: (d) => createTeam(inputOf(d)),
-    onSaved: (team) => {
-      collection.added(team);
-      refreshPeople(client);
-      announce(`The team ${team.name} was created. Add its members now.`);
-      navigate(collection.hrefOf(team));
-    },
+    onSaved: () => refreshPeople(client),
+    announce: (team) => `The team ${team.name} was created. Add its members now.`,
   });
   return (
-    <Editor label="New team" {...form.editorProps} saveLabel="Create team" backTo={collection.path} backLabel="All teams">
-      <Title order={2} fz={17} mb={4}>
-        New team
-      </Title>
-      <Text size="sm" c="dimmed" mb="lg">
-        After creating it, add its members and make it the default team of some categories.
-      </Text>
+    <Editor label="New team" {...form.editorProps} saveLabel="Create team">
+      <FormHeading title="New team">After creating it, add its members and make it the default team of some categories.</FormHeading>
       <Stack gap="md">
         <TeamFields draft={form.draft} setDraft={form.setDraft} errors={form.errors} creating />
         <SaveError title="The team was not created" message={form.general} />
@@ -312,6 +290,7 @@ export function TeamsPage() {
     queryKey: adminKeys.teams,
     param: "teamId",
     path: "/admin/teams",
+    backLabel: "All teams",
     idOf: (t) => t.id,
     order: (a, b) => a.name.localeCompare(b.name),
   });

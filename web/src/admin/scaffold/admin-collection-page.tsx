@@ -3,7 +3,7 @@
  * error with Try again, a sentence when empty), and beside it the picked item's editor, the
  * form for a new one, or what the page is for when nothing is picked.
  */
-import { Button, Skeleton, Stack, Text } from "@mantine/core";
+import { Button, Skeleton, Stack, Text, Title } from "@mantine/core";
 import { IconPlus } from "@tabler/icons-react";
 import { isValidElement, type ReactElement, type ReactNode } from "react";
 import { Link } from "react-router";
@@ -44,6 +44,20 @@ export function Rows<T>({ items, empty, label, children }: { items: T[]; empty: 
 interface EmptyState {
   title: string;
   text: ReactNode;
+}
+
+/** The top of a form for a new item: its title and what it is for. */
+export function FormHeading({ title, children }: { title: ReactNode; children: ReactNode }) {
+  return (
+    <>
+      <Title order={2} fz={17} mb={4}>
+        {title}
+      </Title>
+      <Text size="sm" c="dimmed" mb="lg">
+        {children}
+      </Text>
+    </>
+  );
 }
 
 export interface AdminCollectionPageProps<T> {

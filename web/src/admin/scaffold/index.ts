@@ -1,3 +1,3 @@
-export { AdminCollectionPage, ListState, Rows } from "./admin-collection-page.tsx";
+export { AdminCollectionPage, FormHeading, ListState, Rows } from "./admin-collection-page.tsx";
 export { useAdminCollection, type AdminCollection, type CollectionQuery } from "./use-admin-collection.ts";
-export { useAdminForm } from "./use-admin-form.ts";
+export { useAdminForm, useCreateForm, useEditForm } from "./use-admin-form.ts";

@@ -34,9 +34,11 @@ export interface AdminCollectionOptions<T> {
   alsoFindIn?: T[];
   /** Links to items keep the page's filters (the query string). */
   keepSearch?: boolean;
+  /** The words of an editor's link back to the list on a phone: "All statuses". */
+  backLabel?: string;
 }
 
-export function useAdminCollection<T>({ query, queryKey, param, path, idOf, newSlug = "new", order, alsoRefresh = [], alsoFindIn = [], keepSearch = false }: AdminCollectionOptions<T>) {
+export function useAdminCollection<T>({ query, queryKey, param, path, idOf, newSlug = "new", order, alsoRefresh = [], alsoFindIn = [], keepSearch = false, backLabel }: AdminCollectionOptions<T>) {
   const client = useQueryClient();
   const picked = useParams()[param];
   const search = useLocation().search;
@@ -60,6 +62,8 @@ export function useAdminCollection<T>({ query, queryKey, param, path, idOf, newS
     selected,
     path,
     newPath: `${path}/${newSlug}`,
+    /** For an Editor: where its back link goes on a phone, and its words. */
+    back: { backTo: path, backLabel },
     hrefOf: (item: T) => `${path}/${encodeURIComponent(String(idOf(item)))}${keepSearch ? search : ""}`,
     added: (item: T) => change((all) => (order ? [...all, item].sort(order) : [...all, item])),
     saved: (item: T) => change((all) => all.map((i) => (idOf(i) === idOf(item) ? item : i))),

@@ -4,8 +4,10 @@
  * "Saved" in the footer after a save. `editorProps` feeds the `Editor` frame.
  */
 import { useMutation } from "@tanstack/react-query";
-import { useState } from "react";
-import { formErrors, same, useJustSaved, useUnsavedGuard } from "../layout.tsx";
+import { useMemo, useState } from "react";
+import { useNavigate } from "react-router";
+import { announce, formErrors, same, useJustSaved, useUnsavedGuard } from "../layout.tsx";
+import type { AdminCollection } from "./use-admin-collection.ts";
 
 export interface AdminFormOptions<D, R> {
   /** What the form starts from and what Revert returns to. */
@@ -97,4 +99,47 @@ export function useAdminForm<D, R>({ base, fields, conflictField, check, save, o
     },
     editorProps: { dirty, saving: mutation.isPending, onSubmit: submit, onRevert: draftOf ? revert : undefined, guard, justSaved },
   };
+}
+
+/** The form for a new item of a list page: once added, it is announced and opened. */
+export function useCreateForm<D, T>(
+  collection: AdminCollection<T>,
+  { announce: words, onSaved, ...options }: Omit<AdminFormOptions<D, T>, "onSaved" | "draftOf"> & { announce: (item: T) => string; onSaved?: (item: T) => void },
+) {
+  const navigate = useNavigate();
+  const form = useAdminForm({
+    ...options,
+    onSaved: (item) => {
+      collection.added(item);
+      onSaved?.(item);
+      announce(words(item));
+      navigate(collection.hrefOf(item));
+    },
+  });
+  return { ...form, editorProps: { ...form.editorProps, ...collection.back } };
+}
+
+/** The form for an item of a list page: saves in place; a delete announces it and goes back to the list. */
+export function useEditForm<D, T>(
+  collection: AdminCollection<T>,
+  item: T,
+  { draftOf, onSaved, removed, ...options }: Omit<AdminFormOptions<D, T>, "onSaved" | "base" | "onRemoved"> & { draftOf: (item: T) => D; onSaved?: (item: T) => void; removed?: string },
+) {
+  const navigate = useNavigate();
+  const base = useMemo(() => draftOf(item), [item, draftOf]);
+  const form = useAdminForm({
+    ...options,
+    base,
+    draftOf,
+    onSaved: (saved) => {
+      collection.saved(saved);
+      onSaved?.(saved);
+    },
+    onRemoved: () => {
+      collection.removed(item);
+      if (removed) announce(removed);
+      navigate(collection.path);
+    },
+  });
+  return { ...form, base, editorProps: { ...form.editorProps, ...collection.back } };
 }
