@@ -4,14 +4,14 @@
  * integers; JSON is stored as text.
  */
 import type { Generated, Insertable, Selectable, Updateable } from "kysely";
-import type { SlaTables } from "../sla/tables.ts";
-import type { MailInTables } from "../mail/in/tables.ts";
-import type { MailOutTables } from "../mail/out/tables.ts";
-import type { RepliesTables } from "../replies/tables.ts";
-import type { AuditTables } from "../audit/tables.ts";
-import type { DraftTables } from "../drafts/tables.ts";
-import type { NotificationTables } from "../notifications/tables.ts";
-import type { JobsTable } from "../jobs/tables.ts";
+import type { SlaTables } from "./tables/sla.ts";
+import type { MailInTables } from "./tables/mail-in.ts";
+import type { MailOutTables } from "./tables/mail-out.ts";
+import type { RepliesTables } from "./tables/replies.ts";
+import type { AuditTables } from "./tables/audit.ts";
+import type { DraftTables } from "./tables/drafts.ts";
+import type { NotificationTables } from "./tables/notifications.ts";
+import type { JobsTable } from "./tables/jobs.ts";
 
 type Flag = number;
 
@@ -260,7 +260,7 @@ export interface SavedViewsTable {
   updated_at: string;
 }
 
-/** Every table; the SLA and mail domains declare theirs beside their code. */
+/** Every table: the core ones above, each domain's in db/tables/ (the database layer imports no domain). */
 export interface Database extends SlaTables, MailInTables, MailOutTables, RepliesTables, AuditTables, NotificationTables, DraftTables {
   settings: SettingsTable;
   /** The durable job queue (jobs/queue.ts). */

@@ -1,13 +1,2 @@
-/** The notifications domain's own tables (the notifications table itself is in db/schema.ts). */
-
-export interface NotificationMutesTable {
-  user_id: number;
-  ticket_id: number;
-  /** Null: until the person unmutes. */
-  until: string | null;
-  created_at: string;
-}
-
-export interface NotificationTables {
-  notification_mutes: NotificationMutesTable;
-}
+/** The notifications tables' row types live with the database layer (db/tables/notifications.ts), which depends on no domain. */
+export type * from "../db/tables/notifications.ts";
