@@ -28,7 +28,11 @@ export async function organizationForEmail(db: Executor, email: string): Promise
 
 /** A display name from what a mail header or a form gave: no control characters, at most 200 characters, else the address's local part. */
 export function personName(name: string | undefined, email: string): string {
-  const n = (name ?? "").replace(/[\p{Cc}\p{Cf}]/gu, " ").replace(/\s+/g, " ").trim().slice(0, 200);
+  const n = (name ?? "")
+    .replace(/[\p{Cc}\p{Cf}]/gu, " ")
+    .replace(/\s+/g, " ")
+    .trim()
+    .slice(0, 200);
   return n || email.split("@")[0].slice(0, 200) || email;
 }
 
@@ -60,10 +64,7 @@ async function insertPerson(ctx: Ctx, p: NewPerson): Promise<UserRow> {
 }
 
 /** Inserts an account made on purpose; the password (when given) is checked and hashed. A taken email is a 409. */
-export async function insertUser(
-  ctx: Ctx,
-  input: { email: string; name: string; role: Role; password?: string; organization_id?: number | null; passwordHash?: string },
-): Promise<UserRow> {
+export async function insertUser(ctx: Ctx, input: { email: string; name: string; role: Role; password?: string; organization_id?: number | null; passwordHash?: string }): Promise<UserRow> {
   if (input.password !== undefined) assertAcceptablePassword(input.password);
   const passwordHash = input.passwordHash ?? (input.password !== undefined ? await hashPassword(input.password) : null);
   try {
