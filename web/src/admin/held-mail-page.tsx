@@ -8,7 +8,7 @@ import { IconHandStop } from "@tabler/icons-react";
 import type { HeldMail } from "@tessera/contracts";
 import { Link, useParams, useSearchParams } from "react-router";
 import { mailKeys, useHeldMail, type HeldStatus } from "../api/mail.ts";
-import { HELD_REASONS, HELD_STATUS, HeldDecision } from "../agent/held-mail.tsx";
+import { HELD_REASONS, HELD_STATUS, HeldDecision } from "../ui/held-mail.tsx";
 import { formatDateTime } from "../ui/format.ts";
 import { RichText } from "../ui/rich-text.tsx";
 import { TimeAgo } from "../ui/time-ago.tsx";

@@ -4,8 +4,8 @@ import { useQueryClient } from "@tanstack/react-query";
 import type { Macro } from "@tessera/contracts";
 import { useStaff, useStatuses, useTeams } from "../api/agent-queries.ts";
 import { useSignedInUser } from "../api/queries.ts";
-import { createMacro, deleteMacro, replyKeys, updateMacro, useMacros } from "../agent/canned-api.ts";
-import { checkMacro, emptyMacro, MacroFields, macroDraftOf, macroInputOf, type MacroDraft } from "../agent/macro-fields.tsx";
+import { createMacro, deleteMacro, replyKeys, updateMacro, useMacros } from "../api/replies.ts";
+import { checkMacro, emptyMacro, MacroFields, macroDraftOf, macroInputOf, type MacroDraft } from "../ui/replies/macro-fields.tsx";
 import { LibraryPage, type LibraryConfig } from "./canned-replies-page.tsx";
 
 const FIELD_WORDS: Record<string, string> = { status: "status", priority: "priority", assignee: "assignee", team_id: "team", add_tags: "tags", remove_tags: "tags", reply: "reply", note: "note" };

@@ -20,15 +20,15 @@ import { NotFoundPage } from "../app/not-found-page.tsx";
 import { useOpenedOnce } from "../ui/opened-once.ts";
 import { Drawer, loadOverlays } from "../ui/overlays.tsx";
 import { FirstSteps } from "./first-steps.tsx";
-import { ListDivider, useListWidth } from "./list-divider.tsx";
+import { ListDivider, useListWidth } from "./list/list-divider.tsx";
 import { LiveProvider } from "./live.tsx";
-import { loadReplyTools } from "./macro-tools.tsx";
-import { NotificationBell } from "./notification-bell.tsx";
+import { loadReplyTools } from "./macros/macro-tools.tsx";
+import { NotificationBell } from "./bell/notification-bell.tsx";
 import { useShortcuts } from "./shortcuts.tsx";
-import { loadBulkBar, loadFilterPanel, TicketList } from "./ticket-list.tsx";
+import { loadBulkBar, loadFilterPanel, TicketList } from "./list/ticket-list.tsx";
 import { setPageTitle } from "./title.ts";
-import { loadSaveViewModal, SaveViewModal, ViewNav } from "./view-nav.tsx";
-import { builtinViews, savedViewDef, withOverrides, type ViewDef } from "./views.ts";
+import { loadSaveViewModal, SaveViewModal, ViewNav } from "./list/view-nav.tsx";
+import { builtinViews, savedViewDef, withOverrides, type ViewDef } from "./list/views.ts";
 import classes from "./workspace.module.css";
 import { whenSettled } from "../ui/idle.ts";
 
@@ -36,7 +36,7 @@ const LAST_VIEW = "tessera.agent.lastView";
 
 // The ticket view (conversation, composer, details) and the new-ticket form load on first use,
 // and in the background once the list is on screen: the first screen needs neither.
-const loadTicketPane = () => import("./ticket-pane.tsx");
+const loadTicketPane = () => import("./ticket/ticket-pane.tsx");
 const TicketPane = lazy(() => loadTicketPane().then((m) => ({ default: m.TicketPane })));
 const NewTicketPage = lazy(() => import("./new-ticket-page.tsx").then((m) => ({ default: m.NewTicketPage })));
 // The command palette (Ctrl+K) and the shortcut sheet (?) load when first opened, and in the

@@ -10,9 +10,9 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { useLocation, useNavigate } from "react-router";
 import { listTickets } from "../api/agent.ts";
 import { PriorityIcon } from "../ui/priority-icon.tsx";
-import type { ViewDef } from "./views.ts";
+import type { ViewDef } from "./list/views.ts";
 import { useQuery } from "@tanstack/react-query";
-import { openReplyTool } from "./macro-tools.tsx";
+import { openReplyTool } from "./macros/macro-tools.tsx";
 import classes from "./workspace.module.css";
 
 interface Command {
@@ -44,7 +44,7 @@ export function CommandPalette({ opened, onClose, views }: { opened: boolean; on
   // (the API module loads with the first palette opened on a ticket, not with the workspace)
   const macros = useQuery({
     queryKey: ["macros", "usable"],
-    queryFn: () => import("./canned-search.ts").then((m) => m.fetchMacros("usable")),
+    queryFn: () => import("./canned/canned-search.ts").then((m) => m.fetchMacros("usable")),
     enabled: opened && ticketOpen,
     staleTime: 5 * 60_000,
   });

@@ -15,7 +15,7 @@ import { createTicket, type NewTicket } from "../api/endpoints.ts";
 import { keys, useCategories, useSignedInUser } from "../api/queries.ts";
 import { AttachmentsField, useUploads } from "../portal/attachments.tsx";
 import { errorMessage } from "../ui/query-state.tsx";
-import { TYPE_LABELS } from "./filter-bar.tsx";
+import { TYPE_LABELS } from "./list/filter-bar.tsx";
 import { setPageTitle } from "./title.ts";
 import classes from "./workspace.module.css";
 import { toast } from "./toast.ts";

@@ -22,7 +22,7 @@ export function startTicketEarly(client: QueryClient, pathname: string) {
   void client.prefetchQuery({ queryKey: keys.me, queryFn: fetchMe });
   void client.prefetchQuery({ queryKey: keys.ticket(ticketKey), queryFn: () => fetchTicket(ticketKey) });
   void client.prefetchQuery({ queryKey: keys.comments(ticketKey), queryFn: () => fetchComments(ticketKey) });
-  void Promise.all([import("../api/agent.ts"), import("../api/agent-queries.ts"), import("../agent/index.ts"), import("../agent/ticket-pane.tsx")])
+  void Promise.all([import("../api/agent.ts"), import("../api/agent-queries.ts"), import("../agent/index.ts"), import("../agent/ticket/ticket-pane.tsx")])
     .then(([{ fetchEvents }, { agentKeys }]) => client.prefetchQuery({ queryKey: agentKeys.events(ticketKey), queryFn: () => fetchEvents(ticketKey) }))
     .catch(() => {}); // the router loads the same code again and shows its own error if it fails
 }
