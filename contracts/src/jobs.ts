@@ -25,8 +25,11 @@ export type DeadJobListQuery = z.infer<typeof DeadJobListQuery>;
 
 /** A check that the background worker runs: a job that succeeds, or fails on purpose. */
 export const JobProbeInput = z.object({
-  /** true: the job throws on every try, to see retries and the dead-letter list at work. */
-  fail: z.boolean().default(false),
+  /**
+   * never: it succeeds. always: it throws on every try, to see retries and the dead-letter list
+   * at work. once: it throws on its first try only, so a retry from the dead-letter list succeeds.
+   */
+  fail: z.enum(["never", "once", "always"]).default("never"),
   /** Tries before a failing probe is dead (1 to 10). */
   max_attempts: z.number().int().min(1).max(10).default(1),
 });

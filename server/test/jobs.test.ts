@@ -159,14 +159,20 @@ describe.each(dialects)("jobs on %s", (dialect) => {
     expect((await admin.post("/api/jobs/abc/retry")).status).toBe(400);
   });
 
-  it("dead-letters a probe that fails on purpose, and discards it for good", async () => {
+  it("dead-letters a probe that fails on purpose, retries one that fails once, and discards for good", async () => {
     const worker = createJobWorker(desk.ctx, jobHandlers);
     const ok = await admin.post("/api/jobs/probe", {});
-    const bad = await admin.post("/api/jobs/probe", { fail: true, max_attempts: 1 });
+    const bad = await admin.post("/api/jobs/probe", { fail: "always", max_attempts: 1 });
+    const once = await admin.post("/api/jobs/probe", { fail: "once", max_attempts: 1 });
     expect(bad.body).toMatchObject({ id: expect.any(Number), kind: "probe" });
     expect((await admin.post("/api/jobs/probe", { max_attempts: 0 })).status).toBe(400);
+    expect((await admin.post("/api/jobs/probe", { fail: true })).status).toBe(400);
     expect((await agent.post("/api/jobs/probe", {})).status).toBe(403);
-    expect(await worker.pass()).toMatchObject({ claimed: 2, done: 1, dead: 1 });
+    expect(await worker.pass()).toMatchObject({ claimed: 3, done: 1, dead: 2 });
+    // Failing once: its retry from the dead-letter list succeeds.
+    expect((await admin.post(`/api/jobs/${once.body.id}/retry`)).status).toBe(200);
+    expect(await worker.pass()).toMatchObject({ claimed: 1, done: 1 });
+    expect((await job(once.body.id)).done_at).not.toBeNull();
     expect((await job(ok.body.id)).done_at).not.toBeNull();
     const dead = (await admin.get("/api/jobs/dead")).body.items;
     expect(dead.find((j: any) => j.id === bad.body.id)).toMatchObject({ kind: "probe", attempts: 1, last_error: "The probe job failed on purpose, as asked." });
