@@ -42,6 +42,7 @@ const MailTemplatesPage = lazy(async () => ({ default: (await import("./mail-tem
 const AlertsPage = lazy(async () => ({ default: (await import("./alerts-page.tsx")).AlertsPage }));
 // The audit log is read now and then, by admins looking into something: loaded when opened.
 const AuditLogPage = lazy(async () => ({ default: (await import("./audit-log-page.tsx")).AuditLogPage }));
+const BackgroundJobsPage = lazy(async () => ({ default: (await import("./background-jobs-page.tsx")).BackgroundJobsPage }));
 
 function PageLoading() {
   return (
@@ -129,6 +130,7 @@ function Settings() {
             <Route path="outgoing-mail/:outboxId?" element={<Suspense fallback={<PageLoading />}><OutgoingMailPage /></Suspense>} />
             <Route path="mail-templates/:kind?" element={<Suspense fallback={<PageLoading />}><MailTemplatesPage /></Suspense>} />
             <Route path="alerts" element={<Suspense fallback={<PageLoading />}><AlertsPage /></Suspense>} />
+            <Route path="background-jobs" element={<Suspense fallback={<PageLoading />}><BackgroundJobsPage /></Suspense>} />
             <Route path="audit-log/:entryId?" element={<Suspense fallback={<PageLoading />}><AuditLogPage /></Suspense>} />
             <Route path="*" element={<NoSuchSetting />} />
           </Routes>

@@ -126,6 +126,13 @@ export const SETTINGS_PAGES: SettingsPage[] = [
     words: ["alertmanager", "prometheus", "webhook", "zabbix", "monitoring", "incident", "integration", "curl"],
   },
   {
+    path: "background-jobs",
+    label: "Background jobs",
+    section: "Email & alerts",
+    settings: ["Failed jobs and their errors", "Retry a failed job", "Discard a failed job"],
+    words: ["job", "queue", "worker", "dead letter", "retry", "failed", "background", "webhook", "outbox"],
+  },
+  {
     path: "business-hours",
     label: "Business hours",
     section: "Service levels",
