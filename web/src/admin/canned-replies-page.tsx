@@ -5,38 +5,27 @@
  */
 import { Badge, Button, Text, Title } from "@mantine/core";
 import { IconMessageShare, IconTrash } from "@tabler/icons-react";
-import { useQueryClient, type QueryKey } from "@tanstack/react-query";
+import type { QueryKey } from "@tanstack/react-query";
 import type { CannedReply } from "@tessera/contracts";
 import { useMemo, type ReactNode } from "react";
 import { useNavigate } from "react-router";
-import { useTeams } from "../api/agent-queries.ts";
-import { useSignedInUser } from "../api/queries.ts";
-import { createCannedReply, deleteCannedReply, replyKeys, updateCannedReply, useCannedReplies } from "../api/replies.ts";
-import { CannedFields, cannedDraftOf, cannedInputOf, checkCanned, emptyCanned, type CannedDraft } from "../ui/replies/canned-fields.tsx";
+import { replyKeys } from "../api/replies.ts";
+import type { CannedDraft } from "../ui/replies/canned-fields.tsx";
 import { scopeLabel, type LibraryItem } from "../ui/replies/scope.ts";
 import { announce, ConfirmDialog, Editor, RowLink, SaveError } from "./layout.tsx";
-import { AdminCollectionPage, useAdminCollection, useAdminForm, type AdminCollection, type CollectionQuery } from "./scaffold/index.ts";
+import { useCannedLibrary, type Library } from "../ui/replies/libraries.tsx";
+import { AdminCollectionPage, useAdminCollection, useAdminForm, type AdminCollection } from "./scaffold/index.ts";
 import classes from "./admin.module.css";
 
-export interface LibraryConfig<Item extends LibraryItem, Draft> {
+/** A shared library as its admin page shows it. */
+export interface LibraryConfig<Item extends LibraryItem, Draft> extends Library<Item, Draft> {
   path: string;
-  title: string;
-  noun: string;
   description: ReactNode;
   icon: ReactNode;
   emptyText: ReactNode;
-  fieldNames: readonly string[];
-  query: CollectionQuery<Item>;
   /** The cache key of the shared list. */
   queryKey: QueryKey;
-  nameOf: (i: Item) => string;
   subOf: (i: Item) => string;
-  emptyDraft: () => Draft;
-  draftOf: (i: Item) => Draft;
-  check: (d: Draft) => Record<string, string>;
-  save: (d: Draft, item: Item | null) => Promise<Item>;
-  remove: (item: Item) => Promise<void>;
-  fields: (draft: Draft, setDraft: (d: Draft) => void, errors: Record<string, string>) => ReactNode;
 }
 
 function ItemEditor<Item extends LibraryItem, Draft>({ cfg, item, collection }: { cfg: LibraryConfig<Item, Draft>; item: Item | null; collection: AdminCollection<Item> }) {
@@ -124,36 +113,14 @@ export function LibraryPage<Item extends LibraryItem, Draft>({ cfg }: { cfg: Lib
 }
 
 export function CannedRepliesPage() {
-  const me = useSignedInUser();
-  const client = useQueryClient();
-  const replies = useCannedReplies("shared");
-  const teams = useTeams();
-  const refresh = () => void client.invalidateQueries({ queryKey: replyKeys.allCanned });
   const cfg: LibraryConfig<CannedReply, CannedDraft> = {
+    ...useCannedLibrary("shared"),
     path: "canned-replies",
-    title: "Canned replies",
-    noun: "canned reply",
     description: "Answers agents insert by typing / in the reply box, shared with a team or with everyone. Placeholders are filled in for each ticket.",
     icon: <IconMessageShare size={32} stroke={1.5} />,
     emptyText: "Change its text, or who can use it. Agents keep their personal ones in the workspace.",
-    fieldNames: ["title", "body", "scope", "team_id"],
-    query: replies,
     queryKey: replyKeys.canned("shared"),
-    nameOf: (r) => r.title,
     subOf: (r) => r.body.slice(0, 80),
-    emptyDraft: () => ({ ...emptyCanned(), scope: "everyone" }),
-    draftOf: cannedDraftOf,
-    check: checkCanned,
-    save: async (d, item) => {
-      const saved = item ? await updateCannedReply(item.id, cannedInputOf(d)) : await createCannedReply(cannedInputOf(d));
-      refresh();
-      return saved;
-    },
-    remove: async (item) => {
-      await deleteCannedReply(item.id);
-      refresh();
-    },
-    fields: (draft, setDraft, errors) => <CannedFields draft={draft} setDraft={setDraft} errors={errors} me={me} teams={teams.data ?? []} />,
   };
   return <LibraryPage cfg={cfg} />;
 }

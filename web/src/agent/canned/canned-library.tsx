@@ -10,6 +10,7 @@ import { ApiError } from "../../api/client.ts";
 import { errorMessage } from "../../ui/query-state.tsx";
 import own from "../macros/macro-tools.module.css";
 import { toast } from "../toast.ts";
+import type { Library } from "../../ui/replies/libraries.tsx";
 import { scopeLabel, type LibraryItem } from "../../ui/replies/scope.ts";
 
 
@@ -19,22 +20,8 @@ export function saveErrors(err: unknown): { fields: Record<string, string>; gene
   return { fields: {}, general: err ? errorMessage(err) : null };
 }
 
-export function LibraryManager<Item extends LibraryItem, Draft>(props: {
-  title: string;
-  noun: string;
-  items: Item[] | undefined;
-  loadError: unknown;
-  onRetry: () => void;
-  nameOf: (i: Item) => string;
-  emptyDraft: () => Draft;
-  draftOf: (i: Item) => Draft;
-  check: (d: Draft) => Record<string, string>;
-  save: (d: Draft, item: Item | null) => Promise<Item>;
-  remove: (item: Item) => Promise<void>;
-  fields: (draft: Draft, setDraft: (d: Draft) => void, errors: Record<string, string>) => ReactNode;
-  onClose: () => void;
-  intro: ReactNode;
-}) {
+export function LibraryManager<Item extends LibraryItem, Draft>({ library, onClose, intro }: { library: Library<Item, Draft>; onClose: () => void; intro: ReactNode }) {
+  const props = { ...library, items: library.query.data, loadError: library.query.error, onRetry: () => void library.query.refetch(), onClose, intro };
   const { items, noun } = props;
   const [selected, setSelected] = useState<Item | "new" | null>(null);
   const [draft, setDraft] = useState<Draft>(props.emptyDraft());

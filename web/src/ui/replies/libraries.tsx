@@ -1,0 +1,89 @@
+/**
+ * Canned replies and macros as one kind of library each: their words, their form and how an
+ * item is saved or deleted (the lists are fetched again after). The workspace's managers and
+ * the admin pages both read them, so the two never drift apart.
+ */
+import { useQueryClient } from "@tanstack/react-query";
+import type { CannedReply, Macro } from "@tessera/contracts";
+import type { ReactNode } from "react";
+import { useStaff, useStatuses, useTeams } from "../../api/agent-queries.ts";
+import { useSignedInUser } from "../../api/queries.ts";
+import { createCannedReply, createMacro, deleteCannedReply, deleteMacro, replyKeys, updateCannedReply, updateMacro, useCannedReplies, useMacros } from "../../api/replies.ts";
+import { CannedFields, cannedDraftOf, cannedInputOf, checkCanned, emptyCanned, type CannedDraft } from "./canned-fields.tsx";
+import { checkMacro, emptyMacro, MacroFields, macroDraftOf, macroInputOf, type MacroDraft } from "./macro-fields.tsx";
+import type { LibraryItem } from "./scope.ts";
+
+export interface Library<Item extends LibraryItem, Draft> {
+  title: string;
+  noun: string;
+  /** The request fields the form shows errors for. */
+  fieldNames: readonly string[];
+  query: { data: Item[] | undefined; isPending: boolean; isError: boolean; error: unknown; refetch: () => unknown };
+  nameOf: (i: Item) => string;
+  emptyDraft: () => Draft;
+  draftOf: (i: Item) => Draft;
+  check: (d: Draft) => Record<string, string>;
+  /** Adds (no item) or changes one. */
+  save: (d: Draft, item: Item | null) => Promise<Item>;
+  remove: (item: Item) => Promise<void>;
+  fields: (draft: Draft, setDraft: (d: Draft) => void, errors: Record<string, string>) => ReactNode;
+}
+
+type ListName = "usable" | "shared";
+
+export function useCannedLibrary(list: ListName = "usable"): Library<CannedReply, CannedDraft> {
+  const me = useSignedInUser();
+  const client = useQueryClient();
+  const teams = useTeams();
+  const refresh = () => void client.invalidateQueries({ queryKey: replyKeys.allCanned });
+  return {
+    title: "Canned replies",
+    noun: "canned reply",
+    fieldNames: ["title", "body", "scope", "team_id"],
+    query: useCannedReplies(list),
+    nameOf: (r) => r.title,
+    // What an admin adds is for everyone unless they say otherwise; what an agent adds is theirs.
+    emptyDraft: () => ({ ...emptyCanned(), ...(list === "shared" ? { scope: "everyone" as const } : {}) }),
+    draftOf: cannedDraftOf,
+    check: checkCanned,
+    save: async (d, item) => {
+      const saved = item ? await updateCannedReply(item.id, cannedInputOf(d)) : await createCannedReply(cannedInputOf(d));
+      refresh();
+      return saved;
+    },
+    remove: async (item) => {
+      await deleteCannedReply(item.id);
+      refresh();
+    },
+    fields: (draft, setDraft, errors) => <CannedFields draft={draft} setDraft={setDraft} errors={errors} me={me} teams={teams.data ?? []} />,
+  };
+}
+
+export function useMacroLibrary(list: ListName = "usable"): Library<Macro, MacroDraft> {
+  const me = useSignedInUser();
+  const client = useQueryClient();
+  const teams = useTeams();
+  const statuses = useStatuses();
+  const staff = useStaff();
+  const refresh = () => void client.invalidateQueries({ queryKey: replyKeys.allMacros });
+  return {
+    title: "Macros",
+    noun: "macro",
+    fieldNames: ["name", "description", "actions", "scope", "team_id"],
+    query: useMacros(list),
+    nameOf: (m) => m.name,
+    emptyDraft: () => ({ ...emptyMacro(), ...(list === "shared" ? { scope: "everyone" as const } : {}) }),
+    draftOf: macroDraftOf,
+    check: checkMacro,
+    save: async (d, item) => {
+      const saved = item ? await updateMacro(item.id, macroInputOf(d)) : await createMacro(macroInputOf(d));
+      refresh();
+      return saved;
+    },
+    remove: async (item) => {
+      await deleteMacro(item.id);
+      refresh();
+    },
+    fields: (draft, setDraft, errors) => <MacroFields draft={draft} setDraft={setDraft} errors={errors} me={me} teams={teams.data ?? []} statuses={statuses.data ?? []} staff={staff.data ?? []} />,
+  };
+}
