@@ -6,24 +6,14 @@ import { HeldCopies, HeldMailQuery, Id, TicketKey } from "@tessera/contracts";
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
 import type { App } from "../../http/types.ts";
-import { findVisibleTicket, visibleTo } from "../../tickets/policy.ts";
+import { findVisibleTicket } from "../../tickets/policy.ts";
 import { referenceOf } from "../../tickets/reference.ts";
 import { decideHeldCopies, heldAddresses } from "./copies.ts";
+import { heldCopiesById, type HeldCopiesRow, listHeldCopies, ticketHeldCopies } from "./queries.ts";
 
 export function heldCopiesRoutes(app: App, ctx: AppContext) {
   const tags = ["mail"];
-  const query = () =>
-    ctx.db
-      .selectFrom("mail_held_copies")
-      .innerJoin("mail_messages", "mail_messages.id", "mail_held_copies.mail_message_id")
-      .innerJoin("tickets", "tickets.id", "mail_held_copies.ticket_id")
-      .select([
-        "mail_held_copies.id", "mail_held_copies.from_address", "mail_held_copies.addresses", "mail_held_copies.reason", "mail_held_copies.status",
-        "mail_held_copies.created_at", "mail_held_copies.decided_at", "mail_messages.subject", "mail_messages.id as message_row_id",
-        "tickets.id as ticket_id", "tickets.number", "tickets.type", "tickets.subject as ticket_subject",
-      ]);
-  type Row = Awaited<ReturnType<ReturnType<typeof query>["executeTakeFirstOrThrow"]>>;
-  const present = (r: Row): HeldCopies => ({
+  const present = (r: HeldCopiesRow): HeldCopies => ({
     id: r.id,
     ticket: { id: r.ticket_id, reference: referenceOf(r), subject: r.ticket_subject },
     from_address: r.from_address,
@@ -35,20 +25,13 @@ export function heldCopiesRoutes(app: App, ctx: AppContext) {
     received_at: r.created_at,
     decided_at: r.decided_at,
   });
-  const one = async (id: number) => present(await query().where("mail_held_copies.id", "=", id).executeTakeFirstOrThrow());
+  const one = async (id: number) => present(await heldCopiesById(ctx.db, id));
 
   app.get("/api/mail/held-copies", {
     config: { access: "staff" },
     schema: { tags, summary: "People copied on mail who wait for an agent before they become watchers, on tickets you can see", querystring: HeldMailQuery, response: { 200: z.array(HeldCopies) } },
     handler: async (req) => {
-      const rows = await query()
-        .where(visibleTo(req.actor))
-        .$if(req.query.status === "held", (q) => q.where("mail_held_copies.status", "=", "held"))
-        .$if(req.query.status === "decided", (q) => q.where("mail_held_copies.status", "!=", "held"))
-        .orderBy("mail_held_copies.id", "desc")
-        .limit(500)
-        .execute();
-      return rows.map(present);
+      return (await listHeldCopies(ctx.db, req.actor, req.query.status)).map(present);
     },
   });
 
@@ -57,7 +40,7 @@ export function heldCopiesRoutes(app: App, ctx: AppContext) {
     schema: { tags, summary: "A ticket's held copies (every status), oldest first", params: z.object({ id: TicketKey }), response: { 200: z.array(HeldCopies) } },
     handler: async (req) => {
       const ticket = await findVisibleTicket(ctx.db, req.actor, req.params.id);
-      return (await query().where("mail_held_copies.ticket_id", "=", ticket.id).orderBy("mail_held_copies.id").execute()).map(present);
+      return (await ticketHeldCopies(ctx.db, ticket.id)).map(present);
     },
   });
 

@@ -10,43 +10,20 @@ import type { FastifyReply } from "fastify";
 import type { Selectable } from "kysely";
 import type { AppContext } from "../../context.ts";
 import type { App } from "../../http/types.ts";
-import { isUniqueViolation } from "../../db/dialect.ts";
-import { conflict, invalid, notFound } from "../../errors.ts";
-import { findVisibleTicket, visibleTo } from "../../tickets/policy.ts";
+import { notFound } from "../../errors.ts";
+import { findVisibleTicket } from "../../tickets/policy.ts";
 import { referenceOf } from "../../tickets/reference.ts";
 import { heldCopiesRoutes } from "./copies-routes.ts";
 import { acceptHeld, discardFailed, findFailed, rejectHeld, reprocessFailed } from "./decisions.ts";
-import { forgetMailboxes, mailboxById, type MailboxRow } from "./mailboxes.ts";
-import { seal } from "./secret-box.ts";
-import { checkImapHost } from "./imap-poller.ts";
+import { createMailbox, deleteMailbox, listMailboxes, mailboxHealth, presentMailbox, updateMailbox } from "./mailbox-admin.ts";
+import { mailboxById } from "./mailboxes.ts";
+import { heldById, type HeldRow, listFailedMail, listHeld, messageOriginal, ticketMessages } from "./queries.ts";
 import { readRaw } from "./store.ts";
 import { trimmedMessages } from "./trimmed.ts";
 import type { MailFailedTable } from "./tables.ts";
 import { recordAudit } from "../../audit/record.ts";
 
 const IdParams = z.object({ id: Id });
-
-function presentMailbox(m: MailboxRow): Mailbox {
-  return {
-    id: m.id,
-    address: m.address,
-    name: m.name,
-    active: !!m.active,
-    imap: m.imap_host
-      ? { host: m.imap_host, port: m.imap_port ?? (m.imap_tls ? 993 : 143), tls: !!m.imap_tls, user: m.imap_user ?? "", folder: m.imap_folder, has_password: !!m.imap_password }
-      : null,
-    processed_action: m.processed_action,
-    processed_folder: m.processed_folder,
-    history_mode: m.history_mode,
-    team_id: m.team_id,
-    category_id: m.category_id,
-    ticket_type: m.ticket_type as Mailbox["ticket_type"],
-    restrict_senders: !!m.restrict_senders,
-    allowed_senders: JSON.parse(m.allowed_senders) as string[],
-    created_at: m.created_at,
-    updated_at: m.updated_at,
-  };
-}
 
 const presentFailed = (r: Selectable<MailFailedTable>): FailedMail => ({
   id: r.id,
@@ -85,61 +62,18 @@ export function mailInRoutes(app: App, ctx: AppContext) {
 
   // ---- mailboxes (admin) ------------------------------------------------------------------
 
-  /** Checks the ids and combinations a mailbox names, so a bad one is a 400, not a database error. */
-  async function checkMailbox(next: { team_id: number | null; category_id: number | null; processed_action: string; processed_folder: string | null }) {
-    if (next.team_id != null && !(await ctx.db.selectFrom("teams").select("id").where("id", "=", next.team_id).executeTakeFirst())) throw invalid("team_id", `no team has the id ${next.team_id}`);
-    if (next.category_id != null && !(await ctx.db.selectFrom("categories").select("id").where("id", "=", next.category_id).executeTakeFirst())) throw invalid("category_id", `no category has the id ${next.category_id}`);
-    if (next.processed_action === "move" && !next.processed_folder) throw invalid("processed_folder", "name the folder processed mail is moved to");
-  }
-  const imapColumns = (imap: MailboxInput["imap"], keepPassword: string | null) =>
-    imap
-      ? { imap_host: imap.host, imap_port: imap.port ?? null, imap_tls: imap.tls ? 1 : 0, imap_user: imap.user, imap_folder: imap.folder, imap_password: imap.password !== undefined ? seal(ctx.secret, imap.password) : keepPassword }
-      : { imap_host: null, imap_port: null, imap_tls: 0, imap_user: null, imap_password: null, imap_folder: "INBOX" };
-  const addressTaken = (err: unknown, address: string | undefined) => {
-    if (isUniqueViolation(err)) return conflict(`Another mailbox already has the address ${address}.`);
-    return err;
-  };
-
   app.get("/api/mailboxes", {
     config: { access: "admin" },
     schema: { tags, summary: "Mailboxes: the addresses Tessera takes mail at", response: { 200: z.array(Mailbox) } },
-    handler: async () => (await ctx.db.selectFrom("mailboxes").selectAll().orderBy("address").execute()).map(presentMailbox),
+    handler: async () => (await listMailboxes(ctx.db)).map(presentMailbox),
   });
 
   app.post("/api/mailboxes", {
     config: { access: "admin" },
     schema: { tags, summary: "Add a mailbox (an address; with IMAP settings, one Tessera polls)", body: MailboxInput, response: { 201: Mailbox } },
     handler: async (req, reply) => {
-      const b = req.body;
-      await checkMailbox(b);
-      if (b.imap) await checkImapHost(ctx, b.imap.host);
-      const now = ctx.clock.now().toISOString();
-      const row = await ctx.db
-        .insertInto("mailboxes")
-        .values({
-          address: b.address,
-          name: b.name,
-          active: b.active ? 1 : 0,
-          ...imapColumns(b.imap, null),
-          processed_action: b.processed_action,
-          processed_folder: b.processed_folder,
-          history_mode: b.history_mode,
-          team_id: b.team_id,
-          category_id: b.category_id,
-          ticket_type: b.ticket_type,
-          restrict_senders: b.restrict_senders ? 1 : 0,
-          allowed_senders: JSON.stringify([...new Set(b.allowed_senders)]),
-          created_at: now,
-          updated_at: now,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow()
-        .catch((err) => {
-          throw addressTaken(err, b.address);
-        });
-      forgetMailboxes(ctx);
+      const row = await createMailbox(ctx, req.actor, req.body);
       req.log.info({ event: "mailbox_created", actor: req.actor.id, mailbox_id: row.id }, "mailbox created");
-      await recordAudit(ctx, req.actor, { action: "mailbox.created", target: { type: "mailbox", id: row.id, label: row.address }, after: { ...presentMailbox(row), imap_password: row.imap_password } });
       return reply.status(201).send(presentMailbox(row));
     },
   });
@@ -147,42 +81,7 @@ export function mailInRoutes(app: App, ctx: AppContext) {
   app.get("/api/mailboxes/health", {
     config: { access: "admin" },
     schema: { tags, summary: "Per mailbox: last successful fetch, lag, messages waiting and the last error", response: { 200: z.array(MailboxHealth) } },
-    handler: async () => {
-      const rows = await ctx.db
-        .selectFrom("mailboxes")
-        .leftJoin("mailbox_sync", "mailbox_sync.mailbox_id", "mailboxes.id")
-        .select(["mailboxes.id", "mailboxes.address", "mailboxes.active", "mailboxes.imap_host", "mailbox_sync.last_success_at", "mailbox_sync.last_error", "mailbox_sync.last_error_at", "mailbox_sync.waiting", "mailbox_sync.oldest_waiting_at"])
-        .orderBy("mailboxes.address")
-        .execute();
-      const now = ctx.clock.now().getTime();
-      const staleAfter = 3 * ctx.config.mail.imapPollMs;
-      return rows.map((r): MailboxHealth => {
-        const waiting = r.waiting ?? 0;
-        // A successful fetch clears last_error, so an error still there is the latest word.
-        const failing = r.last_error != null;
-        const status: MailboxHealth["status"] = !r.active
-          ? "inactive"
-          : !r.imap_host
-            ? "smtp_only"
-            : failing
-              ? "error"
-              : r.last_success_at == null
-                ? "pending"
-                : now - Date.parse(r.last_success_at) > staleAfter
-                  ? "stale"
-                  : "ok";
-        return {
-          mailbox_id: r.id,
-          address: r.address,
-          status,
-          last_success_at: r.last_success_at ?? null,
-          lag_seconds: waiting > 0 && r.oldest_waiting_at ? Math.max(0, Math.round((now - Date.parse(r.oldest_waiting_at)) / 1000)) : 0,
-          waiting,
-          last_error: failing ? (r.last_error ?? null) : null,
-          last_error_at: r.last_error_at ?? null,
-        };
-      });
-    },
+    handler: async () => mailboxHealth(ctx),
   });
 
   app.get("/api/mailboxes/:id", {
@@ -199,40 +98,8 @@ export function mailInRoutes(app: App, ctx: AppContext) {
     config: { access: "admin" },
     schema: { tags, summary: "Change a mailbox (omit imap.password to keep the stored one)", params: IdParams, body: MailboxUpdateInput, response: { 200: Mailbox } },
     handler: async (req) => {
-      const current = await mailboxById(ctx.db, req.params.id);
-      if (!current) throw notFound("The mailbox");
-      const b = req.body;
-      const next = {
-        team_id: b.team_id !== undefined ? b.team_id : current.team_id,
-        category_id: b.category_id !== undefined ? b.category_id : current.category_id,
-        processed_action: b.processed_action ?? current.processed_action,
-        processed_folder: b.processed_folder !== undefined ? b.processed_folder : current.processed_folder,
-      };
-      await checkMailbox(next);
-      if (b.imap) await checkImapHost(ctx, b.imap.host);
-      const row = await ctx.db
-        .updateTable("mailboxes")
-        .set({
-          ...(b.address !== undefined ? { address: b.address } : {}),
-          ...(b.name !== undefined ? { name: b.name } : {}),
-          ...(b.active !== undefined ? { active: b.active ? 1 : 0 } : {}),
-          ...(b.imap !== undefined ? imapColumns(b.imap, current.imap_password) : {}),
-          ...(b.history_mode !== undefined ? { history_mode: b.history_mode } : {}),
-          ...(b.ticket_type !== undefined ? { ticket_type: b.ticket_type } : {}),
-          ...(b.restrict_senders !== undefined ? { restrict_senders: b.restrict_senders ? 1 : 0 } : {}),
-          ...(b.allowed_senders !== undefined ? { allowed_senders: JSON.stringify([...new Set(b.allowed_senders)]) } : {}),
-          ...next,
-          updated_at: ctx.clock.now().toISOString(),
-        })
-        .where("id", "=", current.id)
-        .returningAll()
-        .executeTakeFirstOrThrow()
-        .catch((err) => {
-          throw addressTaken(err, b.address);
-        });
-      forgetMailboxes(ctx);
+      const row = await updateMailbox(ctx, req.actor, req.params.id, req.body);
       req.log.info({ event: "mailbox_updated", actor: req.actor.id, mailbox_id: row.id }, "mailbox updated");
-      await recordAudit(ctx, req.actor, { action: "mailbox.updated", target: { type: "mailbox", id: row.id, label: row.address }, before: { ...presentMailbox(current), imap_password: current.imap_password, updated_at: undefined }, after: { ...presentMailbox(row), imap_password: row.imap_password, updated_at: undefined } });
       return presentMailbox(row);
     },
   });
@@ -241,12 +108,8 @@ export function mailInRoutes(app: App, ctx: AppContext) {
     config: { access: "admin" },
     schema: { tags, summary: "Remove a mailbox (its received mail and tickets stay)", params: IdParams },
     handler: async (req, reply) => {
-      const before = await mailboxById(ctx.db, req.params.id);
-      const done = await ctx.db.deleteFrom("mailboxes").where("id", "=", req.params.id).executeTakeFirst();
-      if (!Number(done.numDeletedRows)) throw notFound("The mailbox");
-      forgetMailboxes(ctx);
+      await deleteMailbox(ctx, req.actor, req.params.id);
       req.log.info({ event: "mailbox_deleted", actor: req.actor.id, mailbox_id: req.params.id }, "mailbox deleted");
-      await recordAudit(ctx, req.actor, { action: "mailbox.deleted", target: { type: "mailbox", id: req.params.id, label: before?.address ?? null }, before: before && { ...presentMailbox(before), imap_password: before.imap_password } });
       return reply.status(204).send();
     },
   });
@@ -256,16 +119,7 @@ export function mailInRoutes(app: App, ctx: AppContext) {
   app.get("/api/mail/failed", {
     config: { access: "admin" },
     schema: { tags, summary: "Mail that could not be taken in (newest first), kept raw", querystring: FailedMailQuery, response: { 200: z.array(FailedMail) } },
-    handler: async (req) => {
-      const rows = await ctx.db
-        .selectFrom("mail_failed")
-        .selectAll()
-        .$if(req.query.status !== "all", (q) => q.where("status", "=", req.query.status as "open"))
-        .orderBy("id", "desc")
-        .limit(500)
-        .execute();
-      return rows.map(presentFailed);
-    },
+    handler: async (req) => (await listFailedMail(ctx.db, req.query.status)).map(presentFailed),
   });
 
   app.get("/api/mail/failed/:id/raw", {
@@ -300,17 +154,6 @@ export function mailInRoutes(app: App, ctx: AppContext) {
 
   // ---- held messages (agents, for tickets they can see) ------------------------------------
 
-  const heldQuery = () =>
-    ctx.db
-      .selectFrom("mail_held")
-      .innerJoin("mail_messages", "mail_messages.id", "mail_held.mail_message_id")
-      .innerJoin("tickets", "tickets.id", "mail_held.ticket_id")
-      .select([
-        "mail_held.id", "mail_held.reason", "mail_held.status", "mail_held.created_at", "mail_held.decided_at", "mail_held.result_ticket_id",
-        "mail_messages.from_address", "mail_messages.subject", "mail_messages.full_html", "mail_messages.id as message_row_id", "mail_messages.loop_reason",
-        "tickets.id as ticket_id", "tickets.number", "tickets.type", "tickets.subject as ticket_subject",
-      ]);
-  type HeldRow = Awaited<ReturnType<ReturnType<typeof heldQuery>["executeTakeFirstOrThrow"]>>;
   const presentHeld = (r: HeldRow): HeldMail => ({
     id: r.id,
     ticket: { id: r.ticket_id, reference: referenceOf(r), subject: r.ticket_subject },
@@ -329,19 +172,10 @@ export function mailInRoutes(app: App, ctx: AppContext) {
   app.get("/api/mail/held", {
     config: { access: "staff" },
     schema: { tags, summary: "Messages waiting for an agent: strangers' replies, reused Message-IDs and autoresponders answering our acknowledgements, on tickets you can see", querystring: HeldMailQuery, response: { 200: z.array(HeldMail) } },
-    handler: async (req) => {
-      const rows = await heldQuery()
-        .where(visibleTo(req.actor))
-        .$if(req.query.status === "held", (q) => q.where("mail_held.status", "=", "held"))
-        .$if(req.query.status === "decided", (q) => q.where("mail_held.status", "!=", "held"))
-        .orderBy("mail_held.id", "desc")
-        .limit(500)
-        .execute();
-      return rows.map(presentHeld);
-    },
+    handler: async (req) => (await listHeld(ctx.db, req.actor, req.query.status)).map(presentHeld),
   });
 
-  const oneHeld = async (id: number) => presentHeld(await heldQuery().where("mail_held.id", "=", id).executeTakeFirstOrThrow());
+  const oneHeld = async (id: number) => presentHeld(await heldById(ctx.db, id));
 
   app.post("/api/mail/held/:id/accept", {
     config: { access: "staff" },
@@ -370,7 +204,7 @@ export function mailInRoutes(app: App, ctx: AppContext) {
     schema: { tags, summary: "The messages received on a ticket, with how each was judged and its original", params: z.object({ id: TicketKey }), response: { 200: z.array(ReceivedMail) } },
     handler: async (req) => {
       const ticket = await findVisibleTicket(ctx.db, req.actor, req.params.id);
-      const rows = await ctx.db.selectFrom("mail_messages").selectAll().where("ticket_id", "=", ticket.id).orderBy("id").execute();
+      const rows = await ticketMessages(ctx.db, ticket.id);
       const trimmed = await trimmedMessages(ctx.db, rows);
       return rows.map((r) => ({
         id: r.id,
@@ -396,7 +230,7 @@ export function mailInRoutes(app: App, ctx: AppContext) {
     config: { access: "staff" },
     schema: { tags, summary: "Download a received message as it arrived (.eml), if you can see its ticket", params: IdParams },
     handler: async (req, reply) => {
-      const row = await ctx.db.selectFrom("mail_messages").select(["id", "ticket_id", "raw_sha256"]).where("id", "=", req.params.id).executeTakeFirst();
+      const row = await messageOriginal(ctx.db, req.params.id);
       if (!row) throw notFound("The message");
       if (row.ticket_id == null) {
         if (req.actor.role !== "admin") throw notFound("The message");
