@@ -3,18 +3,18 @@
  * no sender could be told), kept as they arrived. An admin downloads the original, runs it
  * through intake again (after allowing its sender, say), or discards it.
  */
-import { Alert, Anchor, Badge, Button, Group, SegmentedControl, Stack, Text, Title } from "@mantine/core";
+import { Alert, Anchor, Badge, Button, Group, Stack, Text, Title } from "@mantine/core";
 import { IconDownload, IconMailExclamation, IconRefresh, IconTrash } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { FailedMail } from "@tessera/contracts";
 import type { ReprocessResult } from "@tessera/contracts";
 import type { z } from "zod";
 import { useState } from "react";
-import { Link, useNavigate, useSearchParams } from "react-router";
+import { Link, useNavigate } from "react-router";
 import { discardFailedMail, mailKeys, reprocessFailedMail, useFailedMail, type FailedStatus } from "../api/mail.ts";
 import { formatBytes, formatDateTime } from "../ui/format.ts";
-import { TimeAgo } from "../ui/time-ago.tsx";
-import { announce, ConfirmDialog, Consequence, RowLink, SaveError } from "./layout.tsx";
+import { announce, ConfirmDialog, Consequence, SaveError } from "./layout.tsx";
+import { MailRow, useStatusTabs } from "./mail-list-parts.tsx";
 import { AdminCollectionPage, useAdminCollection } from "./scaffold/index.ts";
 import { errorMessage } from "../ui/query-state.tsx";
 import classes from "./admin.module.css";
@@ -172,8 +172,7 @@ const FILTERS: Array<{ value: FailedStatus; label: string }> = [
 ];
 
 export function FailedMailPage() {
-  const [params, setParams] = useSearchParams();
-  const status = (FILTERS.find((f) => f.value === params.get("status"))?.value ?? "open") as FailedStatus;
+  const [status, tabs] = useStatusTabs(FILTERS);
   // The selected message may be in another filter than the one shown.
   const everything = useFailedMail("all");
   const collection = useAdminCollection({
@@ -192,28 +191,16 @@ export function FailedMailPage() {
       description="Messages that could not be taken in, kept exactly as they arrived. Nothing here reached a ticket or was answered."
       what="failed mail"
       listLabel="Failed mail list"
-      listHeader={
-        <div style={{ padding: "10px 12px 0" }}>
-          <SegmentedControl size="xs" fullWidth aria-label="Show" data={FILTERS} value={status} onChange={(v) => setParams(v === "open" ? {} : { status: v })} />
-        </div>
-      }
+      listHeader={tabs}
       emptyList={status === "open" ? "No failed mail. Every message that arrived was taken in." : "Nothing here."}
       row={(f) => (
-        <RowLink key={f.id} to={collection.hrefOf(f)} inactive={f.status !== "open"}>
-          <div className={classes.rowMain}>
-            <Group gap={8} justify="space-between" wrap="nowrap">
-              <div className={classes.rowTitle}>{f.subject || "(no subject)"}</div>
-              <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
-                <TimeAgo iso={f.created_at} />
-              </Text>
-            </Group>
-            <div className={classes.rowSub}>{f.from_address ?? "Unknown sender"}</div>
-            <div className={mail.rowError}>
-              {REASON_WORDS[f.reason]}
-              {f.status !== "open" ? ` · ${STATUS_WORDS[f.status]}` : ""}
-            </div>
+        <MailRow key={f.id} to={collection.hrefOf(f)} inactive={f.status !== "open"} title={f.subject || "(no subject)"} at={f.created_at}>
+          <div className={classes.rowSub}>{f.from_address ?? "Unknown sender"}</div>
+          <div className={mail.rowError}>
+            {REASON_WORDS[f.reason]}
+            {f.status !== "open" ? ` · ${STATUS_WORDS[f.status]}` : ""}
           </div>
-        </RowLink>
+        </MailRow>
       )}
       editor={(f) => <FailedDetail key={f.id} item={f} />}
       icon={<IconMailExclamation size={32} stroke={1.5} />}

@@ -3,19 +3,18 @@
  * reject them. Agents see the same messages as a banner on each ticket; this page lists them
  * all, for the tickets the admin can see (every ticket).
  */
-import { Anchor, Badge, Group, SegmentedControl, Stack, Text, Title } from "@mantine/core";
+import { Anchor, Badge, Group, Stack, Text, Title } from "@mantine/core";
 import { IconHandStop } from "@tabler/icons-react";
 import type { HeldMail } from "@tessera/contracts";
-import { Link, useParams, useSearchParams } from "react-router";
+import { Link, useParams } from "react-router";
 import { mailKeys, useHeldMail, type HeldStatus } from "../api/mail.ts";
 import { HELD_REASONS, HELD_STATUS, HeldDecision } from "../ui/held-mail.tsx";
 import { formatDateTime } from "../ui/format.ts";
 import { RichText } from "../ui/rich-text.tsx";
-import { TimeAgo } from "../ui/time-ago.tsx";
-import { RowLink } from "./layout.tsx";
 import { AdminCollectionPage, useAdminCollection } from "./scaffold/index.ts";
 import classes from "./admin.module.css";
 import mail from "./mail.module.css";
+import { MailRow, useStatusTabs } from "./mail-list-parts.tsx";
 
 function HeldDetail({ held }: { held: HeldMail }) {
   return (
@@ -70,8 +69,7 @@ const FILTERS: Array<{ value: HeldStatus; label: string }> = [
 ];
 
 export function HeldMailPage() {
-  const [params, setParams] = useSearchParams();
-  const status = (FILTERS.find((f) => f.value === params.get("status"))?.value ?? "held") as HeldStatus;
+  const [status, tabs] = useStatusTabs(FILTERS);
   const picking = !!useParams().heldId;
   // The selected message may be in another filter than the one shown.
   const everything = useHeldMail("all", picking);
@@ -91,27 +89,15 @@ export function HeldMailPage() {
       description="Replies from people who are not part of a ticket wait here, and as a banner on their ticket, until an agent accepts or rejects them. Nothing held reaches the requester."
       what="held mail"
       listLabel="Held mail list"
-      listHeader={
-        <div style={{ padding: "10px 12px 0" }}>
-          <SegmentedControl size="xs" fullWidth aria-label="Show" data={FILTERS} value={status} onChange={(v) => setParams(v === "held" ? {} : { status: v })} />
-        </div>
-      }
+      listHeader={tabs}
       emptyList={status === "held" ? "Nothing is waiting. Replies from strangers will appear here." : "Nothing here."}
       row={(h) => (
-        <RowLink key={h.id} to={collection.hrefOf(h)} inactive={h.status !== "held"}>
-          <div className={classes.rowMain}>
-            <Group gap={8} justify="space-between" wrap="nowrap">
-              <div className={classes.rowTitle}>{h.from_address}</div>
-              <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
-                <TimeAgo iso={h.received_at} />
-              </Text>
-            </Group>
-            <div className={classes.rowSub}>
-              {h.ticket.reference} · {h.subject || "(no subject)"}
-            </div>
-            {h.status !== "held" && <div className={classes.rowSub}>{HELD_STATUS[h.status]}</div>}
+        <MailRow key={h.id} to={collection.hrefOf(h)} inactive={h.status !== "held"} title={h.from_address} at={h.received_at}>
+          <div className={classes.rowSub}>
+            {h.ticket.reference} · {h.subject || "(no subject)"}
           </div>
-        </RowLink>
+          {h.status !== "held" && <div className={classes.rowSub}>{HELD_STATUS[h.status]}</div>}
+        </MailRow>
       )}
       editor={(h) => <HeldDetail key={h.id} held={h} />}
       icon={<IconHandStop size={32} stroke={1.5} />}
