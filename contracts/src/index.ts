@@ -14,3 +14,4 @@ export * from "./answers.ts";
 export * from "./audit.ts";
 export * from "./drafts.ts";
 export * from "./jobs.ts";
+export * from "./events.ts";

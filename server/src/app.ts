@@ -35,6 +35,8 @@ import { replyRoutes } from "./replies/routes.ts";
 import { answerRoutes } from "./tickets/answers.ts";
 import { auditRoutes } from "./audit/routes.ts";
 import { draftRoutes } from "./drafts/routes.ts";
+import { eventRoutes } from "./events/routes.ts";
+import { wakeConsumers } from "./events/consumers.ts";
 import { jobRoutes } from "./jobs/routes.ts";
 
 export interface BuildOptions {
@@ -148,13 +150,18 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   answerRoutes(app, ctx);
   auditRoutes(app, ctx);
   draftRoutes(app, ctx);
+  eventRoutes(app, ctx);
   jobRoutes(app, ctx);
 
   const hub = new LiveHub(ctx);
   liveRoutes(app, ctx, hub);
   // A change made here reaches this node's live subscribers without waiting for the next poll.
   app.addHook("onResponse", async (req, reply) => {
-    if (req.method !== "GET" && req.method !== "HEAD" && reply.statusCode < 400) hub.kick();
+    if (req.method !== "GET" && req.method !== "HEAD" && reply.statusCode < 400) {
+      hub.kick();
+      // After-commit reactions (mail notifications) running on this node, if it runs workers.
+      wakeConsumers();
+    }
   });
   // Streams never end on their own; close them before the server waits for open requests.
   app.addHook("preClose", async () => hub.close());

@@ -13,6 +13,7 @@ import { snoozeReturnTick } from "./tickets/snooze.ts";
 import { createJobWorker } from "./jobs/queue.ts";
 import { jobHandlers } from "./jobs/handlers.ts";
 import { startTicks } from "./jobs/ticks.ts";
+import { startReactions } from "./events/reactions.ts";
 
 export async function startWorkers(ctx: AppContext): Promise<() => Promise<void>> {
   if (!ctx.config.mailOut.smtp) ctx.log.info("no mail server configured (TESSERA_SMTP_URL or TESSERA_SMTP_HOST): outgoing mail waits in the outbox");
@@ -20,7 +21,10 @@ export async function startWorkers(ctx: AppContext): Promise<() => Promise<void>
   const imap = new ImapPolling(ctx);
   const jobs = createJobWorker(ctx, jobHandlers);
   const scheduler = startTicks(ctx, [slaSweepTick, snoozeReturnTick, outboxTick, imap.tick, jobs.tick]);
+  // After-commit reactions (events/reactions.ts) follow the event log with their own cursors.
+  const stopReactions = startReactions(ctx);
   return async () => {
+    await stopReactions();
     await scheduler.stop();
     await stopIntake();
   };

@@ -17,6 +17,7 @@ import type { AppContext, Clock } from "../src/context.ts";
 import { createApiToken } from "../src/auth/service.ts";
 import { hashPassword } from "../src/auth/passwords.ts";
 import { insertUser } from "../src/people/create.ts";
+import { drainReactions } from "../src/events/reactions.ts";
 import pino from "pino";
 
 export type Dialect = "sqlite" | "postgres";
@@ -50,6 +51,13 @@ export interface Response<T = any> {
   text: string;
 }
 
+/**
+ * A running node handles committed events promptly (events/consumers.ts, woken after each
+ * request); a test has no such loop, so each write request here waits for the after-commit
+ * reactions (mail notifications) to catch up, as a caller would see them a moment later.
+ */
+const drains = new WeakMap<App, () => Promise<void>>();
+
 export class Client {
   cookie?: string;
   csrf?: string;
@@ -67,6 +75,7 @@ export class Client {
     const isRaw = typeof body === "string" || Buffer.isBuffer(body);
     if (body !== undefined && !isRaw && !h["content-type"]) h["content-type"] = "application/json";
     const res = await this.app.inject({ method: method as "GET", url, headers: h, payload: body === undefined ? undefined : isRaw ? (body as string) : JSON.stringify(body) });
+    if (method !== "GET" && method !== "HEAD") await drains.get(this.app)?.();
     const setCookie = res.headers["set-cookie"];
     for (const c of ([] as string[]).concat(setCookie ?? [])) {
       // `__Host-tessera_session` over https, `tessera_session` on plain http.
@@ -99,6 +108,10 @@ export interface TestDesk {
   user(role: Role, opts?: { email?: string; name?: string; organization_id?: number | null; teams?: number[] }): Promise<Client>;
   /** Signs in with email and password through the API, as a browser does. */
   login(email: string, password?: string): Promise<Client>;
+  /** Runs the after-commit reactions (mail notifications) over every event committed so far. */
+  drain(): Promise<void>;
+  /** Another node on the same database (or this one after a restart): a fresh context and connections; closed with the desk. */
+  openNode(): Promise<AppContext>;
   close(): Promise<void>;
 }
 
@@ -141,6 +154,9 @@ async function openDesk(dialect: Dialect, dataDir: string, pgSchema: string | un
   const app = await buildApp(instance.ctx);
   await app.ready();
   const ctx = instance.ctx;
+  const drain = () => drainReactions(ctx);
+  drains.set(app, drain);
+  const nodes: Array<{ close(): Promise<void> }> = [];
 
   return {
     app,
@@ -169,8 +185,15 @@ async function openDesk(dialect: Dialect, dataDir: string, pgSchema: string | un
       c.csrf = res.body.csrf_token;
       return c;
     },
+    drain,
+    async openNode() {
+      const node = await openInstance(config, { clock, pgSchema, log: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }) });
+      nodes.push(node);
+      return node.ctx;
+    },
     async close() {
       await app.close();
+      for (const node of nodes) await node.close();
       await instance.close();
       await dropSchema();
       rmSync(dataDir, { recursive: true, force: true });

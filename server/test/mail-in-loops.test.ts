@@ -28,6 +28,7 @@ describe.each(dialects)("acknowledgement loops on %s", (dialect) => {
   /** A message arrives, and the outbox delivers whatever it caused, as the running server would. */
   const ingest = async (raw: Buffer) => {
     const r = await ingestMessage(desk.ctx, raw, { kind: "pipe" });
+    await desk.drain();
     await deliverDue(desk.ctx);
     return r;
   };

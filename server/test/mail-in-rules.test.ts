@@ -22,7 +22,12 @@ describe.each(dialects)("inbound mail rules on %s", (dialect) => {
     await desk.close();
   });
 
-  const ingest = (raw: Buffer, kind: "pipe" | "imap" | "smtp" = "pipe") => ingestMessage(desk.ctx, raw, { kind });
+  // Then the mail it calls for is queued, as a running node's mail notifications consumer does at once.
+  const ingest = async (raw: Buffer, kind: "pipe" | "imap" | "smtp" = "pipe") => {
+    const outcome = await ingestMessage(desk.ctx, raw, { kind });
+    await desk.drain();
+    return outcome;
+  };
   let n = 0;
   async function newTicket(from = "Kim <kim@customer.example>", extra: Parameters<typeof message>[0] = {}) {
     const r = await ingest(message({ from, subject: `Request ${++n}`, messageId: `<req-${n}-${Date.now()}@customer.example>`, ...extra }));

@@ -35,6 +35,7 @@ describe.each(dialects)("mail round trip on %s", (dialect) => {
   const ingest = (raw: Buffer) => ingestMessage(desk.ctx, raw, { kind: "pipe" });
   const delivered = async () => {
     const before = catcher.messages.length;
+    await desk.drain();
     await deliverDue(desk.ctx);
     return catcher.messages.slice(before);
   };

@@ -12,6 +12,7 @@ import * as audit from "./migrations/2026-12-07-0008-audit.ts";
 import * as replyDrafts from "./migrations/2026-12-07-0009-reply-drafts.ts";
 import * as notificationMutes from "./migrations/2026-12-07-0010-notification-mutes.ts";
 import * as jobs from "./migrations/2026-12-07-0013-jobs.ts";
+import * as eventLog from "./migrations/2026-12-07-0014-event-log.ts";
 
 // Listed here rather than read from disk, so the set is fixed at build time and ordered by name.
 const migrations: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-07-0009-reply-drafts": replyDrafts,
   "2026-12-07-0010-notification-mutes": notificationMutes,
   "2026-12-07-0013-jobs": jobs,
+  "2026-12-07-0014-event-log": eventLog,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -12,6 +12,7 @@ import type { AuditTables } from "./tables/audit.ts";
 import type { DraftTables } from "./tables/drafts.ts";
 import type { NotificationTables } from "./tables/notifications.ts";
 import type { JobsTable } from "./tables/jobs.ts";
+import type { EventTables, XactIdColumn } from "../events/tables.ts";
 
 type Flag = number;
 
@@ -191,6 +192,8 @@ export interface TicketEventsTable {
   old_value: string | null;
   new_value: string | null;
   created_at: string;
+  /** The writing transaction's id on PostgreSQL (set by the database), 0 on SQLite; see events/feed.ts. */
+  xact_id: XactIdColumn;
 }
 
 export interface TicketLinksTable {
@@ -261,7 +264,7 @@ export interface SavedViewsTable {
 }
 
 /** Every table: the core ones above, each domain's in db/tables/ (the database layer imports no domain). */
-export interface Database extends SlaTables, MailInTables, MailOutTables, RepliesTables, AuditTables, NotificationTables, DraftTables {
+export interface Database extends SlaTables, MailInTables, MailOutTables, RepliesTables, AuditTables, NotificationTables, DraftTables, EventTables {
   settings: SettingsTable;
   /** The durable job queue (jobs/queue.ts). */
   jobs: JobsTable;

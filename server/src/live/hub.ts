@@ -2,7 +2,9 @@
  * Live updates for browsers over Server-Sent Events.
  *
  * Every node polls the committed audit trail (ticket_events), notifications and presence once a
- * second, by id or time on indexed columns, and fans what is new out to its own subscribers;
+ * second, on indexed columns, and fans what is new out to its own subscribers. Ticket events are
+ * read the commit-safe way (events/feed.ts) with a per-node cursor in memory: live is per node,
+ * and an event whose transaction commits late is still sent, not skipped;
  * a change made on this node triggers a poll at once. Reading only committed rows means a
  * browser never hears of a change that is later rolled back, and the same loop works for one
  * SQLite node and for many PostgreSQL nodes without a second channel. Each event is checked
@@ -11,6 +13,7 @@
 import type { Actor } from "../auth/actor.ts";
 import { isStaff } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
+import { cursorOf, type FeedCursor, headCursor, LOG_START, readCommitted } from "../events/feed.ts";
 import { REQUESTER_EVENT_ACTIONS } from "../tickets/events.ts";
 import { seesTicket, type TicketFacts } from "../tickets/policy.ts";
 
@@ -33,7 +36,7 @@ export class LiveHub {
   private revalidateTimer: NodeJS.Timeout | undefined;
   private polling = false;
   private again = false;
-  private lastEventId = 0;
+  private eventCursor: FeedCursor = LOG_START;
   private lastNotificationId = 0;
   private lastPresenceAt = "";
 
@@ -61,11 +64,8 @@ export class LiveHub {
 
   private async start() {
     const db = this.ctx.db;
-    const [e, n] = await Promise.all([
-      db.selectFrom("ticket_events").select((eb) => eb.fn.max("id").as("m")).executeTakeFirst(),
-      db.selectFrom("notifications").select((eb) => eb.fn.max("id").as("m")).executeTakeFirst(),
-    ]);
-    this.lastEventId = Number(e?.m ?? 0);
+    const [e, n] = await Promise.all([headCursor(db, this.ctx.dialect), db.selectFrom("notifications").select((eb) => eb.fn.max("id").as("m")).executeTakeFirst()]);
+    this.eventCursor = e;
     this.lastNotificationId = Number(n?.m ?? 0);
     this.lastPresenceAt = this.ctx.clock.now().toISOString();
     this.timer = setInterval(() => void this.poll(), POLL_MS);
@@ -120,18 +120,20 @@ export class LiveHub {
 
   private async pollOnce() {
     const db = this.ctx.db;
-    const events = await db
-      .selectFrom("ticket_events")
-      .innerJoin("tickets", "tickets.id", "ticket_events.ticket_id")
-      .select(["ticket_events.id", "ticket_events.ticket_id", "ticket_events.action", "ticket_events.field", "ticket_events.actor_id", "ticket_events.new_value", "tickets.team_id", "tickets.requester_id", "tickets.assignee_id", "tickets.organization_id", "tickets.status_category", "tickets.created_by_id", "tickets.version"])
-      .where("ticket_events.id", ">", this.lastEventId)
-      .orderBy("ticket_events.id")
-      .limit(500)
-      .execute();
+    const events = await readCommitted(db, this.ctx.dialect, this.eventCursor, 500);
     if (events.length) {
-      this.lastEventId = events[events.length - 1].id;
+      this.eventCursor = cursorOf(events[events.length - 1]);
       const ticketIds = [...new Set(events.map((e) => e.ticket_id))];
-      const orgIds = [...new Set(events.map((e) => e.organization_id).filter((x): x is number => x != null))];
+      const tickets = new Map(
+        (
+          await db
+            .selectFrom("tickets")
+            .select(["id", "team_id", "requester_id", "assignee_id", "organization_id", "status_category", "created_by_id", "version"])
+            .where("id", "in", ticketIds)
+            .execute()
+        ).map((t) => [t.id, t]),
+      );
+      const orgIds = [...new Set([...tickets.values()].map((t) => t.organization_id).filter((x): x is number => x != null))];
       const [watchRows, orgRows] = await Promise.all([
         db.selectFrom("ticket_watchers").selectAll().where("ticket_id", "in", ticketIds).execute(),
         orgIds.length ? db.selectFrom("organizations").select("id").where("id", "in", orgIds).where("shares_tickets", "=", 1).execute() : Promise.resolve([]),
@@ -139,11 +141,12 @@ export class LiveHub {
       const watchers = new Set(watchRows.map((w) => `${w.ticket_id}:${w.user_id}`));
       const sharing = new Set(orgRows.map((o) => o.id));
       for (const e of events) {
-        const facts = { id: e.ticket_id, team_id: e.team_id, requester_id: e.requester_id, assignee_id: e.assignee_id, organization_id: e.organization_id, status_category: e.status_category, created_by_id: e.created_by_id };
+        const t = tickets.get(e.ticket_id);
+        if (!t) continue;
         for (const sub of this.subscribers) {
-          if (!this.sees(sub.actor, facts, watchers, sharing)) continue;
+          if (!this.sees(sub.actor, t, watchers, sharing)) continue;
           if (!isStaff(sub.actor) && !REQUESTER_EVENT_ACTIONS.includes(e.action)) continue;
-          sub.send("ticket", { event_id: e.id, ticket_id: e.ticket_id, action: e.action, field: e.field, actor_id: e.actor_id, version: e.version });
+          sub.send("ticket", { event_id: e.id, ticket_id: e.ticket_id, action: e.action, field: e.field, actor_id: e.actor_id, version: t.version });
         }
       }
       if (events.length === 500) this.again = true;

@@ -17,6 +17,7 @@ import { defineTick, startTicks } from "../jobs/ticks.ts";
 import { lockTicket } from "../tickets/service.ts";
 import { referenceOf } from "../tickets/reference.ts";
 import { recordEvents } from "../tickets/events.ts";
+import { writeEvents } from "../events/write.ts";
 import { defaultStatusOf, loadStatuses } from "../tickets/statuses.ts";
 import { loadPolicies } from "./definitions.ts";
 import { insertNotifications } from "../notifications/service.ts";
@@ -159,7 +160,7 @@ async function fireDue(tx: AppContext, ids: number[], historyBefore: string): Pr
   events.push(...plan.events.map((e) => eventRow(e.ticketId, e.via, e.event.action, e.event.field ?? null, e.event.new, e.at)));
   // Ordered by ticket, each fired target before its escalations.
   events.sort((a, b) => a.ticket_id - b.ticket_id);
-  if (events.length) await db.insertInto("ticket_events").values(events).execute();
+  await writeEvents(db, events);
   // Through the notifications module, so a ticket someone muted tells them nothing.
   if (plan.notifications.length) await insertNotifications(db, plan.notifications);
 

@@ -12,7 +12,7 @@ import { trimEndWhere } from "../text/trim-end.ts";
 import { type EventInput, recordEvents, viaOf } from "./events.ts";
 import { defaultStatusOf, isFinalCategory, loadStatuses } from "./statuses.ts";
 import { settleSnooze } from "./snooze.ts";
-import { syncSla } from "../sla/sync.ts";
+import { slaClock } from "../events/reactions.ts";
 import { discardDraft } from "../drafts/service.ts";
 import { type ArrivalOptions, indexText, lockTicket, reopen } from "./service.ts";
 import { referenceOf } from "./reference.ts";
@@ -91,7 +91,7 @@ export async function addComment(tx: Tx, actor: Actor, ticket: TicketRow, input:
   const summary = `${referenceOf(t)} ${t.subject}`;
   if (mentions.length) await notify(tx.db, { userIds: mentions, ticketId: t.id, kind: "mention", actorId: actor.id, summary, now });
   if (actor.id === t.requester_id && t.assignee_id) await notify(tx.db, { userIds: [t.assignee_id], ticketId: t.id, kind: "requester_reply", actorId: actor.id, summary, now });
-  await syncSla(tx, t.id, { actor, via });
+  await slaClock(tx, t.id, { actor, via });
   return comment;
 }
 
@@ -116,7 +116,7 @@ export async function confirmResolution(tx: Tx, actor: Actor, ticket: TicketRow,
     { action: "resolution_confirmed" },
     { action: "status_changed", field: "status", old: t.status, new: closed.key },
   ]);
-  await syncSla(tx, t.id, { actor, via: viaOf(actor) });
+  await slaClock(tx, t.id, { actor, via: viaOf(actor) });
 }
 
 /** The requester says it is not fixed: their words become a reply, which reopens the ticket. */

@@ -14,7 +14,9 @@ import { findVisibleTicket } from "./policy.ts";
 import { countTickets, listTickets } from "./queries.ts";
 import { presentComments, presentEvents, presentSummaries, presentTicket } from "./present.ts";
 import { addComment, confirmResolution, reopenTicket } from "./comments.ts";
-import { createTicket, updateTicket, VersionConflict } from "./service.ts";
+import { createTicket } from "./create.ts";
+import { updateTicket } from "./update.ts";
+import { VersionConflict } from "./service.ts";
 import { addLink, mergeTickets, removeLink, splitTicket } from "./links.ts";
 
 const KeyParams = z.object({ id: TicketKey });
@@ -131,10 +133,8 @@ export function ticketRoutes(app: App, ctx: AppContext, metrics: Metrics) {
       const ticket = await findVisibleTicket(ctx.db, req.actor, req.params.id);
       const version = expectedVersion(req.headers["if-match"], req.body.version);
       try {
-        const updated = await inTx(async (tx) => {
-          const row = await updateTicket(tx, req.actor, ticket.id, req.body, version);
-          return presentById(tx, req.actor, row.id);
-        });
+        // The row in hand is the ticket as just written (with its SLA columns): no second read.
+        const updated = await inTx(async (tx) => presentTicket(tx, req.actor, await updateTicket(tx, req.actor, ticket.id, req.body, version)));
         return sendTicket(reply, 200, updated);
       } catch (err) {
         if (err instanceof VersionConflict) {
@@ -250,10 +250,7 @@ export function ticketRoutes(app: App, ctx: AppContext, metrics: Metrics) {
     handler: async (req, reply) => {
       const parent = await findVisibleTicket(ctx.db, req.actor, req.params.id);
       if (!isStaff(req.actor)) throw forbidden("Only agents can split tickets.");
-      const child = await inTx(async (tx) => {
-        const row = await splitTicket(tx, req.actor, parent, req.body.comment_id, req.body.subject);
-        return presentById(tx, req.actor, row.id);
-      });
+      const child = await inTx(async (tx) => presentTicket(tx, req.actor, await splitTicket(tx, req.actor, parent, req.body.comment_id, req.body.subject)));
       return sendTicket(reply, 201, child);
     },
   });

@@ -1,8 +1,9 @@
 /**
- * The decision to send mail, taken inside the transaction that records a ticket change: the
- * ticket events being recorded say what happened, and this module writes one outbox row per
- * message and person. The change and its mail are committed together or not at all; the
- * outbox worker (outbox.ts) composes and delivers them afterwards.
+ * The decision to send mail: the "mail notifications" reaction (events/reactions.ts). It follows
+ * the committed ticket event log with a durable cursor, and for the events that call for mail
+ * writes one outbox row per message and person, in the transaction that moves its cursor: each
+ * event is considered exactly once, and a change that was rolled back never reaches it. The
+ * outbox worker (outbox.ts) composes and delivers the messages afterwards.
  *
  * What is sent:
  * - `acknowledgement` of a new (or submitted draft) ticket to its requester: their receipt,
@@ -14,12 +15,21 @@
  * `no_auto_reply` (auto-submitted mail, bounces, imported history), nor to the person who made
  * the change, nor to requesters of monitoring alerts (the integration account).
  */
-import { isStaff, type Actor } from "../../auth/actor.ts";
-import type { Executor } from "../../context.ts";
-import type { EventInput } from "../../tickets/events.ts";
+import type { Role } from "@tessera/contracts";
+import { isStaff } from "../../auth/actor.ts";
+import type { AppContext, Executor } from "../../context.ts";
+import type { EventConsumer } from "../../events/consumers.ts";
+import type { FeedEvent } from "../../events/feed.ts";
+import type { EventInput } from "../../events/write.ts";
 import type { MailKind } from "./tables.ts";
 import { autoReplyLimit, takeAutoReplySlot, undeliverableReason } from "./recipients.ts";
 import { AGENT_KINDS } from "./kinds.ts";
+
+/** Who made the change, as far as mail cares. */
+interface MailActor {
+  id: number;
+  role: Role;
+}
 
 interface Plan {
   kind: MailKind;
@@ -31,7 +41,7 @@ interface Plan {
 
 const listeners = new Set<() => void>();
 
-/** Calls `fn` whenever mail is queued in this process (possibly before its commit). */
+/** Calls `fn` whenever mail is queued in this process (once it is committed). */
 export function onMailQueued(fn: () => void): () => void {
   listeners.add(fn);
   return () => listeners.delete(fn);
@@ -63,12 +73,14 @@ function mayNeedMail(e: EventInput): boolean {
 /** The mail a batch of events calls for, before looking at who the recipients are. */
 async function planMail(
   db: Executor,
-  ticket: { id: number; requester_id: number; status_category: string },
-  actor: Actor | undefined,
+  ticket: { id: number; requester_id: number },
+  actor: MailActor | undefined,
   via: string,
   events: EventInput[],
 ): Promise<Plan[]> {
-  const statusKeys = events.filter((e) => e.action === "status_changed").flatMap((e) => [e.old, e.new]).filter((k): k is string => typeof k === "string");
+  const statusKeys = events
+    .flatMap((e) => (e.action === "status_changed" ? [e.old, e.new] : e.action === "created" ? [asRecord(e.new).status] : []))
+    .filter((k): k is string => typeof k === "string");
   const categories = new Map<string, string>();
   if (statusKeys.length) {
     for (const s of await db.selectFrom("statuses").select(["key", "category"]).where("key", "in", [...new Set(statusKeys)]).execute()) categories.set(s.key, s.category);
@@ -83,7 +95,8 @@ async function planMail(
     const data = asRecord(e.new);
     switch (e.action) {
       case "created":
-        if (ticket.status_category !== "draft") add("acknowledgement", requester);
+        // The status it was created in, not the one it has now: a draft is acknowledged when submitted.
+        if (categories.get(String(data.status)) !== "draft") add("acknowledgement", requester);
         if (typeof data.assignee_id === "number") add("assigned", data.assignee_id);
         break;
       case "status_changed": {
@@ -120,26 +133,25 @@ async function planMail(
 }
 
 /**
- * Writes the outbox rows for a batch of ticket events, in the caller's transaction. Called by
- * recordEvents for every batch; returns at once when no event can cause mail.
+ * Writes the outbox rows for ticket events, in the caller's transaction; returns whether any
+ * message is waiting to be sent. Returns at once when no event can cause mail.
  */
-export async function enqueueMailFor(db: Executor, ticketId: number, actor: Actor | undefined, via: string, now: string, events: EventInput[]): Promise<void> {
-  if (!events.some(mayNeedMail)) return;
-  if (events.some((e) => asRecord(e.new).no_auto_reply === true)) return;
-  const ticket = await db.selectFrom("tickets").select(["id", "requester_id", "status_category", "channel"]).where("id", "=", ticketId).executeTakeFirst();
-  if (!ticket) return;
+async function enqueueMailFor(db: Executor, ticketId: number, actor: MailActor | undefined, via: string, now: string, events: EventInput[]): Promise<boolean> {
+  if (!events.some(mayNeedMail)) return false;
+  const ticket = await db.selectFrom("tickets").select(["id", "requester_id", "channel"]).where("id", "=", ticketId).executeTakeFirst();
+  if (!ticket) return false;
 
   let plans = await planMail(db, ticket, actor, via, events);
   // A monitoring alert's requester is the integration account: it gets no ticket mail.
   if (ticket.channel === "alert") plans = plans.filter((p) => AGENT_KINDS.includes(p.kind));
-  if (!plans.length) return;
+  if (!plans.length) return false;
 
   const users = await db
     .selectFrom("users")
     .select(["id", "email", "name", "role", "active"])
     .where("id", "in", [...new Set(plans.map((p) => p.userId))])
     .execute();
-  if (!users.length) return;
+  if (!users.length) return false;
   // Mail to one of Tessera's own mailboxes would come straight back in: a loop.
   const own = new Set(
     (await db.selectFrom("mailboxes").select("address").where("address", "in", users.map((u) => u.email.trim().toLowerCase())).execute()).map((m) => m.address),
@@ -174,7 +186,44 @@ export async function enqueueMailFor(db: Executor, ticketId: number, actor: Acto
       updated_at: now,
     });
   }
-  if (!rows.length) return;
+  if (!rows.length) return false;
   await db.insertInto("mail_outbox").values(rows).execute();
-  if (rows.some((r) => r.state === "queued")) wakeOutbox();
+  return rows.some((r) => r.state === "queued");
 }
+
+// ---- following the event log --------------------------------------------------------------
+
+const parse = (v: string | null): unknown => (v === null ? undefined : JSON.parse(v));
+
+/** Events written by one call of the writer: same transaction, ticket, actor, channel and instant, consecutive ids. */
+function sameWrite(a: FeedEvent, b: FeedEvent): boolean {
+  return String(a.xact_id) === String(b.xact_id) && a.ticket_id === b.ticket_id && a.actor_id === b.actor_id && a.via === b.via && a.created_at === b.created_at && Number(b.id) === Number(a.id) + 1;
+}
+
+/**
+ * The "mail notifications" consumer. Each event is planned on its own (the outbox rows a change
+ * causes do not depend on its neighbours), except that a change marked `no_auto_reply` (mail
+ * that must not be answered) silences every event written along with it.
+ */
+export const mailNotifications: EventConsumer = {
+  name: "mail_notifications",
+  async handle(tx: AppContext, events: FeedEvent[]) {
+    const actorIds = [...new Set(events.map((e) => e.actor_id).filter((id): id is number => id != null))];
+    const actors = new Map(
+      actorIds.length ? (await tx.db.selectFrom("users").select(["id", "role"]).where("id", "in", actorIds).execute()).map((u) => [u.id, u as MailActor] as const) : [],
+    );
+    let queued = false;
+    for (let start = 0; start < events.length; ) {
+      let end = start + 1;
+      while (end < events.length && sameWrite(events[end - 1], events[end])) end++;
+      const group = events.slice(start, end).map((e) => ({ row: e, input: { action: e.action, field: e.field ?? undefined, old: parse(e.old_value), new: parse(e.new_value) } as EventInput }));
+      start = end;
+      if (group.some((g) => asRecord(g.input.new).no_auto_reply === true)) continue;
+      for (const { row, input } of group) {
+        const actor = row.actor_id == null ? undefined : (actors.get(row.actor_id) ?? { id: row.actor_id, role: "requester" as const });
+        if (await enqueueMailFor(tx.db, row.ticket_id, actor, row.via, row.created_at, [input])) queued = true;
+      }
+    }
+    return queued ? wakeOutbox : undefined;
+  },
+};

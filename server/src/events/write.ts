@@ -1,0 +1,47 @@
+/**
+ * The one writer of ticket events: the append-only audit trail that the timeline, the reports,
+ * the public event log and every after-commit reaction read. It runs in the caller's
+ * transaction, so a change and its record are committed together or not at all, and it does
+ * nothing else: what reacts to an event is listed in events/reactions.ts.
+ */
+import type { Executor } from "../context.ts";
+
+/** One event as a service describes it. */
+export interface EventInput {
+  action: string;
+  field?: string;
+  old?: unknown;
+  new?: unknown;
+}
+
+/** One event as stored (ticket_events without its generated id and transaction id). */
+export interface EventRecord {
+  ticket_id: number;
+  actor_id: number | null;
+  via: string;
+  action: string;
+  field: string | null;
+  old_value: string | null;
+  new_value: string | null;
+  created_at: string;
+}
+
+/** The stored form of a batch of events about one ticket, by one actor, at one instant. */
+export function eventRecords(ticketId: number, actorId: number | null, via: string, now: string, events: EventInput[]): EventRecord[] {
+  return events.map((e) => ({
+    ticket_id: ticketId,
+    actor_id: actorId,
+    via,
+    action: e.action,
+    field: e.field ?? null,
+    old_value: e.old === undefined ? null : JSON.stringify(e.old),
+    new_value: e.new === undefined ? null : JSON.stringify(e.new),
+    created_at: now,
+  }));
+}
+
+/** Appends events in the caller's transaction. */
+export async function writeEvents(db: Executor, records: EventRecord[]): Promise<void> {
+  if (!records.length) return;
+  await db.insertInto("ticket_events").values(records).execute();
+}

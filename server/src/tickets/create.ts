@@ -1,0 +1,106 @@
+/** Creating a ticket: checks, the row and its side rows, its events, then the in-transaction reactions. */
+import type { Level, TicketCreateInput, TicketType } from "@tessera/contracts";
+import type { AppContext } from "../context.ts";
+import { type Actor, isStaff } from "../auth/actor.ts";
+import { claimAttachments } from "../attachments/service.ts";
+import { nextTicketNumber } from "../db/dialect.ts";
+import type { TicketRow } from "../db/schema.ts";
+import { forbidden, invalid } from "../errors.ts";
+import { slaClock } from "../events/reactions.ts";
+import { notify } from "../notifications/service.ts";
+import { htmlToText, toStoredHtml } from "../text/rich-text.ts";
+import { loadFields, validateFieldValues } from "./custom-fields.ts";
+import { type EventInput, recordEvents, viaOf } from "./events.ts";
+import { loadMatrix, priorityOf } from "./priority.ts";
+import { referenceOf } from "./reference.ts";
+import { type ArrivalOptions, indexText, refuseFields } from "./service.ts";
+import { loadStatuses } from "./statuses.ts";
+import { assertTeam, categoryDefaults, findCategory, resolveRequester, validateWatchers, assertAssignable } from "./write-lookups.ts";
+
+type Tx = AppContext;
+
+export async function createTicket(tx: Tx, actor: Actor, input: TicketCreateInput, opts: ArrivalOptions = {}): Promise<TicketRow> {
+  if (!opts.trusted) refuseFields(actor, input, "create");
+  const staff = isStaff(actor);
+  const now = opts.at ?? tx.clock.now().toISOString();
+  const via = opts.via ?? viaOf(actor);
+
+  if (!staff && (input.requester_id !== undefined || input.requester !== undefined)) throw forbidden("Requesters cannot file tickets for someone else.");
+  if (input.requester_id !== undefined && input.requester !== undefined) throw invalid("requester", "give requester_id or requester, not both");
+  const requester = await resolveRequester(tx, actor, input);
+
+  const category = await findCategory(tx, input.category_id);
+  const defaults = await categoryDefaults(tx, category);
+  const type = (input.type ?? defaults.type ?? "incident") as TicketType;
+  if (!staff && !opts.trusted && type !== "incident" && type !== "service_request") throw invalid("type", "requesters can file incidents and service requests");
+  const teamId = input.team_id !== undefined ? input.team_id : defaults.teamId;
+  await assertTeam(tx, teamId);
+  if (input.assignee_id != null) await assertAssignable(tx, input.assignee_id, teamId);
+  if (input.is_major_incident && type !== "incident") throw invalid("is_major_incident", "only incidents can be major incidents");
+
+  const impact: Level = input.impact ?? "medium";
+  const urgency: Level = input.urgency ?? "medium";
+  const matrixPriority = priorityOf(await loadMatrix(tx), impact, urgency);
+  const overridden = input.priority !== undefined && input.priority !== matrixPriority;
+
+  const statusKey = input.status ?? "new";
+  const status = (await loadStatuses(tx)).find((s) => s.key === statusKey)!;
+  const channel = opts.channel ?? (staff && input.channel ? input.channel : actor.auth === "token" ? "api" : "web");
+  const fieldValues = validateFieldValues(await loadFields(tx), input.custom_fields, { creating: true, requester: !staff });
+  const watchers = [...new Set([...(await validateWatchers(tx, actor, input.watcher_ids ?? [])), ...(opts.watcherIds ?? [])])].filter((id) => id !== requester.id);
+  const description = toStoredHtml(input.description, input.format, "description");
+
+  const number = await nextTicketNumber(tx.dialect, tx.db);
+  const ticket = await tx.db
+    .insertInto("tickets")
+    .values({
+      number,
+      type,
+      subject: input.subject,
+      description,
+      status: status.key,
+      status_category: status.category,
+      priority: input.priority ?? matrixPriority,
+      impact,
+      urgency,
+      priority_overridden: overridden ? 1 : 0,
+      channel,
+      requester_id: requester.id,
+      organization_id: requester.organization_id,
+      category_id: category?.id ?? null,
+      team_id: teamId,
+      assignee_id: input.assignee_id ?? null,
+      created_by_id: actor.id,
+      resolution_note: null,
+      root_cause: null,
+      is_major_incident: input.is_major_incident ? 1 : 0,
+      merged_into_id: null,
+      version: 1,
+      created_at: now,
+      updated_at: now,
+      first_response_at: null,
+      resolved_at: null,
+      closed_at: null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+
+  const tags = [...new Set(input.tags ?? [])];
+  if (tags.length) await tx.db.insertInto("ticket_tags").values(tags.map((tag) => ({ ticket_id: ticket.id, tag }))).execute();
+  if (watchers.length) await tx.db.insertInto("ticket_watchers").values(watchers.map((user_id) => ({ ticket_id: ticket.id, user_id }))).execute();
+  const values = fieldValues.filter((v): v is [number, string] => v[1] !== null);
+  if (values.length) await tx.db.insertInto("ticket_field_values").values(values.map(([field_id, value]) => ({ ticket_id: ticket.id, field_id, value }))).execute();
+  await claimAttachments(tx.db, actor, input.attachment_ids, { ticketId: ticket.id });
+  await indexText(tx, ticket.id, null, false, `${ticket.subject} ${htmlToText(description)}`);
+
+  const events: EventInput[] = [
+    {
+      action: "created",
+      new: { reference: referenceOf(ticket), type, status: status.key, priority: ticket.priority, channel, requester_id: requester.id, team_id: teamId, assignee_id: ticket.assignee_id, on_behalf: requester.id !== actor.id, ...(opts.noAutoReply ? { no_auto_reply: true } : {}) },
+    },
+  ];
+  if (overridden) events.push({ action: "priority_overridden", field: "priority", old: matrixPriority, new: input.priority });
+  await recordEvents(tx.db, ticket.id, actor, via, now, events);
+  if (ticket.assignee_id) await notify(tx.db, { userIds: [ticket.assignee_id], ticketId: ticket.id, kind: "assigned", actorId: actor.id, summary: `${referenceOf(ticket)} ${ticket.subject}`, now });
+  return { ...ticket, ...(await slaClock(tx, ticket.id, { actor, via })) };
+}
