@@ -51,6 +51,9 @@ describe.each(dialects)("jobs on %s", (dialect) => {
       await ticks.runDue();
       expect(runs).toBe(2);
       expect(ticks.stats()["count-test"]).toMatchObject({ runs: 1, failures: 1, lastError: "broken tick" });
+      // Counted where Prometheus reads (served to the machine itself).
+      const metrics = await desk.app.inject({ method: "GET", url: "/metrics", remoteAddress: "127.0.0.1" });
+      expect(metrics.body).toContain('tessera_tick_failures{tick="count-test"} 1');
       fail = false;
       desk.clock.advance(60 * S);
       await ticks.runDue();
@@ -176,6 +179,8 @@ describe.each(dialects)("jobs on %s", (dialect) => {
     expect((await job(ok.body.id)).done_at).not.toBeNull();
     const dead = (await admin.get("/api/jobs/dead")).body.items;
     expect(dead.find((j: any) => j.id === bad.body.id)).toMatchObject({ kind: "probe", attempts: 1, last_error: "The probe job failed on purpose, as asked." });
+    const metrics = await desk.app.inject({ method: "GET", url: "/metrics", remoteAddress: "127.0.0.1" });
+    expect(metrics.body).toMatch(/tessera_jobs\{state="dead"\} [1-9]/);
     const discarded = await admin.delete(`/api/jobs/${bad.body.id}`);
     expect(discarded.status).toBe(200);
     expect((await admin.get("/api/jobs/dead")).body.items.map((j: any) => j.id)).not.toContain(bad.body.id);

@@ -58,6 +58,24 @@ export interface Scheduler {
   stop(boundMs?: number): Promise<void>;
 }
 
+/** Schedulers running in this process, for the metrics (jobs/metrics.ts). */
+const live = new Set<Scheduler>();
+
+/** Each tick's counts summed over the schedulers running in this process. */
+export function tickStatsInProcess(): Record<string, TickStats> {
+  const out: Record<string, TickStats> = {};
+  for (const s of live) {
+    for (const [name, t] of Object.entries(s.stats())) {
+      const sum = (out[name] ??= { runs: 0, skipped: 0, failures: 0, lastError: null });
+      sum.runs += t.runs;
+      sum.skipped += t.skipped;
+      sum.failures += t.failures;
+      sum.lastError = t.lastError ?? sum.lastError;
+    }
+  }
+  return out;
+}
+
 /** How long stop() waits by default for running ticks before giving up on them. */
 export const STOP_BOUND_MS = 30_000;
 
@@ -153,7 +171,7 @@ export function startTicks(ctx: AppContext, defs: TickDefinition[], opts: { time
 
   if (timers) for (const s of states.values()) s.def.atStart === false ? schedule(s) : void runState(s);
 
-  return {
+  const scheduler: Scheduler = {
     async runDue() {
       for (const s of states.values()) if (s.nextAt <= now()) await runState(s);
     },
@@ -163,6 +181,7 @@ export function startTicks(ctx: AppContext, defs: TickDefinition[], opts: { time
     async stop(boundMs = STOP_BOUND_MS) {
       if (stopped) return;
       stopped = true;
+      live.delete(scheduler);
       abort.abort();
       for (const off of unsubscribe) off();
       for (const t of kicks) clearTimeout(t);
@@ -181,4 +200,6 @@ export function startTicks(ctx: AppContext, defs: TickDefinition[], opts: { time
       await Promise.allSettled([...states.values()].map((s) => s.def.onStop?.()));
     },
   };
+  live.add(scheduler);
+  return scheduler;
 }

@@ -3,6 +3,7 @@ import { sql } from "kysely";
 import client from "prom-client";
 import type { AppContext } from "../context.ts";
 import type { App } from "../http/types.ts";
+import { registerJobMetrics } from "../jobs/metrics.ts";
 
 export function createMetrics() {
   const registry = new client.Registry();
@@ -20,6 +21,7 @@ export function createMetrics() {
 export type Metrics = ReturnType<typeof createMetrics>;
 
 export function opsRoutes(app: App, ctx: AppContext, metrics: Metrics) {
+  registerJobMetrics(metrics.registry, ctx);
   app.addHook("onResponse", async (req, reply) => {
     metrics.httpDuration.observe(
       { method: req.method, route: req.routeOptions.url ?? "unmatched", status: String(reply.statusCode) },
