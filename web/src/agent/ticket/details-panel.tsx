@@ -3,7 +3,7 @@
  * changes (no Update button); a 409 conflict card; the SLA targets; custom fields; the requester and their other
  * tickets; linked tickets; every file on the ticket.
  */
-import { ActionIcon, Alert, Anchor, Avatar, Button, Group, Select, Stack, Switch, TagsInput, Text, TextInput, Tooltip } from "@mantine/core";
+import { ActionIcon, Alert, Anchor, Avatar, Button, Group, Select, Stack, Switch, TagsInput, Text, TextInput, Tooltip, type SelectProps } from "@mantine/core";
 import { IconAlertTriangle, IconLink, IconLock, IconPlus, IconX } from "@tabler/icons-react";
 import { PRIORITIES, STATUS_TRANSITIONS, TICKET_TYPES, type Category, type CustomField, type Priority, type Status, type Team, type Ticket, type TicketEvent, type User } from "@tessera/contracts";
 import { forwardRef, lazy, Suspense, useImperativeHandle, useRef, useState, type ReactNode } from "react";
@@ -28,6 +28,16 @@ const NumberField = lazy(() => import("./number-field.tsx").then((m) => ({ defau
 export interface DetailsHandle {
   focus(field: "status" | "priority" | "assignee" | "tags"): void;
 }
+
+/** A property picked from a list; it is saved as soon as it changes. */
+const PropertySelect = forwardRef<HTMLInputElement, SelectProps & { label: string; name: string; children?: ReactNode }>(function PropertySelect({ label, name, children, ...select }, ref) {
+  return (
+    <Field label={label} htmlFor={`f-${name}`}>
+      <Select id={`f-${name}`} ref={ref} size="xs" comboboxProps={{ withinPortal: true }} {...select} />
+      {children}
+    </Field>
+  );
+});
 
 function Field({ label, children, htmlFor, internal }: { label: string; children: ReactNode; htmlFor?: string; internal?: boolean }) {
   return (
@@ -244,49 +254,40 @@ export const DetailsPanel = forwardRef<DetailsHandle, {
       {p.conflict && <ConflictCard conflict={p.conflict} events={p.events} onReapply={p.onReapply} onDismiss={p.onDismissConflict} />}
       <section className={classes.card} aria-label="Properties">
         <Stack gap={10}>
-          <Field label="Status" htmlFor="f-status">
-            <Select
-              id="f-status"
-              ref={statusRef}
-              size="xs"
-              data={statusData}
-              value={t.status.key}
-              onChange={(v) => {
-                if (!v || v === t.status.key) return;
-                const s = statuses.find((x) => x.key === v);
-                if (s?.category === "resolved") p.onResolve(v);
-                else onChange({ status: v }, "Status");
-              }}
-              allowDeselect={false}
-              leftSection={<StatusDot category={t.status.category} />}
-              renderOption={({ option }) => (
-                <Group gap={8} wrap="nowrap">
-                  <StatusDot category={(option as unknown as { category: Status["category"] }).category} />
-                  {option.label}
-                </Group>
-              )}
-              comboboxProps={{ withinPortal: true }}
-              disabled={statusData.length <= 1}
-            />
-          </Field>
-          <Field label="Priority" htmlFor="f-priority">
-            <Select
-              id="f-priority"
-              ref={priorityRef}
-              size="xs"
-              data={PRIORITIES.map((x) => ({ value: x, label: `${x} · ${PRIORITY_LABELS[x]}` }))}
-              value={t.priority}
-              onChange={(v) => v && v !== t.priority && onChange({ priority: v as Priority }, "Priority")}
-              allowDeselect={false}
-              leftSection={<PriorityIcon priority={t.priority} size={14} withTooltip={false} />}
-              renderOption={({ option }) => (
-                <Group gap={8} wrap="nowrap">
-                  <PriorityIcon priority={option.value as Priority} size={14} withTooltip={false} />
-                  {option.label}
-                </Group>
-              )}
-              comboboxProps={{ withinPortal: true }}
-            />
+          <PropertySelect label="Status" name="status"
+            ref={statusRef}
+            data={statusData}
+            value={t.status.key}
+            onChange={(v) => {
+              if (!v || v === t.status.key) return;
+              const s = statuses.find((x) => x.key === v);
+              if (s?.category === "resolved") p.onResolve(v);
+              else onChange({ status: v }, "Status");
+            }}
+            allowDeselect={false}
+            leftSection={<StatusDot category={t.status.category} />}
+            renderOption={({ option }) => (
+              <Group gap={8} wrap="nowrap">
+                <StatusDot category={(option as unknown as { category: Status["category"] }).category} />
+                {option.label}
+              </Group>
+            )}
+            disabled={statusData.length <= 1}
+          />
+          <PropertySelect label="Priority" name="priority"
+            ref={priorityRef}
+            data={PRIORITIES.map((x) => ({ value: x, label: `${x} · ${PRIORITY_LABELS[x]}` }))}
+            value={t.priority}
+            onChange={(v) => v && v !== t.priority && onChange({ priority: v as Priority }, "Priority")}
+            allowDeselect={false}
+            leftSection={<PriorityIcon priority={t.priority} size={14} withTooltip={false} />}
+            renderOption={({ option }) => (
+              <Group gap={8} wrap="nowrap">
+                <PriorityIcon priority={option.value as Priority} size={14} withTooltip={false} />
+                {option.label}
+              </Group>
+            )}
+          >
             <Text size="10px" c="dimmed" mt={2}>
               {t.priority_overridden ? (
                 <>
@@ -299,58 +300,38 @@ export const DetailsPanel = forwardRef<DetailsHandle, {
                 `From impact ${t.impact} × urgency ${t.urgency}`
               )}
             </Text>
-          </Field>
-          <Field label="Assignee" htmlFor="f-assignee">
-            <Select
-              id="f-assignee"
-              ref={assigneeRef}
-              size="xs"
-              data={assigneeData}
-              value={t.assignee ? String(t.assignee.id) : null}
-              onChange={(v) => onChange({ assignee_id: v ? Number(v) : null }, "Assignee")}
-              placeholder="Unassigned"
-              searchable
-              clearable
-              nothingFoundMessage={team ? `Nobody in ${team.name} matches` : "Nobody matches"}
-              comboboxProps={{ withinPortal: true }}
-            />
-          </Field>
-          <Field label="Team" htmlFor="f-team">
-            <Select
-              id="f-team"
-              size="xs"
-              data={teams.map((x) => ({ value: String(x.id), label: x.name }))}
-              value={t.team ? String(t.team.id) : null}
-              onChange={(v) => onChange({ team_id: v ? Number(v) : null }, "Team")}
-              placeholder="No team (triage)"
-              clearable
-              comboboxProps={{ withinPortal: true }}
-            />
-          </Field>
-          <Field label="Type" htmlFor="f-type">
-            <Select
-              id="f-type"
-              size="xs"
-              data={TICKET_TYPES.map((x) => ({ value: x, label: TYPE_LABELS[x] }))}
-              value={t.type}
-              onChange={(v) => v && v !== t.type && onChange({ type: v as Ticket["type"] }, "Type")}
-              allowDeselect={false}
-              comboboxProps={{ withinPortal: true }}
-            />
-          </Field>
-          <Field label="Category" htmlFor="f-category">
-            <Select
-              id="f-category"
-              size="xs"
-              data={categories.filter((c) => c.active || c.id === t.category?.id).map((c) => ({ value: String(c.id), label: c.path }))}
-              value={t.category ? String(t.category.id) : null}
-              onChange={(v) => onChange({ category_id: v ? Number(v) : null }, "Category")}
-              placeholder="None"
-              searchable
-              clearable
-              comboboxProps={{ withinPortal: true }}
-            />
-          </Field>
+          </PropertySelect>
+          <PropertySelect label="Assignee" name="assignee"
+            ref={assigneeRef}
+            data={assigneeData}
+            value={t.assignee ? String(t.assignee.id) : null}
+            onChange={(v) => onChange({ assignee_id: v ? Number(v) : null }, "Assignee")}
+            placeholder="Unassigned"
+            searchable
+            clearable
+            nothingFoundMessage={team ? `Nobody in ${team.name} matches` : "Nobody matches"}
+          />
+          <PropertySelect label="Team" name="team"
+            data={teams.map((x) => ({ value: String(x.id), label: x.name }))}
+            value={t.team ? String(t.team.id) : null}
+            onChange={(v) => onChange({ team_id: v ? Number(v) : null }, "Team")}
+            placeholder="No team (triage)"
+            clearable
+          />
+          <PropertySelect label="Type" name="type"
+            data={TICKET_TYPES.map((x) => ({ value: x, label: TYPE_LABELS[x] }))}
+            value={t.type}
+            onChange={(v) => v && v !== t.type && onChange({ type: v as Ticket["type"] }, "Type")}
+            allowDeselect={false}
+          />
+          <PropertySelect label="Category" name="category"
+            data={categories.filter((c) => c.active || c.id === t.category?.id).map((c) => ({ value: String(c.id), label: c.path }))}
+            value={t.category ? String(t.category.id) : null}
+            onChange={(v) => onChange({ category_id: v ? Number(v) : null }, "Category")}
+            placeholder="None"
+            searchable
+            clearable
+          />
           <Field label="Tags" htmlFor="f-tags">
             <TagsInput
               id="f-tags"
