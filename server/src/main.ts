@@ -10,8 +10,6 @@ import { buildApp } from "./app.ts";
 import { prepareFirstAdmin, createApiToken } from "./auth/service.ts";
 import { insertUser } from "./people/create.ts";
 import { COMMAND_LINE, recordAudit } from "./audit/record.ts";
-import { purgeIdempotencyKeys } from "./http/idempotency.ts";
-import { purgeThrottle } from "./auth/throttle.ts";
 import { AppError } from "./errors.ts";
 import { seedDemo } from "./seed/demo.ts";
 import { startWorkers } from "./workers.ts";
@@ -44,17 +42,11 @@ async function start() {
   if (first?.setupUrl) lines.push("", "No admin exists yet. Open this one-time link (valid 24 hours) to create one:", `  ${first.setupUrl}`, "or run: npx tessera user add --role admin --email you@example.com --name 'Your Name' --password '...'", "");
   console.log(lines.join("\n"));
 
-  const purge = setInterval(() => {
-    purgeIdempotencyKeys(ctx).catch((err) => ctx.log.warn({ err }, "idempotency purge failed"));
-    purgeThrottle(ctx).catch((err) => ctx.log.warn({ err }, "sign-in throttle purge failed"));
-  }, 3_600_000);
-  purge.unref();
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     ctx.log.info({ signal }, "shutting down");
-    clearInterval(purge);
     await stopWorkers();
     await app.close();
     await instance.close();
