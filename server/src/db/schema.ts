@@ -12,7 +12,7 @@ import type { AuditTables } from "./tables/audit.ts";
 import type { DraftTables } from "./tables/drafts.ts";
 import type { NotificationTables } from "./tables/notifications.ts";
 import type { JobsTable } from "./tables/jobs.ts";
-import type { EventTables, XactIdColumn } from "../events/tables.ts";
+import type { EventTables, XactIdColumn } from "./tables/events.ts";
 
 type Flag = number;
 

@@ -1,4 +1,4 @@
-/** Row types of the event log's consumer cursors (see the 0014-event-log migration). */
+/** Row types of the event log's consumer cursors and the ticket events' transaction id (see the 0014-event-log migration). */
 import type { ColumnType } from "kysely";
 
 /** A bigint column: the PostgreSQL driver reads it as a string, SQLite as a number. */
