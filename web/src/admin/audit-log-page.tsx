@@ -196,7 +196,8 @@ export function AuditLogPage() {
       )}
       editor={(e) => <EntryDetail key={e.id} entry={e} />}
       icon={<IconShieldCheck size={32} stroke={1.5} />}
-      pick={{ title: "Pick an entry", text: "See who did it, from which address and browser, and what changed from what to what." }}
+      noun="entry"
+      pick="See who did it, from which address and browser, and what changed from what to what."
       missing={{ title: "This entry is not in the list", text: "Clear the filters, or show older entries, to find it." }}
     />
   );

@@ -327,7 +327,7 @@ export function BusinessHoursPage() {
       description="The calendars SLA policies count in: time zone, working hours per day and holidays."
       addLabel="Add calendar"
       what="calendars"
-      listLabel="Calendar list"
+      noun="calendar"
       row={(c) => (
         <RowLink key={c.id} to={collection.hrefOf(c)}>
           <IconCalendarTime size={20} stroke={1.5} color="var(--mantine-color-gray-6)" aria-hidden="true" />
@@ -348,8 +348,7 @@ export function BusinessHoursPage() {
       editor={(c) => <CalendarEditor key={`${c.id}-${c.updated_at}`} calendar={c} collection={collection} />}
       creator={() => <NewCalendarEditor collection={collection} />}
       icon={<IconCalendarTime size={32} stroke={1.5} />}
-      pick={{ title: "Pick a calendar", text: "Set its time zone, the working hours of each day and its holidays. SLA targets count only in working hours." }}
-      missing={{ title: "This calendar does not exist", text: "Pick another one from the list." }}
+      pick="Set its time zone, the working hours of each day and its holidays. SLA targets count only in working hours."
       skeleton={200}
     />
   );

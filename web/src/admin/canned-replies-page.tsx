@@ -89,7 +89,7 @@ export function LibraryPage<Item extends LibraryItem, Draft>({ cfg }: { cfg: Lib
       title={cfg.title}
       description={cfg.description}
       addLabel={`Add ${cfg.noun}`}
-      what={cfg.title}
+      noun={cfg.noun}
       listLabel={`${cfg.title} list`}
       emptyList="Nothing is shared yet. Add one for a team or for everyone."
       row={(i) => (
@@ -106,8 +106,7 @@ export function LibraryPage<Item extends LibraryItem, Draft>({ cfg }: { cfg: Lib
       editor={(i) => <ItemEditor key={i.id} cfg={cfg} item={i} collection={collection} />}
       creator={() => <ItemEditor key="new" cfg={cfg} item={null} collection={collection} />}
       icon={cfg.icon}
-      pick={{ title: `Pick a ${cfg.noun}`, text: cfg.emptyText }}
-      missing={{ title: `This ${cfg.noun} does not exist`, text: "Pick another one from the list." }}
+      pick={cfg.emptyText}
     />
   );
 }

@@ -3,14 +3,14 @@
  * a default team and give them a default type; inactive ones are no longer offered. Turning
  * one off says first which subcategories and unfinished tickets it has.
  */
-import { Alert, Badge, Button, Group, Select, Stack, Switch, Text, TextInput, Title } from "@mantine/core";
+import { Alert, Button, Group, Select, Stack, Switch, Text, TextInput, Title } from "@mantine/core";
 import { IconCategory, IconCornerDownRight, IconFolder, IconInfoCircle, IconSitemap, IconTicket } from "@tabler/icons-react";
 import { TICKET_TYPES, type Category, type TicketType } from "@tessera/contracts";
 import { useMemo } from "react";
 import { Link, useSearchParams } from "react-router";
 import { createCategory, updateCategory, type CategoryChanges } from "../api/admin.ts";
 import { adminKeys, UNFINISHED, useAdminCategories, useAdminTeams, useTicketCount } from "../api/admin-queries.ts";
-import { ConfirmDialog, Consequence, Editor, RowLink, SaveError } from "./layout.tsx";
+import { ConfirmDialog, Consequence, Editor, OffBadge, RowLink, SaveError } from "./layout.tsx";
 import { AdminCollectionPage, FormHeading, Rows, useAdminCollection, useCreateForm, useEditForm, type AdminCollection } from "./scaffold/index.ts";
 import { plural } from "./people.ts";
 import classes from "./admin.module.css";
@@ -273,7 +273,6 @@ export function CategoriesPage() {
       title="Categories"
       description="The topics requesters choose from. A category's default team receives its new tickets."
       addLabel="New category"
-      what="categories"
       listLabel="Category tree"
       list={() => (
         <Rows items={tree} label="Categories" empty="No categories yet. Add a few top-level topics (Hardware, Software, Access…) and give each a default team.">
@@ -286,11 +285,7 @@ export function CategoriesPage() {
                   <RowDefaults all={all} category={c} />
                 </div>
               </div>
-              {!c.active && (
-                <Badge variant="outline" color="gray" size="sm">
-                  Inactive
-                </Badge>
-              )}
+              {!c.active && <OffBadge />}
             </RowLink>
           )}
         </Rows>
@@ -298,7 +293,8 @@ export function CategoriesPage() {
       editor={(c) => <CategoryEditor key={c.id} category={c} collection={collection} />}
       creator={() => <NewCategoryEditor key={params.get("parent") ?? ""} collection={collection} parentParam={params.get("parent")} />}
       icon={<IconCategory size={32} stroke={1.5} />}
-      pick={{ title: "Pick a category", text: "Rename or move it, choose the team its tickets go to and their type, or stop offering it." }}
+      noun="category"
+      pick="Rename or move it, choose the team its tickets go to and their type, or stop offering it."
       missing={{ title: "This category does not exist", text: "Pick another one from the tree." }}
     />
   );

@@ -9,7 +9,7 @@ import { CUSTOM_FIELD_TYPES, type CustomField, type CustomFieldType } from "@tes
 import { useState } from "react";
 import { createCustomField, updateCustomField } from "../api/admin.ts";
 import { adminKeys, useAdminCustomFields } from "../api/admin-queries.ts";
-import { ConfirmDialog, Consequence, Editor, RowLink, SaveError } from "./layout.tsx";
+import { ConfirmDialog, Consequence, Editor, OffBadge, RowLink, SaveError } from "./layout.tsx";
 import { AdminCollectionPage, FormHeading, useAdminCollection, useCreateForm, useEditForm, type AdminCollection } from "./scaffold/index.ts";
 import classes from "./admin.module.css";
 
@@ -209,11 +209,7 @@ function FieldEditor({ field, collection }: { field: CustomField; collection: Ad
         <Title order={2} fz={17}>
           {field.label}
         </Title>
-        {!field.active && (
-          <Badge variant="outline" color="gray" size="sm">
-            Inactive
-          </Badge>
-        )}
+        {!field.active && <OffBadge />}
       </Group>
       <Text size="sm" c="dimmed" mb="md">
         <span className={classes.mono}>{field.key}</span> · {TYPE_NAMES[field.type]} (key and type are fixed)
@@ -311,11 +307,7 @@ function FieldRow({ f }: { f: CustomField }) {
             Shown to requesters
           </Badge>
         )}
-        {!f.active && (
-          <Badge variant="outline" color="gray" size="sm">
-            Inactive
-          </Badge>
-        )}
+        {!f.active && <OffBadge />}
       </Group>
     </RowLink>
   );
@@ -357,14 +349,12 @@ export function CustomFieldsPage() {
       title="Custom fields"
       description="Extra details a ticket can carry. Fields visible to requesters appear on the portal's request form."
       addLabel="Add field"
-      what="custom fields"
-      listLabel="Field list"
+      noun="field"
       list={(all) => <FieldList all={all} />}
       editor={(f) => <FieldEditor key={f.id} field={f} collection={collection} />}
       creator={() => <NewFieldEditor collection={collection} />}
       icon={<IconForms size={32} stroke={1.5} />}
-      pick={{ title: "Pick a field", text: "Change its label, options, whether it is required or shown to requesters, or retire it." }}
-      missing={{ title: "This field does not exist", text: "Pick another one from the list." }}
+      pick="Change its label, options, whether it is required or shown to requesters, or retire it."
     />
   );
 }

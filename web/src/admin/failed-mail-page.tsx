@@ -189,7 +189,6 @@ export function FailedMailPage() {
       collection={collection}
       title="Failed mail"
       description="Messages that could not be taken in, kept exactly as they arrived. Nothing here reached a ticket or was answered."
-      what="failed mail"
       listLabel="Failed mail list"
       listHeader={tabs}
       emptyList={status === "open" ? "No failed mail. Every message that arrived was taken in." : "Nothing here."}
@@ -204,7 +203,8 @@ export function FailedMailPage() {
       )}
       editor={(f) => <FailedDetail key={f.id} item={f} />}
       icon={<IconMailExclamation size={32} stroke={1.5} />}
-      pick={{ title: "Pick a message", text: "See why it failed, download the original, run it through intake again, or discard it." }}
+      noun="message"
+      pick="See why it failed, download the original, run it through intake again, or discard it."
       missing={{ title: "This message is not in the list", text: "It may have been removed. Pick another one." }}
     />
   );

@@ -87,7 +87,6 @@ export function HeldMailPage() {
       collection={collection}
       title="Held mail"
       description="Replies from people who are not part of a ticket wait here, and as a banner on their ticket, until an agent accepts or rejects them. Nothing held reaches the requester."
-      what="held mail"
       listLabel="Held mail list"
       listHeader={tabs}
       emptyList={status === "held" ? "Nothing is waiting. Replies from strangers will appear here." : "Nothing here."}
@@ -101,7 +100,8 @@ export function HeldMailPage() {
       )}
       editor={(h) => <HeldDetail key={h.id} held={h} />}
       icon={<IconHandStop size={32} stroke={1.5} />}
-      pick={{ title: "Pick a message", text: "Read it, then accept it as a reply on its ticket (the sender joins the conversation), as a new ticket, or reject it." }}
+      noun="message"
+      pick="Read it, then accept it as a reply on its ticket (the sender joins the conversation), as a new ticket, or reject it."
       missing={{ title: "This message is not in the list", text: "Pick another one." }}
     />
   );

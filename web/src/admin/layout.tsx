@@ -3,7 +3,7 @@
  * editor frame with its explicit Save and a guard against leaving unsaved changes, and a
  * confirmation that says what depends on a change before it is made.
  */
-import { Alert, Anchor, Button, Group, Modal, Stack, Text, Title } from "@mantine/core";
+import { Alert, Anchor, Badge, Button, Group, Modal, Stack, Text, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconAlertCircle, IconArrowLeft, IconCircleCheck } from "@tabler/icons-react";
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
@@ -60,6 +60,15 @@ export function Split({ list, editor, selected, wide = false, listLabel }: { lis
       </div>
       <div className={classes.editorPane}>{editor}</div>
     </div>
+  );
+}
+
+/** Says that an item is no longer in use: "Inactive", or "Retired" for a status. */
+export function OffBadge({ children = "Inactive" }: { children?: ReactNode }) {
+  return (
+    <Badge variant="outline" color="gray" size="sm">
+      {children}
+    </Badge>
   );
 }
 

@@ -206,7 +206,7 @@ export function MailTemplatesPage() {
       title="Mail templates"
       description="The wording of every mail Tessera sends, in mustache: a template can fill in values but never run code."
       what="templates"
-      listLabel="Template list"
+      noun="template"
       row={(t) => (
         <RowLink key={t.kind} to={collection.hrefOf(t)}>
           <div className={classes.rowMain}>
@@ -224,7 +224,7 @@ export function MailTemplatesPage() {
       )}
       editor={(t) => <TemplateEditor key={t.kind} template={t} collection={collection} />}
       icon={<IconMailCog size={32} stroke={1.5} />}
-      pick={{ title: "Pick a template", text: "Change the wording of a mail Tessera sends, and see it rendered as you type." }}
+      pick="Change the wording of a mail Tessera sends, and see it rendered as you type."
       missing={{
         title: "There is no such template",
         text: (

@@ -43,8 +43,7 @@ export function MailboxesPage() {
         </>
       }
       addLabel="Add mailbox"
-      what="mailboxes"
-      listLabel="Mailbox list"
+      noun="mailbox"
       list={(all) => (
         <>
           {all.length > 0 && failing > 0 && (
@@ -83,8 +82,7 @@ export function MailboxesPage() {
       editor={(m) => <MailboxEditor key={m.id} mailbox={m} health={healthOf(m.id)} collection={collection} />}
       creator={() => <NewMailboxEditor collection={collection} />}
       icon={<IconInbox size={32} stroke={1.5} />}
-      pick={{ title: "Pick a mailbox", text: "Change where its tickets go, its IMAP settings, or who may write to it. Failing or lagging mailboxes are marked red in the list." }}
-      missing={{ title: "This mailbox does not exist", text: "Pick another one from the list." }}
+      pick="Change where its tickets go, its IMAP settings, or who may write to it. Failing or lagging mailboxes are marked red in the list."
     />
   );
 }

@@ -167,8 +167,7 @@ export function OrganizationsPage() {
       title="Organizations"
       description="The companies or departments your requesters belong to."
       addLabel="Add organization"
-      what="organizations"
-      listLabel="Organization list"
+      noun="organization"
       emptyList="No organizations yet. Add one for each company or department whose people file requests."
       row={(o) => (
         <RowLink key={o.id} to={collection.hrefOf(o)}>
@@ -189,8 +188,7 @@ export function OrganizationsPage() {
       editor={(o) => <OrgEditor key={o.id} org={o} collection={collection} />}
       creator={() => <NewOrgEditor collection={collection} />}
       icon={<IconBuilding size={32} stroke={1.5} />}
-      pick={{ title: "Pick an organization", text: "Set its email domain, so new people join it, and whether its members see each other's requests." }}
-      missing={{ title: "This organization does not exist", text: "Pick another one from the list." }}
+      pick="Set its email domain, so new people join it, and whether its members see each other's requests."
       skeleton={80}
     />
   );

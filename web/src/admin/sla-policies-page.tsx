@@ -30,14 +30,13 @@ export function SlaPoliciesPage() {
       description="Response and resolution targets, tried in order: the first active policy that matches a ticket times it."
       addLabel="Add policy"
       what="policies"
-      listLabel="Policy list"
+      noun="policy"
       list={(all) => <PolicyList policies={all} />}
       editor={(p) => <PolicyEditor key={`${p.id}-${p.updated_at}`} policy={p} collection={collection} />}
       creator={() => <NewPolicyEditor collection={collection} />}
       extraEditors={{ settings: () => <SettingsEditor /> }}
       icon={<IconClockExclamation size={32} stroke={1.5} />}
-      pick={{ title: "Pick a policy", text: "Each policy sets response and resolution targets for the tickets it applies to. The first active policy whose conditions match a ticket times it." }}
-      missing={{ title: "This policy does not exist", text: "Pick another one from the list." }}
+      pick="Each policy sets response and resolution targets for the tickets it applies to. The first active policy whose conditions match a ticket times it."
       skeleton={200}
     />
   );

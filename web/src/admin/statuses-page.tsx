@@ -10,7 +10,7 @@ import { useState } from "react";
 import { createStatus, updateStatus } from "../api/admin.ts";
 import { adminKeys, useAdminStatuses, useTicketCount } from "../api/admin-queries.ts";
 import { StatusPill } from "../ui/status-pill.tsx";
-import { ConfirmDialog, Consequence, Editor, RowLink, SaveError } from "./layout.tsx";
+import { ConfirmDialog, Consequence, Editor, OffBadge, RowLink, SaveError } from "./layout.tsx";
 import { AdminCollectionPage, FormHeading, useAdminCollection, useCreateForm, useEditForm, type AdminCollection } from "./scaffold/index.ts";
 import { plural } from "./people.ts";
 import classes from "./admin.module.css";
@@ -128,11 +128,7 @@ function StatusEditor({ status, collection }: { status: Status; collection: Admi
             Built in
           </Badge>
         )}
-        {!status.active && (
-          <Badge variant="outline" color="gray" size="sm">
-            Retired
-          </Badge>
-        )}
+        {!status.active && <OffBadge>Retired</OffBadge>}
       </Group>
       <Text size="sm" c="dimmed" mb="md">
         <span className={classes.mono}>{status.key}</span> · in the category <strong>{CATEGORY_NAMES[status.category]}</strong>: {CATEGORY_HELP[status.category]}{" "}
@@ -274,9 +270,7 @@ function StatusList({ all }: { all: Status[] }) {
                     <div className={classes.rowSub}>Requesters see “{s.requester_label}”</div>
                   </div>
                   {!s.active ? (
-                    <Badge variant="outline" color="gray" size="sm">
-                      Retired
-                    </Badge>
+                    <OffBadge>Retired</OffBadge>
                   ) : !s.builtin ? (
                     <Badge variant="light" color="indigo" size="sm">
                       Added
@@ -302,14 +296,12 @@ export function StatusesPage() {
       title="Statuses"
       description="The steps of a ticket. Each status belongs to a category that decides what it allows; requesters read a label of their own."
       addLabel="Add status"
-      what="statuses"
-      listLabel="Status list"
+      noun="status"
       list={(all) => <StatusList all={all} />}
       editor={(s) => <StatusEditor key={s.key} status={s} collection={collection} />}
       creator={() => <NewStatusEditor collection={collection} />}
       icon={<IconProgressCheck size={32} stroke={1.5} />}
-      pick={{ title: "Pick a status", text: "Rename it, change what requesters read, or add a status of your own inside a category (for example “Waiting for parts” under awaiting third party)." }}
-      missing={{ title: "This status does not exist", text: "Pick another one from the list." }}
+      pick="Rename it, change what requesters read, or add a status of your own inside a category (for example “Waiting for parts” under awaiting third party)."
     />
   );
 }

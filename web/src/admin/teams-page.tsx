@@ -301,7 +301,7 @@ export function TeamsPage() {
       description="Teams own tickets: their members see and work the team's queue."
       addLabel="New team"
       what="teams"
-      listLabel="Team list"
+      noun="team"
       emptyList="No teams yet. Create the first one: tickets are routed to teams."
       row={(t) => (
         <RowLink key={t.id} to={collection.hrefOf(t)}>
@@ -320,7 +320,7 @@ export function TeamsPage() {
       editor={(t) => <TeamEditor key={t.id} team={t} collection={collection} />}
       creator={() => <NewTeamEditor collection={collection} />}
       icon={<IconUsersGroup size={32} stroke={1.5} />}
-      pick={{ title: "Pick a team", text: "Rename it, describe what it handles, and add or remove its members. Tickets reach a team from the default team of their category." }}
+      pick="Rename it, describe what it handles, and add or remove its members. Tickets reach a team from the default team of their category."
       missing={{ title: "This team does not exist", text: "It may have been removed. Pick another team from the list." }}
       skeleton={80}
     />

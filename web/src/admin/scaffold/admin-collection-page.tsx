@@ -46,6 +46,8 @@ interface EmptyState {
   text: ReactNode;
 }
 
+const isEmptyState = (x: unknown): x is EmptyState => typeof x === "object" && x !== null && !isValidElement(x) && "title" in x;
+
 /** The top of a form for a new item: its title and what it is for. */
 export function FormHeading({ title, children }: { title: ReactNode; children: ReactNode }) {
   return (
@@ -68,9 +70,12 @@ export interface AdminCollectionPageProps<T> {
   addLabel?: string;
   /** More buttons in the header, before Add. */
   actions?: ReactNode;
-  /** What the list holds, for its loading and error words: "statuses", "custom fields". */
-  what: string;
-  listLabel: string;
+  /** One item in words, "status": it names the list ("Status list") and what the editor pane says. */
+  noun?: string;
+  /** What the list holds, for its loading and error words; the title by default. */
+  what?: string;
+  /** The list's name for assistive technology; "{Noun} list" by default. */
+  listLabel?: string;
   wide?: boolean;
   /** One row per item (a RowLink); or `list` for a list of another shape. */
   row?: (item: T) => ReactNode;
@@ -86,16 +91,19 @@ export interface AdminCollectionPageProps<T> {
   /** Other editors by their address segment, such as a page's settings. */
   extraEditors?: Record<string, () => ReactNode>;
   icon: ReactNode;
-  /** The editor pane when nothing is picked: a title and what to do, or a view of its own. */
-  pick: EmptyState | ReactElement | null;
-  /** The editor pane when the address names nothing in the list. */
-  missing: EmptyState | ReactElement;
+  /** The editor pane when nothing is picked: what to do ("Pick a {noun}" above it), a title and what to do, or a view of its own. */
+  pick: ReactNode | EmptyState;
+  /** The editor pane when the address names nothing in the list; "This {noun} does not exist" by default. */
+  missing?: EmptyState | ReactElement;
   /** The height of the editor's skeleton while the list loads. */
   skeleton?: number;
 }
 
 export function AdminCollectionPage<T>(props: AdminCollectionPageProps<T>) {
-  const { collection: c, icon } = props;
+  const { collection: c, icon, noun = "item" } = props;
+  const what = props.what ?? props.title.toLowerCase();
+  const missing = props.missing ?? { title: `This ${noun} does not exist`, text: "Pick another one from the list." };
+  const pick = isEmptyState(props.pick) || isValidElement(props.pick) || props.pick === null ? props.pick : { title: `Pick ${/^[aeiou]/.test(noun) ? "an" : "a"} ${noun}`, text: props.pick };
   let editor: ReactNode;
   const extra = c.picked ? props.extraEditors?.[c.picked] : undefined;
   if (extra) editor = extra();
@@ -104,9 +112,9 @@ export function AdminCollectionPage<T>(props: AdminCollectionPageProps<T>) {
   else if (c.isNew && props.creator) editor = props.creator();
   else if (c.selected) editor = props.editor(c.selected);
   else {
-    const shown = c.picked && c.query.data ? props.missing : props.pick;
+    const shown = c.picked && c.query.data ? missing : pick;
     editor =
-      shown && !isValidElement(shown) ? (
+      isEmptyState(shown) ? (
         <EmptyEditor icon={icon} title={shown.title}>
           {shown.text}
         </EmptyEditor>
@@ -114,7 +122,7 @@ export function AdminCollectionPage<T>(props: AdminCollectionPageProps<T>) {
         shown
       );
   }
-  const state = <ListState query={c.query} what={props.what} />;
+  const state = <ListState query={c.query} what={what} />;
   const loaded = !c.query.isPending && !c.query.isError;
   return (
     <AdminPage
@@ -134,7 +142,7 @@ export function AdminCollectionPage<T>(props: AdminCollectionPageProps<T>) {
       }
     >
       <Split
-        listLabel={props.listLabel}
+        listLabel={props.listLabel ?? `${noun.charAt(0).toUpperCase()}${noun.slice(1)} list`}
         selected={!!c.picked}
         wide={props.wide}
         list={
