@@ -19,6 +19,7 @@ import { buildView, NotSendable } from "./compose.ts";
 import { retryMessage } from "./outbox.ts";
 import { smtpServerOf } from "./transport.ts";
 import { autoReplyLimit, setAutoReplyLimit } from "./recipients.ts";
+import { listOutbox, newestComment, outboxItem, outboxState, recipientOf } from "./queries.ts";
 import { invalid } from "../../errors.ts";
 import { inTransaction } from "../../context.ts";
 import { recordAudit } from "../../audit/record.ts";
@@ -58,17 +59,7 @@ export function mailOutRoutes(app: App, ctx: AppContext) {
     },
     handler: async (req) => {
       const q = req.query;
-      const rows = await ctx.db
-        .selectFrom("mail_outbox")
-        .innerJoin("tickets", "tickets.id", "mail_outbox.ticket_id")
-        .selectAll("mail_outbox")
-        .select(["tickets.number", "tickets.type"])
-        .$if(q.state !== undefined, (b) => b.where("mail_outbox.state", "=", q.state!))
-        .$if(q.ticket_id !== undefined, (b) => b.where("mail_outbox.ticket_id", "=", q.ticket_id!))
-        .$if(q.cursor !== undefined, (b) => b.where("mail_outbox.id", "<", Number(q.cursor)))
-        .orderBy("mail_outbox.id", "desc")
-        .limit(q.limit + 1)
-        .execute();
+      const rows = await listOutbox(ctx.db, q);
       const page = rows.slice(0, q.limit);
       return { items: page.map(presentItem), next_cursor: rows.length > q.limit ? String(page[page.length - 1].id) : null };
     },
@@ -80,13 +71,7 @@ export function mailOutRoutes(app: App, ctx: AppContext) {
     handler: async (req) => {
       await retryMessage(ctx, req.params.id);
       await recordAudit(ctx, req.actor, { action: "mail.outbox_retried", target: { type: "mail_outbox", id: req.params.id } });
-      const row = await ctx.db
-        .selectFrom("mail_outbox")
-        .innerJoin("tickets", "tickets.id", "mail_outbox.ticket_id")
-        .selectAll("mail_outbox")
-        .select(["tickets.number", "tickets.type"])
-        .where("mail_outbox.id", "=", req.params.id)
-        .executeTakeFirstOrThrow();
+      const row = await outboxItem(ctx.db, req.params.id);
       return presentItem(row);
     },
   });
@@ -95,18 +80,7 @@ export function mailOutRoutes(app: App, ctx: AppContext) {
     config: { access: "admin" },
     schema: { tags, summary: "Is a mail server configured, what waits, the last delivery and the last error", response: { 200: MailStatus } },
     handler: async () => {
-      const counts = await ctx.db.selectFrom("mail_outbox").select(["state", (eb) => eb.fn.countAll<number>().as("n")]).groupBy("state").execute();
-      const oldest = await ctx.db.selectFrom("mail_outbox").select("created_at").where("state", "in", ["queued", "sending"]).orderBy("id").limit(1).executeTakeFirst();
-      const last = await ctx.db.selectFrom("mail_outbox").select((eb) => eb.fn.max("sent_at").as("at")).executeTakeFirst();
-      const error = await ctx.db
-        .selectFrom("mail_outbox")
-        .select(["id", "last_error", "updated_at"])
-        .where("last_error", "is not", null)
-        .where("state", "in", ["queued", "sending", "failed"])
-        .orderBy("updated_at", "desc")
-        .orderBy("id", "desc")
-        .limit(1)
-        .executeTakeFirst();
+      const { counts, oldest, last, error } = await outboxState(ctx.db);
       const cfg = ctx.config.mailOut;
       return {
         smtp_configured: !!cfg.smtp,
@@ -215,17 +189,10 @@ export function mailOutRoutes(app: App, ctx: AppContext) {
       }
       const ticket = await findVisibleTicket(ctx.db, req.actor, req.body.ticket);
       // The newest message of the right kind stands in for "the" reply or mention.
-      const comment = await ctx.db
-        .selectFrom("comments")
-        .select("id")
-        .where("ticket_id", "=", ticket.id)
-        .$if(!AGENT_KINDS.includes(kind), (b) => b.where("internal", "=", 0))
-        .orderBy("id", "desc")
-        .limit(1)
-        .executeTakeFirst();
+      const comment = await newestComment(ctx.db, ticket.id, AGENT_KINDS.includes(kind));
       const forAgent = AGENT_KINDS.includes(kind);
       const recipientId = forAgent ? (ticket.assignee_id ?? req.actor.id) : ticket.requester_id;
-      const recipient = await ctx.db.selectFrom("users").select(["name", "email"]).where("id", "=", recipientId).executeTakeFirstOrThrow();
+      const recipient = await recipientOf(ctx.db, recipientId);
       try {
         const built = await buildView(ctx, ctx.db, { kind, ticketId: ticket.id, recipient, actorId: req.actor.id, commentId: comment?.id ?? null });
         return { ...renderMail(parts, built.view, built.reference), rendered_with: built.reference };
