@@ -95,8 +95,8 @@ export async function addComment(tx: Tx, actor: Actor, ticket: TicketRow, input:
   return comment;
 }
 
-/** The requester confirms the resolution: the ticket closes. */
-export async function confirmResolution(tx: Tx, actor: Actor, ticket: TicketRow, comment?: string) {
+/** The requester confirms the resolution: the ticket closes. Returns the ticket as closed. */
+export async function confirmResolution(tx: Tx, actor: Actor, ticket: TicketRow, comment?: string): Promise<TicketRow> {
   const t = await lockTicket(tx, ticket.id);
   if (t.requester_id !== actor.id && !isStaff(actor)) throw forbidden("Only the requester can confirm the resolution.");
   if (t.status_category !== "resolved") throw new AppError("invalid_transition", 422, "Only a resolved ticket can be confirmed.", { status: t.status });
@@ -107,16 +107,17 @@ export async function confirmResolution(tx: Tx, actor: Actor, ticket: TicketRow,
     await recordEvents(tx.db, t.id, actor, viaOf(actor), now, [{ action: "reply_added", new: { comment_id: c.id } }]);
   }
   const closed = defaultStatusOf(await loadStatuses(tx), "closed");
-  await tx.db
+  const row = await tx.db
     .updateTable("tickets")
     .set({ status: closed.key, status_category: closed.category, closed_at: now, updated_at: now, version: sql`version + 1` })
     .where("id", "=", t.id)
-    .execute();
+    .returningAll()
+    .executeTakeFirstOrThrow();
   await recordEvents(tx.db, t.id, actor, viaOf(actor), now, [
     { action: "resolution_confirmed" },
     { action: "status_changed", field: "status", old: t.status, new: closed.key },
   ]);
-  await slaClock(tx, t.id, { actor, via: viaOf(actor) });
+  return { ...row, ...(await slaClock(tx, t.id, { actor, via: viaOf(actor) })) };
 }
 
 /** The requester says it is not fixed: their words become a reply, which reopens the ticket. */

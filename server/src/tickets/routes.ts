@@ -186,10 +186,7 @@ export function ticketRoutes(app: App, ctx: AppContext, metrics: Metrics) {
     schema: { tags, summary: "Requester: the resolution worked; the ticket closes", params: KeyParams, body: ConfirmInput.optional(), response: { 200: Ticket } },
     handler: async (req, reply) => {
       const ticket = await findVisibleTicket(ctx.db, req.actor, req.params.id);
-      const confirmed = await inTx(async (tx) => {
-        await confirmResolution(tx, req.actor, ticket, req.body?.comment);
-        return presentById(tx, req.actor, ticket.id);
-      });
+      const confirmed = await inTx(async (tx) => presentTicket(tx, req.actor, await confirmResolution(tx, req.actor, ticket, req.body?.comment)));
       return sendTicket(reply, 200, confirmed);
     },
   });
