@@ -75,7 +75,8 @@ export class Client {
     const isRaw = typeof body === "string" || Buffer.isBuffer(body);
     if (body !== undefined && !isRaw && !h["content-type"]) h["content-type"] = "application/json";
     const res = await this.app.inject({ method: method as "GET", url, headers: h, payload: body === undefined ? undefined : isRaw ? (body as string) : JSON.stringify(body) });
-    if (method !== "GET" && method !== "HEAD") await drains.get(this.app)?.();
+    // Only after a change was accepted, as the server wakes its consumers (app.ts); a refused one wrote nothing.
+    if (method !== "GET" && method !== "HEAD" && res.statusCode < 400) await drains.get(this.app)?.();
     const setCookie = res.headers["set-cookie"];
     for (const c of ([] as string[]).concat(setCookie ?? [])) {
       // `__Host-tessera_session` over https, `tessera_session` on plain http.
