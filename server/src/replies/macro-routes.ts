@@ -1,25 +1,21 @@
 /** Macros over HTTP: list, save, change, delete; preview on a ticket, apply, and undo. */
 import {
   Id, Macro, MacroActions, MacroApplyInput, MacroApplyResult, MacroInput, MacroPreview, MacroPreviewQuery, MacroUndoResult, MacroUpdateInput, ReplyListQuery,
-  type ReplyScope,
 } from "@tessera/contracts";
 import { z } from "zod";
 import type { Actor } from "../auth/actor.ts";
 import { type AppContext, inTransaction } from "../context.ts";
-import type { MacrosTable } from "./tables.ts";
-import { AppError, forbidden, notFound } from "../errors.ts";
+import { AppError, notFound } from "../errors.ts";
 import type { App } from "../http/types.ts";
 import { findVisibleTicket } from "../tickets/policy.ts";
 import { presentTicket } from "../tickets/present.ts";
+import { ticketById } from "../tickets/queries.ts";
 import { VersionConflict } from "../tickets/service.ts";
-import { applyMacro, presentApplication, previewMacro, undoMacro, validateActions } from "./macros.ts";
-import { assertMayShare, canEdit, canUse, listableBy } from "./policy.ts";
+import { applicationOf, createMacro, deleteMacro, listMacros, loadMacro, type MacroRow, updateMacro } from "./macro-library.ts";
+import { applyMacro, presentApplication, previewMacro, undoMacro } from "./macros.ts";
 import { presentShared, sharedFor, type SharedRefs } from "./present.ts";
-import { recordAudit } from "../audit/record.ts";
 
-type Row = Omit<MacrosTable, "id"> & { id: number };
-/** What the audit trail keeps of a macro. */
-const audited = (r: Row) => ({ name: r.name, description: r.description, actions: JSON.parse(r.actions) as unknown, scope: r.scope, team_id: r.team_id });
+type Row = MacroRow;
 
 /** Stored actions are parsed leniently: a macro saved before a rule tightened still lists. */
 const actionsOf = (r: Row): MacroActions => JSON.parse(r.actions) as MacroActions;
@@ -37,13 +33,9 @@ const present = (r: Row, actor: Actor, refs: SharedRefs): Macro => ({
 export function macroRoutes(app: App, ctx: AppContext) {
   const tags = ["macros"];
   const inTx = <T>(work: (tx: AppContext) => Promise<T>) => inTransaction(ctx, work);
-  const load = async (id: number, actor: Actor) => {
-    const row = await ctx.db.selectFrom("macros").selectAll().where("id", "=", id).executeTakeFirst();
-    if (!row || !canUse(actor, row)) throw notFound("The macro");
-    return row;
-  };
+  const load = (id: number, actor: Actor) => loadMacro(ctx.db, actor, id);
   const one = async (r: Row, actor: Actor) => present(r, actor, await sharedFor(ctx.db, [r]));
-  const reread = async (actor: Actor, id: number) => presentTicket(ctx, actor, await ctx.db.selectFrom("tickets").selectAll().where("id", "=", id).executeTakeFirstOrThrow());
+  const reread = async (actor: Actor, id: number) => presentTicket(ctx, actor, await ticketById(ctx.db, id));
   const conflictOf = async (err: unknown, actor: Actor) => {
     if (err instanceof VersionConflict) throw new AppError("version_conflict", 409, err.message, { current: await presentTicket(ctx, actor, err.current) });
     throw err;
@@ -54,13 +46,7 @@ export function macroRoutes(app: App, ctx: AppContext) {
     schema: { tags, summary: "Macros you can apply: your own, your teams', and those for everyone", querystring: ReplyListQuery, response: { 200: z.array(Macro) } },
     handler: async (req) => {
       const me = req.actor;
-      const rows = await ctx.db
-        .selectFrom("macros")
-        .selectAll()
-        .where(listableBy(me, req.query.list))
-        .orderBy("name")
-        .orderBy("id")
-        .execute();
+      const rows = await listMacros(ctx.db, me, req.query.list);
       const refs = await sharedFor(ctx.db, rows);
       return rows.map((r) => present(r, me, refs));
     },
@@ -70,16 +56,7 @@ export function macroRoutes(app: App, ctx: AppContext) {
     config: { access: "staff" },
     schema: { tags, summary: "Save a macro", body: MacroInput, response: { 201: Macro } },
     handler: async (req, reply) => {
-      const b = req.body;
-      await assertMayShare(ctx, req.actor, b.scope, b.team_id, "macro");
-      await validateActions(ctx, b.actions);
-      const now = ctx.clock.now().toISOString();
-      const row = await ctx.db
-        .insertInto("macros")
-        .values({ name: b.name, description: b.description, actions: JSON.stringify(b.actions), scope: b.scope, owner_id: req.actor.id, team_id: b.scope === "team" ? (b.team_id ?? null) : null, created_at: now, updated_at: now })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await recordAudit(ctx, req.actor, { action: "macro.created", target: { type: "macro", id: row.id, label: row.name }, after: audited(row) });
+      const row = await createMacro(ctx, req.actor, req.body);
       return reply.status(201).send(await one(row, req.actor));
     },
   });
@@ -88,27 +65,7 @@ export function macroRoutes(app: App, ctx: AppContext) {
     config: { access: "staff" },
     schema: { tags, summary: "Change a macro", params: z.object({ id: Id }), body: MacroUpdateInput, response: { 200: Macro } },
     handler: async (req) => {
-      const row = await load(req.params.id, req.actor);
-      if (!canEdit(req.actor, row, "macro")) throw forbidden("Only its owner (for a personal macro), the team's supervisors and admins can change this macro.");
-      const b = req.body;
-      const scope = b.scope ?? (row.scope as ReplyScope);
-      const teamId = b.team_id !== undefined ? b.team_id : b.scope !== undefined && b.scope !== "team" ? null : row.team_id;
-      if (b.scope !== undefined || b.team_id !== undefined) await assertMayShare(ctx, req.actor, scope, teamId, "macro");
-      if (b.actions) await validateActions(ctx, b.actions);
-      const updated = await ctx.db
-        .updateTable("macros")
-        .set({
-          ...(b.name !== undefined && { name: b.name }),
-          ...(b.description !== undefined && { description: b.description }),
-          ...(b.actions !== undefined && { actions: JSON.stringify(b.actions) }),
-          scope,
-          team_id: scope === "team" ? teamId : null,
-          updated_at: ctx.clock.now().toISOString(),
-        })
-        .where("id", "=", row.id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await recordAudit(ctx, req.actor, { action: "macro.updated", target: { type: "macro", id: row.id, label: updated.name }, before: audited(row), after: audited(updated) });
+      const updated = await updateMacro(ctx, req.actor, req.params.id, req.body);
       return one(updated, req.actor);
     },
   });
@@ -117,10 +74,7 @@ export function macroRoutes(app: App, ctx: AppContext) {
     config: { access: "staff" },
     schema: { tags, summary: "Delete a macro (what it already did stays, and can still be undone)", params: z.object({ id: Id }), response: { 204: z.null() } },
     handler: async (req, reply) => {
-      const row = await load(req.params.id, req.actor);
-      if (!canEdit(req.actor, row, "macro")) throw forbidden("Only its owner (for a personal macro), the team's supervisors and admins can delete this macro.");
-      await ctx.db.deleteFrom("macros").where("id", "=", row.id).execute();
-      await recordAudit(ctx, req.actor, { action: "macro.deleted", target: { type: "macro", id: row.id, label: row.name }, before: audited(row) });
+      await deleteMacro(ctx, req.actor, req.params.id);
       return reply.status(204).send(null);
     },
   });
@@ -168,7 +122,7 @@ export function macroRoutes(app: App, ctx: AppContext) {
       response: { 200: MacroUndoResult },
     },
     handler: async (req) => {
-      const app0 = await ctx.db.selectFrom("macro_applications").select(["ticket_id", "actor_id"]).where("id", "=", req.params.id).executeTakeFirst();
+      const app0 = await applicationOf(ctx.db, req.params.id);
       if (!app0 || app0.actor_id !== req.actor.id) throw notFound("That macro application");
       // The ticket must still be one the caller may see (a team change may have taken it away).
       await findVisibleTicket(ctx.db, req.actor, app0.ticket_id);

@@ -3,7 +3,7 @@ import type { TicketListQuery } from "@tessera/contracts";
 import { sql, type SqlBool } from "kysely";
 import type { Actor } from "../auth/actor.ts";
 import { isStaff } from "../auth/actor.ts";
-import type { AppContext } from "../context.ts";
+import type { AppContext, Executor } from "../context.ts";
 import { searchTerms, ticketTextMatch } from "../db/dialect.ts";
 import { SUMMARY_COLUMNS, type SummaryRow } from "./present.ts";
 import { invalid } from "../errors.ts";
@@ -110,3 +110,6 @@ export async function listTickets(ctx: AppContext, actor: Actor, q: TicketListQu
   const last = page[page.length - 1];
   return { rows: page, nextCursor: rows.length > q.limit && last ? encodeCursor(last[column], last.id) : null };
 }
+
+/** A ticket row by id, for re-reading a ticket the caller has just changed (visibility was checked before the change). */
+export const ticketById = (db: Executor, id: number) => db.selectFrom("tickets").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
