@@ -3,7 +3,7 @@
  * in the instance memo (a change through this node is seen at once; other nodes within seconds).
  */
 import type { Escalation, Holiday, PauseCategory, PolicyConditions, PolicyTargets, Shift } from "@tessera/contracts";
-import type { Reader } from "../context.ts";
+import type { Executor, Reader } from "../context.ts";
 import type { Selectable } from "kysely";
 import { BusinessCalendar } from "./calendar.ts";
 import type { SlaCalendarsTable, SlaPoliciesTable } from "./tables.ts";
@@ -66,6 +66,12 @@ const POLICIES_KEY = "sla_policies";
 const calendarKey = (id: number) => `sla_calendar:${id}`;
 
 /** Every policy, in the order they are tried. */
+/** Every calendar by name, read afresh (the admin views; intake and sweeps use the cached loaders). */
+export const listCalendars = async (db: Executor): Promise<CalendarRecord[]> => (await db.selectFrom("sla_calendars").selectAll().orderBy("name").execute()).map(calendarFromRow);
+
+/** Every policy in the order they are tried, read afresh. */
+export const listPolicies = async (db: Executor): Promise<PolicyRecord[]> => (await db.selectFrom("sla_policies").selectAll().orderBy("position").orderBy("id").execute()).map(policyFromRow);
+
 export function loadPolicies(r: Reader): Promise<PolicyRecord[]> {
   return r.memo.get(POLICIES_KEY, async () => (await r.db.selectFrom("sla_policies").selectAll().orderBy("position").orderBy("id").execute()).map(policyFromRow));
 }

@@ -12,8 +12,9 @@ import { type AppContext, inTransaction } from "../context.ts";
 import type { App } from "../http/types.ts";
 import { isStaff } from "../auth/actor.ts";
 import { findVisibleTicket } from "../tickets/policy.ts";
+import { ticketById } from "../tickets/queries.ts";
 import { createCalendar, createPolicy, deleteCalendar, deletePolicy, getCalendar, getPolicy, presentCalendars, presentPolicies, reorderPolicies, updateCalendar, updatePolicy } from "./admin.ts";
-import { calendarFromRow, policyFromRow } from "./definitions.ts";
+import { listCalendars, listPolicies } from "./definitions.ts";
 import { explainSla } from "./explain.ts";
 import { previewSla } from "./preview.ts";
 import { recomputeOpenTickets, recomputeTicket } from "./recompute.ts";
@@ -33,7 +34,7 @@ export function slaRoutes(app: App, ctx: AppContext) {
   app.get("/api/sla/calendars", {
     config: { access: "staff" },
     schema: { tags, summary: "Business-hour calendars", response: { 200: z.array(Calendar) } },
-    handler: async () => presentCalendars(ctx.db, (await ctx.db.selectFrom("sla_calendars").selectAll().orderBy("name").execute()).map(calendarFromRow)),
+    handler: async () => presentCalendars(ctx.db, await listCalendars(ctx.db)),
   });
 
   app.get("/api/sla/calendars/:id", {
@@ -98,7 +99,7 @@ export function slaRoutes(app: App, ctx: AppContext) {
 
   // ---- policies -----------------------------------------------------------------------------
 
-  const allPolicies = async () => presentPolicies(ctx.db, (await ctx.db.selectFrom("sla_policies").selectAll().orderBy("position").orderBy("id").execute()).map(policyFromRow));
+  const allPolicies = async () => presentPolicies(ctx.db, await listPolicies(ctx.db));
 
   app.get("/api/sla/policies", {
     config: { access: "staff" },
@@ -274,7 +275,7 @@ export function slaRoutes(app: App, ctx: AppContext) {
         const rollback = new Error("dry run");
         await inTx(async (tx) => {
           await recomputeTicket(tx, req.actor, t.id);
-          answer = await agentSla(tx, await tx.db.selectFrom("tickets").selectAll().where("id", "=", t.id).executeTakeFirstOrThrow());
+          answer = await agentSla(tx, await ticketById(tx.db, t.id));
           throw rollback;
         }).catch((err) => {
           if (err !== rollback) throw err;
@@ -282,7 +283,7 @@ export function slaRoutes(app: App, ctx: AppContext) {
         return answer!;
       }
       await inTx((tx) => recomputeTicket(tx, req.actor, t.id));
-      const fresh = await ctx.db.selectFrom("tickets").selectAll().where("id", "=", t.id).executeTakeFirstOrThrow();
+      const fresh = await ticketById(ctx.db, t.id);
       return agentSla(ctx, fresh);
     },
   });
