@@ -2,12 +2,12 @@ import { ApiToken, ApiTokenCreated, LoginInput, Me, SetupInput, TokenCreateInput
 import { z } from "zod";
 import type { AppContext } from "../context.ts";
 import type { App } from "../http/types.ts";
-import { AppError, forbidden, notFound } from "../errors.ts";
-import { actorForUser, isAdmin, type Actor } from "./actor.ts";
+import { actorForUser, type Actor } from "./actor.ts";
 import { sha256 } from "./secrets.ts";
 import { authenticate } from "../http/auth-hook.ts";
 import { recordAudit } from "../audit/record.ts";
-import { completeSetup, createApiToken, createSession, login, logout } from "./service.ts";
+import { completeSetup, createSession, login, logout } from "./service.ts";
+import { issueToken, listTokens, revokeToken } from "./tokens.ts";
 import { clearSessionCookie, setSessionCookie } from "./session-cookie.ts";
 
 export function presentMe(actor: Actor, csrfToken: string | null): Me {
@@ -68,40 +68,18 @@ export function authRoutes(app: App, ctx: AppContext) {
   // ---- API tokens: your own, or (admins) anyone's ----
   app.get("/api/tokens", {
     schema: { tags: ["auth"], summary: "Your API tokens (admins: add ?user_id=)", querystring: z.object({ user_id: Id.optional() }), response: { 200: z.array(ApiToken) } },
-    handler: async (req) => {
-      const userId = req.query.user_id ?? req.actor.id;
-      if (userId !== req.actor.id && !isAdmin(req.actor)) throw forbidden("Only an admin can see other people's tokens.");
-      return ctx.db
-        .selectFrom("api_tokens")
-        .select(["id", "name", "user_id", "created_at", "last_used_at", "revoked_at"])
-        .where("user_id", "=", userId)
-        .orderBy("id")
-        .execute();
-    },
+    handler: async (req) => listTokens(ctx.db, req.actor, req.query.user_id ?? req.actor.id),
   });
 
   app.post("/api/tokens", {
     schema: { tags: ["auth"], summary: "Create an API token; the token is shown once", body: TokenCreateInput, response: { 201: ApiTokenCreated } },
-    handler: async (req, reply) => {
-      const userId = req.body.user_id ?? req.actor.id;
-      if (userId !== req.actor.id && !isAdmin(req.actor)) throw forbidden("Only an admin can create tokens for other people.");
-      const user = await ctx.db.selectFrom("users").select(["id", "active"]).where("id", "=", userId).executeTakeFirst();
-      if (!user || !user.active) throw new AppError("validation_failed", 400, "user_id: no active user has this id");
-      const token = await createApiToken(ctx, userId, req.body.name);
-      await recordAudit(ctx, req.actor, { action: "token.created", target: { type: "token", id: token.id, label: token.name }, detail: { user_id: userId } });
-      ctx.log.info({ event: "token_created", actor: req.actor.id, user_id: userId, token_id: token.id }, "API token created");
-      return reply.status(201).send(token);
-    },
+    handler: async (req, reply) => reply.status(201).send(await issueToken(ctx, req.actor, req.body.user_id ?? req.actor.id, req.body.name)),
   });
 
   app.delete("/api/tokens/:id", {
     schema: { tags: ["auth"], summary: "Revoke an API token", params: z.object({ id: Id }), response: { 204: z.null() } },
     handler: async (req, reply) => {
-      const token = await ctx.db.selectFrom("api_tokens").select(["id", "user_id", "name"]).where("id", "=", req.params.id).executeTakeFirst();
-      if (!token || (token.user_id !== req.actor.id && !isAdmin(req.actor))) throw notFound("The token");
-      await ctx.db.updateTable("api_tokens").set({ revoked_at: ctx.clock.now().toISOString() }).where("id", "=", token.id).where("revoked_at", "is", null).execute();
-      await recordAudit(ctx, req.actor, { action: "token.revoked", target: { type: "token", id: token.id, label: token.name }, detail: { user_id: token.user_id } });
-      ctx.log.info({ event: "token_revoked", actor: req.actor.id, token_id: token.id }, "API token revoked");
+      await revokeToken(ctx, req.actor, req.params.id);
       return reply.status(204).send(null);
     },
   });
