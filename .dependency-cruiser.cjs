@@ -26,7 +26,7 @@ module.exports = {
     },
     {
       name: "admin-uses-no-agent-internals",
-      severity: "warn",
+      severity: "error",
       comment: "The admin pages are their own bundle: shared pieces belong in web/src/ui or web/src/api, not in the agent workspace.",
       from: { path: "^web/src/admin/" },
       to: { path: "^web/src/agent/" },
