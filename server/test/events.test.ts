@@ -21,7 +21,10 @@ function recorder(name: string, opts: { failFirst?: boolean } = {}): EventConsum
     name,
     async handle(tx, events) {
       for (const e of events) {
-        await tx.db.insertInto("seen_events" as never).values({ consumer: name, event_id: e.id } as never).execute();
+        await tx.db
+          .insertInto("seen_events" as never)
+          .values({ consumer: name, event_id: e.id } as never)
+          .execute();
         // Something else holding the node up between events, so racing nodes overlap.
         await sql`select 1`.execute(tx.db);
       }

@@ -86,17 +86,40 @@ export async function createTicket(tx: Tx, actor: Actor, input: TicketCreateInpu
     .executeTakeFirstOrThrow();
 
   const tags = [...new Set(input.tags ?? [])];
-  if (tags.length) await tx.db.insertInto("ticket_tags").values(tags.map((tag) => ({ ticket_id: ticket.id, tag }))).execute();
-  if (watchers.length) await tx.db.insertInto("ticket_watchers").values(watchers.map((user_id) => ({ ticket_id: ticket.id, user_id }))).execute();
+  if (tags.length)
+    await tx.db
+      .insertInto("ticket_tags")
+      .values(tags.map((tag) => ({ ticket_id: ticket.id, tag })))
+      .execute();
+  if (watchers.length)
+    await tx.db
+      .insertInto("ticket_watchers")
+      .values(watchers.map((user_id) => ({ ticket_id: ticket.id, user_id })))
+      .execute();
   const values = fieldValues.filter((v): v is [number, string] => v[1] !== null);
-  if (values.length) await tx.db.insertInto("ticket_field_values").values(values.map(([field_id, value]) => ({ ticket_id: ticket.id, field_id, value }))).execute();
+  if (values.length)
+    await tx.db
+      .insertInto("ticket_field_values")
+      .values(values.map(([field_id, value]) => ({ ticket_id: ticket.id, field_id, value })))
+      .execute();
   await claimAttachments(tx.db, actor, input.attachment_ids, { ticketId: ticket.id });
   await indexText(tx, ticket.id, null, false, `${ticket.subject} ${htmlToText(description)}`);
 
   const events: EventInput[] = [
     {
       action: "created",
-      new: { reference: referenceOf(ticket), type, status: status.key, priority: ticket.priority, channel, requester_id: requester.id, team_id: teamId, assignee_id: ticket.assignee_id, on_behalf: requester.id !== actor.id, ...(opts.noAutoReply ? { no_auto_reply: true } : {}) },
+      new: {
+        reference: referenceOf(ticket),
+        type,
+        status: status.key,
+        priority: ticket.priority,
+        channel,
+        requester_id: requester.id,
+        team_id: teamId,
+        assignee_id: ticket.assignee_id,
+        on_behalf: requester.id !== actor.id,
+        ...(opts.noAutoReply ? { no_auto_reply: true } : {}),
+      },
     },
   ];
   if (overridden) events.push({ action: "priority_overridden", field: "priority", old: matrixPriority, new: input.priority });

@@ -112,7 +112,10 @@ export async function updateTicket(tx: Tx, actor: Actor, ticketId: number, input
   if (patch.assignee_id) await notify(tx.db, { userIds: [patch.assignee_id], ticketId: t.id, kind: "assigned", actorId: actor.id, summary: `${referenceOf(updated)} ${updated.subject}`, now });
   for (const child of resolvedChildren) await resolveWithParent(tx, actor, child, updated, now);
   // The row as written, with what settling a snooze and the SLA clock changed after it: callers present it without reading it again.
-  const snooze = t.snoozed_until == null && t.snooze_returned_at == null ? {} : await tx.db.selectFrom("tickets").select(["snoozed_until", "snoozed_by_id", "snooze_returned_at"]).where("id", "=", t.id).executeTakeFirstOrThrow();
+  const snooze =
+    t.snoozed_until == null && t.snooze_returned_at == null
+      ? {}
+      : await tx.db.selectFrom("tickets").select(["snoozed_until", "snoozed_by_id", "snooze_returned_at"]).where("id", "=", t.id).executeTakeFirstOrThrow();
   return { ...updated, ...snooze, ...(await slaClock(tx, t.id, { actor, via })) };
 }
 
@@ -136,11 +139,17 @@ async function applyStatus(tx: Tx, actor: Actor, t: TicketRow, next: TicketRow, 
 
   let children: TicketRow[] = [];
   if (to.category === "resolved") {
-    if (!next.resolution_note?.trim()) throw new AppError("validation_failed", 422, "resolution_note: say how it was resolved before resolving.", [{ field: "resolution_note", message: "is required to resolve" }]);
-    if (isIncidentLike(next.type) && !next.root_cause?.trim()) throw new AppError("validation_failed", 422, "root_cause: incidents and problems need a root cause before resolving.", [{ field: "root_cause", message: "is required to resolve an incident or problem" }]);
+    if (!next.resolution_note?.trim())
+      throw new AppError("validation_failed", 422, "resolution_note: say how it was resolved before resolving.", [{ field: "resolution_note", message: "is required to resolve" }]);
+    if (isIncidentLike(next.type) && !next.root_cause?.trim())
+      throw new AppError("validation_failed", 422, "root_cause: incidents and problems need a root cause before resolving.", [
+        { field: "root_cause", message: "is required to resolve an incident or problem" },
+      ]);
     children = await openChildren(tx, t.id);
     if (children.length && !next.is_major_incident) {
-      throw new AppError("conflict", 409, `Resolve the open child tickets first: ${children.map(referenceOf).join(", ")}.`, { open_children: children.map((c) => ({ id: c.id, reference: referenceOf(c) })) });
+      throw new AppError("conflict", 409, `Resolve the open child tickets first: ${children.map(referenceOf).join(", ")}.`, {
+        open_children: children.map((c) => ({ id: c.id, reference: referenceOf(c) })),
+      });
     }
   }
   patch.status = to.key;
@@ -197,7 +206,11 @@ async function applyCollections(tx: Tx, actor: Actor, t: TicketRow, input: Ticke
     const afterTags = [...next].sort();
     if (afterTags.join("\n") !== before.join("\n")) {
       await tx.db.deleteFrom("ticket_tags").where("ticket_id", "=", t.id).execute();
-      if (afterTags.length) await tx.db.insertInto("ticket_tags").values(afterTags.map((tag) => ({ ticket_id: t.id, tag }))).execute();
+      if (afterTags.length)
+        await tx.db
+          .insertInto("ticket_tags")
+          .values(afterTags.map((tag) => ({ ticket_id: t.id, tag })))
+          .execute();
       events.push({ action: "field_changed", field: "tags", old: before, new: afterTags });
     }
   }
@@ -206,7 +219,11 @@ async function applyCollections(tx: Tx, actor: Actor, t: TicketRow, input: Ticke
     const afterIds = (await validateWatchers(tx, actor, input.watcher_ids)).sort((a, b) => a - b);
     if (afterIds.join(",") !== before.join(",")) {
       await tx.db.deleteFrom("ticket_watchers").where("ticket_id", "=", t.id).execute();
-      if (afterIds.length) await tx.db.insertInto("ticket_watchers").values(afterIds.map((user_id) => ({ ticket_id: t.id, user_id }))).execute();
+      if (afterIds.length)
+        await tx.db
+          .insertInto("ticket_watchers")
+          .values(afterIds.map((user_id) => ({ ticket_id: t.id, user_id })))
+          .execute();
       events.push({ action: "field_changed", field: "watchers", old: before, new: afterIds });
     }
   }
