@@ -9,7 +9,7 @@ import { ActionIcon, Button, Group, Indicator, Popover, Text, Tooltip } from "@m
 import { IconBell } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
 import type { Notification, NotificationList } from "@tessera/contracts";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { markAllNotificationsRead, markNotificationRead } from "../../api/agent.ts";
 import { agentKeys, useNotifications } from "../../api/agent-queries.ts";
 import { LoadError } from "../../ui/query-state.tsx";
@@ -24,6 +24,7 @@ export function NotificationBell() {
   const list = useNotifications();
   const client = useQueryClient();
   const [opened, setOpened] = useState(false);
+  const panel = useRef<HTMLDivElement>(null);
   const unread = list.data?.unread_count ?? 0;
 
   useEffect(() => setUnreadCount(unread), [unread]);
@@ -46,6 +47,9 @@ export function NotificationBell() {
     void markNotificationRead(n.id).catch(failed("mark it read")).finally(refresh);
   };
   const markAll = () => {
+    // The button is disabled once nothing is unread, which would drop focus out of the panel
+    // and leave Escape with nothing to close; the panel keeps it instead.
+    panel.current?.focus();
     edit((old) => ({ ...old, unread_count: 0, unread_items: 0, items: old.items.map((i) => ({ ...i, read_at: i.read_at ?? new Date().toISOString() })) }));
     void markAllNotificationsRead().catch(failed("mark all read")).finally(refresh);
   };
@@ -70,7 +74,7 @@ export function NotificationBell() {
           </Indicator>
         </Tooltip>
       </Popover.Target>
-      <Popover.Dropdown p={0} aria-label="Notifications">
+      <Popover.Dropdown ref={panel} p={0} aria-label="Notifications">
         <Group justify="space-between" px="sm" py={8}>
           <Text size="sm" fw={600}>
             Notifications
