@@ -53,12 +53,16 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
   pg_isready -h 127.0.0.1 -p 5432 -q || stop "PostgreSQL does not answer on 127.0.0.1:5432." "sudo pg_lsclusters"
   admin_url="postgres://postgres@127.0.0.1:5432/postgres"
   if ! PGCONNECT_TIMEOUT=5 psql -w "$admin_url" -qAtc "select 1" >/dev/null 2>&1; then
-    # Debian's default asks for a password over TCP; the tests connect over TCP, so as root give
-    # the postgres role one (the machine's own trust rules, when set, make this unnecessary).
+    # Debian's default asks for a password over TCP and the tests connect over TCP. As root, make
+    # a role of the tests' own that may create databases, with a fresh random password each run:
+    # never a known password, and never on the superuser.
     root || stop "cannot sign in to PostgreSQL as postgres on 127.0.0.1 without a password." \
       "set TEST_DATABASE_URL=postgres://USER:PASSWORD@127.0.0.1:5432/DB (a role that may create databases)"
-    runuser -u postgres -- psql -qc "alter role postgres password 'tessera-test'" >/dev/null
-    admin_url="postgres://postgres:tessera-test@127.0.0.1:5432/postgres"
+    secret="$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')"
+    runuser -u postgres -- psql -qc "do \$\$ begin
+      if not exists (select from pg_roles where rolname = 'tessera_test') then create role tessera_test login createdb; end if;
+      end \$\$; alter role tessera_test password '${secret}'" >/dev/null
+    admin_url="postgres://tessera_test:${secret}@127.0.0.1:5432/postgres"
   fi
   made_db="tessera_test_$$"
   psql -w "$admin_url" -qc "create database ${made_db}"
