@@ -5,7 +5,7 @@
  */
 import { expect as baseExpect, test, type Desk, type Page } from "../support/fixtures.ts";
 import type { Locator } from "@playwright/test";
-import { uniqueWord, WIDE } from "../support/agent.ts";
+import { timedCategory, uniqueWord, WIDE } from "../support/agent.ts";
 
 const expect = baseExpect.configure({ timeout: 15_000 });
 test.describe.configure({ timeout: 90_000 });
@@ -24,21 +24,7 @@ const SUBJECTS = [
 async function longTickets(desk: Desk, word: string) {
   const admin = await desk.api(desk.users.admin);
   const alice = await desk.api(desk.users.alice);
-  const categories = await admin.get<Array<{ id: number; path: string }>>("/api/categories");
-  const network = categories.find((c) => c.path === "Network and VPN")!;
-  const teams = await admin.get<Array<{ id: number; name: string }>>("/api/teams");
-  const serviceDesk = teams.find((t) => t.name === "Service Desk")!;
-  const category = await admin.post<{ id: number }>("/api/categories", { name: `Wide ${word}`, parent_id: network.id, default_team_id: serviceDesk.id });
-  const calendars = await admin.get<Array<{ id: number; is_default: boolean }>>("/api/sla/calendars");
-  const targets = { first_response: 14_390, resolution: 20_000 };
-  await admin.post("/api/sla/policies", {
-    name: `Policy ${word}`,
-    calendar_id: calendars.find((c) => c.is_default)!.id,
-    conditions: { category_ids: [category.id] },
-    targets: { P1: targets, P2: targets, P3: targets, P4: targets },
-    warn_percent: 75,
-    escalations: [],
-  });
+  const category = { id: await timedCategory(admin, `Wide ${word}`, { first_response: 14_390, resolution: 20_000 }) };
   const tickets: Array<{ reference: string; subject: string; reply: string }> = [];
   for (const [i, s] of SUBJECTS.entries()) {
     const subject = `${s} ${word}`;

@@ -6,7 +6,7 @@
  * The tickets have a category and an SLA policy of their own, so no other test's view changes.
  */
 import { expect as baseExpect, test, type Desk, type Page } from "../support/fixtures.ts";
-import { uniqueWord, WIDE, type TicketOut } from "../support/agent.ts";
+import { timedCategory, uniqueWord, WIDE, type TicketOut } from "../support/agent.ts";
 import type { ApiSession } from "../support/api.ts";
 
 const expect = baseExpect.configure({ timeout: 15_000 });
@@ -16,21 +16,7 @@ test.describe.configure({ timeout: 90_000 });
 /** Requests from Alice, in the order given, in a category timed by an SLA policy of its own. */
 async function fileTimed(desk: Desk, word: string, subjects: string[], type = "service_request"): Promise<{ tickets: TicketOut[]; alice: ApiSession; sam: ApiSession }> {
   const admin = await desk.api(desk.users.admin);
-  const categories = await admin.get<Array<{ id: number; path: string }>>("/api/categories");
-  const network = categories.find((c) => c.path === "Network and VPN")!;
-  const teams = await admin.get<Array<{ id: number; name: string }>>("/api/teams");
-  const serviceDesk = teams.find((t) => t.name === "Service Desk")!;
-  const category = await admin.post<{ id: number }>("/api/categories", { name: `Sending ${word}`, parent_id: network.id, default_team_id: serviceDesk.id });
-  const calendars = await admin.get<Array<{ id: number; is_default: boolean }>>("/api/sla/calendars");
-  const targets = { first_response: 240, resolution: 960 };
-  await admin.post("/api/sla/policies", {
-    name: `Policy ${word}`,
-    calendar_id: calendars.find((c) => c.is_default)!.id,
-    conditions: { category_ids: [category.id] },
-    targets: { P1: targets, P2: targets, P3: targets, P4: targets },
-    warn_percent: 75,
-    escalations: [],
-  });
+  const category = { id: await timedCategory(admin, `Sending ${word}`, { first_response: 240, resolution: 960 }) };
   const alice = await desk.api(desk.users.alice);
   const tickets: TicketOut[] = [];
   for (const s of subjects) tickets.push(await alice.post<TicketOut>("/api/tickets", { subject: `${s} ${word}`, description: "Filed by the sending tests.", format: "text", category_id: category.id, type }));

@@ -107,3 +107,25 @@ export async function upload(who: ApiSession, name: string, type: string, bytes:
   form.append("file", new Blob([new Uint8Array(bytes)], { type }), name);
   return (await who.post<{ id: number }>("/api/attachments", form)).id;
 }
+
+/**
+ * A subcategory of "Network and VPN" for the Service Desk, timed by an SLA policy of its own
+ * with the same targets (minutes) at every priority; returns the category's id.
+ */
+export async function timedCategory(admin: ApiSession, name: string, targets: { first_response: number; resolution: number }): Promise<number> {
+  const categories = await admin.get<Array<{ id: number; path: string }>>("/api/categories");
+  const network = categories.find((c) => c.path === "Network and VPN")!;
+  const teams = await admin.get<Array<{ id: number; name: string }>>("/api/teams");
+  const serviceDesk = teams.find((t) => t.name === "Service Desk")!;
+  const category = await admin.post<{ id: number }>("/api/categories", { name, parent_id: network.id, default_team_id: serviceDesk.id });
+  const calendars = await admin.get<Array<{ id: number; is_default: boolean }>>("/api/sla/calendars");
+  await admin.post("/api/sla/policies", {
+    name: `Policy ${name}`,
+    calendar_id: calendars.find((c) => c.is_default)!.id,
+    conditions: { category_ids: [category.id] },
+    targets: { P1: targets, P2: targets, P3: targets, P4: targets },
+    warn_percent: 75,
+    escalations: [],
+  });
+  return category.id;
+}

@@ -5,6 +5,7 @@
  * nothing else: what reacts to an event is listed in events/reactions.ts.
  */
 import type { Executor } from "../context.ts";
+import type { TicketEventsTable } from "../db/schema.ts";
 
 /** One event as a service describes it. */
 export interface EventInput {
@@ -15,16 +16,7 @@ export interface EventInput {
 }
 
 /** One event as stored (ticket_events without its generated id and transaction id). */
-export interface EventRecord {
-  ticket_id: number;
-  actor_id: number | null;
-  via: string;
-  action: string;
-  field: string | null;
-  old_value: string | null;
-  new_value: string | null;
-  created_at: string;
-}
+export type EventRecord = Omit<TicketEventsTable, "id" | "xact_id">;
 
 /** The stored form of a batch of events about one ticket, by one actor, at one instant. */
 export function eventRecords(ticketId: number, actorId: number | null, via: string, now: string, events: EventInput[]): EventRecord[] {

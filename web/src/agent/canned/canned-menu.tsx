@@ -10,7 +10,7 @@ import { Badge, Button, Popover, Text, UnstyledButton } from "@mantine/core";
 import { IconBolt, IconSettings } from "@tabler/icons-react";
 import { fillPlaceholders, placeholderValues, type CannedReply, type Macro, type Ticket } from "@tessera/contracts";
 import type Fuse from "fuse.js";
-import { useEffect, useMemo, useState, type KeyboardEvent } from "react";
+import { useEffect, useMemo, useState, type KeyboardEvent, type ReactNode } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { openReplyTool } from "../macros/macro-tools.tsx";
 import own from "../macros/macro-tools.module.css";
@@ -117,20 +117,8 @@ export function useCannedMenu({ text, caret, ticket, agent, onInsert }: {
             </Text>
           )}
           {options.map((o, i) =>
-            o.kind === "macro" ? (
-              <UnstyledButton
-                key={`m${o.item.id}`}
-                id={`canned-m${o.item.id}`}
-                role="option"
-                aria-selected={i === active}
-                className={own.option}
-                onMouseDown={(e) => {
-                  e.preventDefault();
-                  pick(o);
-                }}
-                onMouseEnter={() => setActive(i)}
-                tabIndex={-1}
-              >
+            <MenuOption key={o.kind === "macro" ? `m${o.item.id}` : o.item.id} id={o.kind === "macro" ? `canned-m${o.item.id}` : `canned-${o.item.id}`} active={i === active} onPick={() => pick(o)} onHover={() => setActive(i)}>
+              {o.kind === "macro" ? (
                 <div style={{ minWidth: 0 }}>
                   <Text size="sm" fw={500} truncate>
                     <IconBolt size={12} aria-hidden="true" /> {o.item.name}
@@ -139,36 +127,24 @@ export function useCannedMenu({ text, caret, ticket, agent, onInsert }: {
                     Macro: see its changes, then apply
                   </Text>
                 </div>
-              </UnstyledButton>
-            ) : (
-            <UnstyledButton
-              key={o.item.id}
-              id={`canned-${o.item.id}`}
-              role="option"
-              aria-selected={i === active}
-              className={own.option}
-              onMouseDown={(e) => {
-                e.preventDefault();
-                pick(o);
-              }}
-              onMouseEnter={() => setActive(i)}
-              tabIndex={-1}
-            >
-              <div style={{ minWidth: 0 }}>
-                <Text size="sm" fw={500} truncate>
-                  {o.item.title}
-                </Text>
-                <Text size="xs" c="dimmed" lineClamp={1}>
-                  {fillPlaceholders(o.item.body, values)}
-                </Text>
-              </div>
-              {o.item.scope !== "personal" && (
-                <Badge size="xs" variant="light" color="gray" style={{ flexShrink: 0 }}>
-                  {o.item.scope === "team" ? o.item.team?.name : "Everyone"}
-                </Badge>
+              ) : (
+                <>
+                  <div style={{ minWidth: 0 }}>
+                    <Text size="sm" fw={500} truncate>
+                      {o.item.title}
+                    </Text>
+                    <Text size="xs" c="dimmed" lineClamp={1}>
+                      {fillPlaceholders(o.item.body, values)}
+                    </Text>
+                  </div>
+                  {o.item.scope !== "personal" && (
+                    <Badge size="xs" variant="light" color="gray" style={{ flexShrink: 0 }}>
+                      {o.item.scope === "team" ? o.item.team?.name : "Everyone"}
+                    </Badge>
+                  )}
+                </>
               )}
-            </UnstyledButton>
-            ),
+            </MenuOption>
           )}
         </div>
         <div className={own.menuFooter}>
@@ -194,4 +170,24 @@ export function useCannedMenu({ text, caret, ticket, agent, onInsert }: {
   );
   const current = open ? options[active] : undefined;
   return { open, activeId: current ? `canned-${current.kind === "macro" ? "m" : ""}${current.item.id}` : undefined, onKeyDown, element };
+}
+
+/** One line of the list: picked on mouse down, so the text box keeps its focus and caret. */
+function MenuOption({ id, active, onPick, onHover, children }: { id: string; active: boolean; onPick: () => void; onHover: () => void; children: ReactNode }) {
+  return (
+    <UnstyledButton
+      id={id}
+      role="option"
+      aria-selected={active}
+      className={own.option}
+      onMouseDown={(e) => {
+        e.preventDefault();
+        onPick();
+      }}
+      onMouseEnter={onHover}
+      tabIndex={-1}
+    >
+      {children}
+    </UnstyledButton>
+  );
 }
