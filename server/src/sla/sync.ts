@@ -24,7 +24,7 @@ import { loadCalendar } from "./definitions.ts";
 import { factsOf, hasTargets, matchPolicy, nearestTerms, type Terms } from "./policies.ts";
 import { STATE_RANK } from "./badge.ts";
 import { sql, type Selectable } from "kysely";
-import type { ClockState, SlaTargetsTable } from "./tables.ts";
+import type { ClockState, SlaClocksTable, SlaTargetsTable } from "./tables.ts";
 
 type Tx = AppContext;
 
@@ -373,21 +373,8 @@ export async function syncSla(tx: Tx, ticketId: number, opts: SyncOptions = {}):
   return columns;
 }
 
-type ClockValues = {
-  policy_id: number | null;
-  policy_name: string | null;
-  calendar_id: number | null;
-  priority: string;
-  matched_on: string;
-  terms: string;
-  state: ClockState;
-  since: string | null;
-  reason: string | null;
-  used_ms: number;
-  paused_ms: number;
-  paused_business_ms: number;
-  updated_at: string;
-};
+/** A clock row as written: everything but the ticket it belongs to. */
+type ClockValues = Omit<SlaClocksTable, "ticket_id">;
 
 async function upsertClock(tx: Tx, ticketId: number, existing: ClockValues | undefined, values: ClockValues) {
   if (existing) {
