@@ -160,7 +160,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     if (req.method !== "GET" && req.method !== "HEAD" && reply.statusCode < 400) {
       hub.kick();
       // After-commit reactions (mail notifications) running on this node, if it runs workers.
-      wakeConsumers();
+      wakeConsumers(ctx);
     }
   });
   // Streams never end on their own; close them before the server waits for open requests.

@@ -105,11 +105,12 @@ export async function drainConsumer(ctx: AppContext, consumer: EventConsumer, li
 
 // ---- running on a node ------------------------------------------------------------------------
 
-const wakers = new Set<() => void>();
+// Per instance, not per process: a process may hold several (the tests build many).
+const wakersOf = new WeakMap<AppContext, Set<() => void>>();
 
-/** Something was committed on this node: consumers look now rather than at their next poll. */
-export function wakeConsumers(): void {
-  for (const wake of wakers) wake();
+/** Something was committed on this instance: its consumers look now rather than at their next poll. */
+export function wakeConsumers(ctx: AppContext): void {
+  for (const wake of wakersOf.get(ctx) ?? []) wake();
 }
 
 /** Runs the consumers on this node until the returned function is called. */
@@ -135,6 +136,8 @@ export function startConsumers(ctx: AppContext, consumers: EventConsumer[]): () 
   };
   const timer = setInterval(tick, POLL_MS);
   timer.unref();
+  const wakers = wakersOf.get(ctx) ?? new Set<() => void>();
+  wakersOf.set(ctx, wakers);
   wakers.add(tick);
   tick();
   return async () => {
