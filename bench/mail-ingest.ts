@@ -55,7 +55,16 @@ function mixed(i: number, refs: Ref[], sent: string[]): { raw: string; id: strin
   const head = [`From: ${from}`, `To: ${DESK}`, `Date: ${new Date().toUTCString()}`, `Message-ID: ${id}`, "MIME-Version: 1.0"];
   let raw: string;
   if (roll < 10 || !refs.length) {
-    raw = [...head, `Subject: Laptop ${i} does not start after the update`, "Content-Type: text/plain; charset=utf-8", "", "Since this morning my laptop shows a black screen after the logo.", "I tried twice. Please help.", "", "Regards"].join("\r\n");
+    raw = [
+      ...head,
+      `Subject: Laptop ${i} does not start after the update`,
+      "Content-Type: text/plain; charset=utf-8",
+      "",
+      "Since this morning my laptop shows a black screen after the logo.",
+      "I tried twice. Please help.",
+      "",
+      "Regards",
+    ].join("\r\n");
   } else if (roll < 13) {
     raw = [
       ...head,
@@ -86,7 +95,16 @@ function mixed(i: number, refs: Ref[], sent: string[]): { raw: string; id: strin
   } else if (roll < 17) {
     const { ref, requester } = refs[i % refs.length];
     head[0] = `From: ${requester}`;
-    raw = [...head, `Subject: Re: [#${ref}] Laptop does not start`, "Content-Type: text/plain; charset=utf-8", "", "It happened again just now.", "", "On Tue, the desk wrote:", "> Could you restart it?"].join("\r\n");
+    raw = [
+      ...head,
+      `Subject: Re: [#${ref}] Laptop does not start`,
+      "Content-Type: text/plain; charset=utf-8",
+      "",
+      "It happened again just now.",
+      "",
+      "On Tue, the desk wrote:",
+      "> Could you restart it?",
+    ].join("\r\n");
   } else {
     raw = [...head, "Subject: Automatic reply: out of office", "Auto-Submitted: auto-replied", "Content-Type: text/plain; charset=utf-8", "", "I am out of the office until Monday."].join("\r\n");
   }
@@ -125,7 +143,10 @@ async function sendAll(port: number, connections: number, count: number, refs: R
 async function login(url: string) {
   const res = await fetch(url + "/api/auth/login", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }) });
   const me = (await res.json()) as { csrf_token: string };
-  const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   const tok = await fetch(url + "/api/tokens", { method: "POST", headers: { "content-type": "application/json", cookie, "x-csrf-token": me.csrf_token }, body: JSON.stringify({ name: "bench" }) });
   return ((await tok.json()) as { token: string }).token;
 }
@@ -141,7 +162,12 @@ async function httpCreates(url: string, token: string, count: number, connection
         const res = await fetch(url + "/api/tickets", {
           method: "POST",
           headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-          body: JSON.stringify({ subject: `Laptop ${i} does not start after the update`, description: "Since this morning my laptop shows a black screen after the logo.\nI tried twice. Please help.\n\nRegards", format: "text", requester: { email: `person${i % 97}@customer.example` } }),
+          body: JSON.stringify({
+            subject: `Laptop ${i} does not start after the update`,
+            description: "Since this morning my laptop shows a black screen after the logo.\nI tried twice. Please help.\n\nRegards",
+            format: "text",
+            requester: { email: `person${i % 97}@customer.example` },
+          }),
         });
         if (res.status === 201) ok++;
         await res.arrayBuffer();
@@ -156,25 +182,35 @@ let child: Child | undefined;
 let broken = false;
 try {
   const smtpPort = await freePort();
-  child = await startChild("tessera (sqlite)", SERVER_MAIN, ["start"], {
-    TESSERA_DATA_DIR: dataDir,
-    TESSERA_ADMIN_EMAIL: ADMIN_EMAIL,
-    TESSERA_ADMIN_PASSWORD: ADMIN_PASSWORD,
-    TESSERA_SMTP_LISTEN_PORT: String(smtpPort),
-    LOG_LEVEL: "warn",
-  }, REPO);
+  child = await startChild(
+    "tessera (sqlite)",
+    SERVER_MAIN,
+    ["start"],
+    {
+      TESSERA_DATA_DIR: dataDir,
+      TESSERA_ADMIN_EMAIL: ADMIN_EMAIL,
+      TESSERA_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      TESSERA_SMTP_LISTEN_PORT: String(smtpPort),
+      LOG_LEVEL: "warn",
+    },
+    REPO,
+  );
   await waitReady(child, "/readyz");
   const token = await login(child.url);
-  const mb = await fetch(child.url + "/api/mailboxes", { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ address: DESK, name: "Bench desk" }) });
+  const mb = await fetch(child.url + "/api/mailboxes", {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify({ address: DESK, name: "Bench desk" }),
+  });
   if (mb.status !== 201) throw new Error(`POST /api/mailboxes answered ${mb.status}: ${await mb.text()}`);
 
   // Warm-up, which also makes the tickets the replies refer to.
   const warm = await sendAll(smtpPort, CONNECTIONS, 100, []);
   const db = new Database(path.join(dataDir, "tessera.db"), { readonly: true });
   const prefix: Record<string, string> = { incident: "INC", service_request: "REQ", problem: "PRB", change: "CHG" };
-  const refs: Ref[] = (db.prepare("select t.type, t.number, u.email from tickets t join users u on u.id = t.requester_id order by t.id limit 50").all() as Array<{ type: string; number: number; email: string }>).map(
-    (r) => ({ ref: `${prefix[r.type]}-${r.number}`, requester: r.email }),
-  );
+  const refs: Ref[] = (
+    db.prepare("select t.type, t.number, u.email from tickets t join users u on u.id = t.requester_id order by t.id limit 50").all() as Array<{ type: string; number: number; email: string }>
+  ).map((r) => ({ ref: `${prefix[r.type]}-${r.number}`, requester: r.email }));
   db.close();
   console.log(`warm-up: ${warm.acked.length} messages, ${refs.length} tickets to reply to`);
 
@@ -227,13 +263,48 @@ try {
       table(
         ["run", "messages", "acked 250", "refused/errors", "seconds", "per second", "server CPU ms/msg", "other CPU", "load avg", "goal"],
         [
-          [`SMTP, ${CONNECTIONS} connections`, String(MESSAGES), String(c.acked.length), String(c.failures.length), c.seconds.toFixed(2), rate(c.acked.length, c.seconds), cpu(concurrent.serverCpuMs, MESSAGES), other(concurrent.other), concurrent.load.toFixed(2), c.acked.length / c.seconds >= 300 ? ">= 300/s: yes" : ">= 300/s: NO"],
-          ["SMTP, 1 connection (baseline)", String(MESSAGES), String(one.acked.length), String(one.failures.length), one.seconds.toFixed(2), rate(one.acked.length, one.seconds), cpu(single.serverCpuMs, MESSAGES), other(single.other), single.load.toFixed(2), ""],
-          [`HTTP POST /api/tickets, ${CONNECTIONS} at once (baseline)`, String(MESSAGES), String(http.result.ok), String(MESSAGES - http.result.ok), http.result.seconds.toFixed(2), rate(http.result.ok, http.result.seconds), cpu(http.serverCpuMs, MESSAGES), other(http.other), http.load.toFixed(2), ""],
+          [
+            `SMTP, ${CONNECTIONS} connections`,
+            String(MESSAGES),
+            String(c.acked.length),
+            String(c.failures.length),
+            c.seconds.toFixed(2),
+            rate(c.acked.length, c.seconds),
+            cpu(concurrent.serverCpuMs, MESSAGES),
+            other(concurrent.other),
+            concurrent.load.toFixed(2),
+            c.acked.length / c.seconds >= 300 ? ">= 300/s: yes" : ">= 300/s: NO",
+          ],
+          [
+            "SMTP, 1 connection (baseline)",
+            String(MESSAGES),
+            String(one.acked.length),
+            String(one.failures.length),
+            one.seconds.toFixed(2),
+            rate(one.acked.length, one.seconds),
+            cpu(single.serverCpuMs, MESSAGES),
+            other(single.other),
+            single.load.toFixed(2),
+            "",
+          ],
+          [
+            `HTTP POST /api/tickets, ${CONNECTIONS} at once (baseline)`,
+            String(MESSAGES),
+            String(http.result.ok),
+            String(MESSAGES - http.result.ok),
+            http.result.seconds.toFixed(2),
+            rate(http.result.ok, http.result.seconds),
+            cpu(http.serverCpuMs, MESSAGES),
+            other(http.other),
+            http.load.toFixed(2),
+            "",
+          ],
         ],
       ),
   );
-  console.log("\n(server CPU counts the parser threads too; other CPU is what other processes and PostgreSQL used meanwhile, in % of one core; !! above 15%: a disturbed run; load avg: the machine's 1-minute load average as the run started)");
+  console.log(
+    "\n(server CPU counts the parser threads too; other CPU is what other processes and PostgreSQL used meanwhile, in % of one core; !! above 15%: a disturbed run; load avg: the machine's 1-minute load average as the run started)",
+  );
   console.log(`\nstored messages by outcome: ${outcomes.map((o) => `${o.outcome} ${o.n}`).join(", ")}`);
   if (c.failures.length || one.failures.length) {
     broken = true;

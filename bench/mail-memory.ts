@@ -117,7 +117,10 @@ function percentile(sorted: number[], q: number) {
 async function login(url: string) {
   const res = await fetch(url + "/api/auth/login", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }) });
   const me = (await res.json()) as { csrf_token: string };
-  const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   const tok = await fetch(url + "/api/tokens", { method: "POST", headers: { "content-type": "application/json", cookie, "x-csrf-token": me.csrf_token }, body: JSON.stringify({ name: "bench" }) });
   return ((await tok.json()) as { token: string }).token;
 }
@@ -128,20 +131,30 @@ let child: Child | undefined;
 let broken = false;
 try {
   const smtpPort = await freePort();
-  child = await startChild("tessera (sqlite)", SERVER_MAIN, ["start"], {
-    // Large enough that each message's one attachment is stored (not skipped as over the cap).
-    TESSERA_ATTACHMENT_MAX_BYTES: String(64 * 1024 * 1024),
-    ...passThrough,
-    TESSERA_DATA_DIR: dataDir,
-    TESSERA_ADMIN_EMAIL: ADMIN_EMAIL,
-    TESSERA_ADMIN_PASSWORD: ADMIN_PASSWORD,
-    TESSERA_SMTP_LISTEN_PORT: String(smtpPort),
-    LOG_LEVEL: "warn",
-  }, REPO);
+  child = await startChild(
+    "tessera (sqlite)",
+    SERVER_MAIN,
+    ["start"],
+    {
+      // Large enough that each message's one attachment is stored (not skipped as over the cap).
+      TESSERA_ATTACHMENT_MAX_BYTES: String(64 * 1024 * 1024),
+      ...passThrough,
+      TESSERA_DATA_DIR: dataDir,
+      TESSERA_ADMIN_EMAIL: ADMIN_EMAIL,
+      TESSERA_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      TESSERA_SMTP_LISTEN_PORT: String(smtpPort),
+      LOG_LEVEL: "warn",
+    },
+    REPO,
+  );
   await waitReady(child, "/readyz");
   const pid = child.proc.pid!;
   const token = await login(child.url);
-  const mb = await fetch(child.url + "/api/mailboxes", { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ address: DESK, name: "Bench desk" }) });
+  const mb = await fetch(child.url + "/api/mailboxes", {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify({ address: DESK, name: "Bench desk" }),
+  });
   if (mb.status !== 201) throw new Error(`POST /api/mailboxes answered ${mb.status}: ${await mb.text()}`);
 
   // A small message first, so the parser thread is loaded before the figure "before" is read.
@@ -223,7 +236,22 @@ try {
   console.log(
     "\n" +
       table(
-        ["messages", "MiB each", "acked 250", "deferred 4xx", "seconds", "RSS before MiB", "peak RSS MiB (VmHWM)", "peak sampled MiB", "RSS after MiB", "healthz n", "p50 ms", "p99 ms", "max ms", "goal"],
+        [
+          "messages",
+          "MiB each",
+          "acked 250",
+          "deferred 4xx",
+          "seconds",
+          "RSS before MiB",
+          "peak RSS MiB (VmHWM)",
+          "peak sampled MiB",
+          "RSS after MiB",
+          "healthz n",
+          "p50 ms",
+          "p99 ms",
+          "max ms",
+          "goal",
+        ],
         [
           [
             String(MESSAGES),

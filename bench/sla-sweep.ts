@@ -94,8 +94,18 @@ async function seedBase(inst: Instance) {
   const team = await ctx.db.insertInto("teams").values({ name: "Bench", description: "", created_at: now }).returning("id").executeTakeFirstOrThrow();
   await ctx.db.insertInto("team_members").values({ team_id: team.id, user_id: agent.id }).execute();
   const calendar = await ctx.db.selectFrom("sla_calendars").select("id").where("is_default", "=", 1).executeTakeFirstOrThrow();
-  const policy = await ctx.db.transaction().execute((trx) => createPolicy({ ...ctx, db: trx }, { name: "Bench", calendar_id: calendar.id, targets: { P3: { first_response: 240, resolution: 3 * 24 * 60 } } }));
-  const terms = { policy_id: policy.id, policy_name: "Bench", calendar_id: calendar.id, priority: "P3", targets: { first_response: 240, next_response: null, resolution: 4320 }, warn_percent: 75, pause_on: policy.pause_on };
+  const policy = await ctx.db
+    .transaction()
+    .execute((trx) => createPolicy({ ...ctx, db: trx }, { name: "Bench", calendar_id: calendar.id, targets: { P3: { first_response: 240, resolution: 3 * 24 * 60 } } }));
+  const terms = {
+    policy_id: policy.id,
+    policy_name: "Bench",
+    calendar_id: calendar.id,
+    priority: "P3",
+    targets: { first_response: 240, next_response: null, resolution: 4320 },
+    warn_percent: 75,
+    pause_on: policy.pause_on,
+  };
   const facts = { type: "incident", priority: "P3", category_id: null, organization_id: null, channel: "web" };
   return { agent: agent.id, requester: requester.id, team: team.id, policy: policy.id, calendar: calendar.id, terms: JSON.stringify(terms), facts: JSON.stringify(facts) };
 }
@@ -197,10 +207,10 @@ async function naiveScan(inst: Instance, nowIso: string): Promise<number> {
 type Place = { dialect: "sqlite"; dir: string } | { dialect: "postgres"; url: string };
 
 const openAt = (place: Place, clock: Clock) =>
-  openInstance(
-    loadConfig({}, place.dialect === "sqlite" ? { TESSERA_DATA_DIR: place.dir, LOG_LEVEL: "silent" } : { DATABASE_URL: place.url, LOG_LEVEL: "silent", TESSERA_DATA_DIR: os.tmpdir() }),
-    { clock, log: pino({ level: "warn" }) },
-  );
+  openInstance(loadConfig({}, place.dialect === "sqlite" ? { TESSERA_DATA_DIR: place.dir, LOG_LEVEL: "silent" } : { DATABASE_URL: place.url, LOG_LEVEL: "silent", TESSERA_DATA_DIR: os.tmpdir() }), {
+    clock,
+    log: pino({ level: "warn" }),
+  });
 
 /**
  * Generation runs in a child process that exits before the sweep starts, so that the memory it
@@ -255,10 +265,28 @@ async function run(target: string, n: number, place: Place): Promise<Result> {
     const scanMs = n >= TICKETS ? await naiveScan(inst, clock.now().toISOString()) : undefined;
     // Every due ticket fired exactly once, nothing else did.
     const expected = (TICKS + OUTAGE_TICKS) * DUE;
-    const events = await inst.ctx.db.selectFrom("ticket_events").select((eb) => eb.fn.countAll<number>().as("n")).where("action", "in", ["sla_warning", "sla_breached"]).executeTakeFirstOrThrow();
+    const events = await inst.ctx.db
+      .selectFrom("ticket_events")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("action", "in", ["sla_warning", "sla_breached"])
+      .executeTakeFirstOrThrow();
     const stored = Number(events.n);
     console.log("done");
-    return { target, tickets: n, generateS, ticksMs, ticksCpuMs, otherCpu, outageMs, scanMs, dueFound, fired: stored === fired ? fired : -stored, expected, rssMb: mb(mem.rss), heapMb: mb(mem.heapUsed) };
+    return {
+      target,
+      tickets: n,
+      generateS,
+      ticksMs,
+      ticksCpuMs,
+      otherCpu,
+      outageMs,
+      scanMs,
+      dueFound,
+      fired: stored === fired ? fired : -stored,
+      expected,
+      rssMb: mb(mem.rss),
+      heapMb: mb(mem.heapUsed),
+    };
   } finally {
     await inst.close();
   }
@@ -300,7 +328,9 @@ async function waitQuiet() {
 }
 
 async function main() {
-  console.log(`SLA sweep: ${TICKETS.toLocaleString("en")} open tickets (baseline ${BASELINE_TICKETS.toLocaleString("en")}), ${TICKS} ticks of ${TICK_SECONDS} s with ${DUE} due each, then one after a 10-minute outage (${OUTAGE_TICKS * DUE} due)`);
+  console.log(
+    `SLA sweep: ${TICKETS.toLocaleString("en")} open tickets (baseline ${BASELINE_TICKETS.toLocaleString("en")}), ${TICKS} ticks of ${TICK_SECONDS} s with ${DUE} due each, then one after a 10-minute outage (${OUTAGE_TICKS * DUE} due)`,
+  );
   const results: Result[] = [];
   if (TARGETS.includes("sqlite")) {
     results.push(await inSqlite(BASELINE_TICKETS));
@@ -334,7 +364,21 @@ async function main() {
     r.otherCpu === undefined ? "?" : `${Math.round(r.otherCpu)}%${r.otherCpu > OTHER_CPU_LIMIT ? " !!" : ""}`,
     Math.max(...r.ticksMs) < 200 ? "yes" : "NO",
   ]);
-  const head = ["database", "open tickets", "generate s", "tick p50 ms", "tick max ms", "tick CPU p50 ms", "outage tick ms", "full scan ms", "fired/due", "RSS MB", "heap MB", "other CPU", "max < 200 ms"];
+  const head = [
+    "database",
+    "open tickets",
+    "generate s",
+    "tick p50 ms",
+    "tick max ms",
+    "tick CPU p50 ms",
+    "outage tick ms",
+    "full scan ms",
+    "fired/due",
+    "RSS MB",
+    "heap MB",
+    "other CPU",
+    "max < 200 ms",
+  ];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
   console.log("\n" + line(head));

@@ -248,7 +248,7 @@ export function cpuSnapshot(serverPid: number | undefined): CpuSnapshot | undefi
   return {
     at: Date.now(),
     busy: user + nice + system,
-    server: serverPid ? processTicks(serverPid)?.ticks ?? 0 : 0,
+    server: serverPid ? (processTicks(serverPid)?.ticks ?? 0) : 0,
     self: processTicks(process.pid)?.ticks ?? 0,
     postgres,
   };

@@ -186,6 +186,11 @@ try {
 } finally {
   await browser.close();
 }
-console.log(`\nOpening a ticket on a desk of ${TICKETS.toLocaleString("en")} tickets (goal, informational: under 1000 ms), load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}\n`);
+console.log(
+  `\nOpening a ticket on a desk of ${TICKETS.toLocaleString("en")} tickets (goal, informational: under 1000 ms), load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ")}\n`,
+);
 console.log(table(["database", "what", "samples", "p50 ms", "p95 ms", "max ms"], rows));
 process.exit(broken ? 1 : 0);

@@ -3,9 +3,7 @@ import { z } from "zod";
 import { Priority } from "./enums.ts";
 
 /** RFC 3339 as Alertmanager writes it, nanoseconds and all (endsAt of a firing alert is 0001-01-01T00:00:00Z). */
-const Rfc3339 = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/, "must be an RFC 3339 time such as 2026-11-25T10:00:00Z");
+const Rfc3339 = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/, "must be an RFC 3339 time such as 2026-11-25T10:00:00Z");
 const Labels = z.record(z.string().max(200, "label names are at most 200 characters"), z.string().max(10_000, "label values are at most 10,000 characters"));
 const AlertStatus = z.enum(["firing", "resolved"], { error: 'must be "firing" or "resolved"' });
 

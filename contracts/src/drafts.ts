@@ -26,7 +26,10 @@ export const ReplyDraftInput = z
     mode: DraftMode,
     /** Empty (or only spaces) deletes the draft. */
     body: z.string().max(DRAFT_BODY_MAX, "must be at most 200,000 characters, the most a reply can hold"),
-    mentions: z.array(z.object({ id: z.number().int().positive(), name: z.string().max(200) }).strict()).max(50).default([]),
+    mentions: z
+      .array(z.object({ id: z.number().int().positive(), name: z.string().max(200) }).strict())
+      .max(50)
+      .default([]),
     /** The version this save is based on: 0 when you saw no draft. Leave it out to overwrite whatever is stored. */
     version: z.number().int().min(0).optional(),
   })

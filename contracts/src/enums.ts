@@ -34,17 +34,7 @@ export type Level = z.infer<typeof Level>;
  * Every status belongs to one category; the category decides behaviour (transitions, SLA
  * pauses, what requesters see). `draft` and `cancelled` are internal to the built-in statuses.
  */
-export const STATUS_CATEGORIES = [
-  "draft",
-  "new",
-  "open",
-  "awaiting_requester",
-  "awaiting_third_party",
-  "awaiting_approval",
-  "resolved",
-  "closed",
-  "cancelled",
-] as const;
+export const STATUS_CATEGORIES = ["draft", "new", "open", "awaiting_requester", "awaiting_third_party", "awaiting_approval", "resolved", "closed", "cancelled"] as const;
 export const StatusCategory = z.enum(STATUS_CATEGORIES);
 export type StatusCategory = z.infer<typeof StatusCategory>;
 
@@ -62,18 +52,7 @@ export const STATUS_TRANSITIONS: Record<StatusCategory, readonly StatusCategory[
   cancelled: [],
 };
 
-export const BUILTIN_STATUSES = [
-  "draft",
-  "new",
-  "open",
-  "in_progress",
-  "on_hold",
-  "pending",
-  "under_review",
-  "resolved",
-  "closed",
-  "cancelled",
-] as const;
+export const BUILTIN_STATUSES = ["draft", "new", "open", "in_progress", "on_hold", "pending", "under_review", "resolved", "closed", "cancelled"] as const;
 
 export const LINK_KINDS = ["related", "parent", "child", "duplicate_of", "caused_by"] as const;
 /**

@@ -19,7 +19,10 @@ export type DeadJob = z.infer<typeof DeadJob>;
 export const DeadJobListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   /** The id of the last job of the previous page. */
-  cursor: z.string().regex(/^\d{1,10}$/, "must be a job id").optional(),
+  cursor: z
+    .string()
+    .regex(/^\d{1,10}$/, "must be a job id")
+    .optional(),
 });
 export type DeadJobListQuery = z.infer<typeof DeadJobListQuery>;
 

@@ -40,7 +40,10 @@ export const OutboxListQuery = z.object({
   ticket_id: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   /** The `next_cursor` of the previous page. */
-  cursor: z.string().regex(/^\d{1,12}$/, "must be the next_cursor of a previous page").optional(),
+  cursor: z
+    .string()
+    .regex(/^\d{1,12}$/, "must be the next_cursor of a previous page")
+    .optional(),
 });
 export type OutboxListQuery = z.infer<typeof OutboxListQuery>;
 

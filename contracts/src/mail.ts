@@ -3,7 +3,12 @@ import { z } from "zod";
 import { Email, Instant } from "./common.ts";
 import { TicketType } from "./enums.ts";
 
-const Host = z.string().trim().min(1).max(253).regex(/^[A-Za-z0-9.:[\]-]+$/, "must be a host name or IP address");
+const Host = z
+  .string()
+  .trim()
+  .min(1)
+  .max(253)
+  .regex(/^[A-Za-z0-9.:[\]-]+$/, "must be a host name or IP address");
 const Folder = z.string().trim().min(1).max(200);
 /** An address (ann@example.com) or a domain (example.com) allowed to open tickets. */
 const SenderPattern = z
@@ -71,9 +76,7 @@ export const Mailbox = z.object({
   address: z.string(),
   name: z.string(),
   active: z.boolean(),
-  imap: z
-    .object({ host: z.string(), port: z.number().int(), tls: z.boolean(), user: z.string(), folder: z.string(), has_password: z.boolean() })
-    .nullable(),
+  imap: z.object({ host: z.string(), port: z.number().int(), tls: z.boolean(), user: z.string(), folder: z.string(), has_password: z.boolean() }).nullable(),
   processed_action: z.enum(["seen", "move"]),
   processed_folder: z.string().nullable(),
   history_mode: z.enum(["new_only", "import"]),

@@ -226,7 +226,16 @@ export const TicketEvent = z.object({
 export type TicketEvent = z.infer<typeof TicketEvent>;
 
 const csv = <T extends z.ZodType>(item: T) =>
-  z.preprocess((v) => (typeof v === "string" ? v.split(",").map((s) => s.trim()).filter(Boolean) : v), z.array(item).max(50));
+  z.preprocess(
+    (v) =>
+      typeof v === "string"
+        ? v
+            .split(",")
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : v,
+    z.array(item).max(50),
+  );
 
 export const TICKET_SORTS = ["created_at", "-created_at", "updated_at", "-updated_at", "priority", "-priority", "number", "-number", "sla"] as const;
 
@@ -263,9 +272,7 @@ export type TicketListQuery = z.infer<typeof TicketListQuery>;
 
 export const LinkCreateInput = z.object({ kind: LinkKind, target: z.union([z.number().int().positive(), TicketKey]) }).strict();
 export const MergeInput = z.object({ into: z.union([z.number().int().positive(), TicketKey]) }).strict();
-export const SplitInput = z
-  .object({ comment_id: z.number().int().positive(), subject: Subject.optional() })
-  .strict();
+export const SplitInput = z.object({ comment_id: z.number().int().positive(), subject: Subject.optional() }).strict();
 export const ConfirmInput = z.object({ comment: z.string().max(20_000).optional() }).strict();
 export const ReopenInput = z.object({ comment: z.string().trim().min(1, "say what is still wrong").max(20_000) }).strict();
 

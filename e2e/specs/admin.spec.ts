@@ -45,12 +45,17 @@ test("an admin adds an agent, puts them in a team, files a category under a team
 
   // Put them in Service Desk with the agent picker.
   await settingsNav(page).getByRole("link", { name: "Teams and members" }).click();
-  await page.getByRole("region", { name: "Team list" }).getByRole("link", { name: /Service Desk/ }).click();
+  await page
+    .getByRole("region", { name: "Team list" })
+    .getByRole("link", { name: /Service Desk/ })
+    .click();
   await choose(page, page.getByRole("form", { name: "Edit team Service Desk" }), "Add an agent", `${name} · ${email}`, word);
   await page.getByRole("button", { name: "Add to team" }).click();
   const members = page.getByRole("list", { name: "Members of Service Desk" });
   await expect(members.getByRole("link", { name })).toBeVisible();
-  await expect.poll(async () => (await admin.get<Array<{ name: string; members: Array<{ email: string }> }>>("/api/teams")).find((t) => t.name === "Service Desk")!.members.map((m) => m.email)).toContain(email);
+  await expect
+    .poll(async () => (await admin.get<Array<{ name: string; members: Array<{ email: string }> }>>("/api/teams")).find((t) => t.name === "Service Desk")!.members.map((m) => m.email))
+    .toContain(email);
 
   // A subcategory of Hardware whose tickets go to Facilities.
   await settingsNav(page).getByRole("link", { name: "Categories" }).click();
@@ -185,7 +190,9 @@ test("the settings search finds settings by what they do and the desk's own team
   await expect(page.getByRole("heading", { level: 1, name: "Organizations" })).toBeVisible();
 
   await search.fill("printers");
-  await settingsNav(page).getByRole("link", { name: /Hardware \/ Printers/ }).click();
+  await settingsNav(page)
+    .getByRole("link", { name: /Hardware \/ Printers/ })
+    .click();
   await expect(page.getByRole("form", { name: "Edit category Hardware / Printers" })).toBeVisible();
   await expect(page.getByRole("textbox", { name: "Default team" })).toHaveValue("Service Desk");
 });
@@ -208,7 +215,10 @@ test("each admin screen, for the screenshots", async ({ page, desk }) => {
 
   await page.goto("/admin/teams");
   await expect(page.getByText("Pick a team")).toBeVisible();
-  await page.getByRole("region", { name: "Team list" }).getByRole("link", { name: /Service Desk/ }).click();
+  await page
+    .getByRole("region", { name: "Team list" })
+    .getByRole("link", { name: /Service Desk/ })
+    .click();
   await expect(page.getByRole("list", { name: "Members of Service Desk" })).toContainText("Sam Rivera");
   await expect(page.getByText(/New tickets come here from/)).toContainText("Hardware (with 3 subcategories)");
   await desk.screenshot(page, "admin-team");
@@ -218,7 +228,10 @@ test("each admin screen, for the screenshots", async ({ page, desk }) => {
   await desk.screenshot(page, "admin-organization");
 
   await page.goto("/admin/categories");
-  await page.getByRole("list", { name: "Categories" }).getByRole("link", { name: /^Office and facilities/ }).click();
+  await page
+    .getByRole("list", { name: "Categories" })
+    .getByRole("link", { name: /^Office and facilities/ })
+    .click();
   await expect(page.getByRole("textbox", { name: "Default ticket type" })).toHaveValue("Service request");
   const category = page.getByRole("form", { name: "Edit category Office and facilities" });
   // The switch's input is drawn over by its track: click its label, as a person would.
@@ -238,7 +251,10 @@ test("each admin screen, for the screenshots", async ({ page, desk }) => {
   await desk.screenshot(page, "admin-priority-matrix");
 
   await page.goto("/admin/custom-fields");
-  await page.getByRole("list", { name: "Active fields" }).getByRole("link", { name: /Office/ }).click();
+  await page
+    .getByRole("list", { name: "Active fields" })
+    .getByRole("link", { name: /Office/ })
+    .click();
   await expect(page.getByRole("textbox", { name: "Options" })).toHaveValue("Berlin\nLisbon\nRemote");
   await desk.screenshot(page, "admin-custom-field");
   await page.getByRole("link", { name: "Add field" }).click();
@@ -250,7 +266,10 @@ test("each admin screen, for the screenshots", async ({ page, desk }) => {
   await page.getByRole("dialog", { name: "Discard unsaved changes?" }).getByRole("button", { name: "Discard changes" }).click();
 
   await expect(page.getByRole("heading", { level: 1, name: "Statuses" })).toBeVisible();
-  await page.getByRole("region", { name: "Status list" }).getByRole("link", { name: /^In progress/ }).click();
+  await page
+    .getByRole("region", { name: "Status list" })
+    .getByRole("link", { name: /^In progress/ })
+    .click();
   await expect(page.getByText("Built-in statuses cannot be retired; rename them instead.")).toBeVisible();
   await desk.screenshot(page, "admin-status");
 
@@ -258,7 +277,10 @@ test("each admin screen, for the screenshots", async ({ page, desk }) => {
   await page.goto("/admin/teams");
   await expect(page.getByRole("region", { name: "Team list" })).toBeVisible();
   await desk.screenshot(page, "admin-phone-teams");
-  await page.getByRole("region", { name: "Team list" }).getByRole("link", { name: /Service Desk/ }).click();
+  await page
+    .getByRole("region", { name: "Team list" })
+    .getByRole("link", { name: /Service Desk/ })
+    .click();
   await expect(page.getByRole("link", { name: "All teams" })).toBeVisible();
   await desk.screenshot(page, "admin-phone-team");
   // On a phone the settings are in the header's menu.
@@ -298,7 +320,9 @@ test("an admin adds a choice-list field and a status of their own, then renames 
   await newStatus.getByRole("button", { name: "Add status" }).click();
   const editor = page.getByRole("form", { name: `Edit status Waiting for parts ${word}` });
   await expect(editor).toBeVisible();
-  await expect(page.getByRole("region", { name: "Awaiting third party" }).getByRole("link", { name: new RegExp(`Waiting for parts ${word}`) })).toContainText("Requesters see “Waiting for a supplier”");
+  await expect(page.getByRole("region", { name: "Awaiting third party" }).getByRole("link", { name: new RegExp(`Waiting for parts ${word}`) })).toContainText(
+    "Requesters see “Waiting for a supplier”",
+  );
 
   await editor.getByRole("textbox", { name: "Name" }).fill(`Parts on order ${word}`);
   await editor.getByRole("button", { name: "Save changes" }).click();
@@ -327,7 +351,10 @@ test("removing a member says first which of the team's tickets are assigned to t
 
   await desk.signIn(page, desk.users.admin);
   await page.goto(`/admin/teams/${facilities.id}`);
-  await page.getByRole("list", { name: "Members of Facilities" }).getByRole("button", { name: `Remove ${agent.name} from Facilities` }).click();
+  await page
+    .getByRole("list", { name: "Members of Facilities" })
+    .getByRole("button", { name: `Remove ${agent.name} from Facilities` })
+    .click();
   const confirm = page.getByRole("dialog", { name: `Remove ${agent.name} from Facilities?` });
   await expect(confirm).toContainText("1 unfinished ticket of Facilities is assigned to them and stays assigned: reassign it in the agent workspace.");
   await expect(confirm).toContainText("They stop seeing Facilities' queue.");
@@ -377,7 +404,11 @@ test("taking an option away from a choice list says that tickets keep the values
 });
 
 test("when the API fails, an admin page says so where it happened, keeps the unsaved change and can try again", async ({ page, desk }) => {
-  const unavailable = { status: 503, contentType: "application/json", body: JSON.stringify({ error: { code: "service_unavailable", message: "The database is not reachable right now; try again shortly." } }) };
+  const unavailable = {
+    status: 503,
+    contentType: "application/json",
+    body: JSON.stringify({ error: { code: "service_unavailable", message: "The database is not reachable right now; try again shortly." } }),
+  };
   await desk.signIn(page, desk.users.admin);
 
   const teamList = (url: URL) => url.pathname === "/api/teams";
@@ -388,7 +419,10 @@ test("when the API fails, an admin page says so where it happened, keeps the uns
   await desk.screenshot(page, "admin-list-error");
   await page.unroute(teamList);
   await failure.getByRole("button", { name: "Try again" }).click();
-  await page.getByRole("region", { name: "Team list" }).getByRole("link", { name: /Facilities/ }).click();
+  await page
+    .getByRole("region", { name: "Team list" })
+    .getByRole("link", { name: /Facilities/ })
+    .click();
 
   const editor = page.getByRole("form", { name: "Edit team Facilities" });
   const description = `Desks, rooms and building access ${unique("d")}`;

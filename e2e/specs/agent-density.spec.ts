@@ -23,7 +23,10 @@ test("list rows are at most 56 px high, and at most 36 px in compact mode, which
 
   // Beside an open ticket a row may take one more line, when its subject wraps (agent-list.spec.ts);
   // as a full-width table it stays within 56 px.
-  for (const [address, most] of [[`/agent/views/open/${first.reference}?q=${word}`, 56 + 18], [`/agent/views/open?q=${word}`, 56]] as const) {
+  for (const [address, most] of [
+    [`/agent/views/open/${first.reference}?q=${word}`, 56 + 18],
+    [`/agent/views/open?q=${word}`, 56],
+  ] as const) {
     await page.goto(address);
     expect(await rowHeights(), address).toBeLessThanOrEqual(most);
   }
@@ -32,7 +35,10 @@ test("list rows are at most 56 px high, and at most 36 px in compact mode, which
   expect(await rowHeights()).toBeLessThanOrEqual(36);
   // The table's cells stay under their column headings.
   const list = page.getByRole("list", { name: /^Tickets in / });
-  for (const [heading, cell] of [["Requester", "Alice Martin"], ["Team", "Service Desk"]]) {
+  for (const [heading, cell] of [
+    ["Requester", "Alice Martin"],
+    ["Team", "Service Desk"],
+  ]) {
     const head = await page.getByText(heading, { exact: true }).first().boundingBox();
     const value = await list.getByText(cell, { exact: true }).first().boundingBox();
     expect(Math.abs(head!.x - value!.x), `${cell} under ${heading}`).toBeLessThanOrEqual(3);

@@ -88,7 +88,10 @@ test.describe("at 1440×900", () => {
     await expect(list.getByRole("listitem")).toHaveCount(SUBJECTS.length, { timeout: 30_000 });
     await expect(page.getByRole("complementary", { name: "Ticket details" })).toBeVisible();
 
-    await expectReadableSubjects(list, tickets.map((t) => t.subject));
+    await expectReadableSubjects(
+      list,
+      tickets.map((t) => t.subject),
+    );
     // The preview has a line of its own under the subject.
     for (const t of tickets) {
       const subject = (await list.getByText(t.subject, { exact: true }).boundingBox())!;
@@ -126,7 +129,10 @@ test.describe("at 1440×900", () => {
     const narrow = await listWidth(page);
     await page.getByRole("button", { name: "Hide views" }).click();
     await expect.poll(() => listWidth(page)).toBeGreaterThan(narrow + 150);
-    await expectReadableSubjects(list, tickets.map((t) => t.subject));
+    await expectReadableSubjects(
+      list,
+      tickets.map((t) => t.subject),
+    );
     await desk.screenshot(page, "agent-list-split-nav-hidden");
     await page.getByRole("button", { name: "Show views" }).click();
     await expect.poll(() => listWidth(page)).toBeCloseTo(narrow, 0);
@@ -140,7 +146,10 @@ test.describe("at 1440×900", () => {
     const list = page.getByRole("list", { name: "Tickets in My open tickets" });
     await expect(list.getByRole("listitem")).toHaveCount(SUBJECTS.length, { timeout: 30_000 });
     await expect(list.getByRole("img", { name: /^SLA: First response due/ })).toHaveCount(SUBJECTS.length);
-    await expectReadableSubjects(list, tickets.map((t) => t.subject));
+    await expectReadableSubjects(
+      list,
+      tickets.map((t) => t.subject),
+    );
 
     const check = await list.evaluate((ul) => {
       const problems: string[] = [];
@@ -150,7 +159,7 @@ test.describe("at 1440×900", () => {
         heights.push(li.getBoundingClientRect().height);
         const cells: Element[] = [];
         const collect = (el: Element) => {
-          for (const c of Array.from(el.children)) (getComputedStyle(c).display === "contents" ? collect(c) : cells.push(c));
+          for (const c of Array.from(el.children)) getComputedStyle(c).display === "contents" ? collect(c) : cells.push(c);
         };
         collect(li.querySelector("a")!);
         const boxes = cells.map((c) => c.getBoundingClientRect());
@@ -209,7 +218,10 @@ test.describe("at 375 px", () => {
         expect(apart, `${a} and ${b} do not overlap`).toBe(true);
       }
     }
-    await expectReadableSubjects(page.getByRole("list", { name: "Tickets in My open tickets" }), tickets.slice(0, 1).map((t) => t.subject));
+    await expectReadableSubjects(
+      page.getByRole("list", { name: "Tickets in My open tickets" }),
+      tickets.slice(0, 1).map((t) => t.subject),
+    );
     await desk.screenshot(page, "agent-list-phone");
     await page.goto(`/agent/views/mine/${tickets[0].reference}`);
     await expect(page.getByText(tickets[0].reply).last()).toBeVisible({ timeout: 30_000 });

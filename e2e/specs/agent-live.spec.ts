@@ -103,7 +103,13 @@ test("when the list cannot be loaded it says so and offers to try again", async 
   await desk.signIn(page, desk.users.sam);
   let failing = true;
   await page.route(/\/api\/tickets\?/, (route) =>
-    failing ? route.fulfill({ status: 500, contentType: "application/json", body: JSON.stringify({ error: { code: "internal_error", message: "Something went wrong on the server. Try again in a moment." } }) }) : route.fallback(),
+    failing
+      ? route.fulfill({
+          status: 500,
+          contentType: "application/json",
+          body: JSON.stringify({ error: { code: "internal_error", message: "Something went wrong on the server. Try again in a moment." } }),
+        })
+      : route.fallback(),
   );
   await page.goto("/agent/views/recent");
   const alert = page.getByRole("alert").filter({ hasText: "The tickets could not be loaded" });

@@ -67,7 +67,10 @@ test("typing / in the composer finds a canned reply and inserts it with the requ
 
   // The menu leads to the agent's own library of canned replies.
   await box.pressSequentially(" /");
-  await menu.getByRole("button", { name: "Manage canned replies…" }).or(page.getByRole("button", { name: "Manage canned replies…" })).click();
+  await menu
+    .getByRole("button", { name: "Manage canned replies…" })
+    .or(page.getByRole("button", { name: "Manage canned replies…" }))
+    .click();
   const manager = page.getByRole("dialog", { name: "Canned replies" });
   await expect(manager).toBeVisible();
   await manager.getByRole("button", { name: /Password reset done/ }).click();
@@ -153,7 +156,10 @@ test("z snoozes a ticket until tomorrow: it leaves My open tickets, which counts
   await expect(page.getByRole("button", { name: /^Snoozed until/ })).toBeVisible();
   await desk.screenshot(page, "agent-snoozed-ticket");
   await page.getByRole("button", { name: /^Snoozed until/ }).click();
-  await page.getByRole("dialog", { name: `Snooze ${t.reference}` }).getByRole("button", { name: "Wake it now" }).click();
+  await page
+    .getByRole("dialog", { name: `Snooze ${t.reference}` })
+    .getByRole("button", { name: "Wake it now" })
+    .click();
   await expect(page.getByText(`${t.reference} is awake and back in the queues.`)).toBeVisible();
   await page.goto("/agent/views/mine");
   await expect(page.getByRole("list", { name: "Tickets in My open tickets" }).getByRole("link")).toHaveCount(1);

@@ -19,7 +19,8 @@ async function fileTimed(desk: Desk, word: string, subjects: string[], type = "s
   const category = { id: await timedCategory(admin, `Sending ${word}`, { first_response: 240, resolution: 960 }) };
   const alice = await desk.api(desk.users.alice);
   const tickets: TicketOut[] = [];
-  for (const s of subjects) tickets.push(await alice.post<TicketOut>("/api/tickets", { subject: `${s} ${word}`, description: "Filed by the sending tests.", format: "text", category_id: category.id, type }));
+  for (const s of subjects)
+    tickets.push(await alice.post<TicketOut>("/api/tickets", { subject: `${s} ${word}`, description: "Filed by the sending tests.", format: "text", category_id: category.id, type }));
   return { tickets, alice, sam: await desk.api(desk.users.sam) };
 }
 
@@ -28,7 +29,10 @@ const viewOf = (word: string) => `/agent/views/open?q=${word}&sort=number`;
 
 async function openFirst(page: Page, word: string, reference: string) {
   await page.goto(viewOf(word));
-  await page.getByRole("list", { name: "Tickets in All open" }).getByRole("link", { name: new RegExp(reference) }).click();
+  await page
+    .getByRole("list", { name: "Tickets in All open" })
+    .getByRole("link", { name: new RegExp(reference) })
+    .click();
   await expect(page).toHaveURL(new RegExp(`/agent/views/open/${reference}\\?`));
 }
 
@@ -111,7 +115,12 @@ test("Ctrl+Shift+Enter resolves after the undo window, Undo leaves it open with 
   const afterUndo = await sam.get<{ status: { category: string } }>(`/api/tickets/${a.reference}`);
   expect(afterUndo.status.category).not.toBe("resolved");
   expect(await commentsOf(sam, a.reference)).not.toContain("torn label");
-  await expect(page.getByRole("region", { name: new RegExp(a.reference) }).locator("header").getByRole("button", { name: "Resolve" })).toBeVisible();
+  await expect(
+    page
+      .getByRole("region", { name: new RegExp(a.reference) })
+      .locator("header")
+      .getByRole("button", { name: "Resolve" }),
+  ).toBeVisible();
 
   // Again, and the window runs out: the reply is posted, the ticket resolved with it as the
   // resolution note, and the next ticket opens (the resolved one has left the list by then).

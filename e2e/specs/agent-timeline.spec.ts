@@ -37,7 +37,12 @@ async function ticketWithBurst(desk: Desk, word: string) {
   });
   const alice = await desk.api(desk.users.alice);
   const sam = await desk.api(desk.users.sam);
-  const ticket = await alice.post<{ reference: string }>("/api/tickets", { subject: `VPN drops at noon ${word}`, description: "It drops every day at noon.", format: "text", category_id: category.id });
+  const ticket = await alice.post<{ reference: string }>("/api/tickets", {
+    subject: `VPN drops at noon ${word}`,
+    description: "It drops every day at noon.",
+    format: "text",
+    category_id: category.id,
+  });
   const say = (who: typeof sam, body: string, internal = false) => who.post(`/api/tickets/${ticket.reference}/comments`, { body, format: "text", ...(who === sam ? { internal } : {}) });
   await say(sam, "Which VPN client version do you have?");
   await say(alice, "Version 5.2, on Windows.");

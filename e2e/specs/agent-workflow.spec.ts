@@ -33,7 +33,10 @@ test("a request goes from the portal through the agent workspace to closed, and 
   const ap = agent.page;
   await ap.goto("/agent");
   await expect(ap.getByRole("heading", { level: 1, name: "My open tickets" })).toBeVisible();
-  await ap.getByRole("navigation", { name: "Views" }).getByRole("link", { name: /Unassigned in my teams/ }).click();
+  await ap
+    .getByRole("navigation", { name: "Views" })
+    .getByRole("link", { name: /Unassigned in my teams/ })
+    .click();
   const list = ap.getByRole("list", { name: "Tickets in Unassigned in my teams" });
   const row = list.getByRole("link", { name: new RegExp(subject) });
   await expect(row).toBeVisible();

@@ -157,7 +157,11 @@ test("a property change shows at once; when the server refuses it, it goes back 
   await page.route("**/api/tickets/*", async (route) => {
     if (route.request().method() === "PATCH" && fail) {
       await answered;
-      return route.fulfill({ status: 500, contentType: "application/json", body: JSON.stringify({ error: { code: "internal_error", message: "Something went wrong on the server. Try again in a moment." } }) });
+      return route.fulfill({
+        status: 500,
+        contentType: "application/json",
+        body: JSON.stringify({ error: { code: "internal_error", message: "Something went wrong on the server. Try again in a moment." } }),
+      });
     }
     return route.fallback();
   });

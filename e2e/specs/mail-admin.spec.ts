@@ -107,7 +107,10 @@ test("failed mail is listed with its reason, downloaded as .eml and discarded", 
 test("a template edit is previewed as it is typed, then saved", async ({ page, desk }) => {
   await desk.signIn(page, desk.users.admin);
   await page.goto("/admin/mail-templates");
-  await page.getByRole("region", { name: "Template list" }).getByRole("link", { name: /Acknowledgement/ }).click();
+  await page
+    .getByRole("region", { name: "Template list" })
+    .getByRole("link", { name: /Acknowledgement/ })
+    .click();
   const editor = page.getByRole("form", { name: "Edit the acknowledgement template" });
   const preview = editor.getByRole("region", { name: "Preview" });
   await expect(preview.getByTestId("preview-subject")).toContainText("[#INC-1042]", { timeout: 20_000 });
@@ -155,7 +158,9 @@ test("an agent loads an emailed message's remote images only on request, and dow
     await addMailbox(admin, address);
     const subject = `Newsletter with a picture ${unique()}`;
     const html = `<html><body><p>The screen shows this error:</p><p><img src="${imageUrl}" alt="error screenshot" width="40" height="40"></p><p>Ravi</p></body></html>`;
-    expect(await sendMail(desk.smtpPort, customerMail({ from: "Ravi Patel <ravi@customer.example>", to: address, subject, html, id: unique() }), { from: "ravi@customer.example", to: address })).toMatch(/^250 /);
+    expect(
+      await sendMail(desk.smtpPort, customerMail({ from: "Ravi Patel <ravi@customer.example>", to: address, subject, html, id: unique() }), { from: "ravi@customer.example", to: address }),
+    ).toMatch(/^250 /);
     const ref = await ticketBySubject(admin, subject);
 
     await desk.signIn(page, desk.users.sam);
@@ -229,7 +234,12 @@ test("a stranger's reply waits as held mail; an agent reads it and accepts it fr
   await addMailbox(admin, address);
   const subject = `Printer jams on floor 2 ${unique()}`;
   const first = unique();
-  expect(await sendMail(desk.smtpPort, customerMail({ from: "Ravi Patel <ravi@customer.example>", to: address, subject, text: "It jams on every page.", id: first }), { from: "ravi@customer.example", to: address })).toMatch(/^250 /);
+  expect(
+    await sendMail(desk.smtpPort, customerMail({ from: "Ravi Patel <ravi@customer.example>", to: address, subject, text: "It jams on every page.", id: first }), {
+      from: "ravi@customer.example",
+      to: address,
+    }),
+  ).toMatch(/^250 /);
   const ref = await ticketBySubject(admin, subject);
   // Someone who is not part of the ticket answers in its thread.
   const reply = customerMail({ from: "Eve Stone <eve@elsewhere.example>", to: address, subject: `Re: ${subject}`, text: "Same here, the tray is broken.", id: unique() }).replace(
@@ -318,7 +328,13 @@ test("an alert's ticket shows how often it fired and when it was last seen, on a
   const account = await admin.post<{ id: number }>("/api/users", { email: `monitor-${unique()}@desk.test`, name: "Monitoring", role: "agent", password: PASSWORD });
   const { token } = await admin.post<{ token: string }>("/api/tokens", { user_id: account.id, name: "Monitoring alerts" });
   const fingerprint = unique();
-  const alert = { status: "firing", labels: { alertname: "DiskFull", instance: `db-${fingerprint}`, severity: "critical" }, annotations: { summary: `Disk 95% full on db-${fingerprint}` }, startsAt: "2026-12-07T01:00:00Z", fingerprint };
+  const alert = {
+    status: "firing",
+    labels: { alertname: "DiskFull", instance: `db-${fingerprint}`, severity: "critical" },
+    annotations: { summary: `Disk 95% full on db-${fingerprint}` },
+    startsAt: "2026-12-07T01:00:00Z",
+    fingerprint,
+  };
   // Alertmanager sends a firing alert again at every repeat interval, batched with its group.
   const send = async (copies: number) => {
     const res = await fetch(`${desk.baseURL}/api/alerts/alertmanager`, {

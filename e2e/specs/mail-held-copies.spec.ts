@@ -17,13 +17,18 @@ test("people copied on a reply known only by its tag wait on the ticket; the age
   await addMailbox(admin, address);
   const customer = `omar-${unique()}@customer.example`;
   const subject = `Laptop battery swells ${unique()}`;
-  expect(await sendMail(desk.smtpPort, customerMail({ from: `Omar Haddad <${customer}>`, to: address, subject, text: "The battery bulges.", id: unique() }), { from: customer, to: address })).toMatch(/^250 /);
+  expect(await sendMail(desk.smtpPort, customerMail({ from: `Omar Haddad <${customer}>`, to: address, subject, text: "The battery bulges.", id: unique() }), { from: customer, to: address })).toMatch(
+    /^250 /,
+  );
   const ref = await ticketBySubject(admin, subject);
 
   // Two mails in Omar's name that only type the tag, each copying someone in.
   const outsider = `eve-${unique()}@elsewhere.example`;
   const colleague = `lena-${unique()}@customer.example`;
-  for (const [cc, text] of [[`Eve Stone <${outsider}>`, "Keep Eve posted."], [`Lena Park <${colleague}>`, "Lena takes over while I am away."]]) {
+  for (const [cc, text] of [
+    [`Eve Stone <${outsider}>`, "Keep Eve posted."],
+    [`Lena Park <${colleague}>`, "Lena takes over while I am away."],
+  ]) {
     expect(await sendMail(desk.smtpPort, customerMail({ from: customer, to: address, cc, subject: `Re: [#${ref}] ${subject}`, text, id: unique() }), { from: customer, to: address })).toMatch(/^250 /);
   }
 

@@ -18,7 +18,9 @@ test("an emailed reply shows all the customer wrote, and its quoted history open
   const customer = `nora-${unique()}@customer.example`;
   const subject = `Printer on floor 2 ${unique()}`;
   const first = unique();
-  expect(await sendMail(desk.smtpPort, customerMail({ from: `Nora Berg <${customer}>`, to: address, subject, text: "The printer on floor 2 does not print.", id: first }), { from: customer, to: address })).toMatch(/^250 /);
+  expect(
+    await sendMail(desk.smtpPort, customerMail({ from: `Nora Berg <${customer}>`, to: address, subject, text: "The printer on floor 2 does not print.", id: first }), { from: customer, to: address }),
+  ).toMatch(/^250 /);
   const ref = await ticketBySubject(admin, subject);
 
   const reply = [
@@ -35,7 +37,12 @@ test("an emailed reply shows all the customer wrote, and its quoted history open
     ">",
     "> Sam, Service Desk",
   ].join("\r\n");
-  expect(await sendMail(desk.smtpPort, customerMail({ from: `Nora Berg <${customer}>`, to: address, subject: `Re: [#${ref}] ${subject}`, text: reply, id: unique(), inReplyTo: first }), { from: customer, to: address })).toMatch(/^250 /);
+  expect(
+    await sendMail(desk.smtpPort, customerMail({ from: `Nora Berg <${customer}>`, to: address, subject: `Re: [#${ref}] ${subject}`, text: reply, id: unique(), inReplyTo: first }), {
+      from: customer,
+      to: address,
+    }),
+  ).toMatch(/^250 /);
 
   await desk.signIn(page, desk.users.sam);
   await page.goto(`/agent/tickets/${ref}`);

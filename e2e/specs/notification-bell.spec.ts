@@ -57,7 +57,12 @@ test("the bell collapses repeated replies, marks one line read, and a muted tick
   await alice.post(`/api/tickets/${other.reference}/comments`, { body: "And the R key.", format: "text" });
   await expect(panel.getByRole("link").filter({ hasText: `2 replies from Alice Martin on ${other.reference}` })).toHaveCount(1);
   await expect(bell).toHaveAccessibleName("Notifications, 1 unread");
-  await expect(panel.getByRole("link").filter({ hasText: noisy.reference }).filter({ hasText: /replied|replies/ })).toHaveCount(1);
+  await expect(
+    panel
+      .getByRole("link")
+      .filter({ hasText: noisy.reference })
+      .filter({ hasText: /replied|replies/ }),
+  ).toHaveCount(1);
   await expect(panel.getByRole("link").filter({ hasText: `Alice Martin replied on ${noisy.reference}` })).toHaveCount(0);
 
   await page.setViewportSize({ width: 375, height: 780 });

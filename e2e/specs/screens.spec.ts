@@ -17,8 +17,24 @@ const WIDTHS = [
 ];
 
 const ADMIN_PAGES = [
-  "users", "teams", "organizations", "categories", "priority-matrix", "custom-fields", "statuses", "canned-replies", "macros",
-  "mailboxes", "failed-mail", "held-mail", "outgoing-mail", "mail-templates", "alerts", "business-hours", "sla-policies", "audit-log",
+  "users",
+  "teams",
+  "organizations",
+  "categories",
+  "priority-matrix",
+  "custom-fields",
+  "statuses",
+  "canned-replies",
+  "macros",
+  "mailboxes",
+  "failed-mail",
+  "held-mail",
+  "outgoing-mail",
+  "mail-templates",
+  "alerts",
+  "business-hours",
+  "sla-policies",
+  "audit-log",
 ];
 
 /** Waits for the screen to settle, checks it fits the width, and saves its picture. */

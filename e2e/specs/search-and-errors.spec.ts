@@ -31,7 +31,11 @@ test("when the API fails, the page says so where it happened and can try again",
 
   const failList = (url: URL) => url.pathname === "/api/tickets";
   await page.route(failList, (route) =>
-    route.fulfill({ status: 503, contentType: "application/json", body: JSON.stringify({ error: { code: "service_unavailable", message: "The database is not reachable right now; try again shortly." } }) }),
+    route.fulfill({
+      status: 503,
+      contentType: "application/json",
+      body: JSON.stringify({ error: { code: "service_unavailable", message: "The database is not reachable right now; try again shortly." } }),
+    }),
   );
   await page.goto("/requests");
   const failure = page.getByRole("alert").filter({ hasText: "Your requests could not be loaded" });

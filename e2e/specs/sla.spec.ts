@@ -97,7 +97,11 @@ test("an admin adds a business-hours calendar and a policy, and the preview says
   await expect(page.getByRole("form", { name: `Edit policy Network incidents ${word}` })).toBeVisible();
   const list = page.getByRole("list", { name: "Policies in order" });
   await expect(list).toContainText(`Network incidents ${word}`);
-  const stored = await (await desk.api(desk.users.admin)).get<Array<{ name: string; calendar: { name: string }; conditions: { category_ids: number[] }; targets: Record<string, { first_response: number | null; resolution: number | null }> }>>("/api/sla/policies");
+  const stored = await (
+    await desk.api(desk.users.admin)
+  ).get<Array<{ name: string; calendar: { name: string }; conditions: { category_ids: number[] }; targets: Record<string, { first_response: number | null; resolution: number | null }> }>>(
+    "/api/sla/policies",
+  );
   const mine = stored.find((p) => p.name === `Network incidents ${word}`)!;
   expect(mine.calendar.name).toBe(`Paris office ${word}`);
   expect(mine.conditions.category_ids).toEqual([category.id]);
@@ -115,7 +119,12 @@ test("an agent sees the countdown on the row, the ticket in Breaching soon, the 
   const agentUser = await admin.post<{ id: number; email: string; name: string }>("/api/users", { email: `${word}@example.test`, name: `Noor ${word}`, role: "agent", password: PASSWORD });
   await admin.post(`/api/teams/${serviceDesk.id}/members`, { user_id: agentUser.id });
   const alice = await desk.api(desk.users.alice);
-  const ticket = await alice.post<{ reference: string }>("/api/tickets", { subject: `VPN drops every hour ${word}`, description: "Filed by a browser test.", format: "text", category_id: category.id });
+  const ticket = await alice.post<{ reference: string }>("/api/tickets", {
+    subject: `VPN drops every hour ${word}`,
+    description: "Filed by a browser test.",
+    format: "text",
+    category_id: category.id,
+  });
   const agent = await desk.api(agentUser);
   await agent.updateTicket(ticket.reference, { assignee_id: agentUser.id });
 
@@ -137,7 +146,10 @@ test("an agent sees the countdown on the row, the ticket in Breaching soon, the 
   await expect(page.getByRole("button", { name: "Sort" })).toContainText("SLA");
   await desk.screenshot(page, "sla-badges-list");
 
-  await page.getByRole("list", { name: "Tickets in Breaching soon" }).getByRole("link", { name: new RegExp(ticket.reference) }).click();
+  await page
+    .getByRole("list", { name: "Tickets in Breaching soon" })
+    .getByRole("link", { name: new RegExp(ticket.reference) })
+    .click();
   const card = page.getByRole("complementary", { name: "Ticket details" }).getByRole("region", { name: "SLA" });
   await expect(card).toContainText(policy.name);
   const targets = card.getByRole("list", { name: "SLA targets" });
@@ -187,7 +199,9 @@ test("an admin recomputes a ticket's SLA after a confirmation that shows the dea
   const alice = await desk.api(desk.users.alice);
   const ticket = await alice.post<{ reference: string }>("/api/tickets", { subject: `Printer queue stuck ${word}`, description: "Filed by a browser test.", format: "text", category_id: category.id });
   // The policy is tightened afterwards: the ticket keeps its deadlines until recomputed.
-  await admin.patch(`/api/sla/policies/${policy.id}`, { targets: { P1: { first_response: 60, resolution: 960 }, P2: { first_response: 60, resolution: 960 }, P3: { first_response: 60, resolution: 960 }, P4: { first_response: 60, resolution: 960 } } });
+  await admin.patch(`/api/sla/policies/${policy.id}`, {
+    targets: { P1: { first_response: 60, resolution: 960 }, P2: { first_response: 60, resolution: 960 }, P3: { first_response: 60, resolution: 960 }, P4: { first_response: 60, resolution: 960 } },
+  });
   const before = await admin.get<{ targets: Array<{ kind: string; due_at: string }> }>(`/api/tickets/${ticket.reference}/sla`);
 
   await desk.signIn(page, desk.users.admin);
@@ -199,7 +213,20 @@ test("an admin recomputes a ticket's SLA after a confirmation that shows the dea
   await expect(firstResponse.getByRole("cell").nth(2)).not.toHaveText("…");
   const [was, will] = [await firstResponse.getByRole("cell").nth(1).innerText(), await firstResponse.getByRole("cell").nth(2).innerText()];
   expect(will).not.toBe(was);
-  await expect(dialog.getByRole("table", { name: "Deadlines" }).getByRole("row", { name: /Resolution/ }).getByRole("cell").nth(2)).toHaveText(await dialog.getByRole("table", { name: "Deadlines" }).getByRole("row", { name: /Resolution/ }).getByRole("cell").nth(1).innerText());
+  await expect(
+    dialog
+      .getByRole("table", { name: "Deadlines" })
+      .getByRole("row", { name: /Resolution/ })
+      .getByRole("cell")
+      .nth(2),
+  ).toHaveText(
+    await dialog
+      .getByRole("table", { name: "Deadlines" })
+      .getByRole("row", { name: /Resolution/ })
+      .getByRole("cell")
+      .nth(1)
+      .innerText(),
+  );
   // Asking changed nothing yet.
   expect((await admin.get<{ targets: Array<{ due_at: string }> }>(`/api/tickets/${ticket.reference}/sla`)).targets[0].due_at).toBe(before.targets[0].due_at);
   await desk.screenshot(page, "sla-recompute");

@@ -17,7 +17,10 @@ export class ApiSession {
       body: JSON.stringify({ email, password }),
     });
     if (!res.ok) throw new Error(`sign-in as ${email} failed: ${res.status} ${await res.text()}`);
-    s.cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    s.cookie = res.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
     s.csrf = ((await res.json()) as { csrf_token: string }).csrf_token;
     return s;
   }

@@ -11,9 +11,7 @@ import { z } from "zod";
 import { parseAllowList, type OutboundAllowList } from "./outbound/guard.ts";
 import { parseTrustedProxies } from "./http/trusted-proxies.ts";
 
-const bool = z
-  .enum(["true", "false", "1", "0", "yes", "no"])
-  .transform((v) => v === "true" || v === "1" || v === "yes");
+const bool = z.enum(["true", "false", "1", "0", "yes", "no"]).transform((v) => v === "true" || v === "1" || v === "yes");
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 /** A string (empty by default) read by `parse`, whose thrown message becomes the variable's error. */
 const parsedBy = <T>(parse: (v: string) => T) =>
@@ -77,7 +75,10 @@ const EnvSchema = z.object({
   TESSERA_TRUST_PROXY_HOPS: z
     .string()
     .optional()
-    .refine((v) => v === undefined || v === "" || v === "0", "is no longer read: list your proxies' addresses in TESSERA_TRUSTED_PROXIES instead (e.g. TESSERA_TRUSTED_PROXIES=127.0.0.1 for a proxy on the same machine)"),
+    .refine(
+      (v) => v === undefined || v === "" || v === "0",
+      "is no longer read: list your proxies' addresses in TESSERA_TRUSTED_PROXIES instead (e.g. TESSERA_TRUSTED_PROXIES=127.0.0.1 for a proxy on the same machine)",
+    ),
   /** Size of the PostgreSQL connection pool per process. */
   TESSERA_DB_POOL_SIZE: int(1, 200).default(10),
   /** Bearer token Prometheus sends to read /metrics; unset means /metrics answers only on loopback. */
@@ -183,7 +184,17 @@ export type Config = Readonly<{
   outboundAllow: OutboundAllowList;
   /** How long a connection out may take to open and be greeted, in ms. */
   outboundConnectTimeoutMs: number;
-  mail: { smtpPort: number | undefined; smtpHost: string; maxBytes: number; inflightBytes: number; parseTimeoutMs: number; parsers: number; imapPollMs: number; loopLimitPerHour: number; trustedAuthservIds: string[] };
+  mail: {
+    smtpPort: number | undefined;
+    smtpHost: string;
+    maxBytes: number;
+    inflightBytes: number;
+    parseTimeoutMs: number;
+    parsers: number;
+    imapPollMs: number;
+    loopLimitPerHour: number;
+    trustedAuthservIds: string[];
+  };
 }>;
 
 export class ConfigError extends Error {}
@@ -254,10 +265,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     throw new ConfigError("Invalid configuration:\n  TESSERA_ADMIN_EMAIL and TESSERA_ADMIN_PASSWORD must be set together");
   }
   if (e.TESSERA_MAIL_INFLIGHT_BYTES !== undefined && e.TESSERA_MAIL_INFLIGHT_BYTES < e.TESSERA_MAIL_MAX_BYTES) {
-    throw new ConfigError(`Invalid configuration:\n  TESSERA_MAIL_INFLIGHT_BYTES must be at least TESSERA_MAIL_MAX_BYTES (${e.TESSERA_MAIL_MAX_BYTES}), or a message of the largest size could never be taken in`);
+    throw new ConfigError(
+      `Invalid configuration:\n  TESSERA_MAIL_INFLIGHT_BYTES must be at least TESSERA_MAIL_MAX_BYTES (${e.TESSERA_MAIL_MAX_BYTES}), or a message of the largest size could never be taken in`,
+    );
   }
   if (e.TESSERA_UPLOAD_INFLIGHT_BYTES !== undefined && e.TESSERA_UPLOAD_INFLIGHT_BYTES < e.TESSERA_ATTACHMENT_MAX_BYTES) {
-    throw new ConfigError(`Invalid configuration:\n  TESSERA_UPLOAD_INFLIGHT_BYTES must be at least TESSERA_ATTACHMENT_MAX_BYTES (${e.TESSERA_ATTACHMENT_MAX_BYTES}), or a file of the largest size could never be uploaded`);
+    throw new ConfigError(
+      `Invalid configuration:\n  TESSERA_UPLOAD_INFLIGHT_BYTES must be at least TESSERA_ATTACHMENT_MAX_BYTES (${e.TESSERA_ATTACHMENT_MAX_BYTES}), or a file of the largest size could never be uploaded`,
+    );
   }
   const dataDir = path.resolve(e.TESSERA_DATA_DIR);
   const shownHost = e.HOST === "0.0.0.0" || e.HOST === "::" ? "localhost" : e.HOST;
@@ -274,9 +289,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sqlitePath: path.join(dataDir, "tessera.db"),
     attachmentsDir: path.join(dataDir, "attachments"),
     publicUrl,
-    admin: e.TESSERA_ADMIN_EMAIL
-      ? { email: e.TESSERA_ADMIN_EMAIL.toLowerCase(), password: e.TESSERA_ADMIN_PASSWORD!, name: e.TESSERA_ADMIN_NAME }
-      : undefined,
+    admin: e.TESSERA_ADMIN_EMAIL ? { email: e.TESSERA_ADMIN_EMAIL.toLowerCase(), password: e.TESSERA_ADMIN_PASSWORD!, name: e.TESSERA_ADMIN_NAME } : undefined,
     session: {
       idleMs: e.TESSERA_SESSION_IDLE_MINUTES * 60_000,
       maxMs: e.TESSERA_SESSION_MAX_HOURS * 3_600_000,
@@ -303,7 +316,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       parsers: e.TESSERA_MAIL_PARSERS,
       imapPollMs: e.TESSERA_IMAP_POLL_SECONDS * 1000,
       loopLimitPerHour: e.TESSERA_MAIL_LOOP_LIMIT,
-      trustedAuthservIds: (e.TESSERA_MAIL_TRUSTED_AUTHSERV_IDS ?? "").split(",").map((x) => x.trim().toLowerCase()).filter(Boolean),
+      trustedAuthservIds: (e.TESSERA_MAIL_TRUSTED_AUTHSERV_IDS ?? "")
+        .split(",")
+        .map((x) => x.trim().toLowerCase())
+        .filter(Boolean),
     },
   });
 }

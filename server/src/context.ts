@@ -35,5 +35,4 @@ export type Executor = Kysely<Database> | Transaction<Database>;
 export const nowIso = (ctx: Pick<AppContext, "clock">) => ctx.clock.now().toISOString();
 
 /** Runs `work` in one transaction, with a context whose `db` is that transaction. */
-export const inTransaction = <T>(ctx: AppContext, work: (tx: AppContext) => Promise<T>): Promise<T> =>
-  ctx.db.transaction().execute((trx) => work({ ...ctx, db: trx }));
+export const inTransaction = <T>(ctx: AppContext, work: (tx: AppContext) => Promise<T>): Promise<T> => ctx.db.transaction().execute((trx) => work({ ...ctx, db: trx }));

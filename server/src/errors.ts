@@ -21,8 +21,7 @@ export class AppError extends Error {
 export const notFound = (what: string) => new AppError("not_found", 404, `${what} was not found.`);
 export const forbidden = (message: string) => new AppError("forbidden", 403, message);
 export const badRequest = (message: string, details?: unknown) => new AppError("bad_request", 400, message, details);
-export const invalid = (field: string, message: string) =>
-  new AppError("validation_failed", 400, `${field}: ${message}`, [{ field, message }]);
+export const invalid = (field: string, message: string) => new AppError("validation_failed", 400, `${field}: ${message}`, [{ field, message }]);
 export const conflict = (message: string, details?: unknown) => new AppError("conflict", 409, message, details);
 
 /** Field-named messages from a zod error: "subject: must not be empty". */
@@ -40,8 +39,7 @@ function isDatabaseUnavailable(err: unknown): boolean {
 
 export function registerErrorHandler(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError & { validation?: unknown; validationContext?: string }, req, reply) => {
-    const send = (status: number, code: ErrorCode, message: string, details?: unknown) =>
-      reply.status(status).send({ error: { code, message, ...(details === undefined ? {} : { details }) } });
+    const send = (status: number, code: ErrorCode, message: string, details?: unknown) => reply.status(status).send({ error: { code, message, ...(details === undefined ? {} : { details }) } });
 
     if (err instanceof AppError) {
       if (err.status === 403 || err.status === 404) req.log.info({ code: err.code, url: req.url, actor: req.actor?.id }, "access refused");
@@ -55,13 +53,11 @@ export function registerErrorHandler(app: FastifyInstance) {
       return send(400, "validation_failed", details.map((d) => `${d.field}: ${d.message}`).join("; "), details);
     }
     if (err.validation) {
-      const issues = (err.validation as Array<{ instancePath?: string; message?: string; params?: { issue?: { path?: unknown[] } } }>).map(
-        (v) => {
-          const p = v.params?.issue?.path;
-          const field = Array.isArray(p) && p.length ? p.join(".") : (v.instancePath ?? "").replace(/^\//, "").replaceAll("/", ".");
-          return { field: `${err.validationContext ?? "body"}${field ? "." + field : ""}`, message: v.message ?? "is invalid" };
-        },
-      );
+      const issues = (err.validation as Array<{ instancePath?: string; message?: string; params?: { issue?: { path?: unknown[] } } }>).map((v) => {
+        const p = v.params?.issue?.path;
+        const field = Array.isArray(p) && p.length ? p.join(".") : (v.instancePath ?? "").replace(/^\//, "").replaceAll("/", ".");
+        return { field: `${err.validationContext ?? "body"}${field ? "." + field : ""}`, message: v.message ?? "is invalid" };
+      });
       return send(400, "validation_failed", issues.map((d) => `${d.field}: ${d.message}`).join("; "), issues);
     }
     switch (err.code) {

@@ -39,7 +39,14 @@ async function start() {
   const stopWorkers = await startWorkers(ctx);
   const lines = [`Tessera is running at ${cfg.publicUrl} (database: ${where(cfg)}).`, `API documentation: ${cfg.publicUrl}/api/docs`];
   if (first?.created) lines.push(`Created the first admin ${first.created}; sign in with TESSERA_ADMIN_PASSWORD.`);
-  if (first?.setupUrl) lines.push("", "No admin exists yet. Open this one-time link (valid 24 hours) to create one:", `  ${first.setupUrl}`, "or run: npx tessera user add --role admin --email you@example.com --name 'Your Name' --password '...'", "");
+  if (first?.setupUrl)
+    lines.push(
+      "",
+      "No admin exists yet. Open this one-time link (valid 24 hours) to create one:",
+      `  ${first.setupUrl}`,
+      "or run: npx tessera user add --role admin --email you@example.com --name 'Your Name' --password '...'",
+      "",
+    );
   console.log(lines.join("\n"));
 
   let stopping = false;

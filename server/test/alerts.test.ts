@@ -71,7 +71,17 @@ describe.each(dialects)("monitoring alerts on %s", (dialect) => {
     expect(shown.description).toContain("instance = web-a1");
     expect(shown.tags).toContain("alert");
     // The integration account that "requested" them gets no mail about them.
-    expect(await desk.ctx.db.selectFrom("mail_outbox").selectAll().where("ticket_id", "in", tickets.map((t) => t.id)).execute()).toEqual([]);
+    expect(
+      await desk.ctx.db
+        .selectFrom("mail_outbox")
+        .selectAll()
+        .where(
+          "ticket_id",
+          "in",
+          tickets.map((t) => t.id),
+        )
+        .execute(),
+    ).toEqual([]);
   });
 
   it("changes nothing when the same notification comes again (a retry or a repeat)", async () => {
@@ -185,7 +195,14 @@ describe.each(dialects)("monitoring alerts on %s", (dialect) => {
     const put = await admin.put("/api/alerts/settings", { ...settings, resolve_on_resolved: true, team_id: teamId, severity_priorities: { ...settings.severity_priorities, warning: "P2" } });
     expect(put.status).toBe(200);
 
-    const fresh = await integration.post("/api/alerts/generic", { source: "zabbix", fingerprint: "disk-db1", severity: "Warning", summary: "Disk 91% full on db1", details: "volume /var/lib/postgresql", status: "firing" });
+    const fresh = await integration.post("/api/alerts/generic", {
+      source: "zabbix",
+      fingerprint: "disk-db1",
+      severity: "Warning",
+      summary: "Disk 91% full on db1",
+      details: "volume /var/lib/postgresql",
+      status: "firing",
+    });
     expect(fresh.status, fresh.text).toBe(200);
     const created = await desk.ctx.db.selectFrom("tickets").selectAll().where("id", "=", fresh.body.results[0].ticket_id).executeTakeFirstOrThrow();
     expect([created.priority, created.team_id]).toEqual(["P2", teamId]);
@@ -212,7 +229,10 @@ describe.each(dialects)("monitoring alerts on %s", (dialect) => {
     expect(newId).not.toBe(t.id);
     const links = await desk.ctx.db.selectFrom("ticket_links").selectAll().where("source_id", "=", newId).execute();
     expect(links.map((l) => [l.kind, l.target_id])).toEqual([["related", t.id]]);
-    expect((await integration.post("/api/alerts/alertmanager", amPayload([amAlert("a1", { startsAt: "2026-11-26T08:00:00Z" })]))).body.results[0]).toMatchObject({ outcome: "repeat", ticket_id: newId });
+    expect((await integration.post("/api/alerts/alertmanager", amPayload([amAlert("a1", { startsAt: "2026-11-26T08:00:00Z" })]))).body.results[0]).toMatchObject({
+      outcome: "repeat",
+      ticket_id: newId,
+    });
   });
 
   it("leaves a ticket an agent already resolved resolved when its alert recovers", async () => {
@@ -220,7 +240,9 @@ describe.each(dialects)("monitoring alerts on %s", (dialect) => {
     const fired = await integration.post("/api/alerts/generic", { source: "zabbix", fingerprint: "mem-app2", severity: "info", summary: "Memory high on app2", status: "firing" });
     const id = fired.body.results[0].ticket_id;
     const t = (await agent.get(`/api/tickets/${id}`)).body;
-    expect((await agent.patch(`/api/tickets/${id}`, { version: t.version, status: "resolved", resolution_note: "Restarted the leaking worker", root_cause: "Memory leak in worker 3.2" })).status).toBe(200);
+    expect((await agent.patch(`/api/tickets/${id}`, { version: t.version, status: "resolved", resolution_note: "Restarted the leaking worker", root_cause: "Memory leak in worker 3.2" })).status).toBe(
+      200,
+    );
     const recovered = await integration.post("/api/alerts/generic", { source: "zabbix", fingerprint: "mem-app2", severity: "info", summary: "Memory high on app2", status: "resolved" });
     expect(recovered.body.results[0]).toMatchObject({ outcome: "noted_resolved", ticket_id: id });
     const after = (await agent.get(`/api/tickets/${id}`)).body;
@@ -245,7 +267,10 @@ describe.each(dialects)("monitoring alerts on %s", (dialect) => {
       ["{not json", /not valid JSON/],
     ];
     for (const [body, message] of cases) {
-      const res = typeof body === "string" ? await integration.request("POST", "/api/alerts/alertmanager", body, { "content-type": "application/json" }) : await integration.post("/api/alerts/alertmanager", body);
+      const res =
+        typeof body === "string"
+          ? await integration.request("POST", "/api/alerts/alertmanager", body, { "content-type": "application/json" })
+          : await integration.post("/api/alerts/alertmanager", body);
       expect(res.status, JSON.stringify(body).slice(0, 80)).toBe(400);
       expect(res.body.error.message).toMatch(message);
     }

@@ -66,11 +66,18 @@ describe.each(dialects)("attachment uploads in flight on %s", (dialect) => {
 
   const storedFiles = () => {
     const dir = path.join(desk.dataDir, "attachments");
-    return existsSync(dir) ? readdirSync(dir, { recursive: true }).map(String).filter((f) => !f.startsWith("tmp")) : [];
+    return existsSync(dir)
+      ? readdirSync(dir, { recursive: true })
+          .map(String)
+          .filter((f) => !f.startsWith("tmp"))
+      : [];
   };
 
   it("refuses an upload that announces more than the limit with 413 before reading it, and stores nothing", async () => {
-    const before = await desk.ctx.db.selectFrom("attachments").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const before = await desk.ctx.db
+      .selectFrom("attachments")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     const filesBefore = storedFiles();
     const { head } = framing("huge.iso");
     // 10 MiB announced; only the first bytes are ever sent, so only an answer from the headers can come.
@@ -81,7 +88,10 @@ describe.each(dialects)("attachment uploads in flight on %s", (dialect) => {
     expect(res.status).toBe(413);
     expect(res.body.error.code).toBe("payload_too_large");
     expect(res.body.error.message).toMatch(/at most 262144 bytes/);
-    const after = await desk.ctx.db.selectFrom("attachments").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const after = await desk.ctx.db
+      .selectFrom("attachments")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
     expect(storedFiles()).toEqual(filesBefore);
   });

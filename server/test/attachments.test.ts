@@ -69,7 +69,15 @@ describe.each(dialects)("attachments on %s", (dialect) => {
   it("refuses a file over the size cap with 413 and keeps nothing", async () => {
     const dir = path.join(desk.dataDir, "attachments");
     const files = () => (existsSync(dir) ? readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length : 0);
-    const rows = async () => Number((await desk.ctx.db.selectFrom("attachments").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+    const rows = async () =>
+      Number(
+        (
+          await desk.ctx.db
+            .selectFrom("attachments")
+            .select((eb) => eb.fn.countAll().as("n"))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const [filesBefore, rowsBefore] = [files(), await rows()];
     const up = await upload(alice, "big.bin", Buffer.alloc(5000, 1));
     expect(up.status).toBe(413);

@@ -92,7 +92,14 @@ describe.each(dialects)("the audit trail on %s", (dialect) => {
     expect([wrong.status, unknown.status]).toEqual([401, 401]);
     expect(wrong.body.error.message).toBe(unknown.body.error.message);
     const [u, w] = await audit("action=auth.sign_in_failed");
-    expect(w).toMatchObject({ actor: null, ip: stranger.ip, user_agent: CHROME, browser: "Chrome 131 on Windows", detail: { reason: "wrong_password" }, sentence: "Failed sign-in for sam@example.test (wrong password)" });
+    expect(w).toMatchObject({
+      actor: null,
+      ip: stranger.ip,
+      user_agent: CHROME,
+      browser: "Chrome 131 on Windows",
+      detail: { reason: "wrong_password" },
+      sentence: "Failed sign-in for sam@example.test (wrong password)",
+    });
     expect(u.sentence).toBe("Failed sign-in for nobody@example.test (no such account)");
     // Filtering by a person's email finds the attempts made with it, though nobody was signed in.
     const forSam = await audit("actor=sam@example.test&action=auth");
@@ -115,8 +122,18 @@ describe.each(dialects)("the audit trail on %s", (dialect) => {
     expect((await call(desk, leeBrowser, "POST", "/api/auth/logout")).status).toBe(204);
     await call(desk, dana, "PATCH", `/api/users/${lee}`, { active: false });
 
-    expect(await latest("user.created")).toMatchObject({ actor: { id: danaId }, ip: office.ip, user_agent: FIREFOX, target: { id: String(lee), label: "lee@example.test" }, sentence: "Dana Admin created the account lee@example.test (agent)" });
-    expect(await latest("user.role_changed")).toMatchObject({ before: { role: "agent" }, after: { role: "supervisor" }, sentence: "Dana Admin changed the role of lee@example.test from agent to supervisor" });
+    expect(await latest("user.created")).toMatchObject({
+      actor: { id: danaId },
+      ip: office.ip,
+      user_agent: FIREFOX,
+      target: { id: String(lee), label: "lee@example.test" },
+      sentence: "Dana Admin created the account lee@example.test (agent)",
+    });
+    expect(await latest("user.role_changed")).toMatchObject({
+      before: { role: "agent" },
+      after: { role: "supervisor" },
+      sentence: "Dana Admin changed the role of lee@example.test from agent to supervisor",
+    });
     const password = await latest("user.password_changed");
     expect(password).toMatchObject({ actor: { id: lee }, ip: "192.0.2.44", browser: "Chrome 131 on Windows", sentence: "Lee changed their own password" });
     expect(JSON.stringify(password)).not.toContain("a brand new passphrase");
@@ -191,12 +208,25 @@ describe.each(dialects)("the audit trail on %s", (dialect) => {
     const entries = await audit(`actor=${danaId}`);
     const byAction = new Map(entries.map((e) => [e.action, e]));
     for (const action of [
-      "category.created", "category.updated", "status.created", "custom_field.created", "custom_field.updated", "mail_template.changed",
-      "macro.created", "macro.deleted", "view.created", "mailbox.created", "mailbox.deleted",
+      "category.created",
+      "category.updated",
+      "status.created",
+      "custom_field.created",
+      "custom_field.updated",
+      "mail_template.changed",
+      "macro.created",
+      "macro.deleted",
+      "view.created",
+      "mailbox.created",
+      "mailbox.deleted",
     ]) {
       expect(byAction.get(action), action).toMatchObject({ actor: { id: danaId }, ip: office.ip, user_agent: FIREFOX });
     }
-    expect(byAction.get("category.updated")).toMatchObject({ before: { name: "Hardware" }, after: { name: "Hardware & devices" }, sentence: "Dana Admin changed the category Hardware & devices: name from “Hardware” to “Hardware & devices”; path from “Hardware” to “Hardware & devices”" });
+    expect(byAction.get("category.updated")).toMatchObject({
+      before: { name: "Hardware" },
+      after: { name: "Hardware & devices" },
+      sentence: "Dana Admin changed the category Hardware & devices: name from “Hardware” to “Hardware & devices”; path from “Hardware” to “Hardware & devices”",
+    });
     expect(byAction.get("custom_field.updated")).toMatchObject({ before: { required: false }, after: { required: true } });
     const settings = entries.filter((e) => e.action === "setting.changed").map((e) => e.target.label);
     expect(settings).toEqual(expect.arrayContaining(["Priority matrix", "SLA settings", "Monitoring alerts"]));
@@ -233,7 +263,23 @@ describe.each(dialects)("the audit trail on %s", (dialect) => {
     await desk.ctx.db.insertInto("mail_raw").values({ sha256, bytes: raw, created_at: now }).execute();
     const { id } = await desk.ctx.db
       .insertInto("mail_failed")
-      .values({ mailbox_id: null, source: "pipe", raw_sha256: sha256, raw_size: raw.length, reason: "no_from", error: "no From", from_address: null, subject: "No sender here", attempts: 1, status: "open", resolved_by_id: null, resolved_at: null, ticket_id: null, created_at: now, updated_at: now })
+      .values({
+        mailbox_id: null,
+        source: "pipe",
+        raw_sha256: sha256,
+        raw_size: raw.length,
+        reason: "no_from",
+        error: "no From",
+        from_address: null,
+        subject: "No sender here",
+        attempts: 1,
+        status: "open",
+        resolved_by_id: null,
+        resolved_at: null,
+        ticket_id: null,
+        created_at: now,
+        updated_at: now,
+      })
       .returning("id")
       .executeTakeFirstOrThrow();
     const download = await call(desk, dana, "GET", `/api/mail/failed/${id}/raw`);
@@ -253,7 +299,13 @@ describe.each(dialects)("the audit trail on %s", (dialect) => {
       });
     expect(await tessera("user", "add", "--email", "ops@example.test", "--name", "Ops Robot", "--role", "agent")).toMatchObject({ code: 0 });
     expect((await tessera("token", "create", "--user", "ops@example.test", "--name", "backup job")).code).toBe(0);
-    expect(await latest("user.created")).toMatchObject({ actor: null, via: "cli", ip: null, target: { label: "ops@example.test" }, sentence: "The tessera command created the account ops@example.test (agent)" });
+    expect(await latest("user.created")).toMatchObject({
+      actor: null,
+      via: "cli",
+      ip: null,
+      target: { label: "ops@example.test" },
+      sentence: "The tessera command created the account ops@example.test (agent)",
+    });
     expect(await latest("token.created")).toMatchObject({ actor: null, via: "cli", sentence: "The tessera command created the API token “backup job”" });
   }, 120_000); // two real processes, each loading the server
 
@@ -287,12 +339,23 @@ describe.each(dialects)("the audit trail on %s", (dialect) => {
     expect(seen).toEqual(all.map((e) => e.id));
     const firstTwo = await call(desk, dana, "GET", "/api/audit?order=asc&limit=2");
     const next = await call(desk, dana, "GET", `/api/audit?order=asc&limit=2&after=${firstTwo.body.next_cursor}`);
-    expect([...firstTwo.body.items, ...next.body.items].map((e: any) => e.id)).toEqual(all.map((e) => e.id).reverse().slice(0, 4));
+    expect([...firstTwo.body.items, ...next.body.items].map((e: any) => e.id)).toEqual(
+      all
+        .map((e) => e.id)
+        .reverse()
+        .slice(0, 4),
+    );
     expect(new Set(seen).size).toBe(seen.length);
   });
 
   it("refuses to change or delete an entry, at the database itself", async () => {
-    const count = async () => (await desk.ctx.db.selectFrom("audit_events").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n;
+    const count = async () =>
+      (
+        await desk.ctx.db
+          .selectFrom("audit_events")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n;
     const before = Number(await count());
     await expect(desk.ctx.db.updateTable("audit_events").set({ action: "auth.signed_in", actor_name: "Someone else" }).execute()).rejects.toThrow(/append-only/);
     await expect(desk.ctx.db.deleteFrom("audit_events").execute()).rejects.toThrow(/append-only/);

@@ -366,7 +366,15 @@ describe.each(dialects)("passwords on %s", (dialect) => {
   });
 
   it.each(["password123", "qwertyuiop", "Password123"])("refuses the common password %s with a message naming the field", async (pw) => {
-    const userCount = async () => Number((await desk.ctx.db.selectFrom("users").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+    const userCount = async () =>
+      Number(
+        (
+          await desk.ctx.db
+            .selectFrom("users")
+            .select((eb) => eb.fn.countAll().as("n"))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const before = await userCount();
     const res = await addUser(pw);
     expect(res.status).toBe(400);

@@ -20,7 +20,15 @@ describe.each(dialects)("bad input on %s", (dialect) => {
 
   // Read from the database itself: a list page would hide a ticket past its limit or one the caller may not see.
   const tickets = () => desk.ctx.db.selectFrom("tickets").select(["id", "subject"]).execute();
-  const ticketCount = async () => Number((await desk.ctx.db.selectFrom("tickets").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+  const ticketCount = async () =>
+    Number(
+      (
+        await desk.ctx.db
+          .selectFrom("tickets")
+          .select((eb) => eb.fn.countAll().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   describe("malformed and oversized bodies", () => {
     it.each([
@@ -203,7 +211,7 @@ describe.each(dialects)("bad input on %s", (dialect) => {
       percent = await make("Disk at 100% on fileserver_two");
     });
 
-    it.each([`' OR 1=1 --`, `"unbalanced`, "NEAR(", "*", "%_", "%", "_", "'; DROP TABLE tickets; --", "\\", "a:b", "(", "\"", "-", "^", "NOT", "AND OR", "ü", "🙂", "x".repeat(500)])(
+    it.each([`' OR 1=1 --`, `"unbalanced`, "NEAR(", "*", "%_", "%", "_", "'; DROP TABLE tickets; --", "\\", "a:b", "(", '"', "-", "^", "NOT", "AND OR", "ü", "🙂", "x".repeat(500)])(
       "treats %s as plain text",
       async (q) => {
         const res = await agent.get(`/api/tickets?q=${encodeURIComponent(q)}`);

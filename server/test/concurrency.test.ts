@@ -117,9 +117,7 @@ describe.each(dialects)("concurrency on %s", (dialect) => {
   it("keeps all of 30 simultaneous comments on one ticket, in one order", async () => {
     const t = await file(requester, { subject: "Busy thread" });
     const writers = [agent, agent2, requester];
-    const results = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => writers[i % 3].post(`/api/tickets/${t.id}/comments`, { body: `Comment number ${i}`, format: "text" })),
-    );
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => writers[i % 3].post(`/api/tickets/${t.id}/comments`, { body: `Comment number ${i}`, format: "text" })));
     expect(results.map((r) => r.status)).toEqual(Array(30).fill(201));
     const stored = (await agent.get(`/api/tickets/${t.id}/comments`)).body;
     expect(stored).toHaveLength(30);

@@ -40,10 +40,13 @@ describe.skipIf(!url)("when PostgreSQL stops and comes back", () => {
     for (const attempt of ["create", "read", "list", "ready"] as const) {
       const started = Date.now();
       const res =
-        attempt === "create" ? await file("Filed during the outage")
-        : attempt === "read" ? await agent.get(`/api/tickets/${before.body.id}`)
-        : attempt === "list" ? await agent.get("/api/tickets")
-        : await desk.anonymous().get("/readyz");
+        attempt === "create"
+          ? await file("Filed during the outage")
+          : attempt === "read"
+            ? await agent.get(`/api/tickets/${before.body.id}`)
+            : attempt === "list"
+              ? await agent.get("/api/tickets")
+              : await desk.anonymous().get("/readyz");
       const took = Date.now() - started;
       expect(res.status, `${attempt}: ${res.text}`).toBe(503);
       expect(took, `${attempt} took ${took} ms`).toBeLessThan(5_000);

@@ -29,13 +29,14 @@ describe.each(dialects)("reply drafts on %s", (dialect) => {
   });
   afterAll(() => desk.close());
 
-  const ticketFor = (subject: string) => file(requester, subject).then(async (t) => {
-    // In Ops' queue, so the outsider (Facilities) cannot see it.
-    const cur = await admin.get(`/api/tickets/${t.id}`);
-    const res = await admin.patch(`/api/tickets/${t.id}`, { version: cur.body.version, team_id: opsTeam });
-    if (res.status !== 200) throw new Error(`team: ${res.status} ${res.text}`);
-    return t;
-  });
+  const ticketFor = (subject: string) =>
+    file(requester, subject).then(async (t) => {
+      // In Ops' queue, so the outsider (Facilities) cannot see it.
+      const cur = await admin.get(`/api/tickets/${t.id}`);
+      const res = await admin.patch(`/api/tickets/${t.id}`, { version: cur.body.version, team_id: opsTeam });
+      if (res.status !== 200) throw new Error(`team: ${res.status} ${res.text}`);
+      return t;
+    });
 
   it("saves a draft, loads it from another session of the same agent, and replaces it", async () => {
     const t = await ticketFor("Printer jams on tray 2");
@@ -52,7 +53,13 @@ describe.each(dialects)("reply drafts on %s", (dialect) => {
 
     desk.clock.advance(60_000);
     const replaced = await browser.put(`/api/tickets/${t.id}/draft`, { mode: "reply", body: "Hi Jane, try tray 1 for now.", version: 1 });
-    expect(replaced.body).toMatchObject({ mode: "reply", body: "Hi Jane, try tray 1 for now.", mentions: [], version: 2, updated_at: new Date(Date.parse(saved.body.updated_at) + 60_000).toISOString() });
+    expect(replaced.body).toMatchObject({
+      mode: "reply",
+      body: "Hi Jane, try tray 1 for now.",
+      mentions: [],
+      version: 2,
+      updated_at: new Date(Date.parse(saved.body.updated_at) + 60_000).toISOString(),
+    });
     expect((await lee.get(`/api/tickets/${t.id}/draft`)).body).toMatchObject({ body: "Hi Jane, try tray 1 for now.", version: 2 });
   });
 
@@ -85,7 +92,11 @@ describe.each(dialects)("reply drafts on %s", (dialect) => {
   it("refuses requesters and agents who cannot see the ticket, as the rest of the API does", async () => {
     const t = await ticketFor("Monitor flickers");
     await lee.put(`/api/tickets/${t.id}/draft`, { mode: "reply", body: "Secret plan" });
-    for (const [method, body] of [["GET", undefined], ["PUT", { mode: "reply", body: "x" }], ["DELETE", undefined]] as const) {
+    for (const [method, body] of [
+      ["GET", undefined],
+      ["PUT", { mode: "reply", body: "x" }],
+      ["DELETE", undefined],
+    ] as const) {
       const asRequester = await requester.request(method, `/api/tickets/${t.id}/draft`, body);
       expect(asRequester.status).toBe(403);
       expect(asRequester.body.error.message).toBe("Only agents can do this.");

@@ -49,7 +49,10 @@ describe("SQLite answers a write only once the fsync of its log has completed", 
   /** Settles when `p` settles; says whether it had by then. */
   const watch = (p: Promise<unknown>) => {
     let settled = false;
-    p.then(() => (settled = true), () => (settled = true));
+    p.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
     return () => settled;
   };
 

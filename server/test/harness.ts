@@ -146,10 +146,7 @@ export async function createDesk(dialect: Dialect, env: Record<string, string> =
 }
 
 async function openDesk(dialect: Dialect, dataDir: string, pgSchema: string | undefined, env: Record<string, string>, dropSchema: () => Promise<void>): Promise<TestDesk> {
-  const config = loadConfig(
-    {},
-    { TESSERA_DATA_DIR: dataDir, LOG_LEVEL: "silent", ...(dialect === "postgres" ? { DATABASE_URL: process.env.TEST_DATABASE_URL! } : {}), ...env },
-  );
+  const config = loadConfig({}, { TESSERA_DATA_DIR: dataDir, LOG_LEVEL: "silent", ...(dialect === "postgres" ? { DATABASE_URL: process.env.TEST_DATABASE_URL! } : {}), ...env });
   const clock = new TestClock();
   const instance = await openInstance(config, { clock, pgSchema, log: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }) });
   const app = await buildApp(instance.ctx);

@@ -27,11 +27,70 @@ function parserDepth(html: string): number {
 }
 
 const PIECES = [
-  "<p>", "</p>", "<p/>", "<div>", "</div>", "<DIV>", "</Div>", "<div/>", "<li>", "<ul>", "</ul>", "<ol>", "<dd>", "<dt>", "<h1>", "</h1>",
-  "<table>", "</table>", "<tr>", "<td>", "<th>", "<thead>", "<tbody>", "<tfoot>", "<select>", "<option>", "<optgroup>", "<input>",
-  "<svg>", "</svg>", "<path/>", "<g>", "</g>", "<math>", "<mi>", "</mi>", "<foreignObject>", "</foreignObject>", "<title>", "</title>",
-  "<script>", "</script>", "<style>", "</style>", "<textarea>", "</textarea>", "<!-- </div> -->", "<![CDATA[</p>]]>", "<!doctype html>",
-  "<b title='</b>'>", '<a href="x>y">', "</a>", "</b>", "</x>", "<br>", "</br>", "<br/>", "<img src=x>", "text", "&amp;", "<", "</", "<body>", "<head>",
+  "<p>",
+  "</p>",
+  "<p/>",
+  "<div>",
+  "</div>",
+  "<DIV>",
+  "</Div>",
+  "<div/>",
+  "<li>",
+  "<ul>",
+  "</ul>",
+  "<ol>",
+  "<dd>",
+  "<dt>",
+  "<h1>",
+  "</h1>",
+  "<table>",
+  "</table>",
+  "<tr>",
+  "<td>",
+  "<th>",
+  "<thead>",
+  "<tbody>",
+  "<tfoot>",
+  "<select>",
+  "<option>",
+  "<optgroup>",
+  "<input>",
+  "<svg>",
+  "</svg>",
+  "<path/>",
+  "<g>",
+  "</g>",
+  "<math>",
+  "<mi>",
+  "</mi>",
+  "<foreignObject>",
+  "</foreignObject>",
+  "<title>",
+  "</title>",
+  "<script>",
+  "</script>",
+  "<style>",
+  "</style>",
+  "<textarea>",
+  "</textarea>",
+  "<!-- </div> -->",
+  "<![CDATA[</p>]]>",
+  "<!doctype html>",
+  "<b title='</b>'>",
+  '<a href="x>y">',
+  "</a>",
+  "</b>",
+  "</x>",
+  "<br>",
+  "</br>",
+  "<br/>",
+  "<img src=x>",
+  "text",
+  "&amp;",
+  "<",
+  "</",
+  "<body>",
+  "<head>",
 ];
 
 /** A small seeded generator, so a failure repeats. */
@@ -68,7 +127,8 @@ describe("measuring HTML nesting", () => {
 
 describe("reading the text of HTML", () => {
   it("keeps body text in reading order, one line per block, without head, script or style", () => {
-    const html = "<html><head><title>Title</title><style>p{color:red}</style></head><body><p>Hello\n   world &amp; you</p><div>Line<br>two</div><script>alert(1)</script><ul><li>a</li><li>b</li></ul></body></html>";
+    const html =
+      "<html><head><title>Title</title><style>p{color:red}</style></head><body><p>Hello\n   world &amp; you</p><div>Line<br>two</div><script>alert(1)</script><ul><li>a</li><li>b</li></ul></body></html>";
     expect(textOfHtml(html)).toBe("Hello world & you\n\nLine\ntwo\n\na\n\nb");
   });
 

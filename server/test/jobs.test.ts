@@ -38,7 +38,20 @@ describe.each(dialects)("jobs on %s", (dialect) => {
   it("runs each tick at start and then once per interval by the clock, counting a failure without stopping", async () => {
     let runs = 0;
     let fail = false;
-    const ticks = startTicks(desk.ctx, [defineTick({ name: "count-test", everyMs: 60 * S, run: async () => { runs++; if (fail) throw new Error("broken tick"); } })], { timers: false });
+    const ticks = startTicks(
+      desk.ctx,
+      [
+        defineTick({
+          name: "count-test",
+          everyMs: 60 * S,
+          run: async () => {
+            runs++;
+            if (fail) throw new Error("broken tick");
+          },
+        }),
+      ],
+      { timers: false },
+    );
     try {
       await ticks.runDue();
       expect(runs).toBe(1);
@@ -76,7 +89,15 @@ describe.each(dialects)("jobs on %s", (dialect) => {
     const slow = gate();
     const entered = gate();
     let runs = 0;
-    const tick = defineTick({ name: "race-test", everyMs: 60 * S, run: async () => { runs++; entered.open(); await slow.opened; } });
+    const tick = defineTick({
+      name: "race-test",
+      everyMs: 60 * S,
+      run: async () => {
+        runs++;
+        entered.open();
+        await slow.opened;
+      },
+    });
     const a = startTicks(desk.ctx, [tick], { timers: false });
     const b = startTicks(second, [tick], { timers: false });
     try {
@@ -143,7 +164,16 @@ describe.each(dialects)("jobs on %s", (dialect) => {
     expect((await worker.pass()).claimed).toBe(0);
 
     const dead = (await admin.get("/api/jobs/dead")).body.items;
-    expect(dead[0]).toMatchObject({ id, kind: "flaky-report", payload: { report: 7 }, attempts: 3, max_attempts: 3, last_error: "report server said 503", dead_at: expect.any(String), created_at: expect.any(String) });
+    expect(dead[0]).toMatchObject({
+      id,
+      kind: "flaky-report",
+      payload: { report: 7 },
+      attempts: 3,
+      max_attempts: 3,
+      last_error: "report server said 503",
+      dead_at: expect.any(String),
+      created_at: expect.any(String),
+    });
     expect((await agent.get("/api/jobs/dead")).status).toBe(403);
 
     failing = false;
@@ -217,7 +247,11 @@ describe.each(dialects)("jobs on %s", (dialect) => {
 
     // A lease that lapsed (its worker died) is claimed by another worker.
     const lost = await enqueue(desk.ctx, "slow-export", {});
-    await desk.ctx.db.updateTable("jobs").set({ attempts: 1, lease_until: new Date(desk.clock.now().getTime() - 1).toISOString(), leased_by: "gone" }).where("id", "=", lost).execute();
+    await desk.ctx.db
+      .updateTable("jobs")
+      .set({ attempts: 1, lease_until: new Date(desk.clock.now().getTime() - 1).toISOString(), leased_by: "gone" })
+      .where("id", "=", lost)
+      .execute();
     expect(await createJobWorker(desk.ctx, handlers).pass()).toMatchObject({ claimed: 1, done: 1 });
     expect(await job(lost)).toMatchObject({ attempts: 2, done_at: expect.any(String) });
   });

@@ -65,7 +65,10 @@ describe.each(dialects)("links, merge and split on %s", (dialect) => {
       const c2 = await file(agent, { subject: "Move phones" });
       expect((await agent.post(`/api/tickets/${c1.id}/links`, { kind: "parent", target: parent.id })).status).toBe(201);
       expect((await agent.post(`/api/tickets/${parent.id}/links`, { kind: "child", target: c2.id })).status).toBe(201);
-      expect(await linksOf(agent, parent.id)).toEqual([["child", c1.id], ["child", c2.id]]);
+      expect(await linksOf(agent, parent.id)).toEqual([
+        ["child", c1.id],
+        ["child", c2.id],
+      ]);
       expect(await linksOf(agent, c1.id)).toEqual([["parent", parent.id]]);
       expect(await linksOf(agent, c2.id)).toEqual([["parent", parent.id]]);
 
@@ -74,7 +77,10 @@ describe.each(dialects)("links, merge and split on %s", (dialect) => {
       expect((await agent.post(`/api/tickets/${c1.id}/links`, { kind: "parent", target: other.id })).status).toBe(409);
       const cycle = await agent.post(`/api/tickets/${parent.id}/links`, { kind: "parent", target: c1.id });
       expect(cycle.status).toBe(400);
-      expect(await linksOf(agent, parent.id)).toEqual([["child", c1.id], ["child", c2.id]]);
+      expect(await linksOf(agent, parent.id)).toEqual([
+        ["child", c1.id],
+        ["child", c2.id],
+      ]);
     });
 
     it("shows duplicate_of as duplicated_by from the other side", async () => {
@@ -95,7 +101,12 @@ describe.each(dialects)("links, merge and split on %s", (dialect) => {
       expect(ok.status).toBe(201);
       expect(await linksOf(agent, prb.id)).toEqual([["causes", inc.id]]);
 
-      for (const [from, to] of [[prb, inc2], [inc2, inc], [inc2, chg], [chg, prb]]) {
+      for (const [from, to] of [
+        [prb, inc2],
+        [inc2, inc],
+        [inc2, chg],
+        [chg, prb],
+      ]) {
         const res = await agent.post(`/api/tickets/${from.id}/links`, { kind: "caused_by", target: to.id });
         expect(res.status, `${from.type} → ${to.type}`).toBe(400);
         expect(res.body.error.details[0].field).toBe("kind");

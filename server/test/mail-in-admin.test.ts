@@ -43,7 +43,11 @@ describe.each(dialects)("mailbox administration on %s", (dialect) => {
     expect(stored.imap_password).not.toContain("s3cret-imap-pass");
 
     // Changing other IMAP settings without a password keeps the stored one.
-    const changed = await admin.patch(`/api/mailboxes/${created.body.id}`, { imap: { host: "imap2.example.com", user: "support", tls: false, port: 143 }, processed_action: "move", processed_folder: "Done" });
+    const changed = await admin.patch(`/api/mailboxes/${created.body.id}`, {
+      imap: { host: "imap2.example.com", user: "support", tls: false, port: 143 },
+      processed_action: "move",
+      processed_folder: "Done",
+    });
     expect(changed.status).toBe(200);
     expect(changed.body.imap).toMatchObject({ host: "imap2.example.com", port: 143, tls: false, has_password: true });
     expect((await desk.ctx.db.selectFrom("mailboxes").select("imap_password").where("id", "=", created.body.id).executeTakeFirstOrThrow()).imap_password).toBe(stored.imap_password);

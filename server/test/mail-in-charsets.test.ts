@@ -68,10 +68,14 @@ describe.each(dialects)("inbound mail with a missing or wrong charset on %s", (d
   });
 
   it("a plain-text reply in UTF-8 labelled ISO-8859-1: the comment reads as UTF-8", async () => {
-    const first = await ticketOf(await ingest(Buffer.from("From: renee.koch@fabrikam.example\r\nTo: help@desk.test\r\nSubject: Rechnung\r\nMessage-ID: <rechnung-first@fabrikam.example>\r\n\r\nBitte prüfen.\r\n")));
+    const first = await ticketOf(
+      await ingest(Buffer.from("From: renee.koch@fabrikam.example\r\nTo: help@desk.test\r\nSubject: Rechnung\r\nMessage-ID: <rechnung-first@fabrikam.example>\r\n\r\nBitte prüfen.\r\n")),
+    );
     const sent = await sentNotification(desk.ctx, first.id, first.requester.id);
     const reply = Buffer.concat([
-      Buffer.from(`From: renee.koch@fabrikam.example\r\nTo: help@desk.test\r\nSubject: Re: [#${first.reference}] Rechnung\r\nIn-Reply-To: ${sent}\r\nMessage-ID: <rechnung-reply.${dialect}@fabrikam.example>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: 8bit\r\n\r\n`),
+      Buffer.from(
+        `From: renee.koch@fabrikam.example\r\nTo: help@desk.test\r\nSubject: Re: [#${first.reference}] Rechnung\r\nIn-Reply-To: ${sent}\r\nMessage-ID: <rechnung-reply.${dialect}@fabrikam.example>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: 8bit\r\n\r\n`,
+      ),
       Buffer.from("Schöne Grüße, die Überweisung über 45 € ist heute raus.\r\n", "utf8"),
     ]);
     expect(await ingest(reply)).toMatchObject({ outcome: "reply", ticketId: first.id });
@@ -81,7 +85,9 @@ describe.each(dialects)("inbound mail with a missing or wrong charset on %s", (d
 
   it("Latin-1 that says so is left as it is", async () => {
     const raw = Buffer.concat([
-      Buffer.from("From: jose.garcia@contoso.example\r\nTo: help@desk.test\r\nSubject: Teclado\r\nMessage-ID: <teclado-latin1@contoso.example>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"),
+      Buffer.from(
+        "From: jose.garcia@contoso.example\r\nTo: help@desk.test\r\nSubject: Teclado\r\nMessage-ID: <teclado-latin1@contoso.example>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: 8bit\r\n\r\n",
+      ),
       Buffer.from("El teclado no escribe la ñ ni la á.\r\n", "latin1"),
     ]);
     const t = await ticketOf(await ingest(raw));
@@ -91,7 +97,11 @@ describe.each(dialects)("inbound mail with a missing or wrong charset on %s", (d
   it("Windows-1252 HTML nested thousands deep without a charset still becomes a ticket with its words", async () => {
     const depth = 20_000;
     const html = Buffer.concat([Buffer.from("<div>".repeat(depth)), Buffer.from("Le café de l’étage ne marche plus.", "latin1"), Buffer.from("</div>".repeat(depth))]);
-    const head = "From: remy@client.example\r\nTo: help@desk.test\r\nSubject: Cafe\r\nMessage-ID: <deep-1252.DIALECT@client.example>\r\nMIME-Version: 1.0\r\nContent-Type: text/html\r\nContent-Transfer-Encoding: 8bit\r\n\r\n".replace("DIALECT", dialect);
+    const head =
+      "From: remy@client.example\r\nTo: help@desk.test\r\nSubject: Cafe\r\nMessage-ID: <deep-1252.DIALECT@client.example>\r\nMIME-Version: 1.0\r\nContent-Type: text/html\r\nContent-Transfer-Encoding: 8bit\r\n\r\n".replace(
+        "DIALECT",
+        dialect,
+      );
     const t = await ticketOf(await ingest(Buffer.concat([Buffer.from(head), html, Buffer.from("\r\n")])));
     expect(t.description).toContain("Le café de l");
     expect(t.description).toContain("étage ne marche plus.");

@@ -31,7 +31,11 @@ describe.each(dialects)("inbound mail corpus on %s", (dialect) => {
 
   /** A ticket from Ann with a notification we "sent" her, for replies to answer. */
   async function annTicket(subject: string) {
-    const first = await ingest(Buffer.from(`From: Ann Lee <ann.lee@gmail.com>\r\nTo: help@desk.test\r\nSubject: ${subject}\r\nMessage-ID: <${subject.replace(/\W/g, "")}.${Date.now()}@mail.gmail.com>\r\n\r\nIt is broken.\r\n`));
+    const first = await ingest(
+      Buffer.from(
+        `From: Ann Lee <ann.lee@gmail.com>\r\nTo: help@desk.test\r\nSubject: ${subject}\r\nMessage-ID: <${subject.replace(/\W/g, "")}.${Date.now()}@mail.gmail.com>\r\n\r\nIt is broken.\r\n`,
+      ),
+    );
     const t = await ticketOf(first);
     const sent = await sentNotification(desk.ctx, t.id, t.requester.id);
     return { t, sent };
@@ -52,7 +56,11 @@ describe.each(dialects)("inbound mail corpus on %s", (dialect) => {
   });
 
   it("Outlook reply in Windows-1252 quoted-printable: umlauts and the euro sign read right, the Outlook quote is hidden", async () => {
-    const first = await ingest(Buffer.from("From: =?utf-8?Q?J=C3=BCrgen_M=C3=BCller?= <juergen.mueller@contoso.example>\r\nTo: help@desk.test\r\nSubject: Drucker im 2. OG druckt nicht\r\nMessage-ID: <drucker-1@contoso.example>\r\n\r\nDer Drucker druckt nicht.\r\n"));
+    const first = await ingest(
+      Buffer.from(
+        "From: =?utf-8?Q?J=C3=BCrgen_M=C3=BCller?= <juergen.mueller@contoso.example>\r\nTo: help@desk.test\r\nSubject: Drucker im 2. OG druckt nicht\r\nMessage-ID: <drucker-1@contoso.example>\r\n\r\nDer Drucker druckt nicht.\r\n",
+      ),
+    );
     const t = await ticketOf(first);
     expect(t.requester.name).toBe("Jürgen Müller");
     const sent = await sentNotification(desk.ctx, t.id, t.requester.id);
@@ -158,7 +166,11 @@ describe.each(dialects)("inbound mail corpus on %s", (dialect) => {
 
   it("a very long body is shown in part, with a pointer to the original", async () => {
     const words = "The log says the same thing again. ".repeat(20_000);
-    const t = await ticketOf(await ingest(Buffer.from(`From: log@contoso.example\r\nTo: help@desk.test\r\nSubject: Whole log pasted\r\nMessage-ID: <long-log@contoso.example>\r\nContent-Type: text/plain\r\n\r\n${words}\r\n`)));
+    const t = await ticketOf(
+      await ingest(
+        Buffer.from(`From: log@contoso.example\r\nTo: help@desk.test\r\nSubject: Whole log pasted\r\nMessage-ID: <long-log@contoso.example>\r\nContent-Type: text/plain\r\n\r\n${words}\r\n`),
+      ),
+    );
     expect(t.description.length).toBeLessThan(510_000);
     expect(t.description).toContain("download the original for the rest");
     expect(t.description.endsWith("</p>")).toBe(true);

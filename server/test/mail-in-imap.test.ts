@@ -54,13 +54,23 @@ describe.each(dialects)("IMAP polling with Dovecot on %s", (dialect) => {
     });
   async function addMailbox(user: string, extra: Record<string, unknown> = {}) {
     await imap(user, async () => {}); // creates the maildir
-    return { user, create: async (more: Record<string, unknown> = {}) => {
-      const res = await admin.post("/api/mailboxes", { address: user, name: user, team_id: teamId, imap: { host: dove.host, port: dove.port, tls: false, user, password: PASSWORD }, ...extra, ...more });
-      expect(res.status).toBe(201);
-      expect(JSON.stringify(res.body)).not.toContain(PASSWORD);
-      await polling.refresh();
-      return res.body;
-    } };
+    return {
+      user,
+      create: async (more: Record<string, unknown> = {}) => {
+        const res = await admin.post("/api/mailboxes", {
+          address: user,
+          name: user,
+          team_id: teamId,
+          imap: { host: dove.host, port: dove.port, tls: false, user, password: PASSWORD },
+          ...extra,
+          ...more,
+        });
+        expect(res.status).toBe(201);
+        expect(JSON.stringify(res.body)).not.toContain(PASSWORD);
+        await polling.refresh();
+        return res.body;
+      },
+    };
   }
   async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, ms = 20_000): Promise<T> {
     const deadline = Date.now() + ms;
@@ -98,7 +108,14 @@ describe.each(dialects)("IMAP polling with Dovecot on %s", (dialect) => {
 
   it("imports old mail with its original dates and no automatic answers when the admin asks", async () => {
     const box = await addMailbox("archive@imap.test");
-    await append(box.user, Buffer.from(message({ from: "ole@customer.example", to: box.user, subject: "Historic printer jam", messageId: "<hist-1@customer.example>" }).toString().replace("Wed, 25 Nov 2026 10:00:00 +0000", "Mon, 02 Nov 2026 08:15:00 +0000")));
+    await append(
+      box.user,
+      Buffer.from(
+        message({ from: "ole@customer.example", to: box.user, subject: "Historic printer jam", messageId: "<hist-1@customer.example>" })
+          .toString()
+          .replace("Wed, 25 Nov 2026 10:00:00 +0000", "Mon, 02 Nov 2026 08:15:00 +0000"),
+      ),
+    );
     await box.create({ history_mode: "import" });
     const [t] = await waitFor("the imported ticket", async () => {
       const found = await tickets("Historic");
@@ -184,7 +201,11 @@ describe.each(dialects)("IMAP polling with Dovecot on %s", (dialect) => {
   });
 
   it("health names the error when a mailbox cannot be reached", async () => {
-    const res = await admin.post("/api/mailboxes", { address: "wrong@imap.test", name: "Wrong password", imap: { host: dove.host, port: dove.port, tls: false, user: "nobody@imap.test", password: "nope" } });
+    const res = await admin.post("/api/mailboxes", {
+      address: "wrong@imap.test",
+      name: "Wrong password",
+      imap: { host: dove.host, port: dove.port, tls: false, user: "nobody@imap.test", password: "nope" },
+    });
     await polling.refresh();
     const h = await waitFor("the error", async () => {
       const x = await health(res.body.id);
@@ -215,7 +236,8 @@ describe.each(dialects)("IMAP IDLE on %s", (dialect) => {
 
   it("brings a new message in as soon as the server announces it", async () => {
     const admin = await desk.user("admin");
-    const mb = (await admin.post("/api/mailboxes", { address: "idle@imap.test", name: "Idle", imap: { host: dove.host, port: dove.port, tls: false, user: "idle@imap.test", password: PASSWORD } })).body;
+    const mb = (await admin.post("/api/mailboxes", { address: "idle@imap.test", name: "Idle", imap: { host: dove.host, port: dove.port, tls: false, user: "idle@imap.test", password: PASSWORD } }))
+      .body;
     polling = new ImapPolling(desk.ctx).start();
     const deadline = Date.now() + 20_000;
     while (!(await admin.get("/api/mailboxes/health")).body.find((h: any) => h.mailbox_id === mb.id)?.last_success_at) {

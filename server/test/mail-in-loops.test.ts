@@ -32,8 +32,7 @@ describe.each(dialects)("acknowledgement loops on %s", (dialect) => {
     await deliverDue(desk.ctx);
     return r;
   };
-  const acknowledgementsTo = async (address: string) =>
-    catcher.messages.filter((m) => m.envelope.to.includes(address) && /We have received your request/.test(m.parsed.text ?? ""));
+  const acknowledgementsTo = async (address: string) => catcher.messages.filter((m) => m.envelope.to.includes(address) && /We have received your request/.test(m.parsed.text ?? ""));
   const ticketsOf = async (address: string) =>
     (await desk.ctx.db.selectFrom("tickets").innerJoin("users", "users.id", "tickets.requester_id").select("tickets.id").where("users.email", "=", address).execute()).length;
   const heldFrom = async (address: string) => ((await agent.get("/api/mail/held?status=all")).body as any[]).filter((h) => h.from_address === address);

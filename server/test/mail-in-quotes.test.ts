@@ -172,7 +172,9 @@ describe.each(dialects)("quoted history in replies on %s", (dialect) => {
     const log = "2026-11-24 08:00:01 tunnel from <vpn-gw-1.contoso.example> dropped after 300 s; ".repeat(150);
     const body = `Het werkt weer sinds vanochtend. Het log van gisteren: ${log}\n\nOp di 24 nov 2026 om 09:00 schreef Help Desk <help@desk.test>:\n${history.replace(/^/gm, "> ")}`;
     expect(body.length).toBeGreaterThan(750_000);
-    const raw = Buffer.from(`From: pieter.bakker@contoso.example\r\nTo: help@desk.test\r\nSubject: Re: [#${t.reference}] Request\r\nIn-Reply-To: ${sent}\r\nMessage-ID: <long-thread.${dialect}@contoso.example>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${body.replace(/\n/g, "\r\n")}`);
+    const raw = Buffer.from(
+      `From: pieter.bakker@contoso.example\r\nTo: help@desk.test\r\nSubject: Re: [#${t.reference}] Request\r\nIn-Reply-To: ${sent}\r\nMessage-ID: <long-thread.${dialect}@contoso.example>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${body.replace(/\n/g, "\r\n")}`,
+    );
     expect(await ingest(raw)).toMatchObject({ outcome: "reply", ticketId: t.id });
     const [c] = (await agent.get(`/api/tickets/${t.id}/comments`)).body;
     expect(c.body).toContain("Het werkt weer sinds vanochtend.");
@@ -188,7 +190,9 @@ describe.each(dialects)("quoted history in replies on %s", (dialect) => {
     const { t, sent } = await ticketFrom("ines.moreau@contoso.example");
     const body = `Voici le journal complet.\n\n${"ligne du journal: connexion refusée\n".repeat(120_000)}\nLe 23 nov. 2026 à 16:02, Help Desk <help@desk.test> a écrit :\n> Pouvez-vous envoyer le journal ?\n`;
     expect(body.length).toBeGreaterThan(TRIM_TEXT_MAX);
-    const raw = Buffer.from(`From: ines.moreau@contoso.example\r\nTo: help@desk.test\r\nSubject: Re: [#${t.reference}] Request\r\nIn-Reply-To: ${sent}\r\nMessage-ID: <huge-log.${dialect}@contoso.example>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${body.replace(/\n/g, "\r\n")}`);
+    const raw = Buffer.from(
+      `From: ines.moreau@contoso.example\r\nTo: help@desk.test\r\nSubject: Re: [#${t.reference}] Request\r\nIn-Reply-To: ${sent}\r\nMessage-ID: <huge-log.${dialect}@contoso.example>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${body.replace(/\n/g, "\r\n")}`,
+    );
     expect(await ingest(raw)).toMatchObject({ outcome: "reply", ticketId: t.id });
     const [c] = (await agent.get(`/api/tickets/${t.id}/comments`)).body;
     expect(c.body).toContain("Voici le journal complet.");

@@ -264,7 +264,9 @@ describe.each(dialects)("inbound mail rules on %s", (dialect) => {
       await slowAdmin.post("/api/mailboxes", { address: "help@desk.test", name: "Help", team_id: await makeTeam(slowAdmin, "Desk") });
       const line = "=41".repeat(25) + "=\r\n";
       const heavy = Buffer.concat([
-        Buffer.from(`From: slow@customer.example\r\nTo: help@desk.test\r\nSubject: poison\r\nMessage-ID: <poison@customer.example>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="P"\r\n\r\n--P\r\nContent-Type: text/plain\r\n\r\nThe log you asked for.\r\n--P\r\nContent-Type: text/plain; name="huge.log"\r\nContent-Disposition: attachment; filename="huge.log"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n`),
+        Buffer.from(
+          `From: slow@customer.example\r\nTo: help@desk.test\r\nSubject: poison\r\nMessage-ID: <poison@customer.example>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="P"\r\n\r\n--P\r\nContent-Type: text/plain\r\n\r\nThe log you asked for.\r\n--P\r\nContent-Type: text/plain; name="huge.log"\r\nContent-Disposition: attachment; filename="huge.log"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n`,
+        ),
         Buffer.from(line.repeat(Math.floor((100 * 1024 * 1024) / line.length))),
         Buffer.from("\r\n--P--\r\n"),
       ]);

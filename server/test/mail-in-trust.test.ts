@@ -102,7 +102,10 @@ describe.each(dialects)("inbound mail trust on %s", (dialect) => {
     };
     expect(await tagged([dmarc(TRUSTED, "pass")], "trusted@customer.example")).toEqual({ watchers: ["trusted@customer.example"], held: 0 });
     // The second trusted server, with an internal relay's header above it.
-    expect(await tagged(["Authentication-Results: relay.internal.example; none", dmarc("MX2.desk.test", "pass")], "second@customer.example")).toEqual({ watchers: ["second@customer.example"], held: 0 });
+    expect(await tagged(["Authentication-Results: relay.internal.example; none", dmarc("MX2.desk.test", "pass")], "second@customer.example")).toEqual({
+      watchers: ["second@customer.example"],
+      held: 0,
+    });
     // A header from a server nobody trusts proves nothing, whatever it says.
     expect(await tagged([dmarc("mx.evil.example", "pass")], "untrusted@customer.example")).toEqual({ watchers: [], held: 1 });
     // A pass the sender wrote below the trusted server's own verdict is not taken.
@@ -116,9 +119,15 @@ describe.each(dialects)("inbound mail trust on %s", (dialect) => {
     try {
       const t = await newTicket("uma@customer.example");
       const pass = `Authentication-Results: ${TRUSTED}; dmarc=pass header.from=customer.example`;
-      await sendSmtp(smtp.port, message({ from: "uma@customer.example", cc: "uma.team@customer.example", subject: `Re: [#${t.reference}]`, headers: [pass], body: "Adding my team." }), { from: "uma@customer.example", to: ["help@desk.test"] });
+      await sendSmtp(smtp.port, message({ from: "uma@customer.example", cc: "uma.team@customer.example", subject: `Re: [#${t.reference}]`, headers: [pass], body: "Adding my team." }), {
+        from: "uma@customer.example",
+        to: ["help@desk.test"],
+      });
       expect(await watchersOf(t.id)).toEqual(["uma.team@customer.example"]);
-      await sendSmtp(smtp.port, message({ from: "uma@customer.example", cc: "eve@outside.example", subject: `Re: [#${t.reference}]`, body: "And Eve." }), { from: "uma@customer.example", to: ["help@desk.test"] });
+      await sendSmtp(smtp.port, message({ from: "uma@customer.example", cc: "eve@outside.example", subject: `Re: [#${t.reference}]`, body: "And Eve." }), {
+        from: "uma@customer.example",
+        to: ["help@desk.test"],
+      });
       expect(await watchersOf(t.id)).toEqual(["uma.team@customer.example"]);
       expect((await heldCopies(t.id)).map((h: any) => h.addresses[0].address)).toEqual(["eve@outside.example"]);
     } finally {
@@ -140,7 +149,9 @@ describe.each(dialects)("inbound mail trust on %s", (dialect) => {
 
     // A stranger typing another ticket's tag gets a ticket of their own; the people copied wait.
     const other = await newTicket("nia@customer.example");
-    const stranger = await ingest(message({ from: "mallory@evil.example", to: "help@desk.test, nia@customer.example", cc: "eve@outside.example", subject: `[#${other.reference}] about Nia's laptop` }));
+    const stranger = await ingest(
+      message({ from: "mallory@evil.example", to: "help@desk.test, nia@customer.example", cc: "eve@outside.example", subject: `[#${other.reference}] about Nia's laptop` }),
+    );
     expect(stranger.outcome).toBe("ticket");
     const strangerId = (stranger as any).ticketId;
     expect(strangerId).not.toBe(other.id);
@@ -169,7 +180,14 @@ describe.each(dialects)("inbound mail trust on %s", (dialect) => {
 
   it("reads Authentication-Results as RFC 8601 writes them: comments, quoted values, several results", () => {
     const h = parseAuthResults('mx.desk.test 1; (checked) spf=pass smtp.mailfrom=a@b.example; dkim=pass (good sig) header.d="b.example"; DMARC=PASS (p=none) header.from=B.example');
-    expect(h).toMatchObject({ authservId: "mx.desk.test", results: [{ method: "spf", result: "pass" }, { method: "dkim", props: { "header.d": "b.example" } }, { method: "dmarc", result: "pass", props: { "header.from": "B.example" } }] });
+    expect(h).toMatchObject({
+      authservId: "mx.desk.test",
+      results: [
+        { method: "spf", result: "pass" },
+        { method: "dkim", props: { "header.d": "b.example" } },
+        { method: "dmarc", result: "pass", props: { "header.from": "B.example" } },
+      ],
+    });
     const raw = (headers: string) => Buffer.from(`${headers}From: a@b.example\r\nSubject: x\r\n\r\nAuthentication-Results: mx.desk.test; dmarc=pass header.from=b.example\r\n`);
     // Folded over two lines; the id is matched without regard to case.
     expect(dmarcPassed(raw("Authentication-Results: MX.desk.test;\r\n\tdmarc=pass header.from=b.example\r\n"), "a@b.example", [TRUSTED])).toBe(true);

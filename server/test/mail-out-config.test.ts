@@ -17,7 +17,13 @@ describe("outgoing mail settings", () => {
   });
 
   it("fills in ports, names and the Message-ID domain, and shows the server without its password", () => {
-    const c = load({ TESSERA_SMTP_HOST: "mail.example.com", TESSERA_SMTP_SECURE: "true", TESSERA_SMTP_USER: "desk", TESSERA_SMTP_PASSWORD: "s3cret", TESSERA_MAIL_FROM: '"IT Service Desk" <Support@Example.com>' });
+    const c = load({
+      TESSERA_SMTP_HOST: "mail.example.com",
+      TESSERA_SMTP_SECURE: "true",
+      TESSERA_SMTP_USER: "desk",
+      TESSERA_SMTP_PASSWORD: "s3cret",
+      TESSERA_MAIL_FROM: '"IT Service Desk" <Support@Example.com>',
+    });
     expect(c.mailOut.smtp).toMatchObject({ host: "mail.example.com", port: 465, secure: true });
     expect(c.mailOut.from).toEqual({ name: "IT Service Desk", address: "support@example.com" });
     expect(c.mailOut.messageIdDomain).toBe("example.com");

@@ -83,7 +83,9 @@ describe.each(dialects)("outgoing mail on %s", (dialect) => {
 
     await agent.patch(`/api/tickets/${t.id}`, { version: t.version, team_id: teamId, assignee_id: agent.user!.id });
     await agent.post(`/api/tickets/${t.id}/comments`, { body: "Note: SECRET-NOTE-1 the toner vendor is unreliable", internal: true });
-    const first = (await newMail(() => agent.post(`/api/tickets/${t.id}/comments`, { body: "We are sending someone with an extinguisher.", format: "text" }))).filter((m) => m.envelope.to.includes(requester.user!.email));
+    const first = (await newMail(() => agent.post(`/api/tickets/${t.id}/comments`, { body: "We are sending someone with an extinguisher.", format: "text" }))).filter((m) =>
+      m.envelope.to.includes(requester.user!.email),
+    );
     expect(first).toHaveLength(1);
     const r1 = first[0];
     expect(r1.parsed.subject).toBe(`[#${t.reference}] Printer on fire`);
@@ -195,7 +197,9 @@ describe.each(dialects)("outgoing mail on %s", (dialect) => {
     const resolved = (await agent.patch(`/api/tickets/${t.id}`, { version: t.version, status: "resolved", resolution_note: "New cable." })).body;
     await deliver();
     const { updateTicket } = await import("../src/tickets/update.ts");
-    const mails = await newMail(() => desk.ctx.db.transaction().execute((trx) => updateTicket({ ...desk.ctx, db: trx }, actorOf(admin), t.id, { status: "closed" }, resolved.version, { via: "auto_close" })));
+    const mails = await newMail(() =>
+      desk.ctx.db.transaction().execute((trx) => updateTicket({ ...desk.ctx, db: trx }, actorOf(admin), t.id, { status: "closed" }, resolved.version, { via: "auto_close" })),
+    );
     expect(mails).toHaveLength(1);
     expect(mails[0].envelope.to).toEqual([requester.user!.email]);
     expect(mails[0].parsed.subject).toBe(`[#${t.reference}] Closed: Monitor flickers`);
@@ -242,7 +246,10 @@ describe.each(dialects)("outgoing mail on %s", (dialect) => {
   });
 
   it("sends nothing for a change marked no_auto_reply (auto-submitted mail, bounces, imported history)", async () => {
-    const before = await desk.ctx.db.selectFrom("mail_outbox").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const before = await desk.ctx.db
+      .selectFrom("mail_outbox")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     const mails = await newMail(() =>
       desk.ctx.db.transaction().execute(async (trx) => {
         const tx = { ...desk.ctx, db: trx };
@@ -251,7 +258,10 @@ describe.each(dialects)("outgoing mail on %s", (dialect) => {
       }),
     );
     expect(mails).toEqual([]);
-    const after = await desk.ctx.db.selectFrom("mail_outbox").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const after = await desk.ctx.db
+      .selectFrom("mail_outbox")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
   });
 
@@ -308,12 +318,25 @@ describe.each(dialects)("outgoing mail on %s", (dialect) => {
 
   it("tells the requester in the acknowledgement when to expect a first response, from the ticket's SLA", async () => {
     const calendar = (await admin.get("/api/sla/calendars")).body.find((c: any) => c.is_default);
-    const policy = await admin.post("/api/sla/policies", { name: "Mail test", calendar_id: calendar.id, targets: Object.fromEntries(["P1", "P2", "P3", "P4"].map((p) => [p, { first_response: 60 }])) });
+    const policy = await admin.post("/api/sla/policies", {
+      name: "Mail test",
+      calendar_id: calendar.id,
+      targets: Object.fromEntries(["P1", "P2", "P3", "P4"].map((p) => [p, { first_response: 60 }])),
+    });
     expect(policy.status).toBe(201);
     try {
       const [ack] = await newMail(() => requester.post("/api/tickets", { subject: "When will you answer?" }));
       const due = new Date(desk.clock.now().getTime() + 60 * 60_000);
-      const words = new Intl.DateTimeFormat("en-GB", { weekday: "short", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: calendar.time_zone, timeZoneName: "short" }).format(due);
+      const words = new Intl.DateTimeFormat("en-GB", {
+        weekday: "short",
+        day: "numeric",
+        month: "short",
+        year: "numeric",
+        hour: "2-digit",
+        minute: "2-digit",
+        timeZone: calendar.time_zone,
+        timeZoneName: "short",
+      }).format(due);
       expect(ack.parsed.text).toContain(`You can expect a first response by ${words}.`);
     } finally {
       await admin.delete(`/api/sla/policies/${policy.body.id}`);

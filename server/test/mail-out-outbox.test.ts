@@ -145,7 +145,12 @@ describe.each(dialects)("outbox worker on %s", (dialect) => {
   });
 
   it("copies a reply's attachments up to the size cap and links the rest", async () => {
-    const d4 = await createDesk(dialect, { ...ALLOW_LOOPBACK, TESSERA_SMTP_URL: `smtp://127.0.0.1:${catcher.port}`, TESSERA_MAIL_ATTACHMENTS_MAX_BYTES: "1000", TESSERA_PUBLIC_URL: "https://desk.test" });
+    const d4 = await createDesk(dialect, {
+      ...ALLOW_LOOPBACK,
+      TESSERA_SMTP_URL: `smtp://127.0.0.1:${catcher.port}`,
+      TESSERA_MAIL_ATTACHMENTS_MAX_BYTES: "1000",
+      TESSERA_PUBLIC_URL: "https://desk.test",
+    });
     try {
       const agent = await d4.user("agent");
       const r4 = await d4.user("requester");

@@ -56,7 +56,16 @@ describe.each(dialects)("mail round trip on %s", (dialect) => {
 
     // Kim answers the acknowledgement a minute later: the inbound side finds the ticket by our Message-ID.
     desk.clock.advance(60_000);
-    const answer = await ingest(message({ from: "kim@customer.example", subject: `Re: ${ack.parsed.subject}`, messageId: `<answer-${Date.now()}@customer.example>`, inReplyTo: ack.parsed.messageId, references: `${original} ${ack.parsed.messageId}`, body: "It shows error E42." }));
+    const answer = await ingest(
+      message({
+        from: "kim@customer.example",
+        subject: `Re: ${ack.parsed.subject}`,
+        messageId: `<answer-${Date.now()}@customer.example>`,
+        inReplyTo: ack.parsed.messageId,
+        references: `${original} ${ack.parsed.messageId}`,
+        body: "It shows error E42.",
+      }),
+    );
     expect(answer).toMatchObject({ outcome: "reply", ticketId });
     expect(await delivered()).toEqual([]);
 
@@ -64,7 +73,8 @@ describe.each(dialects)("mail round trip on %s", (dialect) => {
     await agent.post(`/api/tickets/${ticketId}/comments`, { body: "Power-cycling it remotely now.", format: "text" });
     const [reply] = await delivered();
     expect(reply.envelope.to).toEqual(["kim@customer.example"]);
-    const answerId = (await desk.ctx.db.selectFrom("mail_thread_ids").select("message_id").where("ticket_id", "=", ticketId).where("message_id", "like", "<answer-%").executeTakeFirstOrThrow()).message_id;
+    const answerId = (await desk.ctx.db.selectFrom("mail_thread_ids").select("message_id").where("ticket_id", "=", ticketId).where("message_id", "like", "<answer-%").executeTakeFirstOrThrow())
+      .message_id;
     expect(reply.parsed.inReplyTo).toBe(answerId);
     expect(refs(reply)).toEqual([original, ack.parsed.messageId, answerId]);
   });

@@ -86,7 +86,11 @@ describe.each(dialects)("mail templates on %s", (dialect) => {
     expect(sample.body).toMatchObject({ rendered_with: "sample", subject: "[#INC-1042] We got it: Printer on the 3rd floor jams on every page" });
 
     const t = (await requester.post("/api/tickets", { subject: "Keyboard <b>sticky</b>" })).body;
-    const draft = await admin.post("/api/mail/templates/acknowledgement/preview", { ticket: t.reference, text: "Draft for {{requester.name}} {{ticket.reference}}", html: "<p>{{ticket.subject}}</p>" });
+    const draft = await admin.post("/api/mail/templates/acknowledgement/preview", {
+      ticket: t.reference,
+      text: "Draft for {{requester.name}} {{ticket.reference}}",
+      html: "<p>{{ticket.subject}}</p>",
+    });
     expect(draft.status).toBe(200);
     expect(draft.body.rendered_with).toBe(t.reference);
     expect(draft.body.text.trim()).toBe(`Draft for Rita ${t.reference}`);

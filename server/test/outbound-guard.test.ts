@@ -43,9 +43,28 @@ async function closedPort() {
 
 describe("the outbound guard's address rules", () => {
   it.each([
-    "127.0.0.1", "127.9.9.9", "::1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "fc00::1", "fd12:3456::1", "169.254.169.254",
-    "fe80::1", "100.64.0.1", "0.0.0.0", "::", "224.0.0.1", "ff02::1", "255.255.255.255", "::ffff:127.0.0.1", "::ffff:10.0.0.1",
-    "::ffff:169.254.169.254", "64:ff9b::7f00:1", "64:ff9b::a9fe:a9fe", "::127.0.0.1",
+    "127.0.0.1",
+    "127.9.9.9",
+    "::1",
+    "10.1.2.3",
+    "172.16.0.1",
+    "192.168.1.1",
+    "fc00::1",
+    "fd12:3456::1",
+    "169.254.169.254",
+    "fe80::1",
+    "100.64.0.1",
+    "0.0.0.0",
+    "::",
+    "224.0.0.1",
+    "ff02::1",
+    "255.255.255.255",
+    "::ffff:127.0.0.1",
+    "::ffff:10.0.0.1",
+    "::ffff:169.254.169.254",
+    "64:ff9b::7f00:1",
+    "64:ff9b::a9fe:a9fe",
+    "::127.0.0.1",
   ])("refuses %s", (address) => {
     expect(blockedKind(address, NONE)).toEqual(expect.any(String));
   });
@@ -95,7 +114,15 @@ describe.each(dialects)("outbound connections on %s", (dialect) => {
   });
   afterAll(() => desk.close());
 
-  const mailboxCount = async () => Number((await desk.ctx.db.selectFrom("mailboxes").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+  const mailboxCount = async () =>
+    Number(
+      (
+        await desk.ctx.db
+          .selectFrom("mailboxes")
+          .select((eb) => eb.fn.countAll().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   it.each(["127.0.0.1", "localhost", "169.254.169.254", "10.0.0.5", "::1", "::ffff:127.0.0.1", "100.64.1.1", "2130706433", "0x7f.1"])(
     "refuses to save a mailbox whose IMAP server is %s, naming the field and how to allow it",
@@ -123,18 +150,38 @@ describe.each(dialects)("outbound connections on %s", (dialect) => {
     const row = await desk.ctx.db
       .insertInto("mailboxes")
       .values({
-        address: "stored@desk.test", name: "Stored", active: 1, imap_host: "127.0.0.1", imap_port: target.port, imap_tls: 0, imap_user: "u", imap_password: null, imap_folder: "INBOX",
-        processed_action: "seen", processed_folder: null, history_mode: "new_only", team_id: null, category_id: null, ticket_type: "incident", restrict_senders: 0, allowed_senders: "[]", created_at: now, updated_at: now,
+        address: "stored@desk.test",
+        name: "Stored",
+        active: 1,
+        imap_host: "127.0.0.1",
+        imap_port: target.port,
+        imap_tls: 0,
+        imap_user: "u",
+        imap_password: null,
+        imap_folder: "INBOX",
+        processed_action: "seen",
+        processed_folder: null,
+        history_mode: "new_only",
+        team_id: null,
+        category_id: null,
+        ticket_type: "incident",
+        restrict_senders: 0,
+        allowed_senders: "[]",
+        created_at: now,
+        updated_at: now,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
     const poller = new MailboxPoller(desk.ctx, row).start();
     try {
-      const h = await vi.waitFor(async () => {
-        const x = (await admin.get("/api/mailboxes/health")).body.find((m: any) => m.mailbox_id === row.id);
-        if (!x?.last_error) throw new Error("no error yet");
-        return x;
-      }, { timeout: 10_000, interval: 50 });
+      const h = await vi.waitFor(
+        async () => {
+          const x = (await admin.get("/api/mailboxes/health")).body.find((m: any) => m.mailbox_id === row.id);
+          if (!x?.last_error) throw new Error("no error yet");
+          return x;
+        },
+        { timeout: 10_000, interval: 50 },
+      );
       expect(h.status).toBe("error");
       expect(h.last_error).toMatch(/^127\.0\.0\.1 is not allowed: it is a loopback address.*TESSERA_OUTBOUND_ALLOW=127\.0\.0\.1/);
       expect(target.connections()).toBe(0);
@@ -182,11 +229,14 @@ describe.each(dialects)("connection errors that could map ports on %s", (dialect
     const row = await desk.ctx.db.selectFrom("mailboxes").selectAll().where("id", "=", res.body.id).executeTakeFirstOrThrow();
     const poller = new MailboxPoller(desk.ctx, row).start();
     try {
-      return await vi.waitFor(async () => {
-        const x = (await admin.get("/api/mailboxes/health")).body.find((m: any) => m.mailbox_id === row.id);
-        if (!x?.last_error) throw new Error("no error yet");
-        return x.last_error as string;
-      }, { timeout: 40_000, interval: 50 });
+      return await vi.waitFor(
+        async () => {
+          const x = (await admin.get("/api/mailboxes/health")).body.find((m: any) => m.mailbox_id === row.id);
+          if (!x?.last_error) throw new Error("no error yet");
+          return x.last_error as string;
+        },
+        { timeout: 40_000, interval: 50 },
+      );
     } finally {
       await poller.stop();
     }

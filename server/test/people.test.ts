@@ -163,9 +163,7 @@ describe.each(dialects)("people, organizations, teams and categories on %s", (di
       expect((await agent.post(`/api/teams/${mine}/members`, { user_id: agent.user!.id })).status).toBe(403);
       expect((await agent.delete(`/api/teams/${mine}/members/${newcomer.user!.id}`)).status).toBe(403);
       expect((await admin.get(`/api/teams/${theirs}`)).body.members).toEqual([]);
-      expect((await admin.get(`/api/teams/${mine}`)).body.members.map((m: any) => m.id).sort()).toEqual(
-        [supervisor.user!.id, agent.user!.id, newcomer.user!.id].sort(),
-      );
+      expect((await admin.get(`/api/teams/${mine}`)).body.members.map((m: any) => m.id).sort()).toEqual([supervisor.user!.id, agent.user!.id, newcomer.user!.id].sort());
     });
 
     it("answers 404 for members of a team that does not exist", async () => {

@@ -39,7 +39,15 @@ describe.each(dialects)("security of a default install on %s", (dialect) => {
   afterAll(() => desk.close());
 
   // Counted in the database itself: a list page would miss a ticket past its limit or hidden from the caller.
-  const ticketCount = async () => Number((await desk.ctx.db.selectFrom("tickets").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+  const ticketCount = async () =>
+    Number(
+      (
+        await desk.ctx.db
+          .selectFrom("tickets")
+          .select((eb) => eb.fn.countAll().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   describe("identity", () => {
     it.each([

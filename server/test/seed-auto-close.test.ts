@@ -31,10 +31,23 @@ describe.each(dialects)("a demo desk's auto-close history on %s", (dialect) => {
     const closes = await desk.ctx.db.selectFrom("ticket_events").select(["ticket_id", "created_at"]).where("via", "=", "auto_close").execute();
     expect(closes.length).toBeGreaterThan(3);
     for (const c of closes) expect(Date.parse(c.created_at)).toBeLessThan(seededAt);
-    const tickets = await desk.ctx.db.selectFrom("tickets").select(["resolved_at", "closed_at"]).where("id", "in", closes.map((c) => c.ticket_id)).execute();
+    const tickets = await desk.ctx.db
+      .selectFrom("tickets")
+      .select(["resolved_at", "closed_at"])
+      .where(
+        "id",
+        "in",
+        closes.map((c) => c.ticket_id),
+      )
+      .execute();
     for (const t of tickets) expect(Date.parse(t.closed_at!) - Date.parse(t.resolved_at!)).toBe(DEFAULT_AUTO_CLOSE_DAYS * DAY);
     // None is left resolved past its auto-close time for the first sweep to find.
-    const overdue = await desk.ctx.db.selectFrom("tickets").select("id").where("status_category", "=", "resolved").where("resolved_at", "<=", new Date(seededAt - DEFAULT_AUTO_CLOSE_DAYS * DAY).toISOString()).execute();
+    const overdue = await desk.ctx.db
+      .selectFrom("tickets")
+      .select("id")
+      .where("status_category", "=", "resolved")
+      .where("resolved_at", "<=", new Date(seededAt - DEFAULT_AUTO_CLOSE_DAYS * DAY).toISOString())
+      .execute();
     expect(overdue).toEqual([]);
   });
 });

@@ -52,7 +52,17 @@ describe.each(dialects)("SLA administration on %s", (dialect) => {
     const cases: Array<[object, RegExp]> = [
       [{ name: "Bad zone", ...office("Europe/Atlantis") }, /^time_zone: "Europe\/Atlantis" is not a time zone/],
       [{ name: "Inverted", time_zone: "UTC", hours: [{ day: "mon", start: "17:00", end: "09:00" }] }, /^hours\[0\]\.end: the shift ends \(09:00\) before it starts \(17:00\)/],
-      [{ name: "Overlap", time_zone: "UTC", hours: [{ day: "mon", start: "09:00", end: "13:00" }, { day: "mon", start: "12:00", end: "18:00" }] }, /^hours\[1\]: overlaps hours\[0\]/],
+      [
+        {
+          name: "Overlap",
+          time_zone: "UTC",
+          hours: [
+            { day: "mon", start: "09:00", end: "13:00" },
+            { day: "mon", start: "12:00", end: "18:00" },
+          ],
+        },
+        /^hours\[1\]: overlaps hours\[0\]/,
+      ],
       [{ name: "Bad time", time_zone: "UTC", hours: [{ day: "mon", start: "9:00", end: "25:00" }] }, /hours\.0\.start/],
       [{ name: "Bad holiday", time_zone: "UTC", hours: office().hours, holidays: [{ name: "x", date: "2027-01-10", end_date: "2027-01-02" }] }, /^holidays\[0\]\.end_date: ends/],
       [{ name: "Closed", time_zone: "UTC", hours: office().hours, holidays: [{ name: "x", date: "2020-01-01", end_date: "2040-12-31" }] }, /^holidays: the holidays leave no working time/],
@@ -172,12 +182,19 @@ describe.each(dialects)("SLA administration on %s", (dialect) => {
     expect(res.body.calendar).toEqual({ id: cal.id, name: "Preview office", time_zone: "Europe/Paris" });
     const [fr, resolution] = res.body.targets;
     expect(fr).toMatchObject({ kind: "first_response", target_minutes: 120, due_at: "2027-11-12T09:00:00.000Z", due_local: "Fri 12 Nov 2027, 10:00 (Europe/Paris)" });
-    expect(fr.sentence).toBe('A P2 incident created Wed 10 Nov 2027, 16:00 (Europe/Paris) is due for its first response by Fri 12 Nov 2027, 10:00 (Europe/Paris): 2 h of business time in "Preview office" under "Preview policy".');
+    expect(fr.sentence).toBe(
+      'A P2 incident created Wed 10 Nov 2027, 16:00 (Europe/Paris) is due for its first response by Fri 12 Nov 2027, 10:00 (Europe/Paris): 2 h of business time in "Preview office" under "Preview policy".',
+    );
     // 16 h: 1 h on Wednesday, none on the holiday, 8 h on Friday, 7 h on Monday.
     expect(resolution).toMatchObject({ kind: "resolution", due_local: "Mon 15 Nov 2027, 16:00 (Europe/Paris)" });
 
     // An unsaved calendar being edited, with ad hoc targets.
-    const draft = await agent.post("/api/sla/preview", { calendar: { time_zone: "Asia/Tokyo", hours: [{ day: "mon", start: "22:00", end: "06:00", overnight: true }] }, targets: { first_response: 60 }, priority: "P1", created_at: "2027-11-08T12:00:00Z" });
+    const draft = await agent.post("/api/sla/preview", {
+      calendar: { time_zone: "Asia/Tokyo", hours: [{ day: "mon", start: "22:00", end: "06:00", overnight: true }] },
+      targets: { first_response: 60 },
+      priority: "P1",
+      created_at: "2027-11-08T12:00:00Z",
+    });
     expect(draft.status, draft.text).toBe(200);
     expect(draft.body.targets[0].due_local).toBe("Mon 8 Nov 2027, 23:00 (Asia/Tokyo)");
 
@@ -199,7 +216,15 @@ describe.each(dialects)("SLA administration on %s", (dialect) => {
 
   it("documents the SLA routes in the OpenAPI description", async () => {
     const doc = await admin.get("/api/openapi.json");
-    for (const path of ["/api/sla/calendars", "/api/sla/policies", "/api/sla/policies/order", "/api/sla/preview", "/api/tickets/{id}/sla", "/api/tickets/{id}/sla/explain", "/api/tickets/{id}/sla/recompute"]) {
+    for (const path of [
+      "/api/sla/calendars",
+      "/api/sla/policies",
+      "/api/sla/policies/order",
+      "/api/sla/preview",
+      "/api/tickets/{id}/sla",
+      "/api/tickets/{id}/sla/explain",
+      "/api/tickets/{id}/sla/recompute",
+    ]) {
       expect(Object.keys(doc.body.paths)).toContain(path);
     }
   });

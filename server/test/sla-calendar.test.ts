@@ -44,7 +44,11 @@ describe("daylight saving time", () => {
   });
 
   it("gives a 24×7 calendar in a DST zone 23 and 25 hour days", () => {
-    const cal = new BusinessCalendar({ time_zone: "Europe/Paris", hours: (["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as Weekday[]).map((day) => ({ day, start: "00:00", end: "24:00", overnight: false })), holidays: [] });
+    const cal = new BusinessCalendar({
+      time_zone: "Europe/Paris",
+      hours: (["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as Weekday[]).map((day) => ({ day, start: "00:00", end: "24:00", overnight: false })),
+      holidays: [],
+    });
     expect(cal.alwaysOpen).toBe(true);
     expect(cal.businessMsBetween(at("2027-03-27T23:00:00Z"), at("2027-03-28T22:00:00Z"))).toBe(23 * H);
   });
@@ -137,15 +141,37 @@ describe("checking a calendar", () => {
   });
 
   it("names overlapping shifts, also across midnight and from Sunday into Monday", () => {
-    expect(problem([{ day: "mon", start: "09:00", end: "13:00", overnight: false }, { day: "mon", start: "12:00", end: "17:00", overnight: false }])).toBe("hours[1]: overlaps hours[0] (mon 09:00–13:00)");
-    expect(problem([{ day: "mon", start: "22:00", end: "06:00", overnight: true }, { day: "tue", start: "05:00", end: "09:00", overnight: false }])).toMatch(/^hours\[1\]: overlaps hours\[0\]/);
-    expect(problem([{ day: "sun", start: "22:00", end: "02:00", overnight: true }, { day: "mon", start: "01:00", end: "09:00", overnight: false }])).toMatch(/^hours\[1\]: overlaps hours\[0\] \(sun 22:00–02:00 overnight\)/);
+    expect(
+      problem([
+        { day: "mon", start: "09:00", end: "13:00", overnight: false },
+        { day: "mon", start: "12:00", end: "17:00", overnight: false },
+      ]),
+    ).toBe("hours[1]: overlaps hours[0] (mon 09:00–13:00)");
+    expect(
+      problem([
+        { day: "mon", start: "22:00", end: "06:00", overnight: true },
+        { day: "tue", start: "05:00", end: "09:00", overnight: false },
+      ]),
+    ).toMatch(/^hours\[1\]: overlaps hours\[0\]/);
+    expect(
+      problem([
+        { day: "sun", start: "22:00", end: "02:00", overnight: true },
+        { day: "mon", start: "01:00", end: "09:00", overnight: false },
+      ]),
+    ).toMatch(/^hours\[1\]: overlaps hours\[0\] \(sun 22:00–02:00 overnight\)/);
     // Touching is not overlapping.
-    expect(problem([{ day: "mon", start: "09:00", end: "12:00", overnight: false }, { day: "mon", start: "12:00", end: "17:00", overnight: false }])).toBeUndefined();
+    expect(
+      problem([
+        { day: "mon", start: "09:00", end: "12:00", overnight: false },
+        { day: "mon", start: "12:00", end: "17:00", overnight: false },
+      ]),
+    ).toBeUndefined();
   });
 
   it("names a holiday range that ends before it starts, and wants at least one shift", () => {
-    expect(problem([{ day: "mon", start: "09:00", end: "17:00", overnight: false }], [{ name: "x", date: "2027-01-05", end_date: "2027-01-01", yearly: false }])).toMatch(/^holidays\[0\]\.end_date: ends/);
+    expect(problem([{ day: "mon", start: "09:00", end: "17:00", overnight: false }], [{ name: "x", date: "2027-01-05", end_date: "2027-01-01", yearly: false }])).toMatch(
+      /^holidays\[0\]\.end_date: ends/,
+    );
     expect(problem([])).toMatch(/^hours: a calendar needs at least one working shift/);
   });
 });
@@ -168,10 +194,7 @@ const calendarArb = fc
       }),
       { minLength: 7, maxLength: 7 },
     ),
-    holidays: fc.array(
-      fc.record({ offset: fc.integer({ min: 0, max: 900 }), len: fc.integer({ min: 0, max: 10 }), yearly: fc.boolean() }),
-      { maxLength: 4 },
-    ),
+    holidays: fc.array(fc.record({ offset: fc.integer({ min: 0, max: 900 }), len: fc.integer({ min: 0, max: 10 }), yearly: fc.boolean() }), { maxLength: 4 }),
   })
   .filter((c) => c.days.some((d) => d.on))
   .map((c) => {

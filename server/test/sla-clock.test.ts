@@ -16,7 +16,11 @@ const office = new BusinessCalendar({
   hours: (["mon", "tue", "wed", "thu", "fri"] as Weekday[]).map((day) => ({ day, start: "09:00", end: "17:00", overnight: false })),
   holidays: [],
 });
-const always = new BusinessCalendar({ time_zone: "UTC", hours: (["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as Weekday[]).map((day) => ({ day, start: "00:00", end: "24:00", overnight: false })), holidays: [] });
+const always = new BusinessCalendar({
+  time_zone: "UTC",
+  hours: (["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as Weekday[]).map((day) => ({ day, start: "00:00", end: "24:00", overnight: false })),
+  holidays: [],
+});
 
 const timeline = (cal: BusinessCalendar, log: LogEntry[], pauseOn = PAUSE) => new ClockTimeline(cal, segmentsOf(log, pauseOn));
 
@@ -100,16 +104,25 @@ describe("the clock", () => {
 
 const CATEGORIES = ["new", "open", "awaiting_requester", "awaiting_third_party", "awaiting_approval", "resolved", "closed"];
 const base = Date.parse("2027-01-04T06:00:00Z");
-const logArb = fc
-  .array(fc.record({ gap: fc.integer({ min: 0, max: 3 * 86_400_000 }), category: fc.constantFrom(...CATEGORIES) }), { minLength: 1, maxLength: 12 })
-  .map((steps) => {
-    let t = base;
-    return steps.map((s, i) => {
-      t += i === 0 ? 0 : s.gap;
-      return { at: t, category: i === 0 ? "new" : s.category };
-    });
+const logArb = fc.array(fc.record({ gap: fc.integer({ min: 0, max: 3 * 86_400_000 }), category: fc.constantFrom(...CATEGORIES) }), { minLength: 1, maxLength: 12 }).map((steps) => {
+  let t = base;
+  return steps.map((s, i) => {
+    t += i === 0 ? 0 : s.gap;
+    return { at: t, category: i === 0 ? "new" : s.category };
   });
-const cals = [office, always, new BusinessCalendar({ time_zone: "America/New_York", hours: [{ day: "sat", start: "20:00", end: "04:00", overnight: true }, { day: "wed", start: "08:00", end: "12:00", overnight: false }], holidays: [{ name: "x", date: "2027-01-13", yearly: false }] })];
+});
+const cals = [
+  office,
+  always,
+  new BusinessCalendar({
+    time_zone: "America/New_York",
+    hours: [
+      { day: "sat", start: "20:00", end: "04:00", overnight: true },
+      { day: "wed", start: "08:00", end: "12:00", overnight: false },
+    ],
+    holidays: [{ name: "x", date: "2027-01-13", yearly: false }],
+  }),
+];
 
 describe("properties of the clock", () => {
   it("business time used never decreases", () => {

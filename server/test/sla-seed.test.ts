@@ -38,7 +38,12 @@ describe.each(dialects)("a demo desk's SLA history on %s", (dialect) => {
   });
 
   it("leaves no critical ticket without SLA deadlines", async () => {
-    const critical = await desk.ctx.db.selectFrom("tickets").innerJoin("sla_clocks", "sla_clocks.ticket_id", "tickets.id").select(["tickets.id", "tickets.sla_state", "sla_clocks.policy_name"]).where("tickets.priority", "=", "P1").execute();
+    const critical = await desk.ctx.db
+      .selectFrom("tickets")
+      .innerJoin("sla_clocks", "sla_clocks.ticket_id", "tickets.id")
+      .select(["tickets.id", "tickets.sla_state", "sla_clocks.policy_name"])
+      .where("tickets.priority", "=", "P1")
+      .execute();
     expect(critical.filter((t) => t.policy_name === "VIP customers").length).toBeGreaterThan(0);
     expect(critical.filter((t) => t.sla_state === "none")).toEqual([]);
   });

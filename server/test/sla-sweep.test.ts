@@ -28,7 +28,11 @@ describe.each(dialects)("the SLA sweep on %s", (dialect) => {
     return res.body;
   };
   const events = async (id: number, action?: string) => ((await admin.get(`/api/tickets/${id}/events`)).body as any[]).filter((e) => !action || e.action === action);
-  const notes = async (who: Client, ticketId: number) => ((await who.get("/api/notifications?limit=100")).body.items as any[]).filter((x) => x.ticket_id === ticketId).map((x) => x.kind).sort();
+  const notes = async (who: Client, ticketId: number) =>
+    ((await who.get("/api/notifications?limit=100")).body.items as any[])
+      .filter((x) => x.ticket_id === ticketId)
+      .map((x) => x.kind)
+      .sort();
   const change = async (id: number, body: Record<string, unknown>) => {
     const t = (await agent.get(`/api/tickets/${id}`)).body;
     const res = await agent.patch(`/api/tickets/${id}`, { version: t.version, ...body });
@@ -116,7 +120,15 @@ describe.each(dialects)("the SLA sweep on %s", (dialect) => {
       expect((await events(t.id, "sla_breached")).length).toBe(2);
     }
     // The badge columns the lists sort on were refreshed for the whole batch; nothing is left to check.
-    const stored = await desk.ctx.db.selectFrom("tickets").select(["sla_state", "sla_next_check_at", "sla_sort"]).where("id", "in", tickets.map((t) => t.id)).execute();
+    const stored = await desk.ctx.db
+      .selectFrom("tickets")
+      .select(["sla_state", "sla_next_check_at", "sla_sort"])
+      .where(
+        "id",
+        "in",
+        tickets.map((t) => t.id),
+      )
+      .execute();
     expect(stored.every((r) => r.sla_state === "breached" && r.sla_next_check_at === null && r.sla_sort.startsWith("0"))).toBe(true);
     const more = [await file(categoryId), await file(categoryId)];
     desk.clock.advance(30 * MIN);
@@ -256,7 +268,7 @@ describe.each(dialects)("the SLA sweep on %s", (dialect) => {
     const t = await file(categoryId);
     desk.clock.advance(3 * H); // the first response breached hours before anything swept
     expect((await sweepOnce(desk.ctx)).breaches).toBeGreaterThan(0);
-    const target = (await desk.ctx.db.selectFrom("sla_targets").selectAll().where("ticket_id", "=", t.id).where("kind", "=", "first_response").executeTakeFirstOrThrow());
+    const target = await desk.ctx.db.selectFrom("sla_targets").selectAll().where("ticket_id", "=", t.id).where("kind", "=", "first_response").executeTakeFirstOrThrow();
     expect(target.breached_at).toBe(target.due_at);
     expect(target.warned_at).toBe(target.warn_at);
     expect((await events(t.id, "sla_breached"))[0].created_at).toBe(target.due_at);

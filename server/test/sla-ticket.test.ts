@@ -158,7 +158,9 @@ describe.each(dialects)("a ticket's SLA on %s", (dialect) => {
     const org = (await admin.post("/api/organizations", { name: "VIP Corp" })).body;
     const parent = (await admin.post("/api/categories", { name: "Hardware" })).body;
     const child = (await admin.post("/api/categories", { name: "Laptops", parent_id: parent.id })).body;
-    const vip = (await admin.post("/api/sla/policies", { name: "VIP", calendar_id: alwaysId, conditions: { organization_ids: [org.id], category_ids: [parent.id] }, targets: { P3: { resolution: 60 } } })).body;
+    const vip = (
+      await admin.post("/api/sla/policies", { name: "VIP", calendar_id: alwaysId, conditions: { organization_ids: [org.id], category_ids: [parent.id] }, targets: { P3: { resolution: 60 } } })
+    ).body;
     const hw = (await admin.post("/api/sla/policies", { name: "Hardware", calendar_id: alwaysId, conditions: { category_ids: [parent.id] }, targets: { P3: { resolution: 600 } } })).body;
     const vipUser = await desk.user("requester", { organization_id: org.id });
     const t = (await vipUser.post("/api/tickets", { subject: "Laptop dead", category_id: child.id })).body;
@@ -209,7 +211,10 @@ describe.each(dialects)("a ticket's SLA on %s", (dialect) => {
     desk.clock.advance(2 * H);
     await change(t.id, { status: "resolved", resolution_note: "Replaced the RAM", root_cause: "Bad RAM" });
     s = await sla(t.id);
-    expect(s.outcomes.map((o: any) => [o.kind, o.result])).toEqual([["resolution", "met"], ["resolution", "breached"]]);
+    expect(s.outcomes.map((o: any) => [o.kind, o.result])).toEqual([
+      ["resolution", "met"],
+      ["resolution", "breached"],
+    ]);
     expect(s.outcomes[1].by_business_seconds).toBe(30 * 60);
     // Closing keeps the clock stopped and the outcomes as they were.
     await requester.post(`/api/tickets/${t.id}/confirm`, {});
@@ -251,7 +256,12 @@ describe.each(dialects)("a ticket's SLA on %s", (dialect) => {
     desk.clock.advance(70 * MIN);
     // late: 155 min of 100 → breached; risky: 75 of 100 → at risk; fresh: 70 of 100 → on track.
     const sorted = (await agent.get(`/api/tickets?category=${categoryId}&sort=sla`)).body.items.map((x: any) => [x.subject, x.sla.state]);
-    expect(sorted).toEqual([["late", "breached"], ["at risk", "at_risk"], ["fresh", "on_track"], ["paused", "paused"]]);
+    expect(sorted).toEqual([
+      ["late", "breached"],
+      ["at risk", "at_risk"],
+      ["fresh", "on_track"],
+      ["paused", "paused"],
+    ]);
     const page1 = await agent.get(`/api/tickets?category=${categoryId}&sort=sla&limit=2`);
     const page2 = await agent.get(`/api/tickets?category=${categoryId}&sort=sla&limit=2&cursor=${page1.body.next_cursor}`);
     expect([...page1.body.items, ...page2.body.items].map((x: any) => x.subject)).toEqual(["late", "at risk", "fresh", "paused"]);
@@ -338,7 +348,9 @@ describe.each(dialects)("a ticket's SLA on %s", (dialect) => {
     expect(fr.sentence).toBe(
       'First response: 4 h of business time from Wed 10 Nov 2027, 16:00 (Europe/Paris), counted only in the business hours of "Lyon office"; the clock was paused for 4 h, which does not count. 2 h 30 min of business time used so far, 1 h 30 min left: due at Fri 12 Nov 2027, 16:00 (Europe/Paris).',
     );
-    expect(ex.body.summary).toMatch(/^This ticket is timed by the policy "Lyon hours" for P3, in the calendar "Lyon office" \(Europe\/Paris\)\. The clock is running; 2 h 30 min of business time used, paused for 4 h in all\.$/);
+    expect(ex.body.summary).toMatch(
+      /^This ticket is timed by the policy "Lyon hours" for P3, in the calendar "Lyon office" \(Europe\/Paris\)\. The clock is running; 2 h 30 min of business time used, paused for 4 h in all\.$/,
+    );
     expect(ex.body.changes[0]).toMatchObject({ action: "sla_policy_changed", sentence: 'The policy "Lyon hours" applies (P3).' });
   });
 

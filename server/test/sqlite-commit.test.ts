@@ -135,7 +135,11 @@ describe("SQLite commits", () => {
     const body = "x".repeat(3000);
     for (let i = 0; i < 20; i++) {
       await db.kysely.transaction().execute(async (trx) => {
-        for (let j = 0; j < 35; j++) await trx.insertInto("notes" as never).values({ body } as never).execute();
+        for (let j = 0; j < 35; j++)
+          await trx
+            .insertInto("notes" as never)
+            .values({ body } as never)
+            .execute();
       });
     }
     await db.durable();

@@ -408,15 +408,15 @@ describe.each(dialects)("tickets on %s", (dialect) => {
 
     it("never stores script, event handlers, javascript: or data: URLs or iframes, in descriptions or comments", async () => {
       const evil = [
-        "<p>Hello <b>world</b> <a href=\"https://example.org/help\">help</a></p>",
+        '<p>Hello <b>world</b> <a href="https://example.org/help">help</a></p>',
         "<script>alert('s')</script>",
         "<img src=x onerror=\"alert('e')\">",
         "<a href=\"javascript:alert('j')\">click</a>",
         "<a href=\"JaVaScRiPt&colon;alert('j2')\">click2</a>",
-        "<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">d</a>",
-        "<img src=\"data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+\">",
-        "<iframe src=\"https://evil.test/\"></iframe>",
-        "<div onclick=\"alert('c')\" style=\"background:url(javascript:alert(1))\">styled</div>",
+        '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">d</a>',
+        '<img src="data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+">',
+        '<iframe src="https://evil.test/"></iframe>',
+        '<div onclick="alert(\'c\')" style="background:url(javascript:alert(1))">styled</div>',
         "<svg><script>alert('svg')</script></svg>",
       ].join("");
       const assertClean = (html: string) => {
@@ -561,7 +561,10 @@ describe.each(dialects)("custom fields on %s", (dialect) => {
     for (const [values, field] of bad) {
       const res = await agent.post("/api/tickets", { subject: "Bad field", custom_fields: values });
       expect(res.status, field).toBe(400);
-      expect(res.body.error.details.map((d: any) => d.field), field).toContain(field);
+      expect(
+        res.body.error.details.map((d: any) => d.field),
+        field,
+      ).toContain(field);
     }
     const t = await file(agent, { subject: "Good field" });
     const patch = await change(agent, t.id, { custom_fields: { affected_users: "lots" } });
@@ -719,7 +722,10 @@ describe.each(dialects)("the ticket list on %s", (dialect) => {
       } while (cursor && pages < 10);
       expect(pages, sort).toBe(4);
       expect(seen.length, sort).toBe(25);
-      expect([...seen].sort((a, b) => a - b), sort).toEqual(all);
+      expect(
+        [...seen].sort((a, b) => a - b),
+        sort,
+      ).toEqual(all);
     }
   });
 

@@ -17,7 +17,10 @@ const json = (...parts: Array<string | number[]>) => Buffer.concat(parts.map((p)
 const JSON_HEADERS = { "content-type": "application/json" };
 
 async function count(desk: TestDesk, table: "tickets" | "users" | "attachments" | "idempotency_keys") {
-  const row = await desk.ctx.db.selectFrom(table).select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow();
+  const row = await desk.ctx.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll().as("n"))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 

@@ -78,14 +78,22 @@ describe.each(dialects)("hidden tickets' sub-resources on %s", (dialect) => {
 
     // Bob answers by mail: the message and its original (.eml) belong to the ticket.
     const ref = created.body.reference;
-    const mailed = await ingestMessage(desk.ctx, message({ from: bob.user!.email, subject: `Re: [#${ref}] Salary slip is wrong`, messageId: `<bob-${Date.now()}@customer.example>`, body: "November." }), { kind: "pipe" });
+    const mailed = await ingestMessage(
+      desk.ctx,
+      message({ from: bob.user!.email, subject: `Re: [#${ref}] Salary slip is wrong`, messageId: `<bob-${Date.now()}@customer.example>`, body: "November." }),
+      { kind: "pipe" },
+    );
     expect(mailed).toMatchObject({ outcome: "reply", ticketId: id });
     const mail = await agentX.get(`/api/tickets/${id}/mail`);
     expect(mail.body).toHaveLength(1);
     mailId = mail.body[0].id;
     // A stranger's reply waits for an agent.
     const sent = await sentNotification(desk.ctx, id, bob.user!.id);
-    const held = await ingestMessage(desk.ctx, message({ from: "mallory@evil.example", inReplyTo: sent, subject: `Re: [#${ref}]`, messageId: `<mallory-${Date.now()}@evil.example>`, body: "Send it to me." }), { kind: "pipe" });
+    const held = await ingestMessage(
+      desk.ctx,
+      message({ from: "mallory@evil.example", inReplyTo: sent, subject: `Re: [#${ref}]`, messageId: `<mallory-${Date.now()}@evil.example>`, body: "Send it to me." }),
+      { kind: "pipe" },
+    );
     expect(held).toMatchObject({ outcome: "held", ticketId: id });
     heldId = (await desk.ctx.db.selectFrom("mail_held").select("id").where("ticket_id", "=", id).executeTakeFirstOrThrow()).id;
 

@@ -73,11 +73,7 @@ describe.each(dialects)("the SQL and in-memory visibility rules on %s", (dialect
 
   it("agree on every ticket for every kind of person", async () => {
     const db = desk.ctx.db;
-    const rows = await db
-      .selectFrom("tickets")
-      .select(["id", "team_id", "requester_id", "assignee_id", "organization_id", "status_category", "created_by_id"])
-      .where("id", "in", ticketIds)
-      .execute();
+    const rows = await db.selectFrom("tickets").select(["id", "team_id", "requester_id", "assignee_id", "organization_id", "status_category", "created_by_id"]).where("id", "in", ticketIds).execute();
     const watchers = new Set((await db.selectFrom("ticket_watchers").selectAll().execute()).map((w) => `${w.ticket_id}:${w.user_id}`));
     const sharingOrgs = new Set((await db.selectFrom("organizations").select("id").where("shares_tickets", "=", 1).execute()).map((o) => o.id));
     let seenSomewhere = 0;

@@ -19,7 +19,11 @@ export interface IncomingAlert {
   endedAt: string | null;
 }
 
-const oneLine = (s: string) => s.replace(/[\p{Cc}]+/gu, " ").replace(/\s{2,}/g, " ").trim();
+const oneLine = (s: string) =>
+  s
+    .replace(/[\p{Cc}]+/gu, " ")
+    .replace(/\s{2,}/g, " ")
+    .trim();
 // Alertmanager sends 0001-01-01T00:00:00Z as the end of an alert still firing.
 const realTime = (t: string | undefined) => (t && !t.startsWith("0001-") ? t : null);
 

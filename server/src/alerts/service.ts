@@ -35,13 +35,11 @@ function result(a: IncomingAlert, outcome: AlertResult["outcome"], ticket: Pick<
   return { source: a.source, fingerprint: a.fingerprint, status: a.status, outcome, ticket_id: ticket?.id ?? null, reference: ticket ? referenceOf(ticket) : null, message };
 }
 
-const note = (tx: AppContext, actor: Actor, ticket: TicketRow, body: string) =>
-  addComment(tx, actor, ticket, { body: body.slice(0, 190_000), format: "text", internal: true }, { via: VIA });
+const note = (tx: AppContext, actor: Actor, ticket: TicketRow, body: string) => addComment(tx, actor, ticket, { body: body.slice(0, 190_000), format: "text", internal: true }, { via: VIA });
 
 /** The same news again, or a late retry of a firing that has since been resolved. */
 const isRepeat = (a: IncomingAlert, tracked: { last_key: string; last_status: string }) =>
-  tracked.last_key === a.key ||
-  (a.status === "firing" && tracked.last_status === "resolved" && episodeOf(a.key) !== "" && episodeOf(a.key) === episodeOf(tracked.last_key));
+  tracked.last_key === a.key || (a.status === "firing" && tracked.last_status === "resolved" && episodeOf(a.key) !== "" && episodeOf(a.key) === episodeOf(tracked.last_key));
 
 /** A repeat of the current firing counts as an occurrence; a repeated recovery or a stale firing only as a sighting. */
 const countsAsOccurrence = (a: IncomingAlert, tracked: { last_key: string }) => a.status === "firing" && tracked.last_key === a.key;
@@ -109,7 +107,8 @@ async function applyInTx(
     const text = `Alert resolved${a.endedAt ? ` at ${a.endedAt}` : ""}.\n\n${a.details}`;
     // A comment by the integration account counts as its requester's reply, which would
     // reopen a resolved ticket; the recovery of a resolved ticket goes to its timeline instead.
-    if (ticket.status_category === "resolved") await recordEvents(tx.db, ticket.id, actor, VIA, now, [{ action: "alert_recovered", new: { source: a.source, fingerprint: a.fingerprint, text: text.slice(0, 10_000) } }]);
+    if (ticket.status_category === "resolved")
+      await recordEvents(tx.db, ticket.id, actor, VIA, now, [{ action: "alert_recovered", new: { source: a.source, fingerprint: a.fingerprint, text: text.slice(0, 10_000) } }]);
     else await note(tx, actor, ticket, text);
     await touch({ last_status: "resolved", last_key: a.key });
     const open = ticket.status_category !== "resolved" && !isFinalCategory(ticket.status_category);

@@ -8,7 +8,21 @@ const KEY = "alerts.settings";
 
 export const DEFAULT_ALERT_SETTINGS: AlertSettings = {
   // The words Alertmanager rules, Zabbix, Nagios and most monitoring tools use.
-  severity_priorities: { critical: "P1", disaster: "P1", page: "P1", high: "P2", error: "P2", major: "P2", warning: "P3", average: "P3", minor: "P3", info: "P4", information: "P4", low: "P4", none: "P4" },
+  severity_priorities: {
+    critical: "P1",
+    disaster: "P1",
+    page: "P1",
+    high: "P2",
+    error: "P2",
+    major: "P2",
+    warning: "P3",
+    average: "P3",
+    minor: "P3",
+    info: "P4",
+    information: "P4",
+    low: "P4",
+    none: "P4",
+  },
   default_priority: "P3",
   resolve_on_resolved: false,
   team_id: null,

@@ -50,7 +50,10 @@ function truncateKeepingExtension(name: string, max: number): string {
   const extChars = Array.from(ext);
   const keepExt = extChars.length > 1 && extChars.length <= MAX_EXTENSION_LENGTH && !/\s/.test(ext);
   if (!keepExt) return chars.slice(0, max).join("").trimEnd();
-  const stem = Array.from(name.slice(0, dot)).slice(0, max - extChars.length).join("").replace(/[\s.]+$/u, "");
+  const stem = Array.from(name.slice(0, dot))
+    .slice(0, max - extChars.length)
+    .join("")
+    .replace(/[\s.]+$/u, "");
   return stem + ext;
 }
 

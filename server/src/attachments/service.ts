@@ -42,13 +42,7 @@ export function presentAttachment(row: AttachmentRow): Attachment {
 export async function claimAttachments(db: Executor, actor: Actor, ids: number[] | undefined, target: { ticketId: number; commentId?: number }) {
   if (!ids?.length) return;
   const unique = [...new Set(ids)];
-  const rows = await db
-    .selectFrom("attachments")
-    .select("id")
-    .where("id", "in", unique)
-    .where("uploader_id", "=", actor.id)
-    .where("ticket_id", "is", null)
-    .execute();
+  const rows = await db.selectFrom("attachments").select("id").where("id", "in", unique).where("uploader_id", "=", actor.id).where("ticket_id", "is", null).execute();
   const missing = unique.filter((id) => !rows.some((r) => r.id === id));
   if (missing.length) throw invalid("attachment_ids", `no upload of yours with the id ${missing.join(", ")} is waiting to be attached`);
   await db

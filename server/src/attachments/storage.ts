@@ -161,7 +161,13 @@ export async function sweepStaleTemp(dir: string, olderThanMs: number): Promise<
     const file = path.join(tmpDir, name);
     const info = await stat(file).catch(() => undefined);
     if (!info?.isFile() || info.mtimeMs > cutoff) continue;
-    if (await unlink(file).then(() => true, () => false)) removed++;
+    if (
+      await unlink(file).then(
+        () => true,
+        () => false,
+      )
+    )
+      removed++;
   }
   return removed;
 }

@@ -13,7 +13,6 @@ const FAILURE_WORDS: Record<string, string> = {
   throttled: "too many attempts",
 };
 
-
 const KIND_WORDS: Record<string, string> = {
   organization: "the organization",
   team: "the team",

@@ -16,7 +16,7 @@ export function auditRoutes(app: App, ctx: AppContext) {
       tags: ["audit"],
       summary: "The admin and security audit trail: sign-ins, account, role, token and setting changes, raw mail downloads",
       description:
-        "Append-only. Each entry names who acted (as they were named then), the client address (X-Forwarded-For only from the proxies in TESSERA_TRUSTED_PROXIES) and User-Agent, what changed from what to what (secrets read \"[redacted]\"), and a sentence. Newest first; `order=asc` follows the trail oldest first. Pass `next_cursor` as `after` for the next page; ids are stable. `actor` is a user id or email (an email also finds failed sign-ins with it); `action` is one action or a group such as `auth`.",
+        'Append-only. Each entry names who acted (as they were named then), the client address (X-Forwarded-For only from the proxies in TESSERA_TRUSTED_PROXIES) and User-Agent, what changed from what to what (secrets read "[redacted]"), and a sentence. Newest first; `order=asc` follows the trail oldest first. Pass `next_cursor` as `after` for the next page; ids are stable. `actor` is a user id or email (an email also finds failed sign-ins with it); `action` is one action or a group such as `auth`.',
       querystring: AuditQuery,
       response: { 200: Page(AuditEvent) },
     },

@@ -103,10 +103,6 @@ export async function actorFromToken(ctx: AppContext, token: string): Promise<Ac
 
 /** The actor a freshly signed-in user becomes, for answering the sign-in itself. */
 export async function actorForUser(ctx: AppContext, userId: number, session: { idHash: string; csrfToken: string }): Promise<Actor> {
-  const u = await ctx.db
-    .selectFrom("users")
-    .select(["id", "role", "email", "name", "organization_id"])
-    .where("id", "=", userId)
-    .executeTakeFirstOrThrow();
+  const u = await ctx.db.selectFrom("users").select(["id", "role", "email", "name", "organization_id"]).where("id", "=", userId).executeTakeFirstOrThrow();
   return { ...u, team_ids: await loadTeams(ctx, u.id, u.role), auth: "session", session };
 }

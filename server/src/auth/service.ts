@@ -47,11 +47,7 @@ export async function login(ctx: AppContext, input: LoginInput, client: { ip: st
     await recordAudit(ctx, audit, failed("throttled"));
     throw err;
   });
-  const user = await ctx.db
-    .selectFrom("users")
-    .select(["id", "password_hash", "active", "name", "email"])
-    .where("email", "=", input.email)
-    .executeTakeFirst();
+  const user = await ctx.db.selectFrom("users").select(["id", "password_hash", "active", "name", "email"]).where("email", "=", input.email).executeTakeFirst();
   // The hash is checked even for unknown or disabled accounts so the answer takes the same time.
   const passwordRight = await verifyPassword(input.password, user?.password_hash ?? null);
   const ok = passwordRight && !!user?.active;
@@ -77,12 +73,7 @@ export async function logout(ctx: AppContext, sessionIdHash: string): Promise<vo
 export async function endAllSessions(ctx: AppContext, userId: number, opts: { tokens: boolean }): Promise<void> {
   await ctx.db.deleteFrom("sessions").where("user_id", "=", userId).execute();
   if (opts.tokens) {
-    await ctx.db
-      .updateTable("api_tokens")
-      .set({ revoked_at: ctx.clock.now().toISOString() })
-      .where("user_id", "=", userId)
-      .where("revoked_at", "is", null)
-      .execute();
+    await ctx.db.updateTable("api_tokens").set({ revoked_at: ctx.clock.now().toISOString() }).where("user_id", "=", userId).where("revoked_at", "is", null).execute();
   }
 }
 
@@ -161,7 +152,11 @@ export async function completeSetup(ctx: AppContext, input: SetupInput, client: 
   const user = await ctx.db.transaction().execute(async (trx) => {
     await trx.deleteFrom("settings").where("key", "=", "setup_token").execute();
     const admin = await insertUser({ ...ctx, db: trx }, { email: input.email, name: input.name, role: "admin", password: input.password });
-    await recordAudit({ ...ctx, db: trx }, { ...caller, id: admin.id, name: admin.name, email: admin.email, auth: "session" }, { action: "auth.setup_used", target: { type: "user", id: admin.id, label: admin.email } });
+    await recordAudit(
+      { ...ctx, db: trx },
+      { ...caller, id: admin.id, name: admin.name, email: admin.email, auth: "session" },
+      { action: "auth.setup_used", target: { type: "user", id: admin.id, label: admin.email } },
+    );
     return admin;
   });
   ctx.log.info({ event: "first_admin_created", user_id: user.id }, "first admin created");

@@ -29,21 +29,27 @@ ${body}</body></html>`;
 }
 
 function page(token: string, message = "", values: { email?: string; name?: string } = {}) {
-  return document("Set up Tessera", `<form method="post" action="/setup"><h1>Welcome to Tessera</h1><p>Create the first administrator account.</p>
+  return document(
+    "Set up Tessera",
+    `<form method="post" action="/setup"><h1>Welcome to Tessera</h1><p>Create the first administrator account.</p>
 ${message ? `<p class="error" role="alert">${escape(message)}</p>` : ""}
 <input type="hidden" name="token" value="${escape(token)}">
 <label for="name">Your name</label><input id="name" name="name" required maxlength="200" value="${escape(values.name ?? "")}" autocomplete="name">
 <label for="email">Email</label><input id="email" name="email" type="email" required value="${escape(values.email ?? "")}" autocomplete="email">
 <label for="password">Password (at least 8 characters)</label><input id="password" name="password" type="password" required minlength="8" maxlength="128" autocomplete="new-password">
-<button type="submit">Create admin account</button></form>`);
+<button type="submit">Create admin account</button></form>`,
+  );
 }
 
 /** A link that cannot be used: say why at once, with no form to fill in for nothing. */
 function refusedPage(state: Exclude<SetupLinkState, "usable">) {
   const message = escape(setupRefusalMessages[state]).replace(/`([^`]+)`/g, "<code>$1</code>");
   const next = state === "admin_exists" ? `<a class="button" href="/sign-in">Go to the sign-in page</a>` : "";
-  return document("Setup link not valid · Tessera", `<main><h1>${state === "admin_exists" ? "Tessera is already set up" : "This setup link cannot be used"}</h1>
-<p role="alert">${message}</p>${next}</main>`);
+  return document(
+    "Setup link not valid · Tessera",
+    `<main><h1>${state === "admin_exists" ? "Tessera is already set up" : "This setup link cannot be used"}</h1>
+<p role="alert">${message}</p>${next}</main>`,
+  );
 }
 
 export function setupPageRoutes(app: App, ctx: AppContext) {
@@ -67,7 +73,10 @@ export function setupPageRoutes(app: App, ctx: AppContext) {
         const state = await checkSetupLink(ctx, String(body.token ?? ""));
         if (state !== "usable") return reply.status(403).type("text/html; charset=utf-8").send(refusedPage(state));
         const msg = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-        return reply.status(400).type("text/html; charset=utf-8").send(page(String(body.token ?? ""), msg, body));
+        return reply
+          .status(400)
+          .type("text/html; charset=utf-8")
+          .send(page(String(body.token ?? ""), msg, body));
       }
       try {
         const user = await completeSetup(ctx, parsed.data, { ip: req.ip, userAgent: req.headers["user-agent"] });
@@ -82,7 +91,10 @@ export function setupPageRoutes(app: App, ctx: AppContext) {
           if (state !== "usable") return reply.status(403).type("text/html; charset=utf-8").send(refusedPage(state));
         }
         if (err instanceof AppError && err.status < 500) {
-          return reply.status(err.status).type("text/html; charset=utf-8").send(page(parsed.data.token, err.message, body));
+          return reply
+            .status(err.status)
+            .type("text/html; charset=utf-8")
+            .send(page(parsed.data.token, err.message, body));
         }
         throw err;
       }

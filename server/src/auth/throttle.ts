@@ -55,5 +55,8 @@ export async function clearFailures(ctx: AppContext, key: string): Promise<void>
 
 /** Forgets failures nobody will look at again (and spraying of unknown emails), now and then. */
 export async function purgeThrottle(ctx: AppContext): Promise<void> {
-  await ctx.db.deleteFrom("login_throttle").where("last_failure_at", "<", new Date(ctx.clock.now().getTime() - FORGET_AFTER_MS).toISOString()).execute();
+  await ctx.db
+    .deleteFrom("login_throttle")
+    .where("last_failure_at", "<", new Date(ctx.clock.now().getTime() - FORGET_AFTER_MS).toISOString())
+    .execute();
 }

@@ -20,17 +20,7 @@
  *
  * A transaction that fails rolls back to its own savepoint and leaves the others untouched.
  */
-import {
-  CompiledQuery,
-  SqliteAdapter,
-  SqliteDriver,
-  SqliteIntrospector,
-  SqliteQueryCompiler,
-  type DatabaseConnection,
-  type Dialect,
-  type Kysely,
-  type SqliteDialectConfig,
-} from "kysely";
+import { CompiledQuery, SqliteAdapter, SqliteDriver, SqliteIntrospector, SqliteQueryCompiler, type DatabaseConnection, type Dialect, type Kysely, type SqliteDialectConfig } from "kysely";
 
 /** Syncs the WAL file to disk (off the main thread); undefined: SQLite syncs at each commit itself. */
 export type WalSync = () => Promise<void>;

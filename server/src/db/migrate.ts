@@ -36,8 +36,7 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
   // Kysely looks for its bookkeeping tables in every schema unless told which one; another
   // schema's kysely_migration_lock (a second install, a parallel test suite) would make it skip
   // creating ours and then fail. Pin it to the schema this connection works in.
-  const migrationTableSchema =
-    db.dialect === "postgres" ? ((await sql<{ s: string | null }>`select current_schema() as s`.execute(db.kysely)).rows[0]?.s ?? undefined) : undefined;
+  const migrationTableSchema = db.dialect === "postgres" ? ((await sql<{ s: string | null }>`select current_schema() as s`.execute(db.kysely)).rows[0]?.s ?? undefined) : undefined;
   const migrator = new Migrator({ db: db.kysely, provider, migrationTableSchema });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {

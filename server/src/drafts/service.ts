@@ -43,7 +43,11 @@ export async function saveDraft(tx: AppContext, userId: number, ticketId: number
     return presentDraft(row);
   }
   try {
-    const row = await tx.db.insertInto("reply_drafts").values({ ticket_id: ticketId, user_id: userId, ...values, version: 1 }).returningAll().executeTakeFirstOrThrow();
+    const row = await tx.db
+      .insertInto("reply_drafts")
+      .values({ ticket_id: ticketId, user_id: userId, ...values, version: 1 })
+      .returningAll()
+      .executeTakeFirstOrThrow();
     return presentDraft(row);
   } catch (err) {
     if (isUniqueViolation(err)) throw staleDraft(undefined);

@@ -47,7 +47,11 @@ export async function idempotent<T>(
   if (typeof key !== "string" || key.length < 1 || key.length > 200 || !/^[\x21-\x7e]+$/.test(key)) {
     throw invalid("Idempotency-Key", "must be 1 to 200 visible ASCII characters");
   }
-  const hash = createHash("sha256").update(request.route).update("\0").update(JSON.stringify(request.body ?? null)).digest("hex");
+  const hash = createHash("sha256")
+    .update(request.route)
+    .update("\0")
+    .update(JSON.stringify(request.body ?? null))
+    .digest("hex");
   const stored = await findStored(ctx, actor, key, hash);
   if (stored) return stored as IdempotentResult<T>;
   try {
@@ -73,5 +77,8 @@ export async function idempotent<T>(
 
 /** Forgets keys older than a day; called now and then by the server. */
 export async function purgeIdempotencyKeys(ctx: AppContext): Promise<void> {
-  await ctx.db.deleteFrom("idempotency_keys").where("created_at", "<", new Date(ctx.clock.now().getTime() - TTL_MS).toISOString()).execute();
+  await ctx.db
+    .deleteFrom("idempotency_keys")
+    .where("created_at", "<", new Date(ctx.clock.now().getTime() - TTL_MS).toISOString())
+    .execute();
 }

@@ -40,7 +40,12 @@ export function decodeUtf8Marked(bytes: Buffer): string {
   let from = 0;
   for (;;) {
     const at = bytes.indexOf(REPLACEMENT_BYTES, from);
-    parts.push(bytes.subarray(from, at < 0 ? bytes.length : at).toString("utf8").replaceAll("\ufffd", BAD_BYTES_MARK));
+    parts.push(
+      bytes
+        .subarray(from, at < 0 ? bytes.length : at)
+        .toString("utf8")
+        .replaceAll("\ufffd", BAD_BYTES_MARK),
+    );
     if (at < 0) return parts.join("\ufffd");
     from = at + REPLACEMENT_BYTES.length;
   }
@@ -134,14 +139,17 @@ function headerIsUtf8(value: string) {
  */
 export function answerFrameworkError(error: FastifyError, req: FastifyRequest, reply: FastifyReply) {
   if (error.code !== "FST_ERR_BAD_URL") return reply.send(error);
-  const segment = (req.raw.url ?? "").split("?")[0].split("/").find((part) => {
-    try {
-      decodeURIComponent(part);
-      return false;
-    } catch {
-      return true;
-    }
-  });
+  const segment = (req.raw.url ?? "")
+    .split("?")[0]
+    .split("/")
+    .find((part) => {
+      try {
+        decodeURIComponent(part);
+        return false;
+      } catch {
+        return true;
+      }
+    });
   // Sent as it is: this answer comes before the app's error handler is in reach.
   const err = invalid("path", `${NOT_UTF8} (the segment ${JSON.stringify(segment ?? "")} does not decode)`);
   return reply.status(err.status).send({ error: { code: err.code, message: err.message, details: err.details } });

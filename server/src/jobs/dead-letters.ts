@@ -40,7 +40,8 @@ export async function listDeadJobs(ctx: Pick<AppContext, "db">, q: { limit: numb
 async function deadJob(ctx: Pick<AppContext, "db">, id: number) {
   const row = await ctx.db.selectFrom("jobs").selectAll().where("id", "=", id).executeTakeFirst();
   if (!row) throw notFound("The job");
-  if (!row.dead_at) throw new AppError("conflict", 409, `Job ${id} is not in the dead-letter list (it is ${row.done_at ? "done" : "waiting or running"}); only a dead job can be retried or discarded.`);
+  if (!row.dead_at)
+    throw new AppError("conflict", 409, `Job ${id} is not in the dead-letter list (it is ${row.done_at ? "done" : "waiting or running"}); only a dead job can be retried or discarded.`);
   return row;
 }
 

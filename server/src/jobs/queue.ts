@@ -115,13 +115,7 @@ export interface PassStats {
 
 function claimable(kinds: string[], now: string) {
   return (eb: ExpressionBuilder<Database, "jobs">) =>
-    eb.and([
-      eb("kind", "in", kinds),
-      eb("done_at", "is", null),
-      eb("dead_at", "is", null),
-      eb("run_at", "<=", now),
-      eb.or([eb("lease_until", "is", null), eb("lease_until", "<", now)]),
-    ]);
+    eb.and([eb("kind", "in", kinds), eb("done_at", "is", null), eb("dead_at", "is", null), eb("run_at", "<=", now), eb.or([eb("lease_until", "is", null), eb("lease_until", "<", now)])]);
 }
 
 /** Takes up to `limit` due jobs for `worker`, counting the attempt; no other worker gets them. */
@@ -161,7 +155,9 @@ export function createJobWorker(ctx: AppContext, handlers: JobHandlers, opts: Jo
   const runOne = async (job: JobRow, signal: AbortSignal, stats: PassStats) => {
     if (job.attempts > job.max_attempts) {
       // Its last try was claimed by a worker that stopped before finishing.
-      await mine(job).set({ dead_at: ctx.clock.now().toISOString(), lease_until: null, last_error: job.last_error ?? "The worker running its last try stopped before it finished." }).execute();
+      await mine(job)
+        .set({ dead_at: ctx.clock.now().toISOString(), lease_until: null, last_error: job.last_error ?? "The worker running its last try stopped before it finished." })
+        .execute();
       stats.dead++;
       return;
     }
@@ -174,9 +170,11 @@ export function createJobWorker(ctx: AppContext, handlers: JobHandlers, opts: Jo
       const last = job.attempts >= job.max_attempts;
       ctx.log.warn({ err, job_id: job.id, kind: job.kind, attempts: job.attempts }, last ? "job failed on its last try; it is in the dead-letter list" : "job failed; it will be retried");
       await mine(job)
-        .set(last
-          ? { dead_at: now.toISOString(), lease_until: null, last_error: errorText(err) }
-          : { run_at: new Date(now.getTime() + backoffMs(job.attempts, backoff)).toISOString(), lease_until: null, leased_by: null, last_error: errorText(err) })
+        .set(
+          last
+            ? { dead_at: now.toISOString(), lease_until: null, last_error: errorText(err) }
+            : { run_at: new Date(now.getTime() + backoffMs(job.attempts, backoff)).toISOString(), lease_until: null, leased_by: null, last_error: errorText(err) },
+        )
         .execute();
       if (last) stats.dead++;
       else stats.retrying++;

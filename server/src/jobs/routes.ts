@@ -41,7 +41,8 @@ export function jobRoutes(app: App, ctx: AppContext) {
     schema: {
       tags,
       summary: "Queue a probe job, to check that background work runs",
-      description: "fail: always throws on every try, so its retries and its place in the dead-letter list can be seen; once throws on its first try only, so a retry from the dead-letter list succeeds.",
+      description:
+        "fail: always throws on every try, so its retries and its place in the dead-letter list can be seen; once throws on its first try only, so a retry from the dead-letter list succeeds.",
       body: JobProbeInput,
       response: { 200: QueuedJob },
     },

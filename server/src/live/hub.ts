@@ -29,7 +29,6 @@ const POLL_MS = 1000;
 const REVALIDATE_MS = 5000;
 export const PRESENCE_TTL_MS = 30_000;
 
-
 export class LiveHub {
   private subscribers = new Set<Subscriber>();
   private timer: NodeJS.Timeout | undefined;
@@ -64,7 +63,13 @@ export class LiveHub {
 
   private async start() {
     const db = this.ctx.db;
-    const [e, n] = await Promise.all([headCursor(db, this.ctx.dialect), db.selectFrom("notifications").select((eb) => eb.fn.max("id").as("m")).executeTakeFirst()]);
+    const [e, n] = await Promise.all([
+      headCursor(db, this.ctx.dialect),
+      db
+        .selectFrom("notifications")
+        .select((eb) => eb.fn.max("id").as("m"))
+        .executeTakeFirst(),
+    ]);
     this.eventCursor = e;
     this.lastNotificationId = Number(n?.m ?? 0);
     this.lastPresenceAt = this.ctx.clock.now().toISOString();
@@ -164,13 +169,33 @@ export class LiveHub {
       .selectFrom("presence")
       .innerJoin("users", "users.id", "presence.user_id")
       .innerJoin("tickets", "tickets.id", "presence.ticket_id")
-      .select(["presence.ticket_id", "presence.user_id", "presence.state", "users.name", "tickets.team_id", "tickets.requester_id", "tickets.assignee_id", "tickets.organization_id", "tickets.status_category", "tickets.created_by_id"])
+      .select([
+        "presence.ticket_id",
+        "presence.user_id",
+        "presence.state",
+        "users.name",
+        "tickets.team_id",
+        "tickets.requester_id",
+        "tickets.assignee_id",
+        "tickets.organization_id",
+        "tickets.status_category",
+        "tickets.created_by_id",
+      ])
       .where("presence.updated_at", ">", since)
       .execute();
     for (const p of presence) {
-      const facts = { id: p.ticket_id, team_id: p.team_id, requester_id: p.requester_id, assignee_id: p.assignee_id, organization_id: p.organization_id, status_category: p.status_category, created_by_id: p.created_by_id };
+      const facts = {
+        id: p.ticket_id,
+        team_id: p.team_id,
+        requester_id: p.requester_id,
+        assignee_id: p.assignee_id,
+        organization_id: p.organization_id,
+        status_category: p.status_category,
+        created_by_id: p.created_by_id,
+      };
       for (const sub of this.subscribers) {
-        if (isStaff(sub.actor) && sub.actor.id !== p.user_id && this.sees(sub.actor, facts, new Set(), new Set())) sub.send("presence", { ticket_id: p.ticket_id, user: { id: p.user_id, name: p.name }, state: p.state });
+        if (isStaff(sub.actor) && sub.actor.id !== p.user_id && this.sees(sub.actor, facts, new Set(), new Set()))
+          sub.send("presence", { ticket_id: p.ticket_id, user: { id: p.user_id, name: p.name }, state: p.state });
       }
     }
   }

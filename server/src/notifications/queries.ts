@@ -25,10 +25,7 @@ function mine(actor: Actor) {
   return (eb: NotificationsEb) =>
     eb.and([
       eb("notifications.user_id", "=", actor.id),
-      eb.or([
-        eb("notifications.ticket_id", "is", null),
-        eb.exists(eb.selectFrom("tickets").select("tickets.id").whereRef("tickets.id", "=", "notifications.ticket_id").where(visibleTo(actor))),
-      ]),
+      eb.or([eb("notifications.ticket_id", "is", null), eb.exists(eb.selectFrom("tickets").select("tickets.id").whereRef("tickets.id", "=", "notifications.ticket_id").where(visibleTo(actor)))]),
     ]);
 }
 

@@ -13,10 +13,7 @@ export interface NewNotification {
   read_at: null;
 }
 
-export async function notify(
-  db: Executor,
-  input: { userIds: number[]; ticketId: number; kind: NotificationKind; actorId: number | null; summary: string; now: string },
-) {
+export async function notify(db: Executor, input: { userIds: number[]; ticketId: number; kind: NotificationKind; actorId: number | null; summary: string; now: string }) {
   const users = [...new Set(input.userIds)].filter((id) => id !== input.actorId);
   if (!users.length) return;
   await insertNotifications(

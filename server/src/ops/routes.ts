@@ -23,10 +23,7 @@ export type Metrics = ReturnType<typeof createMetrics>;
 export function opsRoutes(app: App, ctx: AppContext, metrics: Metrics) {
   registerJobMetrics(metrics.registry, ctx);
   app.addHook("onResponse", async (req, reply) => {
-    metrics.httpDuration.observe(
-      { method: req.method, route: req.routeOptions.url ?? "unmatched", status: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
+    metrics.httpDuration.observe({ method: req.method, route: req.routeOptions.url ?? "unmatched", status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
 
   app.get("/healthz", { config: { access: "public" }, schema: { hide: true } }, async () => ({ status: "ok" }));

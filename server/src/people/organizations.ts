@@ -32,6 +32,11 @@ export async function updateOrganization(ctx: AppContext, actor: Actor, id: numb
     .executeTakeFirst();
   if (!row) throw notFound("The organization");
   ctx.log.info({ event: "organization_updated", actor: actor.id, id: row.id }, "organization updated");
-  await recordAudit(ctx, actor, { action: "organization.updated", target: { type: "organization", id: row.id, label: row.name }, before: before && presentOrganization(before), after: presentOrganization(row) });
+  await recordAudit(ctx, actor, {
+    action: "organization.updated",
+    target: { type: "organization", id: row.id, label: row.name },
+    before: before && presentOrganization(before),
+    after: presentOrganization(row),
+  });
   return row;
 }

@@ -40,7 +40,11 @@ export async function presentTeams(db: Executor, rows: Array<{ id: number; name:
     .selectFrom("team_members")
     .innerJoin("users", "users.id", "team_members.user_id")
     .select(["team_members.team_id", "users.id", "users.name", "users.email", "users.role"])
-    .where("team_members.team_id", "in", rows.map((r) => r.id))
+    .where(
+      "team_members.team_id",
+      "in",
+      rows.map((r) => r.id),
+    )
     .orderBy("users.name")
     .execute();
   return rows.map((r) => ({

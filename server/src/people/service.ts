@@ -25,7 +25,11 @@ export async function createUser(ctx: AppContext, actor: Actor, input: UserCreat
   const orgId = input.organization_id ?? (await organizationForEmail(ctx.db, input.email));
   const user = await insertUser(ctx, { ...input, organization_id: orgId });
   ctx.log.info({ event: "user_created", actor: actor.id, user_id: user.id, role: user.role }, "user created");
-  await recordAudit(ctx, actor, { action: "user.created", target: { type: "user", id: user.id, label: user.email }, after: { name: user.name, role: user.role, organization_id: user.organization_id } });
+  await recordAudit(ctx, actor, {
+    action: "user.created",
+    target: { type: "user", id: user.id, label: user.email },
+    after: { name: user.name, role: user.role, organization_id: user.organization_id },
+  });
   return user;
 }
 
@@ -77,7 +81,10 @@ export async function updateUser(ctx: AppContext, actor: Actor, userId: number, 
     await ctx.db.deleteFrom("sessions").where("user_id", "=", userId).execute();
   }
   await recordAudit(ctx, actor, userChangeEntries(user, input));
-  ctx.log.info({ event: "user_updated", actor: actor.id, user_id: userId, fields: keys.filter((k) => k !== "password" && k !== "current_password").concat(input.password ? ["password"] : []) }, "user updated");
+  ctx.log.info(
+    { event: "user_updated", actor: actor.id, user_id: userId, fields: keys.filter((k) => k !== "password" && k !== "current_password").concat(input.password ? ["password"] : []) },
+    "user updated",
+  );
 }
 
 // ---- Teams --------------------------------------------------------------------------------

@@ -43,13 +43,7 @@ export function cannedReplyRoutes(app: App, ctx: AppContext) {
     },
     handler: async (req) => {
       const me = req.actor;
-      const rows = await ctx.db
-        .selectFrom("canned_replies")
-        .selectAll()
-        .where(listableBy(me, req.query.list))
-        .orderBy("title")
-        .orderBy("id")
-        .execute();
+      const rows = await ctx.db.selectFrom("canned_replies").selectAll().where(listableBy(me, req.query.list)).orderBy("title").orderBy("id").execute();
       const refs = await sharedFor(ctx.db, rows);
       return rows.map((r) => present(r, me, refs));
     },

@@ -31,7 +31,16 @@ export async function createMacro(ctx: AppContext, actor: Actor, b: z.infer<type
   const now = ctx.clock.now().toISOString();
   const row = await ctx.db
     .insertInto("macros")
-    .values({ name: b.name, description: b.description, actions: JSON.stringify(b.actions), scope: b.scope, owner_id: actor.id, team_id: b.scope === "team" ? (b.team_id ?? null) : null, created_at: now, updated_at: now })
+    .values({
+      name: b.name,
+      description: b.description,
+      actions: JSON.stringify(b.actions),
+      scope: b.scope,
+      owner_id: actor.id,
+      team_id: b.scope === "team" ? (b.team_id ?? null) : null,
+      created_at: now,
+      updated_at: now,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
   await recordAudit(ctx, actor, { action: "macro.created", target: { type: "macro", id: row.id, label: row.name }, after: audited(row) });

@@ -1,7 +1,5 @@
 /** Macros over HTTP: list, save, change, delete; preview on a ticket, apply, and undo. */
-import {
-  Id, Macro, MacroActions, MacroApplyInput, MacroApplyResult, MacroInput, MacroPreview, MacroPreviewQuery, MacroUndoResult, MacroUpdateInput, ReplyListQuery,
-} from "@tessera/contracts";
+import { Id, Macro, MacroActions, MacroApplyInput, MacroApplyResult, MacroInput, MacroPreview, MacroPreviewQuery, MacroUndoResult, MacroUpdateInput, ReplyListQuery } from "@tessera/contracts";
 import { z } from "zod";
 import type { Actor } from "../auth/actor.ts";
 import { type AppContext, inTransaction } from "../context.ts";
@@ -108,7 +106,9 @@ export function macroRoutes(app: App, ctx: AppContext) {
     handler: async (req) => {
       const row = await load(req.params.id, req.actor);
       const ticket = await findVisibleTicket(ctx.db, req.actor, req.body.ticket);
-      const application = await inTx((tx) => applyMacro(tx, req.actor, { id: row.id, name: row.name, actions: actionsOf(row) }, ticket.id, req.body.version)).catch((err) => conflictOf(err, req.actor));
+      const application = await inTx((tx) => applyMacro(tx, req.actor, { id: row.id, name: row.name, actions: actionsOf(row) }, ticket.id, req.body.version)).catch((err) =>
+        conflictOf(err, req.actor),
+      );
       return { application: presentApplication(application), ticket: await reread(req.actor, ticket.id) };
     },
   });

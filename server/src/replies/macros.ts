@@ -5,9 +5,7 @@
  * agent, so a macro can do nothing its user could not. What the changed fields were before is
  * kept, so that Undo can put them back while nobody has touched the ticket since.
  */
-import {
-  fillPlaceholders, type MacroActions, type MacroChange, type MacroPreview, placeholderValues, type TicketUpdateInput,
-} from "@tessera/contracts";
+import { fillPlaceholders, type MacroActions, type MacroChange, type MacroPreview, placeholderValues, type TicketUpdateInput } from "@tessera/contracts";
 import type { Actor } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
 import type { StatusRow, TicketRow } from "../db/schema.ts";
@@ -92,7 +90,11 @@ async function plan(tx: Tx, actor: Actor, a: MacroActions, t: TicketRow): Promis
   if (assignee !== undefined && assignee !== t.assignee_id) {
     input.assignee_id = assignee;
     before.assignee_id = t.assignee_id;
-    changes.push({ field: "assignee", from: t.assignee_id ? (names.get(t.assignee_id) ?? null) : null, to: assignee ? (assignee === actor.id ? `${actor.name} (you)` : (names.get(assignee) ?? "someone no longer here")) : null });
+    changes.push({
+      field: "assignee",
+      from: t.assignee_id ? (names.get(t.assignee_id) ?? null) : null,
+      to: assignee ? (assignee === actor.id ? `${actor.name} (you)` : (names.get(assignee) ?? "someone no longer here")) : null,
+    });
   } else if (input.team_id !== undefined && t.assignee_id != null && assignee === undefined) {
     // Moving teams may unassign (service.ts); Undo must be able to give it back.
     before.assignee_id = t.assignee_id;
@@ -214,7 +216,17 @@ export async function undoMacro(tx: Tx, actor: Actor, applicationId: number) {
   return { application: { ...app, undone_at: now }, kept };
 }
 
-export function presentApplication(app: { id: number; macro_id: number | null; macro_name: string; ticket_id: number; changes: string; comment_ids: string; version: number; undone_at: string | null; created_at: string }) {
+export function presentApplication(app: {
+  id: number;
+  macro_id: number | null;
+  macro_name: string;
+  ticket_id: number;
+  changes: string;
+  comment_ids: string;
+  version: number;
+  undone_at: string | null;
+  created_at: string;
+}) {
   return {
     id: app.id,
     macro: { id: app.macro_id ?? 0, name: app.macro_name },

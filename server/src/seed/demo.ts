@@ -69,9 +69,40 @@ const REPLIES = [
   "I've ordered the replacement; it should arrive in two days.",
 ];
 const REQUESTER_REPLIES = ["It started yesterday afternoon.", "Restarted, still the same.", "That worked, thank you!", "Any news on this?", "Attached a screenshot of the error."];
-const NOTES = ["Looks like the same issue as last week; check the switch logs.", "Waiting on the vendor, ticket opened with them.", "@ Escalating internally, needs a second pair of eyes.", "Known bug in the current release."];
+const NOTES = [
+  "Looks like the same issue as last week; check the switch logs.",
+  "Waiting on the vendor, ticket opened with them.",
+  "@ Escalating internally, needs a second pair of eyes.",
+  "Known bug in the current release.",
+];
 
-const FIRST = ["Ana", "Ben", "Chloé", "David", "Emma", "Farid", "Grace", "Hugo", "Ines", "Jonas", "Kemal", "Lena", "Mika", "Nora", "Oscar", "Priya", "Quentin", "Rosa", "Sven", "Tara", "Umar", "Vera", "Wei", "Yara", "Zoé"];
+const FIRST = [
+  "Ana",
+  "Ben",
+  "Chloé",
+  "David",
+  "Emma",
+  "Farid",
+  "Grace",
+  "Hugo",
+  "Ines",
+  "Jonas",
+  "Kemal",
+  "Lena",
+  "Mika",
+  "Nora",
+  "Oscar",
+  "Priya",
+  "Quentin",
+  "Rosa",
+  "Sven",
+  "Tara",
+  "Umar",
+  "Vera",
+  "Wei",
+  "Yara",
+  "Zoé",
+];
 const LAST = ["Almeida", "Berg", "Costa", "Dubois", "Eriksen", "Fischer", "García", "Haddad", "Ivanova", "Jansen", "Kowalski", "Lindqvist", "Moreau", "Nakamura", "Okafor", "Petrov"];
 
 export async function seedDemo(ctx: AppContext, opts: { tickets: number }): Promise<string> {
@@ -83,13 +114,30 @@ export async function seedDemo(ctx: AppContext, opts: { tickets: number }): Prom
   const suffix = Math.floor(now / 1000).toString(36);
 
   const orgs = [];
-  for (const [name, domain, shares] of [["Acme Manufacturing", "acme.example", 1], ["Globex Finance", "globex.example", 0], ["Initech Labs", "initech.example", 1]] as const) {
-    orgs.push(await ctx.db.insertInto("organizations").values({ name, domain, shares_tickets: shares, created_at: new Date(now).toISOString() }).returningAll().executeTakeFirstOrThrow());
+  for (const [name, domain, shares] of [
+    ["Acme Manufacturing", "acme.example", 1],
+    ["Globex Finance", "globex.example", 0],
+    ["Initech Labs", "initech.example", 1],
+  ] as const) {
+    orgs.push(
+      await ctx.db
+        .insertInto("organizations")
+        .values({ name, domain, shares_tickets: shares, created_at: new Date(now).toISOString() })
+        .returningAll()
+        .executeTakeFirstOrThrow(),
+    );
   }
   const teams = [];
   for (const t of TEAMS) {
     const existing = await ctx.db.selectFrom("teams").selectAll().where("name", "=", t.name).executeTakeFirst();
-    teams.push(existing ?? (await ctx.db.insertInto("teams").values({ ...t, created_at: new Date(now).toISOString() }).returningAll().executeTakeFirstOrThrow()));
+    teams.push(
+      existing ??
+        (await ctx.db
+          .insertInto("teams")
+          .values({ ...t, created_at: new Date(now).toISOString() })
+          .returningAll()
+          .executeTakeFirstOrThrow()),
+    );
   }
   const teamByName = new Map(teams.map((t) => [t.name, t]));
 
@@ -100,7 +148,12 @@ export async function seedDemo(ctx: AppContext, opts: { tickets: number }): Prom
     const email = `${name.split(" ")[0].toLowerCase()}.${suffix}@desk.example`;
     const u = await insertUser(ctx, { email, name, role, passwordHash });
     const myTeams = [teams[i % teams.length], teams[0]].filter((t, j, all) => all.indexOf(t) === j);
-    for (const t of myTeams) await ctx.db.insertInto("team_members").values({ team_id: t.id, user_id: u.id }).onConflict((oc) => oc.doNothing()).execute();
+    for (const t of myTeams)
+      await ctx.db
+        .insertInto("team_members")
+        .values({ team_id: t.id, user_id: u.id })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
     agents.push({ id: u.id, role, email, name, organization_id: null, team_ids: myTeams.map((t) => t.id), auth: "session" });
   }
   const adminEmail = `admin.${suffix}@desk.example`;
@@ -111,7 +164,11 @@ export async function seedDemo(ctx: AppContext, opts: { tickets: number }): Prom
   for (let i = 0; i < 40; i++) {
     const org = orgs[i % orgs.length];
     const name = `${FIRST[i % FIRST.length]} ${LAST[(i * 7) % LAST.length]}`;
-    const email = `${name.split(" ")[0].toLowerCase().normalize("NFD").replace(/[^a-z]/g, "")}.${i}.${suffix}@${org.domain}`;
+    const email = `${name
+      .split(" ")[0]
+      .toLowerCase()
+      .normalize("NFD")
+      .replace(/[^a-z]/g, "")}.${i}.${suffix}@${org.domain}`;
     const u = await insertUser(ctx, { email, name, role: "requester", organization_id: org.id, passwordHash });
     requesters.push({ id: u.id, role: "requester", email, name, organization_id: org.id, team_ids: [], auth: "session" });
   }
@@ -188,7 +245,13 @@ export async function seedDemo(ctx: AppContext, opts: { tickets: number }): Prom
         return;
       }
       step();
-      ticket = await updateTicket(tx(), agent, ticket.id, { status: "resolved", resolution_note: "Fixed; confirmed working with the requester.", root_cause: "Configuration drift after the last update." }, ticket.version);
+      ticket = await updateTicket(
+        tx(),
+        agent,
+        ticket.id,
+        { status: "resolved", resolution_note: "Fixed; confirmed working with the requester.", root_cause: "Configuration drift after the last update." },
+        ticket.version,
+      );
       if (stage > 0.75) {
         step();
         await updateTicket(tx(), adminActor, ticket.id, { status: "closed" }, ticket.version);

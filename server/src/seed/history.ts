@@ -16,10 +16,23 @@ import { defaultStatusOf, loadStatuses } from "../tickets/statuses.ts";
  */
 export async function closeAsAutoClosed(tx: AppContext, t: TicketRow, at: string): Promise<void> {
   const closed = defaultStatusOf(await loadStatuses(tx), "closed");
-  await tx.db.updateTable("tickets").set({ status: closed.key, status_category: closed.category, closed_at: at, updated_at: at, version: sql`version + 1` }).where("id", "=", t.id).execute();
+  await tx.db
+    .updateTable("tickets")
+    .set({ status: closed.key, status_category: closed.category, closed_at: at, updated_at: at, version: sql`version + 1` })
+    .where("id", "=", t.id)
+    .execute();
   await tx.db
     .insertInto("ticket_events")
-    .values({ ticket_id: t.id, actor_id: null, via: "auto_close", action: "status_changed", field: "status", old_value: JSON.stringify(t.status), new_value: JSON.stringify(closed.key), created_at: at })
+    .values({
+      ticket_id: t.id,
+      actor_id: null,
+      via: "auto_close",
+      action: "status_changed",
+      field: "status",
+      old_value: JSON.stringify(t.status),
+      new_value: JSON.stringify(closed.key),
+      created_at: at,
+    })
     .execute();
   await syncSla({ ...tx, clock: { now: () => new Date(at) } }, t.id, { via: "auto_close" });
 }

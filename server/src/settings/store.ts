@@ -21,7 +21,10 @@ export async function ensureInstanceSecret(db: Executor, now: string): Promise<s
   const existing = await getSetting<string>(db, "instance_secret");
   if (existing) return existing;
   try {
-    await db.insertInto("settings").values({ key: "instance_secret", value: JSON.stringify(randomBytes(32).toString("base64url")), updated_at: now }).execute();
+    await db
+      .insertInto("settings")
+      .values({ key: "instance_secret", value: JSON.stringify(randomBytes(32).toString("base64url")), updated_at: now })
+      .execute();
   } catch (err) {
     if (!isUniqueViolation(err)) throw err; // another node made it first
   }

@@ -35,7 +35,10 @@ async function calendarPolicies(db: Executor, calendarIds: number[]) {
 }
 
 export async function presentCalendars(db: Executor, records: CalendarRecord[]): Promise<Calendar[]> {
-  const uses = await calendarPolicies(db, records.map((r) => r.id));
+  const uses = await calendarPolicies(
+    db,
+    records.map((r) => r.id),
+  );
   return records.map((r) => ({
     ...r,
     weekly_business_minutes: weeklyMinutes(r.hours),
@@ -96,10 +99,18 @@ export async function deleteCalendar(tx: Tx, id: number): Promise<void> {
   if (cal.is_default) throw conflict("The default 24×7 calendar cannot be deleted.");
   const policies = await calendarPolicies(tx.db, [id]);
   if (policies.length) {
-    throw conflict(`This calendar is used by ${policies.map((p) => `"${p.name}"`).join(", ")}; give those policies another calendar first.`, { policies: policies.map((p) => ({ id: p.id, name: p.name })) });
+    throw conflict(`This calendar is used by ${policies.map((p) => `"${p.name}"`).join(", ")}; give those policies another calendar first.`, {
+      policies: policies.map((p) => ({ id: p.id, name: p.name })),
+    });
   }
-  const open = await tx.db.selectFrom("sla_clocks").select((eb) => eb.fn.countAll<number>().as("n")).where("calendar_id", "=", id).where("state", "in", [...OPEN_CLOCK_STATES]).executeTakeFirstOrThrow();
-  if (Number(open.n)) throw conflict(`${open.n} open ticket(s) are still timed in this calendar; recompute them (POST /api/sla/recompute) or wait until they are resolved.`, { open_tickets: Number(open.n) });
+  const open = await tx.db
+    .selectFrom("sla_clocks")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("calendar_id", "=", id)
+    .where("state", "in", [...OPEN_CLOCK_STATES])
+    .executeTakeFirstOrThrow();
+  if (Number(open.n))
+    throw conflict(`${open.n} open ticket(s) are still timed in this calendar; recompute them (POST /api/sla/recompute) or wait until they are resolved.`, { open_tickets: Number(open.n) });
   await tx.db.deleteFrom("sla_calendars").where("id", "=", id).execute();
   forgetDefinitions(tx, id);
 }
@@ -174,7 +185,10 @@ export async function createPolicy(tx: Tx, input: PolicyInput): Promise<PolicyRe
   const p = PolicyInputSchema.parse(input) as PolicyFields;
   await checkPolicy(tx.db, p);
   const now = tx.clock.now().toISOString();
-  const last = await tx.db.selectFrom("sla_policies").select((eb) => eb.fn.max("position").as("p")).executeTakeFirst();
+  const last = await tx.db
+    .selectFrom("sla_policies")
+    .select((eb) => eb.fn.max("position").as("p"))
+    .executeTakeFirst();
   try {
     const row = await tx.db
       .insertInto("sla_policies")
@@ -195,7 +209,12 @@ export async function updatePolicy(tx: Tx, id: number, input: PolicyUpdateInput)
   const next = { ...current, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) } as PolicyRecord;
   await checkPolicy(tx.db, next);
   try {
-    const row = await tx.db.updateTable("sla_policies").set({ ...policyValues(next), updated_at: tx.clock.now().toISOString() }).where("id", "=", id).returningAll().executeTakeFirstOrThrow();
+    const row = await tx.db
+      .updateTable("sla_policies")
+      .set({ ...policyValues(next), updated_at: tx.clock.now().toISOString() })
+      .where("id", "=", id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
     forgetDefinitions(tx);
     return policyFromRow(row);
   } catch (err) {
@@ -206,12 +225,16 @@ export async function updatePolicy(tx: Tx, id: number, input: PolicyUpdateInput)
 
 export async function deletePolicy(tx: Tx, id: number): Promise<void> {
   const p = await getPolicy(tx.db, id);
-  const open = await tx.db.selectFrom("sla_clocks").select((eb) => eb.fn.countAll<number>().as("n")).where("policy_id", "=", id).where("state", "in", [...OPEN_CLOCK_STATES]).executeTakeFirstOrThrow();
+  const open = await tx.db
+    .selectFrom("sla_clocks")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("policy_id", "=", id)
+    .where("state", "in", [...OPEN_CLOCK_STATES])
+    .executeTakeFirstOrThrow();
   if (Number(open.n)) {
-    throw conflict(
-      `${open.n} open ticket(s) are timed by "${p.name}". Deactivate it (active: false) and recompute them (POST /api/sla/recompute with policy_id), or wait until they are resolved.`,
-      { open_tickets: Number(open.n) },
-    );
+    throw conflict(`${open.n} open ticket(s) are timed by "${p.name}". Deactivate it (active: false) and recompute them (POST /api/sla/recompute with policy_id), or wait until they are resolved.`, {
+      open_tickets: Number(open.n),
+    });
   }
   // Finished tickets keep the policy's name in their clock and outcomes.
   await tx.db.deleteFrom("sla_policies").where("id", "=", id).execute();
@@ -227,7 +250,11 @@ export async function reorderPolicies(tx: Tx, ids: number[]): Promise<void> {
   if (unknown !== undefined) throw invalid("ids", `no policy has the id ${unknown}`);
   const missing = all.filter((id) => !given.has(id));
   if (missing.length) throw invalid("ids", `must list every policy; missing: ${missing.join(", ")}`);
-  for (const [i, id] of ids.entries()) await tx.db.updateTable("sla_policies").set({ position: i + 1 }).where("id", "=", id).execute();
+  for (const [i, id] of ids.entries())
+    await tx.db
+      .updateTable("sla_policies")
+      .set({ position: i + 1 })
+      .where("id", "=", id)
+      .execute();
   forgetDefinitions(tx);
 }
-

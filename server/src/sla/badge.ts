@@ -43,7 +43,19 @@ export async function slaBadges(r: Reader, rows: BadgeColumns[], now: Date): Pro
   const out = new Map<number, SlaBadge>();
   const running = rows.filter((row) => row.sla_due_at && !["paused", "met", "none"].includes(row.sla_state));
   const calendars = running.length
-    ? new Map((await r.db.selectFrom("sla_clocks").select(["ticket_id", "calendar_id"]).where("ticket_id", "in", running.map((x) => x.id)).execute()).map((c) => [c.ticket_id, c.calendar_id]))
+    ? new Map(
+        (
+          await r.db
+            .selectFrom("sla_clocks")
+            .select(["ticket_id", "calendar_id"])
+            .where(
+              "ticket_id",
+              "in",
+              running.map((x) => x.id),
+            )
+            .execute()
+        ).map((c) => [c.ticket_id, c.calendar_id]),
+      )
     : new Map<number, number | null>();
   for (const row of rows) {
     const state = liveState(row, nowMs);
@@ -76,10 +88,7 @@ export function slaListCondition(filters: SlaListFilter[], nowIso: string) {
     const dueNotPassed = eb.or([eb("tickets.sla_due_at", "is", null), eb("tickets.sla_due_at", ">", nowIso)]);
     const counting = eb("tickets.sla_state", "in", ["on_track", "at_risk"]);
     const breached = eb.or([eb("tickets.sla_state", "=", "breached"), eb.and([counting, eb("tickets.sla_due_at", "<=", nowIso)])]);
-    const atRisk = eb.or([
-      eb.and([eb("tickets.sla_state", "=", "at_risk"), dueNotPassed]),
-      eb.and([eb("tickets.sla_state", "=", "on_track"), eb("tickets.sla_warn_at", "<=", nowIso), dueNotPassed]),
-    ]);
+    const atRisk = eb.or([eb.and([eb("tickets.sla_state", "=", "at_risk"), dueNotPassed]), eb.and([eb("tickets.sla_state", "=", "on_track"), eb("tickets.sla_warn_at", "<=", nowIso), dueNotPassed])]);
     const onTrack = eb.and([eb("tickets.sla_state", "=", "on_track"), eb.or([eb("tickets.sla_warn_at", "is", null), eb("tickets.sla_warn_at", ">", nowIso)]), dueNotPassed]);
     const ors: Expression<SqlBool>[] = [];
     for (const f of new Set(filters)) {

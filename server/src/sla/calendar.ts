@@ -315,4 +315,3 @@ export function formatDuration(ms: number, opts: { days?: boolean } = {}): strin
   if (m || !parts.length) parts.push(`${m} min`);
   return `${negative ? "-" : ""}${parts.join(" ")}`;
 }
-

@@ -85,7 +85,14 @@ export async function planNotices(tx: Tx, items: Notice[], now: string) {
   const named = [...new Set(items.flatMap((i) => actionsFor(i.policy, i.level, i.target.kind).flatMap((a) => (a.type === "notify_user" ? [a.user_id] : []))))];
   const [supervisors, agents] = await Promise.all([
     teams.length
-      ? tx.db.selectFrom("team_members").innerJoin("users", "users.id", "team_members.user_id").select(["team_members.team_id", "users.id"]).where("team_members.team_id", "in", teams).where("users.role", "=", "supervisor").where("users.active", "=", 1).execute()
+      ? tx.db
+          .selectFrom("team_members")
+          .innerJoin("users", "users.id", "team_members.user_id")
+          .select(["team_members.team_id", "users.id"])
+          .where("team_members.team_id", "in", teams)
+          .where("users.role", "=", "supervisor")
+          .where("users.active", "=", 1)
+          .execute()
       : Promise.resolve([]),
     named.length ? tx.db.selectFrom("users").select("id").where("id", "in", named).where("active", "=", 1).where("role", "!=", "requester").execute() : Promise.resolve([]),
   ]);
@@ -101,7 +108,16 @@ export async function planNotices(tx: Tx, items: Notice[], now: string) {
       for (const user_id of new Set(ids)) notifications.push({ user_id, ticket_id: t.id, kind, actor_id: null, summary, created_at: now, read_at: null });
     };
     const done = (action: EscalationAction, detail: Record<string, unknown>) =>
-      events.push({ ticketId: t.id, via, at: lateAt ?? now, event: { action: "sla_escalated", field: target.kind, new: { level, kind: target.kind, cycle: target.cycle, action: action.type, ...detail, ...(lateAt && !detail.skipped ? { not_notified: LATE } : {}) } } });
+      events.push({
+        ticketId: t.id,
+        via,
+        at: lateAt ?? now,
+        event: {
+          action: "sla_escalated",
+          field: target.kind,
+          new: { level, kind: target.kind, cycle: target.cycle, action: action.type, ...detail, ...(lateAt && !detail.skipped ? { not_notified: LATE } : {}) },
+        },
+      });
     for (const action of actionsFor(policy, level, target.kind)) {
       if (action.type === "notify_assignee") {
         const ids = t.assignee_id ? [t.assignee_id] : [];
@@ -137,7 +153,8 @@ export async function escalate(tx: Tx, t: TicketRow, policy: PolicyRecord | unde
   let current = t;
   let changed = false;
   const events: EventInput[] = [];
-  const done = (action: EscalationAction, detail: Record<string, unknown>) => events.push({ action: "sla_escalated", field: target.kind, new: { level, kind: target.kind, cycle: target.cycle, action: action.type, ...detail } });
+  const done = (action: EscalationAction, detail: Record<string, unknown>) =>
+    events.push({ action: "sla_escalated", field: target.kind, new: { level, kind: target.kind, cycle: target.cycle, action: action.type, ...detail } });
   const tell = (userIds: number[]) => (opts.lateAt ? Promise.resolve() : notifySla(tx.db, { userIds, ticketId: t.id, kind, summary, now }));
 
   for (const action of actions) {
@@ -183,9 +200,14 @@ export async function escalate(tx: Tx, t: TicketRow, policy: PolicyRecord | unde
           break;
         }
         // As when an agent moves it: the assignee stays only if they belong to the new team.
-        const stays = current.assignee_id != null && !!(await tx.db.selectFrom("team_members").select("user_id").where("team_id", "=", team.id).where("user_id", "=", current.assignee_id).executeTakeFirst());
+        const stays =
+          current.assignee_id != null && !!(await tx.db.selectFrom("team_members").select("user_id").where("team_id", "=", team.id).where("user_id", "=", current.assignee_id).executeTakeFirst());
         const patch = { team_id: team.id, assignee_id: stays ? current.assignee_id : null };
-        await tx.db.updateTable("tickets").set({ ...patch, updated_at: now, version: sql`version + 1` }).where("id", "=", t.id).execute();
+        await tx.db
+          .updateTable("tickets")
+          .set({ ...patch, updated_at: now, version: sql`version + 1` })
+          .where("id", "=", t.id)
+          .execute();
         const changes: EventInput[] = [{ action: "field_changed", field: "team_id", old: current.team_id, new: team.id }];
         if (patch.assignee_id !== current.assignee_id) changes.push({ action: "field_changed", field: "assignee_id", old: current.assignee_id, new: null });
         await recordEvents(tx.db, t.id, undefined, via, at, changes);
@@ -206,7 +228,11 @@ export async function escalate(tx: Tx, t: TicketRow, policy: PolicyRecord | unde
           done(action, { skipped: `the priority is already ${from}` });
           break;
         }
-        await tx.db.updateTable("tickets").set({ priority: to, priority_overridden: 1, updated_at: now, version: sql`version + 1` }).where("id", "=", t.id).execute();
+        await tx.db
+          .updateTable("tickets")
+          .set({ priority: to, priority_overridden: 1, updated_at: now, version: sql`version + 1` })
+          .where("id", "=", t.id)
+          .execute();
         await recordEvents(tx.db, t.id, undefined, via, at, [{ action: "field_changed", field: "priority", old: from, new: to }]);
         done(action, { from, to });
         current = { ...current, priority: to };

@@ -71,7 +71,13 @@ function sentenceOf(cal: BusinessCalendar, e: Entry): string {
 export async function explainSla(r: ReadCtx, t: TicketRow): Promise<SlaExplain> {
   const nowMs = r.clock.now().getTime();
   const c = await loadClock(r, t.id);
-  const events = await r.db.selectFrom("ticket_events").select(["action", "via", "created_at", "old_value", "new_value"]).where("ticket_id", "=", t.id).where("action", "in", SLA_ACTIONS).orderBy("id").execute();
+  const events = await r.db
+    .selectFrom("ticket_events")
+    .select(["action", "via", "created_at", "old_value", "new_value"])
+    .where("ticket_id", "=", t.id)
+    .where("action", "in", SLA_ACTIONS)
+    .orderBy("id")
+    .execute();
   const calRef = c.calendar ? { id: c.calendar.record.id, name: c.calendar.record.name, time_zone: c.calendar.record.time_zone } : null;
   const policy = c.clock?.policy_name ? { id: c.clock.policy_id, name: c.clock.policy_name } : null;
   const changes = events.map((e) => ({ at: e.created_at, action: e.action, via: e.via, sentence: changeSentence(e.action, e.old_value, e.new_value) }));
@@ -121,7 +127,10 @@ export async function explainSla(r: ReadCtx, t: TicketRow): Promise<SlaExplain> 
     let tail: string;
     if (row.met_at) {
       const margin = row.target_ms - s.usedMs;
-      tail = margin >= 0 ? `. Met at ${cal.formatLocal(end)} after ${biz(s.usedMs)}, ${formatDuration(margin)} within the target.` : `. Met at ${cal.formatLocal(end)} after ${biz(s.usedMs)}, ${formatDuration(-margin)} late.`;
+      tail =
+        margin >= 0
+          ? `. Met at ${cal.formatLocal(end)} after ${biz(s.usedMs)}, ${formatDuration(margin)} within the target.`
+          : `. Met at ${cal.formatLocal(end)} after ${biz(s.usedMs)}, ${formatDuration(-margin)} late.`;
     } else if (s.state === "breached") {
       tail = `. It was due at ${s.dueAt ? cal.formatLocal(s.dueAt) : "an earlier time"}; ${biz(s.usedMs - row.target_ms)} overdue so far.`;
     } else if (s.state === "paused") {
@@ -145,7 +154,13 @@ export async function explainSla(r: ReadCtx, t: TicketRow): Promise<SlaExplain> 
   });
 
   const cur = tl.current;
-  const state = !cur ? "has not started" : cur.state === "running" ? "is running" : cur.state === "paused" ? `is paused (${WHY[cur.category] ?? cur.category})` : `has stopped (${WHY[cur.category] ?? cur.category})`;
+  const state = !cur
+    ? "has not started"
+    : cur.state === "running"
+      ? "is running"
+      : cur.state === "paused"
+        ? `is paused (${WHY[cur.category] ?? cur.category})`
+        : `has stopped (${WHY[cur.category] ?? cur.category})`;
   const paused = tl.pausedAt(nowMs);
   const summary =
     `This ticket is timed by the policy "${c.terms.policy_name}" for ${c.terms.priority}, in the calendar "${c.calendar.record.name}" (${c.calendar.record.time_zone}). ` +

@@ -41,7 +41,7 @@ const PRIORITY_ORDER: Priority[] = ["P1", "P2", "P3", "P4"];
 /** A category and its ancestors, nearest first (a policy on "Hardware" covers "Hardware › Laptops"). */
 async function categoryLineage(r: Reader, categoryId: number | null): Promise<number[]> {
   const out: number[] = [];
-  for (let id: number | null | undefined = categoryId; id != null && out.length < 20; ) {
+  for (let id: number | null | undefined = categoryId; id != null && out.length < 20;) {
     out.push(id);
     id = (await r.db.selectFrom("categories").select("parent_id").where("id", "=", id).executeTakeFirst())?.parent_id;
   }
@@ -92,7 +92,6 @@ export async function matchPolicy(r: Reader, facts: MatchFacts): Promise<{ polic
 
 export const hasTargets = (t: Terms | undefined): t is Terms => !!t && Object.values(t.targets).some((m) => m != null);
 
-
 /**
  * The terms of the priority nearest to `priority` that the policy has targets for (the more urgent
  * one on a tie), for a ticket the policy already times whose priority changed to one it has no
@@ -103,7 +102,9 @@ export const hasTargets = (t: Terms | undefined): t is Terms => !!t && Object.va
  */
 export function nearestTerms(p: PolicyRecord, priority: string): Terms | undefined {
   const at = PRIORITY_ORDER.indexOf(priority as Priority);
-  const candidates = PRIORITY_ORDER.filter((x) => hasTargets(termsOf(p, x))).sort((a, b) => Math.abs(PRIORITY_ORDER.indexOf(a) - at) - Math.abs(PRIORITY_ORDER.indexOf(b) - at) || PRIORITY_ORDER.indexOf(a) - PRIORITY_ORDER.indexOf(b));
+  const candidates = PRIORITY_ORDER.filter((x) => hasTargets(termsOf(p, x))).sort(
+    (a, b) => Math.abs(PRIORITY_ORDER.indexOf(a) - at) - Math.abs(PRIORITY_ORDER.indexOf(b) - at) || PRIORITY_ORDER.indexOf(a) - PRIORITY_ORDER.indexOf(b),
+  );
   if (at < 0 || !candidates.length) return undefined;
   return { ...termsOf(p, candidates[0]), priority, targets_of: candidates[0] };
 }

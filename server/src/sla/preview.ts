@@ -35,7 +35,12 @@ export async function previewSla(ctx: AppContext, input: SlaPreviewInput): Promi
     try {
       due = cal.addBusinessMs(created.getTime(), minutes * 60_000);
     } catch (err) {
-      if (err instanceof CalendarExhausted) throw new AppError("validation_failed", 422, `The calendar "${calendar.name}" runs out of working time before the ${KIND_WORDS[kind]} target of ${formatDuration(minutes * 60_000)} is reached: ${err.message}`);
+      if (err instanceof CalendarExhausted)
+        throw new AppError(
+          "validation_failed",
+          422,
+          `The calendar "${calendar.name}" runs out of working time before the ${KIND_WORDS[kind]} target of ${formatDuration(minutes * 60_000)} is reached: ${err.message}`,
+        );
       throw err;
     }
     rows.push({
@@ -46,5 +51,11 @@ export async function previewSla(ctx: AppContext, input: SlaPreviewInput): Promi
       sentence: `${what} is due for its ${KIND_WORDS[kind]} by ${cal.formatLocal(due)}: ${formatDuration(minutes * 60_000)} of business time in "${calendar.name}"${policy ? ` under "${policy.name}"` : ""}.`,
     });
   }
-  return { created_at: created.toISOString(), priority: input.priority as SlaPreview["priority"], type: input.type as SlaPreview["type"], calendar: { id: calendar.id, name: calendar.name, time_zone: calendar.time_zone }, targets: rows };
+  return {
+    created_at: created.toISOString(),
+    priority: input.priority as SlaPreview["priority"],
+    type: input.type as SlaPreview["type"],
+    calendar: { id: calendar.id, name: calendar.name, time_zone: calendar.time_zone },
+    targets: rows,
+  };
 }

@@ -4,8 +4,21 @@
  * explanation; admins recompute.
  */
 import {
-  Calendar, CalendarInput, CalendarUpdateInput, Id, Policy, PolicyInput, PolicyOrderInput, PolicyUpdateInput, SlaExplain, SlaPreview, SlaPreviewInput,
-  SlaSettings, TicketKey, TicketSla, TicketSlaView,
+  Calendar,
+  CalendarInput,
+  CalendarUpdateInput,
+  Id,
+  Policy,
+  PolicyInput,
+  PolicyOrderInput,
+  PolicyUpdateInput,
+  SlaExplain,
+  SlaPreview,
+  SlaPreviewInput,
+  SlaSettings,
+  TicketKey,
+  TicketSla,
+  TicketSlaView,
 } from "@tessera/contracts";
 import { z } from "zod";
 import { type AppContext, inTransaction } from "../context.ts";
@@ -213,7 +226,8 @@ export function slaRoutes(app: App, ctx: AppContext) {
     schema: {
       tags,
       summary: "Recompute open tickets after changing a policy or a calendar, a batch at a time",
-      description: "Without policy_id or calendar_id, every open ticket (to apply a new policy). Continue with `after_id: next_after_id` until it is null. Each recomputation is in the ticket's audit.",
+      description:
+        "Without policy_id or calendar_id, every open ticket (to apply a new policy). Continue with `after_id: next_after_id` until it is null. Each recomputation is in the ticket's audit.",
       body: z
         .object({
           policy_id: z.number().int().positive().optional(),

@@ -121,7 +121,13 @@ async function fireDue(tx: AppContext, ids: number[], historyBefore: string): Pr
   // A late one carries its own instant as its claim time, as if the sweep had found it then.
   const backdate = async (column: "warned_at" | "breached_at", deadline: "warn_at" | "due_at", rows: SlaTargetRow[]) => {
     if (!rows.some((r) => r[deadline]! < historyBefore)) return rows;
-    await db.updateTable("sla_targets").set({ [column]: sql.ref(deadline) }).where("ticket_id", "in", dueIds).where(column, "=", now).where(deadline, "<", historyBefore).execute();
+    await db
+      .updateTable("sla_targets")
+      .set({ [column]: sql.ref(deadline) })
+      .where("ticket_id", "in", dueIds)
+      .where(column, "=", now)
+      .where(deadline, "<", historyBefore)
+      .execute();
     return rows.map((r) => (r[deadline]! < historyBefore ? { ...r, [column]: r[deadline] } : r));
   };
   const warned = await backdate("warned_at", "warn_at", await claim("warned_at", "warn_at"));
@@ -129,10 +135,7 @@ async function fireDue(tx: AppContext, ids: number[], historyBefore: string): Pr
   out.warnings = warned.length;
   out.breaches = breached.length;
 
-  const [clocks, policies] = await Promise.all([
-    db.selectFrom("sla_clocks").select(["ticket_id", "policy_id", "policy_name", "state"]).where("ticket_id", "in", dueIds).execute(),
-    loadPolicies(tx),
-  ]);
+  const [clocks, policies] = await Promise.all([db.selectFrom("sla_clocks").select(["ticket_id", "policy_id", "policy_name", "state"]).where("ticket_id", "in", dueIds).execute(), loadPolicies(tx)]);
   const clockOf = new Map(clocks.map((c) => [c.ticket_id, c]));
   const fired = [...warned.map((r) => ({ row: r, level: "warning" as Level })), ...breached.map((r) => ({ row: r, level: "breach" as Level }))].sort(
     (a, b) => a.row.ticket_id - b.row.ticket_id || (a.level === b.level ? 0 : a.level === "warning" ? -1 : 1),
@@ -142,7 +145,16 @@ async function fireDue(tx: AppContext, ids: number[], historyBefore: string): Pr
   const oneByOne = new Set(fired.filter((f) => changesTicket(actionsFor(policyOf(f.row.ticket_id), f.level, f.row.kind as SlaTargetKind))).map((f) => f.row.ticket_id));
   const notices: Notice[] = [];
   const events: EventRow[] = [];
-  const eventRow = (ticketId: number, via: string, action: string, field: string | null, value: unknown, at = now): EventRow => ({ ticket_id: ticketId, actor_id: null, via, action, field, old_value: null, new_value: JSON.stringify(value), created_at: at });
+  const eventRow = (ticketId: number, via: string, action: string, field: string | null, value: unknown, at = now): EventRow => ({
+    ticket_id: ticketId,
+    actor_id: null,
+    via,
+    action,
+    field,
+    old_value: null,
+    new_value: JSON.stringify(value),
+    created_at: at,
+  });
   const lateAtOf = (row: SlaTargetRow, level: Level) => {
     const at = level === "warning" ? row.warn_at : row.due_at;
     return at && at < historyBefore ? at : undefined;
@@ -153,7 +165,16 @@ async function fireDue(tx: AppContext, ids: number[], historyBefore: string): Pr
     const policy = policies.find((p) => p.id === clock?.policy_id);
     const kind = row.kind as SlaTargetKind;
     const target = { kind, cycle: row.cycle, due_at: row.due_at, remaining_ms: Math.max(0, row.target_ms - row.warn_ms) };
-    events.push(eventRow(row.ticket_id, slaVia(clock?.policy_name ?? policy?.name ?? "?"), level === "warning" ? "sla_warning" : "sla_breached", kind, { kind, cycle: row.cycle, due_at: row.due_at, target_minutes: row.target_ms / 60_000, ...(lateAt ? { late: true } : {}) }, lateAt));
+    events.push(
+      eventRow(
+        row.ticket_id,
+        slaVia(clock?.policy_name ?? policy?.name ?? "?"),
+        level === "warning" ? "sla_warning" : "sla_breached",
+        kind,
+        { kind, cycle: row.cycle, due_at: row.due_at, target_minutes: row.target_ms / 60_000, ...(lateAt ? { late: true } : {}) },
+        lateAt,
+      ),
+    );
     if (!oneByOne.has(row.ticket_id)) notices.push({ ticket: byId.get(row.ticket_id)!, policy, level, target, lateAt });
   }
   const plan = await planNotices(tx, notices, now);
@@ -182,7 +203,18 @@ async function fireDue(tx: AppContext, ids: number[], historyBefore: string): Pr
     const targets = await db.selectFrom("sla_targets").selectAll().where("ticket_id", "in", rest).execute();
     const rows = rest.flatMap((id) => {
       const clock = clockOf.get(id);
-      return clock ? [{ ticket: byId.get(id)!, columns: columnsFromTargets(targets.filter((x) => x.ticket_id === id), clock.state, nowMs) }] : [];
+      return clock
+        ? [
+            {
+              ticket: byId.get(id)!,
+              columns: columnsFromTargets(
+                targets.filter((x) => x.ticket_id === id),
+                clock.state,
+                nowMs,
+              ),
+            },
+          ]
+        : [];
     });
     await writeManyTicketColumns(tx, rows);
   }
@@ -225,9 +257,7 @@ async function autoClose(ctx: AppContext, stats: SweepStats, deadline: number): 
   const cutoff = new Date(ctx.clock.now().getTime() - days * 86_400_000).toISOString();
   const seen = new Set<number>();
   while (performance.now() < deadline) {
-    const ids = (
-      await ctx.db.selectFrom("tickets").select("id").where("status_category", "=", "resolved").where("resolved_at", "<=", cutoff).orderBy("resolved_at").limit(BATCH).execute()
-    )
+    const ids = (await ctx.db.selectFrom("tickets").select("id").where("status_category", "=", "resolved").where("resolved_at", "<=", cutoff).orderBy("resolved_at").limit(BATCH).execute())
       .map((r) => r.id)
       .filter((id) => !seen.has(id));
     if (!ids.length) return;
@@ -241,7 +271,11 @@ async function autoClose(ctx: AppContext, stats: SweepStats, deadline: number): 
           if (t.status_category !== "resolved" || !t.resolved_at || t.resolved_at > cutoff) return;
           const now = tx.clock.now().toISOString();
           const closed = defaultStatusOf(await loadStatuses(tx), "closed");
-          await trx.updateTable("tickets").set({ status: closed.key, status_category: closed.category, closed_at: now, updated_at: now, version: sql`version + 1` }).where("id", "=", t.id).execute();
+          await trx
+            .updateTable("tickets")
+            .set({ status: closed.key, status_category: closed.category, closed_at: now, updated_at: now, version: sql`version + 1` })
+            .where("id", "=", t.id)
+            .execute();
           await recordEvents(trx, t.id, undefined, "auto_close", now, [{ action: "status_changed", field: "status", old: t.status, new: closed.key }]);
           await notifySla(trx, {
             userIds: [t.requester_id],
@@ -282,7 +316,12 @@ async function sweepWork(ctx: AppContext, opts: SweepOptions): Promise<SweepStat
     if (failed.length) {
       stats.failed += failed.length;
       const later = new Date(ctx.clock.now().getTime() + RETRY_AFTER_MS).toISOString();
-      await ctx.db.updateTable("tickets").set({ sla_next_check_at: later }).where("id", "in", failed).execute().catch(() => {});
+      await ctx.db
+        .updateTable("tickets")
+        .set({ sla_next_check_at: later })
+        .where("id", "in", failed)
+        .execute()
+        .catch(() => {});
     }
   }
   await autoClose(ctx, stats, deadline);

@@ -42,7 +42,9 @@ export const slaVia = (policyName: string) => `sla:${policyName}`;
 
 /** Why a ticket is timed by another priority's targets, for its events (see nearestTerms). */
 const borrowed = (terms: Terms) =>
-  terms.targets_of ? { targets_of: terms.targets_of, reason: `${terms.policy_name} has no targets for ${terms.priority}; the ticket is timed by the targets of ${terms.targets_of}, the nearest priority it has` } : {};
+  terms.targets_of
+    ? { targets_of: terms.targets_of, reason: `${terms.policy_name} has no targets for ${terms.priority}; the ticket is timed by the targets of ${terms.targets_of}, the nearest priority it has` }
+    : {};
 
 interface DesiredTarget {
   kind: SlaTargetKind;
@@ -205,7 +207,10 @@ export async function syncSla(tx: Tx, ticketId: number, opts: SyncOptions = {}):
   if (!last || last.category !== t.status_category) {
     // Never before the previous entry, even if the clock was set back.
     const at = Math.max(nowMs, last?.at ?? nowMs);
-    await tx.db.insertInto("sla_clock_log").values({ ticket_id: t.id, at: new Date(at).toISOString(), kind: last ? "status" : "start", reason: t.status_category }).execute();
+    await tx.db
+      .insertInto("sla_clock_log")
+      .values({ ticket_id: t.id, at: new Date(at).toISOString(), kind: last ? "status" : "start", reason: t.status_category })
+      .execute();
     log.push({ at, category: t.status_category });
   }
 
@@ -220,14 +225,24 @@ export async function syncSla(tx: Tx, ticketId: number, opts: SyncOptions = {}):
     const kept = match && oldTerms?.policy_id === match.policy.id && hasTargets(oldTerms) && !hasTargets(terms) ? nearestTerms(match.policy, t.priority) : undefined;
     if (kept) terms = kept;
     if (kept && JSON.stringify(oldTerms) !== JSON.stringify(kept)) {
-      events.push({ action: "sla_terms_changed", field: "sla_targets", old: { priority: oldTerms!.priority, targets: oldTerms!.targets }, new: { priority: kept.priority, targets: kept.targets, ...borrowed(kept) } });
+      events.push({
+        action: "sla_terms_changed",
+        field: "sla_targets",
+        old: { priority: oldTerms!.priority, targets: oldTerms!.targets },
+        new: { priority: kept.priority, targets: kept.targets, ...borrowed(kept) },
+      });
     }
     const before = oldTerms?.policy_id ? { id: oldTerms.policy_id, name: oldTerms.policy_name } : null;
     const after = terms ? { id: terms.policy_id, name: terms.policy_name } : null;
     if (before?.id !== after?.id) {
       events.push({ action: "sla_policy_changed", field: "sla_policy", old: before, new: after ? { ...after, priority: terms!.priority, targets: terms!.targets, ...borrowed(terms!) } : null });
     } else if (!kept && terms && oldTerms && JSON.stringify(oldTerms) !== JSON.stringify(terms)) {
-      events.push({ action: "sla_terms_changed", field: "sla_targets", old: { priority: oldTerms.priority, targets: oldTerms.targets }, new: { priority: terms.priority, targets: terms.targets, ...borrowed(terms) } });
+      events.push({
+        action: "sla_terms_changed",
+        field: "sla_targets",
+        old: { priority: oldTerms.priority, targets: oldTerms.targets },
+        new: { priority: terms.priority, targets: terms.targets, ...borrowed(terms) },
+      });
     }
   }
 
@@ -239,7 +254,21 @@ export async function syncSla(tx: Tx, ticketId: number, opts: SyncOptions = {}):
     // No SLA applies (any more): live targets go; met ones and every outcome stay.
     const live = existing.filter((x) => x.met_at === null);
     for (const x of live) await tx.db.deleteFrom("sla_targets").where("ticket_id", "=", t.id).where("kind", "=", x.kind).where("cycle", "=", x.cycle).execute();
-    await upsertClock(tx, t.id, clock, { policy_id: null, policy_name: null, calendar_id: null, priority: t.priority, matched_on: facts, terms: JSON.stringify(terms ?? {}), state: "none", since: null, reason: t.status_category, used_ms: 0, paused_ms: 0, paused_business_ms: 0, updated_at: now });
+    await upsertClock(tx, t.id, clock, {
+      policy_id: null,
+      policy_name: null,
+      calendar_id: null,
+      priority: t.priority,
+      matched_on: facts,
+      terms: JSON.stringify(terms ?? {}),
+      state: "none",
+      since: null,
+      reason: t.status_category,
+      used_ms: 0,
+      paused_ms: 0,
+      paused_business_ms: 0,
+      updated_at: now,
+    });
     await writeTicketColumns(tx, t, NO_SLA);
     await recordEvents(tx.db, t.id, opts.actor, opts.via ?? "sla", now, events);
     return NO_SLA;
@@ -294,7 +323,11 @@ export async function syncSla(tx: Tx, ticketId: number, opts: SyncOptions = {}):
     };
     const old = existing.find((x) => x.kind === d.kind && x.cycle === d.cycle);
     let breachedAt = old?.breached_at ? Date.parse(old.breached_at) : null;
-    if (!old) await tx.db.insertInto("sla_targets").values({ ...row, warned_at: null, breached_at: null }).execute();
+    if (!old)
+      await tx.db
+        .insertInto("sla_targets")
+        .values({ ...row, warned_at: null, breached_at: null })
+        .execute();
     else if ((Object.keys(row) as Array<keyof typeof row>).some((k) => old[k] !== row[k])) {
       await tx.db.updateTable("sla_targets").set(row).where("ticket_id", "=", t.id).where("kind", "=", d.kind).where("cycle", "=", d.cycle).execute();
     }
@@ -319,11 +352,29 @@ export async function syncSla(tx: Tx, ticketId: number, opts: SyncOptions = {}):
         })
         .execute();
       await recordEvents(tx.db, t.id, undefined, policyVia, now, [
-        { action: "sla_outcome", field: d.kind, new: { kind: d.kind, cycle: d.cycle, result: met ? "met" : "breached", target_minutes: d.targetMs / MINUTE, used_business_seconds: Math.round(d.status.usedMs / 1000), by_business_seconds: Math.round(Math.abs(d.targetMs - d.status.usedMs) / 1000) } },
+        {
+          action: "sla_outcome",
+          field: d.kind,
+          new: {
+            kind: d.kind,
+            cycle: d.cycle,
+            result: met ? "met" : "breached",
+            target_minutes: d.targetMs / MINUTE,
+            used_business_seconds: Math.round(d.status.usedMs / 1000),
+            by_business_seconds: Math.round(Math.abs(d.targetMs - d.status.usedMs) / 1000),
+          },
+        },
       ]);
       // Met too late before the sweep noticed: the breach is still recorded, once.
       if (!met && breachedAt === null) {
-        const claimed = await tx.db.updateTable("sla_targets").set({ breached_at: now }).where("ticket_id", "=", t.id).where("kind", "=", d.kind).where("cycle", "=", d.cycle).where("breached_at", "is", null).executeTakeFirst();
+        const claimed = await tx.db
+          .updateTable("sla_targets")
+          .set({ breached_at: now })
+          .where("ticket_id", "=", t.id)
+          .where("kind", "=", d.kind)
+          .where("cycle", "=", d.cycle)
+          .where("breached_at", "is", null)
+          .executeTakeFirst();
         if (Number(claimed.numUpdatedRows) === 1) {
           breachedAt = nowMs;
           await recordEvents(tx.db, t.id, undefined, policyVia, now, [{ action: "sla_breached", field: d.kind, new: { kind: d.kind, cycle: d.cycle, due_at: row.due_at, met_late: true } }]);
@@ -380,10 +431,12 @@ async function upsertClock(tx: Tx, ticketId: number, existing: ClockValues | und
   if (existing) {
     const same = (Object.keys(values) as Array<keyof ClockValues>).every((k) => k === "updated_at" || existing[k] === values[k]);
     if (!same) await tx.db.updateTable("sla_clocks").set(values).where("ticket_id", "=", ticketId).execute();
-  }
-  else await tx.db.insertInto("sla_clocks").values({ ticket_id: ticketId, ...values }).execute();
+  } else
+    await tx.db
+      .insertInto("sla_clocks")
+      .values({ ticket_id: ticketId, ...values })
+      .execute();
 }
-
 
 type TargetRow = Selectable<SlaTargetsTable>;
 

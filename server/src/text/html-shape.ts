@@ -51,27 +51,40 @@ const OPEN_IMPLIES_CLOSE = new Map<string, Set<string>>([
   ["dd", DD_DT],
   ["dt", DD_DT],
   ...[
-    "address", "article", "aside", "blockquote", "details", "div", "dl", "fieldset", "figcaption", "figure", "footer",
-    "form", "header", "hr", "main", "nav", "ol", "pre", "section", "table", "ul",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "details",
+    "div",
+    "dl",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "header",
+    "hr",
+    "main",
+    "nav",
+    "ol",
+    "pre",
+    "section",
+    "table",
+    "ul",
   ].map((t) => [t, P] as [string, Set<string>]),
   ["rt", RT_RP],
   ["rp", RT_RP],
   ["tbody", TABLE_SECTION],
   ["tfoot", TABLE_SECTION],
 ]);
-const VOID = new Set([
-  "area", "base", "basefont", "br", "col", "command", "embed", "frame", "hr", "img", "input", "isindex", "keygen",
-  "link", "meta", "param", "source", "track", "wbr",
-]);
+const VOID = new Set(["area", "base", "basefont", "br", "col", "command", "embed", "frame", "hr", "img", "input", "isindex", "keygen", "link", "meta", "param", "source", "track", "wbr"]);
 const FOREIGN = new Set(["math", "svg"]);
 const HTML_INTEGRATION = new Set(["mi", "mo", "mn", "ms", "mtext", "annotation-xml", "foreignobject", "desc", "title"]);
 /** Elements whose text is not body text. */
 const NON_TEXT = new Set(["head", "script", "style", "title", "noscript", "textarea", "option"]);
 /** Elements that start a new line when an HTML document is read as text. */
-const BLOCK = new Set([
-  "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "ul", "ol", "hr",
-  "section", "article", "header", "footer", "dl", "dt", "dd",
-]);
+const BLOCK = new Set(["p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "ul", "ol", "hr", "section", "article", "header", "footer", "dl", "dt", "dd"]);
 
 interface Walk {
   shape: HtmlShape;

@@ -19,7 +19,6 @@ import { referenceOf } from "./reference.ts";
 
 type Tx = AppContext;
 
-
 /** Agents mentioned in a comment: `<span data-mention-id="7">` from the editor, or @email in text. */
 async function findMentions(tx: Tx, html: string): Promise<number[]> {
   const ids = [...html.matchAll(/data-mention-id="(\d{1,9})"/g)].map((m) => Number(m[1]));
@@ -59,7 +58,10 @@ export async function addComment(tx: Tx, actor: Actor, ticket: TicketRow, input:
   const events: EventInput[] = [{ action: input.internal ? "note_added" : "reply_added", new: { comment_id: comment.id, ...(opts.noAutoReply ? { no_auto_reply: true } : {}) } }];
   const mentions = staff ? await findMentions(tx, body) : [];
   if (mentions.length) {
-    await tx.db.insertInto("comment_mentions").values(mentions.map((user_id) => ({ comment_id: comment.id, user_id }))).execute();
+    await tx.db
+      .insertInto("comment_mentions")
+      .values(mentions.map((user_id) => ({ comment_id: comment.id, user_id })))
+      .execute();
     events.push({ action: "mentioned", new: { comment_id: comment.id, user_ids: mentions } });
   }
 
@@ -102,7 +104,11 @@ export async function confirmResolution(tx: Tx, actor: Actor, ticket: TicketRow,
   if (t.status_category !== "resolved") throw new AppError("invalid_transition", 422, "Only a resolved ticket can be confirmed.", { status: t.status });
   const now = tx.clock.now().toISOString();
   if (comment?.trim()) {
-    const c = await tx.db.insertInto("comments").values({ ticket_id: t.id, author_id: actor.id, body: toStoredHtml(comment, "text"), internal: 0, original_ticket_id: null, created_at: now }).returning("id").executeTakeFirstOrThrow();
+    const c = await tx.db
+      .insertInto("comments")
+      .values({ ticket_id: t.id, author_id: actor.id, body: toStoredHtml(comment, "text"), internal: 0, original_ticket_id: null, created_at: now })
+      .returning("id")
+      .executeTakeFirstOrThrow();
     await indexText(tx, t.id, c.id, false, comment);
     await recordEvents(tx.db, t.id, actor, viaOf(actor), now, [{ action: "reply_added", new: { comment_id: c.id } }]);
   }
@@ -113,10 +119,7 @@ export async function confirmResolution(tx: Tx, actor: Actor, ticket: TicketRow,
     .where("id", "=", t.id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordEvents(tx.db, t.id, actor, viaOf(actor), now, [
-    { action: "resolution_confirmed" },
-    { action: "status_changed", field: "status", old: t.status, new: closed.key },
-  ]);
+  await recordEvents(tx.db, t.id, actor, viaOf(actor), now, [{ action: "resolution_confirmed" }, { action: "status_changed", field: "status", old: t.status, new: closed.key }]);
   return { ...row, ...(await slaClock(tx, t.id, { actor, via: viaOf(actor) })) };
 }
 

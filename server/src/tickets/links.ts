@@ -70,7 +70,10 @@ export async function removeLink(tx: Tx, actor: Actor, ticket: TicketRow, linkId
   if (!link) throw notFound("The link");
   await tx.db.deleteFrom("ticket_links").where("id", "=", linkId).execute();
   const now = tx.clock.now().toISOString();
-  for (const [id, other, kind] of [[link.source_id, link.target_id, link.kind], [link.target_id, link.source_id, inverseOf(link.kind)]] as const) {
+  for (const [id, other, kind] of [
+    [link.source_id, link.target_id, link.kind],
+    [link.target_id, link.source_id, inverseOf(link.kind)],
+  ] as const) {
     await recordEvents(tx.db, id, actor, viaOf(actor), now, [{ action: "unlinked", old: { kind, ticket_id: other } }]);
   }
 }
@@ -115,7 +118,11 @@ export async function mergeTickets(tx: Tx, actor: Actor, duplicate: TicketRow, p
     .set({ status: closed.key, status_category: closed.category, merged_into_id: prim.id, resolution_note: dup.resolution_note ?? note, closed_at: now, updated_at: now, version: sql`version + 1` })
     .where("id", "=", dup.id)
     .execute();
-  await tx.db.updateTable("tickets").set({ updated_at: now, version: sql`version + 1` }).where("id", "=", prim.id).execute();
+  await tx.db
+    .updateTable("tickets")
+    .set({ updated_at: now, version: sql`version + 1` })
+    .where("id", "=", prim.id)
+    .execute();
 
   const via = `merge:${referenceOf(dup)}`;
   await recordEvents(tx.db, dup.id, actor, viaOf(actor), now, [
@@ -135,7 +142,10 @@ export async function splitTicket(tx: Tx, actor: Actor, parent: TicketRow, comme
   const comment = await tx.db.selectFrom("comments").selectAll().where("id", "=", commentId).where("ticket_id", "=", parent.id).executeTakeFirst();
   if (!comment) throw invalid("comment_id", "no comment of this ticket has that id");
   // The child belongs to a requester, whose ticket shows its description: a note would leak.
-  if (comment.internal) throw new AppError("validation_failed", 422, "comment_id: internal notes cannot be split into a ticket the requester can read; reply publicly first.", [{ field: "comment_id", message: "is an internal note" }]);
+  if (comment.internal)
+    throw new AppError("validation_failed", 422, "comment_id: internal notes cannot be split into a ticket the requester can read; reply publicly first.", [
+      { field: "comment_id", message: "is an internal note" },
+    ]);
   if (isFinalCategory(parent.status_category)) throw new AppError("conflict", 409, "A closed ticket cannot be split.");
   const author = comment.author_id ? await tx.db.selectFrom("users").select(["id", "role", "active"]).where("id", "=", comment.author_id).executeTakeFirst() : undefined;
   const requesterId = author && author.role === "requester" && author.active ? author.id : parent.requester_id;

@@ -50,7 +50,12 @@ export async function updateStatus(ctx: AppContext, actor: Actor, key: string, i
   if (!existing) throw notFound("The status");
   if (input.active === false && existing.builtin) throw invalid("active", "built-in statuses cannot be retired; rename them instead");
   const { active, ...rest } = input;
-  const row = await ctx.db.updateTable("statuses").set({ ...rest, ...(active !== undefined && { active: active ? 1 : 0 }) }).where("key", "=", key).returningAll().executeTakeFirstOrThrow();
+  const row = await ctx.db
+    .updateTable("statuses")
+    .set({ ...rest, ...(active !== undefined && { active: active ? 1 : 0 }) })
+    .where("key", "=", key)
+    .returningAll()
+    .executeTakeFirstOrThrow();
   ctx.memo.forget(STATUSES_KEY);
   ctx.log.info({ event: "status_updated", actor: actor.id, key: row.key }, "status updated");
   await recordAudit(ctx, actor, { action: "status.updated", target: { type: "status", id: row.key, label: row.label }, before: presentStatus(existing), after: presentStatus(row) });
@@ -63,7 +68,16 @@ export async function createCustomField(ctx: AppContext, actor: Actor, b: z.infe
   if (b.type === "select" && !b.options?.length) throw invalid("options", "a select field needs at least one option");
   const row = await ctx.db
     .insertInto("custom_fields")
-    .values({ key: b.key, label: b.label, type: b.type, options: JSON.stringify(b.options ?? []), required: b.required ? 1 : 0, visible_to_requester: b.visible_to_requester ? 1 : 0, active: 1, created_at: ctx.clock.now().toISOString() })
+    .values({
+      key: b.key,
+      label: b.label,
+      type: b.type,
+      options: JSON.stringify(b.options ?? []),
+      required: b.required ? 1 : 0,
+      visible_to_requester: b.visible_to_requester ? 1 : 0,
+      active: 1,
+      created_at: ctx.clock.now().toISOString(),
+    })
     .returningAll()
     .executeTakeFirstOrThrow()
     .catch((err) => {

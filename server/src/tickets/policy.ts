@@ -60,9 +60,7 @@ export function visibleTo(actor: Actor) {
       ors.push(
         eb.and([
           eb("tickets.organization_id", "=", actor.organization_id),
-          eb.exists(
-            eb.selectFrom("organizations").select("organizations.id").where("organizations.id", "=", actor.organization_id).where("organizations.shares_tickets", "=", 1),
-          ),
+          eb.exists(eb.selectFrom("organizations").select("organizations.id").where("organizations.id", "=", actor.organization_id).where("organizations.shares_tickets", "=", 1)),
         ]),
       );
     }

@@ -46,10 +46,27 @@ function statusView(statuses: StatusRow[], key: string) {
  * into a JS object costs more than finding it.
  */
 export const SUMMARY_COLUMNS = [
-  "id", "number", "type", "subject", "status", "priority", "channel", "requester_id", "organization_id", "category_id",
-  "team_id", "assignee_id", "version", "created_at", "updated_at", "first_response_at", "resolved_at", "closed_at",
+  "id",
+  "number",
+  "type",
+  "subject",
+  "status",
+  "priority",
+  "channel",
+  "requester_id",
+  "organization_id",
+  "category_id",
+  "team_id",
+  "assignee_id",
+  "version",
+  "created_at",
+  "updated_at",
+  "first_response_at",
+  "resolved_at",
+  "closed_at",
   ...SLA_BADGE_COLUMNS,
-  "snoozed_until", "snooze_returned_at",
+  "snoozed_until",
+  "snooze_returned_at",
 ] as const;
 export type SummaryRow = Pick<TicketRow, (typeof SUMMARY_COLUMNS)[number]> & { draft_by?: Parameters<typeof readDraftBy>[0] };
 
@@ -60,15 +77,33 @@ export async function presentSummaries(r: Reader & Pick<AppContext, "clock">, ac
   const ids = rows.map((r) => r.id);
   const [statuses, users, teams, categories, orgs, tags] = await Promise.all([
     loadStatuses(r),
-    usersById(db, rows.flatMap((r) => [r.requester_id, r.assignee_id])),
-    namesById(db, "teams", rows.map((r) => r.team_id)),
-    namesById(db, "categories", rows.map((r) => r.category_id)),
-    namesById(db, "organizations", rows.map((r) => r.organization_id)),
+    usersById(
+      db,
+      rows.flatMap((r) => [r.requester_id, r.assignee_id]),
+    ),
+    namesById(
+      db,
+      "teams",
+      rows.map((r) => r.team_id),
+    ),
+    namesById(
+      db,
+      "categories",
+      rows.map((r) => r.category_id),
+    ),
+    namesById(
+      db,
+      "organizations",
+      rows.map((r) => r.organization_id),
+    ),
     isStaff(actor) ? db.selectFrom("ticket_tags").selectAll().where("ticket_id", "in", ids).execute() : Promise.resolve([]),
   ]);
   // A ticket's own page shows the whole thread; only lists need the preview.
   const last = opts.lastMessage === false ? new Map<number, LastRow>() : await lastMessages(db, ids, isStaff(actor));
-  const authors = await usersById(db, [...last.values()].map((c) => c.author_id).filter((id) => !users.has(id!)));
+  const authors = await usersById(
+    db,
+    [...last.values()].map((c) => c.author_id).filter((id) => !users.has(id!)),
+  );
   // SLA countdowns are for agents; requesters ask GET /api/tickets/:id/sla for their expected times.
   // The desk's clock, never the machine's: SLA states and snoozes follow the time the desk runs on.
   const badges = isStaff(actor) ? await slaBadges(r, rows, r.clock.now()) : undefined;
@@ -98,7 +133,10 @@ export async function presentSummaries(r: Reader & Pick<AppContext, "clock">, ac
     sla: badges?.get(r.id) ?? null,
     snoozed_until: staff && isSnoozed(r, now) ? r.snoozed_until : null,
     back_from_snooze: staff && isBackFromSnooze(r, now),
-    tags: tags.filter((t) => t.ticket_id === r.id).map((t) => t.tag).sort(),
+    tags: tags
+      .filter((t) => t.ticket_id === r.id)
+      .map((t) => t.tag)
+      .sort(),
     last_message: previewOf(last.get(r.id), r.requester_id, (id) => users.get(id) ?? authors.get(id)),
     draft_by: staff ? readDraftBy(r.draft_by) : [],
   }));
@@ -145,7 +183,13 @@ export async function presentTicket(r: Reader & Pick<AppContext, "clock">, actor
   const staff = isStaff(actor);
   const [summary] = await presentSummaries(r, actor, [t], { lastMessage: false });
   const [watcherRows, fieldRows, fields, attachments, links, mergedInto, alert, waitedOnRequester, drafts] = await Promise.all([
-    db.selectFrom("ticket_watchers").innerJoin("users", "users.id", "ticket_watchers.user_id").select(["users.id", "users.name", "users.email"]).where("ticket_watchers.ticket_id", "=", t.id).orderBy("users.name").execute(),
+    db
+      .selectFrom("ticket_watchers")
+      .innerJoin("users", "users.id", "ticket_watchers.user_id")
+      .select(["users.id", "users.name", "users.email"])
+      .where("ticket_watchers.ticket_id", "=", t.id)
+      .orderBy("users.name")
+      .execute(),
     db.selectFrom("ticket_field_values").selectAll().where("ticket_id", "=", t.id).execute(),
     loadFields(r),
     db
@@ -156,7 +200,12 @@ export async function presentTicket(r: Reader & Pick<AppContext, "clock">, actor
       .$if(!staff, (q) => q.where((eb) => eb.or([eb("comments.internal", "is", null), eb("comments.internal", "=", 0)])))
       .orderBy("attachments.id")
       .execute(),
-    db.selectFrom("ticket_links").selectAll().where((eb) => eb.or([eb("source_id", "=", t.id), eb("target_id", "=", t.id)])).orderBy("id").execute(),
+    db
+      .selectFrom("ticket_links")
+      .selectAll()
+      .where((eb) => eb.or([eb("source_id", "=", t.id), eb("target_id", "=", t.id)]))
+      .orderBy("id")
+      .execute(),
     t.merged_into_id ? db.selectFrom("tickets").selectAll().where("id", "=", t.merged_into_id).where(visibleTo(actor)).executeTakeFirst() : Promise.resolve(undefined),
     staff && t.channel === "alert"
       ? db.selectFrom("alert_incidents").select(["source", "fingerprint", "last_status", "occurrences", "first_seen_at", "last_seen_at"]).where("ticket_id", "=", t.id).executeTakeFirst()
@@ -206,8 +255,16 @@ export async function presentComments(db: Executor, rows: CommentRow[]): Promise
   if (!rows.length) return [];
   const ids = rows.map((r) => r.id);
   const [users, mentions, attachments] = await Promise.all([
-    usersById(db, rows.map((r) => r.author_id)),
-    db.selectFrom("comment_mentions").innerJoin("users", "users.id", "comment_mentions.user_id").select(["comment_mentions.comment_id", "users.id", "users.name", "users.email"]).where("comment_mentions.comment_id", "in", ids).execute(),
+    usersById(
+      db,
+      rows.map((r) => r.author_id),
+    ),
+    db
+      .selectFrom("comment_mentions")
+      .innerJoin("users", "users.id", "comment_mentions.user_id")
+      .select(["comment_mentions.comment_id", "users.id", "users.name", "users.email"])
+      .where("comment_mentions.comment_id", "in", ids)
+      .execute(),
     db.selectFrom("attachments").selectAll().where("comment_id", "in", ids).orderBy("id").execute(),
   ]);
   return rows.map((r) => ({
@@ -222,9 +279,16 @@ export async function presentComments(db: Executor, rows: CommentRow[]): Promise
   }));
 }
 
-export async function presentEvents(db: Executor, actor: Actor, rows: Array<{ id: number; ticket_id: number; actor_id: number | null; via: string; action: string; field: string | null; old_value: string | null; new_value: string | null; created_at: string }>): Promise<TicketEvent[]> {
+export async function presentEvents(
+  db: Executor,
+  actor: Actor,
+  rows: Array<{ id: number; ticket_id: number; actor_id: number | null; via: string; action: string; field: string | null; old_value: string | null; new_value: string | null; created_at: string }>,
+): Promise<TicketEvent[]> {
   const visible = isStaff(actor) ? rows : rows.filter((r) => REQUESTER_EVENT_ACTIONS.includes(r.action));
-  const users = await usersById(db, visible.map((r) => r.actor_id));
+  const users = await usersById(
+    db,
+    visible.map((r) => r.actor_id),
+  );
   return visible.map((r) => ({
     id: r.id,
     ticket_id: r.ticket_id,

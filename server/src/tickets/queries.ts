@@ -85,7 +85,9 @@ function filteredTickets(ctx: AppContext, actor: Actor, q: TicketFilters) {
 
 /** How many tickets match, for view counts in the workspace. */
 export async function countTickets(ctx: AppContext, actor: Actor, q: TicketFilters): Promise<number> {
-  const row = await filteredTickets(ctx, actor, q).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const row = await filteredTickets(ctx, actor, q)
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 

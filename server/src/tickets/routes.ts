@@ -1,6 +1,22 @@
 import {
-  BulkResult, Comment, CommentCreateInput, ConfirmInput, Id, LinkCreateInput, MergeInput, Page, ReopenInput, SplitInput,
-  Ticket, TicketCreateInput, TicketEvent, TicketKey, TicketCount, TicketListQuery, TicketSummary, TicketUpdateInput,
+  BulkResult,
+  Comment,
+  CommentCreateInput,
+  ConfirmInput,
+  Id,
+  LinkCreateInput,
+  MergeInput,
+  Page,
+  ReopenInput,
+  SplitInput,
+  Ticket,
+  TicketCreateInput,
+  TicketEvent,
+  TicketKey,
+  TicketCount,
+  TicketListQuery,
+  TicketSummary,
+  TicketUpdateInput,
 } from "@tessera/contracts";
 import { z } from "zod";
 import type { FastifyReply } from "fastify";
@@ -67,7 +83,8 @@ export function ticketRoutes(app: App, ctx: AppContext, metrics: Metrics) {
     schema: {
       tags,
       summary: "List and search tickets you can see",
-      description: "Filters take comma-separated values. `assignee` takes a user id, `me` or `none`. `q` searches subject, description and replies (and internal notes, for agents), or finds a reference such as INC-1042. Pages with `cursor` from `next_cursor`.",
+      description:
+        "Filters take comma-separated values. `assignee` takes a user id, `me` or `none`. `q` searches subject, description and replies (and internal notes, for agents), or finds a reference such as INC-1042. Pages with `cursor` from `next_cursor`.",
       querystring: TicketListQuery,
       response: { 200: Page(TicketSummary) },
     },

@@ -15,7 +15,10 @@ import { assertFieldsAllowed } from "./policy.ts";
 
 type Tx = AppContext;
 
-const definedKeys = (o: object) => Object.entries(o).filter(([, v]) => v !== undefined).map(([k]) => k);
+const definedKeys = (o: object) =>
+  Object.entries(o)
+    .filter(([, v]) => v !== undefined)
+    .map(([k]) => k);
 
 /** Refuses the fields a requester may not set, before anything is read or written. */
 export function refuseFields(actor: Actor, input: object, op: "create" | "update") {
@@ -24,7 +27,10 @@ export function refuseFields(actor: Actor, input: object, op: "create" | "update
 }
 
 export async function indexText(tx: Tx, ticketId: number, commentId: number | null, internal: boolean, text: string) {
-  await tx.db.insertInto("search_documents").values({ ticket_id: ticketId, comment_id: commentId, internal: internal ? 1 : 0, body: text }).execute();
+  await tx.db
+    .insertInto("search_documents")
+    .values({ ticket_id: ticketId, comment_id: commentId, internal: internal ? 1 : 0, body: text })
+    .execute();
 }
 
 export async function reindexDescription(tx: Tx, ticket: Pick<TicketRow, "id" | "subject" | "description">) {

@@ -88,13 +88,7 @@ export async function settleSnooze(tx: AppContext, actor: Actor, t: TicketRow, o
  */
 export async function returnSnoozedTickets(ctx: AppContext): Promise<number> {
   const nowIso = ctx.clock.now().toISOString();
-  const due = await ctx.db
-    .selectFrom("tickets")
-    .select(["id", "snoozed_until"])
-    .where("snoozed_until", "<=", nowIso)
-    .orderBy("snoozed_until")
-    .limit(SWEEP_BATCH)
-    .execute();
+  const due = await ctx.db.selectFrom("tickets").select(["id", "snoozed_until"]).where("snoozed_until", "<=", nowIso).orderBy("snoozed_until").limit(SWEEP_BATCH).execute();
   let returned = 0;
   for (const d of due) {
     const done = await ctx.db.transaction().execute(async (trx) => {

@@ -8,7 +8,6 @@ import { assertTeamExists } from "../people/teams.ts";
 
 type Tx = AppContext;
 
-
 export async function activeUser(tx: Tx, id: number, field: string) {
   const u = await tx.db.selectFrom("users").select(["id", "role", "active", "organization_id", "email"]).where("id", "=", id).executeTakeFirst();
   if (!u || !u.active) throw invalid(field, `no active user has the id ${id}`);

@@ -60,7 +60,16 @@ export async function createView(ctx: AppContext, actor: Actor, input: Input) {
   const now = ctx.clock.now().toISOString();
   const row = await ctx.db
     .insertInto("saved_views")
-    .values({ owner_id: actor.id, team_id: input.team_id ?? null, name: input.name, filters: JSON.stringify(input.filters), columns: JSON.stringify(input.columns), position: input.position ?? 0, created_at: now, updated_at: now })
+    .values({
+      owner_id: actor.id,
+      team_id: input.team_id ?? null,
+      name: input.name,
+      filters: JSON.stringify(input.filters),
+      columns: JSON.stringify(input.columns),
+      position: input.position ?? 0,
+      created_at: now,
+      updated_at: now,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
   await recordAudit(ctx, actor, { action: "view.created", target: { type: "view", id: row.id, label: row.name }, after: present(row, actor.id) });

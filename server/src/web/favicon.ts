@@ -14,7 +14,5 @@ export const FAVICON_SVG =
 export const FAVICON_LINK = `<link rel="icon" type="image/svg+xml" href="${FAVICON_PATH}">`;
 
 export function faviconRoutes(app: App) {
-  app.get(FAVICON_PATH, { config: { access: "public" }, schema: { hide: true } }, (_req, reply) =>
-    reply.header("Cache-Control", "public, max-age=86400").type("image/svg+xml").send(FAVICON_SVG),
-  );
+  app.get(FAVICON_PATH, { config: { access: "public" }, schema: { hide: true } }, (_req, reply) => reply.header("Cache-Control", "public, max-age=86400").type("image/svg+xml").send(FAVICON_SVG));
 }

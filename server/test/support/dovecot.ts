@@ -59,7 +59,13 @@ export async function startDovecot(users: Record<string, string>): Promise<Dovec
   // Mail is owned by an unprivileged user: Dovecot refuses to store mail as root.
   chownSync(path.join(dir, "mail"), 65534, 65534);
   const usersFile = path.join(dir, "users");
-  writeFileSync(usersFile, Object.entries(users).map(([u, p]) => `${u}:{PLAIN}${p}\n`).join(""), { mode: 0o644 });
+  writeFileSync(
+    usersFile,
+    Object.entries(users)
+      .map(([u, p]) => `${u}:{PLAIN}${p}\n`)
+      .join(""),
+    { mode: 0o644 },
+  );
   const port = await freePort();
   writeFileSync(
     path.join(dir, "dovecot.conf"),

@@ -69,8 +69,18 @@ export async function startPrivatePostgres(binDir: string): Promise<PrivatePostg
 
   const start = async () => {
     const [cmd, args] = asPostgresUser(path.join(binDir, "postgres"), [
-      "-D", dataDir, "-p", String(port), "-k", root,
-      "-c", "listen_addresses=127.0.0.1", "-c", "fsync=on", "-c", "synchronous_commit=on",
+      "-D",
+      dataDir,
+      "-p",
+      String(port),
+      "-k",
+      root,
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "fsync=on",
+      "-c",
+      "synchronous_commit=on",
     ]);
     const log = openSync(logFile, "a");
     child = spawn(cmd, args, { stdio: ["ignore", log, log], cwd: root });
@@ -79,7 +89,10 @@ export async function startPrivatePostgres(binDir: string): Promise<PrivatePostg
     while (Date.now() < until) {
       if (child.exitCode !== null) throw new Error(`postgres exited with code ${child.exitCode}: ${readFileSync(logFile, "utf8").slice(-2000)}`);
       const c = new pg.Client({ connectionString: url });
-      const up = await c.connect().then(() => true, () => false);
+      const up = await c.connect().then(
+        () => true,
+        () => false,
+      );
       await c.end().catch(() => {});
       if (up) return;
       await new Promise((r) => setTimeout(r, 100));

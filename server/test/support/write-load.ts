@@ -50,7 +50,13 @@ export async function startTessera(dataDir: string, databaseUrl?: string, port?:
       const until = Date.now() + withinMs;
       while (Date.now() < until) {
         if (child.exitCode !== null) throw new Error(`tessera exited with code ${child.exitCode}`);
-        if (await fetch(`${base}/readyz`).then((r) => r.ok, () => false)) return;
+        if (
+          await fetch(`${base}/readyz`).then(
+            (r) => r.ok,
+            () => false,
+          )
+        )
+          return;
         await new Promise((r) => setTimeout(r, 100));
       }
       throw new Error(`server did not serve within ${withinMs} ms`);
@@ -80,7 +86,8 @@ export async function writeUntilCrash(post: Awaited<ReturnType<typeof signIn>>, 
   let stop = false;
   const writer = async (n: number) => {
     while (!stop) {
-      const res = n % 2 ? await post("/api/tickets", { subject: "Written under fire" }) : await post(`/api/tickets/${targets[n % targets.length]}/comments`, { body: `Comment under fire ${n}`, format: "text" });
+      const res =
+        n % 2 ? await post("/api/tickets", { subject: "Written under fire" }) : await post(`/api/tickets/${targets[n % targets.length]}/comments`, { body: `Comment under fire ${n}`, format: "text" });
       if (!res) return;
       if (res.status === 201) {
         const id = ((await res.json().catch(() => ({}))) as { id?: number }).id;
@@ -119,7 +126,12 @@ export async function readBack(dialect: string, dataDir: string, databaseUrl?: s
     const c = new pg.Client({ connectionString: databaseUrl });
     await c.connect();
     const ids = async (sql: string) => (await c.query(sql)).rows.map((r: { id: number }) => r.id);
-    rows = { tickets: await ids(q.tickets), created: await ids(q.created), comments: await ids(q.comments), replies: (await c.query(q.replies)).rows.map((r: { v: string }) => JSON.parse(r.v).comment_id) };
+    rows = {
+      tickets: await ids(q.tickets),
+      created: await ids(q.created),
+      comments: await ids(q.comments),
+      replies: (await c.query(q.replies)).rows.map((r: { v: string }) => JSON.parse(r.v).comment_id),
+    };
     await c.end();
   }
   return { integrity, tickets: new Set(rows.tickets), createdEvents: new Set(rows.created), comments: new Set(rows.comments), replyEvents: new Set(rows.replies) };

@@ -72,8 +72,8 @@ function AdminsOnly() {
             For administrators.
           </Text>
           <Text size="sm" c="dimmed">
-            Your account ({me.email}) is {me.role === "agent" ? "an" : "a"} {me.role} account, so it does not have access to this area. An administrator of your
-            desk can change these settings for you, or give your account the admin role.
+            Your account ({me.email}) is {me.role === "agent" ? "an" : "a"} {me.role} account, so it does not have access to this area. An administrator of your desk can change these settings for you,
+            or give your account the admin role.
           </Text>
           <Button component={Link} to={staff ? "/agent" : "/"} mt="xs">
             {staff ? "Go to the agent workspace" : "Go to the support portal"}
@@ -122,16 +122,86 @@ function Settings() {
             <Route path="statuses/:statusKey?" element={<StatusesPage />} />
             <Route path="canned-replies/:itemId?" element={<CannedRepliesPage />} />
             <Route path="macros/:itemId?" element={<MacrosPage />} />
-            <Route path="business-hours/:calendarId?" element={<Suspense fallback={null}><BusinessHoursPage /></Suspense>} />
-            <Route path="sla-policies/:policyId?" element={<Suspense fallback={null}><SlaPoliciesPage /></Suspense>} />
-            <Route path="mailboxes/:mailboxId?" element={<Suspense fallback={<PageLoading />}><MailboxesPage /></Suspense>} />
-            <Route path="failed-mail/:failedId?" element={<Suspense fallback={<PageLoading />}><FailedMailPage /></Suspense>} />
-            <Route path="held-mail/:heldId?" element={<Suspense fallback={<PageLoading />}><HeldMailPage /></Suspense>} />
-            <Route path="outgoing-mail/:outboxId?" element={<Suspense fallback={<PageLoading />}><OutgoingMailPage /></Suspense>} />
-            <Route path="mail-templates/:kind?" element={<Suspense fallback={<PageLoading />}><MailTemplatesPage /></Suspense>} />
-            <Route path="alerts" element={<Suspense fallback={<PageLoading />}><AlertsPage /></Suspense>} />
-            <Route path="background-jobs" element={<Suspense fallback={<PageLoading />}><BackgroundJobsPage /></Suspense>} />
-            <Route path="audit-log/:entryId?" element={<Suspense fallback={<PageLoading />}><AuditLogPage /></Suspense>} />
+            <Route
+              path="business-hours/:calendarId?"
+              element={
+                <Suspense fallback={null}>
+                  <BusinessHoursPage />
+                </Suspense>
+              }
+            />
+            <Route
+              path="sla-policies/:policyId?"
+              element={
+                <Suspense fallback={null}>
+                  <SlaPoliciesPage />
+                </Suspense>
+              }
+            />
+            <Route
+              path="mailboxes/:mailboxId?"
+              element={
+                <Suspense fallback={<PageLoading />}>
+                  <MailboxesPage />
+                </Suspense>
+              }
+            />
+            <Route
+              path="failed-mail/:failedId?"
+              element={
+                <Suspense fallback={<PageLoading />}>
+                  <FailedMailPage />
+                </Suspense>
+              }
+            />
+            <Route
+              path="held-mail/:heldId?"
+              element={
+                <Suspense fallback={<PageLoading />}>
+                  <HeldMailPage />
+                </Suspense>
+              }
+            />
+            <Route
+              path="outgoing-mail/:outboxId?"
+              element={
+                <Suspense fallback={<PageLoading />}>
+                  <OutgoingMailPage />
+                </Suspense>
+              }
+            />
+            <Route
+              path="mail-templates/:kind?"
+              element={
+                <Suspense fallback={<PageLoading />}>
+                  <MailTemplatesPage />
+                </Suspense>
+              }
+            />
+            <Route
+              path="alerts"
+              element={
+                <Suspense fallback={<PageLoading />}>
+                  <AlertsPage />
+                </Suspense>
+              }
+            />
+            <Route
+              path="background-jobs"
+              element={
+                <Suspense fallback={<PageLoading />}>
+                  <BackgroundJobsPage />
+                </Suspense>
+              }
+            />
+            <Route
+              path="audit-log/:entryId?"
+              element={
+                <Suspense fallback={<PageLoading />}>
+                  <AuditLogPage />
+                </Suspense>
+              }
+            />
             <Route path="*" element={<NoSuchSetting />} />
           </Routes>
         </div>

@@ -140,7 +140,14 @@ function SettingsEditor({ settings }: { settings: AlertSettings }) {
                     <TextInput size="xs" aria-label={`Severity ${i + 1}`} value={r.severity} onChange={(e) => setRow(i, { severity: e.currentTarget.value })} maxLength={40} />
                   </Table.Td>
                   <Table.Td>
-                    <Select size="xs" aria-label={`Priority for ${r.severity || `severity ${i + 1}`}`} data={PRIORITY_OPTIONS} value={r.priority} onChange={(v) => v && setRow(i, { priority: v as Priority })} allowDeselect={false} />
+                    <Select
+                      size="xs"
+                      aria-label={`Priority for ${r.severity || `severity ${i + 1}`}`}
+                      data={PRIORITY_OPTIONS}
+                      value={r.priority}
+                      onChange={(v) => v && setRow(i, { priority: v as Priority })}
+                      allowDeselect={false}
+                    />
                   </Table.Td>
                   <Table.Td>
                     <ActionIcon variant="subtle" color="gray" aria-label={`Remove ${r.severity || "this row"}`} onClick={() => setDraft({ ...draft, rows: draft.rows.filter((_, j) => j !== i) })}>
@@ -156,7 +163,14 @@ function SettingsEditor({ settings }: { settings: AlertSettings }) {
                   </Text>
                 </Table.Td>
                 <Table.Td>
-                  <Select size="xs" aria-label="Priority for any other severity" data={PRIORITY_OPTIONS} value={draft.default_priority} onChange={(v) => v && setDraft({ ...draft, default_priority: v as Priority })} allowDeselect={false} />
+                  <Select
+                    size="xs"
+                    aria-label="Priority for any other severity"
+                    data={PRIORITY_OPTIONS}
+                    value={draft.default_priority}
+                    onChange={(v) => v && setDraft({ ...draft, default_priority: v as Priority })}
+                    allowDeselect={false}
+                  />
                 </Table.Td>
                 <Table.Td />
               </Table.Tr>
@@ -277,11 +291,20 @@ function Connect() {
               <Group gap="sm">
                 <Text size="sm">
                   {live.length === 0 ? (
-                    <>{account.name} has no “{TOKEN_NAME}” token yet.</>
+                    <>
+                      {account.name} has no “{TOKEN_NAME}” token yet.
+                    </>
                   ) : (
                     <>
                       {account.name} has a “{TOKEN_NAME}” token, created <TimeAgo iso={live[live.length - 1].created_at} />
-                      {live[live.length - 1].last_used_at ? <>, last used <TimeAgo iso={live[live.length - 1].last_used_at!} /></> : ", never used yet"}.
+                      {live[live.length - 1].last_used_at ? (
+                        <>
+                          , last used <TimeAgo iso={live[live.length - 1].last_used_at!} />
+                        </>
+                      ) : (
+                        ", never used yet"
+                      )}
+                      .
                     </>
                   )}
                 </Text>
@@ -296,7 +319,11 @@ function Connect() {
                 )}
               </Group>
             )}
-            {issue.error && !rotating ? <Text size="sm" c="red.8" role="alert" mt="xs">{errorMessage(issue.error)}</Text> : null}
+            {issue.error && !rotating ? (
+              <Text size="sm" c="red.8" role="alert" mt="xs">
+                {errorMessage(issue.error)}
+              </Text>
+            ) : null}
           </div>
         )}
         <div>
@@ -333,9 +360,7 @@ function Connect() {
       >
         <Stack gap="sm">
           <Consequence icon={<IconKey size={16} />}>A new token is created and shown once.</Consequence>
-          <Consequence icon={<IconTrash size={16} />}>
-            The current one stops working at once: alerts sent with it are refused until the monitoring system has the new token.
-          </Consequence>
+          <Consequence icon={<IconTrash size={16} />}>The current one stops working at once: alerts sent with it are refused until the monitoring system has the new token.</Consequence>
         </Stack>
       </ConfirmDialog>
     </section>

@@ -71,15 +71,7 @@ function Filters() {
   return (
     <Group gap="xs" p="sm" grow align="flex-end">
       <Select label="Action" placeholder="Every action" data={ACTION_FILTERS} value={params.get("action")} onChange={(v) => set("action", v)} clearable size="xs" />
-      <Autocomplete
-        label="Person"
-        placeholder="Email of anyone"
-        data={(staff.data ?? []).map((u) => u.email)}
-        value={person}
-        onChange={setPerson}
-        size="xs"
-        limit={8}
-      />
+      <Autocomplete label="Person" placeholder="Email of anyone" data={(staff.data ?? []).map((u) => u.email)} value={person} onChange={setPerson} size="xs" limit={8} />
     </Group>
   );
 }

@@ -65,7 +65,11 @@ function DeadJobRow({ job }: { job: DeadJob }) {
       <Code block mt="sm" style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }} aria-label="Last error">
         {job.last_error ?? "No error was recorded."}
       </Code>
-      {retry.error ? <Stack mt="sm"><SaveError title="It was not retried" message={errorMessage(retry.error)} /></Stack> : null}
+      {retry.error ? (
+        <Stack mt="sm">
+          <SaveError title="It was not retried" message={errorMessage(retry.error)} />
+        </Stack>
+      ) : null}
       <ConfirmDialog
         opened={discarding}
         title={`Discard job ${job.id}?`}

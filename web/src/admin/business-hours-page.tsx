@@ -37,7 +37,14 @@ function zoneChoices(current: string): string[] {
 }
 
 const emptyDays = (): Record<Weekday, Range[]> => ({ mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] });
-const officeHours = (): Record<Weekday, Range[]> => ({ ...emptyDays(), mon: [{ start: "09:00", end: "17:00" }], tue: [{ start: "09:00", end: "17:00" }], wed: [{ start: "09:00", end: "17:00" }], thu: [{ start: "09:00", end: "17:00" }], fri: [{ start: "09:00", end: "17:00" }] });
+const officeHours = (): Record<Weekday, Range[]> => ({
+  ...emptyDays(),
+  mon: [{ start: "09:00", end: "17:00" }],
+  tue: [{ start: "09:00", end: "17:00" }],
+  wed: [{ start: "09:00", end: "17:00" }],
+  thu: [{ start: "09:00", end: "17:00" }],
+  fri: [{ start: "09:00", end: "17:00" }],
+});
 const allHours = (): Record<Weekday, Range[]> => Object.fromEntries(WEEKDAYS.map((d) => [d, [{ start: "00:00", end: "24:00" }]])) as Record<Weekday, Range[]>;
 
 function draftOf(c: Calendar): CalendarDraft {
@@ -57,7 +64,8 @@ const isOvernight = (r: Range) => r.end !== "24:00" && r.end <= r.start;
 const minutesOf = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
 function weeklyMinutes(days: Record<Weekday, Range[]>): number {
   let sum = 0;
-  for (const d of WEEKDAYS) for (const r of days[d]) if (/^\d\d:\d\d$/.test(r.start) && /^\d\d:\d\d$/.test(r.end)) sum += isOvernight(r) ? 1440 - minutesOf(r.start) + minutesOf(r.end) : minutesOf(r.end) - minutesOf(r.start);
+  for (const d of WEEKDAYS)
+    for (const r of days[d]) if (/^\d\d:\d\d$/.test(r.start) && /^\d\d:\d\d$/.test(r.end)) sum += isOvernight(r) ? 1440 - minutesOf(r.start) + minutesOf(r.end) : minutesOf(r.end) - minutesOf(r.start);
   return sum;
 }
 
@@ -136,7 +144,12 @@ function HoursGrid({ draft, setDraft, error }: { draft: CalendarDraft; setDraft:
                           size="xs"
                           w={110}
                           value={r.start}
-                          onChange={(e) => setDay(day, ranges.map((x, j) => (j === i ? { ...x, start: e.currentTarget.value } : x)))}
+                          onChange={(e) =>
+                            setDay(
+                              day,
+                              ranges.map((x, j) => (j === i ? { ...x, start: e.currentTarget.value } : x)),
+                            )
+                          }
                           aria-label={`${DAY_NAMES[day]} range ${i + 1} starts`}
                         />
                         <Text size="sm" c="dimmed">
@@ -147,7 +160,12 @@ function HoursGrid({ draft, setDraft, error }: { draft: CalendarDraft; setDraft:
                           size="xs"
                           w={110}
                           value={r.end}
-                          onChange={(e) => setDay(day, ranges.map((x, j) => (j === i ? { ...x, end: e.currentTarget.value } : x)))}
+                          onChange={(e) =>
+                            setDay(
+                              day,
+                              ranges.map((x, j) => (j === i ? { ...x, end: e.currentTarget.value } : x)),
+                            )
+                          }
                           aria-label={`${DAY_NAMES[day]} range ${i + 1} ends`}
                         />
                         {isOvernight(r) && r.start !== r.end && (
@@ -155,7 +173,18 @@ function HoursGrid({ draft, setDraft, error }: { draft: CalendarDraft; setDraft:
                             ends next day
                           </Badge>
                         )}
-                        <ActionIcon size="sm" variant="subtle" color="gray" onClick={() => setDay(day, ranges.filter((_, j) => j !== i))} aria-label={`Remove ${DAY_NAMES[day]} range ${i + 1}`}>
+                        <ActionIcon
+                          size="sm"
+                          variant="subtle"
+                          color="gray"
+                          onClick={() =>
+                            setDay(
+                              day,
+                              ranges.filter((_, j) => j !== i),
+                            )
+                          }
+                          aria-label={`Remove ${DAY_NAMES[day]} range ${i + 1}`}
+                        >
                           <IconX size={14} />
                         </ActionIcon>
                       </Group>
@@ -205,7 +234,12 @@ function Holidays({ draft, setDraft, error }: { draft: CalendarDraft; setDraft: 
             A holiday takes its whole day out of business time. Give a last day for a range; tick “Every year” for a fixed date.
           </Text>
         </div>
-        <Button size="compact-xs" variant="subtle" leftSection={<IconPlus size={13} />} onClick={() => setDraft({ ...draft, holidays: [...draft.holidays, { name: "", date: "", end_date: "", yearly: false }] })}>
+        <Button
+          size="compact-xs"
+          variant="subtle"
+          leftSection={<IconPlus size={13} />}
+          onClick={() => setDraft({ ...draft, holidays: [...draft.holidays, { name: "", date: "", end_date: "", yearly: false }] })}
+        >
           Add holiday
         </Button>
       </Group>
@@ -217,11 +251,32 @@ function Holidays({ draft, setDraft, error }: { draft: CalendarDraft; setDraft: 
         <Stack gap={6} component="ul" style={{ listStyle: "none", margin: 0, padding: 0 }} aria-label="Holidays">
           {draft.holidays.map((h, i) => (
             <Group component="li" key={i} gap={6} wrap="nowrap" align="center">
-              <TextInput size="xs" placeholder="Name, e.g. New Year's Day" value={h.name} onChange={(e) => set(i, { name: e.currentTarget.value })} aria-label={`Holiday ${i + 1} name`} style={{ flex: 1 }} />
+              <TextInput
+                size="xs"
+                placeholder="Name, e.g. New Year's Day"
+                value={h.name}
+                onChange={(e) => set(i, { name: e.currentTarget.value })}
+                aria-label={`Holiday ${i + 1} name`}
+                style={{ flex: 1 }}
+              />
               <TextInput size="xs" type="date" value={h.date} onChange={(e) => set(i, { date: e.currentTarget.value })} aria-label={`Holiday ${i + 1} date`} w={140} />
-              <TextInput size="xs" type="date" value={h.end_date} onChange={(e) => set(i, { end_date: e.currentTarget.value })} aria-label={`Holiday ${i + 1} last day (optional)`} w={140} placeholder="Last day" />
+              <TextInput
+                size="xs"
+                type="date"
+                value={h.end_date}
+                onChange={(e) => set(i, { end_date: e.currentTarget.value })}
+                aria-label={`Holiday ${i + 1} last day (optional)`}
+                w={140}
+                placeholder="Last day"
+              />
               <Checkbox size="xs" label="Every year" checked={h.yearly} onChange={(e) => set(i, { yearly: e.currentTarget.checked })} />
-              <ActionIcon size="sm" variant="subtle" color="gray" onClick={() => setDraft({ ...draft, holidays: draft.holidays.filter((_, j) => j !== i) })} aria-label={`Remove holiday ${h.name || i + 1}`}>
+              <ActionIcon
+                size="sm"
+                variant="subtle"
+                color="gray"
+                onClick={() => setDraft({ ...draft, holidays: draft.holidays.filter((_, j) => j !== i) })}
+                aria-label={`Remove holiday ${h.name || i + 1}`}
+              >
                 <IconX size={14} />
               </ActionIcon>
             </Group>
@@ -242,8 +297,27 @@ function CalendarFields({ draft, setDraft, errors }: { draft: CalendarDraft; set
   return (
     <Stack gap="lg">
       <Group grow align="flex-start">
-        <TextInput label="Name" required value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })} error={errors.name} maxLength={100} placeholder="e.g. Paris office hours" />
-        <Select label="Time zone" required searchable data={zones} value={draft.time_zone} onChange={(v) => v && setDraft({ ...draft, time_zone: v })} error={errors.time_zone} allowDeselect={false} comboboxProps={{ withinPortal: true }} limit={50} />
+        <TextInput
+          label="Name"
+          required
+          value={draft.name}
+          onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })}
+          error={errors.name}
+          maxLength={100}
+          placeholder="e.g. Paris office hours"
+        />
+        <Select
+          label="Time zone"
+          required
+          searchable
+          data={zones}
+          value={draft.time_zone}
+          onChange={(v) => v && setDraft({ ...draft, time_zone: v })}
+          error={errors.time_zone}
+          allowDeselect={false}
+          comboboxProps={{ withinPortal: true }}
+          limit={50}
+        />
       </Group>
       <HoursGrid draft={draft} setDraft={setDraft} error={errors.hours} />
       <Holidays draft={draft} setDraft={setDraft} error={errors.holidays} />
@@ -267,7 +341,12 @@ function CalendarEditor({ calendar, collection }: { calendar: Calendar; collecti
     <Editor label={`Edit calendar ${calendar.name}`} {...form.editorProps}>
       <Group justify="space-between" mb="md" wrap="nowrap">
         <Title order={2} fz={17}>
-          {calendar.name} {calendar.is_default && <Badge variant="light" color="gray" ml={6}>Default</Badge>}
+          {calendar.name}{" "}
+          {calendar.is_default && (
+            <Badge variant="light" color="gray" ml={6}>
+              Default
+            </Badge>
+          )}
         </Title>
         {!calendar.is_default && (
           <Button size="xs" variant="subtle" color="red" leftSection={<IconTrash size={14} />} onClick={form.askRemove}>
@@ -285,7 +364,8 @@ function CalendarEditor({ calendar, collection }: { calendar: Calendar; collecti
       <ConfirmDialog {...form.removal} title={`Delete ${calendar.name}?`} confirmLabel="Delete calendar">
         {usedBy.length ? (
           <Alert color="yellow" variant="light">
-            It cannot be deleted while {usedBy.length === 1 ? "a policy uses" : `${usedBy.length} policies use`} it: {usedBy.map((p) => p.name).join(", ")}. Give {usedBy.length === 1 ? "that policy" : "them"} another calendar first.
+            It cannot be deleted while {usedBy.length === 1 ? "a policy uses" : `${usedBy.length} policies use`} it: {usedBy.map((p) => p.name).join(", ")}. Give{" "}
+            {usedBy.length === 1 ? "that policy" : "them"} another calendar first.
           </Alert>
         ) : (
           <Text size="sm">No policy uses it. Open tickets that still count in it keep it until they are recomputed; if any do, the server refuses and says so.</Text>
@@ -339,9 +419,13 @@ export function BusinessHoursPage() {
             </div>
           </div>
           {c.is_default ? (
-            <Badge variant="light" color="gray" size="sm">Default</Badge>
+            <Badge variant="light" color="gray" size="sm">
+              Default
+            </Badge>
           ) : c.policies.length ? (
-            <Badge variant="light" color="indigo" size="sm">{c.policies.length === 1 ? "1 policy" : `${c.policies.length} policies`}</Badge>
+            <Badge variant="light" color="indigo" size="sm">
+              {c.policies.length === 1 ? "1 policy" : `${c.policies.length} policies`}
+            </Badge>
           ) : null}
         </RowLink>
       )}

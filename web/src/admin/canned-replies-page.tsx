@@ -51,13 +51,7 @@ function ItemEditor<Item extends LibraryItem, Draft>({ cfg, item, collection }: 
     },
   });
   return (
-    <Editor
-      label={item ? `Edit ${cfg.nameOf(item)}` : `New ${cfg.noun}`}
-      {...form.editorProps}
-      dirty={form.dirty || !item}
-      saveLabel={item ? "Save changes" : `Add ${cfg.noun}`}
-      {...collection.back}
-    >
+    <Editor label={item ? `Edit ${cfg.nameOf(item)}` : `New ${cfg.noun}`} {...form.editorProps} dirty={form.dirty || !item} saveLabel={item ? "Save changes" : `Add ${cfg.noun}`} {...collection.back}>
       <Title order={2} fz={17} mb="md">
         {item ? cfg.nameOf(item) : `New ${cfg.noun}`}
       </Title>
@@ -70,9 +64,7 @@ function ItemEditor<Item extends LibraryItem, Draft>({ cfg, item, collection }: 
       )}
       {item && (
         <ConfirmDialog {...form.removal} title={`Delete “${cfg.nameOf(item)}”?`} confirmLabel="Delete">
-          <Text size="sm">
-            {item.scope === "everyone" ? "Every agent" : `Everyone in ${item.team?.name ?? "its team"}`} loses it at once. What it already did to tickets stays.
-          </Text>
+          <Text size="sm">{item.scope === "everyone" ? "Every agent" : `Everyone in ${item.team?.name ?? "its team"}`} loses it at once. What it already did to tickets stays.</Text>
         </ConfirmDialog>
       )}
     </Editor>

@@ -59,8 +59,8 @@ function subtreeIds(all: Category[], id: number): Set<number> {
 export function inheritedDefaults(all: Category[], parentId: number | null): { team: Category["default_team"]; type: TicketType | null; teamFrom?: Category; typeFrom?: Category } {
   const out: ReturnType<typeof inheritedDefaults> = { team: null, type: null };
   for (let c = all.find((x) => x.id === parentId), depth = 0; c && depth < 20; c = all.find((x) => x.id === c!.parent_id), depth++) {
-    if (!out.team && c.default_team) (out.team = c.default_team), (out.teamFrom = c);
-    if (!out.type && c.default_type) (out.type = c.default_type), (out.typeFrom = c);
+    if (!out.team && c.default_team) ((out.team = c.default_team), (out.teamFrom = c));
+    if (!out.type && c.default_type) ((out.type = c.default_type), (out.typeFrom = c));
   }
   return out;
 }
@@ -122,13 +122,7 @@ function CategoryFields({ draft, setDraft, all, selfId, errors }: { draft: Categ
       <Select
         label="Default team"
         description="New tickets in this category go to this team's queue. Subcategories that set none use this one."
-        placeholder={
-          teams.isPending
-            ? "Loading teams…"
-            : inherited.team
-              ? `${inherited.team.name}, from ${inherited.teamFrom!.path}`
-              : "No default team: tickets wait in triage"
-        }
+        placeholder={teams.isPending ? "Loading teams…" : inherited.team ? `${inherited.team.name}, from ${inherited.teamFrom!.path}` : "No default team: tickets wait in triage"}
         data={(teams.data ?? []).map((t) => ({ value: String(t.id), label: t.name }))}
         value={draft.default_team_id}
         onChange={(v) => setDraft({ ...draft, default_team_id: v })}
@@ -162,19 +156,27 @@ function CategoryFields({ draft, setDraft, all, selfId, errors }: { draft: Categ
 /** Turning a category off: what is under it, counted, before saving. */
 function DeactivateDialog({ category, all, opened, onClose, onConfirm, busy }: { category: Category; all: Category[]; opened: boolean; onClose: () => void; onConfirm: () => void; busy: boolean }) {
   const tickets = useTicketCount({ category: String(category.id), status_category: UNFINISHED }, opened);
-  const under = [...subtreeIds(all, category.id)].filter((id) => id !== category.id).map((id) => all.find((c) => c.id === id)!).filter((c) => c.active);
+  const under = [...subtreeIds(all, category.id)]
+    .filter((id) => id !== category.id)
+    .map((id) => all.find((c) => c.id === id)!)
+    .filter((c) => c.active);
   return (
     <ConfirmDialog opened={opened} onClose={onClose} title={`Deactivate ${category.path}?`} confirmLabel="Deactivate and save" onConfirm={onConfirm} busy={busy}>
       <Stack gap="sm">
         <Consequence icon={<IconCategory size={16} />}>Requesters and agents can no longer choose it for new tickets.</Consequence>
         <Consequence icon={<IconTicket size={16} />}>
-          {tickets.isPending
-            ? "Counting the tickets filed under it…"
-            : tickets.isError
-              ? "The tickets filed under it could not be counted."
-              : tickets.data!.count === 0
-                ? "No unfinished tickets are filed under it."
-                : <><strong>{plural(tickets.data!.count, "unfinished ticket")}</strong> filed under it {tickets.data!.count === 1 ? "keeps" : "keep"} this category and {tickets.data!.count === 1 ? "its" : "their"} team.</>}
+          {tickets.isPending ? (
+            "Counting the tickets filed under it…"
+          ) : tickets.isError ? (
+            "The tickets filed under it could not be counted."
+          ) : tickets.data!.count === 0 ? (
+            "No unfinished tickets are filed under it."
+          ) : (
+            <>
+              <strong>{plural(tickets.data!.count, "unfinished ticket")}</strong> filed under it {tickets.data!.count === 1 ? "keeps" : "keep"} this category and{" "}
+              {tickets.data!.count === 1 ? "its" : "their"} team.
+            </>
+          )}
         </Consequence>
         <Consequence icon={<IconSitemap size={16} />}>
           {under.length === 0 ? (
@@ -255,16 +257,20 @@ function RowDefaults({ all, category }: { all: Category[]; category: Category })
   const inherited = inheritedDefaults(all, category.parent_id);
   const team = category.default_team ?? inherited.team;
   const type = category.default_type ?? inherited.type;
-  const parts = [
-    team ? `${team.name}${category.default_team ? "" : " (inherited)"}` : "No default team",
-    ...(type ? [`${TYPE_NAMES[type]}${category.default_type ? "" : " (inherited)"}`] : []),
-  ];
+  const parts = [team ? `${team.name}${category.default_team ? "" : " (inherited)"}` : "No default team", ...(type ? [`${TYPE_NAMES[type]}${category.default_type ? "" : " (inherited)"}`] : [])];
   return <>{parts.join(" · ")}</>;
 }
 
 export function CategoriesPage() {
   const [params] = useSearchParams();
-  const collection = useAdminCollection({ query: useAdminCategories(), queryKey: adminKeys.categories, param: "categoryId", path: "/admin/categories", backLabel: "All categories", idOf: (c) => c.id });
+  const collection = useAdminCollection({
+    query: useAdminCategories(),
+    queryKey: adminKeys.categories,
+    param: "categoryId",
+    path: "/admin/categories",
+    backLabel: "All categories",
+    idOf: (c) => c.id,
+  });
   const all = collection.items;
   const tree = useMemo(() => toTree(all), [all]);
   return (
@@ -278,7 +284,11 @@ export function CategoriesPage() {
         <Rows items={tree} label="Categories" empty="No categories yet. Add a few top-level topics (Hardware, Software, Access…) and give each a default team.">
           {({ category: c, depth }) => (
             <RowLink key={c.id} to={collection.hrefOf(c)} inactive={!c.active} className={classes.treeRow} style={{ "--depth": depth, minHeight: 44 } as React.CSSProperties}>
-              {depth === 0 ? <IconFolder size={16} className={classes.treeGuide} style={{ color: "var(--mantine-color-gray-6)" }} aria-hidden="true" /> : <IconCornerDownRight size={14} className={classes.treeGuide} aria-hidden="true" />}
+              {depth === 0 ? (
+                <IconFolder size={16} className={classes.treeGuide} style={{ color: "var(--mantine-color-gray-6)" }} aria-hidden="true" />
+              ) : (
+                <IconCornerDownRight size={14} className={classes.treeGuide} aria-hidden="true" />
+              )}
               <div className={classes.rowMain}>
                 <div className={classes.rowTitle}>{c.name}</div>
                 <div className={classes.rowSub}>

@@ -43,7 +43,14 @@ const draftOf = (f: CustomField): FieldDraft => ({
   active: f.active,
 });
 
-const optionList = (s: string) => [...new Set(s.split("\n").map((o) => o.trim()).filter(Boolean))];
+const optionList = (s: string) => [
+  ...new Set(
+    s
+      .split("\n")
+      .map((o) => o.trim())
+      .filter(Boolean),
+  ),
+];
 
 /** "Asset tag (laptop)" → "asset_tag_laptop": what the key would be, until someone types their own. */
 function keyFromLabel(label: string): string {
@@ -92,12 +99,21 @@ function Preview({ draft }: { draft: FieldDraft }) {
         Preview · {draft.visible_to_requester ? "on the request form and the agent's ticket" : "on the agent's ticket only"}
       </Text>
       {/* A picture of the field, not a field of this form: out of the Tab order and the accessibility tree. */}
-      <div inert aria-hidden="true">{input}</div>
+      <div inert aria-hidden="true">
+        {input}
+      </div>
     </Paper>
   );
 }
 
-function FieldFields({ draft, setDraft, errors, creating, keyTouched, onKeyTouched }: {
+function FieldFields({
+  draft,
+  setDraft,
+  errors,
+  creating,
+  keyTouched,
+  onKeyTouched,
+}: {
   draft: FieldDraft;
   setDraft: (d: FieldDraft) => void;
   errors: Record<string, string>;
@@ -170,9 +186,7 @@ function FieldFields({ draft, setDraft, errors, creating, keyTouched, onKeyTouch
       <Switch
         label="Required"
         description={
-          draft.visible_to_requester
-            ? "Every new ticket needs a value, whether a requester or an agent files it."
-            : "Agents must fill it in when they create a ticket; requesters never see it."
+          draft.visible_to_requester ? "Every new ticket needs a value, whether a requester or an agent files it." : "Agents must fill it in when they create a ticket; requesters never see it."
         }
         checked={draft.required}
         onChange={(e) => setDraft({ ...draft, required: e.currentTarget.checked })}
@@ -234,18 +248,13 @@ function FieldEditor({ field, collection }: { field: CustomField; collection: Ad
         <Stack gap="sm">
           {deactivating && (
             <>
-              <Consequence icon={<IconEyeOff size={16} />}>
-                It disappears from the request form and from new tickets{field.required ? ", so new tickets no longer need it" : ""}.
-              </Consequence>
-              <Consequence icon={<IconTicket size={16} />}>
-                Tickets that already have a value keep it, and agents still see it. Tessera cannot count them in advance.
-              </Consequence>
+              <Consequence icon={<IconEyeOff size={16} />}>It disappears from the request form and from new tickets{field.required ? ", so new tickets no longer need it" : ""}.</Consequence>
+              <Consequence icon={<IconTicket size={16} />}>Tickets that already have a value keep it, and agents still see it. Tessera cannot count them in advance.</Consequence>
             </>
           )}
           {removedOptions.length > 0 && (
             <Consequence icon={<IconListDetails size={16} />}>
-              <strong>{removedOptions.map((o) => `“${o}”`).join(", ")}</strong> can no longer be chosen. Tickets that already have{" "}
-              {removedOptions.length === 1 ? "it" : "one of them"} keep the value.
+              <strong>{removedOptions.map((o) => `“${o}”`).join(", ")}</strong> can no longer be chosen. Tickets that already have {removedOptions.length === 1 ? "it" : "one of them"} keep the value.
             </Consequence>
           )}
         </Stack>
@@ -325,7 +334,11 @@ function FieldList({ all }: { all: CustomField[] }) {
   return (
     <>
       <ul className={classes.rows} aria-label="Active fields">
-        {all.filter((f) => f.active).map((f) => <FieldRow key={f.id} f={f} />)}
+        {all
+          .filter((f) => f.active)
+          .map((f) => (
+            <FieldRow key={f.id} f={f} />
+          ))}
       </ul>
       {inactive.length > 0 && (
         <>
@@ -333,7 +346,9 @@ function FieldList({ all }: { all: CustomField[] }) {
             Inactive
           </Text>
           <ul className={classes.rows} aria-label="Inactive fields">
-            {inactive.map((f) => <FieldRow key={f.id} f={f} />)}
+            {inactive.map((f) => (
+              <FieldRow key={f.id} f={f} />
+            ))}
           </ul>
         </>
       )}
@@ -342,7 +357,14 @@ function FieldList({ all }: { all: CustomField[] }) {
 }
 
 export function CustomFieldsPage() {
-  const collection = useAdminCollection({ query: useAdminCustomFields(), queryKey: adminKeys.customFields, param: "fieldId", path: "/admin/custom-fields", backLabel: "All fields", idOf: (f) => f.id });
+  const collection = useAdminCollection({
+    query: useAdminCustomFields(),
+    queryKey: adminKeys.customFields,
+    param: "fieldId",
+    path: "/admin/custom-fields",
+    backLabel: "All fields",
+    idOf: (f) => f.id,
+  });
   return (
     <AdminCollectionPage
       collection={collection}

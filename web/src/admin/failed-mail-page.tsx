@@ -129,7 +129,11 @@ function FailedDetail({ item }: { item: FailedMail }) {
           Discard
         </Button>
       </Group>
-      {reprocess.error ? <Stack mt="md"><SaveError title="It was not re-processed" message={errorMessage(reprocess.error)} /></Stack> : null}
+      {reprocess.error ? (
+        <Stack mt="md">
+          <SaveError title="It was not re-processed" message={errorMessage(reprocess.error)} />
+        </Stack>
+      ) : null}
       {result && (
         <Alert mt="md" color={result.failed.status === "open" ? "orange" : "teal"} variant="light" role="status" title="Re-processed">
           {OUTCOME_WORDS[result.outcome] ?? result.outcome}.{" "}
@@ -154,9 +158,7 @@ function FailedDetail({ item }: { item: FailedMail }) {
         error={discard.error}
       >
         <Stack gap="sm">
-          <Consequence icon={<IconMailExclamation size={16} />}>
-            No ticket is made from it and it leaves this list. Nobody is told: the sender is not answered.
-          </Consequence>
+          <Consequence icon={<IconMailExclamation size={16} />}>No ticket is made from it and it leaves this list. Nobody is told: the sender is not answered.</Consequence>
           <Consequence icon={<IconDownload size={16} />}>Its original stays downloadable under “Discarded”.</Consequence>
         </Stack>
       </ConfirmDialog>

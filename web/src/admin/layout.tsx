@@ -125,13 +125,7 @@ export function useUnsavedGuard(dirty: boolean) {
     return () => window.removeEventListener("beforeunload", warn);
   }, [dirty]);
   const dialog = (
-    <Modal
-      opened={blocker.state === "blocked"}
-      onClose={() => blocker.reset?.()}
-      title="Discard unsaved changes?"
-      centered
-      size="sm"
-    >
+    <Modal opened={blocker.state === "blocked"} onClose={() => blocker.reset?.()} title="Discard unsaved changes?" centered size="sm">
       <Stack gap="md">
         <Text size="sm">You changed this page without saving. If you leave now, those changes are lost.</Text>
         <Group justify="flex-end" gap="sm">
@@ -186,7 +180,19 @@ export function SaveError({ title = "Not saved", message }: { title?: string; me
  * An editor: the fields, then a footer that says whether there are unsaved changes, with
  * Revert and an explicit Save. Ctrl/Cmd+S saves too. Leaving with unsaved changes asks first.
  */
-export function Editor({ label, dirty, saving, saveLabel = "Save changes", onSubmit, onRevert, backTo, backLabel, children, guard, justSaved }: {
+export function Editor({
+  label,
+  dirty,
+  saving,
+  saveLabel = "Save changes",
+  onSubmit,
+  onRevert,
+  backTo,
+  backLabel,
+  children,
+  guard,
+  justSaved,
+}: {
   label: string;
   dirty: boolean;
   saving: boolean;
@@ -255,7 +261,17 @@ export function Editor({ label, dirty, saving, saveLabel = "Save changes", onSub
  * Confirms a change that takes something away. `consequences` says what depends on it
  * (counts are loaded while the dialog is open); nothing happens until the person confirms.
  */
-export function ConfirmDialog({ opened, title, children, confirmLabel, onConfirm, onClose, busy, error, color = "red" }: {
+export function ConfirmDialog({
+  opened,
+  title,
+  children,
+  confirmLabel,
+  onConfirm,
+  onClose,
+  busy,
+  error,
+  color = "red",
+}: {
   opened: boolean;
   title: string;
   children: ReactNode;

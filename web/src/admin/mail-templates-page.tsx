@@ -47,7 +47,16 @@ function Preview({ kind, draft }: { kind: MailKind; draft: MailTemplateParts }) 
         </div>
         <Group gap="xs" align="flex-end">
           <TextInput size="xs" label="Render with ticket" placeholder="INC-1042" value={ticket} onChange={(e) => setTicket(e.currentTarget.value)} w={150} />
-          <SegmentedControl size="xs" aria-label="Part to preview" data={[{ value: "html", label: "HTML" }, { value: "text", label: "Text" }]} value={show} onChange={(v) => setShow(v as "html" | "text")} />
+          <SegmentedControl
+            size="xs"
+            aria-label="Part to preview"
+            data={[
+              { value: "html", label: "HTML" },
+              { value: "text", label: "Text" },
+            ]}
+            value={show}
+            onChange={(v) => setShow(v as "html" | "text")}
+          />
         </Group>
       </Group>
       {preview.isError && (
@@ -137,7 +146,12 @@ function TemplateEditor({ template, collection }: { template: MailTemplate; coll
           </Group>
           <Text size="sm" c="dimmed">
             {template.description}
-            {template.customized && template.updated_at ? <> · changed <TimeAgo iso={template.updated_at} /></> : null}
+            {template.customized && template.updated_at ? (
+              <>
+                {" "}
+                · changed <TimeAgo iso={template.updated_at} />
+              </>
+            ) : null}
           </Text>
         </div>
         <Tooltip label="Throw away the customized template and use Tessera’s own">
@@ -153,7 +167,16 @@ function TemplateEditor({ template, collection }: { template: MailTemplate; coll
             <Text size="sm" fw={500}>
               Body
             </Text>
-            <SegmentedControl size="xs" aria-label="Part to edit" data={[{ value: "html", label: "HTML part" }, { value: "text", label: "Text part" }]} value={editing} onChange={(v) => setEditing(v as "html" | "text")} />
+            <SegmentedControl
+              size="xs"
+              aria-label="Part to edit"
+              data={[
+                { value: "html", label: "HTML part" },
+                { value: "text", label: "Text part" },
+              ]}
+              value={editing}
+              onChange={(v) => setEditing(v as "html" | "text")}
+            />
           </Group>
           {editing === "html" ? (
             <Textarea aria-label="HTML part" className={mail.templateArea} autosize minRows={6} maxRows={18} {...bind("html")} />

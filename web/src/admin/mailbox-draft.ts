@@ -24,8 +24,24 @@ export interface Draft {
   allowed_senders: string;
 }
 export const EMPTY: Draft = {
-  address: "", name: "", active: true, team_id: null, category_id: null, ticket_type: null, imap: false, host: "", port: "", tls: true, user: "", password: "", folder: "INBOX",
-  processed_action: "seen", processed_folder: "", history_mode: "new_only", restrict_senders: false, allowed_senders: "",
+  address: "",
+  name: "",
+  active: true,
+  team_id: null,
+  category_id: null,
+  ticket_type: null,
+  imap: false,
+  host: "",
+  port: "",
+  tls: true,
+  user: "",
+  password: "",
+  folder: "INBOX",
+  processed_action: "seen",
+  processed_folder: "",
+  history_mode: "new_only",
+  restrict_senders: false,
+  allowed_senders: "",
 };
 export const draftOf = (m: Mailbox): Draft => ({
   address: m.address,
@@ -47,7 +63,14 @@ export const draftOf = (m: Mailbox): Draft => ({
   restrict_senders: m.restrict_senders,
   allowed_senders: m.allowed_senders.join("\n"),
 });
-const senderList = (s: string) => [...new Set(s.split(/[\s,;]+/).map((x) => x.trim().toLowerCase()).filter(Boolean))];
+const senderList = (s: string) => [
+  ...new Set(
+    s
+      .split(/[\s,;]+/)
+      .map((x) => x.trim().toLowerCase())
+      .filter(Boolean),
+  ),
+];
 export function inputOf(d: Draft): MailboxUpdateInput & { address: string; name: string } {
   return {
     address: d.address.trim(),
@@ -80,4 +103,22 @@ export function check(d: Draft, hasStoredPassword: boolean): Record<string, stri
   if (bad.length) found.allowed_senders = `Not an address or a domain: ${bad.slice(0, 3).join(", ")}`;
   return found;
 }
-export const FIELDS = ["address", "name", "active", "team_id", "category_id", "ticket_type", "imap.host", "imap.port", "imap.user", "imap.password", "imap.folder", "imap", "processed_action", "processed_folder", "history_mode", "restrict_senders", "allowed_senders"];
+export const FIELDS = [
+  "address",
+  "name",
+  "active",
+  "team_id",
+  "category_id",
+  "ticket_type",
+  "imap.host",
+  "imap.port",
+  "imap.user",
+  "imap.password",
+  "imap.folder",
+  "imap",
+  "processed_action",
+  "processed_folder",
+  "history_mode",
+  "restrict_senders",
+  "allowed_senders",
+];

@@ -50,7 +50,14 @@ export function MailboxEditor({ mailbox, health, collection }: { mailbox: Mailbo
 }
 
 export function NewMailboxEditor({ collection }: { collection: AdminCollection<Mailbox> }) {
-  const form = useCreateForm(collection, { base: EMPTY, fields: FIELDS, conflictField: "address", check: (d) => check(d, false), save: (d) => createMailbox(inputOf(d)), announce: (m) => `${m.address} was added.` });
+  const form = useCreateForm(collection, {
+    base: EMPTY,
+    fields: FIELDS,
+    conflictField: "address",
+    check: (d) => check(d, false),
+    save: (d) => createMailbox(inputOf(d)),
+    announce: (m) => `${m.address} was added.`,
+  });
   return (
     <Editor label="New mailbox" {...form.editorProps} saveLabel="Add mailbox">
       <FormHeading title="New mailbox">An address people write to for help. Each message from someone new opens a ticket; replies join theirs.</FormHeading>

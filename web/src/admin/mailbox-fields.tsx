@@ -14,7 +14,16 @@ export function MailboxFields({ draft, setDraft, errors, stored }: { draft: Draf
   return (
     <Stack gap="md">
       <Group grow align="flex-start">
-        <TextInput label="Address" required placeholder="help@example.com" value={draft.address} onChange={(e) => set("address", e.currentTarget.value)} error={errors.address} maxLength={254} data-autofocus />
+        <TextInput
+          label="Address"
+          required
+          placeholder="help@example.com"
+          value={draft.address}
+          onChange={(e) => set("address", e.currentTarget.value)}
+          error={errors.address}
+          maxLength={254}
+          data-autofocus
+        />
         <TextInput label="Name" required placeholder="IT Service Desk" value={draft.name} onChange={(e) => set("name", e.currentTarget.value)} error={errors.name} maxLength={200} />
       </Group>
       <Switch

@@ -6,17 +6,7 @@ import { useState } from "react";
 import type { Draft } from "./mailbox-draft.ts";
 import classes from "./admin.module.css";
 
-export function MailboxImapFields({
-  draft,
-  set,
-  errors,
-  stored,
-}: {
-  draft: Draft;
-  set: <K extends keyof Draft>(k: K, v: Draft[K]) => void;
-  errors: Record<string, string>;
-  stored?: Mailbox;
-}) {
+export function MailboxImapFields({ draft, set, errors, stored }: { draft: Draft; set: <K extends keyof Draft>(k: K, v: Draft[K]) => void; errors: Record<string, string>; stored?: Mailbox }) {
   const [changingPassword, setChangingPassword] = useState(false);
   const hasPassword = !!stored?.imap?.has_password;
   const firstConnection = !stored?.imap;
@@ -37,7 +27,16 @@ export function MailboxImapFields({
         <Stack gap="sm" mt="md">
           <Group grow align="flex-start">
             <TextInput label="Server" required placeholder="imap.example.com" value={draft.host} onChange={(e) => set("host", e.currentTarget.value)} error={errors["imap.host"]} maxLength={253} />
-            <NumberInput label="Port" placeholder={draft.tls ? "993" : "143"} min={1} max={65535} value={draft.port} onChange={(v) => set("port", typeof v === "number" ? v : "")} error={errors["imap.port"]} maw={140} />
+            <NumberInput
+              label="Port"
+              placeholder={draft.tls ? "993" : "143"}
+              min={1}
+              max={65535}
+              value={draft.port}
+              onChange={(v) => set("port", typeof v === "number" ? v : "")}
+              error={errors["imap.port"]}
+              maw={140}
+            />
           </Group>
           <Switch label="Encrypted connection (TLS)" checked={draft.tls} onChange={(e) => set("tls", e.currentTarget.checked)} />
           <Group grow align="flex-start">
@@ -78,7 +77,16 @@ export function MailboxImapFields({
             </Stack>
           </Radio.Group>
           {draft.processed_action === "move" && (
-            <TextInput label="Move to folder" required placeholder="Processed" value={draft.processed_folder} onChange={(e) => set("processed_folder", e.currentTarget.value)} error={errors.processed_folder} maxLength={200} maw={280} />
+            <TextInput
+              label="Move to folder"
+              required
+              placeholder="Processed"
+              value={draft.processed_folder}
+              onChange={(e) => set("processed_folder", e.currentTarget.value)}
+              error={errors.processed_folder}
+              maxLength={200}
+              maw={280}
+            />
           )}
           <Radio.Group
             label="Mail already in the mailbox"
@@ -89,11 +97,7 @@ export function MailboxImapFields({
           >
             <Stack gap={8} mt={8}>
               <Radio value="new_only" label="Only new mail" description="Messages already there are left alone; tickets start with the next message that arrives." />
-              <Radio
-                value="import"
-                label="Import it too"
-                description="Every message already there becomes a ticket (or a reply), with its original date. Nobody is mailed about imported messages."
-              />
+              <Radio value="import" label="Import it too" description="Every message already there becomes a ticket (or a reply), with its original date. Nobody is mailed about imported messages." />
             </Stack>
           </Radio.Group>
         </Stack>

@@ -25,7 +25,12 @@ const draftOf = (o: Organization): OrgDraft => ({ name: o.name, domain: o.domain
 
 /** "@Acme.com " → "acme.com"; people paste addresses and URLs as often as domains. */
 function cleanDomain(s: string): string {
-  return s.trim().toLowerCase().replace(/^https?:\/\//, "").replace(/^.*@/, "").replace(/\/.*$/, "");
+  return s
+    .trim()
+    .toLowerCase()
+    .replace(/^https?:\/\//, "")
+    .replace(/^.*@/, "")
+    .replace(/\/.*$/, "");
 }
 
 function checkDraft(d: OrgDraft): Record<string, string> {
@@ -49,7 +54,11 @@ function OrgFields({ draft, setDraft, errors, membersCount }: { draft: OrgDraft;
         onBlur={() => setDraft({ ...draft, domain: cleanDomain(draft.domain) })}
         error={errors.domain}
         maxLength={253}
-        leftSection={<Text size="sm" c="dimmed">@</Text>}
+        leftSection={
+          <Text size="sm" c="dimmed">
+            @
+          </Text>
+        }
       />
       <Switch
         label="Members see each other's requests"
@@ -89,7 +98,10 @@ function Members({ org }: { org: Organization }) {
               <li key={u.id}>
                 <Group gap="sm" py={4} wrap="nowrap">
                   <Link to={`/admin/users/${u.id}`} className={`${classes.nameLink} ${classes.rowTitle}`} style={{ flex: 1, minWidth: 0 }}>
-                    {u.name} <Text span size="xs" c="dimmed" fw={400}>{u.email}</Text>
+                    {u.name}{" "}
+                    <Text span size="xs" c="dimmed" fw={400}>
+                      {u.email}
+                    </Text>
                   </Link>
                   <Badge variant="light" color="gray" size="sm">
                     {ROLE_LABELS[u.role]}

@@ -60,7 +60,13 @@ function StatusSummary({ status }: { status: MailStatus }) {
         </Alert>
       ) : (
         <Alert color="teal" variant="light" icon={<IconCircleCheck size={18} />} title={`Sending through ${status.smtp_server}`}>
-          {status.last_delivery_at ? <>Last delivery <TimeAgo iso={status.last_delivery_at} />.</> : "Nothing delivered yet."}
+          {status.last_delivery_at ? (
+            <>
+              Last delivery <TimeAgo iso={status.last_delivery_at} />.
+            </>
+          ) : (
+            "Nothing delivered yet."
+          )}
         </Alert>
       )}
       <Group gap="xs" wrap="wrap">
@@ -185,7 +191,18 @@ function SettingsEditor({ status }: { status: MailStatus }) {
   });
   const errors = formErrors(save.error, ["auto_reply_per_hour"]);
   return (
-    <Editor label="Mail settings" dirty={dirty} saving={save.isPending} onSubmit={() => save.mutate()} onRevert={() => { setValue(saved); save.reset(); }} guard={guard} justSaved={justSaved}>
+    <Editor
+      label="Mail settings"
+      dirty={dirty}
+      saving={save.isPending}
+      onSubmit={() => save.mutate()}
+      onRevert={() => {
+        setValue(saved);
+        save.reset();
+      }}
+      guard={guard}
+      justSaved={justSaved}
+    >
       <Title order={2} fz={17} mb={4}>
         Settings
       </Title>
@@ -233,7 +250,13 @@ export function OutgoingMailPage() {
       wide
       listHeader={
         <>
-          {status.data ? <StatusSummary status={status.data} /> : status.isPending ? <div style={{ padding: 12 }}><ListSkeleton rows={1} label="Loading mail status" /></div> : null}
+          {status.data ? (
+            <StatusSummary status={status.data} />
+          ) : status.isPending ? (
+            <div style={{ padding: 12 }}>
+              <ListSkeleton rows={1} label="Loading mail status" />
+            </div>
+          ) : null}
           <div style={{ padding: "4px 12px 0" }}>
             <SegmentedControl
               size="xs"
@@ -247,13 +270,7 @@ export function OutgoingMailPage() {
         </>
       }
       list={(all) => (
-        <PagedRows
-          query={outbox}
-          items={all}
-          what="the outbox"
-          empty={state ? `No ${STATE_WORDS[state].toLowerCase()} messages.` : "Nothing has been sent yet."}
-          moreLabel="Show older messages"
-        >
+        <PagedRows query={outbox} items={all} what="the outbox" empty={state ? `No ${STATE_WORDS[state].toLowerCase()} messages.` : "Nothing has been sent yet."} moreLabel="Show older messages">
           {(i) => (
             <RowLink key={i.id} to={collection.hrefOf(i)}>
               <IconSend size={16} color="var(--mantine-color-gray-5)" aria-hidden="true" style={{ flexShrink: 0 }} />
@@ -264,7 +281,12 @@ export function OutgoingMailPage() {
                 </Group>
                 <div className={classes.rowSub}>
                   {i.to.address} · {KIND_WORDS[i.kind]} · <TimeAgo iso={i.sent_at ?? i.created_at} />
-                  {i.state === "queued" && i.attempts > 0 && i.next_attempt_at ? <> · attempt {i.attempts + 1} at {formatDateTime(i.next_attempt_at)}</> : null}
+                  {i.state === "queued" && i.attempts > 0 && i.next_attempt_at ? (
+                    <>
+                      {" "}
+                      · attempt {i.attempts + 1} at {formatDateTime(i.next_attempt_at)}
+                    </>
+                  ) : null}
                 </div>
                 {i.state === "failed" && i.last_error && <div className={mail.rowError}>{i.last_error}</div>}
                 {i.state === "suppressed" && i.skip_reason && <div className={classes.rowSub}>{i.skip_reason}</div>}

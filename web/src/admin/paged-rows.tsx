@@ -16,7 +16,14 @@ export interface PagedRowsQuery {
   fetchNextPage?: () => unknown;
 }
 
-export function PagedRows<T>({ query, items, what, empty, moreLabel, children }: {
+export function PagedRows<T>({
+  query,
+  items,
+  what,
+  empty,
+  moreLabel,
+  children,
+}: {
   query: PagedRowsQuery;
   items: T[];
   /** What the list holds, in words: "the outbox", "the audit log". */

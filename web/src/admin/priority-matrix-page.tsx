@@ -61,10 +61,7 @@ function MatrixEditor({ saved }: { saved: Matrix }) {
     },
   });
   const errors = formErrors(save.error, ["matrix"]);
-  const changes = useMemo(
-    () => LEVELS.flatMap((i) => LEVELS.filter((u) => draft[i][u] !== saved[i][u]).map((u) => ({ impact: i, urgency: u, from: saved[i][u], to: draft[i][u] }))),
-    [draft, saved],
-  );
+  const changes = useMemo(() => LEVELS.flatMap((i) => LEVELS.filter((u) => draft[i][u] !== saved[i][u]).map((u) => ({ impact: i, urgency: u, from: saved[i][u], to: draft[i][u] }))), [draft, saved]);
   const warnings = useMemo(() => inversions(draft), [draft]);
   const focused = draft[focus.impact][focus.urgency];
 
@@ -83,7 +80,10 @@ function MatrixEditor({ saved }: { saved: Matrix }) {
     >
       <Stack gap="lg">
         <div className={classes.explain} role="status" aria-live="polite" aria-label="Explanation">
-          <strong>{LEVEL_NAMES[focus.impact]} impact + {focus.urgency} urgency → {focused}</strong> · {PRIORITY_LABELS[focused]}
+          <strong>
+            {LEVEL_NAMES[focus.impact]} impact + {focus.urgency} urgency → {focused}
+          </strong>{" "}
+          · {PRIORITY_LABELS[focused]}
           <Text size="sm" c="indigo.8" mt={2}>
             A ticket that affects {IMPACT_HELP[focus.impact]} where {URGENCY_HELP[focus.urgency]} gets priority {focused} ({PRIORITY_LABELS[focused].toLowerCase()}).
           </Text>
@@ -142,7 +142,11 @@ function MatrixEditor({ saved }: { saved: Matrix }) {
                             }}
                             onFocus={() => setFocus({ impact: i, urgency: u })}
                             allowDeselect={false}
-                            leftSection={<span aria-hidden="true" style={{ display: "inline-flex" }}><PriorityIcon priority={value} withTooltip={false} size={14} /></span>}
+                            leftSection={
+                              <span aria-hidden="true" style={{ display: "inline-flex" }}>
+                                <PriorityIcon priority={value} withTooltip={false} size={14} />
+                              </span>
+                            }
                             renderOption={({ option }) => (
                               <Group gap={8} wrap="nowrap">
                                 <span aria-hidden="true" style={{ display: "inline-flex" }}>
@@ -196,8 +200,7 @@ function MatrixEditor({ saved }: { saved: Matrix }) {
         )}
 
         <Alert color="gray" variant="light" icon={<IconInfoCircle size={16} />}>
-          Changes apply to tickets created, or whose impact or urgency changes, after you save. Tickets already rated keep their priority, and an agent can
-          still override the priority of any ticket.
+          Changes apply to tickets created, or whose impact or urgency changes, after you save. Tickets already rated keep their priority, and an agent can still override the priority of any ticket.
         </Alert>
         <SaveError message={errors.general ?? (Object.keys(errors.fields).length ? "Every impact × urgency cell needs a priority." : null)} />
       </Stack>
@@ -208,10 +211,7 @@ function MatrixEditor({ saved }: { saved: Matrix }) {
 export function PriorityMatrixPage() {
   const matrix = usePriorityMatrix();
   return (
-    <AdminPage
-      title="Priority matrix"
-      description="A ticket's priority comes from its impact (how many people are affected) and its urgency (how soon it hurts)."
-    >
+    <AdminPage title="Priority matrix" description="A ticket's priority comes from its impact (how many people are affected) and its urgency (how soon it hurts).">
       <div className={classes.single} style={{ display: "flex", flexDirection: "column" }}>
         {matrix.isPending ? (
           <Stack p="lg" gap="sm" aria-busy="true" aria-label="Loading the matrix">

@@ -6,8 +6,24 @@
 import { CloseButton, Text, TextInput } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import {
-  IconAdjustments, IconAlertTriangle, IconBolt, IconBuilding, IconCategory, IconForms, IconGridDots, IconHandStop, IconInbox, IconMailCog, IconMailExclamation, IconMessageShare,
-  IconProgressCheck, IconSearch, IconSend, IconUser, IconUsers, IconUsersGroup,
+  IconAdjustments,
+  IconAlertTriangle,
+  IconBolt,
+  IconBuilding,
+  IconCategory,
+  IconForms,
+  IconGridDots,
+  IconHandStop,
+  IconInbox,
+  IconMailCog,
+  IconMailExclamation,
+  IconMessageShare,
+  IconProgressCheck,
+  IconSearch,
+  IconSend,
+  IconUser,
+  IconUsers,
+  IconUsersGroup,
 } from "@tabler/icons-react";
 import { IconCalendarTime, IconClockExclamation, IconShieldCheck } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
@@ -132,7 +148,15 @@ export function SettingsNav({ onNavigate }: { onNavigate?: () => void }) {
               {searching ? `${results.length} ${results.length === 1 ? "match" : "matches"}` : "Searching…"}
             </Text>
             {results.map((r) => (
-              <Link key={r.key} to={r.to} className={classes.navLink} onClick={() => { setQuery(""); onNavigate?.(); }}>
+              <Link
+                key={r.key}
+                to={r.to}
+                className={classes.navLink}
+                onClick={() => {
+                  setQuery("");
+                  onNavigate?.();
+                }}
+              >
                 <ResultIcon result={r} />
                 <span className={classes.resultText}>
                   <span>{r.label}</span>

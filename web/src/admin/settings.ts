@@ -143,7 +143,15 @@ export const SETTINGS_PAGES: SettingsPage[] = [
     path: "sla-policies",
     label: "SLA policies",
     section: "Service levels",
-    settings: ["Add an SLA policy", "First response target", "Next response target", "Resolution target", "Escalation at a warning or breach", "Pause the clock while waiting", "Auto-close resolved tickets"],
+    settings: [
+      "Add an SLA policy",
+      "First response target",
+      "Next response target",
+      "Resolution target",
+      "Escalation at a warning or breach",
+      "Pause the clock while waiting",
+      "Auto-close resolved tickets",
+    ],
     words: ["sla", "deadline", "due", "target", "breach", "warning", "escalate", "response time", "ola", "auto close", "order of policies"],
   },
   {
@@ -162,7 +170,11 @@ export interface SearchResult {
   to: string;
 }
 
-const norm = (s: string) => s.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
+const norm = (s: string) =>
+  s
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "");
 
 /** Every word of the query is found in the text (so "def team" finds "Default team"). */
 export function matches(query: string, text: string): boolean {

@@ -15,7 +15,13 @@ const ACTION_LABELS: Record<EscalationAction["type"], string> = {
   raise_priority: "Raise the priority one step",
 };
 
-function ActionRow({ action, onChange, onRemove, staff, teams }: {
+function ActionRow({
+  action,
+  onChange,
+  onRemove,
+  staff,
+  teams,
+}: {
   action: EscalationAction;
   onChange: (a: EscalationAction) => void;
   onRemove: () => void;
@@ -29,12 +35,40 @@ function ActionRow({ action, onChange, onRemove, staff, teams }: {
   };
   return (
     <Group gap={6} wrap="nowrap">
-      <Select size="xs" w={230} data={Object.entries(ACTION_LABELS).map(([value, label]) => ({ value, label }))} value={action.type} onChange={(v) => v && setType(v as EscalationAction["type"])} allowDeselect={false} aria-label="Action" comboboxProps={{ withinPortal: true }} />
+      <Select
+        size="xs"
+        w={230}
+        data={Object.entries(ACTION_LABELS).map(([value, label]) => ({ value, label }))}
+        value={action.type}
+        onChange={(v) => v && setType(v as EscalationAction["type"])}
+        allowDeselect={false}
+        aria-label="Action"
+        comboboxProps={{ withinPortal: true }}
+      />
       {action.type === "notify_user" && (
-        <Select size="xs" w={200} searchable data={staff} value={action.user_id ? String(action.user_id) : null} onChange={(v) => onChange({ type: "notify_user", user_id: Number(v) })} placeholder="Which agent" aria-label="Agent to notify" comboboxProps={{ withinPortal: true }} />
+        <Select
+          size="xs"
+          w={200}
+          searchable
+          data={staff}
+          value={action.user_id ? String(action.user_id) : null}
+          onChange={(v) => onChange({ type: "notify_user", user_id: Number(v) })}
+          placeholder="Which agent"
+          aria-label="Agent to notify"
+          comboboxProps={{ withinPortal: true }}
+        />
       )}
       {action.type === "reassign_team" && (
-        <Select size="xs" w={200} data={teams} value={action.team_id ? String(action.team_id) : null} onChange={(v) => onChange({ type: "reassign_team", team_id: Number(v) })} placeholder="Which team" aria-label="Team to move it to" comboboxProps={{ withinPortal: true }} />
+        <Select
+          size="xs"
+          w={200}
+          data={teams}
+          value={action.team_id ? String(action.team_id) : null}
+          onChange={(v) => onChange({ type: "reassign_team", team_id: Number(v) })}
+          placeholder="Which team"
+          aria-label="Team to move it to"
+          comboboxProps={{ withinPortal: true }}
+        />
       )}
       <ActionIcon size="sm" variant="subtle" color="gray" onClick={onRemove} aria-label="Remove action">
         <IconX size={14} />
@@ -60,7 +94,12 @@ export function Escalations({ draft, setDraft, error }: { draft: PolicyDraft; se
             What happens when a target reaches its warning and when it is breached. Each runs once per target.
           </Text>
         </div>
-        <Button size="compact-xs" variant="subtle" leftSection={<IconPlus size={13} />} onClick={() => setDraft({ ...draft, escalations: [...draft.escalations, { level: "breach", kinds: [], actions: [{ type: "notify_assignee" }] }] })}>
+        <Button
+          size="compact-xs"
+          variant="subtle"
+          leftSection={<IconPlus size={13} />}
+          onClick={() => setDraft({ ...draft, escalations: [...draft.escalations, { level: "breach", kinds: [], actions: [{ type: "notify_assignee" }] }] })}
+        >
           Add escalation
         </Button>
       </Group>
@@ -73,7 +112,19 @@ export function Escalations({ draft, setDraft, error }: { draft: PolicyDraft; se
         {draft.escalations.map((e, i) => (
           <div key={i} className={sla.escalation}>
             <Group gap={6} mb={6} wrap="wrap">
-              <Select size="xs" w={150} data={[{ value: "warning", label: "At the warning" }, { value: "breach", label: "At a breach" }]} value={e.level} onChange={(v) => v && set(i, { ...e, level: v as Escalation["level"] })} allowDeselect={false} aria-label={`Escalation ${i + 1} level`} comboboxProps={{ withinPortal: true }} />
+              <Select
+                size="xs"
+                w={150}
+                data={[
+                  { value: "warning", label: "At the warning" },
+                  { value: "breach", label: "At a breach" },
+                ]}
+                value={e.level}
+                onChange={(v) => v && set(i, { ...e, level: v as Escalation["level"] })}
+                allowDeselect={false}
+                aria-label={`Escalation ${i + 1} level`}
+                comboboxProps={{ withinPortal: true }}
+              />
               <Text size="xs" c="dimmed">
                 of
               </Text>
@@ -87,7 +138,14 @@ export function Escalations({ draft, setDraft, error }: { draft: PolicyDraft; se
                 aria-label={`Escalation ${i + 1} targets`}
                 comboboxProps={{ withinPortal: true }}
               />
-              <ActionIcon size="sm" variant="subtle" color="gray" ml="auto" onClick={() => setDraft({ ...draft, escalations: draft.escalations.filter((_, j) => j !== i) })} aria-label={`Remove escalation ${i + 1}`}>
+              <ActionIcon
+                size="sm"
+                variant="subtle"
+                color="gray"
+                ml="auto"
+                onClick={() => setDraft({ ...draft, escalations: draft.escalations.filter((_, j) => j !== i) })}
+                aria-label={`Remove escalation ${i + 1}`}
+              >
                 <IconTrash size={14} />
               </ActionIcon>
             </Group>
@@ -103,7 +161,14 @@ export function Escalations({ draft, setDraft, error }: { draft: PolicyDraft; se
                 />
               ))}
               <div>
-                <Button size="compact-xs" variant="subtle" color="gray" leftSection={<IconPlus size={12} />} onClick={() => set(i, { ...e, actions: [...e.actions, { type: "notify_supervisors" }] })} disabled={e.actions.length >= 10}>
+                <Button
+                  size="compact-xs"
+                  variant="subtle"
+                  color="gray"
+                  leftSection={<IconPlus size={12} />}
+                  onClick={() => set(i, { ...e, actions: [...e.actions, { type: "notify_supervisors" }] })}
+                  disabled={e.actions.length >= 10}
+                >
                   Add action
                 </Button>
               </div>

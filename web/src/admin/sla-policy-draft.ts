@@ -1,12 +1,26 @@
 // SLA policy drafts: labels, durations as typed, and converting and checking a policy being edited.
 import {
-  PRIORITIES, SLA_TARGET_KINDS, type Channel, type Escalation, type PauseCategory, type Policy, type PolicyInput, type Priority, type PriorityTargets, type SlaTargetKind, type TicketType,
+  PRIORITIES,
+  SLA_TARGET_KINDS,
+  type Channel,
+  type Escalation,
+  type PauseCategory,
+  type Policy,
+  type PolicyInput,
+  type Priority,
+  type PriorityTargets,
+  type SlaTargetKind,
+  type TicketType,
 } from "@tessera/contracts";
 import { KIND_LABELS } from "../ui/sla.ts";
 
 export const TYPE_LABELS: Record<TicketType, string> = { incident: "Incident", service_request: "Service request", problem: "Problem", change: "Change" };
 export const CHANNEL_LABELS: Record<Channel, string> = { web: "Web portal", email: "Email", api: "API", phone: "Phone", chat: "Chat", alert: "Monitoring alert" };
-export const PAUSE_LABELS: Record<PauseCategory, string> = { awaiting_requester: "Waiting on the requester", awaiting_third_party: "Waiting on a third party", awaiting_approval: "Waiting for approval" };
+export const PAUSE_LABELS: Record<PauseCategory, string> = {
+  awaiting_requester: "Waiting on the requester",
+  awaiting_third_party: "Waiting on a third party",
+  awaiting_approval: "Waiting for approval",
+};
 
 // ---- durations as people type them ------------------------------------------------------
 
@@ -20,7 +34,8 @@ export function parseDuration(text: string): number | null {
   const minutes = Math.round(Number((m[1] ?? "0").replace(",", ".")) * 60) + Number(m[2] ?? 0);
   return minutes > 0 ? minutes : null;
 }
-export const durationText = (minutes: number | null | undefined) => (minutes == null ? "" : minutes % 60 === 0 ? `${minutes / 60}h` : minutes > 60 ? `${Math.floor(minutes / 60)}h ${minutes % 60}m` : `${minutes}m`);
+export const durationText = (minutes: number | null | undefined) =>
+  minutes == null ? "" : minutes % 60 === 0 ? `${minutes / 60}h` : minutes > 60 ? `${Math.floor(minutes / 60)}h ${minutes % 60}m` : `${minutes}m`;
 
 // ---- the draft ----------------------------------------------------------------------------
 
@@ -48,10 +63,12 @@ export const DEFAULT_ESCALATIONS: Escalation[] = [
 ];
 
 export function draftOf(p: Policy): PolicyDraft {
-  const targets = Object.fromEntries(PRIORITIES.map((pr) => {
-    const t = p.targets[pr];
-    return [pr, t ? { first_response: durationText(t.first_response), next_response: durationText(t.next_response), resolution: durationText(t.resolution) } : noTargets()];
-  })) as Record<Priority, TargetTexts>;
+  const targets = Object.fromEntries(
+    PRIORITIES.map((pr) => {
+      const t = p.targets[pr];
+      return [pr, t ? { first_response: durationText(t.first_response), next_response: durationText(t.next_response), resolution: durationText(t.resolution) } : noTargets()];
+    }),
+  ) as Record<Priority, TargetTexts>;
   return {
     name: p.name,
     description: p.description,

@@ -47,7 +47,13 @@ export function PolicyEditor({ policy, collection }: { policy: Policy; collectio
 /** A new policy starts on the default calendar, so the form waits for the calendars. */
 export function NewPolicyEditor({ collection }: { collection: AdminCollection<Policy> }) {
   const calendars = useQuery({ queryKey: slaKeys.calendars, queryFn: fetchCalendars });
-  if (calendars.isPending) return <Stack p="lg"><Skeleton height={36} /><Skeleton height={200} /></Stack>;
+  if (calendars.isPending)
+    return (
+      <Stack p="lg">
+        <Skeleton height={36} />
+        <Skeleton height={200} />
+      </Stack>
+    );
   const defaultCalendar = calendars.data?.find((c) => c.is_default) ?? calendars.data?.[0];
   return <NewPolicyForm collection={collection} empty={newDraft(defaultCalendar ? String(defaultCalendar.id) : "")} />;
 }
@@ -80,16 +86,40 @@ export function SettingsEditor() {
       markSaved();
     },
   });
-  if (settings.isPending) return <Stack p="lg"><Skeleton height={36} /></Stack>;
-  if (settings.isError) return <div style={{ padding: 20 }}><LoadError title="The SLA settings could not be loaded" error={settings.error} onRetry={() => void settings.refetch()} /></div>;
+  if (settings.isPending)
+    return (
+      <Stack p="lg">
+        <Skeleton height={36} />
+      </Stack>
+    );
+  if (settings.isError)
+    return (
+      <div style={{ padding: 20 }}>
+        <LoadError title="The SLA settings could not be loaded" error={settings.error} onRetry={() => void settings.refetch()} />
+      </div>
+    );
   return (
-    <Editor label="SLA settings" dirty={dirty} saving={save.isPending} onSubmit={() => save.mutate()} onRevert={() => setDays(null)} backTo="/admin/sla-policies" backLabel="All policies" guard={guard} justSaved={justSaved}>
+    <Editor
+      label="SLA settings"
+      dirty={dirty}
+      saving={save.isPending}
+      onSubmit={() => save.mutate()}
+      onRevert={() => setDays(null)}
+      backTo="/admin/sla-policies"
+      backLabel="All policies"
+      guard={guard}
+      justSaved={justSaved}
+    >
       <Title order={2} fz={17} mb="md">
         SLA settings
       </Title>
       <NumberInput
         label="Close resolved tickets after"
-        description={current ? `A resolved ticket closes after ${current} day${current === 1 ? "" : "s"} without an answer from the requester, who is told by email.` : "Resolved tickets stay resolved until the requester confirms or an agent closes them."}
+        description={
+          current
+            ? `A resolved ticket closes after ${current} day${current === 1 ? "" : "s"} without an answer from the requester, who is told by email.`
+            : "Resolved tickets stay resolved until the requester confirms or an agent closes them."
+        }
         suffix=" days"
         min={0}
         max={365}

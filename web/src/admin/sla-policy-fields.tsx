@@ -17,7 +17,15 @@ export function PolicyFields({ draft, setDraft, errors }: { draft: PolicyDraft; 
   return (
     <Stack gap="lg">
       <Group grow align="flex-start">
-        <TextInput label="Name" required value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })} error={errors.name} maxLength={100} placeholder="e.g. VIP incidents" />
+        <TextInput
+          label="Name"
+          required
+          value={draft.name}
+          onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })}
+          error={errors.name}
+          maxLength={100}
+          placeholder="e.g. VIP incidents"
+        />
         <Select
           label="Counted in"
           description="The calendar whose business hours count"
@@ -30,8 +38,22 @@ export function PolicyFields({ draft, setDraft, errors }: { draft: PolicyDraft; 
           comboboxProps={{ withinPortal: true }}
         />
       </Group>
-      <Textarea label="Description" value={draft.description} onChange={(e) => setDraft({ ...draft, description: e.currentTarget.value })} autosize minRows={1} maxRows={4} maxLength={1000} placeholder="What it is for, for the next admin" />
-      <Switch label="Active" description={draft.active ? "Tickets that match are timed by it." : "Skipped when tickets are matched; tickets it already times keep their deadlines."} checked={draft.active} onChange={(e) => setDraft({ ...draft, active: e.currentTarget.checked })} />
+      <Textarea
+        label="Description"
+        value={draft.description}
+        onChange={(e) => setDraft({ ...draft, description: e.currentTarget.value })}
+        autosize
+        minRows={1}
+        maxRows={4}
+        maxLength={1000}
+        placeholder="What it is for, for the next admin"
+      />
+      <Switch
+        label="Active"
+        description={draft.active ? "Tickets that match are timed by it." : "Skipped when tickets are matched; tickets it already times keep their deadlines."}
+        checked={draft.active}
+        onChange={(e) => setDraft({ ...draft, active: e.currentTarget.checked })}
+      />
 
       <fieldset className={sla.fieldset}>
         <Text component="legend" fw={500} size="sm">
@@ -42,13 +64,55 @@ export function PolicyFields({ draft, setDraft, errors }: { draft: PolicyDraft; 
         </Text>
         <Stack gap={8}>
           <Group grow align="flex-start">
-            <MultiSelect size="xs" label="Type" data={TICKET_TYPES.map((t) => ({ value: t, label: TYPE_LABELS[t] }))} value={draft.types} onChange={(v) => setDraft({ ...draft, types: v as TicketType[] })} placeholder={draft.types.length ? undefined : "Any type"} comboboxProps={{ withinPortal: true }} />
-            <MultiSelect size="xs" label="Priority" data={[...PRIORITIES]} value={draft.priorities} onChange={(v) => setDraft({ ...draft, priorities: v as Priority[] })} placeholder={draft.priorities.length ? undefined : "Any priority"} comboboxProps={{ withinPortal: true }} />
-            <MultiSelect size="xs" label="Channel" data={CHANNELS.map((c) => ({ value: c, label: CHANNEL_LABELS[c] }))} value={draft.channels} onChange={(v) => setDraft({ ...draft, channels: v as Channel[] })} placeholder={draft.channels.length ? undefined : "Any channel"} comboboxProps={{ withinPortal: true }} />
+            <MultiSelect
+              size="xs"
+              label="Type"
+              data={TICKET_TYPES.map((t) => ({ value: t, label: TYPE_LABELS[t] }))}
+              value={draft.types}
+              onChange={(v) => setDraft({ ...draft, types: v as TicketType[] })}
+              placeholder={draft.types.length ? undefined : "Any type"}
+              comboboxProps={{ withinPortal: true }}
+            />
+            <MultiSelect
+              size="xs"
+              label="Priority"
+              data={[...PRIORITIES]}
+              value={draft.priorities}
+              onChange={(v) => setDraft({ ...draft, priorities: v as Priority[] })}
+              placeholder={draft.priorities.length ? undefined : "Any priority"}
+              comboboxProps={{ withinPortal: true }}
+            />
+            <MultiSelect
+              size="xs"
+              label="Channel"
+              data={CHANNELS.map((c) => ({ value: c, label: CHANNEL_LABELS[c] }))}
+              value={draft.channels}
+              onChange={(v) => setDraft({ ...draft, channels: v as Channel[] })}
+              placeholder={draft.channels.length ? undefined : "Any channel"}
+              comboboxProps={{ withinPortal: true }}
+            />
           </Group>
           <Group grow align="flex-start">
-            <MultiSelect size="xs" label="Category" searchable data={(categories.data ?? []).map((c) => ({ value: String(c.id), label: c.path }))} value={draft.category_ids} onChange={(v) => setDraft({ ...draft, category_ids: v })} placeholder={draft.category_ids.length ? undefined : "Any category"} comboboxProps={{ withinPortal: true }} />
-            <MultiSelect size="xs" label="Organization" searchable data={(orgs.data ?? []).map((o) => ({ value: String(o.id), label: o.name }))} value={draft.organization_ids} onChange={(v) => setDraft({ ...draft, organization_ids: v })} placeholder={draft.organization_ids.length ? undefined : "Any organization"} comboboxProps={{ withinPortal: true }} />
+            <MultiSelect
+              size="xs"
+              label="Category"
+              searchable
+              data={(categories.data ?? []).map((c) => ({ value: String(c.id), label: c.path }))}
+              value={draft.category_ids}
+              onChange={(v) => setDraft({ ...draft, category_ids: v })}
+              placeholder={draft.category_ids.length ? undefined : "Any category"}
+              comboboxProps={{ withinPortal: true }}
+            />
+            <MultiSelect
+              size="xs"
+              label="Organization"
+              searchable
+              data={(orgs.data ?? []).map((o) => ({ value: String(o.id), label: o.name }))}
+              value={draft.organization_ids}
+              onChange={(v) => setDraft({ ...draft, organization_ids: v })}
+              placeholder={draft.organization_ids.length ? undefined : "Any organization"}
+              comboboxProps={{ withinPortal: true }}
+            />
           </Group>
         </Stack>
       </fieldset>
@@ -67,7 +131,12 @@ export function PolicyFields({ draft, setDraft, errors }: { draft: PolicyDraft; 
           onChange={(v) => setDraft({ ...draft, warn_percent: typeof v === "number" ? v : Number(v) || 75 })}
           error={errors.warn_percent}
         />
-        <Checkbox.Group label="Pause the clock while" description="Time in these statuses does not count." value={draft.pause_on} onChange={(v) => setDraft({ ...draft, pause_on: v as PauseCategory[] })}>
+        <Checkbox.Group
+          label="Pause the clock while"
+          description="Time in these statuses does not count."
+          value={draft.pause_on}
+          onChange={(v) => setDraft({ ...draft, pause_on: v as PauseCategory[] })}
+        >
           <Stack gap={4} mt={6}>
             {PAUSE_CATEGORIES.map((c) => (
               <Checkbox key={c} size="xs" value={c} label={PAUSE_LABELS[c]} />

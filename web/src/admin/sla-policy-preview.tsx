@@ -31,13 +31,24 @@ export function Preview({ draft }: { draft: PolicyDraft }) {
           Preview:
         </Text>
         <SegmentedControl size="xs" data={[...PRIORITIES]} value={priority} onChange={(v) => setPriority(v as Priority)} aria-label="Priority to preview" />
-        <Select size="xs" w={150} data={TICKET_TYPES.map((t) => ({ value: t, label: TYPE_LABELS[t] }))} value={type} onChange={(v) => v && setType(v as TicketType)} allowDeselect={false} aria-label="Type to preview" comboboxProps={{ withinPortal: true }} />
+        <Select
+          size="xs"
+          w={150}
+          data={TICKET_TYPES.map((t) => ({ value: t, label: TYPE_LABELS[t] }))}
+          value={type}
+          onChange={(v) => v && setType(v as TicketType)}
+          allowDeselect={false}
+          aria-label="Type to preview"
+          comboboxProps={{ withinPortal: true }}
+        />
         <TextInput size="xs" type="datetime-local" value={at} onChange={(e) => setAt(e.currentTarget.value)} aria-label="Created at (empty: now)" w={190} />
       </Group>
       {!targets ? (
         <Text size="sm">A {priority} ticket has no SLA under this policy.</Text>
       ) : preview.isError ? (
-        <Text size="sm" c="red.8">{errorMessage(preview.error)}</Text>
+        <Text size="sm" c="red.8">
+          {errorMessage(preview.error)}
+        </Text>
       ) : !preview.data ? (
         <Skeleton height={40} />
       ) : (

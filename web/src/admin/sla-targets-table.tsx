@@ -35,7 +35,14 @@ export function TargetsGrid({ draft, setDraft, error }: { draft: PolicyDraft; se
                 const bad = text.trim() !== "" && parseDuration(text) === null;
                 return (
                   <td key={k}>
-                    <TextInput size="xs" value={text} onChange={(e) => set(pr, k, e.currentTarget.value)} placeholder="none" aria-label={`${pr} ${KIND_LABELS[k].toLowerCase()}`} error={bad || undefined} />
+                    <TextInput
+                      size="xs"
+                      value={text}
+                      onChange={(e) => set(pr, k, e.currentTarget.value)}
+                      placeholder="none"
+                      aria-label={`${pr} ${KIND_LABELS[k].toLowerCase()}`}
+                      error={bad || undefined}
+                    />
                   </td>
                 );
               })}

@@ -67,7 +67,16 @@ function checkLabels(d: { label: string; requester_label: string }): Record<stri
 function LabelFields({ draft, setDraft, errors, category }: { draft: StatusDraft; setDraft: (d: StatusDraft) => void; errors: Record<string, string>; category: StatusCategory }) {
   return (
     <Stack gap="md">
-      <TextInput label="Name" required description="What agents see." value={draft.label} onChange={(e) => setDraft({ ...draft, label: e.currentTarget.value })} error={errors.label} maxLength={60} data-autofocus />
+      <TextInput
+        label="Name"
+        required
+        description="What agents see."
+        value={draft.label}
+        onChange={(e) => setDraft({ ...draft, label: e.currentTarget.value })}
+        error={errors.label}
+        maxLength={60}
+        data-autofocus
+      />
       <TextInput
         label="Requester label"
         required
@@ -131,8 +140,7 @@ function StatusEditor({ status, collection }: { status: Status; collection: Admi
         {!status.active && <OffBadge>Retired</OffBadge>}
       </Group>
       <Text size="sm" c="dimmed" mb="md">
-        <span className={classes.mono}>{status.key}</span> · in the category <strong>{CATEGORY_NAMES[status.category]}</strong>: {CATEGORY_HELP[status.category]}{" "}
-        {movesFrom(status.category)}
+        <span className={classes.mono}>{status.key}</span> · in the category <strong>{CATEGORY_NAMES[status.category]}</strong>: {CATEGORY_HELP[status.category]} {movesFrom(status.category)}
       </Text>
       <Stack gap="md">
         <LabelFields draft={draft} setDraft={setDraft} errors={errors} category={status.category} />
@@ -155,13 +163,18 @@ function StatusEditor({ status, collection }: { status: Status; collection: Admi
         <Stack gap="sm">
           <Consequence icon={<IconArrowsRightLeft size={16} />}>Agents can no longer move tickets into it.</Consequence>
           <Consequence icon={<IconTicket size={16} />}>
-            {inIt.isPending
-              ? "Counting the tickets in it…"
-              : inIt.isError
-                ? "The tickets in it could not be counted."
-                : inIt.data!.count === 0
-                  ? "No ticket is in this status now."
-                  : <><strong>{plural(inIt.data!.count, "ticket")}</strong> {inIt.data!.count === 1 ? "is in it now and keeps it until an agent moves it" : "are in it now and keep it until an agent moves them"}.</>}
+            {inIt.isPending ? (
+              "Counting the tickets in it…"
+            ) : inIt.isError ? (
+              "The tickets in it could not be counted."
+            ) : inIt.data!.count === 0 ? (
+              "No ticket is in this status now."
+            ) : (
+              <>
+                <strong>{plural(inIt.data!.count, "ticket")}</strong>{" "}
+                {inIt.data!.count === 1 ? "is in it now and keeps it until an agent moves it" : "are in it now and keep it until an agent moves them"}.
+              </>
+            )}
           </Consequence>
         </Stack>
       </ConfirmDialog>
@@ -289,7 +302,15 @@ function StatusList({ all }: { all: Status[] }) {
 }
 
 export function StatusesPage() {
-  const collection = useAdminCollection({ query: useAdminStatuses(), queryKey: adminKeys.statuses, param: "statusKey", path: "/admin/statuses", backLabel: "All statuses", idOf: (s) => s.key, newSlug: NEW_STATUS });
+  const collection = useAdminCollection({
+    query: useAdminStatuses(),
+    queryKey: adminKeys.statuses,
+    param: "statusKey",
+    path: "/admin/statuses",
+    backLabel: "All statuses",
+    idOf: (s) => s.key,
+    newSlug: NEW_STATUS,
+  });
   return (
     <AdminCollectionPage
       collection={collection}

@@ -48,23 +48,20 @@ function RemoveMemberDialog({ team, member, onClose }: { team: Team; member: Mem
     >
       {member && (
         <Stack gap="sm">
-          <Consequence icon={<IconEye size={16} />}>
-            They stop seeing {possessive(team.name)} queue. Tickets assigned to them, or that they requested or watch, stay visible to them.
-          </Consequence>
+          <Consequence icon={<IconEye size={16} />}>They stop seeing {possessive(team.name)} queue. Tickets assigned to them, or that they requested or watch, stay visible to them.</Consequence>
           <Consequence icon={<IconTicket size={16} />}>
-            {assigned.isPending
-              ? `Counting ${possessive(team.name)} tickets assigned to them…`
-              : assigned.isError
-                ? "The tickets assigned to them could not be counted."
-                : assigned.data!.count === 0
-                  ? `None of ${possessive(team.name)} unfinished tickets are assigned to them.`
-                  : (
-                    <>
-                      <strong>{plural(assigned.data!.count, "unfinished ticket")}</strong> of {team.name}{" "}
-                      {assigned.data!.count === 1 ? "is assigned to them and stays" : "are assigned to them and stay"} assigned: reassign{" "}
-                      {assigned.data!.count === 1 ? "it" : "them"} in the agent workspace.
-                    </>
-                  )}
+            {assigned.isPending ? (
+              `Counting ${possessive(team.name)} tickets assigned to them…`
+            ) : assigned.isError ? (
+              "The tickets assigned to them could not be counted."
+            ) : assigned.data!.count === 0 ? (
+              `None of ${possessive(team.name)} unfinished tickets are assigned to them.`
+            ) : (
+              <>
+                <strong>{plural(assigned.data!.count, "unfinished ticket")}</strong> of {team.name} {assigned.data!.count === 1 ? "is assigned to them and stays" : "are assigned to them and stay"}{" "}
+                assigned: reassign {assigned.data!.count === 1 ? "it" : "them"} in the agent workspace.
+              </>
+            )}
           </Consequence>
         </Stack>
       )}

@@ -41,8 +41,8 @@ function DisableDialog({ user, opened, onClose }: { user: User; opened: boolean;
       <Stack gap="sm">
         <Consequence icon={<IconPlugConnectedX size={16} />}>
           <strong>Their sessions and API tokens end at once.</strong> They are signed out on every device, and integrations using their tokens stop working
-          {tokens.data ? ` (${plural(liveTokens.length, "active token")}${liveTokens.length ? `: ${liveTokens.map((t) => t.name).join(", ")}` : ""})` : ""}.
-          Tokens stay revoked if you enable the account again.
+          {tokens.data ? ` (${plural(liveTokens.length, "active token")}${liveTokens.length ? `: ${liveTokens.map((t) => t.name).join(", ")}` : ""})` : ""}. Tokens stay revoked if you enable the
+          account again.
         </Consequence>
         <Consequence icon={<IconKey size={16} />}>They cannot sign in until an admin enables the account again.</Consequence>
         {user.role !== "requester" && (
@@ -56,16 +56,13 @@ function DisableDialog({ user, opened, onClose }: { user: User; opened: boolean;
             ) : (
               <>
                 <strong>{plural(tickets.data!.count, "unfinished ticket")}</strong>{" "}
-                {tickets.data!.count === 1 ? "is assigned to them and stays assigned: reassign it" : "are assigned to them and stay assigned: reassign them"} in the agent
-                workspace.
+                {tickets.data!.count === 1 ? "is assigned to them and stays assigned: reassign it" : "are assigned to them and stay assigned: reassign them"} in the agent workspace.
               </>
             )}
           </Consequence>
         )}
         {user.teams.length > 0 && (
-          <Consequence icon={<IconUsersGroup size={16} />}>
-            They stay a member of {user.teams.map((t) => t.name).join(", ")} until you remove them on the Teams page.
-          </Consequence>
+          <Consequence icon={<IconUsersGroup size={16} />}>They stay a member of {user.teams.map((t) => t.name).join(", ")} until you remove them on the Teams page.</Consequence>
         )}
       </Stack>
     </ConfirmDialog>
@@ -110,7 +107,7 @@ export function AccountSection({ user, self }: { user: User; self: boolean }) {
           <Button variant="default" leftSection={<IconLockOpen size={16} />} onClick={() => enable.mutate()} loading={enable.isPending}>
             Enable account
           </Button>
-          <SaveError title="Not enabled" message={enable.error ? (formErrors(enable.error, []).general) : null} />
+          <SaveError title="Not enabled" message={enable.error ? formErrors(enable.error, []).general : null} />
         </>
       )}
     </div>

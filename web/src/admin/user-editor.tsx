@@ -107,8 +107,8 @@ function UserEditor({ user }: { user: User }) {
         />
         {draft.role !== user.role && (
           <Alert color="yellow" variant="light" icon={<IconAlertTriangle size={16} />}>
-            Changing the role from {ROLE_LABELS[user.role].toLowerCase()} to {ROLE_LABELS[draft.role].toLowerCase()} signs {user.name} out everywhere when you save; they sign in again
-            with the new role.
+            Changing the role from {ROLE_LABELS[user.role].toLowerCase()} to {ROLE_LABELS[draft.role].toLowerCase()} signs {user.name} out everywhere when you save; they sign in again with the new
+            role.
             {draft.role === "requester" && user.teams.length > 0 && ` They are still listed in ${user.teams.map((t) => t.name).join(", ")}: remove them on the Teams page.`}
           </Alert>
         )}
@@ -162,6 +162,11 @@ export function ExistingUser({ id }: { id: number }) {
       </Stack>
     );
   }
-  if (user.isError) return <div style={{ padding: 20 }}><LoadError title="This person could not be loaded" error={user.error} onRetry={() => void user.refetch()} /></div>;
+  if (user.isError)
+    return (
+      <div style={{ padding: 20 }}>
+        <LoadError title="This person could not be loaded" error={user.error} onRetry={() => void user.refetch()} />
+      </div>
+    );
   return <UserEditor key={user.data.id} user={user.data} />;
 }

@@ -13,11 +13,7 @@ import { ROLE_LABELS, ROLE_OPTIONS } from "./people.ts";
 import { StatusBadge } from "./user-status-badge.tsx";
 import classes from "./admin.module.css";
 
-const ROLE_FILTERS = [
-  { value: "", label: "Any role" },
-  { value: "staff", label: "Staff (not requesters)" },
-  ...ROLE_OPTIONS,
-];
+const ROLE_FILTERS = [{ value: "", label: "Any role" }, { value: "staff", label: "Staff (not requesters)" }, ...ROLE_OPTIONS];
 const STATUS_FILTERS = [
   { value: "", label: "Active and disabled" },
   { value: "true", label: "Active" },
@@ -25,7 +21,12 @@ const STATUS_FILTERS = [
 ];
 
 function TeamsCell({ teams }: { teams: User["teams"] }) {
-  if (teams.length === 0) return <Text span size="sm" c="dimmed">—</Text>;
+  if (teams.length === 0)
+    return (
+      <Text span size="sm" c="dimmed">
+        —
+      </Text>
+    );
   const [first, ...rest] = teams;
   return (
     <Text span size="sm" title={teams.map((t) => t.name).join(", ")} className={classes.nowrap}>
@@ -43,15 +44,24 @@ export function UserTable({ filters, selectedId }: { filters: UserFilters; selec
   if (pages.isPending) {
     return (
       <Stack gap={6} p="md" aria-busy="true" aria-label="Loading people">
-        {Array.from({ length: 6 }, (_, i) => <Skeleton key={i} height={40} />)}
+        {Array.from({ length: 6 }, (_, i) => (
+          <Skeleton key={i} height={40} />
+        ))}
       </Stack>
     );
   }
-  if (pages.isError) return <div style={{ padding: 16 }}><LoadError title="People could not be loaded" error={pages.error} onRetry={() => void pages.refetch()} /></div>;
+  if (pages.isError)
+    return (
+      <div style={{ padding: 16 }}>
+        <LoadError title="People could not be loaded" error={pages.error} onRetry={() => void pages.refetch()} />
+      </div>
+    );
   if (users.length === 0) {
     return (
       <Stack p="xl" align="center" gap={4}>
-        <Text fw={500} size="sm">Nobody matches</Text>
+        <Text fw={500} size="sm">
+          Nobody matches
+        </Text>
         <Text size="sm" c="dimmed" ta="center">
           {filters.q ? `No one is called or has an email with “${filters.q}”` : "No one has this role and status"}. Change the search or the filters.
         </Text>
@@ -96,7 +106,13 @@ export function UserTable({ filters, selectedId }: { filters: UserFilters; selec
                 <StatusBadge active={u.active} />
               </Table.Td>
               <Table.Td visibleFrom="sm" style={{ whiteSpace: "nowrap" }}>
-                {u.last_login_at ? <TimeAgo iso={u.last_login_at} /> : <Text span size="sm" c="dimmed">Never</Text>}
+                {u.last_login_at ? (
+                  <TimeAgo iso={u.last_login_at} />
+                ) : (
+                  <Text span size="sm" c="dimmed">
+                    Never
+                  </Text>
+                )}
               </Table.Td>
             </Table.Tr>
           ))}
@@ -121,20 +137,26 @@ export function UserFiltersBar() {
   useEffect(() => setQ((typed) => (typed.trim() === fromUrl ? typed : fromUrl)), [fromUrl]);
   useEffect(() => {
     if (debounced === (params.get("q") ?? "")) return;
-    setParams((p) => {
-      const next = new URLSearchParams(p);
-      if (debounced) next.set("q", debounced);
-      else next.delete("q");
-      return next;
-    }, { replace: true });
+    setParams(
+      (p) => {
+        const next = new URLSearchParams(p);
+        if (debounced) next.set("q", debounced);
+        else next.delete("q");
+        return next;
+      },
+      { replace: true },
+    );
   }, [debounced, params, setParams]);
   const set = (key: string, value: string | null) =>
-    setParams((p) => {
-      const next = new URLSearchParams(p);
-      if (value) next.set(key, value);
-      else next.delete(key);
-      return next;
-    }, { replace: true });
+    setParams(
+      (p) => {
+        const next = new URLSearchParams(p);
+        if (value) next.set(key, value);
+        else next.delete(key);
+        return next;
+      },
+      { replace: true },
+    );
   return (
     <Group gap="xs" p="sm" wrap="wrap" style={{ borderBottom: "1px solid var(--app-border)" }}>
       <TextInput
@@ -146,8 +168,26 @@ export function UserFiltersBar() {
         style={{ flex: "1 1 200px" }}
         size="sm"
       />
-      <Select aria-label="Filter by role" data={ROLE_FILTERS} value={params.get("role") ?? ""} onChange={(v) => set("role", v)} allowDeselect={false} w={180} size="sm" comboboxProps={{ withinPortal: true }} />
-      <Select aria-label="Filter by status" data={STATUS_FILTERS} value={params.get("active") ?? ""} onChange={(v) => set("active", v)} allowDeselect={false} w={170} size="sm" comboboxProps={{ withinPortal: true }} />
+      <Select
+        aria-label="Filter by role"
+        data={ROLE_FILTERS}
+        value={params.get("role") ?? ""}
+        onChange={(v) => set("role", v)}
+        allowDeselect={false}
+        w={180}
+        size="sm"
+        comboboxProps={{ withinPortal: true }}
+      />
+      <Select
+        aria-label="Filter by status"
+        data={STATUS_FILTERS}
+        value={params.get("active") ?? ""}
+        onChange={(v) => set("active", v)}
+        allowDeselect={false}
+        w={170}
+        size="sm"
+        comboboxProps={{ withinPortal: true }}
+      />
     </Group>
   );
 }

@@ -59,10 +59,7 @@ function PaneLoading() {
 function useAllViews(): { builtin: ViewDef[]; saved: ViewDef[]; loading: boolean } {
   const me = useSignedInUser();
   const views = useViews();
-  return useMemo(
-    () => ({ builtin: builtinViews(me), saved: (views.data ?? []).map(savedViewDef), loading: views.isPending }),
-    [me, views.data, views.isPending],
-  );
+  return useMemo(() => ({ builtin: builtinViews(me), saved: (views.data ?? []).map(savedViewDef), loading: views.isPending }), [me, views.data, views.isPending]);
 }
 
 function ViewPage({ onOpenNav, saveView, navHidden }: { onOpenNav: () => void; saveView: (filters: Record<string, string>, sort: string) => void; navHidden: boolean }) {
@@ -244,7 +241,23 @@ function Workspace() {
             </Button>
           </Tooltip>
           <Tooltip label="Commands and search (Ctrl+K)">
-            <Button variant="default" color="gray" size="compact-sm" onClick={paletteControls.open} visibleFrom="md" leftSection={<IconSearch size={14} />} fw={400} c="dimmed" w={230} justify="space-between" rightSection={<Text span size="xs" c="dimmed" style={{ whiteSpace: "nowrap" }}>Ctrl K</Text>}>
+            <Button
+              variant="default"
+              color="gray"
+              size="compact-sm"
+              onClick={paletteControls.open}
+              visibleFrom="md"
+              leftSection={<IconSearch size={14} />}
+              fw={400}
+              c="dimmed"
+              w={230}
+              justify="space-between"
+              rightSection={
+                <Text span size="xs" c="dimmed" style={{ whiteSpace: "nowrap" }}>
+                  Ctrl K
+                </Text>
+              }
+            >
               Search or jump to…
             </Button>
           </Tooltip>
@@ -286,13 +299,7 @@ function Workspace() {
         {sheetMounted && <ShortcutSheet opened={sheet} onClose={sheetControls.close} />}
         {paletteMounted && <CommandPalette opened={palette} onClose={paletteControls.close} views={[...builtin, ...saved]} />}
         {savingMounted && (
-          <SaveViewModal
-            opened={!!saving}
-            onClose={() => setSaving(null)}
-            filters={saving?.filters ?? {}}
-            sort={saving?.sort ?? ""}
-            onSaved={(v) => navigate(`/agent/views/s${v.id}`)}
-          />
+          <SaveViewModal opened={!!saving} onClose={() => setSaving(null)} filters={saving?.filters ?? {}} sort={saving?.sort ?? ""} onSaved={(v) => navigate(`/agent/views/s${v.id}`)} />
         )}
       </Suspense>
     </AppFrame>

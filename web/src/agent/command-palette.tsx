@@ -118,7 +118,12 @@ export function CommandPalette({ opened, onClose, views }: { opened: boolean; on
       { id: "canned-manager", section: "Actions", label: "Manage canned replies…", run: close(() => openReplyTool({ kind: "canned-manager" })) },
       { id: "macro-manager", section: "Actions", label: "Manage macros…", run: close(() => openReplyTool({ kind: "macro-manager" })) },
       ...(openKey && q.length >= 2
-        ? (macros.data ?? []).map((m) => ({ id: `macro-${m.id}`, section: "Actions" as const, label: `Apply macro: ${m.name}`, run: close(() => openReplyTool({ kind: "macro", ticketKey: openKey, macroId: m.id })) }))
+        ? (macros.data ?? []).map((m) => ({
+            id: `macro-${m.id}`,
+            section: "Actions" as const,
+            label: `Apply macro: ${m.name}`,
+            run: close(() => openReplyTool({ kind: "macro", ticketKey: openKey, macroId: m.id })),
+          }))
         : []),
     ];
     const matches = (c: Command) => !q || ref !== null || c.label.toLowerCase().includes(q);
@@ -153,72 +158,64 @@ export function CommandPalette({ opened, onClose, views }: { opened: boolean; on
       <Modal.Overlay />
       <Modal.Content aria-label="Command palette">
         <Modal.Body p={0}>
-      <TextInput
-        ref={input}
-        data-autofocus
-        variant="unstyled"
-        size="md"
-        px="md"
-        py={6}
-        leftSection={<IconSearch size={16} />}
-        placeholder="Type a command, a view, or a ticket (INC-1042, #1042, or words)"
-        value={query}
-        onChange={(e) => setQuery(e.currentTarget.value)}
-        onKeyDown={onKeyDown}
-        role="combobox"
-        aria-label="Command or ticket"
-        aria-expanded
-        aria-controls="palette-options"
-        aria-activedescendant={commands[active] ? `palette-${commands[active].id}` : undefined}
-        style={{ borderBottom: "1px solid var(--app-border)" }}
-      />
-      <ScrollArea.Autosize mah="50vh">
-        <div role="listbox" id="palette-options" aria-label="Commands" className={classes.palette}>
-          {commands.length === 0 && (
-            <Text size="sm" c="dimmed" p="md">
-              Nothing matches “{query}”.
-            </Text>
-          )}
-          {commands.map((c, i) => {
-            const heading = c.section !== lastSection ? c.section : null;
-            lastSection = c.section;
-            return (
-              <div key={c.id}>
-                {heading && (
-                  <Text size="xs" fw={600} c="dimmed" tt="uppercase" px="md" pt="sm" pb={4} aria-hidden="true">
-                    {heading}
-                  </Text>
-                )}
-                <UnstyledButton
-                  id={`palette-${c.id}`}
-                  role="option"
-                  aria-selected={i === active}
-                  className={classes.paletteItem}
-                  onMouseEnter={() => setActive(i)}
-                  onClick={c.run}
-                  tabIndex={-1}
-                >
-                  <Group gap={8} wrap="nowrap" style={{ minWidth: 0 }}>
-                    {c.icon}
-                    <Text size="sm" truncate>
-                      {c.label}
-                    </Text>
-                  </Group>
-                  {c.keys && (
-                    <Group gap={4} wrap="nowrap">
-                      {c.keys.map((k) => (
-                        <Kbd key={k} size="xs">
-                          {k}
-                        </Kbd>
-                      ))}
-                    </Group>
-                  )}
-                </UnstyledButton>
-              </div>
-            );
-          })}
-        </div>
-      </ScrollArea.Autosize>
+          <TextInput
+            ref={input}
+            data-autofocus
+            variant="unstyled"
+            size="md"
+            px="md"
+            py={6}
+            leftSection={<IconSearch size={16} />}
+            placeholder="Type a command, a view, or a ticket (INC-1042, #1042, or words)"
+            value={query}
+            onChange={(e) => setQuery(e.currentTarget.value)}
+            onKeyDown={onKeyDown}
+            role="combobox"
+            aria-label="Command or ticket"
+            aria-expanded
+            aria-controls="palette-options"
+            aria-activedescendant={commands[active] ? `palette-${commands[active].id}` : undefined}
+            style={{ borderBottom: "1px solid var(--app-border)" }}
+          />
+          <ScrollArea.Autosize mah="50vh">
+            <div role="listbox" id="palette-options" aria-label="Commands" className={classes.palette}>
+              {commands.length === 0 && (
+                <Text size="sm" c="dimmed" p="md">
+                  Nothing matches “{query}”.
+                </Text>
+              )}
+              {commands.map((c, i) => {
+                const heading = c.section !== lastSection ? c.section : null;
+                lastSection = c.section;
+                return (
+                  <div key={c.id}>
+                    {heading && (
+                      <Text size="xs" fw={600} c="dimmed" tt="uppercase" px="md" pt="sm" pb={4} aria-hidden="true">
+                        {heading}
+                      </Text>
+                    )}
+                    <UnstyledButton id={`palette-${c.id}`} role="option" aria-selected={i === active} className={classes.paletteItem} onMouseEnter={() => setActive(i)} onClick={c.run} tabIndex={-1}>
+                      <Group gap={8} wrap="nowrap" style={{ minWidth: 0 }}>
+                        {c.icon}
+                        <Text size="sm" truncate>
+                          {c.label}
+                        </Text>
+                      </Group>
+                      {c.keys && (
+                        <Group gap={4} wrap="nowrap">
+                          {c.keys.map((k) => (
+                            <Kbd key={k} size="xs">
+                              {k}
+                            </Kbd>
+                          ))}
+                        </Group>
+                      )}
+                    </UnstyledButton>
+                  </div>
+                );
+              })}
+            </div>
+          </ScrollArea.Autosize>
         </Modal.Body>
       </Modal.Content>
     </Modal.Root>

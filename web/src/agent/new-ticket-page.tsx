@@ -193,7 +193,16 @@ export function NewTicketPage() {
               <SegmentedControl value={channel} onChange={(v) => setChannel(v as Channel)} data={CHANNELS} aria-labelledby="channel-label" />
             </div>
             <TextInput label="Subject" required value={subject} onChange={(e) => setSubject(e.currentTarget.value)} maxLength={300} error={errors.subject} />
-            <Textarea label="Description" description="What they told you" autosize minRows={4} maxRows={14} value={description} onChange={(e) => setDescription(e.currentTarget.value)} error={errors.description} />
+            <Textarea
+              label="Description"
+              description="What they told you"
+              autosize
+              minRows={4}
+              maxRows={14}
+              value={description}
+              onChange={(e) => setDescription(e.currentTarget.value)}
+              error={errors.description}
+            />
             <Grid gutter="sm">
               <Grid.Col span={{ base: 12, sm: 6 }}>
                 <Select

@@ -60,7 +60,17 @@ export const SHORTCUT_GROUPS: Array<{ title: string; items: Array<{ keys: string
 
 export function ShortcutSheet({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   return (
-    <Modal opened={opened} onClose={onClose} title={<Title order={2} fz="md">Keyboard shortcuts</Title>} size="xl" centered>
+    <Modal
+      opened={opened}
+      onClose={onClose}
+      title={
+        <Title order={2} fz="md">
+          Keyboard shortcuts
+        </Title>
+      }
+      size="xl"
+      centered
+    >
       <Text size="sm" c="dimmed" mb="md">
         Single-key shortcuts work when you are not typing in a field.
       </Text>
@@ -74,7 +84,17 @@ export function ShortcutSheet({ opened, onClose }: { opened: boolean; onClose: (
               <Group key={s.label + s.keys.join()} justify="space-between" gap="sm" wrap="nowrap">
                 <Text size="sm">{s.label}</Text>
                 <Group gap={4} wrap="nowrap">
-                  {s.keys.map((k) => (k.startsWith("then") ? <Text key={k} size="xs" c="dimmed">{k}</Text> : <Kbd key={k} size="sm">{k}</Kbd>))}
+                  {s.keys.map((k) =>
+                    k.startsWith("then") ? (
+                      <Text key={k} size="xs" c="dimmed">
+                        {k}
+                      </Text>
+                    ) : (
+                      <Kbd key={k} size="sm">
+                        {k}
+                      </Kbd>
+                    ),
+                  )}
                 </Group>
               </Group>
             ))}

@@ -5,8 +5,19 @@
  */
 import { keepPreviousData, useInfiniteQuery, useQuery, type QueryClient } from "@tanstack/react-query";
 import {
-  countTickets, fetchAllCategories, fetchAllCustomFields, fetchOrganizations, fetchPriorityMatrix, fetchStatuses, fetchTeams, fetchUser, fetchUserTokens,
-  listOrganizationMembers, listStaff, listUsers, type UserFilters,
+  countTickets,
+  fetchAllCategories,
+  fetchAllCustomFields,
+  fetchOrganizations,
+  fetchPriorityMatrix,
+  fetchStatuses,
+  fetchTeams,
+  fetchUser,
+  fetchUserTokens,
+  listOrganizationMembers,
+  listStaff,
+  listUsers,
+  type UserFilters,
 } from "./admin.ts";
 import { agentKeys } from "./agent-queries.ts";
 import { keys } from "./queries.ts";
@@ -42,12 +53,9 @@ export const useUserPages = (filters: UserFilters) =>
     placeholderData: keepPreviousData,
   });
 
-export const useAdminUser = (id: number | null) =>
-  useQuery({ queryKey: adminKeys.user(id ?? 0), queryFn: () => fetchUser(id!), enabled: id !== null });
-export const useUserTokens = (id: number, enabled: boolean) =>
-  useQuery({ queryKey: adminKeys.userTokens(id), queryFn: () => fetchUserTokens(id), enabled });
-export const useOrganizationMembers = (id: number | null) =>
-  useQuery({ queryKey: adminKeys.orgMembers(id ?? 0), queryFn: () => listOrganizationMembers(id!), enabled: id !== null });
+export const useAdminUser = (id: number | null) => useQuery({ queryKey: adminKeys.user(id ?? 0), queryFn: () => fetchUser(id!), enabled: id !== null });
+export const useUserTokens = (id: number, enabled: boolean) => useQuery({ queryKey: adminKeys.userTokens(id), queryFn: () => fetchUserTokens(id), enabled });
+export const useOrganizationMembers = (id: number | null) => useQuery({ queryKey: adminKeys.orgMembers(id ?? 0), queryFn: () => listOrganizationMembers(id!), enabled: id !== null });
 /** Everyone who may join a team, for the member picker. */
 export const useAssignableStaff = () => useQuery({ queryKey: adminKeys.adminStaff, queryFn: listStaff, select: (p) => p.items });
 

@@ -3,9 +3,7 @@
  * the ticket model (statuses, the priority matrix, custom fields). Every answer is parsed with
  * the contract's schema; inputs are the contract's own input types.
  */
-import {
-  ApiToken, Category, CustomField, Organization, Page, PriorityMatrix, Status, Team, TicketCount, User,
-} from "@tessera/contracts";
+import { ApiToken, Category, CustomField, Organization, Page, PriorityMatrix, Status, Team, TicketCount, User } from "@tessera/contracts";
 import type { CategoryInput, CustomFieldInput, CustomFieldUpdateInput, OrganizationInput, Role, StatusInput, StatusUpdateInput, TeamInput, UserCreateInput, UserUpdateInput } from "@tessera/contracts";
 import { z } from "zod";
 import { api, apiNoContent } from "./client.ts";
@@ -27,8 +25,7 @@ export interface UserFilters {
 const UserPage = Page(User);
 
 /** One page of people matching the filters, in the order they were added. */
-export const listUsers = (filters: UserFilters, cursor: string | undefined, signal?: AbortSignal) =>
-  api(`/api/users?${query({ ...filters, limit: 50, cursor })}`, UserPage, { signal });
+export const listUsers = (filters: UserFilters, cursor: string | undefined, signal?: AbortSignal) => api(`/api/users?${query({ ...filters, limit: 50, cursor })}`, UserPage, { signal });
 /** Active agents, supervisors and admins (the people who may join a team), at most 200. */
 export const listStaff = () => api(`/api/users?${query({ role: "staff", active: "true", limit: 200 })}`, UserPage);
 export const listOrganizationMembers = (organizationId: number) => api(`/api/users?${query({ organization: organizationId, limit: 50 })}`, UserPage);

@@ -7,10 +7,7 @@
 import { useInfiniteQuery, useQuery, type QueryClient } from "@tanstack/react-query";
 import type { Status, Team, Ticket, TicketSummary, User } from "@tessera/contracts";
 import { useMemo } from "react";
-import {
-  countTickets, fetchAgentComments, fetchEvents, fetchNotifications, fetchPresence, fetchStaff, fetchStatuses, fetchTeams, fetchViews, listTickets,
-  type TicketFilters,
-} from "./agent.ts";
+import { countTickets, fetchAgentComments, fetchEvents, fetchNotifications, fetchPresence, fetchStaff, fetchStatuses, fetchTeams, fetchViews, listTickets, type TicketFilters } from "./agent.ts";
 import { fetchTicket } from "./endpoints.ts";
 import { keys } from "./queries.ts";
 
@@ -105,10 +102,29 @@ export function patchListRows(client: QueryClient, ticket: TicketSummary | Ticke
 /** A list row from a ticket; a full ticket has no preview, so the row keeps the one it had. */
 export function toSummary(t: TicketSummary | Ticket, previous?: TicketSummary): TicketSummary {
   return {
-    id: t.id, number: t.number, reference: t.reference, type: t.type, subject: t.subject, status: t.status, priority: t.priority, channel: t.channel,
-    requester: t.requester, organization: t.organization, category: t.category, team: t.team, assignee: t.assignee, version: t.version,
-    created_at: t.created_at, updated_at: t.updated_at, first_response_at: t.first_response_at, resolved_at: t.resolved_at, closed_at: t.closed_at, tags: t.tags,
-    snoozed_until: t.snoozed_until, back_from_snooze: t.back_from_snooze, sla: t.sla,
+    id: t.id,
+    number: t.number,
+    reference: t.reference,
+    type: t.type,
+    subject: t.subject,
+    status: t.status,
+    priority: t.priority,
+    channel: t.channel,
+    requester: t.requester,
+    organization: t.organization,
+    category: t.category,
+    team: t.team,
+    assignee: t.assignee,
+    version: t.version,
+    created_at: t.created_at,
+    updated_at: t.updated_at,
+    first_response_at: t.first_response_at,
+    resolved_at: t.resolved_at,
+    closed_at: t.closed_at,
+    tags: t.tags,
+    snoozed_until: t.snoozed_until,
+    back_from_snooze: t.back_from_snooze,
+    sla: t.sla,
     last_message: "last_message" in t ? t.last_message : (previous?.last_message ?? null),
     // A full ticket names its drafts with their modes; a row needs only who holds one.
     draft_by: "drafts" in t ? t.drafts.map((d) => d.user) : previous?.draft_by,

@@ -3,9 +3,7 @@
  * read, conversation and audit trail, links, merge and split, bulk changes, saved views,
  * notifications and presence. Every answer is parsed with the contract's schema.
  */
-import {
-  BulkResult, Comment, NotificationList, Page, Presence, SavedView, Status, Team, Ticket, TicketCount, TicketEvent, TicketSummary, User,
-} from "@tessera/contracts";
+import { BulkResult, Comment, NotificationList, Page, Presence, SavedView, Status, Team, Ticket, TicketCount, TicketEvent, TicketSummary, User } from "@tessera/contracts";
 import type { LinkKind, PresenceState, TicketUpdateInput } from "@tessera/contracts";
 import { z } from "zod";
 import { api, apiNoContent } from "./client.ts";
@@ -36,8 +34,7 @@ export const countTickets = (filters: TicketFilters, signal?: AbortSignal) => ap
 export type TicketChanges = Omit<TicketUpdateInput, "version">;
 
 /** Changes a ticket as of `version`; a stale version fails with 409 version_conflict. */
-export const updateTicket = (ticketKey: string | number, version: number, changes: TicketChanges) =>
-  api(`/api/tickets/${key(ticketKey)}`, Ticket, { method: "PATCH", json: { ...changes, version } });
+export const updateTicket = (ticketKey: string | number, version: number, changes: TicketChanges) => api(`/api/tickets/${key(ticketKey)}`, Ticket, { method: "PATCH", json: { ...changes, version } });
 
 export const fetchEvents = (ticketKey: string | number) => api(`/api/tickets/${key(ticketKey)}/events`, z.array(TicketEvent));
 export const fetchAgentComments = (ticketKey: string | number) => api(`/api/tickets/${key(ticketKey)}/comments`, z.array(Comment));

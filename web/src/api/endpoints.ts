@@ -61,8 +61,7 @@ export const fetchComments = (ticketKey: string) => api(`/api/tickets/${key(tick
 export type NewTicket = z.input<typeof TicketCreateInput>;
 export type NewComment = z.input<typeof CommentCreateInput>;
 
-export const createTicket = (input: NewTicket, idempotencyKey: string) =>
-  api("/api/tickets", Ticket, { json: input, headers: { "Idempotency-Key": idempotencyKey } });
+export const createTicket = (input: NewTicket, idempotencyKey: string) => api("/api/tickets", Ticket, { json: input, headers: { "Idempotency-Key": idempotencyKey } });
 
 export const addComment = (ticketKey: string, input: NewComment, idempotencyKey: string) =>
   api(`/api/tickets/${key(ticketKey)}/comments`, Comment, { json: input, headers: { "Idempotency-Key": idempotencyKey } });

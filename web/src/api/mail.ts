@@ -4,7 +4,20 @@
  * settings, and the alert settings. Every answer is parsed with the contract's schema.
  */
 import {
-  AlertSettings, ApiTokenCreated, FailedMail, HeldCopies, HeldMail, Mailbox, MailboxHealth, MailPreview, MailSettingsInput, MailStatus, MailTemplate, OutboxItem, Page, ReceivedMail,
+  AlertSettings,
+  ApiTokenCreated,
+  FailedMail,
+  HeldCopies,
+  HeldMail,
+  Mailbox,
+  MailboxHealth,
+  MailPreview,
+  MailSettingsInput,
+  MailStatus,
+  MailTemplate,
+  OutboxItem,
+  Page,
+  ReceivedMail,
   ReprocessResult,
 } from "@tessera/contracts";
 import type { MailboxInput, MailboxUpdateInput, MailKind, MailPreviewInput, MailTemplateParts, OutboxState } from "@tessera/contracts";
@@ -52,8 +65,7 @@ export const saveMailSettings = (input: MailSettingsInput) => api("/api/mail/set
 export const fetchMailTemplates = () => api("/api/mail/templates", z.array(MailTemplate));
 export const saveMailTemplate = (kind: MailKind, parts: MailTemplateParts) => api(`/api/mail/templates/${kind}`, MailTemplate, { method: "PUT", json: parts });
 export const resetMailTemplate = (kind: MailKind) => api(`/api/mail/templates/${kind}`, MailTemplate, { method: "DELETE" });
-export const previewMailTemplate = (kind: MailKind, input: MailPreviewInput, signal?: AbortSignal) =>
-  api(`/api/mail/templates/${kind}/preview`, MailPreview, { json: input, signal });
+export const previewMailTemplate = (kind: MailKind, input: MailPreviewInput, signal?: AbortSignal) => api(`/api/mail/templates/${kind}/preview`, MailPreview, { json: input, signal });
 
 // ---- alerts ----
 
@@ -94,8 +106,7 @@ export const useHeldMail = (status: HeldStatus, enabled = true) => useQuery({ qu
 export const useTicketMail = (key: string, seen: string) =>
   useQuery({ queryKey: mailKeys.ticketMailAt(key, seen), queryFn: () => fetchTicketMail(key), staleTime: 60_000, placeholderData: keepPreviousData });
 /** A ticket's held copies; asked for only once its history shows some were held. */
-export const useTicketHeldCopies = (key: string, enabled: boolean) =>
-  useQuery({ queryKey: mailKeys.ticketHeldCopies(key), queryFn: () => fetchTicketHeldCopies(key), enabled, staleTime: 15_000 });
+export const useTicketHeldCopies = (key: string, enabled: boolean) => useQuery({ queryKey: mailKeys.ticketHeldCopies(key), queryFn: () => fetchTicketHeldCopies(key), enabled, staleTime: 15_000 });
 export const useMailStatus = () => useQuery({ queryKey: mailKeys.status, queryFn: fetchMailStatus, refetchInterval: 30_000 });
 export const useMailTemplates = () => useQuery({ queryKey: mailKeys.templates, queryFn: fetchMailTemplates });
 export const useAlertSettings = () => useQuery({ queryKey: mailKeys.alertSettings, queryFn: fetchAlertSettings });

@@ -3,10 +3,7 @@
  * too). Every answer is parsed with the contract's schema.
  */
 import { useQuery, type QueryClient } from "@tanstack/react-query";
-import {
-  CannedReply, Macro, MacroApplyResult, MacroPreview, MacroUndoResult, Ticket,
-  type CannedReplyInput, type MacroInput, type MacroActions, type ReplyScope,
-} from "@tessera/contracts";
+import { CannedReply, Macro, MacroApplyResult, MacroPreview, MacroUndoResult, Ticket, type CannedReplyInput, type MacroInput, type MacroActions, type ReplyScope } from "@tessera/contracts";
 import { z } from "zod";
 import { agentKeys, patchListRows } from "./agent-queries.ts";
 import { api, apiNoContent } from "./client.ts";
@@ -42,8 +39,7 @@ export const previewMacro = (id: number, ticketKey: string | number) => api(`/ap
 export const applyMacro = (id: number, ticket: number, version: number) => api(`/api/macros/${id}/apply`, MacroApplyResult, { json: { ticket, version } });
 export const undoMacro = (applicationId: number) => api(`/api/macro-applications/${applicationId}/undo`, MacroUndoResult, { json: {} });
 
-export const useMacros = (list: "usable" | "shared" = "usable", enabled = true) =>
-  useQuery({ queryKey: replyKeys.macros(list), queryFn: () => fetchMacros(list), staleTime: 5 * 60_000, enabled });
+export const useMacros = (list: "usable" | "shared" = "usable", enabled = true) => useQuery({ queryKey: replyKeys.macros(list), queryFn: () => fetchMacros(list), staleTime: 5 * 60_000, enabled });
 
 // ---- snooze ----
 

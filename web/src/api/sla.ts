@@ -27,8 +27,7 @@ export const fetchSlaExplain = (ticketKey: string | number) => api(`/api/tickets
  * Admins: match the policy again and replay the clock with today's definitions (audited).
  * `dryRun` answers what it would give and changes nothing.
  */
-export const recomputeTicketSla = (ticketKey: string | number, dryRun = false) =>
-  api(`/api/tickets/${key(ticketKey)}/sla/recompute${dryRun ? "?dry_run=true" : ""}`, TicketSla, { method: "POST" });
+export const recomputeTicketSla = (ticketKey: string | number, dryRun = false) => api(`/api/tickets/${key(ticketKey)}/sla/recompute${dryRun ? "?dry_run=true" : ""}`, TicketSla, { method: "POST" });
 
 // ---- calendars ----
 

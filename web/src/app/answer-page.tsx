@@ -130,7 +130,12 @@ export function AnswerPage() {
                   </Stack>
                 </form>
               ) : (
-                <Alert color={shown.outcome === "closed" ? "teal" : "orange"} variant="light" role="status" icon={shown.outcome === "closed" ? <IconCircleCheck size={18} /> : <IconRefresh size={18} />}>
+                <Alert
+                  color={shown.outcome === "closed" ? "teal" : "orange"}
+                  variant="light"
+                  role="status"
+                  icon={shown.outcome === "closed" ? <IconCircleCheck size={18} /> : <IconRefresh size={18} />}
+                >
                   {shown.outcome === "closed"
                     ? answer.data
                       ? "Thank you. Your request is closed."

@@ -92,7 +92,14 @@ function AccountMenu() {
   );
 }
 
-export function AppFrame({ area, home, nav, actions, fluid = false, children }: {
+export function AppFrame({
+  area,
+  home,
+  nav,
+  actions,
+  fluid = false,
+  children,
+}: {
   area: string;
   home: string;
   nav: NavItem[];
@@ -110,47 +117,49 @@ export function AppFrame({ area, home, nav, actions, fluid = false, children }: 
       </a>
       <AppShell.Header className={classes.header}>
         <Container size="lg" fluid={fluid} h="100%">
-        <Group h="100%" justify="space-between" wrap="nowrap">
-          <Group gap="lg" wrap="nowrap">
-            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={opened ? "Close navigation" : "Open navigation"} />
-            <Link to={home} className={classes.logoLink} aria-label={`Tessera ${area}`}>
-              <Logo area={area} />
-            </Link>
-            <nav aria-label={area}>
-              <Group gap={4} visibleFrom="sm" wrap="nowrap">
-                {nav.filter((item) => !item.menuOnly).map((item) => (
-                  <RouterNavLink key={item.to} to={item.to} end={item.end} className={classes.navLink}>
-                    {item.label}
-                  </RouterNavLink>
-                ))}
-              </Group>
-            </nav>
+          <Group h="100%" justify="space-between" wrap="nowrap">
+            <Group gap="lg" wrap="nowrap">
+              <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={opened ? "Close navigation" : "Open navigation"} />
+              <Link to={home} className={classes.logoLink} aria-label={`Tessera ${area}`}>
+                <Logo area={area} />
+              </Link>
+              <nav aria-label={area}>
+                <Group gap={4} visibleFrom="sm" wrap="nowrap">
+                  {nav
+                    .filter((item) => !item.menuOnly)
+                    .map((item) => (
+                      <RouterNavLink key={item.to} to={item.to} end={item.end} className={classes.navLink}>
+                        {item.label}
+                      </RouterNavLink>
+                    ))}
+                </Group>
+              </nav>
+            </Group>
+            <Group gap="sm" wrap="nowrap">
+              {actions}
+              <AccountMenu />
+            </Group>
           </Group>
-          <Group gap="sm" wrap="nowrap">
-            {actions}
-            <AccountMenu />
-          </Group>
-        </Group>
         </Container>
       </AppShell.Header>
       {/* Rendered only while open: a hidden menu must not be reachable by Tab or a screen reader. */}
       {opened && (
-      <AppShell.Navbar p="sm" aria-label={`${area} menu`} hiddenFrom="sm">
-        <Stack gap={2}>
-          {nav.map((item) => (
-            <NavLink
-              key={item.to}
-              component={RouterNavLink}
-              to={item.to}
-              end={item.end}
-              label={item.label}
-              leftSection={item.icon}
-              active={item.end ? location.pathname === item.to : location.pathname.startsWith(item.to)}
-              onClick={close}
-            />
-          ))}
-        </Stack>
-      </AppShell.Navbar>
+        <AppShell.Navbar p="sm" aria-label={`${area} menu`} hiddenFrom="sm">
+          <Stack gap={2}>
+            {nav.map((item) => (
+              <NavLink
+                key={item.to}
+                component={RouterNavLink}
+                to={item.to}
+                end={item.end}
+                label={item.label}
+                leftSection={item.icon}
+                active={item.end ? location.pathname === item.to : location.pathname.startsWith(item.to)}
+                onClick={close}
+              />
+            ))}
+          </Stack>
+        </AppShell.Navbar>
       )}
       <AppShell.Main id="main" tabIndex={-1} className={classes.main}>
         {children}

@@ -59,15 +59,7 @@ export function SignInPage() {
                   {errorMessage(login.error)}
                 </Alert>
               )}
-              <TextInput
-                ref={emailRef}
-                label="Email"
-                type="email"
-                autoComplete="username"
-                required
-                value={email}
-                onChange={(e) => setEmail(e.currentTarget.value)}
-              />
+              <TextInput ref={emailRef} label="Email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
               <PasswordInput label="Password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
               <Button type="submit" fullWidth loading={login.isPending} disabled={!email.trim() || !password}>
                 Sign in

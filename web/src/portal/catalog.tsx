@@ -1,8 +1,19 @@
 /** The request catalog as requesters see it: top-level categories, each with an icon and a line. */
 import type { Category } from "@tessera/contracts";
 import {
-  IconApps, IconBuilding, IconCash, IconDeviceLaptop, IconDeviceMobile, IconKey, IconLifebuoy, IconMail, IconPrinter,
-  IconShieldLock, IconUsers, IconWifi, type Icon,
+  IconApps,
+  IconBuilding,
+  IconCash,
+  IconDeviceLaptop,
+  IconDeviceMobile,
+  IconKey,
+  IconLifebuoy,
+  IconMail,
+  IconPrinter,
+  IconShieldLock,
+  IconUsers,
+  IconWifi,
+  type Icon,
 } from "@tabler/icons-react";
 
 const ICONS: Array<[RegExp, Icon]> = [

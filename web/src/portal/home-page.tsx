@@ -25,11 +25,12 @@ export function newRequestUrl(opts: { category?: number; subject?: string }) {
 
 /** Categories whose name shares a word (3+ letters) with what the person typed. */
 function matchingCategories(categories: Category[], text: string): Category[] {
-  const words = text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length >= 3);
+  const words = text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length >= 3);
   if (!words.length) return [];
-  return categories
-    .filter((c) => c.active && words.some((w) => c.name.toLowerCase().includes(w) || w.includes(c.name.toLowerCase())))
-    .slice(0, 3);
+  return categories.filter((c) => c.active && words.some((w) => c.name.toLowerCase().includes(w) || w.includes(c.name.toLowerCase()))).slice(0, 3);
 }
 
 function Suggestions({ text, categories }: { text: string; categories: Category[] }) {

@@ -37,7 +37,7 @@ export function useAskedChoice(asked: MailAction | undefined) {
 export function MailActionNotice({ ticket, asked, isRequester }: { ticket: Ticket; asked: MailAction | undefined; isRequester: boolean }) {
   // Answered on this page a moment ago: the page itself shows the result.
   const firstCategory = useRef(ticket.status.category);
-  if (!asked || firstCategory.current === "resolved" && isRequester) return null;
+  if (!asked || (firstCategory.current === "resolved" && isRequester)) return null;
   const category = ticket.status.category;
   let text: string;
   if (category === "resolved") text = `Only ${ticket.requester.name}, who made this request, can say whether it is fixed.`;

@@ -1,6 +1,24 @@
 import {
-  Alert, Anchor, Box, Button, Checkbox, Collapse, Container, Divider, Grid, Group, NumberInput, Paper, Radio, Select, Stack, Text, Textarea, TextInput,
-  Title, UnstyledButton,
+  Alert,
+  Anchor,
+  Box,
+  Button,
+  Checkbox,
+  Collapse,
+  Container,
+  Divider,
+  Grid,
+  Group,
+  NumberInput,
+  Paper,
+  Radio,
+  Select,
+  Stack,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+  UnstyledButton,
 } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconAlertCircle, IconArrowLeft, IconChevronDown, IconPaperclip } from "@tabler/icons-react";
@@ -131,41 +149,49 @@ function PreviewRows({ category, subject, description, urgency, fields, values, 
     </Text>
   );
   return (
-      <Stack gap="sm">
-        <PreviewRow label="Topic">{category ? <Text size="sm">{category.path}</Text> : none}</PreviewRow>
-        <PreviewRow label="Subject">{subject.trim() ? <Text size="sm" fw={500}>{subject.trim()}</Text> : none}</PreviewRow>
-        <PreviewRow label="Urgency">
-          <Text size="sm">{URGENCY.find((u) => u.value === urgency)?.label}</Text>
-        </PreviewRow>
-        <PreviewRow label="Description">
-          {description.trim() ? (
-            <Text size="sm" className={classes.plain} lineClamp={12}>
-              {description.trim()}
-            </Text>
-          ) : (
-            none
-          )}
-        </PreviewRow>
-        {fields.map((f) => (
-          <PreviewRow key={f.key} label={f.label}>
-            {displayValue(f, values[f.key]) !== null ? <Text size="sm">{displayValue(f, values[f.key])}</Text> : none}
-          </PreviewRow>
-        ))}
-        {files.length > 0 && (
-          <PreviewRow label="Attachments">
-            <Stack gap={2}>
-              {files.map((name, i) => (
-                <Group key={i} gap={4} wrap="nowrap">
-                  <IconPaperclip size={12} aria-hidden="true" />
-                  <Text size="sm" truncate>
-                    {name}
-                  </Text>
-                </Group>
-              ))}
-            </Stack>
-          </PreviewRow>
+    <Stack gap="sm">
+      <PreviewRow label="Topic">{category ? <Text size="sm">{category.path}</Text> : none}</PreviewRow>
+      <PreviewRow label="Subject">
+        {subject.trim() ? (
+          <Text size="sm" fw={500}>
+            {subject.trim()}
+          </Text>
+        ) : (
+          none
         )}
-      </Stack>
+      </PreviewRow>
+      <PreviewRow label="Urgency">
+        <Text size="sm">{URGENCY.find((u) => u.value === urgency)?.label}</Text>
+      </PreviewRow>
+      <PreviewRow label="Description">
+        {description.trim() ? (
+          <Text size="sm" className={classes.plain} lineClamp={12}>
+            {description.trim()}
+          </Text>
+        ) : (
+          none
+        )}
+      </PreviewRow>
+      {fields.map((f) => (
+        <PreviewRow key={f.key} label={f.label}>
+          {displayValue(f, values[f.key]) !== null ? <Text size="sm">{displayValue(f, values[f.key])}</Text> : none}
+        </PreviewRow>
+      ))}
+      {files.length > 0 && (
+        <PreviewRow label="Attachments">
+          <Stack gap={2}>
+            {files.map((name, i) => (
+              <Group key={i} gap={4} wrap="nowrap">
+                <IconPaperclip size={12} aria-hidden="true" />
+                <Text size="sm" truncate>
+                  {name}
+                </Text>
+              </Group>
+            ))}
+          </Stack>
+        </PreviewRow>
+      )}
+    </Stack>
   );
 }
 
@@ -315,13 +341,7 @@ export function NewRequestPage() {
                 <>
                   <Divider label="Details" labelPosition="left" />
                   {fields.map((f) => (
-                    <FieldInput
-                      key={f.key}
-                      field={f}
-                      value={values[f.key]}
-                      error={errors[`custom_fields.${f.key}`]}
-                      onChange={(v) => setValues((all) => ({ ...all, [f.key]: v }))}
-                    />
+                    <FieldInput key={f.key} field={f} value={values[f.key]} error={errors[`custom_fields.${f.key}`]} onChange={(v) => setValues((all) => ({ ...all, [f.key]: v }))} />
                   ))}
                 </>
               )}

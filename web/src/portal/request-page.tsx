@@ -1,6 +1,4 @@
-import {
-  Alert, Anchor, Avatar, Badge, Blockquote, Button, Center, Collapse, Container, Grid, Group, Paper, Skeleton, Stack, Text, Textarea, Title,
-} from "@mantine/core";
+import { Alert, Anchor, Avatar, Badge, Blockquote, Button, Center, Collapse, Container, Grid, Group, Paper, Skeleton, Stack, Text, Textarea, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconAlertCircle, IconArrowLeft, IconCircleCheck, IconFileSearch, IconLock, IconMessageCircle } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
@@ -40,8 +38,11 @@ function RequestNotFound({ reference }: { reference: string }) {
             Request not found
           </Title>
           <Text size="sm" c="dimmed" maw={420}>
-            We could not find a request <Text span fw={500} c="dark.6">{reference}</Text> that you can see. Check the link, or find it among your
-            requests.
+            We could not find a request{" "}
+            <Text span fw={500} c="dark.6">
+              {reference}
+            </Text>{" "}
+            that you can see. Check the link, or find it among your requests.
           </Text>
           <Group gap="sm" mt="xs" justify="center">
             <Button component={Link} to="/requests?status=all">
@@ -89,7 +90,13 @@ function MessageItem({ message, ticket, meId }: { message: Message; ticket: Tick
               <TimeAgo iso={message.at} />
             </Text>
           </Group>
-          {message.html.trim() ? <RichText html={message.html} /> : <Text size="sm" c="dimmed" fs="italic">No description given.</Text>}
+          {message.html.trim() ? (
+            <RichText html={message.html} />
+          ) : (
+            <Text size="sm" c="dimmed" fs="italic">
+              No description given.
+            </Text>
+          )}
           <AttachmentLinks attachments={message.attachments} />
         </div>
       </Group>
@@ -214,7 +221,9 @@ function ResolutionBox({ ticket, asked }: { ticket: Ticket; asked?: MailAction }
         <Text size="sm">The support team marked this request as resolved. Let them know whether the problem is gone.</Text>
         {asked && (
           <Text size="sm" fw={500}>
-            {asked === "confirm" ? "You answered “Yes, it is fixed” in our email: click “Yes, mark as solved” to close the request." : "You answered “No, it is not fixed” in our email: say what is still wrong and reopen the request."}
+            {asked === "confirm"
+              ? "You answered “Yes, it is fixed” in our email: click “Yes, mark as solved” to close the request."
+              : "You answered “No, it is not fixed” in our email: say what is still wrong and reopen the request."}
           </Text>
         )}
         {ticket.resolution_note && (
@@ -291,9 +300,7 @@ function FinishedBox({ ticket }: { ticket: Ticket }) {
       <Group justify="space-between" gap="sm">
         <Group gap="xs" wrap="nowrap">
           <IconLock size={18} color="var(--mantine-color-gray-6)" aria-hidden="true" />
-          <Text size="sm">
-            {cancelled ? "This request was cancelled." : "This request is closed."} If you need more help, send a new request.
-          </Text>
+          <Text size="sm">{cancelled ? "This request was cancelled." : "This request is closed."} If you need more help, send a new request.</Text>
         </Group>
         <Button component={Link} to="/requests/new" variant="default" size="xs">
           New request
@@ -312,7 +319,12 @@ function Details({ ticket }: { ticket: Ticket }) {
     .filter((x) => x.field && x.value !== null && x.value !== "");
   const rows: Array<[string, React.ReactNode]> = [
     ["Status", <StatusPill key="s" status={requesterStatus(ticket)} size="sm" />],
-    ["Reference", <span key="r" className="tabular">{ticket.reference}</span>],
+    [
+      "Reference",
+      <span key="r" className="tabular">
+        {ticket.reference}
+      </span>,
+    ],
     ["Topic", topic],
     ["Handled by", ticket.team?.name ?? "Not assigned yet"],
     ["Submitted", formatDateTime(ticket.created_at)],

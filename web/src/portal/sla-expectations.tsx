@@ -37,9 +37,19 @@ function Line({ icon, children }: { icon: ReactNode; children: ReactNode }) {
 
 function Expected({ e, aim, done, late, nowMs }: { e: Expectation; aim: string; done: string; late: string; nowMs: number }) {
   if (!e) return null;
-  if (e.done_at) return <Line icon={<IconCircleCheck size={16} color="var(--mantine-color-teal-6)" />}>{done} {formatDue(e.done_at)}.</Line>;
+  if (e.done_at)
+    return (
+      <Line icon={<IconCircleCheck size={16} color="var(--mantine-color-teal-6)" />}>
+        {done} {formatDue(e.done_at)}.
+      </Line>
+    );
   if (e.expected_at && Date.parse(e.expected_at) <= nowMs) return <Line icon={<IconHourglass size={16} />}>{late}</Line>;
-  if (e.expected_at) return <Line icon={<IconClock size={16} />}>{aim} {formatDue(e.expected_at)}.</Line>;
+  if (e.expected_at)
+    return (
+      <Line icon={<IconClock size={16} />}>
+        {aim} {formatDue(e.expected_at)}.
+      </Line>
+    );
   return null;
 }
 
@@ -56,10 +66,24 @@ export function SlaExpectations({ ticket }: { ticket: Ticket }) {
   const resolve = category === "cancelled" ? null : v.resolution;
   const lines = [
     reply ? (
-      <Expected key="reply" e={reply} nowMs={nowMs} aim="We aim to reply by" done="We first replied on" late="Our first reply is taking longer than we aimed for. Sorry for the wait: it is on its way." />
+      <Expected
+        key="reply"
+        e={reply}
+        nowMs={nowMs}
+        aim="We aim to reply by"
+        done="We first replied on"
+        late="Our first reply is taking longer than we aimed for. Sorry for the wait: it is on its way."
+      />
     ) : null,
     resolve ? (
-      <Expected key="resolve" e={resolve} nowMs={nowMs} aim="We aim to resolve this by" done="Resolved on" late="This is taking longer to resolve than we aimed for. We are still on it, and will keep you posted." />
+      <Expected
+        key="resolve"
+        e={resolve}
+        nowMs={nowMs}
+        aim="We aim to resolve this by"
+        done="Resolved on"
+        late="This is taking longer to resolve than we aimed for. We are still on it, and will keep you posted."
+      />
     ) : null,
   ];
   const hasAny = [reply, resolve].some((e) => e && (e.done_at || e.expected_at));

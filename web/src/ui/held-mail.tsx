@@ -46,7 +46,13 @@ export function HeldDecision({ held, onDecided }: { held: HeldMail; onDecided?: 
     return (
       <Text size="sm" c="dimmed">
         {HELD_STATUS[held.status]}
-        {held.decided_at ? <> <TimeAgo iso={held.decided_at} /></> : null}.
+        {held.decided_at ? (
+          <>
+            {" "}
+            <TimeAgo iso={held.decided_at} />
+          </>
+        ) : null}
+        .
       </Text>
     );
   }
@@ -144,9 +150,7 @@ export function HeldCopiesBanner({ held, ticketKey }: { held: HeldCopies; ticket
     <section aria-label="Held copies">
       <Alert color="orange" variant="light" icon={<IconHandStop size={18} />} title={`${held.from_address} copied in ${people}`} mt="sm" role="note">
         <Stack gap="xs">
-          <Text size="sm">
-            {COPIES_WHY[held.reason]} Added as watchers, they would get this ticket’s public replies by mail.
-          </Text>
+          <Text size="sm">{COPIES_WHY[held.reason]} Added as watchers, they would get this ticket’s public replies by mail.</Text>
           <Group gap="xs">
             <Button size="xs" onClick={() => decide.mutate(true)} loading={decide.isPending && decide.variables === true} disabled={decide.isPending}>
               Add as watchers

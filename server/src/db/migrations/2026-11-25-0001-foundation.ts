@@ -159,7 +159,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     ["tickets_category", ["category_id"]],
     ["tickets_status", ["status_category", "updated_at"]],
   ] as const) {
-    await db.schema.createIndex(name).on("tickets").columns([...cols]).execute();
+    await db.schema
+      .createIndex(name)
+      .on("tickets")
+      .columns([...cols])
+      .execute();
   }
 
   await db.schema
@@ -292,9 +296,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   ];
   await db
     .insertInto("statuses")
-    .values(
-      statuses.map(([key, label, requester_label, category], i) => ({ key, label, requester_label, category, builtin: 1, position: i * 10, active: 1 })),
-    )
+    .values(statuses.map(([key, label, requester_label, category], i) => ({ key, label, requester_label, category, builtin: 1, position: i * 10, active: 1 })))
     .execute();
 }
 

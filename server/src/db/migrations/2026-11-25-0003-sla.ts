@@ -115,12 +115,18 @@ export async function up(db: Kysely<any>): Promise<void> {
   // What a list badge, `sort=sla` and the sweep need, on the ticket itself. sla_sort is one
   // keyset-sortable text (state rank, then due time); sla_next_check_at is the next instant the
   // sweep has something to do for the ticket (a warning or a breach), null when nothing is due.
-  await db.schema.alterTable("tickets").addColumn("sla_state", "text", (col) => col.notNull().defaultTo("none")).execute();
+  await db.schema
+    .alterTable("tickets")
+    .addColumn("sla_state", "text", (col) => col.notNull().defaultTo("none"))
+    .execute();
   await db.schema.alterTable("tickets").addColumn("sla_kind", "text").execute();
   await db.schema.alterTable("tickets").addColumn("sla_due_at", ts).execute();
   await db.schema.alterTable("tickets").addColumn("sla_warn_at", ts).execute();
   await db.schema.alterTable("tickets").addColumn("sla_remaining_ms", ms).execute();
-  await db.schema.alterTable("tickets").addColumn("sla_sort", "text", (col) => col.notNull().defaultTo("5")).execute();
+  await db.schema
+    .alterTable("tickets")
+    .addColumn("sla_sort", "text", (col) => col.notNull().defaultTo("5"))
+    .execute();
   await db.schema.alterTable("tickets").addColumn("sla_next_check_at", ts).execute();
   await db.schema.createIndex("tickets_sla_check").on("tickets").column("sla_next_check_at").execute();
   await db.schema.createIndex("tickets_sla_sort").on("tickets").columns(["sla_sort", "id"]).execute();

@@ -54,7 +54,10 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Snooze lives on the ticket: the list leaves out what is snoozed with one indexed range
   // test, and the sweep that announces returns reads the same index.
   await db.schema.alterTable("tickets").addColumn("snoozed_until", c.instant).execute();
-  await db.schema.alterTable("tickets").addColumn("snoozed_by_id", "integer", (col) => col.references("users.id").onDelete("set null")).execute();
+  await db.schema
+    .alterTable("tickets")
+    .addColumn("snoozed_by_id", "integer", (col) => col.references("users.id").onDelete("set null"))
+    .execute();
   await db.schema.alterTable("tickets").addColumn("snooze_returned_at", c.instant).execute();
   await db.schema.createIndex("tickets_snoozed_until").on("tickets").column("snoozed_until").execute();
 }

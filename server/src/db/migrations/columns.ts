@@ -10,9 +10,7 @@ export function columns(db: Kysely<any>) {
   return {
     /** Auto-incrementing integer primary key. */
     id<T extends string>(t: CreateTableBuilder<T, any>) {
-      return pg
-        ? t.addColumn("id", "serial", (c) => c.primaryKey())
-        : t.addColumn("id", "integer", (c) => c.primaryKey().autoIncrement());
+      return pg ? t.addColumn("id", "serial", (c) => c.primaryKey()) : t.addColumn("id", "integer", (c) => c.primaryKey().autoIncrement());
     },
     /** An instant: timestamptz on PostgreSQL, ISO 8601 text on SQLite. */
     instant: pg ? ("timestamptz" as const) : ("text" as const),

@@ -32,7 +32,12 @@ export function bodyHashOf(mail: Pick<ParsedMail, "text">): string | null {
 /** A subject without reply/forward/autoreply prefixes and ticket tags, folded for comparison. */
 function coreSubject(subject: string): string {
   // Bounded: our subjects are at most 300 characters, and the patterns below must not meet megabytes.
-  let s = subject.slice(0, 1000).replace(/\[#?\s*[A-Z]{2,5}-\d{1,9}\s*\]/gi, " ").replace(/\s+/g, " ").trim().toLowerCase();
+  let s = subject
+    .slice(0, 1000)
+    .replace(/\[#?\s*[A-Z]{2,5}-\d{1,9}\s*\]/gi, " ")
+    .replace(/\s+/g, " ")
+    .trim()
+    .toLowerCase();
   const prefix = /^(re|fw|fwd|aw|wg|sv|vs|antw|tr|rif|auto(matic)?[ -]?(reply|response|answer)|autoreply|out of (the )?office|abwesend|absence|réponse automatique)\s*(\[\d+\])?\s*:\s*/i;
   for (let i = 0; i < 10 && prefix.test(s); i++) s = s.replace(prefix, "");
   return s.trim();

@@ -113,7 +113,9 @@ const unquote = (s: string) => (s.startsWith('"') && s.endsWith('"') && s.length
 
 /** Parses one Authentication-Results value; undefined when it has no authserv-id. */
 export function parseAuthResults(value: string): AuthResultsHeader | undefined {
-  const parts = stripComments(value.slice(0, MAX_VALUE)).split(";").map((p) => p.trim());
+  const parts = stripComments(value.slice(0, MAX_VALUE))
+    .split(";")
+    .map((p) => p.trim());
   // authserv-id [version]
   const authservId = unquote(parts[0]?.split(/\s+/)[0] ?? "").toLowerCase();
   if (!authservId) return undefined;

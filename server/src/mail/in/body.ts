@@ -41,8 +41,7 @@ function capped(html: string, max: number): string {
 export const MAIL_HTML_MAX = 2_000_000;
 /** The shape limits for mail, a little under the stored-HTML guard's, leaving room for the notes appended below a body. */
 const MAIL_SHAPE = { depth: HTML_DEPTH_MAX - 10, elements: HTML_ELEMENTS_MAX - 100 };
-const TOO_COMPLEX =
-  "<p><em>(This message's formatting is too large or too deeply nested to show as sent, so its text is shown. Download the original to see it as sent.)</em></p>";
+const TOO_COMPLEX = "<p><em>(This message's formatting is too large or too deeply nested to show as sent, so its text is shown. Download the original to see it as sent.)</em></p>";
 const hasContent = (html: string) => htmlToText(html).length > 0 || /<img/i.test(html);
 
 /**

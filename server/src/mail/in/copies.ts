@@ -32,7 +32,11 @@ async function newcomers(tx: AppContext, ticket: Pick<TicketRow, "id" | "request
     .selectFrom("users")
     .leftJoin("ticket_watchers", (j) => j.onRef("ticket_watchers.user_id", "=", "users.id").on("ticket_watchers.ticket_id", "=", ticket.id))
     .select(["users.email", "users.id", "ticket_watchers.user_id as watching"])
-    .where("users.email", "in", addresses.map((a) => a.address))
+    .where(
+      "users.email",
+      "in",
+      addresses.map((a) => a.address),
+    )
     .execute();
   const following = new Set(known.filter((k) => k.watching != null || k.id === ticket.requester_id).map((k) => k.email));
   return addresses.filter((a) => !following.has(a.address));
@@ -42,20 +46,18 @@ async function newcomers(tx: AppContext, ticket: Pick<TicketRow, "id" | "request
  * Makes people watchers of a ticket (creating the unknown ones as requesters without a
  * password), recorded as a change of watchers by `actor`. Returns how many joined.
  */
-export async function addWatchers(
-  tx: AppContext,
-  ticket: Pick<TicketRow, "id" | "requester_id">,
-  addresses: Address[],
-  actor: Actor,
-  now: string,
-): Promise<number> {
+export async function addWatchers(tx: AppContext, ticket: Pick<TicketRow, "id" | "requester_id">, addresses: Address[], actor: Actor, now: string): Promise<number> {
   if (!addresses.length) return 0;
   const before = (await tx.db.selectFrom("ticket_watchers").select("user_id").where("ticket_id", "=", ticket.id).execute()).map((r) => r.user_id);
   const ids: number[] = [];
   for (const a of addresses) ids.push((await findOrCreatePerson(tx, { email: a.address, name: a.name })).id);
   const added = [...new Set(ids)].filter((id) => id !== ticket.requester_id && !before.includes(id));
   if (!added.length) return 0;
-  await tx.db.insertInto("ticket_watchers").values(added.map((user_id) => ({ ticket_id: ticket.id, user_id }))).onConflict((oc) => oc.doNothing()).execute();
+  await tx.db
+    .insertInto("ticket_watchers")
+    .values(added.map((user_id) => ({ ticket_id: ticket.id, user_id })))
+    .onConflict((oc) => oc.doNothing())
+    .execute();
   const sorted = (list: number[]) => [...list].sort((x, y) => x - y);
   await recordEvents(tx.db, ticket.id, actor, "email", now, [{ action: "field_changed", field: "watchers", old: sorted(before), new: sorted([...before, ...added]) }]);
   return added.length;
@@ -114,12 +116,7 @@ export const heldAddresses = (json: string): Address[] => JSON.parse(json) as Ad
  * Decides on held copies: accepted, the people join the ticket as watchers (a change of
  * watchers by the agent); rejected, nobody joins. Either way the decision is a ticket event.
  */
-export async function decideHeldCopies(
-  ctx: AppContext,
-  actor: Actor,
-  id: number,
-  accept: boolean,
-): Promise<void> {
+export async function decideHeldCopies(ctx: AppContext, actor: Actor, id: number, accept: boolean): Promise<void> {
   const held = await findHeldCopies(ctx, actor, id);
   if (held.status !== "held") throw conflict("These copies were already decided on.");
   const now = ctx.clock.now().toISOString();

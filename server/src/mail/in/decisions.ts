@@ -54,17 +54,24 @@ export async function acceptHeld(ctx: AppContext, actor: Actor, id: number, as: 
   if (held.status !== "held") throw conflict("This message was already decided on.");
   const msg = await ctx.db.selectFrom("mail_messages").selectAll().where("id", "=", held.mail_message_id).executeTakeFirstOrThrow();
   const raw = await rawOf(ctx, msg.raw_sha256);
-  const mail = await parserFor(ctx).parse(raw).catch((err) => {
-    if (err instanceof PoisonError) throw new AppError("conflict", 409, `The message cannot be read any more (${err.message}).`);
-    throw err;
-  });
+  const mail = await parserFor(ctx)
+    .parse(raw)
+    .catch((err) => {
+      if (err instanceof PoisonError) throw new AppError("conflict", 409, `The message cannot be read any more (${err.message}).`);
+      throw err;
+    });
   const parts = await storeParts(ctx, mail.attachments);
   const mailbox = msg.mailbox_id ? await mailboxById(ctx.db, msg.mailbox_id) : undefined;
   const now = ctx.clock.now().toISOString();
   const arrival = { via: "email", channel: "email" as const, noAutoReply: !!msg.no_auto_reply };
   const result = await ctx.db.transaction().execute(async (trx) => {
     const tx: AppContext = { ...ctx, db: trx };
-    const claimed = await trx.updateTable("mail_held").set({ status: as === "reply" ? "accepted_reply" : "accepted_ticket", decided_by_id: actor.id, decided_at: now }).where("id", "=", id).where("status", "=", "held").executeTakeFirst();
+    const claimed = await trx
+      .updateTable("mail_held")
+      .set({ status: as === "reply" ? "accepted_reply" : "accepted_ticket", decided_by_id: actor.id, decided_at: now })
+      .where("id", "=", id)
+      .where("status", "=", "held")
+      .executeTakeFirst();
     if (!Number(claimed.numUpdatedRows)) throw conflict("This message was already decided on.");
     const sender = await findOrCreatePerson(tx, { email: mail.from!.address, name: mail.from!.name });
     let ticketId: number;
@@ -74,7 +81,11 @@ export async function acceptHeld(ctx: AppContext, actor: Actor, id: number, as: 
       const ticket = await lockTicket(tx, held.ticket_id);
       if (isFinalCategory(ticket.status_category)) throw conflict(`${referenceOf(ticket)} is closed and takes no more replies; accept the message as a new ticket instead.`);
       if (sender.id !== ticket.requester_id) {
-        await trx.insertInto("ticket_watchers").values({ ticket_id: ticket.id, user_id: sender.id }).onConflict((oc) => oc.doNothing()).execute();
+        await trx
+          .insertInto("ticket_watchers")
+          .values({ ticket_id: ticket.id, user_id: sender.id })
+          .onConflict((oc) => oc.doNothing())
+          .execute();
       }
       const reply = await replyFromMail(tx, mail, sender, ticket, parts, arrival);
       ticketId = ticket.id;
@@ -122,7 +133,9 @@ export async function reprocessFailed(ctx: AppContext, actor: Actor, id: number)
   const row = await findFailed(ctx, id);
   if (row.status !== "open") throw conflict(`This message was already ${row.status}.`);
   if (row.reason === "too_large" && row.source === "imap") {
-    throw conflict("Only the headers of this message were kept; the message itself is still in the IMAP folder. Raise TESSERA_MAIL_MAX_BYTES and copy it back into the folder (it then arrives as new mail), or forward it in smaller parts.");
+    throw conflict(
+      "Only the headers of this message were kept; the message itself is still in the IMAP folder. Raise TESSERA_MAIL_MAX_BYTES and copy it back into the folder (it then arrives as new mail), or forward it in smaller parts.",
+    );
   }
   const raw = await rawOf(ctx, row.raw_sha256);
   const result = await ingestMessage(ctx, raw, { kind: "reprocess", mailboxId: row.mailbox_id, failedId: row.id });

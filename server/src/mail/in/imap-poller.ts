@@ -23,7 +23,6 @@ export async function checkImapHost(ctx: AppContext, host: string) {
   if (refusal) throw invalid("imap.host", refusal);
 }
 
-
 /** Where polling of one mailbox stands (also what the health view reads). */
 async function loadSync(ctx: AppContext, mailboxId: number) {
   const row = await ctx.db.selectFrom("mailbox_sync").selectAll().where("mailbox_id", "=", mailboxId).executeTakeFirst();
@@ -31,14 +30,42 @@ async function loadSync(ctx: AppContext, mailboxId: number) {
   const now = ctx.clock.now().toISOString();
   await ctx.db
     .insertInto("mailbox_sync")
-    .values({ mailbox_id: mailboxId, uidvalidity: null, last_uid: 0, history_uid: 0, last_success_at: null, last_error: null, last_error_at: null, waiting: 0, oldest_waiting_at: null, updated_at: now })
+    .values({
+      mailbox_id: mailboxId,
+      uidvalidity: null,
+      last_uid: 0,
+      history_uid: 0,
+      last_success_at: null,
+      last_error: null,
+      last_error_at: null,
+      waiting: 0,
+      oldest_waiting_at: null,
+      updated_at: now,
+    })
     .onConflict((oc) => oc.column("mailbox_id").doNothing())
     .execute();
   return ctx.db.selectFrom("mailbox_sync").selectAll().where("mailbox_id", "=", mailboxId).executeTakeFirstOrThrow();
 }
 
-async function saveSync(ctx: AppContext, mailboxId: number, patch: Partial<{ uidvalidity: string; last_uid: number; history_uid: number; last_success_at: string; last_error: string | null; last_error_at: string; waiting: number; oldest_waiting_at: string | null }>) {
-  await ctx.db.updateTable("mailbox_sync").set({ ...patch, updated_at: ctx.clock.now().toISOString() }).where("mailbox_id", "=", mailboxId).execute();
+async function saveSync(
+  ctx: AppContext,
+  mailboxId: number,
+  patch: Partial<{
+    uidvalidity: string;
+    last_uid: number;
+    history_uid: number;
+    last_success_at: string;
+    last_error: string | null;
+    last_error_at: string;
+    waiting: number;
+    oldest_waiting_at: string | null;
+  }>,
+) {
+  await ctx.db
+    .updateTable("mailbox_sync")
+    .set({ ...patch, updated_at: ctx.clock.now().toISOString() })
+    .where("mailbox_id", "=", mailboxId)
+    .execute();
   await ctx.durable();
 }
 
@@ -204,10 +231,15 @@ export class MailboxPoller {
       if ((meta.size ?? 0) > ctx.config.mail.maxBytes) {
         // Not downloaded: kept on the server, unflagged, and listed as failed with its headers.
         const head = await client.fetchOne(String(uid), { uid: true, headers: true }, { uid: true });
-        await recordFailed(ctx, head && head.headers ? head.headers : Buffer.from(""), { kind: "imap", mailboxId: m.id }, {
-          reason: "too_large",
-          error: `The message (UID ${uid}, ${meta.size} bytes) is over the ${ctx.config.mail.maxBytes}-byte limit; it was left in ${m.imap_folder} on the server. Only its headers are kept here.`,
-        });
+        await recordFailed(
+          ctx,
+          head && head.headers ? head.headers : Buffer.from(""),
+          { kind: "imap", mailboxId: m.id },
+          {
+            reason: "too_large",
+            error: `The message (UID ${uid}, ${meta.size} bytes) is over the ${ctx.config.mail.maxBytes}-byte limit; it was left in ${m.imap_folder} on the server. Only its headers are kept here.`,
+          },
+        );
       } else {
         const msg = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
         if (!msg || !msg.source) continue;
@@ -292,4 +324,3 @@ export class ImapPolling {
     await Promise.allSettled(all.map((p) => p.poller.stop()));
   };
 }
-

@@ -156,7 +156,9 @@ async function ingestParsed(
   const reused = known.find((r) => r.ticket_id != null);
 
   const from = mail.from!.address;
-  const mailbox = source.mailboxId ? await mailboxById(ctx.db, source.mailboxId) : await mailboxFor(ctx, [...(source.recipients ?? []), ...mail.to.map((a) => a.address), ...mail.cc.map((a) => a.address)]);
+  const mailbox = source.mailboxId
+    ? await mailboxById(ctx.db, source.mailboxId)
+    : await mailboxFor(ctx, [...(source.recipients ?? []), ...mail.to.map((a) => a.address), ...mail.cc.map((a) => a.address)]);
   const sender = await ctx.db.selectFrom("users").selectAll().where("email", "=", from).executeTakeFirst();
   const loop = judgeLoop(mail);
   // DMARC pass from a trusted receiving server: the sender is who From says.
@@ -215,7 +217,13 @@ async function ingestParsed(
   const parts = plan.kind === "ticket" || plan.kind === "reply" || plan.kind === "linked" ? await storeParts(ctx, mail.attachments) : { stored: [], skipped: [] };
   const noAutoReply = loop.noAutoReply || !!source.importHistory || flooding || plan.kind === "own" || !!ackLoop;
   const loopReason =
-    [plan.kind === "own" ? "our own mail" : null, loop.reason, source.importHistory ? "imported old mail" : null, flooding ? `loop breaker: more than ${ctx.config.mail.loopLimitPerHour} messages from ${from} in an hour` : null, ackLoop?.reason]
+    [
+      plan.kind === "own" ? "our own mail" : null,
+      loop.reason,
+      source.importHistory ? "imported old mail" : null,
+      flooding ? `loop breaker: more than ${ctx.config.mail.loopLimitPerHour} messages from ${from} in an hour` : null,
+      ackLoop?.reason,
+    ]
       .filter(Boolean)
       .join("; ") || null;
 
@@ -251,7 +259,14 @@ async function ingestParsed(
     const done = await applyPlan(tx, plan, mail, { mailbox, sender, parts, arrival, messageRowId: row.id, now, ours });
     await trx
       .updateTable("mail_messages")
-      .set({ outcome: done.outcome, ticket_id: done.ticketId, comment_id: done.commentId, from_user_id: done.senderId ?? sender?.id ?? null, remote_images: done.remoteImages ? 1 : 0, full_html: done.fullHtml })
+      .set({
+        outcome: done.outcome,
+        ticket_id: done.ticketId,
+        comment_id: done.commentId,
+        from_user_id: done.senderId ?? sender?.id ?? null,
+        remote_images: done.remoteImages ? 1 : 0,
+        full_html: done.fullHtml,
+      })
       .where("id", "=", row.id)
       .execute();
     if (done.ticketId && (done.outcome === "ticket" || done.outcome === "reply")) {
@@ -296,7 +311,10 @@ async function applyPlan(tx: AppContext, plan: Plan, mail: ParsedMail, p: PlanCo
       const ticketId = await ticketOfBounce(tx, plan.facts);
       if (ticketId) {
         await recordEvents(tx.db, ticketId, undefined, "email", p.now, [
-          { action: "mail_bounced", new: { mail_message_id: p.messageRowId, message_id: plan.facts.originalMessageId, recipient: plan.facts.recipient, status: plan.facts.status, diagnostic: plan.facts.diagnostic } },
+          {
+            action: "mail_bounced",
+            new: { mail_message_id: p.messageRowId, message_id: plan.facts.originalMessageId, recipient: plan.facts.recipient, status: plan.facts.status, diagnostic: plan.facts.diagnostic },
+          },
         ]);
       }
       return { outcome: "bounce", ticketId, commentId: null, remoteImages: false, fullHtml: displayBody(mail, () => undefined, false).fullHtml };
@@ -304,7 +322,9 @@ async function applyPlan(tx: AppContext, plan: Plan, mail: ParsedMail, p: PlanCo
     case "own":
       return { outcome: "ignored", ticketId: plan.ticketId, commentId: null, remoteImages: false, fullHtml: displayBody(mail, () => undefined, false).fullHtml };
     case "noted": {
-      await recordEvents(tx.db, plan.ticket.id, undefined, "email", p.now, [{ action: "mail_auto_reply", new: { mail_message_id: p.messageRowId, from: mail.from!.address, subject: mail.subject.slice(0, 300) } }]);
+      await recordEvents(tx.db, plan.ticket.id, undefined, "email", p.now, [
+        { action: "mail_auto_reply", new: { mail_message_id: p.messageRowId, from: mail.from!.address, subject: mail.subject.slice(0, 300) } },
+      ]);
       const body = displayBody(mail, () => undefined, false);
       return { outcome: "ignored", ticketId: plan.ticket.id, commentId: null, remoteImages: body.remoteImages, fullHtml: body.fullHtml };
     }
@@ -399,10 +419,14 @@ export function actorOf(u: UserRow): Actor {
 async function bodyWithParts(tx: AppContext, mail: ParsedMail, author: UserRow, parts: PlanContext["parts"], reply: boolean) {
   const rows = await insertPartRows(tx.db, parts.stored, author.id, tx.clock.now().toISOString());
   const byCid = new Map(rows.filter((r) => r.cid).map((r) => [r.cid!.toLowerCase(), r.id]));
-  const body = displayBody(mail, (cid) => {
-    const id = byCid.get(cid.toLowerCase());
-    return id ? `/api/attachments/${id}/download` : undefined;
-  }, reply);
+  const body = displayBody(
+    mail,
+    (cid) => {
+      const id = byCid.get(cid.toLowerCase());
+      return id ? `/api/attachments/${id}/download` : undefined;
+    },
+    reply,
+  );
   let html = body.html;
   if (parts.skipped.length) {
     const names = parts.skipped.map((s) => `${s.filename} (${Math.round(s.size / 1048576)} MiB)`).join(", ");
@@ -422,7 +446,11 @@ export async function ticketFromMail(
   where: { requesterId: number; teamId?: number | null; categoryId?: number | null; type?: string | null; watchers: number[] },
 ) {
   const body = await bodyWithParts(tx, mail, author, parts, false);
-  const subject = mail.subject.replace(/[\p{Cc}]/gu, " ").trim().slice(0, 300) || "(no subject)";
+  const subject =
+    mail.subject
+      .replace(/[\p{Cc}]/gu, " ")
+      .trim()
+      .slice(0, 300) || "(no subject)";
   const ticket = await createTicket(
     tx,
     actorOf(author),

@@ -18,9 +18,7 @@ export function presentMailbox(m: MailboxRow): Mailbox {
     address: m.address,
     name: m.name,
     active: !!m.active,
-    imap: m.imap_host
-      ? { host: m.imap_host, port: m.imap_port ?? (m.imap_tls ? 993 : 143), tls: !!m.imap_tls, user: m.imap_user ?? "", folder: m.imap_folder, has_password: !!m.imap_password }
-      : null,
+    imap: m.imap_host ? { host: m.imap_host, port: m.imap_port ?? (m.imap_tls ? 993 : 143), tls: !!m.imap_tls, user: m.imap_user ?? "", folder: m.imap_folder, has_password: !!m.imap_password } : null,
     processed_action: m.processed_action,
     processed_folder: m.processed_folder,
     history_mode: m.history_mode,
@@ -44,13 +42,21 @@ export function listMailboxes(db: Executor): Promise<MailboxRow[]> {
 /** Checks the ids and combinations a mailbox names, so a bad one is a 400, not a database error. */
 async function checkMailbox(db: Executor, next: { team_id: number | null; category_id: number | null; processed_action: string; processed_folder: string | null }) {
   if (next.team_id != null && !(await db.selectFrom("teams").select("id").where("id", "=", next.team_id).executeTakeFirst())) throw invalid("team_id", `no team has the id ${next.team_id}`);
-  if (next.category_id != null && !(await db.selectFrom("categories").select("id").where("id", "=", next.category_id).executeTakeFirst())) throw invalid("category_id", `no category has the id ${next.category_id}`);
+  if (next.category_id != null && !(await db.selectFrom("categories").select("id").where("id", "=", next.category_id).executeTakeFirst()))
+    throw invalid("category_id", `no category has the id ${next.category_id}`);
   if (next.processed_action === "move" && !next.processed_folder) throw invalid("processed_folder", "name the folder processed mail is moved to");
 }
 
 const imapColumns = (ctx: Pick<AppContext, "secret">, imap: MailboxInput["imap"], keepPassword: string | null) =>
   imap
-    ? { imap_host: imap.host, imap_port: imap.port ?? null, imap_tls: imap.tls ? 1 : 0, imap_user: imap.user, imap_folder: imap.folder, imap_password: imap.password !== undefined ? seal(ctx.secret, imap.password) : keepPassword }
+    ? {
+        imap_host: imap.host,
+        imap_port: imap.port ?? null,
+        imap_tls: imap.tls ? 1 : 0,
+        imap_user: imap.user,
+        imap_folder: imap.folder,
+        imap_password: imap.password !== undefined ? seal(ctx.secret, imap.password) : keepPassword,
+      }
     : { imap_host: null, imap_port: null, imap_tls: 0, imap_user: null, imap_password: null, imap_folder: "INBOX" };
 
 const addressTaken = (err: unknown, address: string | undefined) => {
@@ -146,7 +152,17 @@ export async function mailboxHealth(ctx: AppContext): Promise<MailboxHealth[]> {
   const rows = await ctx.db
     .selectFrom("mailboxes")
     .leftJoin("mailbox_sync", "mailbox_sync.mailbox_id", "mailboxes.id")
-    .select(["mailboxes.id", "mailboxes.address", "mailboxes.active", "mailboxes.imap_host", "mailbox_sync.last_success_at", "mailbox_sync.last_error", "mailbox_sync.last_error_at", "mailbox_sync.waiting", "mailbox_sync.oldest_waiting_at"])
+    .select([
+      "mailboxes.id",
+      "mailboxes.address",
+      "mailboxes.active",
+      "mailboxes.imap_host",
+      "mailbox_sync.last_success_at",
+      "mailbox_sync.last_error",
+      "mailbox_sync.last_error_at",
+      "mailbox_sync.waiting",
+      "mailbox_sync.oldest_waiting_at",
+    ])
     .orderBy("mailboxes.address")
     .execute();
   const now = ctx.clock.now().getTime();

@@ -211,7 +211,11 @@ async function headOf(job) {
 async function parse(job) {
   await mkdir(tmpDir, { recursive: true });
   const cut = { happened: false };
-  const mail = await parseStreaming(inputOf(job, cut), { keepCidLinks: true, keepDeliveryStatus: true, skipTextLinks: true, skipImageLinks: true, skipTextToHtml: true, skipHtmlToText: true }, job.tag);
+  const mail = await parseStreaming(
+    inputOf(job, cut),
+    { keepCidLinks: true, keepDeliveryStatus: true, skipTextLinks: true, skipImageLinks: true, skipTextToHtml: true, skipHtmlToText: true },
+    job.tag,
+  );
   // mailparser's own text-from-HTML reads the whole body (up to 2 MiB) into html-to-text, which
   // took a hundred MiB per thread: the text is read from the part a ticket shows instead.
   if (!mail.text && mail.html) mail.text = textFromHtml(mail.html);

@@ -20,9 +20,21 @@ const heldQuery = (db: Executor) =>
     .innerJoin("mail_messages", "mail_messages.id", "mail_held.mail_message_id")
     .innerJoin("tickets", "tickets.id", "mail_held.ticket_id")
     .select([
-      "mail_held.id", "mail_held.reason", "mail_held.status", "mail_held.created_at", "mail_held.decided_at", "mail_held.result_ticket_id",
-      "mail_messages.from_address", "mail_messages.subject", "mail_messages.full_html", "mail_messages.id as message_row_id", "mail_messages.loop_reason",
-      "tickets.id as ticket_id", "tickets.number", "tickets.type", "tickets.subject as ticket_subject",
+      "mail_held.id",
+      "mail_held.reason",
+      "mail_held.status",
+      "mail_held.created_at",
+      "mail_held.decided_at",
+      "mail_held.result_ticket_id",
+      "mail_messages.from_address",
+      "mail_messages.subject",
+      "mail_messages.full_html",
+      "mail_messages.id as message_row_id",
+      "mail_messages.loop_reason",
+      "tickets.id as ticket_id",
+      "tickets.number",
+      "tickets.type",
+      "tickets.subject as ticket_subject",
     ]);
 export type HeldRow = Awaited<ReturnType<ReturnType<typeof heldQuery>["executeTakeFirstOrThrow"]>>;
 
@@ -45,9 +57,19 @@ const heldCopiesQuery = (db: Executor) =>
     .innerJoin("mail_messages", "mail_messages.id", "mail_held_copies.mail_message_id")
     .innerJoin("tickets", "tickets.id", "mail_held_copies.ticket_id")
     .select([
-      "mail_held_copies.id", "mail_held_copies.from_address", "mail_held_copies.addresses", "mail_held_copies.reason", "mail_held_copies.status",
-      "mail_held_copies.created_at", "mail_held_copies.decided_at", "mail_messages.subject", "mail_messages.id as message_row_id",
-      "tickets.id as ticket_id", "tickets.number", "tickets.type", "tickets.subject as ticket_subject",
+      "mail_held_copies.id",
+      "mail_held_copies.from_address",
+      "mail_held_copies.addresses",
+      "mail_held_copies.reason",
+      "mail_held_copies.status",
+      "mail_held_copies.created_at",
+      "mail_held_copies.decided_at",
+      "mail_messages.subject",
+      "mail_messages.id as message_row_id",
+      "tickets.id as ticket_id",
+      "tickets.number",
+      "tickets.type",
+      "tickets.subject as ticket_subject",
     ]);
 export type HeldCopiesRow = Awaited<ReturnType<ReturnType<typeof heldCopiesQuery>["executeTakeFirstOrThrow"]>>;
 

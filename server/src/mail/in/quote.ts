@@ -54,8 +54,10 @@ const ORIGINAL_MESSAGE =
 const UNDERSCORES = /^_{8,}$/;
 /** Outlook's localized "From:" and "Sent:" (or "Date:") header labels, optionally in bold (*From:*). */
 const FROM_LABEL = /^\*?(From|Von|De|Van|Da|Från|Fra|Od|Lähettäjä|От|Kimden|差出人|发件人|寄件者|보낸 사람)\s*[:：]/i;
-const SENT_LABEL = /^\*?(Sent|Date|Gesendet|Datum|Envoyé|Enviado(\s+el)?|Fecha|Verzonden|Verstuurd|Inviato|Data|Skickat|Sendt|Lähetetty|Отправлено|Wysłano|Odesláno|Tarih|送信日時|日付|发送时间|發送時間|날짜|보낸 날짜)\s*[:：]/i;
-const TO_LABEL = /^\*?(To|An|À|A|Para|Aan|Till|Til|Do|Vastaanottaja|Кому|Kime|宛先|收件人|받는 사람|Subject|Betreff|Objet|Asunto|Onderwerp|Oggetto|Assunto|Ämne|Emne|Temat|Тема|Konu|件名|主题|제목|Cc)\s*[:：]/i;
+const SENT_LABEL =
+  /^\*?(Sent|Date|Gesendet|Datum|Envoyé|Enviado(\s+el)?|Fecha|Verzonden|Verstuurd|Inviato|Data|Skickat|Sendt|Lähetetty|Отправлено|Wysłano|Odesláno|Tarih|送信日時|日付|发送时间|發送時間|날짜|보낸 날짜)\s*[:：]/i;
+const TO_LABEL =
+  /^\*?(To|An|À|A|Para|Aan|Till|Til|Do|Vastaanottaja|Кому|Kime|宛先|收件人|받는 사람|Subject|Betreff|Objet|Asunto|Onderwerp|Oggetto|Assunto|Ämne|Emne|Temat|Тема|Konu|件名|主题|제목|Cc)\s*[:：]/i;
 
 const short = (line: string) => line.length <= HEADER_LINE_MAX;
 const isQuoted = (line: string) => /^\s*>/.test(line);

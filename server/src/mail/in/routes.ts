@@ -3,7 +3,19 @@
  * on tickets they can see, and the messages (with their raw .eml) received on such a ticket.
  */
 import {
-  FailedMail, FailedMailQuery, HeldDecision, HeldMail, HeldMailQuery, Id, Mailbox, MailboxHealth, MailboxInput, MailboxUpdateInput, ReceivedMail, ReprocessResult, TicketKey,
+  FailedMail,
+  FailedMailQuery,
+  HeldDecision,
+  HeldMail,
+  HeldMailQuery,
+  Id,
+  Mailbox,
+  MailboxHealth,
+  MailboxInput,
+  MailboxUpdateInput,
+  ReceivedMail,
+  ReprocessResult,
+  TicketKey,
 } from "@tessera/contracts";
 import { z } from "zod";
 import type { FastifyReply } from "fastify";
@@ -127,7 +139,11 @@ export function mailInRoutes(app: App, ctx: AppContext) {
     schema: { tags, summary: "Download a failed message as it arrived (.eml)", params: IdParams },
     handler: async (req, reply) => {
       const row = await findFailed(ctx, req.params.id);
-      await recordAudit(ctx, req.actor, { action: "mail.failed_downloaded", target: { type: "mail_failed", id: row.id, label: row.subject ?? `#${row.id}` }, detail: { from_address: row.from_address, reason: row.reason } });
+      await recordAudit(ctx, req.actor, {
+        action: "mail.failed_downloaded",
+        target: { type: "mail_failed", id: row.id, label: row.subject ?? `#${row.id}` },
+        detail: { from_address: row.from_address, reason: row.reason },
+      });
       return sendRaw(ctx, reply, row.raw_sha256, `failed-${row.id}.eml`);
     },
   });
@@ -137,7 +153,11 @@ export function mailInRoutes(app: App, ctx: AppContext) {
     schema: { tags, summary: "Run a failed message through intake again", params: IdParams, response: { 200: ReprocessResult } },
     handler: async (req) => {
       const result = await reprocessFailed(ctx, req.actor, req.params.id);
-      await recordAudit(ctx, req.actor, { action: "mail.failed_reprocessed", target: { type: "mail_failed", id: req.params.id }, detail: { outcome: result.outcome, ticket_id: result.ticketId ?? null } });
+      await recordAudit(ctx, req.actor, {
+        action: "mail.failed_reprocessed",
+        target: { type: "mail_failed", id: req.params.id },
+        detail: { outcome: result.outcome, ticket_id: result.ticketId ?? null },
+      });
       return { outcome: result.outcome, ticket_id: result.ticketId, failed: presentFailed(await findFailed(ctx, req.params.id)) };
     },
   });
@@ -171,7 +191,12 @@ export function mailInRoutes(app: App, ctx: AppContext) {
 
   app.get("/api/mail/held", {
     config: { access: "staff" },
-    schema: { tags, summary: "Messages waiting for an agent: strangers' replies, reused Message-IDs and autoresponders answering our acknowledgements, on tickets you can see", querystring: HeldMailQuery, response: { 200: z.array(HeldMail) } },
+    schema: {
+      tags,
+      summary: "Messages waiting for an agent: strangers' replies, reused Message-IDs and autoresponders answering our acknowledgements, on tickets you can see",
+      querystring: HeldMailQuery,
+      response: { 200: z.array(HeldMail) },
+    },
     handler: async (req) => (await listHeld(ctx.db, req.actor, req.query.status)).map(presentHeld),
   });
 

@@ -49,7 +49,11 @@ export async function keepRaw(ctx: Pick<AppContext, "config">, raw: RawMessage):
 
 export async function insertRaw(db: Executor, kept: KeptRaw, now: string) {
   if (!kept.inline) return;
-  await db.insertInto("mail_raw").values({ sha256: kept.sha256, bytes: kept.inline, created_at: now }).onConflict((oc) => oc.column("sha256").doNothing()).execute();
+  await db
+    .insertInto("mail_raw")
+    .values({ sha256: kept.sha256, bytes: kept.inline, created_at: now })
+    .onConflict((oc) => oc.column("sha256").doNothing())
+    .execute();
 }
 
 /** The raw original of a stored message, or undefined when it is missing. */

@@ -49,7 +49,15 @@ export function bareText(html: string): string {
 export async function trimmedMessages(db: Kysely<Database>, rows: { id: number; comment_id: number | null; full_html: string }[]): Promise<Set<number>> {
   const withComment = rows.filter((r) => r.comment_id != null);
   if (!withComment.length) return new Set();
-  const comments = await db.selectFrom("comments").select(["id", "body"]).where("id", "in", withComment.map((r) => r.comment_id!)).execute();
+  const comments = await db
+    .selectFrom("comments")
+    .select(["id", "body"])
+    .where(
+      "id",
+      "in",
+      withComment.map((r) => r.comment_id!),
+    )
+    .execute();
   const bodies = new Map(comments.map((c) => [c.id, c.body]));
   const out = new Set<number>();
   for (const r of withComment) {

@@ -115,7 +115,10 @@ export async function threadOf(db: Executor, ticketId: number, recipientUserId: 
 }
 
 /** Composes one queued row (once: a row that already has its Message-ID is left alone). */
-export async function composeMessage(ctx: AppContext, row: Pick<MailOutboxTable, "kind" | "ticket_id" | "comment_id" | "recipient_user_id" | "actor_id" | "to_name" | "to_address"> & { id: number }): Promise<void> {
+export async function composeMessage(
+  ctx: AppContext,
+  row: Pick<MailOutboxTable, "kind" | "ticket_id" | "comment_id" | "recipient_user_id" | "actor_id" | "to_name" | "to_address"> & { id: number },
+): Promise<void> {
   const now = ctx.clock.now().toISOString();
   await ctx.db.transaction().execute(async (trx) => {
     const current = await trx.selectFrom("mail_outbox").select("message_id").where("id", "=", row.id).executeTakeFirst();

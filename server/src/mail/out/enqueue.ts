@@ -71,19 +71,16 @@ function mayNeedMail(e: EventInput): boolean {
 }
 
 /** The mail a batch of events calls for, before looking at who the recipients are. */
-async function planMail(
-  db: Executor,
-  ticket: { id: number; requester_id: number },
-  actor: MailActor | undefined,
-  via: string,
-  events: EventInput[],
-): Promise<Plan[]> {
-  const statusKeys = events
-    .flatMap((e) => (e.action === "status_changed" ? [e.old, e.new] : e.action === "created" ? [asRecord(e.new).status] : []))
-    .filter((k): k is string => typeof k === "string");
+async function planMail(db: Executor, ticket: { id: number; requester_id: number }, actor: MailActor | undefined, via: string, events: EventInput[]): Promise<Plan[]> {
+  const statusKeys = events.flatMap((e) => (e.action === "status_changed" ? [e.old, e.new] : e.action === "created" ? [asRecord(e.new).status] : [])).filter((k): k is string => typeof k === "string");
   const categories = new Map<string, string>();
   if (statusKeys.length) {
-    for (const s of await db.selectFrom("statuses").select(["key", "category"]).where("key", "in", [...new Set(statusKeys)]).execute()) categories.set(s.key, s.category);
+    for (const s of await db
+      .selectFrom("statuses")
+      .select(["key", "category"])
+      .where("key", "in", [...new Set(statusKeys)])
+      .execute())
+      categories.set(s.key, s.category);
   }
   const requester = ticket.requester_id;
   const plans: Plan[] = [];
@@ -154,7 +151,17 @@ async function enqueueMailFor(db: Executor, ticketId: number, actor: MailActor |
   if (!users.length) return false;
   // Mail to one of Tessera's own mailboxes would come straight back in: a loop.
   const own = new Set(
-    (await db.selectFrom("mailboxes").select("address").where("address", "in", users.map((u) => u.email.trim().toLowerCase())).execute()).map((m) => m.address),
+    (
+      await db
+        .selectFrom("mailboxes")
+        .select("address")
+        .where(
+          "address",
+          "in",
+          users.map((u) => u.email.trim().toLowerCase()),
+        )
+        .execute()
+    ).map((m) => m.address),
   );
   const rows = [];
   let limit: number | undefined;
@@ -209,11 +216,9 @@ export const mailNotifications: EventConsumer = {
   name: "mail_notifications",
   async handle(tx: AppContext, events: FeedEvent[]) {
     const actorIds = [...new Set(events.map((e) => e.actor_id).filter((id): id is number => id != null))];
-    const actors = new Map(
-      actorIds.length ? (await tx.db.selectFrom("users").select(["id", "role"]).where("id", "in", actorIds).execute()).map((u) => [u.id, u as MailActor] as const) : [],
-    );
+    const actors = new Map(actorIds.length ? (await tx.db.selectFrom("users").select(["id", "role"]).where("id", "in", actorIds).execute()).map((u) => [u.id, u as MailActor] as const) : []);
     let queued = false;
-    for (let start = 0; start < events.length; ) {
+    for (let start = 0; start < events.length;) {
       let end = start + 1;
       while (end < events.length && sameWrite(events[end - 1], events[end])) end++;
       const group = events.slice(start, end).map((e) => ({ row: e, input: { action: e.action, field: e.field ?? undefined, old: parse(e.old_value), new: parse(e.new_value) } as EventInput }));

@@ -50,10 +50,7 @@ const isoPlus = (now: Date, ms: number) => new Date(now.getTime() + ms).toISOStr
 
 function due(now: string) {
   return (eb: ExpressionBuilder<Database, "mail_outbox">) =>
-    eb.or([
-      eb.and([eb("state", "=", "queued"), eb("next_attempt_at", "<=", now)]),
-      eb.and([eb("state", "=", "sending"), eb("lease_until", "<", now)]),
-    ]);
+    eb.or([eb.and([eb("state", "=", "queued"), eb("next_attempt_at", "<=", now)]), eb.and([eb("state", "=", "sending"), eb("lease_until", "<", now)])]);
 }
 
 /** Takes up to `limit` due rows for this worker; another worker never gets the same ones. */
@@ -112,14 +109,24 @@ export async function deliverDue(ctx: AppContext, opts: { limit?: number } = {})
     if (failure.kind === "server") {
       // The server, not this message: it waits, and no attempt is used up.
       result.serverError ??= failure.message;
-      await mine(row.id).set({ state: "queued", next_attempt_at: isoPlus(now, SERVER_RETRY_MS), lease_until: null, claim_token: null, last_error: `mail server: ${failure.message}`, updated_at: now.toISOString() }).execute();
+      await mine(row.id)
+        .set({ state: "queued", next_attempt_at: isoPlus(now, SERVER_RETRY_MS), lease_until: null, claim_token: null, last_error: `mail server: ${failure.message}`, updated_at: now.toISOString() })
+        .execute();
       return;
     }
     const attempts = row.attempts + 1;
     const giveUp = failure.kind === "permanent" || attempts >= MAX_ATTEMPTS;
     ctx.log.warn({ outbox_id: row.id, attempts, err: failure.message }, giveUp ? "outgoing mail failed" : "outgoing mail will be retried");
     await mine(row.id)
-      .set({ state: giveUp ? "failed" : "queued", attempts, next_attempt_at: isoPlus(now, giveUp ? 0 : backoffMs(attempts)), last_error: failure.message, lease_until: null, claim_token: null, updated_at: now.toISOString() })
+      .set({
+        state: giveUp ? "failed" : "queued",
+        attempts,
+        next_attempt_at: isoPlus(now, giveUp ? 0 : backoffMs(attempts)),
+        last_error: failure.message,
+        lease_until: null,
+        claim_token: null,
+        updated_at: now.toISOString(),
+      })
       .execute();
     if (giveUp) result.failed++;
     else result.retrying++;

@@ -19,9 +19,16 @@ export const outboxItem = (db: Executor, id: number) => outboxRows(db).where("ma
 
 /** How the outbox stands: messages per state, the oldest one waiting, the last delivery and the latest error still pending. */
 export async function outboxState(db: Executor) {
-  const counts = await db.selectFrom("mail_outbox").select(["state", (eb) => eb.fn.countAll<number>().as("n")]).groupBy("state").execute();
+  const counts = await db
+    .selectFrom("mail_outbox")
+    .select(["state", (eb) => eb.fn.countAll<number>().as("n")])
+    .groupBy("state")
+    .execute();
   const oldest = await db.selectFrom("mail_outbox").select("created_at").where("state", "in", ["queued", "sending"]).orderBy("id").limit(1).executeTakeFirst();
-  const last = await db.selectFrom("mail_outbox").select((eb) => eb.fn.max("sent_at").as("at")).executeTakeFirst();
+  const last = await db
+    .selectFrom("mail_outbox")
+    .select((eb) => eb.fn.max("sent_at").as("at"))
+    .executeTakeFirst();
   const error = await db
     .selectFrom("mail_outbox")
     .select(["id", "last_error", "updated_at"])

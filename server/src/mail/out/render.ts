@@ -18,7 +18,10 @@ const RENDERED_SHAPE = { depth: 2 * HTML_DEPTH_MAX, elements: 2 * HTML_ELEMENTS_
 
 /** One header line: control characters (CR, LF, tabs …) become spaces; runs of spaces collapse. */
 export function foldHeader(value: string, max = 250): string {
-  const one = value.replace(/[\p{Cc}\u2028\u2029]+/gu, " ").replace(/\s{2,}/g, " ").trim();
+  const one = value
+    .replace(/[\p{Cc}\u2028\u2029]+/gu, " ")
+    .replace(/\s{2,}/g, " ")
+    .trim();
   return one.length > max ? one.slice(0, max - 1).trimEnd() + "…" : one;
 }
 
@@ -32,9 +35,40 @@ export function subjectWithTag(subject: string, reference: string): string {
 // A mail-safe allow-list: the rich-text tags plus inline styles an admin may use for layout.
 const HTML_OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: [
-    "p", "br", "div", "span", "b", "strong", "i", "em", "u", "s", "del", "sub", "sup", "mark", "small",
-    "blockquote", "code", "pre", "ul", "ol", "li", "a", "h1", "h2", "h3", "h4", "hr",
-    "table", "thead", "tbody", "tr", "th", "td", "img",
+    "p",
+    "br",
+    "div",
+    "span",
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "s",
+    "del",
+    "sub",
+    "sup",
+    "mark",
+    "small",
+    "blockquote",
+    "code",
+    "pre",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "hr",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "img",
   ],
   allowedAttributes: {
     a: ["href", "title"],
@@ -106,7 +140,11 @@ export function renderMail(template: TemplateParts, data: MailView, reference: s
   const view = toView(data);
   const raw = (s: string) => String(s);
   const subject = subjectWithTag(render(template.subject, view, raw), reference);
-  const text = render(template.text, view, raw).replace(/\r\n?/g, "\n").replace(/\n{3,}/g, "\n\n").trim() + "\n";
+  const text =
+    render(template.text, view, raw)
+      .replace(/\r\n?/g, "\n")
+      .replace(/\n{3,}/g, "\n\n")
+      .trim() + "\n";
   // A template (at most 500 levels deep) holds comments (as many again), and its sections repeat;
   // HTML deeper than both would take the sanitiser seconds, so such a message is sent as its text.
   const rendered = render(template.html, view, escapeHtml);
@@ -180,7 +218,9 @@ export async function expectedResponseOf(ctx: Pick<AppContext, "memo" | "clock">
     .where("sla_clocks.ticket_id", "=", ticketId)
     .executeTakeFirst();
   const format = (timeZone: string) =>
-    new Intl.DateTimeFormat("en-GB", { weekday: "short", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone, timeZoneName: "short" }).format(new Date(first_response_at));
+    new Intl.DateTimeFormat("en-GB", { weekday: "short", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone, timeZoneName: "short" }).format(
+      new Date(first_response_at),
+    );
   let when: string;
   try {
     when = format(cal?.time_zone ?? "UTC");

@@ -3,8 +3,19 @@
  * retry), the templates with a preview, and the mail status and settings.
  */
 import {
-  Id, MAIL_KINDS, MailKind, MailPreview, MailPreviewInput, MailSettingsInput, MailStatus, MailTemplate, MailTemplateParts,
-  OUTBOX_STATES, OutboxItem, OutboxListQuery, Page,
+  Id,
+  MAIL_KINDS,
+  MailKind,
+  MailPreview,
+  MailPreviewInput,
+  MailSettingsInput,
+  MailStatus,
+  MailTemplate,
+  MailTemplateParts,
+  OUTBOX_STATES,
+  OutboxItem,
+  OutboxListQuery,
+  Page,
 } from "@tessera/contracts";
 import { z } from "zod";
 import type { Selectable } from "kysely";
@@ -140,7 +151,8 @@ export function mailOutRoutes(app: App, ctx: AppContext) {
     schema: {
       tags,
       summary: "Change a mail template",
-      description: "Mustache syntax: {{ticket.reference}} is escaped in the HTML part, {{{comment.html}}} inserts stored (sanitised) HTML, {{#section}}…{{/section}} shows a part only when it has a value. Unknown placeholders and partials are refused.",
+      description:
+        "Mustache syntax: {{ticket.reference}} is escaped in the HTML part, {{{comment.html}}} inserts stored (sanitised) HTML, {{#section}}…{{/section}} shows a part only when it has a value. Unknown placeholders and partials are refused.",
       params: KindParams,
       body: MailTemplateParts,
       response: { 200: MailTemplate },
@@ -149,7 +161,12 @@ export function mailOutRoutes(app: App, ctx: AppContext) {
       await inTransaction(ctx, async (tx) => {
         const { subject, text, html } = await loadTemplate(tx.db, req.params.kind);
         await saveTemplate(tx.db, req.params.kind, req.body, req.actor.id, ctx.clock.now().toISOString());
-        await recordAudit(tx, req.actor, { action: "mail_template.changed", target: { type: "mail_template", id: req.params.kind, label: req.params.kind }, before: { subject, text, html }, after: { subject: req.body.subject, text: req.body.text, html: req.body.html } });
+        await recordAudit(tx, req.actor, {
+          action: "mail_template.changed",
+          target: { type: "mail_template", id: req.params.kind, label: req.params.kind },
+          before: { subject, text, html },
+          after: { subject: req.body.subject, text: req.body.text, html: req.body.html },
+        });
       });
       return presentTemplate(req.params.kind);
     },
@@ -162,7 +179,12 @@ export function mailOutRoutes(app: App, ctx: AppContext) {
       await inTransaction(ctx, async (tx) => {
         const { subject, text, html } = await loadTemplate(tx.db, req.params.kind);
         await resetTemplate(tx.db, req.params.kind);
-        await recordAudit(tx, req.actor, { action: "mail_template.reset", target: { type: "mail_template", id: req.params.kind, label: req.params.kind }, before: { subject, text, html }, after: DEFAULT_TEMPLATES[req.params.kind] });
+        await recordAudit(tx, req.actor, {
+          action: "mail_template.reset",
+          target: { type: "mail_template", id: req.params.kind, label: req.params.kind },
+          before: { subject, text, html },
+          after: DEFAULT_TEMPLATES[req.params.kind],
+        });
       });
       return presentTemplate(req.params.kind);
     },

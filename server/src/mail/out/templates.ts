@@ -92,13 +92,30 @@ export const DEFAULT_TEMPLATES: Record<MailKind, TemplateParts> = {
 
 /** Every placeholder a template may use (sections iterate the two attachment lists). */
 export const PLACEHOLDERS = [
-  "desk.name", "desk.url",
-  "ticket.reference", "ticket.subject", "ticket.status", "ticket.priority", "ticket.type", "ticket.url",
-  "ticket.description_text", "ticket.description_html", "ticket.resolution_note", "ticket.expected_response",
-  "recipient.name", "recipient.email", "requester.name", "requester.email", "actor.name",
-  "comment", "comment.text", "comment.html",
-  "links.confirm", "links.not_fixed",
-  "attachments", "linked_attachments",
+  "desk.name",
+  "desk.url",
+  "ticket.reference",
+  "ticket.subject",
+  "ticket.status",
+  "ticket.priority",
+  "ticket.type",
+  "ticket.url",
+  "ticket.description_text",
+  "ticket.description_html",
+  "ticket.resolution_note",
+  "ticket.expected_response",
+  "recipient.name",
+  "recipient.email",
+  "requester.name",
+  "requester.email",
+  "actor.name",
+  "comment",
+  "comment.text",
+  "comment.html",
+  "links.confirm",
+  "links.not_fixed",
+  "attachments",
+  "linked_attachments",
 ] as const;
 /** Names usable inside a section: fields of the attachment items, and leaves like {{#ticket}}{{reference}}{{/ticket}}. */
 const SECTION_NAMES = new Set(["filename", "size", "url", ...PLACEHOLDERS.map((p) => p.split(".").pop()!)]);

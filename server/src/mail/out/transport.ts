@@ -92,7 +92,10 @@ export interface FileToAttach {
   sha256: string;
 }
 
-type ComposedRow = Pick<MailOutboxTable, "to_address" | "to_name" | "from_name" | "subject" | "text_body" | "html_body" | "message_id" | "in_reply_to" | "thread_references" | "auto_submitted" | "created_at">;
+type ComposedRow = Pick<
+  MailOutboxTable,
+  "to_address" | "to_name" | "from_name" | "subject" | "text_body" | "html_body" | "message_id" | "in_reply_to" | "thread_references" | "auto_submitted" | "created_at"
+>;
 
 /** The message nodemailer sends for a composed row. Names and subject pass through foldHeader. */
 export function messageOf(cfg: MailOutConfig, attachmentsDir: string, row: ComposedRow, files: FileToAttach[]): Mail.Options {

@@ -14,7 +14,12 @@ import classes from "../admin.module.css";
 
 /** The list's place while it loads or when it failed; null once there is data. */
 export function ListState({ query, what }: { query: Pick<CollectionQuery<unknown>, "isPending" | "isError" | "error" | "refetch">; what: string }) {
-  if (query.isPending) return <div style={{ padding: 12 }}><ListSkeleton label={`Loading ${what.toLowerCase()}`} /></div>;
+  if (query.isPending)
+    return (
+      <div style={{ padding: 12 }}>
+        <ListSkeleton label={`Loading ${what.toLowerCase()}`} />
+      </div>
+    );
   if (query.isError) {
     return (
       <div style={{ padding: 12 }}>
@@ -108,19 +113,24 @@ export function AdminCollectionPage<T>(props: AdminCollectionPageProps<T>) {
   const extra = c.picked ? props.extraEditors?.[c.picked] : undefined;
   if (extra) editor = extra();
   // A new item's form waits for the list too: its defaults may come from it.
-  else if (c.picked && c.query.isPending) editor = <Stack p="lg"><Skeleton height={36} /><Skeleton height={props.skeleton ?? 120} /></Stack>;
+  else if (c.picked && c.query.isPending)
+    editor = (
+      <Stack p="lg">
+        <Skeleton height={36} />
+        <Skeleton height={props.skeleton ?? 120} />
+      </Stack>
+    );
   else if (c.isNew && props.creator) editor = props.creator();
   else if (c.selected) editor = props.editor(c.selected);
   else {
     const shown = c.picked && c.query.data ? missing : pick;
-    editor =
-      isEmptyState(shown) ? (
-        <EmptyEditor icon={icon} title={shown.title}>
-          {shown.text}
-        </EmptyEditor>
-      ) : (
-        shown
-      );
+    editor = isEmptyState(shown) ? (
+      <EmptyEditor icon={icon} title={shown.title}>
+        {shown.text}
+      </EmptyEditor>
+    ) : (
+      shown
+    );
   }
   const state = <ListState query={c.query} what={what} />;
   const loaded = !c.query.isPending && !c.query.isError;
@@ -150,7 +160,13 @@ export function AdminCollectionPage<T>(props: AdminCollectionPageProps<T>) {
             {props.listHeader}
             {loaded ? (
               <>
-                {props.list ? props.list(c.items) : <Rows items={c.items} empty={props.emptyList}>{props.row!}</Rows>}
+                {props.list ? (
+                  props.list(c.items)
+                ) : (
+                  <Rows items={c.items} empty={props.emptyList}>
+                    {props.row!}
+                  </Rows>
+                )}
                 {props.listFooter}
               </>
             ) : (

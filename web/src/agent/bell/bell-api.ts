@@ -3,8 +3,7 @@ import { NotificationMute } from "@tessera/contracts";
 import { api, apiNoContent } from "../../api/client.ts";
 
 /** Mutes a ticket's notifications for the signed-in agent until `until` (null: until unmuted). */
-export const muteTicketNotifications = (ticketId: number, until: string | null) =>
-  api(`/api/tickets/${ticketId}/notification-mute`, NotificationMute, { method: "PUT", json: { until } });
+export const muteTicketNotifications = (ticketId: number, until: string | null) => api(`/api/tickets/${ticketId}/notification-mute`, NotificationMute, { method: "PUT", json: { until } });
 
 export const unmuteTicketNotifications = (ticketId: number) => apiNoContent(`/api/tickets/${ticketId}/notification-mute`, { method: "DELETE" });
 

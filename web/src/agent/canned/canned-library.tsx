@@ -13,7 +13,6 @@ import { toast } from "../toast.ts";
 import type { Library } from "../../ui/replies/libraries.tsx";
 import { scopeLabel, type LibraryItem } from "../../ui/replies/scope.ts";
 
-
 /** Field messages from a refused save, keyed as the form names them; the rest as one sentence. */
 export function saveErrors(err: unknown): { fields: Record<string, string>; general: string | null } {
   if (err instanceof ApiError && Object.keys(err.fieldErrors).length) return { fields: err.fieldErrors, general: null };
@@ -148,7 +147,10 @@ export function LibraryManager<Item extends LibraryItem, Draft>({ library, onClo
                     {current ? (
                       confirmDelete ? (
                         <Group gap="xs">
-                          <Text size="sm">Delete “{props.nameOf(current)}” for {scopeLabel(current).toLowerCase() === "only you" ? "you" : scopeLabel(current) === "Everyone" ? "everyone" : `all of ${current.team?.name}`}?</Text>
+                          <Text size="sm">
+                            Delete “{props.nameOf(current)}” for{" "}
+                            {scopeLabel(current).toLowerCase() === "only you" ? "you" : scopeLabel(current) === "Everyone" ? "everyone" : `all of ${current.team?.name}`}?
+                          </Text>
                           <Button size="xs" color="red" onClick={() => void remove()} loading={busy}>
                             Delete
                           </Button>

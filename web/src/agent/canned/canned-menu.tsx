@@ -35,7 +35,13 @@ export interface CannedMenu {
   element: React.ReactNode;
 }
 
-export function useCannedMenu({ text, caret, ticket, agent, onInsert }: {
+export function useCannedMenu({
+  text,
+  caret,
+  ticket,
+  agent,
+  onInsert,
+}: {
   text: string;
   caret: number;
   ticket: Pick<Ticket, "reference" | "subject" | "requester">;
@@ -62,7 +68,12 @@ export function useCannedMenu({ text, caret, ticket, agent, onInsert }: {
     if (!query || !fuse || !macroFuse) return [];
     const found = (query.query ? fuse.search(query.query).map((r) => r.item) : all).slice(0, 8).map((item) => ({ kind: "reply" as const, item }));
     // Macros only once a word is typed: an empty "/" lists replies.
-    const ms = query.query ? macroFuse.search(query.query).slice(0, 3).map((r) => ({ kind: "macro" as const, item: r.item })) : [];
+    const ms = query.query
+      ? macroFuse
+          .search(query.query)
+          .slice(0, 3)
+          .map((r) => ({ kind: "macro" as const, item: r.item }))
+      : [];
     return [...found, ...ms];
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only the typed words matter, not where the menu sits
   }, [query?.query, fuse, macroFuse, all]);
@@ -116,8 +127,14 @@ export function useCannedMenu({ text, caret, ticket, agent, onInsert }: {
               {all.length ? `No canned reply matches “${query?.query}”.` : "No canned replies yet."}
             </Text>
           )}
-          {options.map((o, i) =>
-            <MenuOption key={o.kind === "macro" ? `m${o.item.id}` : o.item.id} id={o.kind === "macro" ? `canned-m${o.item.id}` : `canned-${o.item.id}`} active={i === active} onPick={() => pick(o)} onHover={() => setActive(i)}>
+          {options.map((o, i) => (
+            <MenuOption
+              key={o.kind === "macro" ? `m${o.item.id}` : o.item.id}
+              id={o.kind === "macro" ? `canned-m${o.item.id}` : `canned-${o.item.id}`}
+              active={i === active}
+              onPick={() => pick(o)}
+              onHover={() => setActive(i)}
+            >
               {o.kind === "macro" ? (
                 <div style={{ minWidth: 0 }}>
                   <Text size="sm" fw={500} truncate>
@@ -145,7 +162,7 @@ export function useCannedMenu({ text, caret, ticket, agent, onInsert }: {
                 </>
               )}
             </MenuOption>
-          )}
+          ))}
         </div>
         <div className={own.menuFooter}>
           <Button

@@ -9,7 +9,20 @@ import type { AfterSend } from "./send-and-next.ts";
 
 const mod = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform) ? "⌘" : "Ctrl";
 
-export function SendControls({ note, closed, toName, statusOptions, thenStatus, onThenStatus, sending, disabled, sendAndNext, onSendAndNext, resolvable, onSend }: {
+export function SendControls({
+  note,
+  closed,
+  toName,
+  statusOptions,
+  thenStatus,
+  onThenStatus,
+  sending,
+  disabled,
+  sendAndNext,
+  onSendAndNext,
+  resolvable,
+  onSend,
+}: {
   note: boolean;
   /** A closed ticket takes notes only, and no status after them. */
   closed: boolean;
@@ -41,7 +54,11 @@ export function SendControls({ note, closed, toName, statusOptions, thenStatus, 
           allowDeselect={false}
           w={190}
           comboboxProps={{ withinPortal: true, position: "top" }}
-          leftSection={<Text size="10px" c="dimmed" pl={4}>then</Text>}
+          leftSection={
+            <Text size="10px" c="dimmed" pl={4}>
+              then
+            </Text>
+          }
           leftSectionWidth={36}
         />
       )}
@@ -80,7 +97,11 @@ export function SendControls({ note, closed, toName, statusOptions, thenStatus, 
               leftSection={<IconCircleCheck size={14} />}
               disabled={disabled || !resolvable}
               onClick={() => onSend("resolve")}
-              rightSection={<Text size="xs" c="dimmed">{mod}+Shift+Enter</Text>}
+              rightSection={
+                <Text size="xs" c="dimmed">
+                  {mod}+Shift+Enter
+                </Text>
+              }
             >
               {verb}, resolve and open next
             </Menu.Item>

@@ -11,7 +11,13 @@ export function UploadChips({ uploads }: { uploads: Uploads }) {
     <Group gap={6} mb={6} component="ul" className={classes.plainList} aria-label="Attached files">
       {uploads.items.map((u) => (
         <li key={u.key} className={classes.uploadChip} data-status={u.status}>
-          {u.status === "uploading" ? <Loader size={11} /> : u.status === "done" ? <IconCheck size={12} color="var(--mantine-color-teal-7)" /> : <IconAlertTriangle size={12} color="var(--mantine-color-red-7)" />}
+          {u.status === "uploading" ? (
+            <Loader size={11} />
+          ) : u.status === "done" ? (
+            <IconCheck size={12} color="var(--mantine-color-teal-7)" />
+          ) : (
+            <IconAlertTriangle size={12} color="var(--mantine-color-red-7)" />
+          )}
           <span className={classes.fileName}>{u.file.name}</span>
           <Text span size="xs" c={u.status === "failed" ? "red.7" : "dimmed"}>
             {u.status === "failed" ? u.error : formatBytes(u.file.size)}

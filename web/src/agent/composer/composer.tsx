@@ -20,7 +20,7 @@ import { keys, useSignedInUser } from "../../api/queries.ts";
 import { firstName } from "../../ui/format.ts";
 import { errorMessage } from "../../ui/query-state.tsx";
 import { useUploads } from "../../ui/uploads.ts";
-import { composeHtml, mentionQuery, type Mention } from "./mentions.ts";
+import { composeHtml, mentionCandidates, mentionQuery, type Mention } from "./mentions.ts";
 import { prefetchCannedSearch, useCannedMenu } from "../canned/canned-menu.tsx";
 import classes from "../ticket/ticket-pane.module.css";
 import { toast } from "../toast.ts";
@@ -44,18 +44,21 @@ export interface ComposerHandle {
 
 const strip = (html: string) => (new DOMParser().parseFromString(html, "text/html").body.textContent ?? "").replace(/\s+/g, " ").trim();
 
-export const Composer = forwardRef<ComposerHandle, {
-  ticket: Ticket;
-  comments: Comment[];
-  statuses: Status[];
-  staff: Array<Pick<User, "id" | "name" | "email">>;
-  onTyping: (typing: boolean) => void;
-  onStatusAfterSend: (status: string) => Promise<unknown>;
-  /** Ctrl/Cmd+Shift+Enter: once sent, resolve (rejects when the resolve was not saved). */
-  onResolveAfterSend: (resolve: ResolveInput) => Promise<unknown>;
-  /** Opens the next ticket of the view, or says there is none. */
-  onOpenNext: (orderAtSend: TicketSummary[]) => void;
-}>(function Composer({ ticket, comments, statuses, staff, onTyping, onStatusAfterSend, onResolveAfterSend, onOpenNext }, ref) {
+export const Composer = forwardRef<
+  ComposerHandle,
+  {
+    ticket: Ticket;
+    comments: Comment[];
+    statuses: Status[];
+    staff: Array<Pick<User, "id" | "name" | "email">>;
+    onTyping: (typing: boolean) => void;
+    onStatusAfterSend: (status: string) => Promise<unknown>;
+    /** Ctrl/Cmd+Shift+Enter: once sent, resolve (rejects when the resolve was not saved). */
+    onResolveAfterSend: (resolve: ResolveInput) => Promise<unknown>;
+    /** Opens the next ticket of the view, or says there is none. */
+    onOpenNext: (orderAtSend: TicketSummary[]) => void;
+  }
+>(function Composer({ ticket, comments, statuses, staff, onTyping, onStatusAfterSend, onResolveAfterSend, onOpenNext }, ref) {
   const me = useSignedInUser();
   const client = useQueryClient();
   const saved = useMemo(() => readLocalDraft(ticket.id), [ticket.id]);
@@ -94,14 +97,18 @@ export const Composer = forwardRef<ComposerHandle, {
 
   // Save the draft while it is being written; a sent one stays saved until it is posted (undo window).
   const holdingDraft = useRef(false);
-  const draft = useServerDraft(ticket.id, { mode, text, mentions }, {
-    hold: () => holdingDraft.current || sending,
-    onRestore: (d) => {
-      setMode(d.mode);
-      setText(d.text);
-      setMentions(d.mentions);
+  const draft = useServerDraft(
+    ticket.id,
+    { mode, text, mentions },
+    {
+      hold: () => holdingDraft.current || sending,
+      onRestore: (d) => {
+        setMode(d.mode);
+        setText(d.text);
+        setMentions(d.mentions);
+      },
     },
-  });
+  );
 
   // Presence: "typing" while keys are pressed, back to "viewing" after a pause.
   const typingTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
@@ -136,11 +143,7 @@ export const Composer = forwardRef<ComposerHandle, {
   const [active, setActive] = useState(0);
   const [dismissedAt, setDismissedAt] = useState<number | null>(null);
   const query = mode === "note" ? mentionQuery(text, caret) : null;
-  const options = useMemo(() => {
-    if (!query) return [];
-    const q = query.query.toLowerCase();
-    return staff.filter((u) => u.id !== me.id).filter((u) => u.name.toLowerCase().split(/\s+/).some((w) => w.startsWith(q)) || u.email.toLowerCase().startsWith(q)).slice(0, 6);
-  }, [query, staff, me.id]);
+  const options = useMemo(() => (query ? mentionCandidates(staff, me.id, query.query) : []), [query, staff, me.id]);
   const menuOpen = !!query && options.length > 0 && dismissedAt !== query.start;
   useEffect(() => setActive(0), [query?.query]);
   // ---- / canned replies (both modes) ----
@@ -237,7 +240,10 @@ export const Composer = forwardRef<ComposerHandle, {
       const current = client.getQueryData<Ticket>(keys.ticket(ticket.reference));
       if (resolveWith) {
         // A refused resolve has said why in a toast; the agent stays to put it right.
-        const resolved = await onResolveAfterSend(resolveWith).then(() => true, () => false);
+        const resolved = await onResolveAfterSend(resolveWith).then(
+          () => true,
+          () => false,
+        );
         if (resolved) {
           resolveAsk.reset();
           onOpenNext(orderAtSend);
@@ -287,7 +293,9 @@ export const Composer = forwardRef<ComposerHandle, {
   const toName = firstName(ticket.requester.name);
   const statusOptions = [
     { value: "", label: `Keep ${ticket.status.label}` },
-    ...statuses.filter((s) => s.active && s.key !== ticket.status.key && ["open", "awaiting_requester", "awaiting_third_party", "awaiting_approval"].includes(s.category)).map((s) => ({ value: s.key, label: s.label })),
+    ...statuses
+      .filter((s) => s.active && s.key !== ticket.status.key && ["open", "awaiting_requester", "awaiting_third_party", "awaiting_approval"].includes(s.category))
+      .map((s) => ({ value: s.key, label: s.label })),
   ];
 
   return (
@@ -330,12 +338,11 @@ export const Composer = forwardRef<ComposerHandle, {
       <Text size="xs" c={note ? "yellow.9" : "dimmed"} mt={6} mb={4}>
         {note ? (
           <>
-            <IconLock size={11} style={{ verticalAlign: -1 }} aria-hidden="true" /> {closed ? `This ticket is ${ticket.status.label.toLowerCase()}, so it takes no more replies. ` : ""}Only agents see notes. Type @ to mention a teammate, / for canned replies.
+            <IconLock size={11} style={{ verticalAlign: -1 }} aria-hidden="true" /> {closed ? `This ticket is ${ticket.status.label.toLowerCase()}, so it takes no more replies. ` : ""}Only agents see
+            notes. Type @ to mention a teammate, / for canned replies.
           </>
         ) : (
-          <>
-            {ticket.requester.name} sees this in the portal and by email. Type / for canned replies.
-          </>
+          <>{ticket.requester.name} sees this in the portal and by email. Type / for canned replies.</>
         )}
       </Text>
       {canned.element}
@@ -437,7 +444,16 @@ export const Composer = forwardRef<ComposerHandle, {
           }}
         />
       )}
-      <ResolveAskFields ask={resolveAsk} note={note} reference={ticket.reference} onResolve={() => void send(false, "resolve")} onCancel={() => { resolveAsk.close(); textarea.current?.focus(); }} />
+      <ResolveAskFields
+        ask={resolveAsk}
+        note={note}
+        reference={ticket.reference}
+        onResolve={() => void send(false, "resolve")}
+        onCancel={() => {
+          resolveAsk.close();
+          textarea.current?.focus();
+        }}
+      />
       {error && (
         <Alert color="red" variant="light" mt="xs" role="alert" title={note ? "The note was not added" : "The reply was not sent"}>
           {error}

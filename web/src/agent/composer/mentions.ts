@@ -35,3 +35,14 @@ export function mentionQuery(text: string, caret: number): { start: number; quer
   if (!m) return null;
   return { start: caret - m[2].length - 1, query: m[2] };
 }
+
+/** Up to six colleagues (never oneself) whose name has a word, or whose address, starting with `query`. */
+export function mentionCandidates<U extends { id: number; name: string; email: string }>(staff: U[], selfId: number, query: string): U[] {
+  const q = query.toLowerCase();
+  const matches = (u: U) =>
+    u.name
+      .toLowerCase()
+      .split(/\s+/)
+      .some((w) => w.startsWith(q)) || u.email.toLowerCase().startsWith(q);
+  return staff.filter((u) => u.id !== selfId && matches(u)).slice(0, 6);
+}

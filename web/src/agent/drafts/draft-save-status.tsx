@@ -4,8 +4,7 @@ import type { DraftSaveState } from "./use-server-draft.ts";
 
 export function DraftSaveStatus({ state, hasText }: { state: DraftSaveState; hasText: boolean }) {
   if (!hasText && state.kind !== "failed") return null;
-  const text =
-    state.kind === "retrying" ? "Not saved — retrying" : state.kind === "failed" ? "Draft not saved" : state.kind === "saved" ? "Draft saved" : "Saving draft…";
+  const text = state.kind === "retrying" ? "Not saved — retrying" : state.kind === "failed" ? "Draft not saved" : state.kind === "saved" ? "Draft saved" : "Saving draft…";
   const problem = state.kind === "retrying" || state.kind === "failed";
   const line = (
     <Text size="xs" c={problem ? "orange.8" : "dimmed"} aria-live="polite" style={{ whiteSpace: "nowrap" }}>

@@ -49,9 +49,20 @@ export function describeFilters(f: TicketFilters, names: { users?: Map<number, {
   const out: string[] = [];
   if (f.q) out.push(`“${f.q}”`);
   if (f.snoozed === "true") out.push("Snoozed");
-  if (f.status_category) out.push(STATUS_PRESETS.find((p) => p.value === f.status_category)?.label ?? split(f.status_category).map((c) => CATEGORY_LABELS[c as StatusCategory] ?? c).join(", "));
+  if (f.status_category)
+    out.push(
+      STATUS_PRESETS.find((p) => p.value === f.status_category)?.label ??
+        split(f.status_category)
+          .map((c) => CATEGORY_LABELS[c as StatusCategory] ?? c)
+          .join(", "),
+    );
   if (f.priority) out.push(split(f.priority).join(", "));
-  if (f.type) out.push(split(f.type).map((t) => TYPE_LABELS[t as TicketType] ?? t).join(", "));
+  if (f.type)
+    out.push(
+      split(f.type)
+        .map((t) => TYPE_LABELS[t as TicketType] ?? t)
+        .join(", "),
+    );
   if (f.assignee) {
     out.push(
       split(f.assignee)
@@ -59,8 +70,23 @@ export function describeFilters(f: TicketFilters, names: { users?: Map<number, {
         .join(" or "),
     );
   }
-  if (f.team) out.push(split(f.team).map((t) => (t === "none" ? "No team" : (names.teams?.get(Number(t))?.name ?? `Team #${t}`))).join(", "));
-  if (f.tag) out.push(split(f.tag).map((t) => `#${t}`).join(" "));
-  if (f.sla) out.push(split(f.sla).map((s) => SLA_FILTER_LABELS[s] ?? `SLA ${s}`).join(" or "));
+  if (f.team)
+    out.push(
+      split(f.team)
+        .map((t) => (t === "none" ? "No team" : (names.teams?.get(Number(t))?.name ?? `Team #${t}`)))
+        .join(", "),
+    );
+  if (f.tag)
+    out.push(
+      split(f.tag)
+        .map((t) => `#${t}`)
+        .join(" "),
+    );
+  if (f.sla)
+    out.push(
+      split(f.sla)
+        .map((s) => SLA_FILTER_LABELS[s] ?? `SLA ${s}`)
+        .join(" or "),
+    );
   return out;
 }

@@ -11,15 +11,18 @@ import classes from "../workspace.module.css";
 
 function statusChoices(current: string | undefined) {
   if (!current || STATUS_PRESETS.some((p) => p.value === current)) return STATUS_PRESETS;
-  return [...STATUS_PRESETS, { value: current, label: split(current).map((c) => CATEGORY_LABELS[c as StatusCategory] ?? c).join(", ") }];
+  return [
+    ...STATUS_PRESETS,
+    {
+      value: current,
+      label: split(current)
+        .map((c) => CATEGORY_LABELS[c as StatusCategory] ?? c)
+        .join(", "),
+    },
+  ];
 }
 
-export function FilterBar({ filters, onChange, onClear, canClear }: {
-  filters: TicketFilters;
-  onChange: (key: string, value: string) => void;
-  onClear: () => void;
-  canClear: boolean;
-}) {
+export function FilterBar({ filters, onChange, onClear, canClear }: { filters: TicketFilters; onChange: (key: string, value: string) => void; onClear: () => void; canClear: boolean }) {
   const staff = useStaff();
   const teams = useTeams();
   const [q, setQ] = useState(filters.q ?? "");
@@ -87,11 +90,7 @@ export function FilterBar({ filters, onChange, onClear, canClear }: {
         size="xs"
         aria-label="Assignee"
         placeholder="Anyone"
-        data={[
-          { value: "me", label: "Me" },
-          { value: "none", label: "Unassigned" },
-          ...(staff.data ?? []).map((u) => ({ value: String(u.id), label: u.name })),
-        ]}
+        data={[{ value: "me", label: "Me" }, { value: "none", label: "Unassigned" }, ...(staff.data ?? []).map((u) => ({ value: String(u.id), label: u.name }))]}
         value={assignee && !assignee.includes(",") ? assignee : null}
         onChange={(v) => onChange("assignee", v ?? "")}
         searchable

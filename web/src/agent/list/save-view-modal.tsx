@@ -12,7 +12,14 @@ import { describeFilters } from "./filter-bar.tsx";
 import { toast } from "../toast.ts";
 
 /** Creates a view from filters, or renames and re-shares an existing one. */
-export function SaveViewModal({ opened, onClose, filters, sort, existing, onSaved }: {
+export function SaveViewModal({
+  opened,
+  onClose,
+  filters,
+  sort,
+  existing,
+  onSaved,
+}: {
   opened: boolean;
   onClose: () => void;
   filters: TicketFilters;

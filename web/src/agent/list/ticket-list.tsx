@@ -62,7 +62,11 @@ function EmptyList({ view, filtered, onReset }: { view: ViewDef; filtered: boole
   const zero = view.id === "mine";
   return (
     <div className={classes.empty}>
-      {zero ? <IconMoodSmile size={36} stroke={1.5} color="var(--mantine-color-teal-6)" aria-hidden="true" /> : <IconInbox size={36} stroke={1.5} color="var(--mantine-color-gray-5)" aria-hidden="true" />}
+      {zero ? (
+        <IconMoodSmile size={36} stroke={1.5} color="var(--mantine-color-teal-6)" aria-hidden="true" />
+      ) : (
+        <IconInbox size={36} stroke={1.5} color="var(--mantine-color-gray-5)" aria-hidden="true" />
+      )}
       <Text fw={600} mt="xs">
         {view.empty.title}
       </Text>
@@ -78,7 +82,15 @@ function EmptyList({ view, filtered, onReset }: { view: ViewDef; filtered: boole
   );
 }
 
-export function TicketList({ view, filters, sort, modified, activeKey, onSaveView, listRef }: {
+export function TicketList({
+  view,
+  filters,
+  sort,
+  modified,
+  activeKey,
+  onSaveView,
+  listRef,
+}: {
   view: ViewDef;
   filters: TicketFilters;
   sort: string;
@@ -155,9 +167,12 @@ export function TicketList({ view, filters, sort, modified, activeKey, onSaveVie
   useEffect(() => {
     const el = sentinel.current;
     if (!el || !hasNextPage) return;
-    const io = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting) && !isFetchingNextPage) void fetchNextPage();
-    }, { root: scroller.current, rootMargin: "400px" });
+    const io = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting) && !isFetchingNextPage) void fetchNextPage();
+      },
+      { root: scroller.current, rootMargin: "400px" },
+    );
     io.observe(el);
     return () => io.disconnect();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage, rows.length]);
@@ -319,7 +334,13 @@ export function TicketList({ view, filters, sort, modified, activeKey, onSaveVie
             </Menu>
             <Indicator label={filterCount} size={14} disabled={!filterCount} offset={4}>
               <Tooltip label={showFilters ? "Hide filters" : "Filter this list"}>
-                <ActionIcon variant={showFilters ? "light" : "subtle"} color={showFilters ? "indigo" : "gray"} onClick={() => setShowFilters((s) => !s)} aria-label="Filters" aria-expanded={showFilters}>
+                <ActionIcon
+                  variant={showFilters ? "light" : "subtle"}
+                  color={showFilters ? "indigo" : "gray"}
+                  onClick={() => setShowFilters((s) => !s)}
+                  aria-label="Filters"
+                  aria-expanded={showFilters}
+                >
                   <IconFilter size={16} />
                 </ActionIcon>
               </Tooltip>
@@ -362,7 +383,9 @@ export function TicketList({ view, filters, sort, modified, activeKey, onSaveVie
           <span>Status</span>
           <span>Assignee</span>
           <span className={classes.columnWide}>Team</span>
-          <span className={classes.columnWide} style={{ textAlign: "right" }}>Age</span>
+          <span className={classes.columnWide} style={{ textAlign: "right" }}>
+            Age
+          </span>
           <span style={{ textAlign: "right" }}>Updated</span>
         </div>
         {pages.isPending ? (

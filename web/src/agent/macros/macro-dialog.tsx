@@ -210,7 +210,11 @@ export function MacroDialog({ ticketKey, macroId, onClose }: { ticketKey: string
         title: `“${picked.name}” applied to ${t.reference}`,
         message: (
           <Stack gap={4}>
-            <Text size="xs">{result.application.changes.map((c) => (c.field === "reply" ? "reply sent" : c.field === "note" ? "note added" : `${FIELD_LABELS[c.field].toLowerCase()} ${c.field === "tags" ? c.to : `→ ${c.to ?? "none"}`}`)).join(" · ")}</Text>
+            <Text size="xs">
+              {result.application.changes
+                .map((c) => (c.field === "reply" ? "reply sent" : c.field === "note" ? "note added" : `${FIELD_LABELS[c.field].toLowerCase()} ${c.field === "tags" ? c.to : `→ ${c.to ?? "none"}`}`))
+                .join(" · ")}
+            </Text>
             <Button
               size="compact-xs"
               variant="light"
@@ -268,7 +272,13 @@ export function MacroDialog({ ticketKey, macroId, onClose }: { ticketKey: string
         </Alert>
       ) : !picked ? (
         <Stack gap="sm">
-          {macros.data ? <MacroPicker macros={macros.data} onPick={setPicked} /> : <Text size="sm" c="dimmed">Loading macros…</Text>}
+          {macros.data ? (
+            <MacroPicker macros={macros.data} onPick={setPicked} />
+          ) : (
+            <Text size="sm" c="dimmed">
+              Loading macros…
+            </Text>
+          )}
           <Group justify="space-between">
             <Text size="xs" c="dimmed">
               <Kbd size="xs">↑</Kbd> <Kbd size="xs">↓</Kbd> to choose, <Kbd size="xs">Enter</Kbd> to see what it does
@@ -303,7 +313,14 @@ export function MacroDialog({ ticketKey, macroId, onClose }: { ticketKey: string
               </Alert>
             )}
             <Group justify="space-between">
-              <Button variant="subtle" onClick={() => { setPicked(null); setError(null); }} disabled={busy}>
+              <Button
+                variant="subtle"
+                onClick={() => {
+                  setPicked(null);
+                  setError(null);
+                }}
+                disabled={busy}
+              >
                 Another macro
               </Button>
               <Group gap="xs">

@@ -3,11 +3,7 @@
  * the one listener that opens them: the host in macro-tools.tsx. Kept apart from the host so that
  * the lazily loaded dialogs can ask for one another without importing their own loader.
  */
-export type ReplyToolRequest =
-  | { kind: "macro"; ticketKey: string; macroId?: number }
-  | { kind: "snooze"; ticketKey: string }
-  | { kind: "canned-manager" }
-  | { kind: "macro-manager" };
+export type ReplyToolRequest = { kind: "macro"; ticketKey: string; macroId?: number } | { kind: "snooze"; ticketKey: string } | { kind: "canned-manager" } | { kind: "macro-manager" };
 
 const listeners = new Set<(r: ReplyToolRequest) => void>();
 

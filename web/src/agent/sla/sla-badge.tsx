@@ -32,7 +32,8 @@ export function readBadge(sla: SlaBadgeData, nowMs: number): BadgeReading | null
   if (sla.state === "paused") {
     const left = sla.remaining_business_seconds;
     const text = left === null ? "Paused" : left < 0 ? `-${formatCountdown(left)}` : formatCountdown(left);
-    const label = left === null ? `${kind}: clock paused` : left < 0 ? `${kind} breached by ${formatCountdown(left)}; clock paused` : `${kind}: clock paused with ${formatCountdown(left)} of business time left`;
+    const label =
+      left === null ? `${kind}: clock paused` : left < 0 ? `${kind} breached by ${formatCountdown(left)}; clock paused` : `${kind}: clock paused with ${formatCountdown(left)} of business time left`;
     return { look: "paused", text, label };
   }
   const business = sla.remaining_business_seconds;

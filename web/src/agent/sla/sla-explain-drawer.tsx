@@ -72,7 +72,16 @@ function Explanation({ x }: { x: SlaExplain }) {
             {x.timeline.map((e, i) => {
               const look = STRETCH[e.kind];
               return (
-                <Timeline.Item key={i} bullet={look.icon} color={look.color} title={<Text size="xs" fw={600}>{e.kind === "holiday" && e.reason ? `Holiday: ${e.reason}` : look.title}</Text>}>
+                <Timeline.Item
+                  key={i}
+                  bullet={look.icon}
+                  color={look.color}
+                  title={
+                    <Text size="xs" fw={600}>
+                      {e.kind === "holiday" && e.reason ? `Holiday: ${e.reason}` : look.title}
+                    </Text>
+                  }
+                >
                   <Text size="sm">{e.sentence}</Text>
                 </Timeline.Item>
               );

@@ -140,11 +140,7 @@ function SlaBody({ ticket, sla }: { ticket: Ticket; sla: TicketSla }) {
       )}
       {sla.policy && (
         <Text size="xs" c="dimmed" mt={8}>
-          {clock.state === "paused"
-            ? `Clock paused${clock.pause_reason ? ` (${CATEGORY_LABELS[clock.pause_reason].toLowerCase()})` : ""}. `
-            : clock.state === "stopped"
-              ? "Clock stopped. "
-              : ""}
+          {clock.state === "paused" ? `Clock paused${clock.pause_reason ? ` (${CATEGORY_LABELS[clock.pause_reason].toLowerCase()})` : ""}. ` : clock.state === "stopped" ? "Clock stopped. " : ""}
           {pauseHistory(clock)}
         </Text>
       )}

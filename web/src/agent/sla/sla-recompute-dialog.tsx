@@ -68,8 +68,8 @@ export default function RecomputeDialog({ ticket, sla, opened, onClose }: { tick
           </Text>
         ) : (
           <Text size="sm">
-            The policy is matched again and the clock replayed with today's policies and calendars, from the ticket's first minute; paused time is kept. The
-            ticket's history records the deadlines before and after.
+            The policy is matched again and the clock replayed with today's policies and calendars, from the ticket's first minute; paused time is kept. The ticket's history records the deadlines
+            before and after.
           </Text>
         )}
         {policyChanges && (

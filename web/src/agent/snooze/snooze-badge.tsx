@@ -10,7 +10,15 @@ export function SnoozeBadge({ ticket }: { ticket: Pick<TicketSummary, "reference
   if (ticket.snoozed_until) {
     return (
       <Tooltip label="Snoozed: out of My open tickets and the unassigned queue until then. Click to wake it or change the time (z).">
-        <Badge component="button" type="button" variant="light" color="gray" leftSection={<IconMoon size={12} />} style={{ cursor: "pointer" }} onClick={() => openReplyTool({ kind: "snooze", ticketKey: ticket.reference })}>
+        <Badge
+          component="button"
+          type="button"
+          variant="light"
+          color="gray"
+          leftSection={<IconMoon size={12} />}
+          style={{ cursor: "pointer" }}
+          onClick={() => openReplyTool({ kind: "snooze", ticketKey: ticket.reference })}
+        >
           Snoozed until {formatSnooze(ticket.snoozed_until)}
         </Badge>
       </Tooltip>

@@ -92,7 +92,20 @@ export function SnoozeDialog({ ticketKey, onClose }: { ticketKey: string; onClos
           )}
           <Stack gap={6} role="group" aria-label="Snooze until">
             {presets.map((p, i) => (
-              <Button key={p.id} variant="default" justify="space-between" fullWidth rightSection={<Text span size="sm" c="dimmed">{formatSnooze(p.until)}</Text>} onClick={() => void snooze(p.until)} disabled={busy} data-autofocus={i === 0 || undefined}>
+              <Button
+                key={p.id}
+                variant="default"
+                justify="space-between"
+                fullWidth
+                rightSection={
+                  <Text span size="sm" c="dimmed">
+                    {formatSnooze(p.until)}
+                  </Text>
+                }
+                onClick={() => void snooze(p.until)}
+                disabled={busy}
+                data-autofocus={i === 0 || undefined}
+              >
                 {p.label}
               </Button>
             ))}

@@ -30,7 +30,11 @@ export function SnoozeInboxZero() {
     queryFn: ({ signal }) => listTickets(snoozedFilters, { sort: "-updated_at", limit: 50 }, signal),
     enabled: !!snoozed.data?.count,
     staleTime: 60_000,
-    select: (page) => page.items.map((t) => t.snoozed_until).filter((x): x is string => !!x).sort()[0],
+    select: (page) =>
+      page.items
+        .map((t) => t.snoozed_until)
+        .filter((x): x is string => !!x)
+        .sort()[0],
   });
   const [taking, setTaking] = useState(false);
 

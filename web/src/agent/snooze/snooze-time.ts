@@ -26,7 +26,7 @@ export function snoozePresets(now = new Date()): SnoozePreset[] {
   if (later.toDateString() === now.toDateString()) out.push({ id: "later", label: "Later today", until: later });
   const tomorrow = atNine(new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1));
   out.push({ id: "tomorrow", label: "Tomorrow", until: tomorrow });
-  const daysToMonday = ((8 - now.getDay()) % 7) || 7;
+  const daysToMonday = (8 - now.getDay()) % 7 || 7;
   out.push({ id: "week", label: "Next week", until: atNine(new Date(now.getFullYear(), now.getMonth(), now.getDate() + daysToMonday)) });
   return out;
 }

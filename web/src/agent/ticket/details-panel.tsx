@@ -126,7 +126,17 @@ function CustomFieldInput({ field, value, onSave }: { field: CustomField; value:
     case "select":
       return (
         <Field label={label} htmlFor={id} internal={!field.visible_to_requester}>
-          <Select id={id} size="xs" data={field.options} value={typeof value === "string" ? value : null} onChange={(v) => onSave(v)} clearable placeholder="Not set" comboboxProps={{ withinPortal: true }} aria-label={field.label} />
+          <Select
+            id={id}
+            size="xs"
+            data={field.options}
+            value={typeof value === "string" ? value : null}
+            onChange={(v) => onSave(v)}
+            clearable
+            placeholder="Not set"
+            comboboxProps={{ withinPortal: true }}
+            aria-label={field.label}
+          />
         </Field>
       );
     case "number":
@@ -207,22 +217,25 @@ function RequesterCard({ ticket }: { ticket: Ticket }) {
   );
 }
 
-export const DetailsPanel = forwardRef<DetailsHandle, {
-  ticket: Ticket;
-  statuses: Status[];
-  staff: Array<Pick<User, "id" | "name" | "email">>;
-  teams: Team[];
-  categories: Category[];
-  customFields: CustomField[];
-  conflict: Conflict | null;
-  events: TicketEvent[];
-  onChange: (changes: TicketChanges, label: string) => void;
-  onResolve: (status: string) => void;
-  onReapply: () => void;
-  onDismissConflict: () => void;
-  onLink: () => void;
-  onRemoveLink: (linkId: number) => void;
-}>(function DetailsPanel(p, ref) {
+export const DetailsPanel = forwardRef<
+  DetailsHandle,
+  {
+    ticket: Ticket;
+    statuses: Status[];
+    staff: Array<Pick<User, "id" | "name" | "email">>;
+    teams: Team[];
+    categories: Category[];
+    customFields: CustomField[];
+    conflict: Conflict | null;
+    events: TicketEvent[];
+    onChange: (changes: TicketChanges, label: string) => void;
+    onResolve: (status: string) => void;
+    onReapply: () => void;
+    onDismissConflict: () => void;
+    onLink: () => void;
+    onRemoveLink: (linkId: number) => void;
+  }
+>(function DetailsPanel(p, ref) {
   const { ticket: t, statuses, staff, teams, categories, customFields, onChange } = p;
   const me = useSignedInUser();
   const statusRef = useRef<HTMLInputElement>(null);
@@ -254,7 +267,9 @@ export const DetailsPanel = forwardRef<DetailsHandle, {
       {p.conflict && <ConflictCard conflict={p.conflict} events={p.events} onReapply={p.onReapply} onDismiss={p.onDismissConflict} />}
       <section className={classes.card} aria-label="Properties">
         <Stack gap={10}>
-          <PropertySelect label="Status" name="status"
+          <PropertySelect
+            label="Status"
+            name="status"
             ref={statusRef}
             data={statusData}
             value={t.status.key}
@@ -274,7 +289,9 @@ export const DetailsPanel = forwardRef<DetailsHandle, {
             )}
             disabled={statusData.length <= 1}
           />
-          <PropertySelect label="Priority" name="priority"
+          <PropertySelect
+            label="Priority"
+            name="priority"
             ref={priorityRef}
             data={PRIORITIES.map((x) => ({ value: x, label: `${x} · ${PRIORITY_LABELS[x]}` }))}
             value={t.priority}
@@ -301,7 +318,9 @@ export const DetailsPanel = forwardRef<DetailsHandle, {
               )}
             </Text>
           </PropertySelect>
-          <PropertySelect label="Assignee" name="assignee"
+          <PropertySelect
+            label="Assignee"
+            name="assignee"
             ref={assigneeRef}
             data={assigneeData}
             value={t.assignee ? String(t.assignee.id) : null}
@@ -311,20 +330,26 @@ export const DetailsPanel = forwardRef<DetailsHandle, {
             clearable
             nothingFoundMessage={team ? `Nobody in ${team.name} matches` : "Nobody matches"}
           />
-          <PropertySelect label="Team" name="team"
+          <PropertySelect
+            label="Team"
+            name="team"
             data={teams.map((x) => ({ value: String(x.id), label: x.name }))}
             value={t.team ? String(t.team.id) : null}
             onChange={(v) => onChange({ team_id: v ? Number(v) : null }, "Team")}
             placeholder="No team (triage)"
             clearable
           />
-          <PropertySelect label="Type" name="type"
+          <PropertySelect
+            label="Type"
+            name="type"
             data={TICKET_TYPES.map((x) => ({ value: x, label: TYPE_LABELS[x] }))}
             value={t.type}
             onChange={(v) => v && v !== t.type && onChange({ type: v as Ticket["type"] }, "Type")}
             allowDeselect={false}
           />
-          <PropertySelect label="Category" name="category"
+          <PropertySelect
+            label="Category"
+            name="category"
             data={categories.filter((c) => c.active || c.id === t.category?.id).map((c) => ({ value: String(c.id), label: c.path }))}
             value={t.category ? String(t.category.id) : null}
             onChange={(v) => onChange({ category_id: v ? Number(v) : null }, "Category")}

@@ -34,7 +34,16 @@ function useAsync() {
   return { busy, error, run, reset: () => setError(null) };
 }
 
-function DialogForm({ opened, onClose, title, onSubmit, children, submit, busy, danger }: {
+function DialogForm({
+  opened,
+  onClose,
+  title,
+  onSubmit,
+  children,
+  submit,
+  busy,
+  danger,
+}: {
   opened: boolean;
   onClose: () => void;
   title: string;
@@ -69,7 +78,14 @@ function DialogForm({ opened, onClose, title, onSubmit, children, submit, busy, 
 }
 
 /** Resolving needs a note (and a root cause for incidents and problems), so it asks for them. */
-export function ResolveDialog({ ticket, status, statuses, opened, onClose, onResolve }: {
+export function ResolveDialog({
+  ticket,
+  status,
+  statuses,
+  opened,
+  onClose,
+  onResolve,
+}: {
   ticket: Ticket;
   status: string | null;
   statuses: Status[];
@@ -100,8 +116,27 @@ export function ResolveDialog({ ticket, status, statuses, opened, onClose, onRes
       <Text size="sm" c="dimmed">
         {ticket.requester.name} sees the resolution note and is asked to confirm that it is fixed.
       </Text>
-      <Textarea label="Resolution note" description="What fixed it, in words the requester understands" required autosize minRows={3} value={note} onChange={(e) => setNote(e.currentTarget.value)} data-autofocus />
-      {needsCause && <Textarea label="Root cause" description="Required for incidents and problems; seen by agents only" required autosize minRows={2} value={cause} onChange={(e) => setCause(e.currentTarget.value)} />}
+      <Textarea
+        label="Resolution note"
+        description="What fixed it, in words the requester understands"
+        required
+        autosize
+        minRows={3}
+        value={note}
+        onChange={(e) => setNote(e.currentTarget.value)}
+        data-autofocus
+      />
+      {needsCause && (
+        <Textarea
+          label="Root cause"
+          description="Required for incidents and problems; seen by agents only"
+          required
+          autosize
+          minRows={2}
+          value={cause}
+          onChange={(e) => setCause(e.currentTarget.value)}
+        />
+      )}
       <ErrorLine error={job.error} />
     </DialogForm>
   );
@@ -132,7 +167,14 @@ export function LinkDialog({ ticket, opened, onClose, onLink }: { ticket: Ticket
   };
   return (
     <DialogForm opened={opened} onClose={onClose} title={`Link ${ticket.reference} to another ticket`} onSubmit={() => void submit()} submit="Link" busy={job.busy}>
-      <Select label={`${ticket.reference} is`} data={LINK_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] }))} value={kind} onChange={(v) => v && setKind(v as LinkKind)} allowDeselect={false} comboboxProps={{ withinPortal: true }} />
+      <Select
+        label={`${ticket.reference} is`}
+        data={LINK_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] }))}
+        value={kind}
+        onChange={(v) => v && setKind(v as LinkKind)}
+        allowDeselect={false}
+        comboboxProps={{ withinPortal: true }}
+      />
       <TextInput label="Other ticket" placeholder="INC-1042" required value={target} onChange={(e) => setTarget(e.currentTarget.value)} data-autofocus />
       <ErrorLine error={job.error} />
     </DialogForm>
@@ -155,16 +197,24 @@ export function MergeDialog({ ticket, opened, onClose, onMerge }: { ticket: Tick
   };
   return (
     <DialogForm opened={opened} onClose={onClose} title={`Merge ${ticket.reference} into another ticket`} onSubmit={() => void submit()} submit="Merge and close this one" busy={job.busy} danger>
-      <Text size="sm">
-        Its replies, notes, files and watchers move to the other ticket, and {ticket.reference} is closed as a duplicate. This cannot be undone.
-      </Text>
+      <Text size="sm">Its replies, notes, files and watchers move to the other ticket, and {ticket.reference} is closed as a duplicate. This cannot be undone.</Text>
       <TextInput label="Merge into" placeholder="INC-1042" required value={into} onChange={(e) => setInto(e.currentTarget.value)} data-autofocus />
       <ErrorLine error={job.error} />
     </DialogForm>
   );
 }
 
-export function SplitDialog({ ticket, comment, onClose, onSplit }: { ticket: Ticket; comment: Comment | null; onClose: () => void; onSplit: (commentId: number, subject: string) => Promise<unknown> }) {
+export function SplitDialog({
+  ticket,
+  comment,
+  onClose,
+  onSplit,
+}: {
+  ticket: Ticket;
+  comment: Comment | null;
+  onClose: () => void;
+  onSplit: (commentId: number, subject: string) => Promise<unknown>;
+}) {
   const [subject, setSubject] = useState("");
   const job = useAsync();
   useEffect(() => {

@@ -68,7 +68,15 @@ function SubjectEditor({ ticket, onSave }: { ticket: Ticket; onSave: (subject: s
   const [value, setValue] = useState(ticket.subject);
   if (!editing) {
     return (
-      <Title order={2} className={classes.subject} onClick={() => { setValue(ticket.subject); setEditing(true); }} title="Click to edit the subject">
+      <Title
+        order={2}
+        className={classes.subject}
+        onClick={() => {
+          setValue(ticket.subject);
+          setEditing(true);
+        }}
+        title="Click to edit the subject"
+      >
         {ticket.subject}
       </Title>
     );
@@ -319,7 +327,12 @@ export function TicketPane({ ticketKey, closeHref }: { ticketKey: string; closeH
                   <Menu.Item leftSection={<IconBolt size={14} />} onClick={() => openReplyTool({ kind: "macro", ticketKey: t.reference })} rightSection={<Kbd size="xs">m</Kbd>} disabled={finished}>
                     Apply a macro…
                   </Menu.Item>
-                  <Menu.Item leftSection={<IconMoon size={14} />} onClick={() => openReplyTool({ kind: "snooze", ticketKey: t.reference })} rightSection={<Kbd size="xs">z</Kbd>} disabled={finished || resolved}>
+                  <Menu.Item
+                    leftSection={<IconMoon size={14} />}
+                    onClick={() => openReplyTool({ kind: "snooze", ticketKey: t.reference })}
+                    rightSection={<Kbd size="xs">z</Kbd>}
+                    disabled={finished || resolved}
+                  >
                     {t.snoozed_until ? "Snoozed: change or wake…" : "Snooze…"}
                   </Menu.Item>
                   <Menu.Item leftSection={<IconLink size={14} />} onClick={() => setLinking(true)}>
@@ -357,12 +370,20 @@ export function TicketPane({ ticketKey, closeHref }: { ticketKey: string; closeH
               <Timeline ticket={t} comments={comments.data} events={events.data ?? []} directory={directory} categories={categories.data} onSplit={setSplitting} mail={mail.data} />
               {held.data?.some((h) => h.ticket.id === t.id) && (
                 <Suspense fallback={null}>
-                  {held.data.filter((h) => h.ticket.id === t.id).map((h) => <HeldBanner key={h.id} held={h} />)}
+                  {held.data
+                    .filter((h) => h.ticket.id === t.id)
+                    .map((h) => (
+                      <HeldBanner key={h.id} held={h} />
+                    ))}
                 </Suspense>
               )}
               {heldCopies.data?.some((h) => h.status === "held") && (
                 <Suspense fallback={null}>
-                  {heldCopies.data.filter((h) => h.status === "held").map((h) => <HeldCopiesBanner key={h.id} held={h} ticketKey={ticketKey} />)}
+                  {heldCopies.data
+                    .filter((h) => h.status === "held")
+                    .map((h) => (
+                      <HeldCopiesBanner key={h.id} held={h} ticketKey={ticketKey} />
+                    ))}
                 </Suspense>
               )}
             </>

@@ -61,7 +61,9 @@ function describeSlaEvent(e: TicketEvent, user: (id: unknown) => string): string
     case "sla_warning":
       return `warned: the ${kindWords(n?.kind)} target is nearly used up${n?.due_at ? `, due ${formatDue(n.due_at)}` : ""}`;
     case "sla_breached":
-      return n?.met_late ? `recorded the ${kindWords(n?.kind)} as met late: its target was breached` : `breached: the ${kindWords(n?.kind)} target${n?.due_at ? ` was due ${formatDue(n.due_at)}` : " has passed"}`;
+      return n?.met_late
+        ? `recorded the ${kindWords(n?.kind)} as met late: its target was breached`
+        : `breached: the ${kindWords(n?.kind)} target${n?.due_at ? ` was due ${formatDue(n.due_at)}` : " has passed"}`;
     case "sla_escalated": {
       const at = `at the ${n?.level === "warning" ? "warning" : "breach"} of the ${kindWords(n?.kind)}`;
       const what = ESCALATION_WORDS[String(n?.action)] ?? String(n?.action ?? "escalated").replace(/_/g, " ");
@@ -103,7 +105,9 @@ const HELD_WHY: Record<string, string> = {
 };
 
 const clip = (s: unknown, n = 160) => {
-  const t = String(s ?? "").replace(/\s+/g, " ").trim();
+  const t = String(s ?? "")
+    .replace(/\s+/g, " ")
+    .trim();
   return t.length > n ? `${t.slice(0, n - 1)}…` : t;
 };
 
@@ -136,7 +140,9 @@ function describeMailEvent(e: TicketEvent, d: Directory): string | null {
     case "linked":
       // Only mail intake links tickets as someone who is not staff: a reply to a closed ticket.
       if (e.actor && !d.users.has(e.actor.id) && n?.kind === "related" && typeof n.ticket_id === "number") {
-        return n.ticket_id < e.ticket_id ? `replied by email to ${n.reference}, which was closed, so this new ticket follows it up` : `replied by email after it was closed; the reply opened ${n.reference}`;
+        return n.ticket_id < e.ticket_id
+          ? `replied by email to ${n.reference}, which was closed, so this new ticket follows it up`
+          : `replied by email after it was closed; the reply opened ${n.reference}`;
       }
       return null;
     default:
@@ -315,11 +321,26 @@ export function describeBurst(events: TicketEvent[]): string {
   const of = (g: Topic["group"]) => topics.filter((t) => t.group === g);
   const changes = of("change");
   if (changes.length === 1) parts.push(`${changes[0].noun} change`);
-  else if (changes.length) parts.push(`${changes.length} changes: ${tally(changes).map((x) => x.topic.noun).join(", ")}`);
+  else if (changes.length)
+    parts.push(
+      `${changes.length} changes: ${tally(changes)
+        .map((x) => x.topic.noun)
+        .join(", ")}`,
+    );
   const others = of("other");
-  if (others.length) parts.push(`${others.length} ${others.length === 1 ? "other event" : "other events"}: ${tally(others).map((x) => x.topic.noun).join(", ")}`);
+  if (others.length)
+    parts.push(
+      `${others.length} ${others.length === 1 ? "other event" : "other events"}: ${tally(others)
+        .map((x) => x.topic.noun)
+        .join(", ")}`,
+    );
   const mail = of("mail");
-  if (mail.length) parts.push(`${mail.length} mail ${mail.length === 1 ? "event" : "events"}: ${tally(mail).map((x) => x.topic.noun).join(", ")}`);
+  if (mail.length)
+    parts.push(
+      `${mail.length} mail ${mail.length === 1 ? "event" : "events"}: ${tally(mail)
+        .map((x) => x.topic.noun)
+        .join(", ")}`,
+    );
   const sla = tally(of("sla"));
   if (sla.length === 1) parts.push(`${sla[0].count === 1 ? "" : `${sla[0].count} `}SLA ${plural(sla[0].topic, sla[0].count)}`);
   else if (sla.length > 1) parts.push(`${sla.reduce((n, x) => n + x.count, 0)} SLA events: ${sla.map(counted).join(", ")}`);

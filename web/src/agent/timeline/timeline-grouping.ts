@@ -10,9 +10,7 @@ import { isShownAsLine } from "./event-text.ts";
 export type TimelineFilter = "conversation" | "everything";
 
 export type TimelineItem =
-  | { kind: "description"; at: string; key: string }
-  | { kind: "comment"; at: string; key: string; comment: Comment }
-  | { kind: "burst"; at: string; key: string; events: TicketEvent[] };
+  { kind: "description"; at: string; key: string } | { kind: "comment"; at: string; key: string; comment: Comment } | { kind: "burst"; at: string; key: string; events: TicketEvent[] };
 
 type Entry = { kind: "description"; at: string } | { kind: "comment"; at: string; comment: Comment } | { kind: "event"; at: string; event: TicketEvent };
 

@@ -23,7 +23,19 @@ import own from "./timeline.module.css";
 const SHOW_LAST = 8;
 const FOLD_OVER = 12;
 
-function Message({ ticket, comment, descriptionFiles = [], onSplit, mail }: { ticket: Ticket; comment: Comment | null; descriptionFiles?: Attachment[]; onSplit?: (c: Comment) => void; mail?: ReceivedMail }) {
+function Message({
+  ticket,
+  comment,
+  descriptionFiles = [],
+  onSplit,
+  mail,
+}: {
+  ticket: Ticket;
+  comment: Comment | null;
+  descriptionFiles?: Attachment[];
+  onSplit?: (c: Comment) => void;
+  mail?: ReceivedMail;
+}) {
   const author = comment ? comment.author : ticket.requester;
   const internal = comment?.internal ?? false;
   const fromRequester = author?.id === ticket.requester.id;
@@ -49,7 +61,11 @@ function Message({ ticket, comment, descriptionFiles = [], onSplit, mail }: { ti
               </span>
             ) : (
               <Text size="xs" c="dimmed">
-                {!comment && ticket.channel === "phone" ? <IconPhone size={12} aria-hidden="true" style={{ verticalAlign: -1, marginRight: 3 }} /> : !fromRequester ? <IconMail size={12} aria-hidden="true" style={{ verticalAlign: -1, marginRight: 3 }} /> : null}
+                {!comment && ticket.channel === "phone" ? (
+                  <IconPhone size={12} aria-hidden="true" style={{ verticalAlign: -1, marginRight: 3 }} />
+                ) : !fromRequester ? (
+                  <IconMail size={12} aria-hidden="true" style={{ verticalAlign: -1, marginRight: 3 }} />
+                ) : null}
                 {label}
               </Text>
             )}
@@ -89,7 +105,15 @@ function Message({ ticket, comment, descriptionFiles = [], onSplit, mail }: { ti
   );
 }
 
-export function Timeline({ ticket, comments, events, directory, categories, onSplit, mail = [] }: {
+export function Timeline({
+  ticket,
+  comments,
+  events,
+  directory,
+  categories,
+  onSplit,
+  mail = [],
+}: {
   ticket: Ticket;
   /** Messages received by email on this ticket (GET /api/tickets/:id/mail), matched to their comments. */
   mail?: ReceivedMail[];

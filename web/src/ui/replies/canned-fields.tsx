@@ -17,7 +17,12 @@ export interface CannedDraft {
 
 export const emptyCanned = (): CannedDraft => ({ title: "", body: "", scope: "personal", team_id: null });
 export const cannedDraftOf = (r: CannedReply): CannedDraft => ({ title: r.title, body: r.body, scope: r.scope, team_id: r.team ? String(r.team.id) : null });
-export const cannedInputOf = (d: CannedDraft): CannedReplyInput => ({ title: d.title.trim(), body: d.body.trim(), scope: d.scope, team_id: d.scope === "team" && d.team_id ? Number(d.team_id) : null });
+export const cannedInputOf = (d: CannedDraft): CannedReplyInput => ({
+  title: d.title.trim(),
+  body: d.body.trim(),
+  scope: d.scope,
+  team_id: d.scope === "team" && d.team_id ? Number(d.team_id) : null,
+});
 
 export function checkCanned(d: CannedDraft): Record<string, string> {
   const e: Record<string, string> = {};
@@ -28,7 +33,15 @@ export function checkCanned(d: CannedDraft): Record<string, string> {
 }
 
 /** Who may share with whom: agents with their own teams; supervisors and admins with everyone. */
-export function ShareFields({ scope, teamId, onChange, me, teams, teamsOnlyForLeads, errors }: {
+export function ShareFields({
+  scope,
+  teamId,
+  onChange,
+  me,
+  teams,
+  teamsOnlyForLeads,
+  errors,
+}: {
   scope: ReplyScope;
   teamId: string | null;
   onChange: (scope: ReplyScope, teamId: string | null) => void;
@@ -50,9 +63,23 @@ export function ShareFields({ scope, teamId, onChange, me, teams, teamsOnlyForLe
       <Text size="sm" fw={500} id="share-label">
         Who can use it
       </Text>
-      <SegmentedControl aria-labelledby="share-label" data={data} value={scope} onChange={(v) => onChange(v as ReplyScope, v === "team" ? (teamId ?? (shareable.length === 1 ? String(shareable[0].id) : null)) : null)} />
+      <SegmentedControl
+        aria-labelledby="share-label"
+        data={data}
+        value={scope}
+        onChange={(v) => onChange(v as ReplyScope, v === "team" ? (teamId ?? (shareable.length === 1 ? String(shareable[0].id) : null)) : null)}
+      />
       {scope === "team" && (
-        <Select label="Team" placeholder="Pick a team" data={shareable.map((t) => ({ value: String(t.id), label: t.name }))} value={teamId} onChange={(v) => onChange("team", v)} error={errors.team_id} comboboxProps={{ withinPortal: true }} required />
+        <Select
+          label="Team"
+          placeholder="Pick a team"
+          data={shareable.map((t) => ({ value: String(t.id), label: t.name }))}
+          value={teamId}
+          onChange={(v) => onChange("team", v)}
+          error={errors.team_id}
+          comboboxProps={{ withinPortal: true }}
+          required
+        />
       )}
       {!lead && (
         <Text size="xs" c="dimmed">
@@ -64,7 +91,16 @@ export function ShareFields({ scope, teamId, onChange, me, teams, teamsOnlyForLe
 }
 
 /** A text box with the placeholders below it, each a button that inserts it where the caret is. */
-export function PlaceholderText({ label, description, value, onChange, error, minRows = 5, required, note }: {
+export function PlaceholderText({
+  label,
+  description,
+  value,
+  onChange,
+  error,
+  minRows = 5,
+  required,
+  note,
+}: {
   label: string;
   description?: string;
   value: string;
@@ -89,7 +125,19 @@ export function PlaceholderText({ label, description, value, onChange, error, mi
   };
   return (
     <Stack gap={4}>
-      <Textarea ref={ref} label={label} description={description} value={value} onChange={(e) => onChange(e.currentTarget.value)} autosize minRows={minRows} maxRows={14} error={error} required={required} styles={note ? { input: { background: "#fff8d6" } } : undefined} />
+      <Textarea
+        ref={ref}
+        label={label}
+        description={description}
+        value={value}
+        onChange={(e) => onChange(e.currentTarget.value)}
+        autosize
+        minRows={minRows}
+        maxRows={14}
+        error={error}
+        required={required}
+        styles={note ? { input: { background: "#fff8d6" } } : undefined}
+      />
       <Group gap={4} wrap="wrap" aria-label={`Placeholders for ${label.toLowerCase()}`}>
         <Text size="xs" c="dimmed">
           Insert:
@@ -104,17 +152,39 @@ export function PlaceholderText({ label, description, value, onChange, error, mi
       </Group>
       {unknown.length > 0 && (
         <Text size="xs" c="orange.8" role="status">
-          <IconAlertTriangle size={12} style={{ verticalAlign: -2 }} aria-hidden="true" /> {unknown.join(", ")} {unknown.length === 1 ? "is not a placeholder Tessera knows: it" : "are not placeholders Tessera knows: they"} will be inserted as written.
+          <IconAlertTriangle size={12} style={{ verticalAlign: -2 }} aria-hidden="true" /> {unknown.join(", ")}{" "}
+          {unknown.length === 1 ? "is not a placeholder Tessera knows: it" : "are not placeholders Tessera knows: they"} will be inserted as written.
         </Text>
       )}
     </Stack>
   );
 }
 
-export function CannedFields({ draft, setDraft, errors, me, teams }: { draft: CannedDraft; setDraft: (d: CannedDraft) => void; errors: Record<string, string>; me: Pick<Me, "role" | "team_ids">; teams: Team[] }) {
+export function CannedFields({
+  draft,
+  setDraft,
+  errors,
+  me,
+  teams,
+}: {
+  draft: CannedDraft;
+  setDraft: (d: CannedDraft) => void;
+  errors: Record<string, string>;
+  me: Pick<Me, "role" | "team_ids">;
+  teams: Team[];
+}) {
   return (
     <Stack gap="md">
-      <TextInput label="Title" description="What you type after / to find it" value={draft.title} onChange={(e) => setDraft({ ...draft, title: e.currentTarget.value })} error={errors.title} maxLength={120} required data-autofocus />
+      <TextInput
+        label="Title"
+        description="What you type after / to find it"
+        value={draft.title}
+        onChange={(e) => setDraft({ ...draft, title: e.currentTarget.value })}
+        error={errors.title}
+        maxLength={120}
+        required
+        data-autofocus
+      />
       <PlaceholderText label="Text" description="Placeholders are filled in when you insert it." value={draft.body} onChange={(body) => setDraft({ ...draft, body })} error={errors.body} required />
       <ShareFields scope={draft.scope} teamId={draft.team_id} onChange={(scope, team_id) => setDraft({ ...draft, scope, team_id })} me={me} teams={teams} errors={errors} />
     </Stack>

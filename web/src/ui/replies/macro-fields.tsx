@@ -24,7 +24,20 @@ export interface MacroDraft {
   team_id: string | null;
 }
 
-export const emptyMacro = (): MacroDraft => ({ name: "", description: "", status: "", priority: "", assignee: "", team: "", add_tags: [], remove_tags: [], reply: "", note: "", scope: "personal", team_id: null });
+export const emptyMacro = (): MacroDraft => ({
+  name: "",
+  description: "",
+  status: "",
+  priority: "",
+  assignee: "",
+  team: "",
+  add_tags: [],
+  remove_tags: [],
+  reply: "",
+  note: "",
+  scope: "personal",
+  team_id: null,
+});
 
 export function macroDraftOf(m: Macro): MacroDraft {
   const a = m.actions;
@@ -71,7 +84,15 @@ const LEAVE = { value: "", label: "Leave as it is" };
 /** Statuses a macro may set: open and waiting ones, and cancelled (resolving needs a note per ticket). */
 const MACRO_CATEGORIES = ["open", "awaiting_requester", "awaiting_third_party", "awaiting_approval", "cancelled"];
 
-export function MacroFields({ draft, setDraft, errors, me, teams, statuses, staff }: {
+export function MacroFields({
+  draft,
+  setDraft,
+  errors,
+  me,
+  teams,
+  statuses,
+  staff,
+}: {
   draft: MacroDraft;
   setDraft: (d: MacroDraft) => void;
   errors: Record<string, string>;
@@ -84,7 +105,16 @@ export function MacroFields({ draft, setDraft, errors, me, teams, statuses, staf
   const field = (k: string) => errors[k] ?? errors[`actions.${k}`];
   return (
     <Stack gap="md">
-      <TextInput label="Name" description="What agents search for when they press m" value={draft.name} onChange={(e) => set({ name: e.currentTarget.value })} error={errors.name} maxLength={120} required data-autofocus />
+      <TextInput
+        label="Name"
+        description="What agents search for when they press m"
+        value={draft.name}
+        onChange={(e) => set({ name: e.currentTarget.value })}
+        error={errors.name}
+        maxLength={120}
+        required
+        data-autofocus
+      />
       <TextInput label="Description" placeholder="When to use it (optional)" value={draft.description} onChange={(e) => set({ description: e.currentTarget.value })} maxLength={500} />
       <div>
         <Text size="sm" fw={500}>
@@ -131,10 +161,23 @@ export function MacroFields({ draft, setDraft, errors, me, teams, statuses, staf
             comboboxProps={{ withinPortal: true }}
           />
           <TagsInput label="Add tags" value={draft.add_tags} onChange={(v) => set({ add_tags: v.map((t) => t.trim().toLowerCase()).filter(Boolean) })} error={field("add_tags")} clearable />
-          <TagsInput label="Remove tags" value={draft.remove_tags} onChange={(v) => set({ remove_tags: v.map((t) => t.trim().toLowerCase()).filter(Boolean) })} error={field("remove_tags")} clearable />
+          <TagsInput
+            label="Remove tags"
+            value={draft.remove_tags}
+            onChange={(v) => set({ remove_tags: v.map((t) => t.trim().toLowerCase()).filter(Boolean) })}
+            error={field("remove_tags")}
+            clearable
+          />
         </SimpleGrid>
       </div>
-      <PlaceholderText label="Reply to the requester" description="Optional. Sent at once when the macro is applied; Undo cannot unsend it." value={draft.reply} onChange={(reply) => set({ reply })} error={field("reply")} minRows={3} />
+      <PlaceholderText
+        label="Reply to the requester"
+        description="Optional. Sent at once when the macro is applied; Undo cannot unsend it."
+        value={draft.reply}
+        onChange={(reply) => set({ reply })}
+        error={field("reply")}
+        minRows={3}
+      />
       <PlaceholderText label="Internal note" description="Optional. Only agents see it." value={draft.note} onChange={(note) => set({ note })} error={field("note")} minRows={2} note />
       {errors.actions && (
         <Text size="sm" c="red.7" role="alert">
