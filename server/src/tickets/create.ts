@@ -15,7 +15,7 @@ import { loadMatrix, priorityOf } from "./priority.ts";
 import { referenceOf } from "./reference.ts";
 import { type ArrivalOptions, indexText, refuseFields } from "./service.ts";
 import { loadStatuses } from "./statuses.ts";
-import { assertTeam, categoryDefaults, findCategory, resolveRequester, validateWatchers, assertAssignable } from "./write-lookups.ts";
+import { lookupCreateRefs } from "./write-lookups.ts";
 
 type Tx = AppContext;
 
@@ -27,15 +27,9 @@ export async function createTicket(tx: Tx, actor: Actor, input: TicketCreateInpu
 
   if (!staff && (input.requester_id !== undefined || input.requester !== undefined)) throw forbidden("Requesters cannot file tickets for someone else.");
   if (input.requester_id !== undefined && input.requester !== undefined) throw invalid("requester", "give requester_id or requester, not both");
-  const requester = await resolveRequester(tx, actor, input);
-
-  const category = await findCategory(tx, input.category_id);
-  const defaults = await categoryDefaults(tx, category);
-  const type = (input.type ?? defaults.type ?? "incident") as TicketType;
+  const { requester, category, defaultType, teamId, watchers } = await lookupCreateRefs(tx, actor, input, opts.watcherIds);
+  const type = (input.type ?? defaultType ?? "incident") as TicketType;
   if (!staff && !opts.trusted && type !== "incident" && type !== "service_request") throw invalid("type", "requesters can file incidents and service requests");
-  const teamId = input.team_id !== undefined ? input.team_id : defaults.teamId;
-  await assertTeam(tx, teamId);
-  if (input.assignee_id != null) await assertAssignable(tx, input.assignee_id, teamId);
   if (input.is_major_incident && type !== "incident") throw invalid("is_major_incident", "only incidents can be major incidents");
 
   const impact: Level = input.impact ?? "medium";
@@ -47,7 +41,6 @@ export async function createTicket(tx: Tx, actor: Actor, input: TicketCreateInpu
   const status = (await loadStatuses(tx)).find((s) => s.key === statusKey)!;
   const channel = opts.channel ?? (staff && input.channel ? input.channel : actor.auth === "token" ? "api" : "web");
   const fieldValues = validateFieldValues(await loadFields(tx), input.custom_fields, { creating: true, requester: !staff });
-  const watchers = [...new Set([...(await validateWatchers(tx, actor, input.watcher_ids ?? [])), ...(opts.watcherIds ?? [])])].filter((id) => id !== requester.id);
   const description = toStoredHtml(input.description, input.format, "description");
 
   const number = await nextTicketNumber(tx.dialect, tx.db);

@@ -33,7 +33,7 @@ export async function findCategory(tx: Tx, id: number | null | undefined) {
 }
 
 /** A category's default team and type, inherited from the nearest ancestor that sets them. */
-export async function categoryDefaults(tx: Tx, category: { parent_id: number | null; default_team_id: number | null; default_type: string | null } | undefined) {
+async function categoryDefaults(tx: Tx, category: { parent_id: number | null; default_team_id: number | null; default_type: string | null } | undefined) {
   let teamId = category?.default_team_id ?? null;
   let type = category?.default_type ?? null;
   let parentId = category?.parent_id ?? null;
@@ -62,7 +62,7 @@ export async function validateWatchers(tx: Tx, actor: Actor, ids: number[]) {
 }
 
 /** An agent filing for someone else names them by id, or by email (a new requester is created). */
-export async function resolveRequester(tx: Tx, actor: Actor, input: TicketCreateInput) {
+async function resolveRequester(tx: Tx, actor: Actor, input: TicketCreateInput) {
   if (input.requester_id !== undefined) return activeUser(tx, input.requester_id, "requester_id");
   if (input.requester) {
     const email = input.requester.email;
@@ -72,4 +72,22 @@ export async function resolveRequester(tx: Tx, actor: Actor, input: TicketCreate
     return person;
   }
   return { id: actor.id, role: actor.role, active: 1, organization_id: actor.organization_id, email: actor.email };
+}
+
+/**
+ * Every id a new ticket names, looked up and checked in one pass: the requester (created when an
+ * agent names a new address), the category and the team and type it implies, the assignee, and
+ * the watchers (`extraWatcherIds` are trusted, e.g. the Cc of an inbound message).
+ */
+export async function lookupCreateRefs(tx: Tx, actor: Actor, input: TicketCreateInput, extraWatcherIds: number[] = []) {
+  const category = await findCategory(tx, input.category_id);
+  const defaults = await categoryDefaults(tx, category);
+  const teamId = input.team_id !== undefined ? input.team_id : defaults.teamId;
+  await assertTeam(tx, teamId);
+  if (input.assignee_id != null) await assertAssignable(tx, input.assignee_id, teamId);
+  const named = await validateWatchers(tx, actor, input.watcher_ids ?? []);
+  // Last, so that a new requester is created only once everything else has been checked.
+  const requester = await resolveRequester(tx, actor, input);
+  const watchers = [...new Set([...named, ...extraWatcherIds])].filter((id) => id !== requester.id);
+  return { requester, category, defaultType: defaults.type, teamId, watchers };
 }
