@@ -9,6 +9,7 @@ import type { Attachment } from "@tessera/contracts";
 import { useMediaQuery } from "@mantine/hooks";
 import { useRef } from "react";
 import { formatBytes } from "../ui/format.ts";
+import { FileChips } from "../ui/file-chip.tsx";
 import classes from "./attachments.module.css";
 
 // The upload state lives in ui/uploads.ts, so that the agent workspace can use it without the drop area.
@@ -102,19 +103,5 @@ export function AttachmentsField({ uploads, compact = false }: { uploads: Upload
 /** Links to download a ticket's or comment's files. */
 export function AttachmentLinks({ attachments }: { attachments: Attachment[] }) {
   if (!attachments.length) return null;
-  return (
-    <Group gap="xs" mt="sm" component="ul" className={classes.links} aria-label="Attachments">
-      {attachments.map((a) => (
-        <li key={a.id}>
-          <a href={a.url} className={classes.link} download={a.filename}>
-            <IconPaperclip size={14} aria-hidden="true" />
-            <span className={classes.linkName}>{a.filename}</span>
-            <Text span size="xs" c="dimmed">
-              {formatBytes(a.size)}
-            </Text>
-          </a>
-        </li>
-      ))}
-    </Group>
-  );
+  return <FileChips files={attachments} size="md" label="Attachments" gap="xs" mt="sm" />;
 }

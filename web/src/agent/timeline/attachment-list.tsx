@@ -3,11 +3,12 @@
  * as download chips. Images load from the attachment URL (served with a sandboxing CSP), so a
  * file can never run as a page of ours.
  */
-import { Anchor, Group, Stack, Text, UnstyledButton } from "@mantine/core";
-import { IconDownload, IconPaperclip } from "@tabler/icons-react";
+import { Anchor, Group, Stack, UnstyledButton } from "@mantine/core";
+import { IconDownload } from "@tabler/icons-react";
 import type { Attachment } from "@tessera/contracts";
 import { useState } from "react";
 import { formatBytes } from "../../ui/format.ts";
+import { FileChips } from "../../ui/file-chip.tsx";
 import { Modal } from "../../ui/overlays.tsx";
 import classes from "../ticket/ticket-pane.module.css";
 
@@ -32,21 +33,7 @@ export function AttachmentList({ attachments, size = "md" }: { attachments: Atta
           ))}
         </Group>
       )}
-      {files.length > 0 && (
-        <Group gap={6} component="ul" className={classes.plainList} aria-label="Files">
-          {files.map((a) => (
-            <li key={a.id}>
-              <a href={a.url} download={a.filename} className={classes.fileChip}>
-                <IconPaperclip size={13} aria-hidden="true" />
-                <span className={classes.fileName}>{a.filename}</span>
-                <Text span size="xs" c="dimmed">
-                  {formatBytes(a.size)}
-                </Text>
-              </a>
-            </li>
-          ))}
-        </Group>
-      )}
+      {files.length > 0 && <FileChips files={files} size="sm" label="Files" gap={6} />}
       <Modal opened={!!open} onClose={() => setOpen(null)} title={open?.filename} size="auto" centered>
         {open && (
           <Stack gap="sm" align="center">
