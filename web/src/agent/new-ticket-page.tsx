@@ -2,8 +2,8 @@
  * Filing a ticket for someone on the phone or at the desk: find the person by name or email,
  * or enter a new one (the server creates them as a requester), then the request itself.
  */
-import { Alert, Anchor, Button, Checkbox, Container, Grid, Group, Paper, SegmentedControl, Select, Stack, Text, Textarea, TextInput, Title } from "@mantine/core";
-import { IconAlertCircle, IconArrowLeft } from "@tabler/icons-react";
+import { Anchor, Button, Checkbox, Container, Grid, Group, Paper, SegmentedControl, Select, Stack, Text, Textarea, TextInput, Title } from "@mantine/core";
+import { IconArrowLeft } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { TICKET_TYPES, type Channel, type Level, type TicketType, type User } from "@tessera/contracts";
 import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
@@ -14,7 +14,7 @@ import { agentKeys, useTeams } from "../api/agent-queries.ts";
 import { createTicket, type NewTicket } from "../api/endpoints.ts";
 import { keys, useCategories, useSignedInUser } from "../api/queries.ts";
 import { AttachmentsField, useUploads } from "../portal/attachments.tsx";
-import { errorMessage } from "../ui/query-state.tsx";
+import { ErrorAlert } from "../ui/query-state.tsx";
 import { TYPE_LABELS } from "./list/filter-bar.tsx";
 import { setPageTitle } from "./title.ts";
 import classes from "./workspace.module.css";
@@ -267,11 +267,9 @@ export function NewTicketPage() {
               </Text>
               <AttachmentsField uploads={uploads} compact />
             </div>
-            {submit.error && (
-              <Alert color="red" variant="light" icon={<IconAlertCircle size={18} />} role="alert" title="The ticket was not created">
-                {Object.keys(errors).length ? "Check the fields marked in red, then try again." : errorMessage(submit.error)}
-              </Alert>
-            )}
+            <ErrorAlert error={submit.error} title="The ticket was not created">
+              {Object.keys(errors).length ? "Check the fields marked in red, then try again." : undefined}
+            </ErrorAlert>
             <Group justify="flex-end" gap="sm">
               <Button component={Link} to="/agent" variant="default">
                 Cancel

@@ -1,13 +1,12 @@
-import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from "@mantine/core";
-import { IconAlertCircle } from "@tabler/icons-react";
+import { Button, PasswordInput, Stack, Text, TextInput, Title } from "@mantine/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { Navigate, useNavigate, useSearchParams } from "react-router";
 import type { Me } from "@tessera/contracts";
 import { signIn } from "../api/endpoints.ts";
 import { keys, useMe } from "../api/queries.ts";
-import { errorMessage } from "../ui/query-state.tsx";
-import { Logo } from "./logo.tsx";
+import { ErrorAlert } from "../ui/query-state.tsx";
+import { CardPage } from "./card-page.tsx";
 import { homeOf, safeNext } from "./guards.tsx";
 
 export function SignInPage() {
@@ -38,39 +37,32 @@ export function SignInPage() {
     login.mutate();
   };
   return (
-    <Center mih="100vh" p="md" bg="var(--app-bg)">
-      <Stack w="100%" maw={380} gap="lg">
-        <Center>
-          <Logo />
-        </Center>
-        <Paper p="xl" component="main">
-          <form onSubmit={submit} noValidate aria-labelledby="sign-in-title">
-            <Stack gap="md">
-              <div>
-                <Title order={1} id="sign-in-title" fz={20}>
-                  Sign in
-                </Title>
-                <Text size="sm" c="dimmed" mt={4}>
-                  Get help, follow your requests and reply to the support team.
-                </Text>
-              </div>
-              {login.error && (
-                <Alert color="red" variant="light" icon={<IconAlertCircle size={18} />} role="alert">
-                  {errorMessage(login.error)}
-                </Alert>
-              )}
-              <TextInput ref={emailRef} label="Email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
-              <PasswordInput label="Password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
-              <Button type="submit" fullWidth loading={login.isPending} disabled={!email.trim() || !password}>
-                Sign in
-              </Button>
-            </Stack>
-          </form>
-        </Paper>
+    <CardPage
+      width={380}
+      below={
         <Text size="xs" c="dimmed" ta="center">
           No account or forgot your password? Ask your IT or support team.
         </Text>
-      </Stack>
-    </Center>
+      }
+    >
+      <form onSubmit={submit} noValidate aria-labelledby="sign-in-title">
+        <Stack gap="md">
+          <div>
+            <Title order={1} id="sign-in-title" fz={20}>
+              Sign in
+            </Title>
+            <Text size="sm" c="dimmed" mt={4}>
+              Get help, follow your requests and reply to the support team.
+            </Text>
+          </div>
+          <ErrorAlert error={login.error} />
+          <TextInput ref={emailRef} label="Email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
+          <PasswordInput label="Password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
+          <Button type="submit" fullWidth loading={login.isPending} disabled={!email.trim() || !password}>
+            Sign in
+          </Button>
+        </Stack>
+      </form>
+    </CardPage>
   );
 }

@@ -1,27 +1,6 @@
-import {
-  Alert,
-  Anchor,
-  Box,
-  Button,
-  Checkbox,
-  Collapse,
-  Container,
-  Divider,
-  Grid,
-  Group,
-  NumberInput,
-  Paper,
-  Radio,
-  Select,
-  Stack,
-  Text,
-  Textarea,
-  TextInput,
-  Title,
-  UnstyledButton,
-} from "@mantine/core";
+import { Anchor, Box, Button, Checkbox, Collapse, Container, Divider, Grid, Group, NumberInput, Paper, Radio, Select, Stack, Text, Textarea, TextInput, Title, UnstyledButton } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { IconAlertCircle, IconArrowLeft, IconChevronDown, IconPaperclip } from "@tabler/icons-react";
+import { IconArrowLeft, IconChevronDown, IconPaperclip } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { Category, CustomField, Level } from "@tessera/contracts";
 import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
@@ -29,7 +8,7 @@ import { Link, useNavigate, useSearchParams } from "react-router";
 import { ApiError, idempotencyKeys } from "../api/client.ts";
 import { createTicket, type NewTicket } from "../api/endpoints.ts";
 import { keys, useCategories, useCustomFields } from "../api/queries.ts";
-import { errorMessage, LoadError } from "../ui/query-state.tsx";
+import { ErrorAlert, LoadError } from "../ui/query-state.tsx";
 import { AttachmentsField, useUploads } from "./attachments.tsx";
 import classes from "./new-request-page.module.css";
 
@@ -351,16 +330,9 @@ export function NewRequestPage() {
                 </Text>
                 <AttachmentsField uploads={uploads} />
               </div>
-              {submit.error && !fieldErrorsShown && (
-                <Alert color="red" variant="light" icon={<IconAlertCircle size={18} />} role="alert" title="Your request was not sent">
-                  {errorMessage(submit.error)}
-                </Alert>
-              )}
-              {fieldErrorsShown && submit.error && (
-                <Alert color="red" variant="light" icon={<IconAlertCircle size={18} />} role="alert">
-                  Check the fields marked in red, then send again.
-                </Alert>
-              )}
+              <ErrorAlert error={submit.error} title={fieldErrorsShown ? undefined : "Your request was not sent"}>
+                {fieldErrorsShown ? "Check the fields marked in red, then send again." : undefined}
+              </ErrorAlert>
               {uploads.failed && (
                 <Text size="sm" c="red.7">
                   Some files could not be uploaded. Try them again or remove them before sending.

@@ -1,6 +1,6 @@
-import { Alert, Anchor, Avatar, Badge, Blockquote, Button, Center, Collapse, Container, Grid, Group, Paper, Skeleton, Stack, Text, Textarea, Title } from "@mantine/core";
+import { Anchor, Avatar, Badge, Blockquote, Button, Center, Collapse, Container, Grid, Group, Paper, Skeleton, Stack, Text, Textarea, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { IconAlertCircle, IconArrowLeft, IconCircleCheck, IconFileSearch, IconLock, IconMessageCircle } from "@tabler/icons-react";
+import { IconArrowLeft, IconCircleCheck, IconFileSearch, IconLock, IconMessageCircle } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { Comment, Ticket } from "@tessera/contracts";
 import { useEffect, useRef, useState, type FormEvent } from "react";
@@ -9,7 +9,7 @@ import { idempotencyKeys, isNotFound } from "../api/client.ts";
 import { addComment, confirmResolution, reopenTicket } from "../api/endpoints.ts";
 import { keys, storeTicket, useCategories, useComments, useCustomFields, useSignedInUser, useTicket } from "../api/queries.ts";
 import { formatDateTime, initials } from "../ui/format.ts";
-import { errorMessage, LoadError } from "../ui/query-state.tsx";
+import { ErrorAlert, LoadError } from "../ui/query-state.tsx";
 import { RichText } from "../ui/rich-text.tsx";
 import { StatusPill } from "../ui/status-pill.tsx";
 import { TimeAgo } from "../ui/time-ago.tsx";
@@ -169,11 +169,7 @@ function ReplyBox({ ticket, textRef }: { ticket: Ticket; textRef: React.RefObjec
           }}
         />
         <AttachmentsField uploads={uploads} compact />
-        {send.error && (
-          <Alert color="red" variant="light" icon={<IconAlertCircle size={18} />} role="alert" title="Your reply was not sent">
-            {errorMessage(send.error)}
-          </Alert>
-        )}
+        <ErrorAlert error={send.error} title="Your reply was not sent" />
         <Group justify="flex-end" gap="sm">
           <Text size="xs" c="dimmed" visibleFrom="sm" mr="auto">
             Ctrl + Enter sends
@@ -233,11 +229,7 @@ function ResolutionBox({ ticket, asked }: { ticket: Ticket; asked?: MailAction }
             </Text>
           </Blockquote>
         )}
-        {error && (
-          <Alert color="red" variant="light" icon={<IconAlertCircle size={18} />} role="alert">
-            {errorMessage(error)}
-          </Alert>
-        )}
+        <ErrorAlert error={error} />
         <Group gap="sm">
           <Button ref={choice.yes} onClick={() => confirm.mutate()} loading={confirm.isPending} disabled={reopen.isPending}>
             Yes, mark as solved

@@ -1,11 +1,22 @@
 import { Alert, Button, Group, Skeleton, Stack, Text } from "@mantine/core";
-import { IconAlertTriangle, IconRefresh } from "@tabler/icons-react";
+import { IconAlertCircle, IconAlertTriangle, IconRefresh } from "@tabler/icons-react";
+import type { ReactNode } from "react";
 import { ApiError } from "../api/client.ts";
 
 /** The message of any error, in words a person can act on. */
 export function errorMessage(err: unknown): string {
   if (err instanceof ApiError) return err.message;
   return "Something went wrong in this page. Reload it and try again.";
+}
+
+/** Why an action failed, as an alert (nothing while there is no error); `children` replace the error's own message. */
+export function ErrorAlert({ error, title, children }: { error: unknown; title?: string; children?: ReactNode }) {
+  if (!error) return null;
+  return (
+    <Alert color="red" variant="light" icon={<IconAlertCircle size={18} />} role="alert" title={title}>
+      {children ?? errorMessage(error)}
+    </Alert>
+  );
 }
 
 /** An error where the data should have been, with a way to try again: never an endless spinner. */

@@ -1,13 +1,12 @@
 /** The dialog that saves filters as a view, or renames and re-shares a saved view. */
-import { Alert, Button, Group, Modal, Select, Stack, Text, TextInput } from "@mantine/core";
-import { IconAlertCircle } from "@tabler/icons-react";
+import { Button, Group, Modal, Select, Stack, Text, TextInput } from "@mantine/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { SavedView } from "@tessera/contracts";
 import { useEffect, useState, type FormEvent } from "react";
 import { createView, updateView, type TicketFilters } from "../../api/agent.ts";
 import { agentKeys, useTeams } from "../../api/agent-queries.ts";
 import { useSignedInUser } from "../../api/queries.ts";
-import { errorMessage } from "../../ui/query-state.tsx";
+import { ErrorAlert } from "../../ui/query-state.tsx";
 import { describeFilters } from "./filter-bar.tsx";
 import { toast } from "../toast.ts";
 
@@ -82,11 +81,7 @@ export function SaveViewModal({
             allowDeselect={false}
             comboboxProps={{ withinPortal: true }}
           />
-          {save.error && (
-            <Alert color="red" variant="light" icon={<IconAlertCircle size={18} />} role="alert">
-              {errorMessage(save.error)}
-            </Alert>
-          )}
+          <ErrorAlert error={save.error} />
           <Group justify="flex-end" gap="sm">
             <Button variant="default" onClick={onClose}>
               Cancel

@@ -1,19 +1,9 @@
 /** Dialogs for what changes more than one field: resolve, link, merge, split. */
-import { Alert, Button, Group, Modal, Select, Stack, Text, Textarea, TextInput } from "@mantine/core";
-import { IconAlertCircle } from "@tabler/icons-react";
+import { Button, Group, Modal, Select, Stack, Text, Textarea, TextInput } from "@mantine/core";
 import { LINK_KINDS, type Comment, type LinkKind, type Status, type Ticket } from "@tessera/contracts";
 import { useEffect, useState, type FormEvent, type ReactNode } from "react";
-import { errorMessage } from "../../ui/query-state.tsx";
+import { ErrorAlert } from "../../ui/query-state.tsx";
 import { typeNeedsRootCause } from "../composer/resolve-rules.ts";
-
-function ErrorLine({ error }: { error: unknown }) {
-  if (!error) return null;
-  return (
-    <Alert color="red" variant="light" icon={<IconAlertCircle size={18} />} role="alert">
-      {errorMessage(error)}
-    </Alert>
-  );
-}
 
 function useAsync() {
   const [busy, setBusy] = useState(false);
@@ -137,7 +127,7 @@ export function ResolveDialog({
           onChange={(e) => setCause(e.currentTarget.value)}
         />
       )}
-      <ErrorLine error={job.error} />
+      <ErrorAlert error={job.error} />
     </DialogForm>
   );
 }
@@ -176,7 +166,7 @@ export function LinkDialog({ ticket, opened, onClose, onLink }: { ticket: Ticket
         comboboxProps={{ withinPortal: true }}
       />
       <TextInput label="Other ticket" placeholder="INC-1042" required value={target} onChange={(e) => setTarget(e.currentTarget.value)} data-autofocus />
-      <ErrorLine error={job.error} />
+      <ErrorAlert error={job.error} />
     </DialogForm>
   );
 }
@@ -199,7 +189,7 @@ export function MergeDialog({ ticket, opened, onClose, onMerge }: { ticket: Tick
     <DialogForm opened={opened} onClose={onClose} title={`Merge ${ticket.reference} into another ticket`} onSubmit={() => void submit()} submit="Merge and close this one" busy={job.busy} danger>
       <Text size="sm">Its replies, notes, files and watchers move to the other ticket, and {ticket.reference} is closed as a duplicate. This cannot be undone.</Text>
       <TextInput label="Merge into" placeholder="INC-1042" required value={into} onChange={(e) => setInto(e.currentTarget.value)} data-autofocus />
-      <ErrorLine error={job.error} />
+      <ErrorAlert error={job.error} />
     </DialogForm>
   );
 }
@@ -234,7 +224,7 @@ export function SplitDialog({
         A new ticket is made from {comment?.author?.name ?? "this"}’s message, as a child of {ticket.reference}.
       </Text>
       <TextInput label="Subject of the new ticket" required value={subject} onChange={(e) => setSubject(e.currentTarget.value)} maxLength={300} data-autofocus />
-      <ErrorLine error={job.error} />
+      <ErrorAlert error={job.error} />
     </DialogForm>
   );
 }
