@@ -15,7 +15,8 @@ import { createIntegrationToken, mailKeys, revokeToken, saveAlertSettings, useAl
 import { PRIORITY_LABELS } from "../ui/priority-icon.tsx";
 import { errorMessage, LoadError } from "../ui/query-state.tsx";
 import { TimeAgo } from "../ui/time-ago.tsx";
-import { AdminPage, ConfirmDialog, Consequence, Editor, formErrors, same, SaveError, useJustSaved, useUnsavedGuard } from "./layout.tsx";
+import { ConfirmDialog, Consequence, Editor, SaveError } from "./layout.tsx";
+import { AdminFormPage, bindDraft, FormHeading, useAdminForm } from "./scaffold/index.ts";
 import classes from "./admin.module.css";
 import mail from "./mail.module.css";
 
@@ -47,55 +48,36 @@ function problemsOf(d: Draft): string | null {
   return null;
 }
 
+/** The severity rows' problem, under the table, before asking the server. */
+const checkRows = (d: Draft): Record<string, string> => {
+  const problem = problemsOf(d);
+  return problem ? { rows: problem } : {};
+};
+
 function SettingsEditor({ settings }: { settings: AlertSettings }) {
   const client = useQueryClient();
   const teams = useAdminTeams();
   const base = useMemo(() => draftOf(settings), [settings]);
-  const [draft, setDraft] = useState(base);
-  const [local, setLocal] = useState<string | null>(null);
-  const [justSaved, markSaved] = useJustSaved();
-  const dirty = !same(draft, base);
-  const guard = useUnsavedGuard(dirty);
-  const save = useMutation({
-    mutationFn: () =>
+  const form = useAdminForm({
+    base,
+    fields: ["team_id", "severity_priorities", "default_priority"],
+    check: checkRows,
+    save: (d) =>
       saveAlertSettings({
-        severity_priorities: Object.fromEntries(draft.rows.map((r) => [r.severity.trim().toLowerCase(), r.priority])),
-        default_priority: draft.default_priority,
-        resolve_on_resolved: draft.resolve_on_resolved,
-        team_id: draft.team_id ? Number(draft.team_id) : null,
+        severity_priorities: Object.fromEntries(d.rows.map((r) => [r.severity.trim().toLowerCase(), r.priority])),
+        default_priority: d.default_priority,
+        resolve_on_resolved: d.resolve_on_resolved,
+        team_id: d.team_id ? Number(d.team_id) : null,
       }),
-    onSuccess: (saved) => {
-      client.setQueryData(mailKeys.alertSettings, saved);
-      setDraft(draftOf(saved));
-      markSaved();
-    },
+    draftOf,
+    onSaved: (saved) => client.setQueryData(mailKeys.alertSettings, saved),
   });
-  const errors = formErrors(save.error, ["team_id", "severity_priorities", "default_priority"]);
+  const { draft, setDraft } = form;
+  const bind = bindDraft(draft, setDraft, form.errors);
   const setRow = (i: number, row: Partial<Draft["rows"][number]>) => setDraft({ ...draft, rows: draft.rows.map((r, j) => (j === i ? { ...r, ...row } : r)) });
   return (
-    <Editor
-      label="Alert settings"
-      dirty={dirty}
-      saving={save.isPending}
-      onSubmit={() => {
-        const p = problemsOf(draft);
-        setLocal(p);
-        if (!p) save.mutate();
-      }}
-      onRevert={() => {
-        setDraft(base);
-        setLocal(null);
-        save.reset();
-      }}
-      guard={guard}
-      justSaved={justSaved}
-    >
-      <Title order={2} fz={17} mb={4}>
-        How alerts become incidents
-      </Title>
-      <Text size="sm" c="dimmed" mb="lg">
-        A firing alert opens one incident per alert; while it stays open, repeats are added to it as internal notes.
-      </Text>
+    <Editor label="Alert settings" {...form.editorProps}>
+      <FormHeading title="How alerts become incidents">A firing alert opens one incident per alert; while it stays open, repeats are added to it as internal notes.</FormHeading>
       <Stack gap="md">
         <Select
           label="Team for new alert incidents"
@@ -103,9 +85,7 @@ function SettingsEditor({ settings }: { settings: AlertSettings }) {
           clearable
           searchable
           data={(teams.data ?? []).map((t) => ({ value: String(t.id), label: t.name }))}
-          value={draft.team_id}
-          onChange={(v) => setDraft({ ...draft, team_id: v })}
-          error={errors.fields.team_id}
+          {...bind.choice("team_id")}
           maw={360}
         />
         <Switch
@@ -115,8 +95,7 @@ function SettingsEditor({ settings }: { settings: AlertSettings }) {
               ? "When the monitoring system reports the alert resolved, Tessera notes it and resolves the ticket, saying it cleared on its own."
               : "When the alert clears, Tessera adds a note; an agent resolves the ticket."
           }
-          checked={draft.resolve_on_resolved}
-          onChange={(e) => setDraft({ ...draft, resolve_on_resolved: e.currentTarget.checked })}
+          {...bind.checked("resolve_on_resolved")}
         />
         <div>
           <Text size="sm" fw={500}>
@@ -180,12 +159,12 @@ function SettingsEditor({ settings }: { settings: AlertSettings }) {
             Add a severity
           </Button>
         </div>
-        {local && (
+        {form.errors.rows && (
           <Text size="sm" c="red.8" role="alert">
-            {local}
+            {form.errors.rows}
           </Text>
         )}
-        <SaveError message={errors.general} />
+        <SaveError message={form.general} />
       </Stack>
       <Connect />
     </Editor>
@@ -368,18 +347,14 @@ function Connect() {
 }
 
 export function AlertsPage() {
-  const settings = useAlertSettings();
   return (
-    <AdminPage title="Monitoring alerts" description="Alerts from Prometheus Alertmanager, Zabbix or any tool that can call a webhook become incidents, one per alert.">
-      <div className={classes.single} style={{ display: "flex", flexDirection: "column" }}>
-        {settings.isError ? (
-          <Stack p="lg">
-            <LoadError error={settings.error} onRetry={() => void settings.refetch()} title="Alert settings could not be loaded" />
-          </Stack>
-        ) : settings.data ? (
-          <SettingsEditor settings={settings.data} />
-        ) : null}
-      </div>
-    </AdminPage>
+    <AdminFormPage
+      title="Monitoring alerts"
+      description="Alerts from Prometheus Alertmanager, Zabbix or any tool that can call a webhook become incidents, one per alert."
+      query={useAlertSettings()}
+      failed="Alert settings could not be loaded"
+    >
+      {(settings) => <SettingsEditor settings={settings} />}
+    </AdminFormPage>
   );
 }

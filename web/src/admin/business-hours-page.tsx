@@ -11,7 +11,7 @@ import { WEEKDAYS, type Calendar, type Holiday, type Weekday } from "@tessera/co
 import { useMemo } from "react";
 import { createCalendar, deleteCalendar, fetchCalendars, slaKeys, updateCalendar } from "../api/sla.ts";
 import { ConfirmDialog, Editor, RowLink, SaveError } from "./layout.tsx";
-import { AdminCollectionPage, FormHeading, useAdminCollection, useCreateForm, useEditForm, type AdminCollection } from "./scaffold/index.ts";
+import { AdminCollectionPage, bindDraft, FormHeading, useAdminCollection, useCreateForm, useEditForm, type AdminCollection } from "./scaffold/index.ts";
 import classes from "./admin.module.css";
 import sla from "./sla-admin.module.css";
 
@@ -294,30 +294,12 @@ function Holidays({ draft, setDraft, error }: { draft: CalendarDraft; setDraft: 
 
 function CalendarFields({ draft, setDraft, errors }: { draft: CalendarDraft; setDraft: (d: CalendarDraft) => void; errors: Record<string, string> }) {
   const zones = useMemo(() => zoneChoices(draft.time_zone), [draft.time_zone]);
+  const bind = bindDraft(draft, setDraft, errors);
   return (
     <Stack gap="lg">
       <Group grow align="flex-start">
-        <TextInput
-          label="Name"
-          required
-          value={draft.name}
-          onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })}
-          error={errors.name}
-          maxLength={100}
-          placeholder="e.g. Paris office hours"
-        />
-        <Select
-          label="Time zone"
-          required
-          searchable
-          data={zones}
-          value={draft.time_zone}
-          onChange={(v) => v && setDraft({ ...draft, time_zone: v })}
-          error={errors.time_zone}
-          allowDeselect={false}
-          comboboxProps={{ withinPortal: true }}
-          limit={50}
-        />
+        <TextInput label="Name" required {...bind.text("name")} maxLength={100} placeholder="e.g. Paris office hours" />
+        <Select label="Time zone" required searchable data={zones} {...bind.required("time_zone")} allowDeselect={false} comboboxProps={{ withinPortal: true }} limit={50} />
       </Group>
       <HoursGrid draft={draft} setDraft={setDraft} error={errors.hours} />
       <Holidays draft={draft} setDraft={setDraft} error={errors.holidays} />

@@ -11,7 +11,7 @@ import { Link, useSearchParams } from "react-router";
 import { createCategory, updateCategory, type CategoryChanges } from "../api/admin.ts";
 import { adminKeys, UNFINISHED, useAdminCategories, useAdminTeams, useTicketCount } from "../api/admin-queries.ts";
 import { ConfirmDialog, Consequence, Editor, OffBadge, RowLink, SaveError } from "./layout.tsx";
-import { AdminCollectionPage, FormHeading, Rows, useAdminCollection, useCreateForm, useEditForm, type AdminCollection } from "./scaffold/index.ts";
+import { AdminCollectionPage, bindDraft, FormHeading, Rows, useAdminCollection, useCreateForm, useEditForm, type AdminCollection } from "./scaffold/index.ts";
 import { plural } from "./people.ts";
 import classes from "./admin.module.css";
 
@@ -103,20 +103,19 @@ function CategoryFields({ draft, setDraft, all, selfId, errors }: { draft: Categ
   const parent = all.find((c) => String(c.id) === draft.parent_id);
   const path = [parent?.path, draft.name.trim() || "…"].filter(Boolean).join(" / ");
   const inherited = inheritedDefaults(all, parent?.id ?? null);
+  const bind = bindDraft(draft, setDraft, errors);
   return (
     <Stack gap="md">
-      <TextInput label="Name" required value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })} error={errors.name} maxLength={100} data-autofocus />
+      <TextInput label="Name" required {...bind.text("name")} maxLength={100} data-autofocus />
       <Select
         label="Parent"
         description={`Shown to requesters as “${path}”.`}
         placeholder="None: a top-level category"
         data={parents.map((c) => ({ value: String(c.id), label: c.active ? c.path : `${c.path} (inactive)` }))}
-        value={draft.parent_id}
-        onChange={(v) => setDraft({ ...draft, parent_id: v })}
+        {...bind.choice("parent_id")}
         searchable
         clearable
         nothingFoundMessage="No category by that name"
-        error={errors.parent_id}
         comboboxProps={{ withinPortal: true }}
       />
       <Select
@@ -124,8 +123,7 @@ function CategoryFields({ draft, setDraft, all, selfId, errors }: { draft: Categ
         description="New tickets in this category go to this team's queue. Subcategories that set none use this one."
         placeholder={teams.isPending ? "Loading teams…" : inherited.team ? `${inherited.team.name}, from ${inherited.teamFrom!.path}` : "No default team: tickets wait in triage"}
         data={(teams.data ?? []).map((t) => ({ value: String(t.id), label: t.name }))}
-        value={draft.default_team_id}
-        onChange={(v) => setDraft({ ...draft, default_team_id: v })}
+        {...bind.choice("default_team_id")}
         searchable
         clearable
         error={errors.default_team_id ?? (teams.isError ? "Teams could not be loaded" : undefined)}
@@ -145,9 +143,7 @@ function CategoryFields({ draft, setDraft, all, selfId, errors }: { draft: Categ
       <Switch
         label="Active"
         description={draft.active ? "Offered to requesters and agents when they file a ticket." : "Not offered for new tickets; tickets already filed under it keep it."}
-        checked={draft.active}
-        onChange={(e) => setDraft({ ...draft, active: e.currentTarget.checked })}
-        error={errors.active}
+        {...bind.checked("active")}
       />
     </Stack>
   );

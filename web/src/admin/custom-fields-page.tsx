@@ -10,7 +10,7 @@ import { useState } from "react";
 import { createCustomField, updateCustomField } from "../api/admin.ts";
 import { adminKeys, useAdminCustomFields } from "../api/admin-queries.ts";
 import { ConfirmDialog, Consequence, Editor, OffBadge, RowLink, SaveError } from "./layout.tsx";
-import { AdminCollectionPage, FormHeading, useAdminCollection, useCreateForm, useEditForm, type AdminCollection } from "./scaffold/index.ts";
+import { AdminCollectionPage, bindDraft, FormHeading, useAdminCollection, useCreateForm, useEditForm, type AdminCollection } from "./scaffold/index.ts";
 import classes from "./admin.module.css";
 
 const TYPE_NAMES: Record<CustomFieldType, string> = { text: "Text", number: "Number", boolean: "Yes / no", date: "Date", select: "Choice list" };
@@ -121,6 +121,7 @@ function FieldFields({
   keyTouched?: boolean;
   onKeyTouched?: () => void;
 }) {
+  const bind = bindDraft(draft, setDraft, errors);
   return (
     <Stack gap="md">
       <TextInput
@@ -163,34 +164,18 @@ function FieldFields({
           comboboxProps={{ withinPortal: true }}
         />
       ) : null}
-      {draft.type === "select" && (
-        <Textarea
-          label="Options"
-          required
-          description="One per line, in the order they are offered."
-          autosize
-          minRows={3}
-          maxRows={10}
-          value={draft.options}
-          onChange={(e) => setDraft({ ...draft, options: e.currentTarget.value })}
-          error={errors.options}
-        />
-      )}
+      {draft.type === "select" && <Textarea label="Options" required description="One per line, in the order they are offered." autosize minRows={3} maxRows={10} {...bind.text("options")} />}
       <Switch
         label="Visible to requesters"
         description={draft.visible_to_requester ? "Shown on the portal's request form and on the requester's view of their tickets." : "Only agents see and fill it in."}
-        checked={draft.visible_to_requester}
-        onChange={(e) => setDraft({ ...draft, visible_to_requester: e.currentTarget.checked })}
-        error={errors.visible_to_requester}
+        {...bind.checked("visible_to_requester")}
       />
       <Switch
         label="Required"
         description={
           draft.visible_to_requester ? "Every new ticket needs a value, whether a requester or an agent files it." : "Agents must fill it in when they create a ticket; requesters never see it."
         }
-        checked={draft.required}
-        onChange={(e) => setDraft({ ...draft, required: e.currentTarget.checked })}
-        error={errors.required}
+        {...bind.checked("required")}
       />
     </Stack>
   );
@@ -217,6 +202,7 @@ function FieldEditor({ field, collection }: { field: CustomField; collection: Ad
   const { draft, setDraft, errors } = form;
   const removedOptions = removedFrom(draft);
   const deactivating = field.active && !draft.active;
+  const bind = bindDraft(draft, setDraft, errors);
   return (
     <Editor label={`Edit field ${field.label}`} {...form.editorProps}>
       <Group gap={8} mb={2}>
@@ -233,9 +219,7 @@ function FieldEditor({ field, collection }: { field: CustomField; collection: Ad
         <Switch
           label="Active"
           description={draft.active ? "Offered on new tickets." : "Not offered on new tickets; values tickets already have are kept and still shown to agents."}
-          checked={draft.active}
-          onChange={(e) => setDraft({ ...draft, active: e.currentTarget.checked })}
-          error={errors.active}
+          {...bind.checked("active")}
         />
         <Preview draft={draft} />
         <SaveError message={form.general} />

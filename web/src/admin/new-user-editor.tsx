@@ -1,14 +1,14 @@
 // The form for adding a new user.
-import { PasswordInput, Select, Stack, Text, TextInput, Title } from "@mantine/core";
+import { PasswordInput, Stack, TextInput } from "@mantine/core";
 import { useQueryClient } from "@tanstack/react-query";
 import type { Role } from "@tessera/contracts";
 import { useNavigate } from "react-router";
 import { createUser } from "../api/admin.ts";
 import { adminKeys, refreshPeople } from "../api/admin-queries.ts";
 import { announce, Editor, SaveError } from "./layout.tsx";
-import { useAdminForm } from "./scaffold/index.ts";
-import { looksLikeEmail, ROLE_HELP, ROLE_OPTIONS } from "./people.ts";
-import { OrganizationSelect } from "./organization-select.tsx";
+import { bindDraft, FormHeading, useAdminForm } from "./scaffold/index.ts";
+import { looksLikeEmail } from "./people.ts";
+import { OrganizationSelect, RoleSelect } from "./organization-select.tsx";
 
 interface NewUserDraft {
   name: string;
@@ -49,50 +49,19 @@ export function NewUserEditor() {
       navigate(`/admin/users/${user.id}`);
     },
   });
-  const { draft, setDraft } = form;
-  const fieldError = (k: string) => form.errors[k];
+  const bind = bindDraft(form.draft, form.setDraft, form.errors);
   return (
     <Editor label="New user" {...form.editorProps} saveLabel="Add user" backTo="/admin/users" backLabel="All people">
-      <Title order={2} fz={17} mb={4}>
-        New user
-      </Title>
-      <Text size="sm" c="dimmed" mb="lg">
-        Add an agent, supervisor, admin or requester.
-      </Text>
+      <FormHeading title="New user">Add an agent, supervisor, admin or requester.</FormHeading>
       <Stack gap="md">
-        <TextInput label="Name" required value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })} error={fieldError("name")} maxLength={200} data-autofocus />
-        <TextInput
-          label="Email"
-          required
-          type="email"
-          value={draft.email}
-          onChange={(e) => setDraft({ ...draft, email: e.currentTarget.value })}
-          error={fieldError("email")}
-          description="They sign in with it."
-          maxLength={254}
-        />
-        <Select
-          label="Role"
-          data={ROLE_OPTIONS}
-          value={draft.role}
-          onChange={(v) => v && setDraft({ ...draft, role: v as Role })}
-          allowDeselect={false}
-          description={ROLE_HELP[draft.role]}
-          error={fieldError("role")}
-          comboboxProps={{ withinPortal: true }}
-        />
-        <OrganizationSelect
-          value={draft.organization_id}
-          onChange={(v) => setDraft({ ...draft, organization_id: v })}
-          error={fieldError("organization_id")}
-          description="Left empty, they join the organization whose email domain matches theirs, if any."
-        />
+        <TextInput label="Name" required {...bind.text("name")} maxLength={200} data-autofocus />
+        <TextInput label="Email" required type="email" {...bind.text("email")} description="They sign in with it." maxLength={254} />
+        <RoleSelect {...bind.required("role")} />
+        <OrganizationSelect {...bind.choice("organization_id")} description="Left empty, they join the organization whose email domain matches theirs, if any." />
         <PasswordInput
           label="Password"
           description="At least 8 characters; very common passwords are refused. Without one they cannot sign in yet (tickets can still be filed for them)."
-          value={draft.password}
-          onChange={(e) => setDraft({ ...draft, password: e.currentTarget.value })}
-          error={fieldError("password")}
+          {...bind.text("password")}
           autoComplete="new-password"
           maxLength={128}
         />

@@ -11,7 +11,7 @@ import { createOrganization, updateOrganization } from "../api/admin.ts";
 import { adminKeys, refreshPeople, useOrganizationMembers, useOrganizations } from "../api/admin-queries.ts";
 import { LoadError } from "../ui/query-state.tsx";
 import { Editor, RowLink, SaveError } from "./layout.tsx";
-import { AdminCollectionPage, FormHeading, useAdminCollection, useCreateForm, useEditForm, type AdminCollection } from "./scaffold/index.ts";
+import { AdminCollectionPage, bindDraft, FormHeading, useAdminCollection, useCreateForm, useEditForm, type AdminCollection } from "./scaffold/index.ts";
 import { ROLE_LABELS } from "./people.ts";
 import classes from "./admin.module.css";
 
@@ -42,17 +42,16 @@ function checkDraft(d: OrgDraft): Record<string, string> {
 }
 
 function OrgFields({ draft, setDraft, errors, membersCount }: { draft: OrgDraft; setDraft: (d: OrgDraft) => void; errors: Record<string, string>; membersCount?: number }) {
+  const bind = bindDraft(draft, setDraft, errors);
   return (
     <Stack gap="md">
-      <TextInput label="Name" required value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })} error={errors.name} maxLength={200} data-autofocus />
+      <TextInput label="Name" required {...bind.text("name")} maxLength={200} data-autofocus />
       <TextInput
         label="Email domain"
         description="People added later with an email at this domain join this organization. Leave empty to add people by hand."
         placeholder="example.com"
-        value={draft.domain}
-        onChange={(e) => setDraft({ ...draft, domain: e.currentTarget.value })}
+        {...bind.text("domain")}
         onBlur={() => setDraft({ ...draft, domain: cleanDomain(draft.domain) })}
-        error={errors.domain}
         maxLength={253}
         leftSection={
           <Text size="sm" c="dimmed">
@@ -67,9 +66,7 @@ function OrgFields({ draft, setDraft, errors, membersCount }: { draft: OrgDraft;
             ? `Everyone in ${draft.name.trim() || "this organization"} sees and can follow the requests of the others in the support portal${membersCount !== undefined ? ` (${membersCount} ${membersCount === 1 ? "person" : "people"} now)` : ""}.`
             : "Each requester sees only their own requests (and those they watch)."
         }
-        checked={draft.shares_tickets}
-        onChange={(e) => setDraft({ ...draft, shares_tickets: e.currentTarget.checked })}
-        error={errors.shares_tickets}
+        {...bind.checked("shares_tickets")}
       />
     </Stack>
   );

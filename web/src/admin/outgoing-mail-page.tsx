@@ -7,15 +7,15 @@
 import { Alert, Anchor, Badge, Button, Group, NumberInput, SegmentedControl, Stack, Text, Title } from "@mantine/core";
 import { IconAlertTriangle, IconCircleCheck, IconRefresh, IconSend } from "@tabler/icons-react";
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
-import { OUTBOX_STATES, type MailKind, type MailStatus, type OutboxItem, type OutboxState } from "@tessera/contracts";
-import { useMemo, useState } from "react";
+import { OUTBOX_STATES, type MailKind, type MailSettingsInput, type MailStatus, type OutboxItem, type OutboxState } from "@tessera/contracts";
+import { useMemo } from "react";
 import { Link, useSearchParams } from "react-router";
 import { fetchOutbox, mailKeys, retryOutboxItem, saveMailSettings, useMailStatus } from "../api/mail.ts";
 import { formatDateTime } from "../ui/format.ts";
 import { errorMessage, ListSkeleton, LoadError } from "../ui/query-state.tsx";
 import { TimeAgo } from "../ui/time-ago.tsx";
-import { announce, Editor, formErrors, RowLink, SaveError, useJustSaved, useUnsavedGuard } from "./layout.tsx";
-import { AdminCollectionPage, useAdminCollection } from "./scaffold/index.ts";
+import { announce, Editor, RowLink, SaveError } from "./layout.tsx";
+import { AdminCollectionPage, FormHeading, useAdminCollection, useAdminForm } from "./scaffold/index.ts";
 import { PagedRows } from "./paged-rows.tsx";
 import classes from "./admin.module.css";
 import mail from "./mail.module.css";
@@ -176,50 +176,28 @@ function OutboxDetail({ item }: { item: OutboxItem }) {
 
 function SettingsEditor({ status }: { status: MailStatus }) {
   const client = useQueryClient();
-  const saved = status.auto_reply_per_hour;
-  const [value, setValue] = useState<number | "">(saved);
-  const [justSaved, markSaved] = useJustSaved();
-  const dirty = value !== saved;
-  const guard = useUnsavedGuard(dirty);
-  const save = useMutation({
-    mutationFn: () => saveMailSettings({ auto_reply_per_hour: Number(value) }),
-    onSuccess: (s) => {
-      client.setQueryData<MailStatus>(mailKeys.status, (old) => (old ? { ...old, auto_reply_per_hour: s.auto_reply_per_hour } : old));
-      setValue(s.auto_reply_per_hour);
-      markSaved();
-    },
+  const form = useAdminForm<number | "", MailSettingsInput>({
+    base: status.auto_reply_per_hour,
+    fields: ["auto_reply_per_hour"],
+    save: (value) => saveMailSettings({ auto_reply_per_hour: Number(value) }),
+    draftOf: (s) => s.auto_reply_per_hour,
+    onSaved: (s) => client.setQueryData<MailStatus>(mailKeys.status, (old) => (old ? { ...old, auto_reply_per_hour: s.auto_reply_per_hour } : old)),
   });
-  const errors = formErrors(save.error, ["auto_reply_per_hour"]);
+  const value = form.draft;
   return (
-    <Editor
-      label="Mail settings"
-      dirty={dirty}
-      saving={save.isPending}
-      onSubmit={() => save.mutate()}
-      onRevert={() => {
-        setValue(saved);
-        save.reset();
-      }}
-      guard={guard}
-      justSaved={justSaved}
-    >
-      <Title order={2} fz={17} mb={4}>
-        Settings
-      </Title>
-      <Text size="sm" c="dimmed" mb="lg">
-        The mail server and sender are set in Tessera’s configuration (see the README); this is what can change while it runs.
-      </Text>
+    <Editor label="Mail settings" {...form.editorProps}>
+      <FormHeading title="Settings">The mail server and sender are set in Tessera’s configuration (see the README); this is what can change while it runs.</FormHeading>
       <NumberInput
         label="Automatic answers per address and hour"
         description="At most this many acknowledgements go to one address in an hour; more would be a mail loop with another robot. Replies written by agents are never held back."
         min={1}
         max={1000}
         value={value}
-        onChange={(v) => setValue(typeof v === "number" ? v : "")}
-        error={errors.fields.auto_reply_per_hour ?? (value === "" ? "Give a number from 1 to 1000" : undefined)}
+        onChange={(v) => form.setDraft(typeof v === "number" ? v : "")}
+        error={form.errors.auto_reply_per_hour ?? (value === "" ? "Give a number from 1 to 1000" : undefined)}
         maw={360}
       />
-      <SaveError message={errors.general} />
+      <SaveError message={form.general} />
       <Text size="sm" c="dimmed" mt="xl">
         Pick a message in the outbox to see its attempts and errors; a failed one can be sent again.
       </Text>

@@ -5,14 +5,14 @@
  */
 import { Alert, Group, Select, Skeleton, Stack, Text, Title } from "@mantine/core";
 import { IconAlertTriangle, IconInfoCircle } from "@tabler/icons-react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { LEVELS, PRIORITIES, type Level, type Priority, type PriorityMatrix } from "@tessera/contracts";
 import { useMemo, useState } from "react";
 import { savePriorityMatrix } from "../api/admin.ts";
 import { adminKeys, usePriorityMatrix } from "../api/admin-queries.ts";
 import { PRIORITY_LABELS, PriorityIcon } from "../ui/priority-icon.tsx";
-import { LoadError } from "../ui/query-state.tsx";
-import { AdminPage, announce, Editor, formErrors, same, SaveError, useJustSaved, useUnsavedGuard } from "./layout.tsx";
+import { announce, Editor, SaveError } from "./layout.tsx";
+import { AdminFormPage, useAdminForm } from "./scaffold/index.ts";
 import classes from "./admin.module.css";
 
 type Matrix = PriorityMatrix["matrix"];
@@ -46,38 +46,24 @@ function inversions(m: Matrix): string[] {
 
 function MatrixEditor({ saved }: { saved: Matrix }) {
   const client = useQueryClient();
-  const [draft, setDraft] = useState<Matrix>(saved);
   const [focus, setFocus] = useState<{ impact: Level; urgency: Level }>({ impact: "high", urgency: "medium" });
-  const [justSaved, markSaved] = useJustSaved();
-  const dirty = !same(draft, saved);
-  const guard = useUnsavedGuard(dirty);
-  const save = useMutation({
-    mutationFn: () => savePriorityMatrix(draft),
-    onSuccess: (result) => {
+  const form = useAdminForm({
+    base: saved,
+    fields: ["matrix"],
+    save: savePriorityMatrix,
+    draftOf: (result) => result.matrix,
+    onSaved: (result) => {
       client.setQueryData(adminKeys.priorityMatrix, result);
-      setDraft(result.matrix);
-      markSaved();
       announce("The priority matrix is saved. New and re-rated tickets use it from now on.");
     },
   });
-  const errors = formErrors(save.error, ["matrix"]);
+  const { draft, setDraft, errors } = form;
   const changes = useMemo(() => LEVELS.flatMap((i) => LEVELS.filter((u) => draft[i][u] !== saved[i][u]).map((u) => ({ impact: i, urgency: u, from: saved[i][u], to: draft[i][u] }))), [draft, saved]);
   const warnings = useMemo(() => inversions(draft), [draft]);
   const focused = draft[focus.impact][focus.urgency];
 
   return (
-    <Editor
-      label="Priority matrix"
-      dirty={dirty}
-      saving={save.isPending}
-      onSubmit={() => save.mutate()}
-      onRevert={() => {
-        setDraft(saved);
-        save.reset();
-      }}
-      guard={guard}
-      justSaved={justSaved}
-    >
+    <Editor label="Priority matrix" {...form.editorProps}>
       <Stack gap="lg">
         <div className={classes.explain} role="status" aria-live="polite" aria-label="Explanation">
           <strong>
@@ -156,7 +142,7 @@ function MatrixEditor({ saved }: { saved: Matrix }) {
                               </Group>
                             )}
                             comboboxProps={{ withinPortal: true }}
-                            error={errors.fields[`matrix.${i}.${u}`] ? true : undefined}
+                            error={errors[`matrix.${i}.${u}`] ? true : undefined}
                           />
                         </div>
                       </td>
@@ -202,30 +188,27 @@ function MatrixEditor({ saved }: { saved: Matrix }) {
         <Alert color="gray" variant="light" icon={<IconInfoCircle size={16} />}>
           Changes apply to tickets created, or whose impact or urgency changes, after you save. Tickets already rated keep their priority, and an agent can still override the priority of any ticket.
         </Alert>
-        <SaveError message={errors.general ?? (Object.keys(errors.fields).length ? "Every impact × urgency cell needs a priority." : null)} />
+        <SaveError message={form.general ?? (Object.keys(errors).length ? "Every impact × urgency cell needs a priority." : null)} />
       </Stack>
     </Editor>
   );
 }
 
 export function PriorityMatrixPage() {
-  const matrix = usePriorityMatrix();
   return (
-    <AdminPage title="Priority matrix" description="A ticket's priority comes from its impact (how many people are affected) and its urgency (how soon it hurts).">
-      <div className={classes.single} style={{ display: "flex", flexDirection: "column" }}>
-        {matrix.isPending ? (
-          <Stack p="lg" gap="sm" aria-busy="true" aria-label="Loading the matrix">
-            <Skeleton height={60} />
-            <Skeleton height={160} />
-          </Stack>
-        ) : matrix.isError ? (
-          <div style={{ padding: 20 }}>
-            <LoadError title="The priority matrix could not be loaded" error={matrix.error} onRetry={() => void matrix.refetch()} />
-          </div>
-        ) : (
-          <MatrixEditor saved={matrix.data.matrix} />
-        )}
-      </div>
-    </AdminPage>
+    <AdminFormPage
+      title="Priority matrix"
+      description="A ticket's priority comes from its impact (how many people are affected) and its urgency (how soon it hurts)."
+      query={usePriorityMatrix()}
+      failed="The priority matrix could not be loaded"
+      loading={
+        <Stack p="lg" gap="sm" aria-busy="true" aria-label="Loading the matrix">
+          <Skeleton height={60} />
+          <Skeleton height={160} />
+        </Stack>
+      }
+    >
+      {(m) => <MatrixEditor saved={m.matrix} />}
+    </AdminFormPage>
   );
 }

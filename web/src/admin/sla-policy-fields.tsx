@@ -8,24 +8,18 @@ import { Escalations } from "./sla-escalation-editor.tsx";
 import { CHANNEL_LABELS, PAUSE_LABELS, TYPE_LABELS, type PolicyDraft } from "./sla-policy-draft.ts";
 import { Preview } from "./sla-policy-preview.tsx";
 import { TargetsGrid } from "./sla-targets-table.tsx";
+import { bindDraft } from "./scaffold/index.ts";
 import sla from "./sla-admin.module.css";
 
 export function PolicyFields({ draft, setDraft, errors }: { draft: PolicyDraft; setDraft: (d: PolicyDraft) => void; errors: Record<string, string> }) {
   const calendars = useQuery({ queryKey: slaKeys.calendars, queryFn: fetchCalendars });
   const categories = useAdminCategories();
   const orgs = useOrganizations();
+  const bind = bindDraft(draft, setDraft, errors);
   return (
     <Stack gap="lg">
       <Group grow align="flex-start">
-        <TextInput
-          label="Name"
-          required
-          value={draft.name}
-          onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })}
-          error={errors.name}
-          maxLength={100}
-          placeholder="e.g. VIP incidents"
-        />
+        <TextInput label="Name" required {...bind.text("name")} maxLength={100} placeholder="e.g. VIP incidents" />
         <Select
           label="Counted in"
           description="The calendar whose business hours count"
@@ -98,8 +92,7 @@ export function PolicyFields({ draft, setDraft, errors }: { draft: PolicyDraft; 
               label="Category"
               searchable
               data={(categories.data ?? []).map((c) => ({ value: String(c.id), label: c.path }))}
-              value={draft.category_ids}
-              onChange={(v) => setDraft({ ...draft, category_ids: v })}
+              {...bind.choice("category_ids")}
               placeholder={draft.category_ids.length ? undefined : "Any category"}
               comboboxProps={{ withinPortal: true }}
             />
@@ -108,8 +101,7 @@ export function PolicyFields({ draft, setDraft, errors }: { draft: PolicyDraft; 
               label="Organization"
               searchable
               data={(orgs.data ?? []).map((o) => ({ value: String(o.id), label: o.name }))}
-              value={draft.organization_ids}
-              onChange={(v) => setDraft({ ...draft, organization_ids: v })}
+              {...bind.choice("organization_ids")}
               placeholder={draft.organization_ids.length ? undefined : "Any organization"}
               comboboxProps={{ withinPortal: true }}
             />

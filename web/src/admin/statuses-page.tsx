@@ -11,7 +11,7 @@ import { createStatus, updateStatus } from "../api/admin.ts";
 import { adminKeys, useAdminStatuses, useTicketCount } from "../api/admin-queries.ts";
 import { StatusPill } from "../ui/status-pill.tsx";
 import { ConfirmDialog, Consequence, Editor, OffBadge, RowLink, SaveError } from "./layout.tsx";
-import { AdminCollectionPage, FormHeading, useAdminCollection, useCreateForm, useEditForm, type AdminCollection } from "./scaffold/index.ts";
+import { AdminCollectionPage, bindDraft, FormHeading, useAdminCollection, useCreateForm, useEditForm, type AdminCollection } from "./scaffold/index.ts";
 import { plural } from "./people.ts";
 import classes from "./admin.module.css";
 
@@ -65,25 +65,15 @@ function checkLabels(d: { label: string; requester_label: string }): Record<stri
 }
 
 function LabelFields({ draft, setDraft, errors, category }: { draft: StatusDraft; setDraft: (d: StatusDraft) => void; errors: Record<string, string>; category: StatusCategory }) {
+  const bind = bindDraft(draft, setDraft, errors);
   return (
     <Stack gap="md">
-      <TextInput
-        label="Name"
-        required
-        description="What agents see."
-        value={draft.label}
-        onChange={(e) => setDraft({ ...draft, label: e.currentTarget.value })}
-        error={errors.label}
-        maxLength={60}
-        data-autofocus
-      />
+      <TextInput label="Name" required description="What agents see." {...bind.text("label")} maxLength={60} data-autofocus />
       <TextInput
         label="Requester label"
         required
         description="What requesters read in the portal. Plain words about what happens next work best, such as “Waiting for you”."
-        value={draft.requester_label}
-        onChange={(e) => setDraft({ ...draft, requester_label: e.currentTarget.value })}
-        error={errors.requester_label}
+        {...bind.text("requester_label")}
         maxLength={60}
       />
       <NumberInput
@@ -126,6 +116,7 @@ function StatusEditor({ status, collection }: { status: Status; collection: Admi
   });
   const { draft, setDraft, errors } = form;
   const inIt = useTicketCount({ status: status.key }, form.confirm.opened);
+  const bind = bindDraft(draft, setDraft, errors);
   return (
     <Editor label={`Edit status ${status.label}`} {...form.editorProps}>
       <Group gap={8} mb={2}>
@@ -152,9 +143,7 @@ function StatusEditor({ status, collection }: { status: Status; collection: Admi
           <Switch
             label="Active"
             description={draft.active ? "Tickets can be moved into it." : "Retired: no ticket can move into it; tickets already in it keep it until moved."}
-            checked={draft.active}
-            onChange={(e) => setDraft({ ...draft, active: e.currentTarget.checked })}
-            error={errors.active}
+            {...bind.checked("active")}
           />
         )}
         <SaveError message={form.general} />

@@ -15,7 +15,7 @@ import { initials } from "../ui/format.ts";
 import { errorMessage } from "../ui/query-state.tsx";
 import { effectiveTeam } from "./categories-page.tsx";
 import { announce, ConfirmDialog, Consequence, Editor, RowLink, SaveError } from "./layout.tsx";
-import { AdminCollectionPage, FormHeading, useAdminCollection, useCreateForm, useEditForm, type AdminCollection } from "./scaffold/index.ts";
+import { AdminCollectionPage, bindDraft, FormHeading, useAdminCollection, useCreateForm, useEditForm, type AdminCollection } from "./scaffold/index.ts";
 import { plural, possessive, ROLE_LABELS } from "./people.ts";
 import classes from "./admin.module.css";
 
@@ -212,27 +212,17 @@ const checkName = (d: TeamDraft): Record<string, string> => (d.name.trim() ? {} 
 const inputOf = (d: TeamDraft) => ({ name: d.name.trim(), description: d.description });
 
 function TeamFields({ draft, setDraft, errors, creating }: { draft: TeamDraft; setDraft: (d: TeamDraft) => void; errors: Record<string, string>; creating?: boolean }) {
+  const bind = bindDraft(draft, setDraft, errors);
   return (
     <>
-      <TextInput
-        label="Name"
-        required
-        value={draft.name}
-        onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })}
-        error={errors.name}
-        maxLength={100}
-        placeholder={creating ? "e.g. Network" : undefined}
-        data-autofocus={creating || undefined}
-      />
+      <TextInput label="Name" required {...bind.text("name")} maxLength={100} placeholder={creating ? "e.g. Network" : undefined} data-autofocus={creating || undefined} />
       <Textarea
         label="Description"
         description={creating ? undefined : "What the team handles, so agents and admins route tickets to the right place."}
         autosize
         minRows={2}
         maxRows={6}
-        value={draft.description}
-        onChange={(e) => setDraft({ ...draft, description: e.currentTarget.value })}
-        error={errors.description}
+        {...bind.text("description")}
         maxLength={2000}
       />
     </>

@@ -1,5 +1,5 @@
 // The editor for an existing user: name, role, organization, password, teams and account.
-import { Alert, Avatar, Badge, Group, PasswordInput, Select, Skeleton, Stack, Text, TextInput, Title } from "@mantine/core";
+import { Alert, Avatar, Badge, Group, PasswordInput, Skeleton, Stack, Text, TextInput, Title } from "@mantine/core";
 import { IconAlertTriangle, IconUsers } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
 import type { Role, User, UserUpdateInput } from "@tessera/contracts";
@@ -12,9 +12,9 @@ import { initials } from "../ui/format.ts";
 import { LoadError } from "../ui/query-state.tsx";
 import { TimeAgo } from "../ui/time-ago.tsx";
 import { announce, Editor, SaveError } from "./layout.tsx";
-import { useAdminForm } from "./scaffold/index.ts";
-import { ROLE_HELP, ROLE_LABELS, ROLE_OPTIONS } from "./people.ts";
-import { OrganizationSelect } from "./organization-select.tsx";
+import { bindDraft, useAdminForm } from "./scaffold/index.ts";
+import { ROLE_LABELS } from "./people.ts";
+import { OrganizationSelect, RoleSelect } from "./organization-select.tsx";
 import { AccountSection } from "./user-account-section.tsx";
 import { StatusBadge } from "./user-status-badge.tsx";
 import classes from "./admin.module.css";
@@ -68,8 +68,8 @@ function UserEditor({ user }: { user: User }) {
       }
     },
   });
-  const { draft, setDraft } = form;
-  const fieldError = (k: string) => form.errors[k];
+  const { draft } = form;
+  const bind = bindDraft(draft, form.setDraft, form.errors);
 
   return (
     <Editor label={`Edit ${user.name}`} {...form.editorProps} backTo="/admin/users" backLabel="All people">
@@ -93,18 +93,8 @@ function UserEditor({ user }: { user: User }) {
         </div>
       </Group>
       <Stack gap="md">
-        <TextInput label="Name" required value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })} error={fieldError("name")} maxLength={200} />
-        <Select
-          label="Role"
-          data={ROLE_OPTIONS}
-          value={draft.role}
-          onChange={(v) => v && setDraft({ ...draft, role: v as Role })}
-          allowDeselect={false}
-          disabled={self}
-          description={self ? "You cannot change your own role." : ROLE_HELP[draft.role]}
-          error={fieldError("role")}
-          comboboxProps={{ withinPortal: true }}
-        />
+        <TextInput label="Name" required {...bind.text("name")} maxLength={200} />
+        <RoleSelect {...bind.required("role")} disabled={self} description={self ? "You cannot change your own role." : undefined} />
         {draft.role !== user.role && (
           <Alert color="yellow" variant="light" icon={<IconAlertTriangle size={16} />}>
             Changing the role from {ROLE_LABELS[user.role].toLowerCase()} to {ROLE_LABELS[draft.role].toLowerCase()} signs {user.name} out everywhere when you save; they sign in again with the new
@@ -112,7 +102,7 @@ function UserEditor({ user }: { user: User }) {
             {draft.role === "requester" && user.teams.length > 0 && ` They are still listed in ${user.teams.map((t) => t.name).join(", ")}: remove them on the Teams page.`}
           </Alert>
         )}
-        <OrganizationSelect value={draft.organization_id} onChange={(v) => setDraft({ ...draft, organization_id: v })} error={fieldError("organization_id")} />
+        <OrganizationSelect {...bind.choice("organization_id")} />
         <PasswordInput
           label="New password"
           description={
@@ -120,9 +110,7 @@ function UserEditor({ user }: { user: User }) {
               ? "To change your own password you also need your current one; use your account settings."
               : `Leave empty to keep the current one. Setting a password signs ${user.name} out of every session. At least 8 characters; very common passwords are refused.`
           }
-          value={draft.password}
-          onChange={(e) => setDraft({ ...draft, password: e.currentTarget.value })}
-          error={fieldError("password")}
+          {...bind.text("password")}
           autoComplete="new-password"
           disabled={self}
           maxLength={128}
