@@ -26,10 +26,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("name", "text", (col) => col.notNull())
     .addColumn("role", "text", (col) => col.notNull().check(sql`role in ('requester','agent','supervisor','admin')`))
     .addColumn("password_hash", "text")
-    .addColumn("organization_id", "integer", (col) => col.references("organizations.id").onDelete("set null"))
+    .addColumn("organization_id", "integer", c.refersTo("organizations", "set null"))
     .addColumn("active", "integer", (col) => col.notNull().defaultTo(1))
-    .addColumn("created_at", ts, (col) => col.notNull())
-    .addColumn("updated_at", ts, (col) => col.notNull())
+    .$call(c.timestamps)
     .addColumn("last_login_at", ts)
     .execute();
   await db.schema.createIndex("users_organization").on("users").column("organization_id").execute();
@@ -37,11 +36,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable("sessions")
     .addColumn("id_hash", "text", (col) => col.primaryKey())
-    .addColumn("user_id", "integer", (col) => col.notNull().references("users.id").onDelete("cascade"))
+    .addColumn("user_id", "integer", c.belongsTo("users"))
     .addColumn("csrf_token", "text", (col) => col.notNull())
-    .addColumn("created_at", ts, (col) => col.notNull())
-    .addColumn("last_seen_at", ts, (col) => col.notNull())
-    .addColumn("expires_at", ts, (col) => col.notNull())
+    .$call(c.required(ts, "created_at", "last_seen_at", "expires_at"))
     .addColumn("ip", "text")
     .addColumn("user_agent", "text")
     .execute();
@@ -49,7 +46,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await c
     .id(db.schema.createTable("api_tokens"))
-    .addColumn("user_id", "integer", (col) => col.notNull().references("users.id").onDelete("cascade"))
+    .addColumn("user_id", "integer", c.belongsTo("users"))
     .addColumn("name", "text", (col) => col.notNull())
     .addColumn("token_hash", "text", (col) => col.notNull().unique())
     .addColumn("created_at", ts, (col) => col.notNull())
@@ -71,19 +68,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("created_at", ts, (col) => col.notNull())
     .execute();
 
-  await db.schema
-    .createTable("team_members")
-    .addColumn("team_id", "integer", (col) => col.notNull().references("teams.id").onDelete("cascade"))
-    .addColumn("user_id", "integer", (col) => col.notNull().references("users.id").onDelete("cascade"))
-    .addPrimaryKeyConstraint("team_members_pk", ["team_id", "user_id"])
-    .execute();
+  await c.pairTable("team_members", ["team_id", "teams"], ["user_id", "users"]);
   await db.schema.createIndex("team_members_user").on("team_members").column("user_id").execute();
 
   await c
     .id(db.schema.createTable("categories"))
     .addColumn("parent_id", "integer", (col) => col.references("categories.id"))
     .addColumn("name", "text", (col) => col.notNull())
-    .addColumn("default_team_id", "integer", (col) => col.references("teams.id").onDelete("set null"))
+    .addColumn("default_team_id", "integer", c.refersTo("teams", "set null"))
     .addColumn("default_type", "text")
     .addColumn("active", "integer", (col) => col.notNull().defaultTo(1))
     .addColumn("created_at", ts, (col) => col.notNull())
@@ -92,9 +84,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable("statuses")
     .addColumn("key", "text", (col) => col.primaryKey())
-    .addColumn("label", "text", (col) => col.notNull())
-    .addColumn("requester_label", "text", (col) => col.notNull())
-    .addColumn("category", "text", (col) => col.notNull())
+    .$call(c.required("text", "label", "requester_label", "category"))
     .addColumn("builtin", "integer", c.flag)
     .addColumn("position", "integer", (col) => col.notNull().defaultTo(0))
     .addColumn("active", "integer", (col) => col.notNull().defaultTo(1))
@@ -103,8 +93,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await c
     .id(db.schema.createTable("custom_fields"))
     .addColumn("key", "text", (col) => col.notNull().unique())
-    .addColumn("label", "text", (col) => col.notNull())
-    .addColumn("type", "text", (col) => col.notNull())
+    .$call(c.required("text", "label", "type"))
     .addColumn("options", "text", (col) => col.notNull().defaultTo("[]"))
     .addColumn("required", "integer", c.flag)
     .addColumn("visible_to_requester", "integer", c.flag)
@@ -121,18 +110,13 @@ export async function up(db: Kysely<any>): Promise<void> {
   await c
     .id(db.schema.createTable("tickets"))
     .addColumn("number", "integer", (col) => col.notNull().unique())
-    .addColumn("type", "text", (col) => col.notNull())
-    .addColumn("subject", "text", (col) => col.notNull())
-    .addColumn("description", "text", (col) => col.notNull())
+    .$call(c.required("text", "type", "subject", "description"))
     .addColumn("status", "text", (col) => col.notNull().references("statuses.key"))
-    .addColumn("status_category", "text", (col) => col.notNull())
-    .addColumn("priority", "text", (col) => col.notNull())
-    .addColumn("impact", "text", (col) => col.notNull())
-    .addColumn("urgency", "text", (col) => col.notNull())
+    .$call(c.required("text", "status_category", "priority", "impact", "urgency"))
     .addColumn("priority_overridden", "integer", c.flag)
     .addColumn("channel", "text", (col) => col.notNull())
     .addColumn("requester_id", "integer", (col) => col.notNull().references("users.id"))
-    .addColumn("organization_id", "integer", (col) => col.references("organizations.id").onDelete("set null"))
+    .addColumn("organization_id", "integer", c.refersTo("organizations", "set null"))
     .addColumn("category_id", "integer", (col) => col.references("categories.id"))
     .addColumn("team_id", "integer", (col) => col.references("teams.id"))
     .addColumn("assignee_id", "integer", (col) => col.references("users.id"))
@@ -142,8 +126,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("is_major_incident", "integer", c.flag)
     .addColumn("merged_into_id", "integer", (col) => col.references("tickets.id"))
     .addColumn("version", "integer", (col) => col.notNull().defaultTo(1))
-    .addColumn("created_at", ts, (col) => col.notNull())
-    .addColumn("updated_at", ts, (col) => col.notNull())
+    .$call(c.timestamps)
     .addColumn("first_response_at", ts)
     .addColumn("resolved_at", ts)
     .addColumn("closed_at", ts)
@@ -168,24 +151,19 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("ticket_tags")
-    .addColumn("ticket_id", "integer", (col) => col.notNull().references("tickets.id").onDelete("cascade"))
+    .addColumn("ticket_id", "integer", c.belongsTo("tickets"))
     .addColumn("tag", "text", (col) => col.notNull())
     .addPrimaryKeyConstraint("ticket_tags_pk", ["ticket_id", "tag"])
     .execute();
   await db.schema.createIndex("ticket_tags_tag").on("ticket_tags").columns(["tag", "ticket_id"]).execute();
 
-  await db.schema
-    .createTable("ticket_watchers")
-    .addColumn("ticket_id", "integer", (col) => col.notNull().references("tickets.id").onDelete("cascade"))
-    .addColumn("user_id", "integer", (col) => col.notNull().references("users.id").onDelete("cascade"))
-    .addPrimaryKeyConstraint("ticket_watchers_pk", ["ticket_id", "user_id"])
-    .execute();
+  await c.pairTable("ticket_watchers", ["ticket_id", "tickets"], ["user_id", "users"]);
   await db.schema.createIndex("ticket_watchers_user").on("ticket_watchers").columns(["user_id", "ticket_id"]).execute();
 
   // Custom field values live beside the ticket, not in it: adding fields never widens ticket rows.
   await db.schema
     .createTable("ticket_field_values")
-    .addColumn("ticket_id", "integer", (col) => col.notNull().references("tickets.id").onDelete("cascade"))
+    .addColumn("ticket_id", "integer", c.belongsTo("tickets"))
     .addColumn("field_id", "integer", (col) => col.notNull().references("custom_fields.id"))
     .addColumn("value", "text", (col) => col.notNull())
     .addPrimaryKeyConstraint("ticket_field_values_pk", ["ticket_id", "field_id"])
@@ -193,7 +171,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await c
     .id(db.schema.createTable("comments"))
-    .addColumn("ticket_id", "integer", (col) => col.notNull().references("tickets.id").onDelete("cascade"))
+    .addColumn("ticket_id", "integer", c.belongsTo("tickets"))
     .addColumn("author_id", "integer", (col) => col.references("users.id"))
     .addColumn("body", "text", (col) => col.notNull())
     .addColumn("internal", "integer", c.flag)
@@ -202,20 +180,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex("comments_ticket").on("comments").columns(["ticket_id", "id"]).execute();
 
-  await db.schema
-    .createTable("comment_mentions")
-    .addColumn("comment_id", "integer", (col) => col.notNull().references("comments.id").onDelete("cascade"))
-    .addColumn("user_id", "integer", (col) => col.notNull().references("users.id").onDelete("cascade"))
-    .addPrimaryKeyConstraint("comment_mentions_pk", ["comment_id", "user_id"])
-    .execute();
+  await c.pairTable("comment_mentions", ["comment_id", "comments"], ["user_id", "users"]);
   await db.schema.createIndex("comment_mentions_user").on("comment_mentions").column("user_id").execute();
 
   await c
     .id(db.schema.createTable("ticket_events"))
-    .addColumn("ticket_id", "integer", (col) => col.notNull().references("tickets.id").onDelete("cascade"))
+    .addColumn("ticket_id", "integer", c.belongsTo("tickets"))
     .addColumn("actor_id", "integer", (col) => col.references("users.id"))
-    .addColumn("via", "text", (col) => col.notNull())
-    .addColumn("action", "text", (col) => col.notNull())
+    .$call(c.required("text", "via", "action"))
     .addColumn("field", "text")
     .addColumn("old_value", "text")
     .addColumn("new_value", "text")
@@ -226,8 +198,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await c
     .id(db.schema.createTable("ticket_links"))
-    .addColumn("source_id", "integer", (col) => col.notNull().references("tickets.id").onDelete("cascade"))
-    .addColumn("target_id", "integer", (col) => col.notNull().references("tickets.id").onDelete("cascade"))
+    .addColumn("source_id", "integer", c.belongsTo("tickets"))
+    .addColumn("target_id", "integer", c.belongsTo("tickets"))
     .addColumn("kind", "text", (col) => col.notNull())
     .addColumn("created_by_id", "integer", (col) => col.references("users.id"))
     .addColumn("created_at", ts, (col) => col.notNull())
@@ -239,21 +211,18 @@ export async function up(db: Kysely<any>): Promise<void> {
     .id(db.schema.createTable("attachments"))
     .addColumn("sha256", "text", (col) => col.notNull())
     .addColumn("size", "integer", (col) => col.notNull())
-    .addColumn("filename", "text", (col) => col.notNull())
-    .addColumn("content_type", "text", (col) => col.notNull())
+    .$call(c.required("text", "filename", "content_type"))
     .addColumn("uploader_id", "integer", (col) => col.references("users.id"))
-    .addColumn("ticket_id", "integer", (col) => col.references("tickets.id").onDelete("cascade"))
-    .addColumn("comment_id", "integer", (col) => col.references("comments.id").onDelete("set null"))
+    .addColumn("ticket_id", "integer", c.refersTo("tickets", "cascade"))
+    .addColumn("comment_id", "integer", c.refersTo("comments", "set null"))
     .addColumn("created_at", ts, (col) => col.notNull())
     .execute();
-  await db.schema.createIndex("attachments_ticket").on("attachments").column("ticket_id").execute();
-  await db.schema.createIndex("attachments_comment").on("attachments").column("comment_id").execute();
+  await c.indexEach("attachments", ["ticket_id", "comment_id"]);
 
   await db.schema
     .createTable("idempotency_keys")
-    .addColumn("user_id", "integer", (col) => col.notNull().references("users.id").onDelete("cascade"))
-    .addColumn("key", "text", (col) => col.notNull())
-    .addColumn("request_hash", "text", (col) => col.notNull())
+    .addColumn("user_id", "integer", c.belongsTo("users"))
+    .$call(c.required("text", "key", "request_hash"))
     .addColumn("status_code", "integer", (col) => col.notNull())
     .addColumn("response", "text", (col) => col.notNull())
     .addColumn("created_at", ts, (col) => col.notNull())

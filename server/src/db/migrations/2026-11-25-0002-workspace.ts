@@ -7,10 +7,10 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await c
     .id(db.schema.createTable("notifications"))
-    .addColumn("user_id", "integer", (col) => col.notNull().references("users.id").onDelete("cascade"))
-    .addColumn("ticket_id", "integer", (col) => col.references("tickets.id").onDelete("cascade"))
+    .addColumn("user_id", "integer", c.belongsTo("users"))
+    .addColumn("ticket_id", "integer", c.refersTo("tickets", "cascade"))
     .addColumn("kind", "text", (col) => col.notNull())
-    .addColumn("actor_id", "integer", (col) => col.references("users.id").onDelete("set null"))
+    .addColumn("actor_id", "integer", c.refersTo("users", "set null"))
     .addColumn("summary", "text", (col) => col.notNull())
     .addColumn("created_at", c.instant, (col) => col.notNull())
     .addColumn("read_at", c.instant)
@@ -18,29 +18,18 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex("notifications_user").on("notifications").columns(["user_id", "id"]).execute();
 
   // One row per agent and ticket, refreshed by a heartbeat; stale rows simply stop counting.
-  await db.schema
-    .createTable("presence")
-    .addColumn("ticket_id", "integer", (col) => col.notNull().references("tickets.id").onDelete("cascade"))
-    .addColumn("user_id", "integer", (col) => col.notNull().references("users.id").onDelete("cascade"))
-    .addColumn("state", "text", (col) => col.notNull())
-    .addColumn("updated_at", c.instant, (col) => col.notNull())
-    .addPrimaryKeyConstraint("presence_pk", ["ticket_id", "user_id"])
-    .execute();
+  await c.pairTable("presence", ["ticket_id", "tickets"], ["user_id", "users"], (t) => t.addColumn("state", "text", (col) => col.notNull()).addColumn("updated_at", c.instant, (col) => col.notNull()));
   await db.schema.createIndex("presence_updated").on("presence").column("updated_at").execute();
 
   await c
     .id(db.schema.createTable("saved_views"))
-    .addColumn("owner_id", "integer", (col) => col.notNull().references("users.id").onDelete("cascade"))
-    .addColumn("team_id", "integer", (col) => col.references("teams.id").onDelete("cascade"))
-    .addColumn("name", "text", (col) => col.notNull())
-    .addColumn("filters", "text", (col) => col.notNull())
-    .addColumn("columns", "text", (col) => col.notNull())
+    .addColumn("owner_id", "integer", c.belongsTo("users"))
+    .addColumn("team_id", "integer", c.refersTo("teams", "cascade"))
+    .$call(c.required("text", "name", "filters", "columns"))
     .addColumn("position", "integer", (col) => col.notNull().defaultTo(0))
-    .addColumn("created_at", c.instant, (col) => col.notNull())
-    .addColumn("updated_at", c.instant, (col) => col.notNull())
+    .$call(c.timestamps)
     .execute();
-  await db.schema.createIndex("saved_views_owner").on("saved_views").column("owner_id").execute();
-  await db.schema.createIndex("saved_views_team").on("saved_views").column("team_id").execute();
+  await c.indexEach("saved_views", ["owner_id", "team_id"]);
 
   // Status filters on a custom status must not scan every ticket.
   await db.schema.createIndex("tickets_status_key").on("tickets").columns(["status", "updated_at"]).execute();

@@ -13,12 +13,10 @@ export async function up(db: Kysely<any>): Promise<void> {
   await c
     .id(db.schema.createTable("sla_calendars"))
     .addColumn("name", "text", (col) => col.notNull().unique())
-    .addColumn("time_zone", "text", (col) => col.notNull())
-    .addColumn("hours", "text", (col) => col.notNull())
+    .$call(c.required("text", "time_zone", "hours"))
     .addColumn("holidays", "text", (col) => col.notNull().defaultTo("[]"))
     .addColumn("is_default", "integer", c.flag)
-    .addColumn("created_at", ts, (col) => col.notNull())
-    .addColumn("updated_at", ts, (col) => col.notNull())
+    .$call(c.timestamps)
     .execute();
 
   await c
@@ -33,8 +31,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("warn_percent", "integer", (col) => col.notNull().defaultTo(75))
     .addColumn("pause_on", "text", (col) => col.notNull())
     .addColumn("escalations", "text", (col) => col.notNull().defaultTo("[]"))
-    .addColumn("created_at", ts, (col) => col.notNull())
-    .addColumn("updated_at", ts, (col) => col.notNull())
+    .$call(c.timestamps)
     .execute();
   await db.schema.createIndex("sla_policies_position").on("sla_policies").columns(["position", "id"]).execute();
 
@@ -45,13 +42,10 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable("sla_clocks")
     .addColumn("ticket_id", "integer", (col) => col.primaryKey().references("tickets.id").onDelete("cascade"))
-    .addColumn("policy_id", "integer", (col) => col.references("sla_policies.id").onDelete("set null"))
+    .addColumn("policy_id", "integer", c.refersTo("sla_policies", "set null"))
     .addColumn("policy_name", "text")
-    .addColumn("calendar_id", "integer", (col) => col.references("sla_calendars.id").onDelete("set null"))
-    .addColumn("priority", "text", (col) => col.notNull())
-    .addColumn("matched_on", "text", (col) => col.notNull())
-    .addColumn("terms", "text", (col) => col.notNull())
-    .addColumn("state", "text", (col) => col.notNull())
+    .addColumn("calendar_id", "integer", c.refersTo("sla_calendars", "set null"))
+    .$call(c.required("text", "priority", "matched_on", "terms", "state"))
     .addColumn("since", ts)
     .addColumn("reason", "text")
     .addColumn("used_ms", ms, (col) => col.notNull().defaultTo(0))
@@ -66,7 +60,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // a calendar gives the business time used at any instant; "explain" and "recompute" read it.
   await c
     .id(db.schema.createTable("sla_clock_log"))
-    .addColumn("ticket_id", "integer", (col) => col.notNull().references("tickets.id").onDelete("cascade"))
+    .addColumn("ticket_id", "integer", c.belongsTo("tickets"))
     .addColumn("at", ts, (col) => col.notNull())
     .addColumn("kind", "text", (col) => col.notNull())
     .addColumn("reason", "text")
@@ -77,12 +71,11 @@ export async function up(db: Kysely<any>): Promise<void> {
   // answer). warned_at and breached_at are claimed once by a conditional UPDATE and never cleared.
   await db.schema
     .createTable("sla_targets")
-    .addColumn("ticket_id", "integer", (col) => col.notNull().references("tickets.id").onDelete("cascade"))
+    .addColumn("ticket_id", "integer", c.belongsTo("tickets"))
     .addColumn("kind", "text", (col) => col.notNull())
     .addColumn("cycle", "integer", (col) => col.notNull())
     .addColumn("started_at", ts, (col) => col.notNull())
-    .addColumn("target_ms", ms, (col) => col.notNull())
-    .addColumn("warn_ms", ms, (col) => col.notNull())
+    .$call(c.required(ms, "target_ms", "warn_ms"))
     .addColumn("due_at", ts)
     .addColumn("warn_at", ts)
     .addColumn("met_at", ts)
@@ -95,19 +88,15 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Every outcome, append-only and kept forever (reports read it): met or breached, by how much.
   await c
     .id(db.schema.createTable("sla_outcomes"))
-    .addColumn("ticket_id", "integer", (col) => col.notNull().references("tickets.id").onDelete("cascade"))
+    .addColumn("ticket_id", "integer", c.belongsTo("tickets"))
     .addColumn("kind", "text", (col) => col.notNull())
     .addColumn("cycle", "integer", (col) => col.notNull())
     .addColumn("policy_id", "integer")
-    .addColumn("policy_name", "text", (col) => col.notNull())
-    .addColumn("priority", "text", (col) => col.notNull())
-    .addColumn("target_ms", ms, (col) => col.notNull())
-    .addColumn("used_ms", ms, (col) => col.notNull())
+    .$call(c.required("text", "policy_name", "priority"))
+    .$call(c.required(ms, "target_ms", "used_ms"))
     .addColumn("met", "integer", (col) => col.notNull())
     .addColumn("margin_ms", ms, (col) => col.notNull())
-    .addColumn("started_at", ts, (col) => col.notNull())
-    .addColumn("ended_at", ts, (col) => col.notNull())
-    .addColumn("recorded_at", ts, (col) => col.notNull())
+    .$call(c.required(ts, "started_at", "ended_at", "recorded_at"))
     .execute();
   await db.schema.createIndex("sla_outcomes_ticket").on("sla_outcomes").columns(["ticket_id", "id"]).execute();
   await db.schema.createIndex("sla_outcomes_ended").on("sla_outcomes").column("ended_at").execute();

@@ -9,8 +9,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable("mail_thread_ids")
     .addColumn("message_id", "text", (col) => col.primaryKey())
-    .addColumn("ticket_id", "integer", (col) => col.notNull().references("tickets.id").onDelete("cascade"))
-    .addColumn("comment_id", "integer", (col) => col.references("comments.id").onDelete("set null"))
+    .addColumn("ticket_id", "integer", c.belongsTo("tickets"))
+    .addColumn("comment_id", "integer", c.refersTo("comments", "set null"))
     .addColumn("direction", "text", (col) => col.notNull())
     .addColumn("created_at", c.instant, (col) => col.notNull())
     .execute();
@@ -33,13 +33,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("processed_action", "text", (col) => col.notNull().defaultTo("seen"))
     .addColumn("processed_folder", "text")
     .addColumn("history_mode", "text", (col) => col.notNull().defaultTo("new_only"))
-    .addColumn("team_id", "integer", (col) => col.references("teams.id").onDelete("set null"))
-    .addColumn("category_id", "integer", (col) => col.references("categories.id").onDelete("set null"))
+    .addColumn("team_id", "integer", c.refersTo("teams", "set null"))
+    .addColumn("category_id", "integer", c.refersTo("categories", "set null"))
     .addColumn("ticket_type", "text")
     .addColumn("restrict_senders", "integer", c.flag)
     .addColumn("allowed_senders", "text", (col) => col.notNull().defaultTo("[]"))
-    .addColumn("created_at", c.instant, (col) => col.notNull())
-    .addColumn("updated_at", c.instant, (col) => col.notNull())
+    .$call(c.timestamps)
     .execute();
 
   // Where IMAP polling of a mailbox stands: the folder's UIDVALIDITY and the last UID taken,
@@ -75,17 +74,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     // sha256 of what makes the message itself (key headers and body, not trace headers):
     // the same message fetched twice has the same fingerprint, whatever route it took.
     .addColumn("fingerprint", "text", (col) => col.notNull())
-    .addColumn("mailbox_id", "integer", (col) => col.references("mailboxes.id").onDelete("set null"))
-    .addColumn("source", "text", (col) => col.notNull())
-    .addColumn("raw_sha256", "text", (col) => col.notNull())
+    .addColumn("mailbox_id", "integer", c.refersTo("mailboxes", "set null"))
+    .$call(c.required("text", "source", "raw_sha256"))
     .addColumn("raw_size", "integer", (col) => col.notNull())
     .addColumn("from_address", "text", (col) => col.notNull())
-    .addColumn("from_user_id", "integer", (col) => col.references("users.id").onDelete("set null"))
+    .addColumn("from_user_id", "integer", c.refersTo("users", "set null"))
     .addColumn("subject", "text", (col) => col.notNull())
     .addColumn("sent_at", c.instant)
     .addColumn("outcome", "text", (col) => col.notNull())
-    .addColumn("ticket_id", "integer", (col) => col.references("tickets.id").onDelete("set null"))
-    .addColumn("comment_id", "integer", (col) => col.references("comments.id").onDelete("set null"))
+    .addColumn("ticket_id", "integer", c.refersTo("tickets", "set null"))
+    .addColumn("comment_id", "integer", c.refersTo("comments", "set null"))
     .addColumn("no_auto_reply", "integer", c.flag)
     .addColumn("loop_reason", "text")
     .addColumn("remote_images", "integer", c.flag)
@@ -101,21 +99,18 @@ export async function up(db: Kysely<any>): Promise<void> {
   // raw for admins to download, re-process or discard.
   await c
     .id(db.schema.createTable("mail_failed"))
-    .addColumn("mailbox_id", "integer", (col) => col.references("mailboxes.id").onDelete("set null"))
-    .addColumn("source", "text", (col) => col.notNull())
-    .addColumn("raw_sha256", "text", (col) => col.notNull())
+    .addColumn("mailbox_id", "integer", c.refersTo("mailboxes", "set null"))
+    .$call(c.required("text", "source", "raw_sha256"))
     .addColumn("raw_size", "integer", (col) => col.notNull())
-    .addColumn("reason", "text", (col) => col.notNull())
-    .addColumn("error", "text", (col) => col.notNull())
+    .$call(c.required("text", "reason", "error"))
     .addColumn("from_address", "text")
     .addColumn("subject", "text")
     .addColumn("attempts", "integer", (col) => col.notNull().defaultTo(1))
     .addColumn("status", "text", (col) => col.notNull().defaultTo("open"))
-    .addColumn("resolved_by_id", "integer", (col) => col.references("users.id").onDelete("set null"))
+    .addColumn("resolved_by_id", "integer", c.refersTo("users", "set null"))
     .addColumn("resolved_at", c.instant)
-    .addColumn("ticket_id", "integer", (col) => col.references("tickets.id").onDelete("set null"))
-    .addColumn("created_at", c.instant, (col) => col.notNull())
-    .addColumn("updated_at", c.instant, (col) => col.notNull())
+    .addColumn("ticket_id", "integer", c.refersTo("tickets", "set null"))
+    .$call(c.timestamps)
     .execute();
   await db.schema.createIndex("mail_failed_status").on("mail_failed").columns(["status", "id"]).execute();
 
@@ -123,13 +118,13 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Message-ID reused with other content): it waits here for an agent to accept or reject it.
   await c
     .id(db.schema.createTable("mail_held"))
-    .addColumn("mail_message_id", "integer", (col) => col.notNull().references("mail_messages.id").onDelete("cascade"))
-    .addColumn("ticket_id", "integer", (col) => col.notNull().references("tickets.id").onDelete("cascade"))
+    .addColumn("mail_message_id", "integer", c.belongsTo("mail_messages"))
+    .addColumn("ticket_id", "integer", c.belongsTo("tickets"))
     .addColumn("reason", "text", (col) => col.notNull())
     .addColumn("status", "text", (col) => col.notNull().defaultTo("held"))
-    .addColumn("decided_by_id", "integer", (col) => col.references("users.id").onDelete("set null"))
+    .addColumn("decided_by_id", "integer", c.refersTo("users", "set null"))
     .addColumn("decided_at", c.instant)
-    .addColumn("result_ticket_id", "integer", (col) => col.references("tickets.id").onDelete("set null"))
+    .addColumn("result_ticket_id", "integer", c.refersTo("tickets", "set null"))
     .addColumn("created_at", c.instant, (col) => col.notNull())
     .execute();
   await db.schema.createIndex("mail_held_status").on("mail_held").columns(["status", "id"]).execute();

@@ -11,14 +11,12 @@ export async function up(db: Kysely<any>): Promise<void> {
   await c
     .id(db.schema.createTable("mail_outbox"))
     .addColumn("kind", "text", (col) => col.notNull())
-    .addColumn("ticket_id", "integer", (col) => col.notNull().references("tickets.id").onDelete("cascade"))
-    .addColumn("comment_id", "integer", (col) => col.references("comments.id").onDelete("set null"))
-    .addColumn("recipient_user_id", "integer", (col) => col.references("users.id").onDelete("set null"))
-    .addColumn("to_address", "text", (col) => col.notNull())
-    .addColumn("to_name", "text", (col) => col.notNull())
-    .addColumn("actor_id", "integer", (col) => col.references("users.id").onDelete("set null"))
-    .addColumn("auto_submitted", "text", (col) => col.notNull())
-    .addColumn("state", "text", (col) => col.notNull())
+    .addColumn("ticket_id", "integer", c.belongsTo("tickets"))
+    .addColumn("comment_id", "integer", c.refersTo("comments", "set null"))
+    .addColumn("recipient_user_id", "integer", c.refersTo("users", "set null"))
+    .$call(c.required("text", "to_address", "to_name"))
+    .addColumn("actor_id", "integer", c.refersTo("users", "set null"))
+    .$call(c.required("text", "auto_submitted", "state"))
     .addColumn("attempts", "integer", (col) => col.notNull().defaultTo(0))
     .addColumn("next_attempt_at", c.instant, (col) => col.notNull())
     .addColumn("lease_until", c.instant)
@@ -33,8 +31,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("in_reply_to", "text")
     .addColumn("thread_references", "text")
     .addColumn("attachment_ids", "text")
-    .addColumn("created_at", c.instant, (col) => col.notNull())
-    .addColumn("updated_at", c.instant, (col) => col.notNull())
+    .$call(c.timestamps)
     .addColumn("sent_at", c.instant)
     .execute();
   await db.schema.createIndex("mail_outbox_due").on("mail_outbox").columns(["state", "next_attempt_at"]).execute();
@@ -44,10 +41,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable("mail_templates")
     .addColumn("kind", "text", (col) => col.primaryKey())
-    .addColumn("subject", "text", (col) => col.notNull())
-    .addColumn("text_body", "text", (col) => col.notNull())
-    .addColumn("html_body", "text", (col) => col.notNull())
-    .addColumn("updated_by_id", "integer", (col) => col.references("users.id").onDelete("set null"))
+    .$call(c.required("text", "subject", "text_body", "html_body"))
+    .addColumn("updated_by_id", "integer", c.refersTo("users", "set null"))
     .addColumn("updated_at", c.instant, (col) => col.notNull())
     .execute();
 
@@ -63,14 +58,11 @@ export async function up(db: Kysely<any>): Promise<void> {
   // what makes concurrent identical alerts open one ticket, not two.
   await db.schema
     .createTable("alert_incidents")
-    .addColumn("source", "text", (col) => col.notNull())
-    .addColumn("fingerprint", "text", (col) => col.notNull())
-    .addColumn("ticket_id", "integer", (col) => col.notNull().references("tickets.id").onDelete("cascade"))
-    .addColumn("last_status", "text", (col) => col.notNull())
-    .addColumn("last_key", "text", (col) => col.notNull())
+    .$call(c.required("text", "source", "fingerprint"))
+    .addColumn("ticket_id", "integer", c.belongsTo("tickets"))
+    .$call(c.required("text", "last_status", "last_key"))
     .addColumn("occurrences", "integer", (col) => col.notNull())
-    .addColumn("first_seen_at", c.instant, (col) => col.notNull())
-    .addColumn("last_seen_at", c.instant, (col) => col.notNull())
+    .$call(c.required(c.instant, "first_seen_at", "last_seen_at"))
     .addPrimaryKeyConstraint("alert_incidents_pk", ["source", "fingerprint"])
     .execute();
   await db.schema.createIndex("alert_incidents_ticket").on("alert_incidents").column("ticket_id").execute();

@@ -14,13 +14,11 @@ export async function up(db: Kysely<any>): Promise<void> {
   // an agent adds them as watchers or declines. addresses: JSON [{address, name}].
   await c
     .id(db.schema.createTable("mail_held_copies"))
-    .addColumn("ticket_id", "integer", (col) => col.notNull().references("tickets.id").onDelete("cascade"))
-    .addColumn("mail_message_id", "integer", (col) => col.notNull().references("mail_messages.id").onDelete("cascade"))
-    .addColumn("from_address", "text", (col) => col.notNull())
-    .addColumn("addresses", "text", (col) => col.notNull())
-    .addColumn("reason", "text", (col) => col.notNull())
+    .addColumn("ticket_id", "integer", c.belongsTo("tickets"))
+    .addColumn("mail_message_id", "integer", c.belongsTo("mail_messages"))
+    .$call(c.required("text", "from_address", "addresses", "reason"))
     .addColumn("status", "text", (col) => col.notNull().defaultTo("held"))
-    .addColumn("decided_by_id", "integer", (col) => col.references("users.id").onDelete("set null"))
+    .addColumn("decided_by_id", "integer", c.refersTo("users", "set null"))
     .addColumn("decided_at", c.instant)
     .addColumn("created_at", c.instant, (col) => col.notNull())
     .execute();

@@ -8,17 +8,14 @@ import { columns } from "./columns.ts";
  */
 export async function up(db: Kysely<any>): Promise<void> {
   const c = columns(db);
-  await db.schema
-    .createTable("reply_drafts")
-    .addColumn("ticket_id", "integer", (col) => col.notNull().references("tickets.id").onDelete("cascade"))
-    .addColumn("user_id", "integer", (col) => col.notNull().references("users.id").onDelete("cascade"))
-    .addColumn("mode", "text", (col) => col.notNull().check(sql`mode in ('reply', 'note')`))
-    .addColumn("body", "text", (col) => col.notNull())
-    .addColumn("mentions", "text", (col) => col.notNull().defaultTo("[]"))
-    .addColumn("updated_at", c.instant, (col) => col.notNull())
-    .addColumn("version", "integer", (col) => col.notNull().defaultTo(1))
-    .addPrimaryKeyConstraint("reply_drafts_pk", ["ticket_id", "user_id"])
-    .execute();
+  await c.pairTable("reply_drafts", ["ticket_id", "tickets"], ["user_id", "users"], (t) =>
+    t
+      .addColumn("mode", "text", (col) => col.notNull().check(sql`mode in ('reply', 'note')`))
+      .addColumn("body", "text", (col) => col.notNull())
+      .addColumn("mentions", "text", (col) => col.notNull().defaultTo("[]"))
+      .addColumn("updated_at", c.instant, (col) => col.notNull())
+      .addColumn("version", "integer", (col) => col.notNull().defaultTo(1)),
+  );
   // "My drafts" and deleting a user's drafts look them up by author.
   await db.schema.createIndex("reply_drafts_user").on("reply_drafts").column("user_id").execute();
 }

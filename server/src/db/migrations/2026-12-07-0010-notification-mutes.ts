@@ -7,15 +7,10 @@ import { columns } from "./columns.ts";
  */
 export async function up(db: Kysely<any>): Promise<void> {
   const c = columns(db);
-  await db.schema
-    .createTable("notification_mutes")
-    .addColumn("user_id", "integer", (col) => col.notNull().references("users.id").onDelete("cascade"))
-    .addColumn("ticket_id", "integer", (col) => col.notNull().references("tickets.id").onDelete("cascade"))
-    // Null: muted until the person unmutes.
-    .addColumn("until", c.instant)
-    .addColumn("created_at", c.instant, (col) => col.notNull())
-    .addPrimaryKeyConstraint("notification_mutes_pk", ["user_id", "ticket_id"])
-    .execute();
+  await c.pairTable("notification_mutes", ["user_id", "users"], ["ticket_id", "tickets"], (t) =>
+    // until null: muted until the person unmutes.
+    t.addColumn("until", c.instant).addColumn("created_at", c.instant, (col) => col.notNull()),
+  );
   // The bell groups a person's unread notifications by ticket and kind.
   await db.schema.createIndex("notifications_user_unread").on("notifications").columns(["user_id", "read_at", "ticket_id", "kind"]).execute();
 }
