@@ -13,11 +13,11 @@ import { useAssignableStaff } from "../api/admin-queries.ts";
 import { auditKeys, useAuditPages, type AuditFilters } from "../api/audit.ts";
 import { formatDateTime } from "../ui/format.ts";
 import { TimeAgo } from "../ui/time-ago.tsx";
-import { RowLink } from "./layout.tsx";
 import { AdminCollectionPage, useAdminCollection } from "./scaffold/index.ts";
 import { PagedRows } from "./paged-rows.tsx";
 import classes from "./admin.module.css";
 import mail from "./mail.module.css";
+import { ListRow } from "./list-row.tsx";
 
 const ACTION_FILTERS = [
   {
@@ -164,25 +164,26 @@ export function AuditLogPage() {
           moreLabel="Show older entries"
         >
           {(e) => (
-            <RowLink key={e.id} to={collection.hrefOf(e)}>
-              <div className={classes.rowMain}>
-                <Group gap={8} justify="space-between" wrap="nowrap">
-                  <div className={classes.rowTitle} style={{ whiteSpace: "normal" }}>
-                    {e.sentence}
-                  </div>
-                  {e.action === "auth.sign_in_failed" && (
-                    <Badge size="xs" color="red" variant="light" style={{ flexShrink: 0 }}>
-                      Failed
-                    </Badge>
-                  )}
-                </Group>
-                <div className={classes.rowSub}>
+            <ListRow
+              key={e.id}
+              to={collection.hrefOf(e)}
+              title={e.sentence}
+              titleStyle={{ whiteSpace: "normal" }}
+              aside={
+                e.action === "auth.sign_in_failed" && (
+                  <Badge size="xs" color="red" variant="light" style={{ flexShrink: 0 }}>
+                    Failed
+                  </Badge>
+                )
+              }
+              sub={
+                <>
                   <TimeAgo iso={e.at} />
                   {e.ip ? ` · ${e.ip}` : ""}
                   {e.browser ? ` · ${e.browser}` : ""}
-                </div>
-              </div>
-            </RowLink>
+                </>
+              }
+            />
           )}
         </PagedRows>
       )}

@@ -10,10 +10,10 @@ import { useQuery } from "@tanstack/react-query";
 import { WEEKDAYS, type Calendar, type Holiday, type Weekday } from "@tessera/contracts";
 import { useMemo } from "react";
 import { createCalendar, deleteCalendar, fetchCalendars, slaKeys, updateCalendar } from "../api/sla.ts";
-import { ConfirmDialog, Editor, RowLink, SaveError } from "./layout.tsx";
+import { ConfirmDialog, Editor, SaveError, Tag } from "./layout.tsx";
 import { AdminCollectionPage, bindDraft, FormHeading, useAdminCollection, useCreateForm, useEditForm, type AdminCollection } from "./scaffold/index.ts";
-import classes from "./admin.module.css";
 import sla from "./sla-admin.module.css";
+import { ListRow } from "./list-row.tsx";
 
 const DAY_NAMES: Record<Weekday, string> = { mon: "Monday", tue: "Tuesday", wed: "Wednesday", thu: "Thursday", fri: "Friday", sat: "Saturday", sun: "Sunday" };
 
@@ -391,25 +391,14 @@ export function BusinessHoursPage() {
       what="calendars"
       noun="calendar"
       row={(c) => (
-        <RowLink key={c.id} to={collection.hrefOf(c)}>
-          <IconCalendarTime size={20} stroke={1.5} color="var(--mantine-color-gray-6)" aria-hidden="true" />
-          <div className={classes.rowMain}>
-            <div className={classes.rowTitle}>{c.name}</div>
-            <div className={classes.rowSub}>
-              {c.time_zone} · {hoursText(c.weekly_business_minutes)}
-              {c.holidays.length ? ` · ${c.holidays.length} holiday${c.holidays.length === 1 ? "" : "s"}` : ""}
-            </div>
-          </div>
-          {c.is_default ? (
-            <Badge variant="light" color="gray" size="sm">
-              Default
-            </Badge>
-          ) : c.policies.length ? (
-            <Badge variant="light" color="indigo" size="sm">
-              {c.policies.length === 1 ? "1 policy" : `${c.policies.length} policies`}
-            </Badge>
-          ) : null}
-        </RowLink>
+        <ListRow
+          key={c.id}
+          to={collection.hrefOf(c)}
+          lead={<IconCalendarTime size={20} stroke={1.5} color="var(--mantine-color-gray-6)" aria-hidden="true" />}
+          title={c.name}
+          sub={`${c.time_zone} · ${hoursText(c.weekly_business_minutes)}${c.holidays.length ? ` · ${c.holidays.length} holiday${c.holidays.length === 1 ? "" : "s"}` : ""}`}
+          badge={c.is_default ? <Tag>Default</Tag> : c.policies.length ? <Tag color="indigo">{c.policies.length === 1 ? "1 policy" : `${c.policies.length} policies`}</Tag> : null}
+        />
       )}
       editor={(c) => <CalendarEditor key={`${c.id}-${c.updated_at}`} calendar={c} collection={collection} />}
       creator={() => <NewCalendarEditor collection={collection} />}

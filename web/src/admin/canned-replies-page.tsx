@@ -3,7 +3,7 @@
  * an editor with an explicit Save, like every admin page. Personal ones stay their owners'
  * business and are managed from the workspace. `LibraryPage` also serves the macros page.
  */
-import { Badge, Button, Text, Title } from "@mantine/core";
+import { Button, Text, Title } from "@mantine/core";
 import { IconMessageShare, IconTrash } from "@tabler/icons-react";
 import type { QueryKey } from "@tanstack/react-query";
 import type { CannedReply } from "@tessera/contracts";
@@ -12,10 +12,10 @@ import { useNavigate } from "react-router";
 import { replyKeys } from "../api/replies.ts";
 import type { CannedDraft } from "../ui/replies/canned-fields.tsx";
 import { scopeLabel, type LibraryItem } from "../ui/replies/scope.ts";
-import { announce, ConfirmDialog, Editor, RowLink, SaveError } from "./layout.tsx";
+import { announce, ConfirmDialog, Editor, SaveError, Tag } from "./layout.tsx";
 import { useCannedLibrary, type Library } from "../ui/replies/libraries.tsx";
 import { AdminCollectionPage, useAdminCollection, useAdminForm, type AdminCollection } from "./scaffold/index.ts";
-import classes from "./admin.module.css";
+import { ListRow } from "./list-row.tsx";
 
 /** A shared library as its admin page shows it. */
 export interface LibraryConfig<Item extends LibraryItem, Draft> extends Library<Item, Draft> {
@@ -84,17 +84,7 @@ export function LibraryPage<Item extends LibraryItem, Draft>({ cfg }: { cfg: Lib
       noun={cfg.noun}
       listLabel={`${cfg.title} list`}
       emptyList="Nothing is shared yet. Add one for a team or for everyone."
-      row={(i) => (
-        <RowLink key={i.id} to={collection.hrefOf(i)}>
-          <div className={classes.rowMain}>
-            <div className={classes.rowTitle}>{cfg.nameOf(i)}</div>
-            <div className={classes.rowSub}>{cfg.subOf(i)}</div>
-          </div>
-          <Badge variant="light" color={i.scope === "everyone" ? "indigo" : "gray"} size="sm">
-            {scopeLabel(i)}
-          </Badge>
-        </RowLink>
-      )}
+      row={(i) => <ListRow key={i.id} to={collection.hrefOf(i)} title={cfg.nameOf(i)} sub={cfg.subOf(i)} badge={<Tag color={i.scope === "everyone" ? "indigo" : "gray"}>{scopeLabel(i)}</Tag>} />}
       editor={(i) => <ItemEditor key={i.id} cfg={cfg} item={i} collection={collection} />}
       creator={() => <ItemEditor key="new" cfg={cfg} item={null} collection={collection} />}
       icon={cfg.icon}

@@ -10,10 +10,11 @@ import { useMemo } from "react";
 import { Link, useSearchParams } from "react-router";
 import { createCategory, updateCategory, type CategoryChanges } from "../api/admin.ts";
 import { adminKeys, UNFINISHED, useAdminCategories, useAdminTeams, useTicketCount } from "../api/admin-queries.ts";
-import { ConfirmDialog, Consequence, Editor, OffBadge, RowLink, SaveError } from "./layout.tsx";
+import { ConfirmDialog, Consequence, Editor, OffBadge, SaveError } from "./layout.tsx";
 import { AdminCollectionPage, bindDraft, FormHeading, Rows, useAdminCollection, useCreateForm, useEditForm, type AdminCollection } from "./scaffold/index.ts";
 import { plural } from "./people.ts";
 import classes from "./admin.module.css";
+import { ListRow } from "./list-row.tsx";
 
 export const TYPE_NAMES: Record<TicketType, string> = { incident: "Incident", service_request: "Service request", problem: "Problem", change: "Change" };
 
@@ -279,20 +280,23 @@ export function CategoriesPage() {
       list={() => (
         <Rows items={tree} label="Categories" empty="No categories yet. Add a few top-level topics (Hardware, Software, Access…) and give each a default team.">
           {({ category: c, depth }) => (
-            <RowLink key={c.id} to={collection.hrefOf(c)} inactive={!c.active} className={classes.treeRow} style={{ "--depth": depth, minHeight: 44 } as React.CSSProperties}>
-              {depth === 0 ? (
-                <IconFolder size={16} className={classes.treeGuide} style={{ color: "var(--mantine-color-gray-6)" }} aria-hidden="true" />
-              ) : (
-                <IconCornerDownRight size={14} className={classes.treeGuide} aria-hidden="true" />
-              )}
-              <div className={classes.rowMain}>
-                <div className={classes.rowTitle}>{c.name}</div>
-                <div className={classes.rowSub}>
-                  <RowDefaults all={all} category={c} />
-                </div>
-              </div>
-              {!c.active && <OffBadge />}
-            </RowLink>
+            <ListRow
+              key={c.id}
+              to={collection.hrefOf(c)}
+              inactive={!c.active}
+              className={classes.treeRow}
+              style={{ "--depth": depth, minHeight: 44 } as React.CSSProperties}
+              lead={
+                depth === 0 ? (
+                  <IconFolder size={16} className={classes.treeGuide} style={{ color: "var(--mantine-color-gray-6)" }} aria-hidden="true" />
+                ) : (
+                  <IconCornerDownRight size={14} className={classes.treeGuide} aria-hidden="true" />
+                )
+              }
+              title={c.name}
+              sub={<RowDefaults all={all} category={c} />}
+              badge={!c.active && <OffBadge />}
+            />
           )}
         </Rows>
       )}

@@ -3,15 +3,16 @@
  * and shown to requesters on the request form. Key and type are fixed once created; a field
  * is retired by deactivating it, which keeps the values tickets already have.
  */
-import { Alert, Badge, Checkbox, Group, NumberInput, Paper, Select, Stack, Switch, Text, Textarea, TextInput, Title } from "@mantine/core";
+import { Alert, Checkbox, Group, NumberInput, Paper, Select, Stack, Switch, Text, Textarea, TextInput, Title } from "@mantine/core";
 import { IconEyeOff, IconForms, IconInfoCircle, IconListDetails, IconTicket } from "@tabler/icons-react";
 import { CUSTOM_FIELD_TYPES, type CustomField, type CustomFieldType } from "@tessera/contracts";
 import { useState } from "react";
 import { createCustomField, updateCustomField } from "../api/admin.ts";
 import { adminKeys, useAdminCustomFields } from "../api/admin-queries.ts";
-import { ConfirmDialog, Consequence, Editor, OffBadge, RowLink, SaveError } from "./layout.tsx";
+import { ConfirmDialog, Consequence, Editor, OffBadge, SaveError, Tag } from "./layout.tsx";
 import { AdminCollectionPage, bindDraft, FormHeading, useAdminCollection, useCreateForm, useEditForm, type AdminCollection } from "./scaffold/index.ts";
 import classes from "./admin.module.css";
+import { ListRow } from "./list-row.tsx";
 
 const TYPE_NAMES: Record<CustomFieldType, string> = { text: "Text", number: "Number", boolean: "Yes / no", date: "Date", select: "Choice list" };
 const TYPE_HELP: Record<CustomFieldType, string> = {
@@ -281,28 +282,24 @@ function NewFieldEditor({ collection }: { collection: AdminCollection<CustomFiel
 
 function FieldRow({ f }: { f: CustomField }) {
   return (
-    <RowLink to={`/admin/custom-fields/${f.id}`} inactive={!f.active}>
-      <div className={classes.rowMain}>
-        <div className={classes.rowTitle}>{f.label}</div>
-        <div className={classes.rowSub}>
+    <ListRow
+      to={`/admin/custom-fields/${f.id}`}
+      inactive={!f.active}
+      title={f.label}
+      sub={
+        <>
           <span className={classes.mono}>{f.key}</span> · {TYPE_NAMES[f.type]}
           {f.type === "select" ? ` (${f.options.length})` : ""}
-        </div>
-      </div>
-      <Group gap={4} wrap="nowrap">
-        {f.required && (
-          <Badge variant="light" color="gray" size="sm">
-            Required
-          </Badge>
-        )}
-        {f.visible_to_requester && f.active && (
-          <Badge variant="light" color="indigo" size="sm">
-            Shown to requesters
-          </Badge>
-        )}
-        {!f.active && <OffBadge />}
-      </Group>
-    </RowLink>
+        </>
+      }
+      badge={
+        <Group gap={4} wrap="nowrap">
+          {f.required && <Tag>Required</Tag>}
+          {f.visible_to_requester && f.active && <Tag color="indigo">Shown to requesters</Tag>}
+          {!f.active && <OffBadge />}
+        </Group>
+      }
+    />
   );
 }
 

@@ -72,6 +72,15 @@ export function OffBadge({ children = "Inactive" }: { children?: ReactNode }) {
   );
 }
 
+/** A short word about an item in a list or an editor's title: "Default", "Added", "Customized". */
+export function Tag({ color = "gray", size = "sm", children }: { color?: string; size?: string; children: ReactNode }) {
+  return (
+    <Badge variant="light" color={color} size={size}>
+      {children}
+    </Badge>
+  );
+}
+
 /** One entry of a page's list: a link to its editor. */
 export function RowLink({ to, inactive, children, style, className }: { to: string; inactive?: boolean; children: ReactNode; style?: React.CSSProperties; className?: string }) {
   return (

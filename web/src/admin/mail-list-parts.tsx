@@ -1,10 +1,9 @@
 /** The parts the mail lists share: the tabs that filter them by status, and a row with its time. */
-import { Group, SegmentedControl, Text } from "@mantine/core";
+import { SegmentedControl, Text } from "@mantine/core";
 import type { ReactNode } from "react";
 import { useSearchParams } from "react-router";
 import { TimeAgo } from "../ui/time-ago.tsx";
-import { RowLink } from "./layout.tsx";
-import classes from "./admin.module.css";
+import { ListRow } from "./list-row.tsx";
 
 /**
  * Which of `choices` the address asks for (`?{param}=`), the first one when it names none, and
@@ -25,16 +24,17 @@ export function useStatusTabs<V extends string>(choices: Array<{ value: V; label
 /** A message in a mail list: who or what on the first line with when, then `children`. */
 export function MailRow({ to, inactive, title, at, children }: { to: string; inactive: boolean; title: ReactNode; at: string; children: ReactNode }) {
   return (
-    <RowLink to={to} inactive={inactive}>
-      <div className={classes.rowMain}>
-        <Group gap={8} justify="space-between" wrap="nowrap">
-          <div className={classes.rowTitle}>{title}</div>
-          <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
-            <TimeAgo iso={at} />
-          </Text>
-        </Group>
-        {children}
-      </div>
-    </RowLink>
+    <ListRow
+      to={to}
+      inactive={inactive}
+      title={title}
+      aside={
+        <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
+          <TimeAgo iso={at} />
+        </Text>
+      }
+    >
+      {children}
+    </ListRow>
   );
 }

@@ -15,11 +15,11 @@ import { mailKeys, previewMailTemplate, resetMailTemplate, saveMailTemplate, use
 import { errorMessage } from "../ui/query-state.tsx";
 import { RichText } from "../ui/rich-text.tsx";
 import { TimeAgo } from "../ui/time-ago.tsx";
-import { announce, ConfirmDialog, Editor, RowLink, SaveError } from "./layout.tsx";
+import { announce, ConfirmDialog, Editor, SaveError, Tag } from "./layout.tsx";
 import { AdminCollectionPage, useAdminCollection, useEditForm, type AdminCollection } from "./scaffold/index.ts";
 import { KIND_WORDS } from "./outgoing-mail-page.tsx";
-import classes from "./admin.module.css";
 import mail from "./mail.module.css";
+import { ListRow } from "./list-row.tsx";
 
 type Part = keyof MailTemplateParts;
 const partsOf = (t: Pick<MailTemplate, "subject" | "text" | "html">): MailTemplateParts => ({ subject: t.subject, text: t.text, html: t.html });
@@ -231,19 +231,19 @@ export function MailTemplatesPage() {
       what="templates"
       noun="template"
       row={(t) => (
-        <RowLink key={t.kind} to={collection.hrefOf(t)}>
-          <div className={classes.rowMain}>
-            <Group gap={8} justify="space-between" wrap="nowrap">
-              <div className={classes.rowTitle}>{KIND_WORDS[t.kind]}</div>
-              {t.customized && (
-                <Badge variant="light" color="indigo" size="xs">
-                  Customized
-                </Badge>
-              )}
-            </Group>
-            <div className={classes.rowSub}>{t.description}</div>
-          </div>
-        </RowLink>
+        <ListRow
+          key={t.kind}
+          to={collection.hrefOf(t)}
+          title={KIND_WORDS[t.kind]}
+          aside={
+            t.customized && (
+              <Tag color="indigo" size="xs">
+                Customized
+              </Tag>
+            )
+          }
+          sub={t.description}
+        />
       )}
       editor={(t) => <TemplateEditor key={t.kind} template={t} collection={collection} />}
       icon={<IconMailCog size={32} stroke={1.5} />}

@@ -4,16 +4,15 @@
  * the editor holds the address, where its new tickets go, the IMAP settings (the password is
  * write-only), what happens to processed mail, whether old mail is imported, and who may write.
  */
-import { Alert, Anchor, Group, Text } from "@mantine/core";
+import { Alert, Anchor, Text } from "@mantine/core";
 import { IconAlertTriangle, IconInbox } from "@tabler/icons-react";
 import { Link } from "react-router";
 import { mailKeys, useMailboxes, useMailboxHealth } from "../api/mail.ts";
-import { RowLink } from "./layout.tsx";
 import { AdminCollectionPage, Rows, useAdminCollection } from "./scaffold/index.ts";
 import { MailboxEditor, NewMailboxEditor } from "./mailbox-editors.tsx";
 import { HealthBadge, HealthLine, healthTone } from "./mailbox-health.tsx";
-import classes from "./admin.module.css";
 import mail from "./mail.module.css";
+import { ListRow } from "./list-row.tsx";
 
 export function MailboxesPage() {
   const collection = useAdminCollection({
@@ -60,20 +59,17 @@ export function MailboxesPage() {
             {(m) => {
               const h = healthOf(m.id);
               return (
-                <RowLink key={m.id} to={collection.hrefOf(m)} inactive={!m.active}>
-                  <div className={classes.rowMain}>
-                    <Group gap={8} justify="space-between" wrap="nowrap">
-                      <div className={classes.rowTitle}>{m.address}</div>
-                      <HealthBadge health={h} loading={health.isPending || health.isFetching} />
-                    </Group>
-                    <div className={classes.rowSub}>
-                      {m.name}
-                      {m.imap ? ` · IMAP ${m.imap.host}` : " · SMTP / pipe"}
-                    </div>
-                    {h && <HealthLine health={h} />}
-                    {h?.last_error && <div className={mail.rowError}>{h.last_error}</div>}
-                  </div>
-                </RowLink>
+                <ListRow
+                  key={m.id}
+                  to={collection.hrefOf(m)}
+                  inactive={!m.active}
+                  title={m.address}
+                  aside={<HealthBadge health={h} loading={health.isPending || health.isFetching} />}
+                  sub={`${m.name}${m.imap ? ` · IMAP ${m.imap.host}` : " · SMTP / pipe"}`}
+                >
+                  {h && <HealthLine health={h} />}
+                  {h?.last_error && <div className={mail.rowError}>{h.last_error}</div>}
+                </ListRow>
               );
             }}
           </Rows>

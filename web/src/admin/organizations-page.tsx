@@ -2,7 +2,7 @@
  * Organizations: the companies or departments requesters belong to. Each has an email domain
  * (new people with an address there join it) and may share tickets among its members.
  */
-import { Alert, Avatar, Badge, Group, Skeleton, Stack, Switch, Text, TextInput, Title } from "@mantine/core";
+import { Alert, Badge, Group, Skeleton, Stack, Switch, Text, TextInput, Title } from "@mantine/core";
 import { IconBuilding, IconEye } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
 import type { Organization } from "@tessera/contracts";
@@ -10,10 +10,11 @@ import { Link } from "react-router";
 import { createOrganization, updateOrganization } from "../api/admin.ts";
 import { adminKeys, refreshPeople, useOrganizationMembers, useOrganizations } from "../api/admin-queries.ts";
 import { LoadError } from "../ui/query-state.tsx";
-import { Editor, RowLink, SaveError } from "./layout.tsx";
+import { Editor, SaveError, Tag } from "./layout.tsx";
 import { AdminCollectionPage, bindDraft, FormHeading, useAdminCollection, useCreateForm, useEditForm, type AdminCollection } from "./scaffold/index.ts";
 import { ROLE_LABELS } from "./people.ts";
 import classes from "./admin.module.css";
+import { ListRow, RowIcon } from "./list-row.tsx";
 
 interface OrgDraft {
   name: string;
@@ -179,20 +180,14 @@ export function OrganizationsPage() {
       noun="organization"
       emptyList="No organizations yet. Add one for each company or department whose people file requests."
       row={(o) => (
-        <RowLink key={o.id} to={collection.hrefOf(o)}>
-          <Avatar size={32} radius="md" color="gray" variant="light">
-            <IconBuilding size={16} />
-          </Avatar>
-          <div className={classes.rowMain}>
-            <div className={classes.rowTitle}>{o.name}</div>
-            <div className={classes.rowSub}>{o.domain ? `@${o.domain}` : "No email domain"}</div>
-          </div>
-          {o.shares_tickets && (
-            <Badge variant="light" color="gray" size="sm">
-              Shares requests
-            </Badge>
-          )}
-        </RowLink>
+        <ListRow
+          key={o.id}
+          to={collection.hrefOf(o)}
+          lead={<RowIcon icon={<IconBuilding size={16} />} />}
+          title={o.name}
+          sub={o.domain ? `@${o.domain}` : "No email domain"}
+          badge={o.shares_tickets && <Tag>Shares requests</Tag>}
+        />
       )}
       editor={(o) => <OrgEditor key={o.id} org={o} collection={collection} />}
       creator={() => <NewOrgEditor collection={collection} />}

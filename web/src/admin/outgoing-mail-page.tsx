@@ -14,11 +14,12 @@ import { fetchOutbox, mailKeys, retryOutboxItem, saveMailSettings, useMailStatus
 import { formatDateTime } from "../ui/format.ts";
 import { errorMessage, ListSkeleton, LoadError } from "../ui/query-state.tsx";
 import { TimeAgo } from "../ui/time-ago.tsx";
-import { announce, Editor, RowLink, SaveError } from "./layout.tsx";
+import { announce, Editor, SaveError } from "./layout.tsx";
 import { AdminCollectionPage, FormHeading, useAdminCollection, useAdminForm } from "./scaffold/index.ts";
 import { PagedRows } from "./paged-rows.tsx";
 import classes from "./admin.module.css";
 import mail from "./mail.module.css";
+import { ListRow } from "./list-row.tsx";
 
 export const KIND_WORDS: Record<MailKind, string> = {
   acknowledgement: "Acknowledgement",
@@ -250,14 +251,14 @@ export function OutgoingMailPage() {
       list={(all) => (
         <PagedRows query={outbox} items={all} what="the outbox" empty={state ? `No ${STATE_WORDS[state].toLowerCase()} messages.` : "Nothing has been sent yet."} moreLabel="Show older messages">
           {(i) => (
-            <RowLink key={i.id} to={collection.hrefOf(i)}>
-              <IconSend size={16} color="var(--mantine-color-gray-5)" aria-hidden="true" style={{ flexShrink: 0 }} />
-              <div className={classes.rowMain}>
-                <Group gap={8} justify="space-between" wrap="nowrap">
-                  <div className={classes.rowTitle}>{i.subject ?? `${KIND_WORDS[i.kind]} · ${i.reference}`}</div>
-                  <StateBadge state={i.state} />
-                </Group>
-                <div className={classes.rowSub}>
+            <ListRow
+              key={i.id}
+              to={collection.hrefOf(i)}
+              lead={<IconSend size={16} color="var(--mantine-color-gray-5)" aria-hidden="true" style={{ flexShrink: 0 }} />}
+              title={i.subject ?? `${KIND_WORDS[i.kind]} · ${i.reference}`}
+              aside={<StateBadge state={i.state} />}
+              sub={
+                <>
                   {i.to.address} · {KIND_WORDS[i.kind]} · <TimeAgo iso={i.sent_at ?? i.created_at} />
                   {i.state === "queued" && i.attempts > 0 && i.next_attempt_at ? (
                     <>
@@ -265,11 +266,12 @@ export function OutgoingMailPage() {
                       · attempt {i.attempts + 1} at {formatDateTime(i.next_attempt_at)}
                     </>
                   ) : null}
-                </div>
-                {i.state === "failed" && i.last_error && <div className={mail.rowError}>{i.last_error}</div>}
-                {i.state === "suppressed" && i.skip_reason && <div className={classes.rowSub}>{i.skip_reason}</div>}
-              </div>
-            </RowLink>
+                </>
+              }
+            >
+              {i.state === "failed" && i.last_error && <div className={mail.rowError}>{i.last_error}</div>}
+              {i.state === "suppressed" && i.skip_reason && <div className={classes.rowSub}>{i.skip_reason}</div>}
+            </ListRow>
           )}
         </PagedRows>
       )}

@@ -10,10 +10,11 @@ import { useState } from "react";
 import { createStatus, updateStatus } from "../api/admin.ts";
 import { adminKeys, useAdminStatuses, useTicketCount } from "../api/admin-queries.ts";
 import { StatusPill } from "../ui/status-pill.tsx";
-import { ConfirmDialog, Consequence, Editor, OffBadge, RowLink, SaveError } from "./layout.tsx";
+import { ConfirmDialog, Consequence, Editor, OffBadge, SaveError, Tag } from "./layout.tsx";
 import { AdminCollectionPage, bindDraft, FormHeading, useAdminCollection, useCreateForm, useEditForm, type AdminCollection } from "./scaffold/index.ts";
 import { plural } from "./people.ts";
 import classes from "./admin.module.css";
+import { ListRow } from "./list-row.tsx";
 
 /** The categories in the order a ticket usually moves through them. */
 const ORDER: StatusCategory[] = ["draft", "new", "open", "awaiting_requester", "awaiting_third_party", "awaiting_approval", "resolved", "closed", "cancelled"];
@@ -266,19 +267,14 @@ function StatusList({ all }: { all: Status[] }) {
               .filter((s) => s.category === c)
               .sort((a, b) => a.position - b.position || a.key.localeCompare(b.key))
               .map((s) => (
-                <RowLink key={s.key} to={`/admin/statuses/${encodeURIComponent(s.key)}`} inactive={!s.active}>
-                  <div className={classes.rowMain}>
-                    <div className={classes.rowTitle}>{s.label}</div>
-                    <div className={classes.rowSub}>Requesters see “{s.requester_label}”</div>
-                  </div>
-                  {!s.active ? (
-                    <OffBadge>Retired</OffBadge>
-                  ) : !s.builtin ? (
-                    <Badge variant="light" color="indigo" size="sm">
-                      Added
-                    </Badge>
-                  ) : null}
-                </RowLink>
+                <ListRow
+                  key={s.key}
+                  to={`/admin/statuses/${encodeURIComponent(s.key)}`}
+                  inactive={!s.active}
+                  title={s.label}
+                  sub={`Requesters see “${s.requester_label}”`}
+                  badge={!s.active ? <OffBadge>Retired</OffBadge> : !s.builtin ? <Tag color="indigo">Added</Tag> : null}
+                />
               ))}
           </ul>
         </section>

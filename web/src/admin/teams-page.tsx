@@ -14,10 +14,11 @@ import { adminKeys, refreshPeople, UNFINISHED, useAdminCategories, useAdminTeams
 import { initials } from "../ui/format.ts";
 import { errorMessage } from "../ui/query-state.tsx";
 import { effectiveTeam } from "./categories-page.tsx";
-import { announce, ConfirmDialog, Consequence, Editor, RowLink, SaveError } from "./layout.tsx";
+import { announce, ConfirmDialog, Consequence, Editor, SaveError } from "./layout.tsx";
 import { AdminCollectionPage, bindDraft, FormHeading, useAdminCollection, useCreateForm, useEditForm, type AdminCollection } from "./scaffold/index.ts";
 import { plural, possessive, ROLE_LABELS } from "./people.ts";
 import classes from "./admin.module.css";
+import { ListRow, RowIcon } from "./list-row.tsx";
 
 type Member = Team["members"][number];
 
@@ -291,18 +292,13 @@ export function TeamsPage() {
       noun="team"
       emptyList="No teams yet. Create the first one: tickets are routed to teams."
       row={(t) => (
-        <RowLink key={t.id} to={collection.hrefOf(t)}>
-          <Avatar size={32} radius="md" color="gray" variant="light">
-            <IconUsersGroup size={16} />
-          </Avatar>
-          <div className={classes.rowMain}>
-            <div className={classes.rowTitle}>{t.name}</div>
-            <div className={classes.rowSub}>
-              {plural(t.members.length, "member")}
-              {t.description ? ` · ${t.description}` : ""}
-            </div>
-          </div>
-        </RowLink>
+        <ListRow
+          key={t.id}
+          to={collection.hrefOf(t)}
+          lead={<RowIcon icon={<IconUsersGroup size={16} />} />}
+          title={t.name}
+          sub={`${plural(t.members.length, "member")}${t.description ? ` · ${t.description}` : ""}`}
+        />
       )}
       editor={(t) => <TeamEditor key={t.id} team={t} collection={collection} />}
       creator={() => <NewTeamEditor collection={collection} />}
