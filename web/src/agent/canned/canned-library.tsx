@@ -10,6 +10,7 @@ import { ApiError } from "../../api/client.ts";
 import { errorMessage } from "../../ui/query-state.tsx";
 import own from "../macros/macro-tools.module.css";
 import { toast } from "../toast.ts";
+import { useBusy } from "../../ui/use-busy.ts";
 import type { Library } from "../../ui/replies/libraries.tsx";
 import { scopeLabel, type LibraryItem } from "../../ui/replies/scope.ts";
 
@@ -26,7 +27,7 @@ export function LibraryManager<Item extends LibraryItem, Draft>({ library, onClo
   const [draft, setDraft] = useState<Draft>(props.emptyDraft());
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [general, setGeneral] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useBusy();
   const [confirmDelete, setConfirmDelete] = useState(false);
 
   const pick = (i: Item | "new") => {
@@ -44,33 +45,31 @@ export function LibraryManager<Item extends LibraryItem, Draft>({ library, onClo
     setErrors(found);
     setGeneral(null);
     if (Object.keys(found).length) return;
-    setBusy(true);
-    try {
-      const saved = await props.save(draft, current);
-      toast({ color: "teal", message: `“${props.nameOf(saved)}” is saved.` });
-      pick(saved);
-    } catch (err) {
-      const e = saveErrors(err);
-      setErrors(e.fields);
-      setGeneral(e.general);
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        const saved = await props.save(draft, current);
+        toast({ color: "teal", message: `“${props.nameOf(saved)}” is saved.` });
+        pick(saved);
+      },
+      (err) => {
+        const e = saveErrors(err);
+        setErrors(e.fields);
+        setGeneral(e.general);
+      },
+    );
   };
 
   const remove = async () => {
     if (!current) return;
-    setBusy(true);
-    try {
-      await props.remove(current);
-      toast({ color: "teal", message: `“${props.nameOf(current)}” is deleted.` });
-      setSelected(null);
-    } catch (err) {
-      setGeneral(errorMessage(err));
-    } finally {
-      setBusy(false);
-      setConfirmDelete(false);
-    }
+    await run(
+      async () => {
+        await props.remove(current);
+        toast({ color: "teal", message: `“${props.nameOf(current)}” is deleted.` });
+        setSelected(null);
+      },
+      (err) => setGeneral(errorMessage(err)),
+    );
+    setConfirmDelete(false);
   };
 
   return (

@@ -12,6 +12,7 @@ import { errorMessage } from "../../ui/query-state.tsx";
 import { snoozeTicket, storeChangedTicket, unsnoozeTicket } from "../../api/replies.ts";
 import { formatSnooze, snoozePresets, toLocalInput } from "./snooze-time.ts";
 import { toast } from "../toast.ts";
+import { useBusy } from "../../ui/use-busy.ts";
 
 export function SnoozeDialog({ ticketKey, onClose }: { ticketKey: string; onClose: () => void }) {
   const client = useQueryClient();
@@ -19,8 +20,9 @@ export function SnoozeDialog({ ticketKey, onClose }: { ticketKey: string; onClos
   const t = ticket.data;
   const presets = useMemo(() => snoozePresets(), []);
   const [custom, setCustom] = useState(() => toLocalInput(presets.find((p) => p.id === "tomorrow")!.until));
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useBusy();
   const [error, setError] = useState<string | null>(null);
+  const fail = (err: unknown) => setError(errorMessage(err));
   const active = t?.status.category && ["new", "open", "awaiting_requester", "awaiting_third_party", "awaiting_approval"].includes(t.status.category);
 
   const snooze = async (until: Date) => {
@@ -29,9 +31,8 @@ export function SnoozeDialog({ ticketKey, onClose }: { ticketKey: string; onClos
       setError("Pick a date and a time.");
       return;
     }
-    setBusy(true);
     setError(null);
-    try {
+    await run(async () => {
       const saved = await snoozeTicket(t.id, until.toISOString());
       storeChangedTicket(client, saved, { refetchLists: true });
       onClose();
@@ -40,25 +41,16 @@ export function SnoozeDialog({ ticketKey, onClose }: { ticketKey: string; onClos
         icon: <IconMoon size={16} />,
         message: `${t.reference} is snoozed until ${formatSnooze(until)}. It is back sooner if ${t.requester.name} replies.`,
       });
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    }, fail);
   };
 
   const wake = async () => {
     if (!t) return;
-    setBusy(true);
-    try {
+    await run(async () => {
       storeChangedTicket(client, await unsnoozeTicket(t.id), { refetchLists: true });
       onClose();
       toast({ color: "teal", message: `${t.reference} is awake and back in the queues.` });
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    }, fail);
   };
 
   return (

@@ -1,28 +1,36 @@
 /** Dialogs for what changes more than one field: resolve, link, merge, split. */
-import { Button, Group, Modal, Select, Stack, Text, Textarea, TextInput } from "@mantine/core";
+import { Button, Group, Modal, Select, Stack, Text, TextInput } from "@mantine/core";
 import { LINK_KINDS, type Comment, type LinkKind, type Status, type Ticket } from "@tessera/contracts";
 import { useEffect, useState, type FormEvent, type ReactNode } from "react";
 import { ErrorAlert } from "../../ui/query-state.tsx";
+import { useBusy } from "../../ui/use-busy.ts";
 import { typeNeedsRootCause } from "../composer/resolve-rules.ts";
+import { GrowingTextarea } from "../../ui/growing-textarea.tsx";
 
-function useAsync() {
-  const [busy, setBusy] = useState(false);
+/**
+ * A dialog's one request: its error shows in the dialog, and success closes it. `onOpen` fills
+ * the fields each time the dialog opens.
+ */
+function useDialogJob(opened: boolean, onClose: () => void, onOpen: () => void) {
+  const { busy, run } = useBusy();
   const [error, setError] = useState<unknown>(null);
-  const run = async (work: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await work();
-      return true;
-    } catch (err) {
-      setError(err);
-      return false;
-    } finally {
-      setBusy(false);
+  useEffect(() => {
+    if (opened) {
+      onOpen();
+      setError(null);
     }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [opened]);
+  /** Sends, unless there is nothing to send yet (null: a required field is empty). */
+  const submit = async (work: (() => Promise<unknown>) | null) => {
+    if (!work) return;
+    setError(null);
+    if (await run(work, setError)) onClose();
   };
-  return { busy, error, run, reset: () => setError(null) };
+  return { busy, error, submit };
 }
+
+type DialogJob = ReturnType<typeof useDialogJob>;
 
 function DialogForm({
   opened,
@@ -31,7 +39,7 @@ function DialogForm({
   onSubmit,
   children,
   submit,
-  busy,
+  job,
   danger,
 }: {
   opened: boolean;
@@ -40,7 +48,7 @@ function DialogForm({
   onSubmit: () => void;
   children: ReactNode;
   submit: string;
-  busy: boolean;
+  job: DialogJob;
   danger?: boolean;
 }) {
   return (
@@ -53,11 +61,12 @@ function DialogForm({
       >
         <Stack gap="md">
           {children}
+          <ErrorAlert error={job.error} />
           <Group justify="flex-end" gap="sm">
             <Button variant="default" onClick={onClose}>
               Cancel
             </Button>
-            <Button type="submit" loading={busy} color={danger ? "red" : undefined}>
+            <Button type="submit" loading={job.busy} color={danger ? "red" : undefined}>
               {submit}
             </Button>
           </Group>
@@ -85,49 +94,21 @@ export function ResolveDialog({
 }) {
   const [note, setNote] = useState("");
   const [cause, setCause] = useState("");
-  const job = useAsync();
+  const job = useDialogJob(opened, onClose, () => {
+    setNote(ticket.resolution_note || "");
+    setCause(ticket.root_cause ?? "");
+  });
   const needsCause = typeNeedsRootCause(ticket.type);
-  useEffect(() => {
-    if (opened) {
-      setNote(ticket.resolution_note || "");
-      setCause(ticket.root_cause ?? "");
-      job.reset();
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [opened]);
   const target = status ?? statuses.find((s) => s.active && s.category === "resolved")?.key ?? "resolved";
-  const submit = async () => {
-    if (!note.trim() || (needsCause && !cause.trim())) return;
-    const ok = await job.run(() => onResolve({ status: target, resolution_note: note.trim(), ...(needsCause ? { root_cause: cause.trim() } : {}) }));
-    if (ok) onClose();
-  };
+  const filled = !!note.trim() && (!needsCause || !!cause.trim());
+  const submit = () => job.submit(filled ? () => onResolve({ status: target, resolution_note: note.trim(), ...(needsCause ? { root_cause: cause.trim() } : {}) }) : null);
   return (
-    <DialogForm opened={opened} onClose={onClose} title={`Resolve ${ticket.reference}`} onSubmit={() => void submit()} submit="Resolve" busy={job.busy}>
+    <DialogForm opened={opened} onClose={onClose} title={`Resolve ${ticket.reference}`} onSubmit={() => void submit()} submit="Resolve" job={job}>
       <Text size="sm" c="dimmed">
         {ticket.requester.name} sees the resolution note and is asked to confirm that it is fixed.
       </Text>
-      <Textarea
-        label="Resolution note"
-        description="What fixed it, in words the requester understands"
-        required
-        autosize
-        minRows={3}
-        value={note}
-        onChange={(e) => setNote(e.currentTarget.value)}
-        data-autofocus
-      />
-      {needsCause && (
-        <Textarea
-          label="Root cause"
-          description="Required for incidents and problems; seen by agents only"
-          required
-          autosize
-          minRows={2}
-          value={cause}
-          onChange={(e) => setCause(e.currentTarget.value)}
-        />
-      )}
-      <ErrorAlert error={job.error} />
+      <GrowingTextarea label="Resolution note" description="What fixed it, in words the requester understands" required lines={[3]} value={note} onChange={setNote} data-autofocus />
+      {needsCause && <GrowingTextarea label="Root cause" description="Required for incidents and problems; seen by agents only" required lines={[2]} value={cause} onChange={setCause} />}
     </DialogForm>
   );
 }
@@ -143,20 +124,10 @@ const KIND_LABELS: Record<LinkKind, string> = {
 export function LinkDialog({ ticket, opened, onClose, onLink }: { ticket: Ticket; opened: boolean; onClose: () => void; onLink: (kind: LinkKind, target: string) => Promise<unknown> }) {
   const [kind, setKind] = useState<LinkKind>("related");
   const [target, setTarget] = useState("");
-  const job = useAsync();
-  useEffect(() => {
-    if (opened) {
-      setTarget("");
-      job.reset();
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [opened]);
-  const submit = async () => {
-    if (!target.trim()) return;
-    if (await job.run(() => onLink(kind, target.trim().toUpperCase()))) onClose();
-  };
+  const job = useDialogJob(opened, onClose, () => setTarget(""));
+  const submit = () => job.submit(target.trim() ? () => onLink(kind, target.trim().toUpperCase()) : null);
   return (
-    <DialogForm opened={opened} onClose={onClose} title={`Link ${ticket.reference} to another ticket`} onSubmit={() => void submit()} submit="Link" busy={job.busy}>
+    <DialogForm opened={opened} onClose={onClose} title={`Link ${ticket.reference} to another ticket`} onSubmit={() => void submit()} submit="Link" job={job}>
       <Select
         label={`${ticket.reference} is`}
         data={LINK_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] }))}
@@ -166,30 +137,18 @@ export function LinkDialog({ ticket, opened, onClose, onLink }: { ticket: Ticket
         comboboxProps={{ withinPortal: true }}
       />
       <TextInput label="Other ticket" placeholder="INC-1042" required value={target} onChange={(e) => setTarget(e.currentTarget.value)} data-autofocus />
-      <ErrorAlert error={job.error} />
     </DialogForm>
   );
 }
 
 export function MergeDialog({ ticket, opened, onClose, onMerge }: { ticket: Ticket; opened: boolean; onClose: () => void; onMerge: (into: string) => Promise<unknown> }) {
   const [into, setInto] = useState("");
-  const job = useAsync();
-  useEffect(() => {
-    if (opened) {
-      setInto("");
-      job.reset();
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [opened]);
-  const submit = async () => {
-    if (!into.trim()) return;
-    if (await job.run(() => onMerge(into.trim().toUpperCase()))) onClose();
-  };
+  const job = useDialogJob(opened, onClose, () => setInto(""));
+  const submit = () => job.submit(into.trim() ? () => onMerge(into.trim().toUpperCase()) : null);
   return (
-    <DialogForm opened={opened} onClose={onClose} title={`Merge ${ticket.reference} into another ticket`} onSubmit={() => void submit()} submit="Merge and close this one" busy={job.busy} danger>
+    <DialogForm opened={opened} onClose={onClose} title={`Merge ${ticket.reference} into another ticket`} onSubmit={() => void submit()} submit="Merge and close this one" job={job} danger>
       <Text size="sm">Its replies, notes, files and watchers move to the other ticket, and {ticket.reference} is closed as a duplicate. This cannot be undone.</Text>
       <TextInput label="Merge into" placeholder="INC-1042" required value={into} onChange={(e) => setInto(e.currentTarget.value)} data-autofocus />
-      <ErrorAlert error={job.error} />
     </DialogForm>
   );
 }
@@ -206,25 +165,14 @@ export function SplitDialog({
   onSplit: (commentId: number, subject: string) => Promise<unknown>;
 }) {
   const [subject, setSubject] = useState("");
-  const job = useAsync();
-  useEffect(() => {
-    if (comment) {
-      setSubject(ticket.subject);
-      job.reset();
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [comment]);
-  const submit = async () => {
-    if (!comment || !subject.trim()) return;
-    if (await job.run(() => onSplit(comment.id, subject.trim()))) onClose();
-  };
+  const job = useDialogJob(!!comment, onClose, () => setSubject(ticket.subject));
+  const submit = () => job.submit(comment && subject.trim() ? () => onSplit(comment.id, subject.trim()) : null);
   return (
-    <DialogForm opened={!!comment} onClose={onClose} title="Split into a new ticket" onSubmit={() => void submit()} submit="Make the new ticket" busy={job.busy}>
+    <DialogForm opened={!!comment} onClose={onClose} title="Split into a new ticket" onSubmit={() => void submit()} submit="Make the new ticket" job={job}>
       <Text size="sm">
         A new ticket is made from {comment?.author?.name ?? "this"}’s message, as a child of {ticket.reference}.
       </Text>
       <TextInput label="Subject of the new ticket" required value={subject} onChange={(e) => setSubject(e.currentTarget.value)} maxLength={300} data-autofocus />
-      <ErrorAlert error={job.error} />
     </DialogForm>
   );
 }
