@@ -2,7 +2,7 @@
  * Filing a ticket for someone on the phone or at the desk: find the person by name or email,
  * or enter a new one (the server creates them as a requester), then the request itself.
  */
-import { Anchor, Button, Checkbox, Container, Grid, Group, Paper, SegmentedControl, Select, Stack, Text, Textarea, TextInput, Title } from "@mantine/core";
+import { Anchor, Button, Checkbox, Container, Grid, Group, Paper, SegmentedControl, Select, Stack, Text, TextInput, Title } from "@mantine/core";
 import { IconArrowLeft } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { TICKET_TYPES, type Channel, type Level, type TicketType, type User } from "@tessera/contracts";
@@ -19,6 +19,7 @@ import { TYPE_LABELS } from "./list/filter-bar.tsx";
 import { setPageTitle } from "./title.ts";
 import classes from "./workspace.module.css";
 import { toast } from "./toast.ts";
+import { GrowingTextarea } from "../ui/growing-textarea.tsx";
 
 const CHANNELS: Array<{ value: Channel; label: string }> = [
   { value: "phone", label: "Phone" },
@@ -193,16 +194,7 @@ export function NewTicketPage() {
               <SegmentedControl value={channel} onChange={(v) => setChannel(v as Channel)} data={CHANNELS} aria-labelledby="channel-label" />
             </div>
             <TextInput label="Subject" required value={subject} onChange={(e) => setSubject(e.currentTarget.value)} maxLength={300} error={errors.subject} />
-            <Textarea
-              label="Description"
-              description="What they told you"
-              autosize
-              minRows={4}
-              maxRows={14}
-              value={description}
-              onChange={(e) => setDescription(e.currentTarget.value)}
-              error={errors.description}
-            />
+            <GrowingTextarea label="Description" description="What they told you" lines={[4, 14]} value={description} onChange={setDescription} error={errors.description} />
             <Grid gutter="sm">
               <Grid.Col span={{ base: 12, sm: 6 }}>
                 <Select

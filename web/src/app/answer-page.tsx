@@ -4,7 +4,7 @@
  * tickets/answers.ts). Opening the page changes nothing, since mail scanners follow links too;
  * the person answers with a click, and the choice the mail's link named is the one offered first.
  */
-import { Alert, Anchor, Button, Group, Paper, Stack, Text, Textarea, Title } from "@mantine/core";
+import { Alert, Anchor, Button, Group, Paper, Stack, Text, Title } from "@mantine/core";
 import { IconCircleCheck, IconRefresh } from "@tabler/icons-react";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { AnswerView } from "@tessera/contracts";
@@ -13,6 +13,7 @@ import { Link, useParams, useSearchParams } from "react-router";
 import { api } from "../api/client.ts";
 import { ErrorAlert } from "../ui/query-state.tsx";
 import { CardPage } from "./card-page.tsx";
+import { GrowingTextarea } from "../ui/growing-textarea.tsx";
 
 type Choice = "confirm" | "reopen";
 
@@ -103,13 +104,12 @@ export function AnswerPage() {
                     </Button>
                   ))}
                 </Group>
-                <Textarea
+                <GrowingTextarea
                   label={choice === "reopen" ? "What is still wrong?" : "Anything to add? (optional)"}
                   required={choice === "reopen"}
-                  autosize
-                  minRows={3}
+                  lines={[3]}
                   value={comment}
-                  onChange={(e) => setComment(e.currentTarget.value)}
+                  onChange={setComment}
                 />
                 <ErrorAlert error={answer.error} />
                 <Button type="submit" loading={answer.isPending} disabled={choice === "reopen" && !comment.trim()} w="fit-content">

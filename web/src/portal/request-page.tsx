@@ -1,4 +1,4 @@
-import { Anchor, Avatar, Badge, Blockquote, Button, Center, Collapse, Container, Grid, Group, Paper, Skeleton, Stack, Text, Textarea, Title } from "@mantine/core";
+import { Anchor, Avatar, Badge, Blockquote, Button, Center, Collapse, Container, Grid, Group, Paper, Skeleton, Stack, Text, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconArrowLeft, IconCircleCheck, IconFileSearch, IconLock, IconMessageCircle } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
@@ -19,6 +19,7 @@ import { SlaExpectations } from "./sla-expectations.tsx";
 import { StatusTimeline } from "./status-timeline.tsx";
 import { MailActionNotice, useAskedChoice, useMailAction, type MailAction } from "./mail-action.tsx";
 import classes from "./request-page.module.css";
+import { GrowingTextarea } from "../ui/growing-textarea.tsx";
 
 /** The words of a message without its markup (DOMParser never runs what it parses). */
 function textOf(html: string): string {
@@ -155,15 +156,13 @@ function ReplyBox({ ticket, textRef }: { ticket: Ticket; textRef: React.RefObjec
   return (
     <Paper p="md" component="form" onSubmit={submit} aria-label="Reply">
       <Stack gap="sm">
-        <Textarea
+        <GrowingTextarea
           ref={textRef}
           label="Your reply"
           placeholder="Write to the support team"
-          autosize
-          minRows={3}
-          maxRows={12}
+          lines={[3, 12]}
           value={body}
-          onChange={(e) => setBody(e.currentTarget.value)}
+          onChange={setBody}
           onKeyDown={(e) => {
             if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) submit(e);
           }}
@@ -240,7 +239,7 @@ function ResolutionBox({ ticket, asked }: { ticket: Ticket; asked?: MailAction }
         </Group>
         <Collapse in={reopening}>
           <Stack gap="sm" mt="xs">
-            <Textarea ref={choice.why} label="What is still wrong?" autosize minRows={3} value={why} onChange={(e) => setWhy(e.currentTarget.value)} />
+            <GrowingTextarea ref={choice.why} label="What is still wrong?" lines={[3]} value={why} onChange={setWhy} />
             <Group gap="sm">
               <Button onClick={() => reopen.mutate()} loading={reopen.isPending} disabled={!why.trim()}>
                 Reopen request

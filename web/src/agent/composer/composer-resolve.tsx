@@ -4,12 +4,13 @@
  * cause where the ticket's type requires one (and it has none yet), and a resolution note for
  * the requester when what is being sent is an internal note.
  */
-import { Alert, Button, Group, Stack, Textarea } from "@mantine/core";
+import { Alert, Button, Group, Stack } from "@mantine/core";
 import { IconCircleCheck } from "@tabler/icons-react";
 import type { Ticket } from "@tessera/contracts";
-import { useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { useEffect, useRef, useState, type KeyboardEvent, type RefObject } from "react";
 import { rootCauseMissing } from "./resolve-rules.ts";
 import { sendIntent } from "../shortcuts.tsx";
+import { GrowingTextarea } from "../../ui/growing-textarea.tsx";
 
 export interface ResolveInput {
   resolution_note: string;
@@ -59,37 +60,15 @@ export function ResolveAskFields({ ask, note, reference, onResolve, onCancel }: 
       onCancel();
     }
   };
+  // The first field shown takes the focus.
+  const field = (label: string, description: string, value: string, onChange: (v: string) => void, ref?: RefObject<HTMLTextAreaElement | null>) => (
+    <GrowingTextarea ref={ref} size="xs" label={label} description={description} required lines={[2]} value={value} onChange={onChange} onKeyDown={onKeyDown} />
+  );
   return (
     <Alert color="teal" variant="light" mt="xs" icon={<IconCircleCheck size={18} />} title={`To resolve ${reference}`} role="group" aria-label={`To resolve ${reference}`}>
       <Stack gap="xs">
-        {note && (
-          <Textarea
-            ref={first}
-            size="xs"
-            label="Resolution note"
-            description="The requester sees this and is asked to confirm the fix; your internal note stays internal"
-            required
-            autosize
-            minRows={2}
-            value={ask.fields.resolutionNote}
-            onChange={(e) => ask.fields.setResolutionNote(e.currentTarget.value)}
-            onKeyDown={onKeyDown}
-          />
-        )}
-        {ask.needsCause && (
-          <Textarea
-            ref={note ? undefined : first}
-            size="xs"
-            label="Root cause"
-            description="Required to resolve incidents and problems; seen by agents only"
-            required
-            autosize
-            minRows={2}
-            value={ask.fields.cause}
-            onChange={(e) => ask.fields.setCause(e.currentTarget.value)}
-            onKeyDown={onKeyDown}
-          />
-        )}
+        {note && field("Resolution note", "The requester sees this and is asked to confirm the fix; your internal note stays internal", ask.fields.resolutionNote, ask.fields.setResolutionNote, first)}
+        {ask.needsCause && field("Root cause", "Required to resolve incidents and problems; seen by agents only", ask.fields.cause, ask.fields.setCause, note ? undefined : first)}
         <Group gap="xs">
           <Button size="xs" color="teal" disabled={!ask.ready} onClick={onResolve}>
             {note ? "Add note and resolve" : "Send and resolve"}
