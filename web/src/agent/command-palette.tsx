@@ -3,7 +3,7 @@
  * shortcut (which is how agents learn them), the views, and tickets: a reference such as
  * INC-1042 or #1042 opens that ticket directly; other words search.
  */
-import { Group, Kbd, Modal, ScrollArea, Text, TextInput, UnstyledButton } from "@mantine/core";
+import { Group, Kbd, Modal, ScrollArea, Text, TextInput } from "@mantine/core";
 import { IconSearch } from "@tabler/icons-react";
 import type { TicketSummary } from "@tessera/contracts";
 import { useEffect, useMemo, useRef, useState } from "react";
@@ -14,6 +14,7 @@ import type { ViewDef } from "./list/views.ts";
 import { useQuery } from "@tanstack/react-query";
 import { openReplyTool } from "./macros/macro-tools.tsx";
 import classes from "./workspace.module.css";
+import { ListOption } from "../ui/list-option.tsx";
 
 interface Command {
   id: string;
@@ -194,7 +195,7 @@ export function CommandPalette({ opened, onClose, views }: { opened: boolean; on
                         {heading}
                       </Text>
                     )}
-                    <UnstyledButton id={`palette-${c.id}`} role="option" aria-selected={i === active} className={classes.paletteItem} onMouseEnter={() => setActive(i)} onClick={c.run} tabIndex={-1}>
+                    <ListOption id={`palette-${c.id}`} active={i === active} onHover={() => setActive(i)} onPick={c.run} className={classes.paletteItem}>
                       <Group gap={8} wrap="nowrap" style={{ minWidth: 0 }}>
                         {c.icon}
                         <Text size="sm" truncate>
@@ -210,7 +211,7 @@ export function CommandPalette({ opened, onClose, views }: { opened: boolean; on
                           ))}
                         </Group>
                       )}
-                    </UnstyledButton>
+                    </ListOption>
                   </div>
                 );
               })}

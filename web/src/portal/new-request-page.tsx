@@ -1,4 +1,4 @@
-import { Anchor, Box, Button, Checkbox, Collapse, Container, Divider, Grid, Group, NumberInput, Paper, Radio, Select, Stack, Text, Textarea, TextInput, Title, UnstyledButton } from "@mantine/core";
+import { Anchor, Box, Button, Checkbox, Collapse, Container, Divider, Grid, Group, NumberInput, Paper, Radio, Select, Stack, Text, TextInput, Title, UnstyledButton } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconArrowLeft, IconChevronDown, IconPaperclip } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
@@ -11,6 +11,8 @@ import { keys, useCategories, useCustomFields } from "../api/queries.ts";
 import { ErrorAlert, LoadError } from "../ui/query-state.tsx";
 import { AttachmentsField, useUploads } from "./attachments.tsx";
 import classes from "./new-request-page.module.css";
+import { GrowingTextarea } from "../ui/growing-textarea.tsx";
+import { NameAndHint } from "../ui/list-option.tsx";
 
 type FieldValue = string | number | boolean | null;
 
@@ -286,14 +288,12 @@ export function NewRequestPage() {
                 maxLength={SUBJECT_MAX}
                 error={errors.subject}
               />
-              <Textarea
+              <GrowingTextarea
                 label="Description"
                 description="What happened, what you expected, and anything you have already tried."
-                autosize
-                minRows={5}
-                maxRows={16}
+                lines={[5, 16]}
                 value={description}
-                onChange={(e) => setDescription(e.currentTarget.value)}
+                onChange={setDescription}
                 error={errors.description}
               />
               <Radio.Group label="How much is this holding you up?" value={urgency} onChange={(v) => setUrgency(v as Level)} error={errors.urgency}>
@@ -304,12 +304,7 @@ export function NewRequestPage() {
                       <Group gap="sm" wrap="nowrap" align="flex-start">
                         <Radio.Indicator size="sm" mt={2} />
                         <div>
-                          <Text size="sm" fw={500}>
-                            {u.label}
-                          </Text>
-                          <Text size="xs" c="dimmed">
-                            {u.hint}
-                          </Text>
+                          <NameAndHint name={u.label} hint={u.hint} />
                         </div>
                       </Group>
                     </Radio.Card>

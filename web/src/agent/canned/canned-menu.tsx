@@ -6,14 +6,15 @@
  * was written, so the agent sees it before sending. Macros that match follow the replies;
  * picking one removes the "/word" and opens its preview.
  */
-import { Badge, Button, Popover, Text, UnstyledButton } from "@mantine/core";
+import { Badge, Button, Popover, Text } from "@mantine/core";
 import { IconBolt, IconSettings } from "@tabler/icons-react";
 import { fillPlaceholders, placeholderValues, type CannedReply, type Macro, type Ticket } from "@tessera/contracts";
 import type Fuse from "fuse.js";
-import { useEffect, useMemo, useState, type KeyboardEvent, type ReactNode } from "react";
+import { useEffect, useMemo, useState, type KeyboardEvent } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { openReplyTool } from "../macros/macro-tools.tsx";
 import own from "../macros/macro-tools.module.css";
+import { ListOption } from "../../ui/list-option.tsx";
 
 /** The "/word" being typed just before the caret, if it starts a line or follows a space. */
 export function cannedQuery(text: string, caret: number): { start: number; query: string } | null {
@@ -128,12 +129,14 @@ export function useCannedMenu({
             </Text>
           )}
           {options.map((o, i) => (
-            <MenuOption
+            <ListOption
               key={o.kind === "macro" ? `m${o.item.id}` : o.item.id}
               id={o.kind === "macro" ? `canned-m${o.item.id}` : `canned-${o.item.id}`}
               active={i === active}
               onPick={() => pick(o)}
               onHover={() => setActive(i)}
+              keepFocus
+              className={own.option}
             >
               {o.kind === "macro" ? (
                 <div style={{ minWidth: 0 }}>
@@ -161,7 +164,7 @@ export function useCannedMenu({
                   )}
                 </>
               )}
-            </MenuOption>
+            </ListOption>
           ))}
         </div>
         <div className={own.menuFooter}>
@@ -187,24 +190,4 @@ export function useCannedMenu({
   );
   const current = open ? options[active] : undefined;
   return { open, activeId: current ? `canned-${current.kind === "macro" ? "m" : ""}${current.item.id}` : undefined, onKeyDown, element };
-}
-
-/** One line of the list: picked on mouse down, so the text box keeps its focus and caret. */
-function MenuOption({ id, active, onPick, onHover, children }: { id: string; active: boolean; onPick: () => void; onHover: () => void; children: ReactNode }) {
-  return (
-    <UnstyledButton
-      id={id}
-      role="option"
-      aria-selected={active}
-      className={own.option}
-      onMouseDown={(e) => {
-        e.preventDefault();
-        onPick();
-      }}
-      onMouseEnter={onHover}
-      tabIndex={-1}
-    >
-      {children}
-    </UnstyledButton>
-  );
 }

@@ -8,7 +8,7 @@
  * The draft is kept on the server per ticket and agent (use-server-draft.ts), so a reload or
  * another device finds it, with a copy in this browser until the server has it.
  */
-import { ActionIcon, Alert, Button, FileButton, Group, Popover, Stack, Tabs, Text, Textarea, Tooltip, UnstyledButton } from "@mantine/core";
+import { ActionIcon, Alert, Button, FileButton, Group, Popover, Stack, Tabs, Text, Textarea, Tooltip } from "@mantine/core";
 import { IconAlertTriangle, IconLock, IconMail, IconPaperclip } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
 import type { Comment, Status, Ticket, TicketSummary, User } from "@tessera/contracts";
@@ -35,6 +35,7 @@ import { sendIntent } from "../shortcuts.tsx";
 import { readLocalDraft, useServerDraft } from "../drafts/use-server-draft.ts";
 import { DraftSaveStatus } from "../drafts/draft-save-status.tsx";
 import { TicketDraftNotice } from "../drafts/draft-marker.tsx";
+import { ListOption, NameAndHint } from "../../ui/list-option.tsx";
 
 export type ComposerMode = "reply" | "note";
 
@@ -379,25 +380,9 @@ export const Composer = forwardRef<
         <Popover.Dropdown p={4}>
           <div role="listbox" id="mention-options" aria-label="Mention a teammate">
             {options.map((u, i) => (
-              <UnstyledButton
-                key={u.id}
-                id={`mention-${u.id}`}
-                role="option"
-                aria-selected={i === active}
-                className={classes.mentionOption}
-                onMouseDown={(e) => {
-                  e.preventDefault();
-                  pick(u);
-                }}
-                tabIndex={-1}
-              >
-                <Text size="sm" fw={500}>
-                  {u.name}
-                </Text>
-                <Text size="xs" c="dimmed">
-                  {u.email}
-                </Text>
-              </UnstyledButton>
+              <ListOption key={u.id} id={`mention-${u.id}`} active={i === active} onPick={() => pick(u)} keepFocus className={classes.mentionOption}>
+                <NameAndHint name={u.name} hint={u.email} />
+              </ListOption>
             ))}
           </div>
         </Popover.Dropdown>

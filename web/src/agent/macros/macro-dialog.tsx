@@ -4,7 +4,7 @@
  * posted; then apply it in one request. The toast that follows offers Undo, which puts the
  * fields back; a reply already sent stays sent, and the confirmation says so before applying.
  */
-import { Alert, Badge, Button, Group, Kbd, Modal, ScrollArea, Stack, Text, TextInput, UnstyledButton } from "@mantine/core";
+import { Alert, Badge, Button, Group, Kbd, Modal, ScrollArea, Stack, Text, TextInput } from "@mantine/core";
 import { IconAlertTriangle, IconArrowRight, IconBolt, IconLock, IconMail, IconSearch } from "@tabler/icons-react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Macro, MacroChange, MacroPreview } from "@tessera/contracts";
@@ -18,6 +18,7 @@ import { openReplyTool } from "./reply-tool-requests.ts";
 import { hideToast, toast } from "../toast.ts";
 import classes from "../workspace.module.css";
 import own from "./macro-tools.module.css";
+import { ListOption } from "../../ui/list-option.tsx";
 
 const FIELD_LABELS: Record<MacroChange["field"], string> = {
   status: "Status",
@@ -105,16 +106,7 @@ function MacroPicker({ macros, onPick }: { macros: Macro[]; onPick: (m: Macro) =
             </Text>
           )}
           {shown.map((m, i) => (
-            <UnstyledButton
-              key={m.id}
-              id={`macro-${m.id}`}
-              role="option"
-              aria-selected={i === active}
-              className={classes.paletteItem}
-              onMouseEnter={() => setActive(i)}
-              onClick={() => onPick(m)}
-              tabIndex={-1}
-            >
+            <ListOption key={m.id} id={`macro-${m.id}`} active={i === active} onHover={() => setActive(i)} onPick={() => onPick(m)} className={classes.paletteItem}>
               <div style={{ minWidth: 0 }}>
                 <Text size="sm" fw={500} truncate>
                   {m.name}
@@ -128,7 +120,7 @@ function MacroPicker({ macros, onPick }: { macros: Macro[]; onPick: (m: Macro) =
               <Badge size="xs" variant="light" color="gray">
                 {m.scope === "personal" ? "Yours" : m.scope === "team" ? m.team?.name : "Everyone"}
               </Badge>
-            </UnstyledButton>
+            </ListOption>
           ))}
         </div>
       </ScrollArea.Autosize>
