@@ -1,18 +1,18 @@
 /**
- * The `tessera` command: start | migrate | user add | token create | seed --demo | mail ingest.
+ * The `tessera` command: start [--role] | migrate | user add | token create | seed --demo | mail ingest.
  * Settings come from environment variables (see config.ts and the README).
  */
 import { Command, Option } from "commander";
-import { ROLES, type Role } from "@tessera/contracts";
+import { ROLES, type Role, TOKEN_SCOPES, type TokenScope } from "@tessera/contracts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { openInstance, createLogger } from "./boot.ts";
-import { buildApp } from "./app.ts";
-import { prepareFirstAdmin, createApiToken } from "./auth/service.ts";
+import { createApiToken } from "./auth/service.ts";
+import { scopesForNewToken } from "./auth/scopes.ts";
 import { insertUser } from "./people/create.ts";
 import { COMMAND_LINE, recordAudit } from "./audit/record.ts";
 import { AppError } from "./errors.ts";
 import { seedDemo } from "./seed/demo.ts";
-import { startWorkers } from "./workers.ts";
+import { NODE_ROLES, type NodeRole, startNode } from "./start.ts";
 import { closeParser, ingestMessage } from "./mail/in/ingest.ts";
 
 function config(): Config {
@@ -28,40 +28,6 @@ function config(): Config {
 }
 
 const where = (c: Config) => (c.databaseUrl ? "PostgreSQL" : `SQLite at ${c.sqlitePath}`);
-
-async function start() {
-  const cfg = config();
-  const instance = await openInstance(cfg, { server: true });
-  const { ctx } = instance;
-  const app = await buildApp(ctx);
-  const first = await prepareFirstAdmin(ctx);
-  await app.listen({ port: cfg.port, host: cfg.host });
-  const stopWorkers = await startWorkers(ctx);
-  const lines = [`Tessera is running at ${cfg.publicUrl} (database: ${where(cfg)}).`, `API documentation: ${cfg.publicUrl}/api/docs`];
-  if (first?.created) lines.push(`Created the first admin ${first.created}; sign in with TESSERA_ADMIN_PASSWORD.`);
-  if (first?.setupUrl)
-    lines.push(
-      "",
-      "No admin exists yet. Open this one-time link (valid 24 hours) to create one:",
-      `  ${first.setupUrl}`,
-      "or run: npx tessera user add --role admin --email you@example.com --name 'Your Name' --password '...'",
-      "",
-    );
-  console.log(lines.join("\n"));
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    ctx.log.info({ signal }, "shutting down");
-    await stopWorkers();
-    await app.close();
-    await instance.close();
-    process.exit(0);
-  };
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("SIGTERM", () => void stop("SIGTERM"));
-}
 
 /** Runs a one-off command against the database, printing errors as a person would want them. */
 async function withInstance(fn: (ctx: Awaited<ReturnType<typeof openInstance>>["ctx"]) => Promise<void>) {
@@ -81,7 +47,11 @@ async function withInstance(fn: (ctx: Awaited<ReturnType<typeof openInstance>>["
 
 const program = new Command("tessera").description("Tessera, the service desk").showHelpAfterError();
 
-program.command("start").description("Start the web server (runs pending migrations first)").action(start);
+program
+  .command("start")
+  .description("Start Tessera (runs pending migrations first)")
+  .addOption(new Option("--role <role>", "all: web and background work in one process; web: the app and API only; worker: background work only (PostgreSQL)").choices([...NODE_ROLES]).default("all"))
+  .action((o: { role: NodeRole }) => startNode(config(), o.role));
 
 program
   .command("migrate")
@@ -114,12 +84,17 @@ token
   .description("Create an API token for a user; it is printed once")
   .requiredOption("--user <email>", "whose token it is")
   .option("--name <name>", "what it is for", "cli")
-  .action((o: { user: string; name: string }) =>
+  .addOption(new Option("--scope <scopes...>", "what it may do (default: all, everything the user can)").choices(TOKEN_SCOPES))
+  .action((o: { user: string; name: string; scope?: TokenScope[] }) =>
     withInstance(async (ctx) => {
-      const u = await ctx.db.selectFrom("users").select(["id", "active"]).where("email", "=", o.user.toLowerCase()).executeTakeFirst();
+      const u = await ctx.db.selectFrom("users").select(["id", "active", "role"]).where("email", "=", o.user.toLowerCase()).executeTakeFirst();
       if (!u || !u.active) throw new AppError("not_found", 404, `No active user has the email ${o.user}.`);
-      const t = await createApiToken(ctx, u.id, o.name);
-      await recordAudit(ctx, COMMAND_LINE, { action: "token.created", target: { type: "token", id: t.id, label: t.name }, detail: { user_id: u.id, user_email: o.user.toLowerCase() } });
+      const t = await createApiToken(ctx, u.id, o.name, scopesForNewToken(o.scope, u));
+      await recordAudit(ctx, COMMAND_LINE, {
+        action: "token.created",
+        target: { type: "token", id: t.id, label: t.name },
+        detail: { user_id: u.id, user_email: o.user.toLowerCase(), scopes: t.scopes },
+      });
       console.log(t.token);
       console.error(`Token ${t.id} for ${o.user}. Use it as: Authorization: Bearer <token>. It is not shown again.`);
     }),

@@ -27,8 +27,8 @@ export interface TesseraProcess {
   waitReady(withinMs: number): Promise<void>;
 }
 
-/** Starts `tessera start` on a free port with its data in `dataDir` (and PostgreSQL at `databaseUrl`). */
-export async function startTessera(dataDir: string, databaseUrl?: string, port?: number): Promise<TesseraProcess> {
+/** Starts `tessera start` (with `extra.args`, e.g. a role) on a free port with its data in `dataDir` (and PostgreSQL at `databaseUrl`). */
+export async function startTessera(dataDir: string, databaseUrl?: string, port?: number, extra: { args?: string[]; env?: Record<string, string> } = {}): Promise<TesseraProcess> {
   port ??= await freePort();
   const env = {
     ...process.env,
@@ -39,9 +39,13 @@ export async function startTessera(dataDir: string, databaseUrl?: string, port?:
     TESSERA_ADMIN_EMAIL: ADMIN.email,
     TESSERA_ADMIN_PASSWORD: ADMIN.password,
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...extra.env,
   };
   const bin = path.resolve(import.meta.dirname, "../../bin/tessera.js");
-  const child = spawn(process.execPath, [bin, "start"], { env, stdio: "ignore" });
+  const child = spawn(process.execPath, [bin, "start", ...(extra.args ?? [])], { env, stdio: ["ignore", "ignore", "pipe"] });
+  // The last of what it printed to stderr, to say why it stopped if it does.
+  let stderr = "";
+  child.stderr!.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString("utf8")).slice(-2000)));
   const base = `http://127.0.0.1:${port}`;
   return {
     base,
@@ -49,7 +53,7 @@ export async function startTessera(dataDir: string, databaseUrl?: string, port?:
     async waitReady(withinMs) {
       const until = Date.now() + withinMs;
       while (Date.now() < until) {
-        if (child.exitCode !== null) throw new Error(`tessera exited with code ${child.exitCode}`);
+        if (child.exitCode !== null) throw new Error(`tessera exited with code ${child.exitCode}: ${stderr}`);
         if (
           await fetch(`${base}/readyz`).then(
             (r) => r.ok,

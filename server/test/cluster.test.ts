@@ -1,0 +1,175 @@
+/**
+ * Many nodes on one PostgreSQL database: two web nodes (`--role web`) and two workers
+ * (`--role worker`), each a real `tessera start` process. Work done through either web node is
+ * delivered once by whichever worker takes it, a session made on one node works on the other,
+ * and a browser's live stream on one node hears of a change made through the other.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import { spawnSync } from "node:child_process";
+import pg from "pg";
+import { SmtpCatcher } from "./support/smtp-catcher.ts";
+import { startTessera, type TesseraProcess } from "./support/write-load.ts";
+
+const pgUrl = process.env.TEST_DATABASE_URL;
+const ADMIN = { email: "admin@kill.test", password: "a long enough password 42" };
+
+async function adminQuery(text: string) {
+  const admin = new pg.Client({ connectionString: pgUrl });
+  await admin.connect();
+  try {
+    await admin.query(text);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** A signed-in admin's session, usable against any node. */
+async function session(base: string) {
+  const login = await fetch(`${base}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(ADMIN) });
+  expect(login.status).toBe(200);
+  const cookie = login.headers.get("set-cookie")!.split(";")[0];
+  const { csrf_token } = (await login.json()) as { csrf_token: string };
+  return { cookie, headers: { "content-type": "application/json", cookie, "x-csrf-token": csrf_token } };
+}
+
+/** Reads a Server-Sent Events stream until `match` appears in it; resolves with the time it took. */
+async function waitForLive(base: string, cookie: string, connected: () => Promise<void>, match: (text: string) => boolean, withinMs: number) {
+  const abort = new AbortController();
+  const res = await fetch(`${base}/api/live`, { headers: { cookie }, signal: abort.signal });
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  const timer = setTimeout(() => abort.abort(), withinMs);
+  try {
+    let started = 0;
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error("the live stream ended");
+      text += decoder.decode(value, { stream: true });
+      if (!started && text.includes(": connected")) {
+        started = Date.now();
+        await connected();
+      }
+      if (started && match(text)) return Date.now() - started;
+    }
+  } finally {
+    clearTimeout(timer);
+    abort.abort();
+  }
+}
+
+describe("the start command's roles", () => {
+  it("refuses a split role on SQLite, naming what to do instead", () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), "tessera-role-"));
+    try {
+      const bin = path.resolve(import.meta.dirname, "../bin/tessera.js");
+      const env: Record<string, string> = { PATH: process.env.PATH ?? "", TESSERA_DATA_DIR: dataDir, LOG_LEVEL: "silent" };
+      const out = spawnSync(process.execPath, [bin, "start", "--role", "worker"], { env, encoding: "utf8", timeout: 30_000 });
+      expect(out.status).toBe(2);
+      expect(out.stderr).toContain("--role worker needs PostgreSQL");
+      const bad = spawnSync(process.execPath, [bin, "start", "--role", "everything"], { env, encoding: "utf8", timeout: 30_000 });
+      expect(bad.status).not.toBe(0);
+      expect(bad.stderr).toMatch(/Allowed choices are all, web, worker/);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.skipIf(!pgUrl)("two web nodes and two workers on one PostgreSQL database", () => {
+  const dbName = `tessera_cluster_${randomBytes(4).toString("hex")}`;
+  const dataDir = mkdtempSync(path.join(tmpdir(), "tessera-cluster-"));
+  let smtp: SmtpCatcher;
+  let web: TesseraProcess[] = [];
+  let workers: TesseraProcess[] = [];
+  let clusterUrl = "";
+
+  beforeAll(async () => {
+    await adminQuery(`create database ${dbName}`);
+    const u = new URL(pgUrl!);
+    u.pathname = `/${dbName}`;
+    clusterUrl = u.toString();
+    smtp = await SmtpCatcher.start();
+    const env = { TESSERA_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, TESSERA_OUTBOUND_ALLOW: "127.0.0.1" };
+    // The first node migrates and creates the admin; the others start once it is ready.
+    const first = await startTessera(dataDir, u.toString(), undefined, { args: ["--role", "web"], env });
+    await first.waitReady(60_000);
+    const rest = await Promise.all([
+      startTessera(dataDir, u.toString(), undefined, { args: ["--role", "web"], env }),
+      startTessera(dataDir, u.toString(), undefined, { args: ["--role", "worker"], env }),
+      startTessera(dataDir, u.toString(), undefined, { args: ["--role", "worker"], env }),
+    ]);
+    await Promise.all(rest.map((p) => p.waitReady(60_000)));
+    web = [first, rest[0]];
+    workers = [rest[1], rest[2]];
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const p of [...web, ...workers]) p.child.kill("SIGKILL");
+    await smtp?.stop();
+    await new Promise((r) => setTimeout(r, 200));
+    rmSync(dataDir, { recursive: true, force: true });
+    await adminQuery(`drop database if exists ${dbName} with (force)`);
+  });
+
+  it("serves the app only on web nodes; a worker answers health and metrics alone", async () => {
+    expect((await fetch(`${workers[0].base}/readyz`)).status).toBe(200);
+    expect((await fetch(`${workers[0].base}/api/tickets`)).status).toBe(404);
+    expect((await fetch(`${web[1].base}/readyz`)).status).toBe(200);
+  });
+
+  it("mails each acknowledgement and reply exactly once, whichever node took the request and whichever worker sent it", { timeout: 120_000 }, async () => {
+    // Signed in on the first node, the same session works on the second.
+    const { headers } = await session(web[0].base);
+    const tickets: Array<{ id: number; requester: string }> = [];
+    await Promise.all(
+      Array.from({ length: 20 }, async (_, i) => {
+        const node = web[i % 2];
+        const requester = `cluster-${i}@example.com`;
+        const res = await fetch(`${node.base}/api/tickets`, { method: "POST", headers, body: JSON.stringify({ subject: `Cluster ${i}`, requester: { email: requester } }) });
+        expect(res.status).toBe(201);
+        const t = (await res.json()) as { id: number };
+        const reply = await fetch(`${web[(i + 1) % 2].base}/api/tickets/${t.id}/comments`, { method: "POST", headers, body: JSON.stringify({ body: `Looking into it (${i})`, internal: false }) });
+        expect(reply.status).toBe(201);
+        tickets.push({ id: t.id, requester });
+      }),
+    );
+    // An acknowledgement and a reply for each of the 20 requesters.
+    await smtp.waitForCount(40, 60_000);
+    for (const { requester } of tickets) expect(smtp.to(requester)).toHaveLength(2);
+    // Forty different messages, not one message sent twice.
+    expect(new Set(smtp.messages.map((m) => m.parsed.messageId)).size).toBe(40);
+    // Every outbox row is marked sent, so no worker holds one it could send again.
+    const db = new pg.Client({ connectionString: clusterUrl });
+    await db.connect();
+    const { rows } = await db.query<{ kind: string; state: string; n: string }>("select kind, state, count(*) n from mail_outbox group by kind, state order by kind");
+    await db.end();
+    expect(rows.map((r) => [r.kind, r.state, Number(r.n)])).toEqual([
+      ["acknowledgement", "sent", 20],
+      ["reply", "sent", 20],
+    ]);
+    expect(smtp.messages).toHaveLength(40);
+  });
+
+  it("tells a browser on one web node of a change made through the other within two seconds", { timeout: 30_000 }, async () => {
+    const a = await session(web[0].base);
+    const b = await session(web[1].base);
+    const created = await fetch(`${web[1].base}/api/tickets`, { method: "POST", headers: b.headers, body: JSON.stringify({ subject: "Seen everywhere" }) });
+    const t = (await created.json()) as { id: number; version: number };
+    const tookMs = await waitForLive(
+      web[0].base,
+      a.cookie,
+      async () => {
+        const res = await fetch(`${web[1].base}/api/tickets/${t.id}`, { method: "PATCH", headers: b.headers, body: JSON.stringify({ version: t.version, priority: "P1" }) });
+        expect(res.status, await res.text()).toBe(200);
+      },
+      (text) => text.includes(`"ticket_id":${t.id},"action":"field_changed"`),
+      10_000,
+    );
+    expect(tookMs).toBeLessThan(2000);
+  });
+});
