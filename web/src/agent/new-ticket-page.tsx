@@ -2,7 +2,7 @@
  * Filing a ticket for someone on the phone or at the desk: find the person by name or email,
  * or enter a new one (the server creates them as a requester), then the request itself.
  */
-import { Anchor, Button, Checkbox, Container, Grid, Group, Paper, SegmentedControl, Select, Stack, Text, TextInput, Title } from "@mantine/core";
+import { Anchor, Checkbox, Container, Grid, Group, Paper, SegmentedControl, Select, Stack, Text, TextInput, Title } from "@mantine/core";
 import { IconArrowLeft } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { TICKET_TYPES, type Channel, type Level, type TicketType, type User } from "@tessera/contracts";
@@ -20,6 +20,7 @@ import { setPageTitle } from "./title.ts";
 import classes from "./workspace.module.css";
 import { toast } from "./toast.ts";
 import { GrowingTextarea } from "../ui/growing-textarea.tsx";
+import { FormButtons } from "../ui/form-buttons.tsx";
 
 const CHANNELS: Array<{ value: Channel; label: string }> = [
   { value: "phone", label: "Phone" },
@@ -79,6 +80,32 @@ function PersonPicker({ value, onChange, error }: { value: User | null; onChange
       required
       comboboxProps={{ withinPortal: true }}
     />
+  );
+}
+
+/** A segmented choice under a label of its own (the control has none), which names it for screen readers. */
+function LabelledSegments<T extends string>({
+  id,
+  label,
+  value,
+  onChange,
+  data,
+  fullWidth,
+}: {
+  id: string;
+  label: string;
+  value: T;
+  onChange: (v: T) => void;
+  data: Array<{ value: T; label: string }>;
+  fullWidth?: boolean;
+}) {
+  return (
+    <>
+      <Text size="sm" fw={500} mb={4} id={id}>
+        {label}
+      </Text>
+      <SegmentedControl fullWidth={fullWidth} value={value} onChange={(v) => onChange(v as T)} data={data} aria-labelledby={id} />
+    </>
   );
 }
 
@@ -188,10 +215,7 @@ export function NewTicketPage() {
               </Grid>
             )}
             <div>
-              <Text size="sm" fw={500} mb={4} id="channel-label">
-                How they reached us
-              </Text>
-              <SegmentedControl value={channel} onChange={(v) => setChannel(v as Channel)} data={CHANNELS} aria-labelledby="channel-label" />
+              <LabelledSegments id="channel-label" label="How they reached us" value={channel} onChange={setChannel} data={CHANNELS} />
             </div>
             <TextInput label="Subject" required value={subject} onChange={(e) => setSubject(e.currentTarget.value)} maxLength={300} error={errors.subject} />
             <GrowingTextarea label="Description" description="What they told you" lines={[4, 14]} value={description} onChange={setDescription} error={errors.description} />
@@ -221,16 +245,10 @@ export function NewTicketPage() {
                 />
               </Grid.Col>
               <Grid.Col span={{ base: 12, sm: 6 }}>
-                <Text size="sm" fw={500} mb={4} id="impact-label">
-                  Impact
-                </Text>
-                <SegmentedControl fullWidth value={impact} onChange={(v) => setImpact(v as Level)} data={LEVELS} aria-labelledby="impact-label" />
+                <LabelledSegments id="impact-label" label="Impact" value={impact} onChange={setImpact} data={LEVELS} fullWidth />
               </Grid.Col>
               <Grid.Col span={{ base: 12, sm: 6 }}>
-                <Text size="sm" fw={500} mb={4} id="urgency-label">
-                  Urgency
-                </Text>
-                <SegmentedControl fullWidth value={urgency} onChange={(v) => setUrgency(v as Level)} data={LEVELS} aria-labelledby="urgency-label" />
+                <LabelledSegments id="urgency-label" label="Urgency" value={urgency} onChange={setUrgency} data={LEVELS} fullWidth />
               </Grid.Col>
               <Grid.Col span={{ base: 12, sm: 6 }}>
                 <Select
@@ -262,14 +280,7 @@ export function NewTicketPage() {
             <ErrorAlert error={submit.error} title="The ticket was not created">
               {Object.keys(errors).length ? "Check the fields marked in red, then try again." : undefined}
             </ErrorAlert>
-            <Group justify="flex-end" gap="sm">
-              <Button component={Link} to="/agent" variant="default">
-                Cancel
-              </Button>
-              <Button type="submit" loading={submit.isPending} disabled={uploads.busy || uploads.failed}>
-                Create ticket
-              </Button>
-            </Group>
+            <FormButtons cancelTo="/agent" submit="Create ticket" loading={submit.isPending} disabled={uploads.busy || uploads.failed} />
           </Stack>
         </Paper>
       </Container>

@@ -1,4 +1,4 @@
-import { Anchor, Box, Button, Checkbox, Collapse, Container, Divider, Grid, Group, NumberInput, Paper, Radio, Select, Stack, Text, TextInput, Title, UnstyledButton } from "@mantine/core";
+import { Anchor, Box, Checkbox, Collapse, Container, Divider, Grid, Group, NumberInput, Paper, Radio, Select, Stack, Text, TextInput, Title, UnstyledButton } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconArrowLeft, IconChevronDown, IconPaperclip } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
@@ -13,6 +13,7 @@ import { AttachmentsField, useUploads } from "./attachments.tsx";
 import classes from "./new-request-page.module.css";
 import { GrowingTextarea } from "../ui/growing-textarea.tsx";
 import { NameAndHint } from "../ui/list-option.tsx";
+import { FormButtons } from "../ui/form-buttons.tsx";
 
 type FieldValue = string | number | boolean | null;
 
@@ -336,14 +337,7 @@ export function NewRequestPage() {
               <Box hiddenFrom="md">
                 <FoldedPreview category={category} subject={subject} description={description} urgency={urgency} fields={fields} values={values} files={files} />
               </Box>
-              <Group justify="flex-end" gap="sm">
-                <Button component={Link} to="/" variant="default">
-                  Cancel
-                </Button>
-                <Button type="submit" loading={submit.isPending} disabled={uploads.busy || uploads.failed}>
-                  {uploads.busy ? "Waiting for uploads…" : "Submit request"}
-                </Button>
-              </Group>
+              <FormButtons cancelTo="/" submit={uploads.busy ? "Waiting for uploads…" : "Submit request"} loading={submit.isPending} disabled={uploads.busy || uploads.failed} />
             </Stack>
           </Paper>
         </Grid.Col>
