@@ -28,6 +28,18 @@ function asText(x: SlaExplain): string {
   return [x.summary, "", ...x.deadlines.map((d) => d.sentence)].join("\n");
 }
 
+/** A part of the explanation under its heading, which names it for screen readers. */
+function ExplainSection({ id, title, gap, children }: { id: string; title: ReactNode; gap: number; children: ReactNode }) {
+  return (
+    <section aria-labelledby={id}>
+      <Title order={3} fz="sm" id={id} mb={gap}>
+        {title}
+      </Title>
+      {children}
+    </section>
+  );
+}
+
 function Explanation({ x }: { x: SlaExplain }) {
   // Newest last, as the clock ran; long histories show their latest stretches.
   return (
@@ -45,10 +57,7 @@ function Explanation({ x }: { x: SlaExplain }) {
         )}
       </div>
       {x.deadlines.length > 0 && (
-        <section aria-labelledby="explain-deadlines">
-          <Title order={3} fz="sm" id="explain-deadlines" mb={6}>
-            How each deadline was set
-          </Title>
+        <ExplainSection id="explain-deadlines" gap={6} title="How each deadline was set">
           <Stack gap={8} component="ul" style={{ listStyle: "none", margin: 0, padding: 0 }}>
             {x.deadlines.map((d) => (
               <Text component="li" size="sm" key={`${d.kind}-${d.cycle}`} style={{ borderLeft: "3px solid var(--mantine-color-indigo-2)", paddingLeft: 8 }}>
@@ -56,13 +65,10 @@ function Explanation({ x }: { x: SlaExplain }) {
               </Text>
             ))}
           </Stack>
-        </section>
+        </ExplainSection>
       )}
       {x.timeline.length > 0 && (
-        <section aria-labelledby="explain-timeline">
-          <Title order={3} fz="sm" id="explain-timeline" mb={8}>
-            The clock, step by step
-          </Title>
+        <ExplainSection id="explain-timeline" gap={8} title="The clock, step by step">
           {x.truncated && (
             <Text size="xs" c="dimmed" mb={6}>
               A long history: only the most recent stretches are shown.
@@ -87,14 +93,19 @@ function Explanation({ x }: { x: SlaExplain }) {
               );
             })}
           </Timeline>
-        </section>
+        </ExplainSection>
       )}
       {x.changes.length > 0 && (
-        <section aria-labelledby="explain-changes">
-          <Title order={3} fz="sm" id="explain-changes" mb={6}>
-            <IconHistory size={14} style={{ verticalAlign: -2, marginRight: 4 }} aria-hidden="true" />
-            Policy changes, warnings and breaches
-          </Title>
+        <ExplainSection
+          id="explain-changes"
+          gap={6}
+          title={
+            <>
+              <IconHistory size={14} style={{ verticalAlign: -2, marginRight: 4 }} aria-hidden="true" />
+              Policy changes, warnings and breaches
+            </>
+          }
+        >
           <Stack gap={4} component="ul" style={{ listStyle: "none", margin: 0, padding: 0 }}>
             {x.changes.map((c, i) => (
               <Text component="li" size="sm" key={i}>
@@ -105,7 +116,7 @@ function Explanation({ x }: { x: SlaExplain }) {
               </Text>
             ))}
           </Stack>
-        </section>
+        </ExplainSection>
       )}
     </Stack>
   );
