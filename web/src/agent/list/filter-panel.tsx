@@ -22,6 +22,38 @@ function statusChoices(current: string | undefined) {
   ];
 }
 
+/** A filter that takes several values, kept in the address as one comma-separated parameter. */
+function MultiFilter({
+  label,
+  any,
+  name,
+  filters,
+  onChange,
+  data,
+}: {
+  label: string;
+  /** The placeholder while nothing is chosen. */
+  any: string;
+  name: "priority" | "team" | "type";
+  filters: TicketFilters;
+  onChange: (key: string, value: string) => void;
+  data: Array<{ value: string; label: string }>;
+}) {
+  const value = split(filters[name]);
+  return (
+    <MultiSelect
+      size="xs"
+      aria-label={label}
+      placeholder={value.length ? undefined : any}
+      data={data}
+      value={value}
+      onChange={(v) => onChange(name, v.join(","))}
+      className={`${classes.filterControl} ${classes.filterMulti}`}
+      comboboxProps={{ withinPortal: true }}
+    />
+  );
+}
+
 export function FilterBar({ filters, onChange, onClear, canClear }: { filters: TicketFilters; onChange: (key: string, value: string) => void; onClear: () => void; canClear: boolean }) {
   const staff = useStaff();
   const teams = useTeams();
@@ -76,16 +108,7 @@ export function FilterBar({ filters, onChange, onClear, canClear }: { filters: T
         className={classes.filterControl}
         comboboxProps={{ withinPortal: true, width: 220 }}
       />
-      <MultiSelect
-        size="xs"
-        aria-label="Priority"
-        placeholder={split(filters.priority).length ? undefined : "Any priority"}
-        data={PRIORITIES.map((p) => ({ value: p, label: `${p} · ${PRIORITY_LABELS[p]}` }))}
-        value={split(filters.priority)}
-        onChange={(v) => onChange("priority", v.join(","))}
-        className={`${classes.filterControl} ${classes.filterMulti}`}
-        comboboxProps={{ withinPortal: true }}
-      />
+      <MultiFilter label="Priority" any="Any priority" name="priority" filters={filters} onChange={onChange} data={PRIORITIES.map((p) => ({ value: p, label: `${p} · ${PRIORITY_LABELS[p]}` }))} />
       <Select
         size="xs"
         aria-label="Assignee"
@@ -98,26 +121,15 @@ export function FilterBar({ filters, onChange, onClear, canClear }: { filters: T
         className={classes.filterControl}
         comboboxProps={{ withinPortal: true }}
       />
-      <MultiSelect
-        size="xs"
-        aria-label="Team"
-        placeholder={split(filters.team).length ? undefined : "Any team"}
+      <MultiFilter
+        label="Team"
+        any="Any team"
+        name="team"
+        filters={filters}
+        onChange={onChange}
         data={[{ value: "none", label: "No team" }, ...(teams.data ?? []).map((t) => ({ value: String(t.id), label: t.name }))]}
-        value={split(filters.team)}
-        onChange={(v) => onChange("team", v.join(","))}
-        className={`${classes.filterControl} ${classes.filterMulti}`}
-        comboboxProps={{ withinPortal: true }}
       />
-      <MultiSelect
-        size="xs"
-        aria-label="Type"
-        placeholder={split(filters.type).length ? undefined : "Any type"}
-        data={TICKET_TYPES.map((t) => ({ value: t, label: TYPE_LABELS[t] }))}
-        value={split(filters.type)}
-        onChange={(v) => onChange("type", v.join(","))}
-        className={`${classes.filterControl} ${classes.filterMulti}`}
-        comboboxProps={{ withinPortal: true }}
-      />
+      <MultiFilter label="Type" any="Any type" name="type" filters={filters} onChange={onChange} data={TICKET_TYPES.map((t) => ({ value: t, label: TYPE_LABELS[t] }))} />
       <TextInput
         size="xs"
         aria-label="Tag"
