@@ -7,7 +7,7 @@ import { Button, CloseButton, Group, Menu, Popover, Stack, TagsInput, Text } fro
 import { IconChevronDown } from "@tabler/icons-react";
 import type { Priority, TicketSummary } from "@tessera/contracts";
 import { PRIORITIES } from "@tessera/contracts";
-import { useState } from "react";
+import { useState, type ComponentPropsWithRef, type ReactNode } from "react";
 import { bulkUpdate, type TicketChanges } from "../../api/agent.ts";
 import { useStaff, useStatuses } from "../../api/agent-queries.ts";
 import { useSignedInUser } from "../../api/queries.ts";
@@ -49,6 +49,30 @@ async function runUndo(undo: Undo, onDone: () => void) {
     toast({ color: "red", title: "Could not undo", message: errorMessage(err) });
   }
   onDone();
+}
+
+/**
+ * A button of the bar, white on its dark ground, that opens a menu or a popover (which hand it
+ * their ref and ARIA attributes, hence the rest of the props).
+ */
+function BarButton({ label, busy, ...props }: { label: string; busy: boolean } & Omit<ComponentPropsWithRef<"button">, "color" | "children">) {
+  return (
+    <Button size="compact-sm" variant="subtle" color="gray.0" c="white" rightSection={<IconChevronDown size={12} />} disabled={busy} {...props}>
+      {label}
+    </Button>
+  );
+}
+
+/** A menu of the bar, opening upwards; a `long` one scrolls. */
+function BarMenu({ label, busy, long = false, children }: { label: string; busy: boolean; long?: boolean; children: ReactNode }) {
+  return (
+    <Menu position="top-start" withinPortal>
+      <Menu.Target>
+        <BarButton label={label} busy={busy} />
+      </Menu.Target>
+      <Menu.Dropdown {...(long ? { mah: 320, style: { overflowY: "auto" } } : {})}>{children}</Menu.Dropdown>
+    </Menu>
+  );
 }
 
 export function BulkBar({ selected, onClear, onDone }: { selected: TicketSummary[]; onClear: () => void; onDone: () => void }) {
@@ -116,85 +140,57 @@ export function BulkBar({ selected, onClear, onDone }: { selected: TicketSummary
     }
   };
 
-  const menuButton = (label: string) => (
-    <Button size="compact-sm" variant="subtle" color="gray.0" rightSection={<IconChevronDown size={12} />} disabled={busy} c="white">
-      {label}
-    </Button>
-  );
+  const applyTags = (changes: { add_tags: string[] } | { remove_tags: string[] }, what: string) => {
+    setTagsOpen(false);
+    void apply(changes, what);
+    setTags([]);
+  };
 
   return (
     <div className={classes.bulkBar} role="toolbar" aria-label={`${n} selected`}>
       <Text size="sm" fw={600} mr={6} aria-live="polite">
         {n} selected
       </Text>
-      <Menu position="top-start" withinPortal>
-        <Menu.Target>{menuButton("Assign")}</Menu.Target>
-        <Menu.Dropdown mah={320} style={{ overflowY: "auto" }}>
-          <Menu.Item onClick={() => void apply({ assignee_id: me.id }, "Assigned to you")}>Me ({me.name})</Menu.Item>
-          <Menu.Item onClick={() => void apply({ assignee_id: null }, "Unassigned")}>Nobody (unassign)</Menu.Item>
-          <Menu.Divider />
-          {(staff.data ?? [])
-            .filter((u) => u.id !== me.id)
-            .map((u) => (
-              <Menu.Item key={u.id} onClick={() => void apply({ assignee_id: u.id }, `Assigned to ${u.name}`)}>
-                {u.name}
-              </Menu.Item>
-            ))}
-        </Menu.Dropdown>
-      </Menu>
-      <Menu position="top-start" withinPortal>
-        <Menu.Target>{menuButton("Status")}</Menu.Target>
-        <Menu.Dropdown>
-          {(statuses.data ?? [])
-            .filter((s) => s.active && !["draft", "resolved"].includes(s.category))
-            .map((s) => (
-              <Menu.Item key={s.key} leftSection={<StatusDot category={s.category} />} onClick={() => void apply({ status: s.key }, `Status ${s.label}`)}>
-                {s.label}
-              </Menu.Item>
-            ))}
-        </Menu.Dropdown>
-      </Menu>
-      <Menu position="top-start" withinPortal>
-        <Menu.Target>{menuButton("Priority")}</Menu.Target>
-        <Menu.Dropdown>
-          {PRIORITIES.map((p: Priority) => (
-            <Menu.Item key={p} leftSection={<PriorityIcon priority={p} size={14} withTooltip={false} />} onClick={() => void apply({ priority: p }, `Priority ${p}`)}>
-              {p} · {PRIORITY_LABELS[p]}
+      <BarMenu label="Assign" busy={busy} long>
+        <Menu.Item onClick={() => void apply({ assignee_id: me.id }, "Assigned to you")}>Me ({me.name})</Menu.Item>
+        <Menu.Item onClick={() => void apply({ assignee_id: null }, "Unassigned")}>Nobody (unassign)</Menu.Item>
+        <Menu.Divider />
+        {(staff.data ?? [])
+          .filter((u) => u.id !== me.id)
+          .map((u) => (
+            <Menu.Item key={u.id} onClick={() => void apply({ assignee_id: u.id }, `Assigned to ${u.name}`)}>
+              {u.name}
             </Menu.Item>
           ))}
-        </Menu.Dropdown>
-      </Menu>
+      </BarMenu>
+      <BarMenu label="Status" busy={busy}>
+        {(statuses.data ?? [])
+          .filter((s) => s.active && !["draft", "resolved"].includes(s.category))
+          .map((s) => (
+            <Menu.Item key={s.key} leftSection={<StatusDot category={s.category} />} onClick={() => void apply({ status: s.key }, `Status ${s.label}`)}>
+              {s.label}
+            </Menu.Item>
+          ))}
+      </BarMenu>
+      <BarMenu label="Priority" busy={busy}>
+        {PRIORITIES.map((p: Priority) => (
+          <Menu.Item key={p} leftSection={<PriorityIcon priority={p} size={14} withTooltip={false} />} onClick={() => void apply({ priority: p }, `Priority ${p}`)}>
+            {p} · {PRIORITY_LABELS[p]}
+          </Menu.Item>
+        ))}
+      </BarMenu>
       <Popover position="top-start" opened={tagsOpen} onChange={setTagsOpen} withinPortal trapFocus>
         <Popover.Target>
-          <Button size="compact-sm" variant="subtle" color="gray.0" c="white" rightSection={<IconChevronDown size={12} />} disabled={busy} onClick={() => setTagsOpen((o) => !o)}>
-            Tags
-          </Button>
+          <BarButton label="Tags" busy={busy} onClick={() => setTagsOpen((o) => !o)} />
         </Popover.Target>
         <Popover.Dropdown>
           <Stack gap="xs" w={260}>
             <TagsInput label={`Tags for ${noun}`} placeholder="Type a tag, then Enter" value={tags} onChange={setTags} size="xs" data-autofocus />
             <Group gap="xs" justify="flex-end">
-              <Button
-                size="xs"
-                variant="default"
-                disabled={!tags.length}
-                onClick={() => {
-                  setTagsOpen(false);
-                  void apply({ remove_tags: tags }, "Tags removed");
-                  setTags([]);
-                }}
-              >
+              <Button size="xs" variant="default" disabled={!tags.length} onClick={() => applyTags({ remove_tags: tags }, "Tags removed")}>
                 Remove
               </Button>
-              <Button
-                size="xs"
-                disabled={!tags.length}
-                onClick={() => {
-                  setTagsOpen(false);
-                  void apply({ add_tags: tags }, "Tags added");
-                  setTags([]);
-                }}
-              >
+              <Button size="xs" disabled={!tags.length} onClick={() => applyTags({ add_tags: tags }, "Tags added")}>
                 Add
               </Button>
             </Group>
