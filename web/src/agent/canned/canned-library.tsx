@@ -20,8 +20,9 @@ export function saveErrors(err: unknown): { fields: Record<string, string>; gene
   return { fields: {}, general: err ? errorMessage(err) : null };
 }
 
-export function LibraryManager<Item extends LibraryItem, Draft>({ library, onClose, intro }: { library: Library<Item, Draft>; onClose: () => void; intro: ReactNode }) {
-  const props = { ...library, items: library.query.data, loadError: library.query.error, onRetry: () => void library.query.refetch(), onClose, intro };
+/** `heading` and `about` say what the library is for while nothing is picked. */
+export function LibraryManager<Item extends LibraryItem, Draft>({ library, onClose, heading, about }: { library: Library<Item, Draft>; onClose: () => void; heading: string; about: ReactNode }) {
+  const props = { ...library, items: library.query.data, loadError: library.query.error, onRetry: () => void library.query.refetch(), onClose };
   const { items, noun } = props;
   const [selected, setSelected] = useState<Item | "new" | null>(null);
   const [draft, setDraft] = useState<Draft>(props.emptyDraft());
@@ -116,7 +117,10 @@ export function LibraryManager<Item extends LibraryItem, Draft>({ library, onClo
         <div>
           {selected === null ? (
             <Stack gap="xs" justify="center" h="100%" ta="center" px="lg">
-              {props.intro}
+              <Text fw={600}>{heading}</Text>
+              <Text size="sm" c="dimmed">
+                {about}
+              </Text>
             </Stack>
           ) : (
             <form

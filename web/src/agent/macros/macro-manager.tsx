@@ -1,5 +1,4 @@
 /** The workspace's macro manager: personal macros for everyone, shared ones for supervisors and admins. */
-import { Text } from "@mantine/core";
 import { useMacroLibrary } from "../../ui/replies/libraries.tsx";
 import { LibraryManager } from "../canned/canned-library.tsx";
 
@@ -8,14 +7,8 @@ export function MacroManager({ onClose }: { onClose: () => void }) {
     <LibraryManager
       library={useMacroLibrary()}
       onClose={onClose}
-      intro={
-        <>
-          <Text fw={600}>Several changes in one step</Text>
-          <Text size="sm" c="dimmed">
-            A macro sets the status, priority, assignee, team and tags of a ticket, and can add a reply and a note. Press m on a ticket to apply one; you see what it changes first, and can undo it.
-          </Text>
-        </>
-      }
+      heading="Several changes in one step"
+      about="A macro sets the status, priority, assignee, team and tags of a ticket, and can add a reply and a note. Press m on a ticket to apply one; you see what it changes first, and can undo it."
     />
   );
 }

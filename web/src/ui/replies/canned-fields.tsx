@@ -7,6 +7,7 @@ import { IconAlertTriangle } from "@tabler/icons-react";
 import { PLACEHOLDERS, unknownPlaceholders, type CannedReply, type CannedReplyInput, type Me, type ReplyScope, type Team } from "@tessera/contracts";
 import { useRef } from "react";
 import own from "./reply-fields.module.css";
+import type { LibraryFieldsProps } from "./scope.ts";
 
 export interface CannedDraft {
   title: string;
@@ -160,19 +161,7 @@ export function PlaceholderText({
   );
 }
 
-export function CannedFields({
-  draft,
-  setDraft,
-  errors,
-  me,
-  teams,
-}: {
-  draft: CannedDraft;
-  setDraft: (d: CannedDraft) => void;
-  errors: Record<string, string>;
-  me: Pick<Me, "role" | "team_ids">;
-  teams: Team[];
-}) {
+export function CannedFields({ draft, setDraft, errors, me, teams }: LibraryFieldsProps<CannedDraft>) {
   return (
     <Stack gap="md">
       <TextInput

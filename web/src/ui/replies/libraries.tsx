@@ -31,59 +31,65 @@ export interface Library<Item extends LibraryItem, Draft> {
 
 type ListName = "usable" | "shared";
 
+/** What an admin adds is for everyone unless they say otherwise; what an agent adds is theirs. */
+const firstScope = <Draft,>(draft: Draft, list: ListName): Draft => ({ ...draft, ...(list === "shared" ? { scope: "everyone" as const } : {}) });
+
+/** Saving and deleting through the API, each followed by fetching the lists again. */
+function useWrites<Item extends LibraryItem, Input>(
+  queryKey: readonly unknown[],
+  api: { create: (input: Input) => Promise<Item>; update: (id: number, input: Input) => Promise<Item>; remove: (id: number) => Promise<unknown> },
+): { save: (input: Input, item: Item | null) => Promise<Item>; remove: (item: Item) => Promise<void> } {
+  const client = useQueryClient();
+  const refresh = () => void client.invalidateQueries({ queryKey });
+  return {
+    save: async (input, item) => {
+      const saved = item ? await api.update(item.id, input) : await api.create(input);
+      refresh();
+      return saved;
+    },
+    remove: async (item) => {
+      await api.remove(item.id);
+      refresh();
+    },
+  };
+}
+
 export function useCannedLibrary(list: ListName = "usable"): Library<CannedReply, CannedDraft> {
   const me = useSignedInUser();
-  const client = useQueryClient();
   const teams = useTeams();
-  const refresh = () => void client.invalidateQueries({ queryKey: replyKeys.allCanned });
+  const writes = useWrites(replyKeys.allCanned, { create: createCannedReply, update: updateCannedReply, remove: deleteCannedReply });
   return {
     title: "Canned replies",
     noun: "canned reply",
     fieldNames: ["title", "body", "scope", "team_id"],
     query: useCannedReplies(list),
     nameOf: (r) => r.title,
-    // What an admin adds is for everyone unless they say otherwise; what an agent adds is theirs.
-    emptyDraft: () => ({ ...emptyCanned(), ...(list === "shared" ? { scope: "everyone" as const } : {}) }),
+    emptyDraft: () => firstScope(emptyCanned(), list),
     draftOf: cannedDraftOf,
     check: checkCanned,
-    save: async (d, item) => {
-      const saved = item ? await updateCannedReply(item.id, cannedInputOf(d)) : await createCannedReply(cannedInputOf(d));
-      refresh();
-      return saved;
-    },
-    remove: async (item) => {
-      await deleteCannedReply(item.id);
-      refresh();
-    },
+    save: (d, item) => writes.save(cannedInputOf(d), item),
+    remove: writes.remove,
     fields: (draft, setDraft, errors) => <CannedFields draft={draft} setDraft={setDraft} errors={errors} me={me} teams={teams.data ?? []} />,
   };
 }
 
 export function useMacroLibrary(list: ListName = "usable"): Library<Macro, MacroDraft> {
   const me = useSignedInUser();
-  const client = useQueryClient();
   const teams = useTeams();
   const statuses = useStatuses();
   const staff = useStaff();
-  const refresh = () => void client.invalidateQueries({ queryKey: replyKeys.allMacros });
+  const writes = useWrites(replyKeys.allMacros, { create: createMacro, update: updateMacro, remove: deleteMacro });
   return {
     title: "Macros",
     noun: "macro",
     fieldNames: ["name", "description", "actions", "scope", "team_id"],
     query: useMacros(list),
     nameOf: (m) => m.name,
-    emptyDraft: () => ({ ...emptyMacro(), ...(list === "shared" ? { scope: "everyone" as const } : {}) }),
+    emptyDraft: () => firstScope(emptyMacro(), list),
     draftOf: macroDraftOf,
     check: checkMacro,
-    save: async (d, item) => {
-      const saved = item ? await updateMacro(item.id, macroInputOf(d)) : await createMacro(macroInputOf(d));
-      refresh();
-      return saved;
-    },
-    remove: async (item) => {
-      await deleteMacro(item.id);
-      refresh();
-    },
+    save: (d, item) => writes.save(macroInputOf(d), item),
+    remove: writes.remove,
     fields: (draft, setDraft, errors) => <MacroFields draft={draft} setDraft={setDraft} errors={errors} me={me} teams={teams.data ?? []} statuses={statuses.data ?? []} staff={staff.data ?? []} />,
   };
 }

@@ -3,9 +3,10 @@
  * changes (each "Leave as it is" unless set), the reply and note it adds, and who can use it.
  */
 import { SimpleGrid, Stack, Select, TagsInput, Text, TextInput } from "@mantine/core";
-import { PRIORITIES, type Macro, type MacroActions, type MacroInput, type Me, type Priority, type ReplyScope, type Status, type Team, type User } from "@tessera/contracts";
+import { PRIORITIES, type Macro, type MacroActions, type MacroInput, type Priority, type ReplyScope, type Status, type User } from "@tessera/contracts";
 import { PRIORITY_LABELS } from "../priority-icon.tsx";
 import { PlaceholderText, ShareFields } from "./canned-fields.tsx";
+import type { LibraryFieldsProps } from "./scope.ts";
 
 export interface MacroDraft {
   name: string;
@@ -84,23 +85,7 @@ const LEAVE = { value: "", label: "Leave as it is" };
 /** Statuses a macro may set: open and waiting ones, and cancelled (resolving needs a note per ticket). */
 const MACRO_CATEGORIES = ["open", "awaiting_requester", "awaiting_third_party", "awaiting_approval", "cancelled"];
 
-export function MacroFields({
-  draft,
-  setDraft,
-  errors,
-  me,
-  teams,
-  statuses,
-  staff,
-}: {
-  draft: MacroDraft;
-  setDraft: (d: MacroDraft) => void;
-  errors: Record<string, string>;
-  me: Pick<Me, "role" | "team_ids">;
-  teams: Team[];
-  statuses: Status[];
-  staff: Array<Pick<User, "id" | "name">>;
-}) {
+export function MacroFields({ draft, setDraft, errors, me, teams, statuses, staff }: LibraryFieldsProps<MacroDraft> & { statuses: Status[]; staff: Array<Pick<User, "id" | "name">> }) {
   const set = (patch: Partial<MacroDraft>) => setDraft({ ...draft, ...patch });
   const field = (k: string) => errors[k] ?? errors[`actions.${k}`];
   return (

@@ -1,5 +1,5 @@
 /** What canned replies and macros share: who may use one, in words. */
-import type { ReplyScope } from "@tessera/contracts";
+import type { Me, ReplyScope, Team } from "@tessera/contracts";
 
 export interface LibraryItem {
   id: number;
@@ -10,3 +10,12 @@ export interface LibraryItem {
 }
 
 export const scopeLabel = (i: Pick<LibraryItem, "scope" | "team">) => (i.scope === "personal" ? "Only you" : i.scope === "team" ? (i.team?.name ?? "A team") : "Everyone");
+
+/** What the form of a canned reply or of a macro is given: the draft, its errors, and who is editing. */
+export interface LibraryFieldsProps<Draft> {
+  draft: Draft;
+  setDraft: (d: Draft) => void;
+  errors: Record<string, string>;
+  me: Pick<Me, "role" | "team_ids">;
+  teams: Team[];
+}
