@@ -4,29 +4,24 @@
  * opens, and stays mounted from then on so that closing plays as before.
  */
 import type { Drawer as MantineDrawer, Modal as MantineModal } from "@mantine/core";
-import { lazy, Suspense, type ComponentProps } from "react";
+import { lazy, Suspense, type ComponentProps, type ComponentType } from "react";
 import { useOpenedOnce } from "./opened-once.ts";
 
 export const loadOverlays = () => import("./overlay-parts.ts");
-const LazyModal = lazy(() => loadOverlays().then((m) => ({ default: m.Modal })));
-const LazyDrawer = lazy(() => loadOverlays().then((m) => ({ default: m.Drawer })));
 
-export function Modal(props: ComponentProps<typeof MantineModal>) {
-  const mounted = useOpenedOnce(props.opened);
-  if (!mounted) return null;
-  return (
-    <Suspense fallback={null}>
-      <LazyModal {...props} />
-    </Suspense>
-  );
+/** An overlay whose code waits in overlay-parts.ts until the first time it opens. */
+function lazyOverlay<Props extends { opened: boolean }>(load: () => Promise<ComponentType<Props>>) {
+  const Lazy = lazy(() => load().then((component) => ({ default: component })));
+  return function Overlay(props: Props) {
+    const mounted = useOpenedOnce(props.opened);
+    if (!mounted) return null;
+    return (
+      <Suspense fallback={null}>
+        <Lazy {...props} />
+      </Suspense>
+    );
+  };
 }
 
-export function Drawer(props: ComponentProps<typeof MantineDrawer>) {
-  const mounted = useOpenedOnce(props.opened);
-  if (!mounted) return null;
-  return (
-    <Suspense fallback={null}>
-      <LazyDrawer {...props} />
-    </Suspense>
-  );
-}
+export const Modal = lazyOverlay<ComponentProps<typeof MantineModal>>(() => loadOverlays().then((m) => m.Modal));
+export const Drawer = lazyOverlay<ComponentProps<typeof MantineDrawer>>(() => loadOverlays().then((m) => m.Drawer));
