@@ -7,7 +7,7 @@
 import { ActionIcon, Alert, Anchor, Button, CopyButton, Group, Select, Stack, Switch, Table, Text, TextInput, Title, Tooltip } from "@mantine/core";
 import { IconCheck, IconCopy, IconKey, IconPlus, IconRefresh, IconTrash } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { PRIORITIES, type AlertSettings, type ApiToken, type Priority } from "@tessera/contracts";
+import { PRIORITIES, type AlertSettings, type ApiToken, type Priority, type TokenScope } from "@tessera/contracts";
 import { useMemo, useState } from "react";
 import { Link } from "react-router";
 import { adminKeys, useAdminTeams, useAssignableStaff, useUserTokens } from "../api/admin-queries.ts";
@@ -16,6 +16,7 @@ import { PRIORITY_LABELS } from "../ui/priority-icon.tsx";
 import { errorMessage, LoadError } from "../ui/query-state.tsx";
 import { TimeAgo } from "../ui/time-ago.tsx";
 import { ConfirmDialog, Consequence, Editor, SaveError } from "./layout.tsx";
+import { describeScopes, TokenScopePicker } from "./token-scopes.tsx";
 import { AdminFormPage, bindDraft, FormHeading, useAdminForm } from "./scaffold/index.ts";
 import classes from "./admin.module.css";
 import mail from "./mail.module.css";
@@ -202,9 +203,11 @@ function Connect() {
   const live = (tokens.data ?? []).filter((t) => !t.revoked_at && t.name === TOKEN_NAME);
   const [shown, setShown] = useState<string | null>(null);
   const [rotating, setRotating] = useState(false);
+  // Least privilege by default: the token this page makes only sends alerts unless asked for more.
+  const [scopes, setScopes] = useState<TokenScope[]>(["alerts:write"]);
   const issue = useMutation({
     mutationFn: async (replace: ApiToken[]) => {
-      const created = await createIntegrationToken(accountId!, TOKEN_NAME);
+      const created = await createIntegrationToken(accountId!, TOKEN_NAME, scopes);
       for (const old of replace) await revokeToken(old.id);
       return created;
     },
@@ -267,36 +270,39 @@ function Connect() {
                 <Copyable value={shown} label="the token" />
               </Alert>
             ) : (
-              <Group gap="sm">
-                <Text size="sm">
+              <Stack gap="sm">
+                <Group gap="sm">
+                  <Text size="sm">
+                    {live.length === 0 ? (
+                      <>
+                        {account.name} has no “{TOKEN_NAME}” token yet.
+                      </>
+                    ) : (
+                      <>
+                        {account.name} has a “{TOKEN_NAME}” token, created <TimeAgo iso={live[live.length - 1].created_at} />
+                        {live[live.length - 1].last_used_at ? (
+                          <>
+                            , last used <TimeAgo iso={live[live.length - 1].last_used_at!} />
+                          </>
+                        ) : (
+                          ", never used yet"
+                        )}
+                        . It may {describeScopes(live[live.length - 1].scopes)}.
+                      </>
+                    )}
+                  </Text>
                   {live.length === 0 ? (
-                    <>
-                      {account.name} has no “{TOKEN_NAME}” token yet.
-                    </>
+                    <Button size="xs" leftSection={<IconKey size={14} />} onClick={() => issue.mutate([])} loading={issue.isPending} disabled={tokens.isPending || scopes.length === 0}>
+                      Create token
+                    </Button>
                   ) : (
-                    <>
-                      {account.name} has a “{TOKEN_NAME}” token, created <TimeAgo iso={live[live.length - 1].created_at} />
-                      {live[live.length - 1].last_used_at ? (
-                        <>
-                          , last used <TimeAgo iso={live[live.length - 1].last_used_at!} />
-                        </>
-                      ) : (
-                        ", never used yet"
-                      )}
-                      .
-                    </>
+                    <Button size="xs" variant="default" leftSection={<IconRefresh size={14} />} onClick={() => setRotating(true)} disabled={scopes.length === 0}>
+                      Rotate token
+                    </Button>
                   )}
-                </Text>
-                {live.length === 0 ? (
-                  <Button size="xs" leftSection={<IconKey size={14} />} onClick={() => issue.mutate([])} loading={issue.isPending} disabled={tokens.isPending}>
-                    Create token
-                  </Button>
-                ) : (
-                  <Button size="xs" variant="default" leftSection={<IconRefresh size={14} />} onClick={() => setRotating(true)}>
-                    Rotate token
-                  </Button>
-                )}
-              </Group>
+                </Group>
+                <TokenScopePicker role={account.role} value={scopes} onChange={setScopes} />
+              </Stack>
             )}
             {issue.error && !rotating ? (
               <Text size="sm" c="red.8" role="alert" mt="xs">

@@ -7,13 +7,13 @@ import { Badge, Button, Code, Group, Paper, Stack, Text } from "@mantine/core";
 import { IconRefresh, IconTrash } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { DeadJob, Page } from "@tessera/contracts";
-import { useState } from "react";
 import { z } from "zod";
 import { api } from "../api/client.ts";
 import { formatDateTime } from "../ui/format.ts";
-import { errorMessage, ListSkeleton, LoadError } from "../ui/query-state.tsx";
+import { ListSkeleton, LoadError } from "../ui/query-state.tsx";
 import { TimeAgo } from "../ui/time-ago.tsx";
-import { AdminPage, announce, ConfirmDialog, SaveError } from "./layout.tsx";
+import { ActionError, AdminPage, announce, ConfirmDialog } from "./layout.tsx";
+import { useConfirmedAction } from "./scaffold/index.ts";
 
 const deadJobsKey = ["admin", "jobs", "dead"] as const;
 const fetchDeadJobs = () => api("/api/jobs/dead?limit=200", Page(DeadJob));
@@ -22,7 +22,6 @@ const discardJob = (id: number) => api(`/api/jobs/${id}`, DeadJob, { method: "DE
 
 function DeadJobRow({ job }: { job: DeadJob }) {
   const client = useQueryClient();
-  const [discarding, setDiscarding] = useState(false);
   const refresh = () => void client.invalidateQueries({ queryKey: deadJobsKey });
   const retry = useMutation({
     mutationFn: () => retryJob(job.id),
@@ -31,14 +30,13 @@ function DeadJobRow({ job }: { job: DeadJob }) {
       refresh();
     },
   });
-  const discard = useMutation({
-    mutationFn: () => discardJob(job.id),
-    onSuccess: () => {
+  const discard = useConfirmedAction(
+    () => discardJob(job.id),
+    () => {
       announce(`Job ${job.id} (${job.kind}) was discarded.`);
-      setDiscarding(false);
       refresh();
     },
-  });
+  );
   return (
     <Paper component="li" withBorder p="md" radius="md" aria-label={`Job ${job.id}: ${job.kind}`} style={{ listStyle: "none", minWidth: 0 }}>
       <Group justify="space-between" align="flex-start" gap="sm">
@@ -57,7 +55,7 @@ function DeadJobRow({ job }: { job: DeadJob }) {
           <Button size="xs" leftSection={<IconRefresh size={14} />} onClick={() => retry.mutate()} loading={retry.isPending}>
             Retry
           </Button>
-          <Button size="xs" color="red" variant="light" leftSection={<IconTrash size={14} />} onClick={() => setDiscarding(true)}>
+          <Button size="xs" color="red" variant="light" leftSection={<IconTrash size={14} />} onClick={() => discard.ask()}>
             Discard
           </Button>
         </Group>
@@ -65,23 +63,8 @@ function DeadJobRow({ job }: { job: DeadJob }) {
       <Code block mt="sm" style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }} aria-label="Last error">
         {job.last_error ?? "No error was recorded."}
       </Code>
-      {retry.error ? (
-        <Stack mt="sm">
-          <SaveError title="It was not retried" message={errorMessage(retry.error)} />
-        </Stack>
-      ) : null}
-      <ConfirmDialog
-        opened={discarding}
-        title={`Discard job ${job.id}?`}
-        confirmLabel="Discard"
-        onConfirm={() => discard.mutate()}
-        onClose={() => {
-          setDiscarding(false);
-          discard.reset();
-        }}
-        busy={discard.isPending}
-        error={discard.error}
-      >
+      <ActionError title="It was not retried" error={retry.error} mt="sm" />
+      <ConfirmDialog {...discard.dialog} title={`Discard job ${job.id}?`} confirmLabel="Discard">
         <Text size="sm">It is deleted for good and never runs. What it was meant to do ({job.kind}) does not happen.</Text>
       </ConfirmDialog>
     </Paper>

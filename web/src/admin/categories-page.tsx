@@ -4,13 +4,13 @@
  * one off says first which subcategories and unfinished tickets it has.
  */
 import { Alert, Button, Group, Select, Stack, Switch, Text, TextInput, Title } from "@mantine/core";
-import { IconCategory, IconCornerDownRight, IconFolder, IconInfoCircle, IconSitemap, IconTicket } from "@tabler/icons-react";
+import { IconCategory, IconCornerDownRight, IconFolder, IconInfoCircle, IconSitemap } from "@tabler/icons-react";
 import { TICKET_TYPES, type Category, type TicketType } from "@tessera/contracts";
 import { useMemo } from "react";
 import { Link, useSearchParams } from "react-router";
 import { createCategory, updateCategory, type CategoryChanges } from "../api/admin.ts";
 import { adminKeys, UNFINISHED, useAdminCategories, useAdminTeams, useTicketCount } from "../api/admin-queries.ts";
-import { ConfirmDialog, Consequence, Editor, OffBadge, SaveError } from "./layout.tsx";
+import { ConfirmDialog, Consequence, Editor, OffBadge, SaveError, TicketsConsequence } from "./layout.tsx";
 import { AdminCollectionPage, bindDraft, FormHeading, Rows, useAdminCollection, useCreateForm, useEditForm, type AdminCollection } from "./scaffold/index.ts";
 import { plural } from "./people.ts";
 import classes from "./admin.module.css";
@@ -161,20 +161,13 @@ function DeactivateDialog({ category, all, opened, onClose, onConfirm, busy }: {
     <ConfirmDialog opened={opened} onClose={onClose} title={`Deactivate ${category.path}?`} confirmLabel="Deactivate and save" onConfirm={onConfirm} busy={busy}>
       <Stack gap="sm">
         <Consequence icon={<IconCategory size={16} />}>Requesters and agents can no longer choose it for new tickets.</Consequence>
-        <Consequence icon={<IconTicket size={16} />}>
-          {tickets.isPending ? (
-            "Counting the tickets filed under it…"
-          ) : tickets.isError ? (
-            "The tickets filed under it could not be counted."
-          ) : tickets.data!.count === 0 ? (
-            "No unfinished tickets are filed under it."
-          ) : (
+        <TicketsConsequence count={tickets} counting="Counting the tickets filed under it…" failed="The tickets filed under it could not be counted." none="No unfinished tickets are filed under it.">
+          {(n) => (
             <>
-              <strong>{plural(tickets.data!.count, "unfinished ticket")}</strong> filed under it {tickets.data!.count === 1 ? "keeps" : "keep"} this category and{" "}
-              {tickets.data!.count === 1 ? "its" : "their"} team.
+              <strong>{plural(n, "unfinished ticket")}</strong> filed under it {n === 1 ? "keeps" : "keep"} this category and {n === 1 ? "its" : "their"} team.
             </>
           )}
-        </Consequence>
+        </TicketsConsequence>
         <Consequence icon={<IconSitemap size={16} />}>
           {under.length === 0 ? (
             "It has no active subcategories."

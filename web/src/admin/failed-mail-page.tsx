@@ -13,10 +13,9 @@ import { useState } from "react";
 import { Link, useNavigate } from "react-router";
 import { discardFailedMail, mailKeys, reprocessFailedMail, useFailedMail, type FailedStatus } from "../api/mail.ts";
 import { formatBytes, formatDateTime } from "../ui/format.ts";
-import { announce, ConfirmDialog, Consequence, SaveError } from "./layout.tsx";
+import { ActionError, announce, ConfirmDialog, Consequence } from "./layout.tsx";
 import { MailRow, useStatusTabs } from "./mail-list-parts.tsx";
-import { AdminCollectionPage, useAdminCollection } from "./scaffold/index.ts";
-import { errorMessage } from "../ui/query-state.tsx";
+import { AdminCollectionPage, useAdminCollection, useConfirmedAction } from "./scaffold/index.ts";
 import classes from "./admin.module.css";
 import mail from "./mail.module.css";
 
@@ -54,7 +53,6 @@ const OUTCOME_WORDS: Record<string, string> = {
 function FailedDetail({ item }: { item: FailedMail }) {
   const client = useQueryClient();
   const navigate = useNavigate();
-  const [discarding, setDiscarding] = useState(false);
   const [result, setResult] = useState<z.infer<typeof ReprocessResult> | null>(null);
   const refresh = () => void client.invalidateQueries({ queryKey: mailKeys.allFailed });
   const reprocess = useMutation({
@@ -64,15 +62,14 @@ function FailedDetail({ item }: { item: FailedMail }) {
       refresh();
     },
   });
-  const discard = useMutation({
-    mutationFn: () => discardFailedMail(item.id),
-    onSuccess: () => {
+  const discard = useConfirmedAction(
+    () => discardFailedMail(item.id),
+    () => {
       refresh();
       announce("The message was discarded. Its original stays downloadable under Discarded.");
-      setDiscarding(false);
       navigate("/admin/failed-mail");
     },
-  });
+  );
   const open = item.status === "open";
   return (
     <div className={classes.editorBody} role="region" aria-label="Failed message">
@@ -125,15 +122,11 @@ function FailedDetail({ item }: { item: FailedMail }) {
         <Button leftSection={<IconRefresh size={16} />} onClick={() => reprocess.mutate()} loading={reprocess.isPending} disabled={!open}>
           Re-process
         </Button>
-        <Button color="red" variant="light" leftSection={<IconTrash size={16} />} onClick={() => setDiscarding(true)} disabled={!open}>
+        <Button color="red" variant="light" leftSection={<IconTrash size={16} />} onClick={() => discard.ask()} disabled={!open}>
           Discard
         </Button>
       </Group>
-      {reprocess.error ? (
-        <Stack mt="md">
-          <SaveError title="It was not re-processed" message={errorMessage(reprocess.error)} />
-        </Stack>
-      ) : null}
+      <ActionError title="It was not re-processed" error={reprocess.error} mt="md" />
       {result && (
         <Alert mt="md" color={result.failed.status === "open" ? "orange" : "teal"} variant="light" role="status" title="Re-processed">
           {OUTCOME_WORDS[result.outcome] ?? result.outcome}.{" "}
@@ -145,18 +138,7 @@ function FailedDetail({ item }: { item: FailedMail }) {
           {result.failed.status === "open" && ` ${result.failed.error}`}
         </Alert>
       )}
-      <ConfirmDialog
-        opened={discarding}
-        title="Discard this message?"
-        confirmLabel="Discard"
-        onConfirm={() => discard.mutate()}
-        onClose={() => {
-          setDiscarding(false);
-          discard.reset();
-        }}
-        busy={discard.isPending}
-        error={discard.error}
-      >
+      <ConfirmDialog {...discard.dialog} title="Discard this message?" confirmLabel="Discard">
         <Stack gap="sm">
           <Consequence icon={<IconMailExclamation size={16} />}>No ticket is made from it and it leaves this list. Nobody is told: the sender is not answered.</Consequence>
           <Consequence icon={<IconDownload size={16} />}>Its original stays downloadable under “Discarded”.</Consequence>

@@ -5,7 +5,7 @@
  */
 import { Alert, Anchor, Badge, Button, Group, Modal, Stack, Text, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { IconAlertCircle, IconArrowLeft, IconCircleCheck } from "@tabler/icons-react";
+import { IconAlertCircle, IconArrowLeft, IconCircleCheck, IconTicket } from "@tabler/icons-react";
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { Link, NavLink, useBlocker } from "react-router";
 import { ApiError } from "../api/client.ts";
@@ -176,13 +176,18 @@ export function formErrors(err: unknown, known: readonly string[], conflictField
   return { fields: {}, general: errorMessage(err) };
 }
 
-export function SaveError({ title = "Not saved", message }: { title?: string; message: string | null }) {
+export function SaveError({ title = "Not saved", message, mt }: { title?: string; message: string | null; mt?: string }) {
   if (!message) return null;
   return (
-    <Alert color="red" variant="light" icon={<IconAlertCircle size={18} />} title={title} role="alert">
+    <Alert color="red" variant="light" icon={<IconAlertCircle size={18} />} title={title} role="alert" mt={mt}>
       {message}
     </Alert>
   );
+}
+
+/** Why an action other than a save (a retry, a re-process) did not work, under its button. */
+export function ActionError({ title, error, mt }: { title: string; error: unknown; mt?: string }) {
+  return error ? <SaveError title={title} message={errorMessage(error)} mt={mt} /> : null;
 }
 
 /**
@@ -321,6 +326,26 @@ export function Consequence({ icon, children }: { icon: ReactNode; children: Rea
       </Text>
     </Group>
   );
+}
+
+/**
+ * What a change does to tickets, counted while its dialog is open: `counting` while the count
+ * loads, `failed` if it cannot be had, `none` when there are none, else `children(count)`.
+ */
+export function TicketsConsequence({
+  count,
+  counting,
+  failed,
+  none,
+  children,
+}: {
+  count: { isPending: boolean; isError: boolean; data?: { count: number } };
+  counting: string;
+  failed: string;
+  none: string;
+  children: (count: number) => ReactNode;
+}) {
+  return <Consequence icon={<IconTicket size={16} />}>{count.isPending ? counting : count.isError ? failed : count.data!.count === 0 ? none : children(count.data!.count)}</Consequence>;
 }
 
 /** Shows "Saved" in an editor's footer for a few seconds after a save. */

@@ -7,7 +7,7 @@
 import { Alert, Badge, Button, Group, SegmentedControl, Skeleton, Stack, Text, Textarea, TextInput, Title, Tooltip } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { IconAlertTriangle, IconArrowBackUp, IconMailCog } from "@tabler/icons-react";
-import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { MailKind, MailTemplate, MailTemplateParts } from "@tessera/contracts";
 import { useRef, useState } from "react";
 import { useNavigate } from "react-router";
@@ -16,7 +16,7 @@ import { errorMessage } from "../ui/query-state.tsx";
 import { RichText } from "../ui/rich-text.tsx";
 import { TimeAgo } from "../ui/time-ago.tsx";
 import { announce, ConfirmDialog, Editor, SaveError, Tag } from "./layout.tsx";
-import { AdminCollectionPage, useAdminCollection, useEditForm, type AdminCollection } from "./scaffold/index.ts";
+import { type AdminCollection, AdminCollectionPage, useAdminCollection, useConfirmedAction, useEditForm } from "./scaffold/index.ts";
 import { KIND_WORDS } from "./outgoing-mail-page.tsx";
 import mail from "./mail.module.css";
 import { ListRow } from "./list-row.tsx";
@@ -93,20 +93,18 @@ function Preview({ kind, draft }: { kind: MailKind; draft: MailTemplateParts }) 
 
 function TemplateEditor({ template, collection }: { template: MailTemplate; collection: AdminCollection<MailTemplate> }) {
   const [editing, setEditing] = useState<"html" | "text">("html");
-  const [resetting, setResetting] = useState(false);
   const fields = useRef<Partial<Record<Part, HTMLInputElement | HTMLTextAreaElement | null>>>({});
   const lastFocused = useRef<Part>("html");
   const form = useEditForm(collection, template, { fields: ["subject", "text", "html"], draftOf: partsOf, save: (d) => saveMailTemplate(template.kind, d) });
   const { draft, setDraft } = form;
-  const reset = useMutation({
-    mutationFn: () => resetMailTemplate(template.kind),
-    onSuccess: (saved) => {
+  const reset = useConfirmedAction(
+    () => resetMailTemplate(template.kind),
+    (saved) => {
       collection.saved(saved);
       setDraft(partsOf(saved));
-      setResetting(false);
       announce(`The ${KIND_WORDS[template.kind].toLowerCase()} template is back to the built-in default.`);
     },
-  });
+  );
 
   /** Puts `{{name}}` where the cursor was in the field last used. */
   const insert = (name: string) => {
@@ -155,7 +153,7 @@ function TemplateEditor({ template, collection }: { template: MailTemplate; coll
           </Text>
         </div>
         <Tooltip label="Throw away the customized template and use Tessera’s own">
-          <Button variant="subtle" size="xs" color="gray" leftSection={<IconArrowBackUp size={14} />} onClick={() => setResetting(true)} disabled={!template.customized}>
+          <Button variant="subtle" size="xs" color="gray" leftSection={<IconArrowBackUp size={14} />} onClick={() => reset.ask()} disabled={!template.customized}>
             Reset to default
           </Button>
         </Tooltip>
@@ -202,18 +200,7 @@ function TemplateEditor({ template, collection }: { template: MailTemplate; coll
         </div>
         <SaveError message={form.general} />
       </Stack>
-      <ConfirmDialog
-        opened={resetting}
-        title="Go back to the default template?"
-        confirmLabel="Reset to default"
-        onConfirm={() => reset.mutate()}
-        onClose={() => {
-          setResetting(false);
-          reset.reset();
-        }}
-        busy={reset.isPending}
-        error={reset.error}
-      >
+      <ConfirmDialog {...reset.dialog} title="Go back to the default template?" confirmLabel="Reset to default">
         <Text size="sm">Your wording for the {KIND_WORDS[template.kind].toLowerCase()} mail is deleted, and mail sent from now on uses Tessera’s own.</Text>
       </ConfirmDialog>
     </Editor>

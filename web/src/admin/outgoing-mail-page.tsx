@@ -12,9 +12,9 @@ import { useMemo } from "react";
 import { Link, useSearchParams } from "react-router";
 import { fetchOutbox, mailKeys, retryOutboxItem, saveMailSettings, useMailStatus } from "../api/mail.ts";
 import { formatDateTime } from "../ui/format.ts";
-import { errorMessage, ListSkeleton, LoadError } from "../ui/query-state.tsx";
+import { ListSkeleton, LoadError } from "../ui/query-state.tsx";
 import { TimeAgo } from "../ui/time-ago.tsx";
-import { announce, Editor, SaveError } from "./layout.tsx";
+import { ActionError, announce, Editor, SaveError } from "./layout.tsx";
 import { AdminCollectionPage, FormHeading, useAdminCollection, useAdminForm } from "./scaffold/index.ts";
 import { PagedRows } from "./paged-rows.tsx";
 import classes from "./admin.module.css";
@@ -168,7 +168,7 @@ function OutboxDetail({ item }: { item: OutboxItem }) {
           <Text size="xs" c="dimmed">
             Sends it again with a fresh count of attempts. Fix the cause first if the error names one (a wrong address, a full mailbox).
           </Text>
-          {retry.error ? <SaveError title="Not retried" message={errorMessage(retry.error)} /> : null}
+          <ActionError title="Not retried" error={retry.error} />
         </Stack>
       )}
     </div>

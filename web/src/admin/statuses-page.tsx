@@ -4,13 +4,13 @@
  * category, renames them, gives them the words requesters read, and retires added ones.
  */
 import { Alert, Badge, Group, NumberInput, Select, Stack, Switch, Text, TextInput, Title } from "@mantine/core";
-import { IconArrowsRightLeft, IconInfoCircle, IconProgressCheck, IconTicket } from "@tabler/icons-react";
+import { IconArrowsRightLeft, IconInfoCircle, IconProgressCheck } from "@tabler/icons-react";
 import { STATUS_TRANSITIONS, type Status, type StatusCategory } from "@tessera/contracts";
 import { useState } from "react";
 import { createStatus, updateStatus } from "../api/admin.ts";
 import { adminKeys, useAdminStatuses, useTicketCount } from "../api/admin-queries.ts";
 import { StatusPill } from "../ui/status-pill.tsx";
-import { ConfirmDialog, Consequence, Editor, OffBadge, SaveError, Tag } from "./layout.tsx";
+import { ConfirmDialog, Consequence, Editor, OffBadge, SaveError, Tag, TicketsConsequence } from "./layout.tsx";
 import { AdminCollectionPage, bindDraft, FormHeading, useAdminCollection, useCreateForm, useEditForm, type AdminCollection } from "./scaffold/index.ts";
 import { plural } from "./people.ts";
 import classes from "./admin.module.css";
@@ -152,20 +152,13 @@ function StatusEditor({ status, collection }: { status: Status; collection: Admi
       <ConfirmDialog {...form.confirm} title={`Retire ${status.label}?`} confirmLabel="Retire and save">
         <Stack gap="sm">
           <Consequence icon={<IconArrowsRightLeft size={16} />}>Agents can no longer move tickets into it.</Consequence>
-          <Consequence icon={<IconTicket size={16} />}>
-            {inIt.isPending ? (
-              "Counting the tickets in it…"
-            ) : inIt.isError ? (
-              "The tickets in it could not be counted."
-            ) : inIt.data!.count === 0 ? (
-              "No ticket is in this status now."
-            ) : (
+          <TicketsConsequence count={inIt} counting="Counting the tickets in it…" failed="The tickets in it could not be counted." none="No ticket is in this status now.">
+            {(n) => (
               <>
-                <strong>{plural(inIt.data!.count, "ticket")}</strong>{" "}
-                {inIt.data!.count === 1 ? "is in it now and keeps it until an agent moves it" : "are in it now and keep it until an agent moves them"}.
+                <strong>{plural(n, "ticket")}</strong> {n === 1 ? "is in it now and keeps it until an agent moves it" : "are in it now and keep it until an agent moves them"}.
               </>
             )}
-          </Consequence>
+          </TicketsConsequence>
         </Stack>
       </ConfirmDialog>
     </Editor>

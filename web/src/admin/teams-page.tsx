@@ -4,7 +4,7 @@
  * says first which of the team's tickets are assigned to them.
  */
 import { ActionIcon, Anchor, Avatar, Badge, Button, Group, Select, Stack, Text, Textarea, TextInput, Title, Tooltip } from "@mantine/core";
-import { IconEye, IconPlus, IconTicket, IconUserMinus, IconUsersGroup } from "@tabler/icons-react";
+import { IconEye, IconPlus, IconUserMinus, IconUsersGroup } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { Category, Team } from "@tessera/contracts";
 import { useState } from "react";
@@ -14,56 +14,34 @@ import { adminKeys, refreshPeople, UNFINISHED, useAdminCategories, useAdminTeams
 import { initials } from "../ui/format.ts";
 import { errorMessage } from "../ui/query-state.tsx";
 import { effectiveTeam } from "./categories-page.tsx";
-import { announce, ConfirmDialog, Consequence, Editor, SaveError } from "./layout.tsx";
-import { AdminCollectionPage, bindDraft, FormHeading, useAdminCollection, useCreateForm, useEditForm, type AdminCollection } from "./scaffold/index.ts";
+import { announce, ConfirmDialog, Consequence, Editor, SaveError, TicketsConsequence } from "./layout.tsx";
+import { type AdminCollection, AdminCollectionPage, bindDraft, type ConfirmedDialog, FormHeading, useAdminCollection, useConfirmedAction, useCreateForm, useEditForm } from "./scaffold/index.ts";
 import { plural, possessive, ROLE_LABELS } from "./people.ts";
 import classes from "./admin.module.css";
 import { ListRow, RowIcon } from "./list-row.tsx";
 
 type Member = Team["members"][number];
 
-function RemoveMemberDialog({ team, member, onClose }: { team: Team; member: Member | null; onClose: () => void }) {
-  const client = useQueryClient();
-  const open = !!member;
-  const assigned = useTicketCount({ team: String(team.id), assignee: String(member?.id ?? 0), status_category: UNFINISHED }, open);
-  const remove = useMutation({
-    mutationFn: (m: Member) => removeTeamMember(team.id, m.id),
-    onSuccess: (_, m) => {
-      refreshPeople(client);
-      announce(`${m.name} is no longer in ${team.name}.`);
-      onClose();
-    },
-  });
+function RemoveMemberDialog({ team, member, dialog }: { team: Team; member: Member | null; dialog: ConfirmedDialog }) {
+  const assigned = useTicketCount({ team: String(team.id), assignee: String(member?.id ?? 0), status_category: UNFINISHED }, !!member);
   return (
-    <ConfirmDialog
-      opened={open}
-      onClose={() => {
-        remove.reset();
-        onClose();
-      }}
-      title={member ? `Remove ${member.name} from ${team.name}?` : ""}
-      confirmLabel="Remove from team"
-      onConfirm={() => member && remove.mutate(member)}
-      busy={remove.isPending}
-      error={remove.error}
-    >
+    <ConfirmDialog {...dialog} title={member ? `Remove ${member.name} from ${team.name}?` : ""} confirmLabel="Remove from team">
       {member && (
         <Stack gap="sm">
           <Consequence icon={<IconEye size={16} />}>They stop seeing {possessive(team.name)} queue. Tickets assigned to them, or that they requested or watch, stay visible to them.</Consequence>
-          <Consequence icon={<IconTicket size={16} />}>
-            {assigned.isPending ? (
-              `Counting ${possessive(team.name)} tickets assigned to them…`
-            ) : assigned.isError ? (
-              "The tickets assigned to them could not be counted."
-            ) : assigned.data!.count === 0 ? (
-              `None of ${possessive(team.name)} unfinished tickets are assigned to them.`
-            ) : (
+          <TicketsConsequence
+            count={assigned}
+            counting={`Counting ${possessive(team.name)} tickets assigned to them…`}
+            failed="The tickets assigned to them could not be counted."
+            none={`None of ${possessive(team.name)} unfinished tickets are assigned to them.`}
+          >
+            {(n) => (
               <>
-                <strong>{plural(assigned.data!.count, "unfinished ticket")}</strong> of {team.name} {assigned.data!.count === 1 ? "is assigned to them and stays" : "are assigned to them and stay"}{" "}
-                assigned: reassign {assigned.data!.count === 1 ? "it" : "them"} in the agent workspace.
+                <strong>{plural(n, "unfinished ticket")}</strong> of {team.name} {n === 1 ? "is assigned to them and stays" : "are assigned to them and stay"} assigned: reassign{" "}
+                {n === 1 ? "it" : "them"} in the agent workspace.
               </>
             )}
-          </Consequence>
+          </TicketsConsequence>
         </Stack>
       )}
     </ConfirmDialog>
@@ -74,7 +52,13 @@ function Members({ team }: { team: Team }) {
   const client = useQueryClient();
   const staff = useAssignableStaff();
   const [picked, setPicked] = useState<string | null>(null);
-  const [removing, setRemoving] = useState<Member | null>(null);
+  const removal = useConfirmedAction(
+    (m: Member) => removeTeamMember(team.id, m.id),
+    (_, m) => {
+      refreshPeople(client);
+      announce(`${m.name} is no longer in ${team.name}.`);
+    },
+  );
   const memberIds = new Set(team.members.map((m) => m.id));
   const candidates = (staff.data ?? []).filter((u) => !memberIds.has(u.id));
   const add = useMutation({
@@ -141,7 +125,7 @@ function Members({ team }: { team: Team }) {
                   {ROLE_LABELS[m.role]}
                 </Badge>
                 <Tooltip label={`Remove from ${team.name}`}>
-                  <ActionIcon variant="subtle" color="gray" onClick={() => setRemoving(m)} aria-label={`Remove ${m.name} from ${team.name}`}>
+                  <ActionIcon variant="subtle" color="gray" onClick={() => removal.ask(m)} aria-label={`Remove ${m.name} from ${team.name}`}>
                     <IconUserMinus size={16} />
                   </ActionIcon>
                 </Tooltip>
@@ -150,7 +134,7 @@ function Members({ team }: { team: Team }) {
           ))}
         </ul>
       )}
-      <RemoveMemberDialog team={team} member={removing} onClose={() => setRemoving(null)} />
+      <RemoveMemberDialog team={team} member={removal.subject} dialog={removal.dialog} />
     </div>
   );
 }

@@ -1,43 +1,22 @@
 // The Account section of the user editor: disabling (with its consequences dialog) and enabling.
 import { Button, Stack, Text, Title } from "@mantine/core";
-import { IconKey, IconLockOpen, IconPlugConnectedX, IconTicket, IconUserOff, IconUsersGroup } from "@tabler/icons-react";
+import { IconKey, IconLockOpen, IconPlugConnectedX, IconUserOff, IconUsersGroup } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { User } from "@tessera/contracts";
-import { useState } from "react";
 import { updateUser } from "../api/admin.ts";
 import { adminKeys, refreshPeople, UNFINISHED, useTicketCount, useUserTokens } from "../api/admin-queries.ts";
-import { announce, ConfirmDialog, Consequence, formErrors, SaveError } from "./layout.tsx";
+import { ActionError, announce, ConfirmDialog, Consequence, TicketsConsequence } from "./layout.tsx";
 import { plural } from "./people.ts";
 import classes from "./admin.module.css";
+import { type ConfirmedDialog, useConfirmedAction } from "./scaffold/index.ts";
 
 /** Disabling: says at once what ends and what stays, counted, before anything happens. */
-function DisableDialog({ user, opened, onClose }: { user: User; opened: boolean; onClose: () => void }) {
-  const client = useQueryClient();
-  const tickets = useTicketCount({ assignee: String(user.id), status_category: UNFINISHED }, opened);
-  const tokens = useUserTokens(user.id, opened);
+function DisableDialog({ user, dialog }: { user: User; dialog: ConfirmedDialog }) {
+  const tickets = useTicketCount({ assignee: String(user.id), status_category: UNFINISHED }, dialog.opened);
+  const tokens = useUserTokens(user.id, dialog.opened);
   const liveTokens = (tokens.data ?? []).filter((t) => !t.revoked_at);
-  const disable = useMutation({
-    mutationFn: () => updateUser(user.id, { active: false }),
-    onSuccess: (saved) => {
-      client.setQueryData(adminKeys.user(saved.id), saved);
-      refreshPeople(client);
-      announce("They were signed out everywhere and can no longer sign in.", `${saved.name} is disabled`);
-      onClose();
-    },
-  });
   return (
-    <ConfirmDialog
-      opened={opened}
-      onClose={() => {
-        disable.reset();
-        onClose();
-      }}
-      title={`Disable ${user.name}?`}
-      confirmLabel="Disable account"
-      onConfirm={() => disable.mutate()}
-      busy={disable.isPending}
-      error={disable.error}
-    >
+    <ConfirmDialog {...dialog} title={`Disable ${user.name}?`} confirmLabel="Disable account">
       <Stack gap="sm">
         <Consequence icon={<IconPlugConnectedX size={16} />}>
           <strong>Their sessions and API tokens end at once.</strong> They are signed out on every device, and integrations using their tokens stop working
@@ -46,20 +25,19 @@ function DisableDialog({ user, opened, onClose }: { user: User; opened: boolean;
         </Consequence>
         <Consequence icon={<IconKey size={16} />}>They cannot sign in until an admin enables the account again.</Consequence>
         {user.role !== "requester" && (
-          <Consequence icon={<IconTicket size={16} />}>
-            {tickets.isPending ? (
-              "Counting the tickets assigned to them…"
-            ) : tickets.isError ? (
-              "The tickets assigned to them could not be counted."
-            ) : tickets.data!.count === 0 ? (
-              "No unfinished tickets are assigned to them."
-            ) : (
+          <TicketsConsequence
+            count={tickets}
+            counting="Counting the tickets assigned to them…"
+            failed="The tickets assigned to them could not be counted."
+            none="No unfinished tickets are assigned to them."
+          >
+            {(n) => (
               <>
-                <strong>{plural(tickets.data!.count, "unfinished ticket")}</strong>{" "}
-                {tickets.data!.count === 1 ? "is assigned to them and stays assigned: reassign it" : "are assigned to them and stay assigned: reassign them"} in the agent workspace.
+                <strong>{plural(n, "unfinished ticket")}</strong> {n === 1 ? "is assigned to them and stays assigned: reassign it" : "are assigned to them and stay assigned: reassign them"} in the
+                agent workspace.
               </>
             )}
-          </Consequence>
+          </TicketsConsequence>
         )}
         {user.teams.length > 0 && (
           <Consequence icon={<IconUsersGroup size={16} />}>They stay a member of {user.teams.map((t) => t.name).join(", ")} until you remove them on the Teams page.</Consequence>
@@ -70,12 +48,21 @@ function DisableDialog({ user, opened, onClose }: { user: User; opened: boolean;
 }
 export function AccountSection({ user, self }: { user: User; self: boolean }) {
   const client = useQueryClient();
-  const [confirming, setConfirming] = useState(false);
+  const changed = (saved: User) => {
+    client.setQueryData(adminKeys.user(saved.id), saved);
+    refreshPeople(client);
+  };
+  const disable = useConfirmedAction(
+    () => updateUser(user.id, { active: false }),
+    (saved) => {
+      changed(saved);
+      announce("They were signed out everywhere and can no longer sign in.", `${saved.name} is disabled`);
+    },
+  );
   const enable = useMutation({
     mutationFn: () => updateUser(user.id, { active: true }),
     onSuccess: (saved) => {
-      client.setQueryData(adminKeys.user(saved.id), saved);
-      refreshPeople(client);
+      changed(saved);
       announce("They can sign in again.", `${saved.name} is enabled`);
     },
   });
@@ -89,7 +76,7 @@ export function AccountSection({ user, self }: { user: User; self: boolean }) {
           <Text size="sm" c="dimmed" mb="sm">
             A disabled person cannot sign in; their sessions and API tokens end at once. Their tickets and history stay.
           </Text>
-          <Button variant="light" color="red" leftSection={<IconUserOff size={16} />} onClick={() => setConfirming(true)} disabled={self}>
+          <Button variant="light" color="red" leftSection={<IconUserOff size={16} />} onClick={() => disable.ask()} disabled={self}>
             Disable account…
           </Button>
           {self && (
@@ -97,7 +84,7 @@ export function AccountSection({ user, self }: { user: User; self: boolean }) {
               You cannot disable your own account.
             </Text>
           )}
-          <DisableDialog user={user} opened={confirming} onClose={() => setConfirming(false)} />
+          <DisableDialog user={user} dialog={disable.dialog} />
         </>
       ) : (
         <>
@@ -107,7 +94,7 @@ export function AccountSection({ user, self }: { user: User; self: boolean }) {
           <Button variant="default" leftSection={<IconLockOpen size={16} />} onClick={() => enable.mutate()} loading={enable.isPending}>
             Enable account
           </Button>
-          <SaveError title="Not enabled" message={enable.error ? formErrors(enable.error, []).general : null} />
+          <ActionError title="Not enabled" error={enable.error} />
         </>
       )}
     </div>

@@ -3,3 +3,4 @@ export { useAdminCollection, type AdminCollection, type CollectionQuery } from "
 export { useAdminForm, useCreateForm, useEditForm } from "./use-admin-form.ts";
 export { bindDraft, type DraftBinding } from "./bind-draft.ts";
 export { AdminFormPage } from "./admin-form-page.tsx";
+export { useConfirmedAction, type ConfirmedDialog } from "./use-confirmed-action.ts";

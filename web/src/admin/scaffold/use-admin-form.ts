@@ -8,6 +8,7 @@ import { useMemo, useState } from "react";
 import { useNavigate } from "react-router";
 import { announce, formErrors, same, useJustSaved, useUnsavedGuard } from "../layout.tsx";
 import type { AdminCollection } from "./use-admin-collection.ts";
+import { useConfirmedAction } from "./use-confirmed-action.ts";
 
 export interface AdminFormOptions<D, R> {
   /** What the form starts from and what Revert returns to. */
@@ -51,14 +52,13 @@ export function useAdminForm<D, R>({ base, fields, conflictField, check, save, o
     },
     onError: () => setConfirming(false),
   });
-  const [removing, setRemoving] = useState(false);
-  const removeMutation = useMutation({
-    mutationFn: () => remove!(),
-    onSuccess: () => {
+  const removal = useConfirmedAction(
+    () => remove!(),
+    () => {
       guard.allow();
       onRemoved?.();
     },
-  });
+  );
   const server = formErrors(mutation.error, fields, conflictField);
   /** Runs the checks; when they pass, asks first or saves. */
   const submit = () => {
@@ -85,18 +85,9 @@ export function useAdminForm<D, R>({ base, fields, conflictField, check, save, o
     revert,
     /** For a ConfirmDialog: open while asking, confirming saves. */
     confirm: { opened: confirming, onClose: () => setConfirming(false), onConfirm: () => mutation.mutate(), busy: mutation.isPending },
-    askRemove: () => setRemoving(true),
+    askRemove: () => removal.ask(),
     /** For the ConfirmDialog of a delete. */
-    removal: {
-      opened: removing,
-      onClose: () => {
-        setRemoving(false);
-        removeMutation.reset();
-      },
-      onConfirm: () => removeMutation.mutate(),
-      busy: removeMutation.isPending,
-      error: removeMutation.error,
-    },
+    removal: removal.dialog,
     editorProps: { dirty, saving: mutation.isPending, onSubmit: submit, onRevert: draftOf ? revert : undefined, guard, justSaved },
   };
 }
