@@ -1,4 +1,4 @@
-import { Anchor, Box, Checkbox, Collapse, Container, Divider, Grid, Group, NumberInput, Paper, Radio, Select, Stack, Text, TextInput, Title, UnstyledButton } from "@mantine/core";
+import { Anchor, Box, Checkbox, Collapse, Container, Divider, Grid, Group, NumberInput, Paper, Radio, Select, SimpleGrid, Stack, Text, TextInput, Title, UnstyledButton } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconArrowLeft, IconChevronDown, IconPaperclip } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
@@ -298,7 +298,7 @@ export function NewRequestPage() {
                 error={errors.description}
               />
               <Radio.Group label="How much is this holding you up?" value={urgency} onChange={(v) => setUrgency(v as Level)} error={errors.urgency}>
-                <div className={classes.urgency}>
+                <SimpleGrid cols={{ base: 1, xs: 3 }} spacing={8} mt={6}>
                   {URGENCY.map((u) => (
                     // One stop in the Tab order for the group, as in a native radio group; arrows move within it.
                     <Radio.Card key={u.value} value={u.value} className={classes.urgencyCard} radius="md" tabIndex={urgency === u.value ? 0 : -1}>
@@ -310,7 +310,7 @@ export function NewRequestPage() {
                       </Group>
                     </Radio.Card>
                   ))}
-                </div>
+                </SimpleGrid>
               </Radio.Group>
               {fields.length > 0 && (
                 <>
