@@ -12,7 +12,7 @@ import { AGENT_KINDS } from "./kinds.ts";
 import type { TemplateParts } from "./templates.ts";
 import { requesterExpectations } from "../../sla/view.ts";
 import { HTML_DEPTH_MAX, HTML_ELEMENTS_MAX, measureHtml } from "../../text/html-shape.ts";
-import { textToHtml } from "../../text/rich-text.ts";
+import { BASIC_HTML_TAGS, textToHtml } from "../../text/rich-text.ts";
 
 const RENDERED_SHAPE = { depth: 2 * HTML_DEPTH_MAX, elements: 2 * HTML_ELEMENTS_MAX };
 
@@ -34,42 +34,7 @@ export function subjectWithTag(subject: string, reference: string): string {
 
 // A mail-safe allow-list: the rich-text tags plus inline styles an admin may use for layout.
 const HTML_OPTIONS: sanitizeHtml.IOptions = {
-  allowedTags: [
-    "p",
-    "br",
-    "div",
-    "span",
-    "b",
-    "strong",
-    "i",
-    "em",
-    "u",
-    "s",
-    "del",
-    "sub",
-    "sup",
-    "mark",
-    "small",
-    "blockquote",
-    "code",
-    "pre",
-    "ul",
-    "ol",
-    "li",
-    "a",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "hr",
-    "table",
-    "thead",
-    "tbody",
-    "tr",
-    "th",
-    "td",
-    "img",
-  ],
+  allowedTags: [...BASIC_HTML_TAGS, "small"],
   allowedAttributes: {
     a: ["href", "title"],
     img: ["src", "alt", "width", "height"],
