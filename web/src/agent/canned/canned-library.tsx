@@ -1,7 +1,7 @@
 /**
  * A library of canned replies or macros in the workspace: the list on the left (with who each
  * is for), the one picked on the right, editable when the agent may change it, with Save and
- * Delete. "New" starts an empty one. Used by canned-manager.tsx and macro-manager.tsx.
+ * Delete. "New" starts an empty one. Used by library-managers.tsx.
  */
 import { Alert, Button, Group, Modal, ScrollArea, Stack, Text, UnstyledButton } from "@mantine/core";
 import { IconPlus } from "@tabler/icons-react";

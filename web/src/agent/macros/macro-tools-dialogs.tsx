@@ -2,9 +2,8 @@
  * The dialogs macro-tools.tsx opens, and what an empty "My open tickets" shows, in one module
  * so that they load together, once, after the first screen.
  */
-import { CannedManager } from "../canned/canned-manager.tsx";
+import { CannedManager, MacroManager } from "../canned/library-managers.tsx";
 import { MacroDialog } from "./macro-dialog.tsx";
-import { MacroManager } from "./macro-manager.tsx";
 import type { ReplyToolRequest } from "./reply-tool-requests.ts";
 import { SnoozeDialog } from "../snooze/snooze-dialog.tsx";
 
