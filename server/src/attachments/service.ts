@@ -4,25 +4,17 @@
  * browser show progress per file.
  */
 import type { Attachment } from "@tessera/contracts";
+import type { Selectable } from "kysely";
 import type { Actor } from "../auth/actor.ts";
 import { nowIso, type AppContext, type Executor } from "../context.ts";
+import type { AttachmentsTable } from "../db/schema.ts";
 import { AppError, badRequest, invalid, notFound } from "../errors.ts";
 import { sanitizeFilename } from "./filename.ts";
 import { findVisibleAttachment } from "./queries.ts";
 import { detectContentType, INLINE_IMAGE_TYPES, sniffType } from "./sniff.ts";
 import { openBlob, SourceError, storeStream, TooLargeError } from "./storage.ts";
 
-export interface AttachmentRow {
-  id: number;
-  sha256: string;
-  size: number;
-  filename: string;
-  content_type: string;
-  uploader_id: number | null;
-  ticket_id: number | null;
-  comment_id: number | null;
-  created_at: string;
-}
+export type AttachmentRow = Selectable<AttachmentsTable>;
 
 export function presentAttachment(row: AttachmentRow): Attachment {
   return {
