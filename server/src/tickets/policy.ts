@@ -12,8 +12,8 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from "kysely";
 import type { Actor } from "../auth/actor.ts";
 import { isAdmin, isStaff } from "../auth/actor.ts";
-import type { Executor } from "../context.ts";
-import type { Database } from "../db/schema.ts";
+import { type AppContext, type Executor, inTransaction } from "../context.ts";
+import type { Database, TicketRow } from "../db/schema.ts";
 import { notFound } from "../errors.ts";
 import { parseTicketKey } from "./reference.ts";
 
@@ -86,6 +86,27 @@ export async function findVisibleTicket(db: Executor, actor: Actor, key: string 
     row = await db.selectFrom("tickets").selectAll().where("number", "=", parsed.id!).where(visibleTo(actor)).executeTakeFirst();
   }
   if (!row) throw notFound("The ticket");
+  return row;
+}
+
+/**
+ * The body of a route that changes one ticket: finds the ticket `key` names among those the
+ * actor can see (404 otherwise), then runs `change` on it in one transaction.
+ */
+export async function changeVisibleTicket<T>(ctx: AppContext, actor: Actor, key: string | number, change: (tx: AppContext, ticket: TicketRow) => Promise<T>): Promise<T> {
+  const ticket = await findVisibleTicket(ctx.db, actor, key);
+  return inTransaction(ctx, (tx) => change(tx, ticket));
+}
+
+/**
+ * A row that belongs to a ticket (a held message, held copies) when the actor can see that
+ * ticket; a missing row or an invisible ticket is the same 404, naming `what`.
+ */
+export async function onVisibleTicket<R extends { ticket_id: number }>(db: Executor, actor: Actor, row: R | undefined, what: string): Promise<R> {
+  if (!row) throw notFound(what);
+  await findVisibleTicket(db, actor, row.ticket_id).catch(() => {
+    throw notFound(what);
+  });
   return row;
 }
 

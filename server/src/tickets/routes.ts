@@ -22,11 +22,12 @@ import { z } from "zod";
 import type { FastifyReply } from "fastify";
 import { type AppContext, inTransaction } from "../context.ts";
 import type { App } from "../http/types.ts";
+import type { TicketRow } from "../db/schema.ts";
 import type { Metrics } from "../ops/routes.ts";
 import { isStaff, type Actor } from "../auth/actor.ts";
 import { idempotent } from "../http/idempotency.ts";
 import { AppError, forbidden } from "../errors.ts";
-import { findVisibleTicket } from "./policy.ts";
+import { changeVisibleTicket, findVisibleTicket } from "./policy.ts";
 import { countTickets, listTickets } from "./queries.ts";
 import { presentComments, presentEvents, presentSummaries, presentTicket } from "./present.ts";
 import { addComment, confirmResolution, reopenTicket } from "./comments.ts";
@@ -52,13 +53,16 @@ function expectedVersion(ifMatch: string | undefined, bodyVersion: number | unde
 
 export function ticketRoutes(app: App, ctx: AppContext, metrics: Metrics) {
   const inTx = <T>(work: (tx: AppContext) => Promise<T>) => inTransaction(ctx, work);
-  const presentById = async (tx: AppContext, actor: Actor, id: number) => {
-    const row = await tx.db.selectFrom("tickets").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
-    return presentTicket(tx, actor, row);
-  };
+  const rowById = (tx: AppContext, id: number) => tx.db.selectFrom("tickets").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
   // Called only once the transaction has committed: a 2xx must mean the change is stored, and
   // the caller's next read (on another connection) must already see it.
   const sendTicket = (reply: FastifyReply, status: number, ticket: Ticket) => reply.status(status).header("ETag", `"${ticket.version}"`).send(ticket);
+  /**
+   * Changes the ticket the caller can see in one transaction, presents there the ticket the
+   * change answers with, and sends it once committed.
+   */
+  const changeAndSend = async (reply: FastifyReply, status: number, actor: Actor, key: string | number, change: (tx: AppContext, ticket: TicketRow) => Promise<TicketRow>) =>
+    sendTicket(reply, status, await changeVisibleTicket(ctx, actor, key, async (tx, ticket) => presentTicket(tx, actor, await change(tx, ticket))));
 
   app.post("/api/tickets", {
     schema: {
@@ -201,45 +205,29 @@ export function ticketRoutes(app: App, ctx: AppContext, metrics: Metrics) {
 
   app.post("/api/tickets/:id/confirm", {
     schema: { tags, summary: "Requester: the resolution worked; the ticket closes", params: KeyParams, body: ConfirmInput.optional(), response: { 200: Ticket } },
-    handler: async (req, reply) => {
-      const ticket = await findVisibleTicket(ctx.db, req.actor, req.params.id);
-      const confirmed = await inTx(async (tx) => presentTicket(tx, req.actor, await confirmResolution(tx, req.actor, ticket, req.body?.comment)));
-      return sendTicket(reply, 200, confirmed);
-    },
+    handler: async (req, reply) => changeAndSend(reply, 200, req.actor, req.params.id, (tx, ticket) => confirmResolution(tx, req.actor, ticket, req.body?.comment)),
   });
 
   app.post("/api/tickets/:id/reopen", {
     schema: { tags, summary: "Requester: not fixed; the comment is added and the ticket reopens", params: KeyParams, body: ReopenInput, response: { 200: Ticket } },
-    handler: async (req, reply) => {
-      const ticket = await findVisibleTicket(ctx.db, req.actor, req.params.id);
-      const reopened = await inTx(async (tx) => {
-        await reopenTicket(tx, req.actor, ticket, req.body.comment);
-        return presentById(tx, req.actor, ticket.id);
-      });
-      return sendTicket(reply, 200, reopened);
-    },
+    handler: async (req, reply) => changeAndSend(reply, 200, req.actor, req.params.id, (tx, ticket) => reopenTicket(tx, req.actor, ticket, req.body.comment).then(() => rowById(tx, ticket.id))),
   });
 
   app.post("/api/tickets/:id/links", {
     config: { access: "staff" },
     schema: { tags, summary: "Link to another ticket: related, parent, child, duplicate_of, caused_by", params: KeyParams, body: LinkCreateInput, response: { 201: Ticket } },
-    handler: async (req, reply) => {
-      const from = await findVisibleTicket(ctx.db, req.actor, req.params.id);
-      const to = await findVisibleTicket(ctx.db, req.actor, req.body.target);
-      const linked = await inTx(async (tx) => {
-        await addLink(tx, req.actor, from, req.body.kind, to);
-        return presentById(tx, req.actor, from.id);
-      });
-      return sendTicket(reply, 201, linked);
-    },
+    handler: async (req, reply) =>
+      changeAndSend(reply, 201, req.actor, req.params.id, async (tx, from) => {
+        await addLink(tx, req.actor, from, req.body.kind, await findVisibleTicket(tx.db, req.actor, req.body.target));
+        return rowById(tx, from.id);
+      }),
   });
 
   app.delete("/api/tickets/:id/links/:linkId", {
     config: { access: "staff" },
     schema: { tags, summary: "Remove a link", params: z.object({ id: TicketKey, linkId: Id }), response: { 204: z.null() } },
     handler: async (req, reply) => {
-      const ticket = await findVisibleTicket(ctx.db, req.actor, req.params.id);
-      await inTx((tx) => removeLink(tx, req.actor, ticket, req.params.linkId));
+      await changeVisibleTicket(ctx, req.actor, req.params.id, (tx, ticket) => removeLink(tx, req.actor, ticket, req.params.linkId));
       return reply.status(204).send(null);
     },
   });
@@ -247,25 +235,21 @@ export function ticketRoutes(app: App, ctx: AppContext, metrics: Metrics) {
   app.post("/api/tickets/:id/merge", {
     config: { access: "staff" },
     schema: { tags, summary: "Merge this ticket (the duplicate) into another; answers with the primary", params: KeyParams, body: MergeInput, response: { 200: Ticket } },
-    handler: async (req, reply) => {
-      const duplicate = await findVisibleTicket(ctx.db, req.actor, req.params.id);
-      const primary = await findVisibleTicket(ctx.db, req.actor, req.body.into);
-      const merged = await inTx(async (tx) => {
+    handler: async (req, reply) =>
+      changeAndSend(reply, 200, req.actor, req.params.id, async (tx, duplicate) => {
+        const primary = await findVisibleTicket(tx.db, req.actor, req.body.into);
         await mergeTickets(tx, req.actor, duplicate, primary);
-        return presentById(tx, req.actor, primary.id);
-      });
-      return sendTicket(reply, 200, merged);
-    },
+        return rowById(tx, primary.id);
+      }),
   });
 
   app.post("/api/tickets/:id/split", {
     config: { access: "staff" },
     schema: { tags, summary: "Make a new child ticket from one comment", params: KeyParams, body: SplitInput, response: { 201: Ticket } },
-    handler: async (req, reply) => {
-      const parent = await findVisibleTicket(ctx.db, req.actor, req.params.id);
-      if (!isStaff(req.actor)) throw forbidden("Only agents can split tickets.");
-      const child = await inTx(async (tx) => presentTicket(tx, req.actor, await splitTicket(tx, req.actor, parent, req.body.comment_id, req.body.subject)));
-      return sendTicket(reply, 201, child);
-    },
+    handler: async (req, reply) =>
+      changeAndSend(reply, 201, req.actor, req.params.id, async (tx, parent) => {
+        if (!isStaff(req.actor)) throw forbidden("Only agents can split tickets.");
+        return splitTicket(tx, req.actor, parent, req.body.comment_id, req.body.subject);
+      }),
   });
 }

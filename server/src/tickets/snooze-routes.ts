@@ -2,16 +2,23 @@
 import { SnoozeInput, Ticket, TicketKey } from "@tessera/contracts";
 import { z } from "zod";
 import type { Actor } from "../auth/actor.ts";
-import { type AppContext, inTransaction } from "../context.ts";
+import type { AppContext } from "../context.ts";
+import type { TicketRow } from "../db/schema.ts";
 import type { App } from "../http/types.ts";
-import { findVisibleTicket } from "./policy.ts";
+import { changeVisibleTicket, findVisibleTicket } from "./policy.ts";
 import { presentTicket } from "./present.ts";
 import { snoozeTicket, unsnoozeTicket } from "./snooze.ts";
 
 export function snoozeRoutes(app: App, ctx: AppContext) {
   const tags = ["tickets"];
-  const inTx = <T>(work: (tx: AppContext) => Promise<T>) => inTransaction(ctx, work);
-  const reread = async (actor: Actor, id: number) => presentTicket(ctx, actor, await findVisibleTicket(ctx.db, actor, id));
+  // The ticket is read again after the commit, as the caller sees it now.
+  const changeThenRead = async (actor: Actor, key: string | number, change: (tx: AppContext, ticket: TicketRow) => Promise<unknown>) => {
+    const ticket = await changeVisibleTicket(ctx, actor, key, async (tx, t) => {
+      await change(tx, t);
+      return t;
+    });
+    return presentTicket(ctx, actor, await findVisibleTicket(ctx.db, actor, ticket.id));
+  };
 
   app.post("/api/tickets/:id/snooze", {
     config: { access: "staff" },
@@ -23,20 +30,12 @@ export function snoozeRoutes(app: App, ctx: AppContext) {
       body: SnoozeInput,
       response: { 200: Ticket },
     },
-    handler: async (req) => {
-      const ticket = await findVisibleTicket(ctx.db, req.actor, req.params.id);
-      await inTx((tx) => snoozeTicket(tx, req.actor, ticket.id, req.body.until));
-      return reread(req.actor, ticket.id);
-    },
+    handler: async (req) => changeThenRead(req.actor, req.params.id, (tx, ticket) => snoozeTicket(tx, req.actor, ticket.id, req.body.until)),
   });
 
   app.delete("/api/tickets/:id/snooze", {
     config: { access: "staff" },
     schema: { tags, summary: "Wake a snoozed ticket now, or clear its “back from snooze” mark", params: z.object({ id: TicketKey }), response: { 200: Ticket } },
-    handler: async (req) => {
-      const ticket = await findVisibleTicket(ctx.db, req.actor, req.params.id);
-      await inTx((tx) => unsnoozeTicket(tx, req.actor, ticket.id));
-      return reread(req.actor, ticket.id);
-    },
+    handler: async (req) => changeThenRead(req.actor, req.params.id, (tx, ticket) => unsnoozeTicket(tx, req.actor, ticket.id)),
   });
 }
