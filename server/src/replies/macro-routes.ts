@@ -31,7 +31,12 @@ const present = (r: Row, actor: Actor, refs: SharedRefs): Macro => ({
 export function macroRoutes(app: App, ctx: AppContext) {
   const tags = ["macros"];
   const inTx = <T>(work: (tx: AppContext) => Promise<T>) => inTransaction(ctx, work);
-  const load = (id: number, actor: Actor) => loadMacro(ctx.db, actor, id);
+  // A macro the actor may use and a ticket they can see, in that order (each a 404 otherwise).
+  const macroAndTicket = async (actor: Actor, macroId: number, ticketKey: string | number) => {
+    const row = await loadMacro(ctx.db, actor, macroId);
+    const ticket = await findVisibleTicket(ctx.db, actor, ticketKey);
+    return { macro: { id: row.id, name: row.name, actions: actionsOf(row) }, ticket };
+  };
   const one = async (r: Row, actor: Actor) => present(r, actor, await sharedFor(ctx.db, [r]));
   const reread = async (actor: Actor, id: number) => presentTicket(ctx, actor, await ticketById(ctx.db, id));
   const conflictOf = async (err: unknown, actor: Actor) => {
@@ -87,9 +92,8 @@ export function macroRoutes(app: App, ctx: AppContext) {
       response: { 200: MacroPreview },
     },
     handler: async (req) => {
-      const row = await load(req.params.id, req.actor);
-      const ticket = await findVisibleTicket(ctx.db, req.actor, req.query.ticket);
-      return previewMacro(ctx, req.actor, { id: row.id, name: row.name, actions: actionsOf(row) }, ticket);
+      const { macro, ticket } = await macroAndTicket(req.actor, req.params.id, req.query.ticket);
+      return previewMacro(ctx, req.actor, macro, ticket);
     },
   });
 
@@ -104,11 +108,8 @@ export function macroRoutes(app: App, ctx: AppContext) {
       response: { 200: MacroApplyResult },
     },
     handler: async (req) => {
-      const row = await load(req.params.id, req.actor);
-      const ticket = await findVisibleTicket(ctx.db, req.actor, req.body.ticket);
-      const application = await inTx((tx) => applyMacro(tx, req.actor, { id: row.id, name: row.name, actions: actionsOf(row) }, ticket.id, req.body.version)).catch((err) =>
-        conflictOf(err, req.actor),
-      );
+      const { macro, ticket } = await macroAndTicket(req.actor, req.params.id, req.body.ticket);
+      const application = await inTx((tx) => applyMacro(tx, req.actor, macro, ticket.id, req.body.version)).catch((err) => conflictOf(err, req.actor));
       return { application: presentApplication(application), ticket: await reread(req.actor, ticket.id) };
     },
   });
