@@ -10,8 +10,8 @@
  * capacity Tessera keeps.
  * Reads (one ticket; a filtered list) are measured on the same data at the same concurrency.
  *
- * After the load each Tessera is killed with SIGKILL and its database read directly: every create
- * answered 201 must be there with its ticket_events row. Speed is printed, never asserted; the
+ * Last, each Tessera is killed with SIGKILL in the middle of a create load and its database read
+ * directly: every create answered 201 must be there with its ticket_events row. Speed is printed, never asserted; the
  * exit code is non-zero only when the run itself is broken (a server would not start, a create
  * failed, or an acknowledged create is missing).
  *
@@ -21,7 +21,7 @@
  * to wait before each run for other processes to go quiet; default 120).
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -171,6 +171,31 @@ async function apiToken(baseUrl: string): Promise<string> {
   return ((await res.json()) as { token: string }).token;
 }
 
+/** Creates, each answered id kept in `acked` (to look for in the database) and the first failures in `failures`. */
+function createSpec(base: string, auth: Record<string, string>, label: string, acked: number[], failures: string[] = []): LoadSpec {
+  return {
+    url: base + "/api/tickets",
+    method: "POST",
+    headers: { "content-type": "application/json", ...auth },
+    body: createBody(label),
+    onResponse: (status, body) => {
+      if (status === 201) acked.push((JSON.parse(body) as { id: number }).id);
+      else if (failures.length < 5) failures.push(`${status} ${body.slice(0, 300)}`);
+    },
+  };
+}
+
+/** Runs `spec` against the server and kills it with SIGKILL `afterMs` into the load. */
+async function killDuringCreates(child: Child, spec: LoadSpec, afterMs: number): Promise<LoadResult> {
+  const timer = setTimeout(() => void child.kill("SIGKILL"), afterMs);
+  try {
+    return await runLoad(spec, CONNECTIONS, Math.ceil(afterMs / 1000) + 1, child.proc.pid);
+  } finally {
+    clearTimeout(timer);
+    await child.kill("SIGKILL");
+  }
+}
+
 interface StoreCounts {
   tickets: number[];
   eventTicketIds: Set<number>;
@@ -199,16 +224,7 @@ async function benchTessera(dialect: "sqlite" | "postgres", databaseUrl: string 
     // Creates: keep every id answered 201, to look each one up in the database afterwards.
     const acked: number[] = [];
     const failures: string[] = [];
-    const create = await measure(child, "POST /api/tickets", {
-      url: child.url + "/api/tickets",
-      method: "POST",
-      headers: { "content-type": "application/json", ...auth },
-      body: createBody(dialect),
-      onResponse: (status, body) => {
-        if (status === 201) acked.push((JSON.parse(body) as { id: number }).id);
-        else if (failures.length < 5) failures.push(`${status} ${body.slice(0, 300)}`);
-      },
-    });
+    const create = await measure(child, "POST /api/tickets", createSpec(child.url, auth, dialect, acked, failures));
     rows.push({ target: `create, ${label}`, kind: "create", result: create });
     if (create.non2xx || create.errors || failures.length) {
       broken = true;
@@ -246,8 +262,11 @@ async function benchTessera(dialect: "sqlite" | "postgres", databaseUrl: string 
       rows.push({ target: `GET list, ${label}`, kind: "read", result: list });
     }
 
-    // No graceful shutdown: whatever was acknowledged must already be committed.
-    await child.kill("SIGKILL");
+    // No graceful shutdown, and not after the load either: the server is killed while creates
+    // are in flight. Whatever was acknowledged before the kill must already be committed.
+    const killAfterMs = 2000;
+    const inFlight = await killDuringCreates(child, createSpec(child.url, auth, dialect, acked), killAfterMs);
+    console.log(`  killed with SIGKILL ${killAfterMs / 1000}s into a create load: ${inFlight.ok} creates answered before the kill, ${inFlight.errors} requests cut off`);
     checkDurability(label, acked, await readStore(dataDir));
   } catch (err) {
     broken = true;
@@ -314,13 +333,14 @@ function summarise(tickets: number[], eventTicketIds: Set<number>, byAction: { a
 }
 
 async function benchPostgres() {
-  // A fresh database per run, dropped afterwards; skipped with a note when nothing answers.
+  // A fresh database per run, dropped afterwards. Asked for and not reachable: the run fails.
   const admin = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
   try {
     await admin.connect();
   } catch (err) {
-    console.log(`\nPostgreSQL skipped: ${PG_URL.replace(/:[^:@/]*@/, ":***@")} is not reachable (${(err as Error).message})`);
-    rows.push({ target: "Tessera, PostgreSQL", kind: "create", note: "skipped: PostgreSQL not reachable" });
+    broken = true;
+    loud(`PostgreSQL at ${PG_URL.replace(/:[^:@/]*@/, ":***@")} is not reachable (${(err as Error).message}).\nStart it, point BENCH_PG_URL at one, or leave it out with BENCH_TARGETS=sqlite.`);
+    rows.push({ target: "Tessera, PostgreSQL", kind: "create", note: "FAILED: PostgreSQL not reachable" });
     await admin.end().catch(() => {});
     return;
   }
@@ -344,9 +364,13 @@ function report() {
   const fmt = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : "-");
   const goal = (r: Row) => {
     if (!r.result || r.kind === "ceiling") return "";
-    if (r.kind === "read") return `p50 < 5 ms: ${r.result.p50 < 5 ? "yes" : "NO"}`;
-    const want = r.target.includes("SQLite") ? 0.5 : 0.3;
-    return ceiling ? `ratio >= ${want}: ${r.result.reqPerSec / ceiling >= want ? "yes" : "NO"}` : "";
+    const sqlite = r.target.includes("SQLite");
+    if (r.kind === "read") {
+      const ms = sqlite ? 5 : 8;
+      return `p50 < ${ms} ms: ${r.result.p50 < ms ? "yes" : "NO"}`;
+    }
+    const want = sqlite ? 2000 : 1000;
+    return `>= ${want}/s: ${r.result.reqPerSec >= want ? "yes" : "NO"}`;
   };
   const body = rows.map((r) =>
     r.result
@@ -368,12 +392,52 @@ function report() {
     `\nResults: ${CONNECTIONS} connections, ${SECONDS}s measured after ${WARMUP_SECONDS}s warm-up each; ` +
       `Node ${process.version}, ${os.cpus().length} CPU(s), load generator and server on the same machine\n`,
   );
-  console.log(table(["target", "req/s", "p50 ms", "p99 ms", "ratio", "2xx", "non-2xx", "errors", "other CPU", "goal (informational) / note"], body));
+  const header = ["target", "req/s", "p50 ms", "p99 ms", "ratio", "2xx", "non-2xx", "errors", "other CPU", "goal (informational) / note"];
+  console.log(table(header, body));
+  writeResults(header, body, ceiling);
   console.log(
     `\nratio = req/s over the ceiling's mean req/s (${ceiling ? Math.round(ceiling) : "-"}); ` +
       "latencies are per request, 2xx responses only;\n" +
       `other CPU = share of one core used by processes other than the server, the load generator and PostgreSQL (!! above ${OTHER_CPU_LIMIT}%: disturbed).`,
   );
+}
+
+/** The figures as JSON (for tools) and as a Markdown table (for bench/README.md), in bench/results/. */
+function writeResults(header: string[], body: string[][], ceiling: number | undefined) {
+  const dir = path.join(BENCH_DIR, "results");
+  mkdirSync(dir, { recursive: true });
+  const run = {
+    at: new Date().toISOString(),
+    node: process.version,
+    cpus: os.cpus().length,
+    connections: CONNECTIONS,
+    seconds: SECONDS,
+    warmupSeconds: WARMUP_SECONDS,
+    ceilingReqPerSec: ceiling ?? null,
+  };
+  const json = {
+    run,
+    rows: rows.map((r) => ({
+      target: r.target,
+      kind: r.kind,
+      note: r.note ?? null,
+      ...(r.result
+        ? { reqPerSec: r.result.reqPerSec, p50Ms: r.result.p50, p99Ms: r.result.p99, ok: r.result.ok, non2xx: r.result.non2xx, errors: r.result.errors, otherCpuPercent: r.result.cpu?.other ?? null }
+        : {}),
+    })),
+  };
+  writeFileSync(path.join(dir, "create-tickets.json"), JSON.stringify(json, null, 2) + "\n");
+  const line = (cells: string[]) => `| ${cells.map((c) => c.replace(/\|/g, "\\|")).join(" | ")} |`;
+  const md = [
+    `${run.at.slice(0, 10)}, Node ${run.node}, ${run.cpus} CPUs, ${CONNECTIONS} connections, ${SECONDS} s per run:`,
+    "",
+    line(header),
+    line(header.map(() => "---")),
+    ...body.map(line),
+    "",
+  ].join("\n");
+  writeFileSync(path.join(dir, "create-tickets.md"), md);
+  console.log(`\nWritten: bench/results/create-tickets.json and create-tickets.md`);
 }
 
 console.log(`Tessera create-ticket benchmark (BENCH_SECONDS=${SECONDS}, BENCH_CONNECTIONS=${CONNECTIONS})`);
