@@ -292,6 +292,11 @@ test("the outbox shows what waits without a mail server, and an alert token is s
   await form.getByRole("textbox", { name: "Integration account" }).click({ timeout: 20_000 });
   await page.getByRole("option", { name: new RegExp(`^Alertmanager`) }).click();
   await expect(form).toContainText("Alertmanager has no “Monitoring alerts” token yet.");
+  // The token sends alerts and nothing more unless more is ticked; an agent's token is offered no admin scopes.
+  const scopes = form.getByRole("group", { name: "What the token may do" });
+  await expect(scopes.getByRole("checkbox", { name: "Send monitoring alerts" })).toBeChecked();
+  await expect(scopes.getByRole("checkbox", { name: "Read tickets and their conversations" })).not.toBeChecked();
+  await expect(scopes.getByRole("checkbox", { name: "Change settings, people and mail setup" })).toHaveCount(0);
   await form.getByRole("button", { name: "Create token" }).click();
   const shown = form.getByRole("status").filter({ hasText: "The new token: copy it now" });
   const token = (await shown.getByLabel("the token", { exact: true }).textContent())!.trim();
@@ -318,6 +323,9 @@ test("the outbox shows what waits without a mail server, and an alert token is s
   expect(res.status).toBe(200);
   const { results } = (await res.json()) as { results: Array<{ outcome: string; ticket_id: number }> };
   expect(results[0].outcome).toBe("created");
+  const tickets = await fetch(`${desk.baseURL}/api/tickets/${results[0].ticket_id}`, { headers: { Authorization: `Bearer ${token}` } });
+  expect(tickets.status).toBe(403);
+  expect((await admin.get<Array<{ name: string; scopes: string[] }>>(`/api/tokens?user_id=${account.id}`)).map((t) => t.scopes)).toEqual([["alerts:write"]]);
   expect((await admin.get<{ priority: string }>(`/api/tickets/${results[0].ticket_id}`)).priority).toBe("P2");
   expect((await admin.get<{ resolve_on_resolved: boolean }>("/api/alerts/settings")).resolve_on_resolved).toBe(true);
   expect(account.name).toBe("Alertmanager");

@@ -1,5 +1,5 @@
 /**
- * The `tessera` command: start [--role] | migrate | user add | token create | seed --demo | mail ingest.
+ * The `tessera` command: start [--role] | migrate | backup | restore | check | user add | token create | seed --demo | mail ingest.
  * Settings come from environment variables (see config.ts and the README).
  */
 import { Command, Option } from "commander";
@@ -11,8 +11,9 @@ import { scopesForNewToken } from "./auth/scopes.ts";
 import { insertUser } from "./people/create.ts";
 import { COMMAND_LINE, recordAudit } from "./audit/record.ts";
 import { AppError } from "./errors.ts";
-import { seedDemo } from "./seed/demo.ts";
+import { runSeedCommand, type SeedCommandOptions } from "./seed/scale/command.ts";
 import { NODE_ROLES, type NodeRole, startNode } from "./start.ts";
+import { registerBackupCommands } from "./ops/backup-command.ts";
 import { closeParser, ingestMessage } from "./mail/in/ingest.ts";
 
 function config(): Config {
@@ -107,17 +108,17 @@ mail
   .option("--mailbox <address>", "the address it was sent to, when the message's own To/Cc do not show it")
   .action((o: { mailbox?: string }) => mailIngest(o.mailbox));
 
+registerBackupCommands(program, config);
+
 program
   .command("seed")
-  .description("Fill the database with sample data")
-  .requiredOption("--demo", "a believable demo desk: teams, agents, requesters, categories and a few hundred tickets")
-  .option("--tickets <n>", "how many tickets", "300")
-  .action((o: { tickets: string }) =>
-    withInstance(async (ctx) => {
-      const summary = await seedDemo(ctx, { tickets: Number(o.tickets) });
-      console.log(summary);
-    }),
-  );
+  .description("Fill the database with sample data: a small demo desk (--demo), or a desk with years of history (--tickets N)")
+  .option("--demo", "a believable demo desk: teams, agents, requesters, categories and a few hundred tickets")
+  .option("--tickets <n>", "how many tickets (with --demo: 300 unless given)")
+  .option("--comments-per-ticket <k>", "comments on each ticket worked on", "5")
+  .option("--append", "seed even though the database already has tickets")
+  .option("--seed <n>", "the generator's seed: the same seed and size make the same desk", "42")
+  .action((o: SeedCommandOptions) => withInstance((ctx) => runSeedCommand(ctx, o)));
 
 /**
  * `tessera mail ingest`: the exit code is what the MTA acts on. 0: stored (or kept as failed

@@ -2,10 +2,11 @@
  * Who is calling. Identity comes only from the session cookie or an API token; headers such as
  * X-Forwarded-User or Remote-User are never read.
  */
-import type { Role } from "@tessera/contracts";
+import type { Role, TokenScope } from "@tessera/contracts";
 import type { AppContext } from "../context.ts";
 import { hmac, sha256 } from "./secrets.ts";
 import { teamIdsOf } from "../db/dialect.ts";
+import { parseScopes } from "./scopes.ts";
 
 const parseTeams = (csv: string | null, role: Role) => (role === "requester" || !csv ? [] : csv.split(",").map(Number));
 
@@ -22,7 +23,7 @@ export interface Actor {
   /** Where the request came from (request.ip and User-Agent), for the audit trail. */
   client?: { ip: string | null; userAgent: string | null };
   /** The API token used, and whether this use is the first of its clock hour (audited by recordTokenUse in audit/record.ts). */
-  token?: { id: number; name: string; firstUse: boolean; auditUse: boolean };
+  token?: { id: number; name: string; scopes: TokenScope[]; firstUse: boolean; auditUse: boolean };
 }
 
 export const isStaff = (a: Pick<Actor, "role">) => a.role !== "requester";
@@ -75,7 +76,18 @@ export async function actorFromToken(ctx: AppContext, token: string): Promise<Ac
   const row = await ctx.db
     .selectFrom("api_tokens")
     .innerJoin("users", "users.id", "api_tokens.user_id")
-    .select(["users.id", "users.role", "users.email", "users.name", "users.organization_id", "users.active", "api_tokens.id as token_id", "api_tokens.name as token_name", "api_tokens.last_used_at"])
+    .select([
+      "users.id",
+      "users.role",
+      "users.email",
+      "users.name",
+      "users.organization_id",
+      "users.active",
+      "api_tokens.id as token_id",
+      "api_tokens.name as token_name",
+      "api_tokens.scopes",
+      "api_tokens.last_used_at",
+    ])
     .select(teamIdsOf(ctx.dialect, "users.id").as("team_ids"))
     .where("api_tokens.token_hash", "=", hmac(ctx.secret, token))
     .where("api_tokens.revoked_at", "is", null)
@@ -97,7 +109,7 @@ export async function actorFromToken(ctx: AppContext, token: string): Promise<Ac
     organization_id: row.organization_id,
     team_ids: parseTeams(row.team_ids, row.role),
     auth: "token",
-    token: { id: row.token_id, name: row.token_name, firstUse: !row.last_used_at, auditUse },
+    token: { id: row.token_id, name: row.token_name, scopes: parseScopes(row.scopes), firstUse: !row.last_used_at, auditUse },
   };
 }
 

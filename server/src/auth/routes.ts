@@ -72,8 +72,8 @@ export function authRoutes(app: App, ctx: AppContext) {
   });
 
   app.post("/api/tokens", {
-    schema: { tags: ["auth"], summary: "Create an API token; the token is shown once", body: TokenCreateInput, response: { 201: ApiTokenCreated } },
-    handler: async (req, reply) => reply.status(201).send(await issueToken(ctx, req.actor, req.body.user_id ?? req.actor.id, req.body.name)),
+    schema: { tags: ["auth"], summary: "Create an API token with its scopes (default `all`); the token is shown once", body: TokenCreateInput, response: { 201: ApiTokenCreated } },
+    handler: async (req, reply) => reply.status(201).send(await issueToken(ctx, req.actor, req.body.user_id ?? req.actor.id, req.body.name, req.body.scopes)),
   });
 
   app.delete("/api/tokens/:id", {

@@ -1,4 +1,4 @@
-import type { LoginInput, SetupInput } from "@tessera/contracts";
+import type { LoginInput, SetupInput, TokenScope } from "@tessera/contracts";
 import type { AppContext } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { getSetting, putSetting } from "../settings/store.ts";
@@ -7,6 +7,7 @@ import { assertAcceptablePassword, verifyPassword } from "./passwords.ts";
 import { hmac, randomToken, sha256 } from "./secrets.ts";
 import { assertNotThrottled, clearFailures, recordFailure } from "./throttle.ts";
 import { recordAudit } from "../audit/record.ts";
+import { parseScopes, storeScopes } from "./scopes.ts";
 
 export interface NewSession {
   id: string;
@@ -79,15 +80,16 @@ export async function endAllSessions(ctx: AppContext, userId: number, opts: { to
 
 // ---- API tokens ---------------------------------------------------------------------------
 
-export async function createApiToken(ctx: AppContext, userId: number, name: string) {
+/** A new token; without scopes it may do everything its owner can (`all`). */
+export async function createApiToken(ctx: AppContext, userId: number, name: string, scopes: readonly TokenScope[] = ["all"]) {
   const token = `tsr_${randomToken(32)}`;
   const now = ctx.clock.now().toISOString();
   const row = await ctx.db
     .insertInto("api_tokens")
-    .values({ user_id: userId, name, token_hash: hmac(ctx.secret, token), created_at: now })
-    .returning(["id", "name", "user_id", "created_at", "last_used_at", "revoked_at"])
+    .values({ user_id: userId, name, token_hash: hmac(ctx.secret, token), scopes: storeScopes(scopes), created_at: now })
+    .returning(["id", "name", "user_id", "scopes", "created_at", "last_used_at", "revoked_at"])
     .executeTakeFirstOrThrow();
-  return { ...row, token };
+  return { ...row, scopes: parseScopes(row.scopes), token };
 }
 
 // ---- First admin --------------------------------------------------------------------------

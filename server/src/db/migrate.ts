@@ -13,6 +13,7 @@ import * as replyDrafts from "./migrations/2026-12-07-0009-reply-drafts.ts";
 import * as notificationMutes from "./migrations/2026-12-07-0010-notification-mutes.ts";
 import * as jobs from "./migrations/2026-12-07-0013-jobs.ts";
 import * as eventLog from "./migrations/2026-12-07-0014-event-log.ts";
+import * as tokenScopes from "./migrations/2026-12-07-0015-token-scopes.ts";
 
 // Listed here rather than read from disk, so the set is fixed at build time and ordered by name.
 const migrations: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-07-0010-notification-mutes": notificationMutes,
   "2026-12-07-0013-jobs": jobs,
   "2026-12-07-0014-event-log": eventLog,
+  "2026-12-07-0015-token-scopes": tokenScopes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

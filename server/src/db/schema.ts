@@ -59,6 +59,8 @@ export interface ApiTokensTable {
   user_id: number;
   name: string;
   token_hash: string;
+  /** Space-separated scopes (auth/scopes.ts); `all` for tokens made before scopes existed. */
+  scopes: Generated<string>;
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;

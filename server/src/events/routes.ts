@@ -1,6 +1,8 @@
 /**
  * The public event log: everything that happened to tickets, for integrators to follow with a
- * cursor. Admins only (an admin's API token works; tokens carry no narrower scopes yet).
+ * cursor. Admins only: a signed-in admin, or an admin's API token with `events:read` (or `all`).
+ * An agent's token cannot hold `events:read`: the log spans every team and internal note, and a
+ * token never reads more than its owner could (auth/scopes.ts).
  */
 import { EventLogPage, EventLogQuery, type LoggedEvent } from "@tessera/contracts";
 import type { AppContext } from "../context.ts";

@@ -1,13 +1,15 @@
 /**
  * One hook authenticates every API request before its body is parsed: session cookie (with a
  * CSRF header on unsafe methods) or `Authorization: Bearer <token>`. Routes declare who may call
- * them in `config.access`; handlers then only check rules about the object at hand.
+ * them in `config.access`, and a token must also hold the scope the route needs (auth/scopes.ts);
+ * handlers then only check rules about the object at hand.
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { timingSafeEqual } from "node:crypto";
 import type { AppContext } from "../context.ts";
 import { type Actor, actorFromSession, actorFromToken, isAdmin, isStaff } from "../auth/actor.ts";
 import { readSessionCookie } from "../auth/session-cookie.ts";
+import { assertTokenScope, scopeNeeded } from "../auth/scopes.ts";
 import { AppError } from "../errors.ts";
 import { clientOf, recordTokenUse } from "../audit/record.ts";
 import type { App } from "./types.ts";
@@ -66,5 +68,6 @@ export function registerAuthHook(app: App, ctx: AppContext) {
       req.log.info({ event: "permission_denied", actor: actor.id, url: req.url }, "permission denied");
       throw new AppError("forbidden", 403, access === "admin" ? "Only an admin can do this." : "Only agents can do this.");
     }
+    if (actor.token) assertTokenScope(actor.token.scopes, scopeNeeded(req.method, req.routeOptions.url ?? req.url, access));
   });
 }

@@ -20,7 +20,7 @@ import {
   ReceivedMail,
   ReprocessResult,
 } from "@tessera/contracts";
-import type { MailboxInput, MailboxUpdateInput, MailKind, MailPreviewInput, MailTemplateParts, OutboxState } from "@tessera/contracts";
+import type { MailboxInput, MailboxUpdateInput, MailKind, MailPreviewInput, MailTemplateParts, OutboxState, TokenScope } from "@tessera/contracts";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { z } from "zod";
 import { api, apiNoContent } from "./client.ts";
@@ -72,7 +72,7 @@ export const previewMailTemplate = (kind: MailKind, input: MailPreviewInput, sig
 export const fetchAlertSettings = () => api("/api/alerts/settings", AlertSettings);
 export const saveAlertSettings = (input: AlertSettings) => api("/api/alerts/settings", AlertSettings, { method: "PUT", json: input });
 /** A new API token for the integration account that sends alerts; the token is in this answer only. */
-export const createIntegrationToken = (userId: number, name: string) => api("/api/tokens", ApiTokenCreated, { json: { user_id: userId, name } });
+export const createIntegrationToken = (userId: number, name: string, scopes: TokenScope[]) => api("/api/tokens", ApiTokenCreated, { json: { user_id: userId, name, scopes } });
 export const revokeToken = (id: number) => apiNoContent(`/api/tokens/${id}`, { method: "DELETE" });
 
 // ---- query keys and hooks ----
