@@ -17,6 +17,7 @@ import { seedSlaPolicies } from "../sla/demo.ts";
 import { sweepOnce } from "../sla/sweeper.ts";
 import { autoCloseDays } from "../sla/settings.ts";
 import { closeAsAutoClosed } from "./history.ts";
+import { FIRST, LAST } from "./names.ts";
 
 // A small deterministic generator, so two seeds of the same size look alike.
 function rng(seed: number) {
@@ -75,35 +76,6 @@ const NOTES = [
   "@ Escalating internally, needs a second pair of eyes.",
   "Known bug in the current release.",
 ];
-
-const FIRST = [
-  "Ana",
-  "Ben",
-  "Chloé",
-  "David",
-  "Emma",
-  "Farid",
-  "Grace",
-  "Hugo",
-  "Ines",
-  "Jonas",
-  "Kemal",
-  "Lena",
-  "Mika",
-  "Nora",
-  "Oscar",
-  "Priya",
-  "Quentin",
-  "Rosa",
-  "Sven",
-  "Tara",
-  "Umar",
-  "Vera",
-  "Wei",
-  "Yara",
-  "Zoé",
-];
-const LAST = ["Almeida", "Berg", "Costa", "Dubois", "Eriksen", "Fischer", "García", "Haddad", "Ivanova", "Jansen", "Kowalski", "Lindqvist", "Moreau", "Nakamura", "Okafor", "Petrov"];
 
 export async function seedDemo(ctx: AppContext, opts: { tickets: number }): Promise<string> {
   const random = rng(42);
