@@ -57,6 +57,8 @@ export const AUDIT_ACTIONS = [
   "view.created",
   "view.updated",
   "view.deleted",
+  "job.retried",
+  "job.discarded",
 ] as const;
 export const AuditAction = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditAction>;

@@ -217,6 +217,37 @@ describe.each(dialects)("jobs on %s", (dialect) => {
     expect(await desk.ctx.db.selectFrom("jobs").select("id").where("id", "=", bad.body.id).execute()).toEqual([]);
   });
 
+  it("writes an audit entry naming the job's kind and id when an admin retries or discards a dead job", async () => {
+    const worker = createJobWorker(desk.ctx, jobHandlers);
+    const retried = (await admin.post("/api/jobs/probe", { fail: "once", max_attempts: 1 })).body.id;
+    const discarded = (await admin.post("/api/jobs/probe", { fail: "always", max_attempts: 1 })).body.id;
+    await worker.pass();
+    expect((await admin.post(`/api/jobs/${retried}/retry`)).status).toBe(200);
+    expect((await admin.delete(`/api/jobs/${discarded}`)).status).toBe(200);
+    // A refused action changes nothing and records nothing.
+    expect((await admin.post(`/api/jobs/${retried}/retry`)).status).toBe(409);
+
+    const entries = (await admin.get("/api/audit?action=job&limit=50")).body.items;
+    const about = (id: number) => entries.filter((e: any) => e.target?.id === String(id));
+    expect(about(retried)).toEqual([
+      expect.objectContaining({
+        action: "job.retried",
+        actor: expect.objectContaining({ id: admin.user!.id }),
+        target: { type: "job", id: String(retried), label: "probe" },
+        detail: expect.objectContaining({ kind: "probe", attempts: 1, last_error: "The probe job failed on purpose, as asked." }),
+        sentence: `${admin.user!.name} queued the dead background job probe #${retried} again`,
+      }),
+    ]);
+    expect(about(discarded)).toEqual([
+      expect.objectContaining({
+        action: "job.discarded",
+        target: { type: "job", id: String(discarded), label: "probe" },
+        detail: expect.objectContaining({ kind: "probe", last_error: "The probe job failed on purpose, as asked." }),
+        sentence: `${admin.user!.name} discarded the dead background job probe #${discarded}`,
+      }),
+    ]);
+  });
+
   it("takes a job again when the worker that claimed it died, and stops waiting for running jobs to finish", async () => {
     const slow = gate();
     const started = gate();

@@ -131,6 +131,10 @@ export function auditSentence(r: Pick<Row, "action" | "actor_name" | "actor_emai
       return `${who} sent the outgoing message ${target} again`;
     case "sla_policy.reordered":
       return `${who} changed the order of the SLA policies`;
+    case "job.retried":
+      return `${who} queued the dead background job ${target} #${r.target_id} again`;
+    case "job.discarded":
+      return `${who} discarded the dead background job ${target} #${r.target_id}`;
     case "sla.recomputed":
       return `${who} recomputed the SLA of ${String(detail?.recomputed ?? "the")} open tickets`;
   }

@@ -1,4 +1,4 @@
-/** Admin API for background jobs: the dead-letter list with retry and discard, and a probe. */
+/** Admin API for background jobs: the dead-letter list with retry and discard (both audited), and a probe. */
 import { DeadJob, DeadJobListQuery, Id, JobProbeInput, Page, QueuedJob } from "@tessera/contracts";
 import { z } from "zod";
 import type { AppContext } from "../context.ts";
@@ -20,20 +20,15 @@ export function jobRoutes(app: App, ctx: AppContext) {
     config: { access: "admin" },
     schema: { tags, summary: "Queue a dead job again, due now, attempts from zero", params, response: { 200: z.object({ id: z.number().int(), kind: z.string(), state: z.literal("queued") }) } },
     handler: async (req) => {
-      await retryDeadJob(ctx, req.params.id);
-      const row = await ctx.db.selectFrom("jobs").select(["id", "kind"]).where("id", "=", req.params.id).executeTakeFirstOrThrow();
-      return { ...row, state: "queued" as const };
+      const job = await retryDeadJob(ctx, req.actor, req.params.id);
+      return { id: job.id, kind: job.kind, state: "queued" as const };
     },
   });
 
   app.delete("/api/jobs/:id", {
     config: { access: "admin" },
     schema: { tags, summary: "Discard a dead job for good", params, response: { 200: DeadJob } },
-    handler: async (req) => {
-      const row = await ctx.db.selectFrom("jobs").selectAll().where("id", "=", req.params.id).executeTakeFirst();
-      await discardDeadJob(ctx, req.params.id);
-      return presentDeadJob(row!);
-    },
+    handler: async (req) => presentDeadJob(await discardDeadJob(ctx, req.actor, req.params.id)),
   });
 
   app.post("/api/jobs/probe", {
