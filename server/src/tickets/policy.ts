@@ -30,6 +30,9 @@ export interface TicketFacts {
   created_by_id: number | null;
 }
 
+/** The columns of TicketFacts other than the id, for a query that joins tickets. */
+export const TICKET_FACT_COLUMNS = ["tickets.team_id", "tickets.requester_id", "tickets.assignee_id", "tickets.organization_id", "tickets.status_category", "tickets.created_by_id"] as const;
+
 /**
  * visibleTo() for a ticket already in memory, where one query per listener would cost too
  * much (the live stream). `watches`: the actor watches the ticket; `orgShares`: the ticket's

@@ -44,21 +44,18 @@ export function heldCopiesRoutes(app: App, ctx: AppContext) {
     },
   });
 
-  app.post("/api/mail/held-copies/:id/accept", {
-    config: { access: "staff" },
-    schema: { tags, summary: "Add the held people as watchers of the ticket (they get its public replies by mail)", params: z.object({ id: Id }), response: { 200: HeldCopies } },
-    handler: async (req) => {
-      await decideHeldCopies(ctx, req.actor, req.params.id, true);
-      return one(req.params.id);
-    },
-  });
-
-  app.post("/api/mail/held-copies/:id/reject", {
-    config: { access: "staff" },
-    schema: { tags, summary: "Decline the held people: nobody joins the ticket", params: z.object({ id: Id }), response: { 200: HeldCopies } },
-    handler: async (req) => {
-      await decideHeldCopies(ctx, req.actor, req.params.id, false);
-      return one(req.params.id);
-    },
-  });
+  const decisions = [
+    { verb: "accept", accept: true, summary: "Add the held people as watchers of the ticket (they get its public replies by mail)" },
+    { verb: "reject", accept: false, summary: "Decline the held people: nobody joins the ticket" },
+  ];
+  for (const { verb, accept, summary } of decisions) {
+    app.post(`/api/mail/held-copies/:id/${verb}`, {
+      config: { access: "staff" },
+      schema: { tags, summary, params: z.object({ id: Id }), response: { 200: HeldCopies } },
+      handler: async (req) => {
+        await decideHeldCopies(ctx, req.actor, req.params.id, accept);
+        return one(req.params.id);
+      },
+    });
+  }
 }

@@ -8,9 +8,9 @@
 import type { Actor } from "../../auth/actor.ts";
 import type { AppContext } from "../../context.ts";
 import type { TicketRow, UserRow } from "../../db/schema.ts";
-import { conflict, notFound } from "../../errors.ts";
+import { conflict } from "../../errors.ts";
 import { recordEvents } from "../../tickets/events.ts";
-import { findVisibleTicket } from "../../tickets/policy.ts";
+import { onVisibleTicket } from "../../tickets/policy.ts";
 import { lockTicket } from "../../tickets/service.ts";
 import { notifyAgentsOfTicket } from "./held.ts";
 import { findOrCreatePerson } from "../../people/create.ts";
@@ -103,11 +103,7 @@ export async function holdCopies(
 /** A held-copies question the actor may decide on: its ticket must be one they can see. */
 export async function findHeldCopies(ctx: AppContext, actor: Actor, id: number) {
   const row = await ctx.db.selectFrom("mail_held_copies").selectAll().where("id", "=", id).executeTakeFirst();
-  if (!row) throw notFound("The held copies");
-  await findVisibleTicket(ctx.db, actor, row.ticket_id).catch(() => {
-    throw notFound("The held copies");
-  });
-  return row;
+  return onVisibleTicket(ctx.db, actor, row, "The held copies");
 }
 
 export const heldAddresses = (json: string): Address[] => JSON.parse(json) as Address[];

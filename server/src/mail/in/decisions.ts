@@ -7,7 +7,7 @@ import type { Actor } from "../../auth/actor.ts";
 import type { AppContext } from "../../context.ts";
 import { AppError, conflict, notFound } from "../../errors.ts";
 import { recordEvents } from "../../tickets/events.ts";
-import { findVisibleTicket } from "../../tickets/policy.ts";
+import { onVisibleTicket } from "../../tickets/policy.ts";
 import { lockTicket } from "../../tickets/service.ts";
 import { referenceOf } from "../../tickets/reference.ts";
 import { isFinalCategory } from "../../tickets/statuses.ts";
@@ -26,11 +26,7 @@ async function rawOf(ctx: AppContext, sha256: string) {
 /** A held message the actor may decide on: its ticket must be one they can see. */
 export async function findHeld(ctx: AppContext, actor: Actor, id: number) {
   const held = await ctx.db.selectFrom("mail_held").selectAll().where("id", "=", id).executeTakeFirst();
-  if (!held) throw notFound("The held message");
-  await findVisibleTicket(ctx.db, actor, held.ticket_id).catch(() => {
-    throw notFound("The held message");
-  });
-  return held;
+  return onVisibleTicket(ctx.db, actor, held, "The held message");
 }
 
 export async function rejectHeld(ctx: AppContext, actor: Actor, id: number) {
