@@ -15,6 +15,7 @@ import classes from "./attachments.module.css";
 // The upload state lives in ui/uploads.ts, so that the agent workspace can use it without the drop area.
 export { useUploads, type Upload, type Uploads } from "../ui/uploads.ts";
 import type { Upload, Uploads } from "../ui/uploads.ts";
+import focus from "../ui/focus-ring.module.css";
 
 function UploadRow({ upload, uploads }: { upload: Upload; uploads: Uploads }) {
   const name = upload.file.name;
@@ -62,7 +63,7 @@ export function AttachmentsField({ uploads, compact = false }: { uploads: Upload
         aria-label="Attach files"
         aria-describedby={undefined}
         inputProps={{ "aria-hidden": true, tabIndex: -1 }}
-        className={compact ? classes.dropCompact : classes.drop}
+        className={`${compact ? classes.dropCompact : classes.drop} ${focus.ring}`}
         radius="md"
       >
         <Group justify="center" gap="sm" wrap="nowrap" style={{ pointerEvents: "none" }}>

@@ -12,6 +12,7 @@ import { catalogOf, categoryIcon, describe } from "./catalog.tsx";
 import { RequestList, requesterStatus } from "./request-list.tsx";
 import { STATUS_FILTERS, UNFINISHED } from "./status-filters.ts";
 import classes from "./home-page.module.css";
+import focus from "../ui/focus-ring.module.css";
 
 const ALL = STATUS_FILTERS.find((f) => f.value === "all")!.categories;
 
@@ -147,7 +148,7 @@ export function HomePage() {
                   const Icon = categoryIcon(item.category.name);
                   return (
                     <li key={item.category.id}>
-                      <UnstyledButton component={Link} to={newRequestUrl({ category: item.category.id })} className={classes.card}>
+                      <UnstyledButton component={Link} to={newRequestUrl({ category: item.category.id })} className={`${classes.card} ${focus.ring}`}>
                         <ThemeIcon size={40} radius="md" variant="light">
                           <Icon size={22} stroke={1.6} aria-hidden="true" />
                         </ThemeIcon>
@@ -165,7 +166,7 @@ export function HomePage() {
                   );
                 })}
                 <li>
-                  <UnstyledButton component={Link} to={newRequestUrl({})} className={classes.card}>
+                  <UnstyledButton component={Link} to={newRequestUrl({})} className={`${classes.card} ${focus.ring}`}>
                     <ThemeIcon size={40} radius="md" variant="light" color="gray">
                       <IconMessageQuestion size={22} stroke={1.6} aria-hidden="true" />
                     </ThemeIcon>

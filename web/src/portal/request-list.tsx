@@ -4,6 +4,7 @@ import { Link } from "react-router";
 import { StatusPill } from "../ui/status-pill.tsx";
 import { TimeAgo } from "../ui/time-ago.tsx";
 import classes from "./request-list.module.css";
+import focus from "../ui/focus-ring.module.css";
 
 /** What the requester should know at a glance, beyond the status. */
 function nudge(t: TicketSummary): string | null {
@@ -22,7 +23,7 @@ export function RequestList({ tickets, label }: { tickets: TicketSummary[]; labe
         const hint = nudge(t);
         return (
           <li key={t.id} className={classes.item} data-attention={hint ? "true" : undefined}>
-            <UnstyledButton component={Link} to={`/requests/${t.reference}`} className={classes.row}>
+            <UnstyledButton component={Link} to={`/requests/${t.reference}`} className={`${classes.row} ${focus.ring}`}>
               <div className={classes.main}>
                 <Text fw={500} size="md" lineClamp={1} className={classes.subject}>
                   {t.subject}

@@ -15,6 +15,7 @@ import { useLive } from "../live.tsx";
 import type { ViewDef } from "./views.ts";
 import classes from "../workspace.module.css";
 import { toast } from "../toast.ts";
+import focus from "../../ui/focus-ring.module.css";
 
 // The save / rename dialog loads when first opened.
 export const loadSaveViewModal = () => import("./save-view-modal.tsx");
@@ -45,7 +46,7 @@ function ViewCount({ filters, sla }: { filters: TicketFilters; sla?: boolean }) 
 function ViewLink({ view, icon, menu }: { view: ViewDef; icon: ReactNode; menu?: ReactNode }) {
   return (
     <div className={classes.viewItem}>
-      <NavLink to={`/agent/views/${view.id}`} className={classes.viewLink}>
+      <NavLink to={`/agent/views/${view.id}`} className={`${classes.viewLink} ${focus.ring}`}>
         {icon}
         <span className={classes.viewName}>{view.name}</span>
         {view.countFilters && <ViewCount filters={view.countFilters} sla={view.id === "breaching"} />}

@@ -11,6 +11,7 @@ import { formatBytes } from "../../ui/format.ts";
 import { FileChips } from "../../ui/file-chip.tsx";
 import { Modal } from "../../ui/overlays.tsx";
 import classes from "../ticket/ticket-pane.module.css";
+import focus from "../../ui/focus-ring.module.css";
 
 const PREVIEWABLE = /^image\/(png|jpe?g|gif|webp)$/;
 export const isImage = (a: Attachment) => PREVIEWABLE.test(a.content_type);
@@ -26,7 +27,7 @@ export function AttachmentList({ attachments, size = "md" }: { attachments: Atta
         <Group gap={8} component="ul" className={classes.plainList} aria-label="Pictures">
           {images.map((a) => (
             <li key={a.id}>
-              <UnstyledButton className={classes.thumb} data-size={size} onClick={() => setOpen(a)} aria-label={`Show ${a.filename} larger`}>
+              <UnstyledButton className={`${classes.thumb} ${focus.ring}`} data-size={size} onClick={() => setOpen(a)} aria-label={`Show ${a.filename} larger`}>
                 <img src={a.url} alt={a.filename} loading="lazy" />
               </UnstyledButton>
             </li>

@@ -11,6 +11,7 @@ import { formatDateTime } from "../../ui/format.ts";
 import { Modal } from "../../ui/overlays.tsx";
 import { RichText } from "../../ui/rich-text.tsx";
 import classes from "../ticket/ticket-pane.module.css";
+import focus from "../../ui/focus-ring.module.css";
 
 export function ViaEmail({ mail }: { mail: ReceivedMail }) {
   const [whole, setWhole] = useState(false);
@@ -18,7 +19,7 @@ export function ViaEmail({ mail }: { mail: ReceivedMail }) {
     <>
       <Menu position="bottom-start" withinPortal>
         <Menu.Target>
-          <UnstyledButton className={classes.viaEmail} aria-label={`Came by email from ${mail.from_address}: options`}>
+          <UnstyledButton className={`${classes.viaEmail} ${focus.ring}`} aria-label={`Came by email from ${mail.from_address}: options`}>
             <IconMail size={12} aria-hidden="true" />
             via email
             <IconChevronDown size={10} aria-hidden="true" />

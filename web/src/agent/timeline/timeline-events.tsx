@@ -13,6 +13,7 @@ import { describeBurst, describeEvent, eventActor } from "./event-text.ts";
 import type { TimelineFilter } from "./timeline-grouping.ts";
 import pane from "../ticket/ticket-pane.module.css";
 import classes from "./timeline.module.css";
+import focus from "../../ui/focus-ring.module.css";
 
 type Words = { directory: Directory; categories: Category[] | undefined };
 
@@ -46,7 +47,7 @@ export function EventBurst({ events, openedAt, directory, categories }: { events
   const last = events[events.length - 1];
   return (
     <li className={classes.burst} aria-label="Changes and events">
-      <UnstyledButton className={classes.burstToggle} aria-expanded={open} aria-controls={listId} onClick={() => setChosen(!open)}>
+      <UnstyledButton className={`${classes.burstToggle} ${focus.ring}`} aria-expanded={open} aria-controls={listId} onClick={() => setChosen(!open)}>
         <IconChevronRight size={12} aria-hidden="true" className={classes.burstChevron} data-open={open || undefined} />
         <Text span size="xs" c="dimmed" className={pane.eventText}>
           {describeBurst(events)}
