@@ -15,7 +15,7 @@ import { isStaff } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
 import { cursorOf, type FeedCursor, headCursor, LOG_START, readCommitted } from "../events/feed.ts";
 import { REQUESTER_EVENT_ACTIONS } from "../tickets/events.ts";
-import { seesTicket, type TicketFacts } from "../tickets/policy.ts";
+import { seesTicket, TICKET_FACT_COLUMNS, type TicketFacts } from "../tickets/policy.ts";
 
 export interface Subscriber {
   actor: Actor;
@@ -169,30 +169,11 @@ export class LiveHub {
       .selectFrom("presence")
       .innerJoin("users", "users.id", "presence.user_id")
       .innerJoin("tickets", "tickets.id", "presence.ticket_id")
-      .select([
-        "presence.ticket_id",
-        "presence.user_id",
-        "presence.state",
-        "users.name",
-        "tickets.team_id",
-        "tickets.requester_id",
-        "tickets.assignee_id",
-        "tickets.organization_id",
-        "tickets.status_category",
-        "tickets.created_by_id",
-      ])
+      .select(["presence.ticket_id", "presence.user_id", "presence.state", "users.name", ...TICKET_FACT_COLUMNS])
       .where("presence.updated_at", ">", since)
       .execute();
     for (const p of presence) {
-      const facts = {
-        id: p.ticket_id,
-        team_id: p.team_id,
-        requester_id: p.requester_id,
-        assignee_id: p.assignee_id,
-        organization_id: p.organization_id,
-        status_category: p.status_category,
-        created_by_id: p.created_by_id,
-      };
+      const facts = { ...p, id: p.ticket_id };
       for (const sub of this.subscribers) {
         if (isStaff(sub.actor) && sub.actor.id !== p.user_id && this.sees(sub.actor, facts, new Set(), new Set()))
           sub.send("presence", { ticket_id: p.ticket_id, user: { id: p.user_id, name: p.name }, state: p.state });

@@ -53,18 +53,9 @@ export async function listGroups(ctx: AppContext, actor: Actor, opts: ListOption
     .selectFrom("notifications")
     .leftJoin("users", "users.id", "notifications.actor_id")
     .leftJoin("tickets", "tickets.id", "notifications.ticket_id")
-    .select([
-      "notifications.id",
-      "notifications.kind",
-      "notifications.ticket_id",
-      "notifications.summary",
-      "notifications.created_at",
-      "notifications.read_at",
-      "users.id as actor_id",
-      "users.name as actor_name",
-      "tickets.type as ticket_type",
-      "tickets.number as ticket_number",
-    ])
+    // actor_id is the notification's own: it is cleared when that person's account goes.
+    .selectAll("notifications")
+    .select(["users.name as actor_name", "tickets.type as ticket_type", "tickets.number as ticket_number"])
     .where(
       "notifications.id",
       "in",
