@@ -120,12 +120,11 @@ export async function seedAtScale(ctx: AppContext, opts: ScaleOptions): Promise<
         const createdAt = Math.floor(start + span * ((j + rnd.next()) / tickets) ** 0.85);
         generateTicket(desk, rnd, ids, createdAt, commentsPerTicket, batch);
       }
-      // PostgreSQL writes one batch while the next is generated.
+      // The database writes one batch while the next is generated.
       await pending;
+      progress.update(from);
       pending = writer.write(batch, at);
       pending.catch(() => {});
-      await (ctx.dialect === "postgres" ? Promise.resolve() : pending);
-      progress.update(Math.min(tickets, from + BATCH));
     }
     await pending;
     await writer.finish(ids.number - 1);

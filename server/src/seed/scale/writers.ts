@@ -1,10 +1,10 @@
 /**
  * Writing a seeded desk's rows in bulk, one transaction per batch, beside the app's own
- * connection: prepared multi-row INSERTs on SQLite, one INSERT ... SELECT FROM unnest(arrays)
- * per table on PostgreSQL. Each batch moves the after-commit consumers' cursors past its events
+ * connection: prepared multi-row INSERTs on SQLite (in a worker thread), one INSERT ... SELECT
+ * FROM unnest(arrays) per table on PostgreSQL. Each batch moves the after-commit consumers' cursors past its events
  * in the same transaction, so no consumer ever acts on seeded history (no mail is queued for it).
  */
-import SQLite from "better-sqlite3";
+import { Worker } from "node:worker_threads";
 import pg from "pg";
 import { BULK_TABLES, ID_TABLES, TICKET_EVENTS, type Batch, type BulkTable } from "./tables.ts";
 
@@ -23,49 +23,34 @@ const lastEventId = (batch: Batch) => {
 
 const names = (t: BulkTable) => t.columns.map(([n]) => n).join(", ");
 
-/** SQLite: a second connection to the same file, tuned for loading, with statements prepared once. */
+const THREAD_URL = new URL("./sqlite-writer-thread.mjs", import.meta.url);
+
+/**
+ * SQLite: a second connection to the same file, in a worker thread (sqlite-writer-thread.mjs), so
+ * that writing one batch and generating the next use both cores. One request at a time.
+ */
 export function sqliteWriter(file: string, consumers: string[]): BulkWriter {
-  const db = new SQLite(file);
-  db.pragma("busy_timeout = 30000");
-  // WAL with NORMAL syncs at checkpoints only; a crash mid-seed loses the last batches, never the file.
-  db.pragma("synchronous = NORMAL");
-  db.pragma("cache_size = -262144");
-  db.pragma("temp_store = MEMORY");
-  db.pragma("wal_autocheckpoint = 20000");
-  // The generator numbers every row it refers to; checking each reference again is wasted work.
-  db.pragma("foreign_keys = OFF");
-  const statements = new Map(
-    BULK_TABLES.map((t) => {
-      const one = `(${t.columns.map(() => "?").join(", ")})`;
-      const per = Math.max(1, Math.floor(2000 / t.columns.length));
-      const sql = (n: number) => `insert into ${t.name} (${names(t)}) values ${Array(n).fill(one).join(", ")}`;
-      return [t.name, { per, many: db.prepare(sql(per)), one: db.prepare(sql(1)) }];
-    }),
-  );
-  const cursor = db.prepare("update event_consumers set cursor_xact = 0, cursor_id = ?, updated_at = ? where name = ? and cursor_id < ?");
-  const insertAll = (t: BulkTable, values: unknown[]) => {
-    const s = statements.get(t.name)!;
-    const width = t.columns.length;
-    const chunk = s.per * width;
-    let i = 0;
-    for (; i + chunk <= values.length; i += chunk) s.many.run(values.slice(i, i + chunk));
-    for (; i < values.length; i += width) s.one.run(values.slice(i, i + width));
-  };
-  const write = db.transaction((batch: Batch, at: string) => {
-    for (const t of BULK_TABLES) insertAll(t, batch.get(t.name)!);
-    const last = lastEventId(batch);
-    if (last !== undefined) for (const name of consumers) cursor.run(last, at, name, last);
-  });
+  const worker = new Worker(THREAD_URL, { workerData: { file, tables: BULK_TABLES, consumers, eventsTable: TICKET_EVENTS.name } });
+  let failed: Error | undefined;
+  worker.on("error", (err) => (failed = err));
+  const ask = (msg: unknown) =>
+    new Promise<void>((resolve, reject) => {
+      if (failed) return reject(failed);
+      const onExit = () => reject(failed ?? new Error("the SQLite writer thread stopped"));
+      worker.once("exit", onExit);
+      worker.once("message", (answer: { ok?: true; error?: string }) => {
+        worker.off("exit", onExit);
+        if (answer.error) reject(new Error(answer.error));
+        else resolve();
+      });
+      worker.postMessage(msg);
+    });
   return {
-    write: async (batch, at) => write(batch, at),
-    async finish() {
-      // Statistics for the query planner, sampled so that it takes seconds, not minutes.
-      db.pragma("analysis_limit = 1000");
-      db.exec("analyze");
-      db.pragma("wal_checkpoint(TRUNCATE)");
-    },
-    close: async () => {
-      db.close();
+    write: (batch, at) => ask({ batch, at }),
+    finish: () => ask("finish"),
+    async close() {
+      await ask("close").catch(() => {});
+      await worker.terminate();
     },
   };
 }
