@@ -102,12 +102,15 @@ describe.each(dialects)("outbox worker on %s", (dialect) => {
       expect(status.counts.queued).toBe(1);
       expect(status.oldest_queued_at).not.toBeNull();
       expect(status.last_error.message).toMatch(/mail server/);
+      const metric = async () => (await d2.app.inject({ method: "GET", url: "/metrics", remoteAddress: "127.0.0.1" })).body;
+      expect(await metric()).toContain('tessera_mail_outbox{state="queued"} 1');
 
       await down.listen(port);
       d2.clock.advance(SERVER_RETRY_MS);
       expect((await deliverDue(d2.ctx)).sent).toBe(1);
       expect(down.messages.map((m) => m.parsed.subject)).toEqual([`[#${t.reference}] While the server was down`]);
       expect((await a2.get(`/api/mail/outbox?ticket_id=${t.id}`)).body.items[0]).toMatchObject({ state: "sent", attempts: 1 });
+      expect(await metric()).toContain('tessera_mail_outbox{state="queued"} 0');
     } finally {
       await d2.close();
       await down.stop();

@@ -4,6 +4,7 @@ import client from "prom-client";
 import type { AppContext } from "../context.ts";
 import type { App } from "../http/types.ts";
 import { registerJobMetrics } from "../jobs/metrics.ts";
+import { registerMailMetrics } from "./mail-metrics.ts";
 
 export function createMetrics() {
   const registry = new client.Registry();
@@ -22,6 +23,7 @@ export type Metrics = ReturnType<typeof createMetrics>;
 
 export function opsRoutes(app: App, ctx: AppContext, metrics: Metrics) {
   registerJobMetrics(metrics.registry, ctx);
+  registerMailMetrics(metrics.registry, ctx);
   app.addHook("onResponse", async (req, reply) => {
     metrics.httpDuration.observe({ method: req.method, route: req.routeOptions.url ?? "unmatched", status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
