@@ -6,6 +6,7 @@ import { migrateToLatest } from "./db/migrate.ts";
 import { type AppContext, type Clock, systemClock } from "./context.ts";
 import { ensureInstanceSecret } from "./settings/store.ts";
 import { Memo } from "./memo.ts";
+import { Background } from "./jobs/background.ts";
 import { sweepStaleTemp } from "./attachments/storage.ts";
 
 export interface Instance {
@@ -40,7 +41,7 @@ export async function openInstance(config: Config, opts: { clock?: Clock; pgSche
   if (applied.length) log.info({ migrations: applied }, "database migrated");
   const clock = opts.clock ?? systemClock;
   const secret = await ensureInstanceSecret(db.kysely, clock.now().toISOString());
-  const ctx: AppContext = { db: db.kysely, dialect: db.dialect, config, log, clock, secret, memo: new Memo(), durable: db.durable };
+  const ctx: AppContext = { db: db.kysely, dialect: db.dialect, config, log, clock, secret, memo: new Memo(), background: new Background(), durable: db.durable };
   if (opts.server) {
     // Uploads and mail parts are written to temp files first; a crash mid-write leaves them.
     const swept = await sweepStaleTemp(config.attachmentsDir, STALE_TEMP_MS);

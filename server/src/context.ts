@@ -5,6 +5,7 @@ import type { Config } from "./config.ts";
 import type { Database } from "./db/schema.ts";
 import type { DialectName } from "./db/connect.ts";
 import type { Memo } from "./memo.ts";
+import type { Background } from "./jobs/background.ts";
 
 export interface Clock {
   /** The current instant; tests substitute a controllable clock. */
@@ -24,6 +25,8 @@ export interface AppContext {
   durable(): Promise<void>;
   /** Cache of rarely changed settings; see memo.ts. */
   memo: Memo;
+  /** This instance's job wake-ups and tick schedulers; see jobs/background.ts. */
+  background: Background;
 }
 
 /** What reading settings needs: a database (or transaction) and the memo. */

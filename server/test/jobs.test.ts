@@ -6,7 +6,8 @@ import { createDesk, dialects, type Client, type TestDesk } from "./harness.ts";
 import { loadConfig } from "../src/config.ts";
 import { openInstance } from "../src/boot.ts";
 import type { AppContext } from "../src/context.ts";
-import { defineTick, startTicks } from "../src/jobs/ticks.ts";
+import { defineTick, startTicks, tickStatsOf } from "../src/jobs/ticks.ts";
+import { inTransaction } from "../src/context.ts";
 import { createJobWorker, enqueue, JOB_BACKOFF_BASE_MS } from "../src/jobs/queue.ts";
 import { jobHandlers } from "../src/jobs/handlers.ts";
 
@@ -246,6 +247,42 @@ describe.each(dialects)("jobs on %s", (dialect) => {
         sentence: `${admin.user!.name} discarded the dead background job probe #${discarded}`,
       }),
     ]);
+  });
+
+  it("wakes only the job workers of the instance a job was queued on, and counts only its own ticks", async () => {
+    // Two instances in one process, as a test or an embedding may hold.
+    const other = await desk.openNode();
+    const kicks = { here: 0, there: 0 };
+    const offHere = createJobWorker(desk.ctx, jobHandlers).tick.wakeOn!(() => kicks.here++);
+    const offThere = createJobWorker(other, jobHandlers).tick.wakeOn!(() => kicks.there++);
+    try {
+      await enqueue(desk.ctx, "probe", {});
+      expect(kicks).toEqual({ here: 1, there: 0 });
+      // Queued in a transaction of the other instance: its context is a copy that carries that instance's workers.
+      await inTransaction(other, (tx) => enqueue(tx, "probe", {}));
+      expect(kicks).toEqual({ here: 1, there: 1 });
+      // An admin's retry from the dead-letter list wakes the workers of the instance that took the request.
+      const dead = await enqueue(other, "probe", { fail: "always" }, { maxAttempts: 1 });
+      await createJobWorker(other, jobHandlers).pass();
+      expect((await admin.post(`/api/jobs/${dead}/retry`)).status).toBe(200);
+      expect(kicks).toEqual({ here: 2, there: 2 });
+    } finally {
+      offHere();
+      offThere();
+    }
+
+    const quiet = async () => {};
+    const here = startTicks(desk.ctx, [defineTick({ name: "runs-here", everyMs: 60 * S, run: quiet })], { timers: false });
+    const there = startTicks(other, [defineTick({ name: "runs-there", everyMs: 60 * S, run: quiet })], { timers: false });
+    try {
+      await Promise.all([here.runDue(), there.runDue()]);
+      const metrics = (await desk.app.inject({ method: "GET", url: "/metrics", remoteAddress: "127.0.0.1" })).body;
+      expect(metrics).toMatch(/tessera_tick_runs\{tick="runs-here"\} 1/);
+      expect(metrics).not.toContain('tick="runs-there"');
+      expect(Object.keys(tickStatsOf(other))).toEqual(["runs-there"]);
+    } finally {
+      await Promise.all([here.stop(), there.stop()]);
+    }
   });
 
   it("takes a job again when the worker that claimed it died, and stops waiting for running jobs to finish", async () => {

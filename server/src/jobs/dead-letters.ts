@@ -3,7 +3,7 @@ import type { DeadJob } from "@tessera/contracts";
 import { type AppContext, inTransaction } from "../context.ts";
 import { AppError, notFound } from "../errors.ts";
 import { type AuditCaller, type AuditEntry, recordAudit } from "../audit/record.ts";
-import { wakeJobWorkers, type JobRow } from "./queue.ts";
+import type { JobRow } from "./queue.ts";
 
 function parsePayload(text: string): unknown {
   try {
@@ -70,7 +70,7 @@ export async function retryDeadJob(ctx: AppContext, caller: AuditCaller, id: num
     await recordAudit(tx, caller, deadJobEntry("job.retried", row));
     return row;
   });
-  wakeJobWorkers();
+  ctx.background.wakeJobWorkers();
   return job;
 }
 

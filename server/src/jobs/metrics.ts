@@ -1,12 +1,12 @@
 /**
  * Prometheus gauges for background work, read when /metrics is scraped: each tick's runs,
- * skips (another node held it) and failures in this process, and the jobs waiting and dead.
+ * skips (another node held it) and failures of this instance, and the jobs waiting and dead.
  */
 import client from "prom-client";
 import type { AppContext } from "../context.ts";
-import { tickStatsInProcess } from "./ticks.ts";
+import { tickStatsOf } from "./ticks.ts";
 
-export function registerJobMetrics(registry: client.Registry, ctx: Pick<AppContext, "db">) {
+export function registerJobMetrics(registry: client.Registry, ctx: Pick<AppContext, "db" | "background">) {
   const perTick = (name: string, help: string, field: "runs" | "skipped" | "failures") =>
     new client.Gauge({
       name,
@@ -15,12 +15,12 @@ export function registerJobMetrics(registry: client.Registry, ctx: Pick<AppConte
       registers: [registry],
       collect() {
         this.reset();
-        for (const [tick, s] of Object.entries(tickStatsInProcess())) this.set({ tick }, s[field]);
+        for (const [tick, s] of Object.entries(tickStatsOf(ctx))) this.set({ tick }, s[field]);
       },
     });
-  perTick("tessera_tick_runs", "Periodic tick runs in this process since it started", "runs");
+  perTick("tessera_tick_runs", "Periodic tick runs on this node since it started", "runs");
   perTick("tessera_tick_skipped", "Tick runs left to another node that held the tick", "skipped");
-  perTick("tessera_tick_failures", "Tick runs that failed (logged) in this process since it started", "failures");
+  perTick("tessera_tick_failures", "Tick runs that failed (logged) on this node since it started", "failures");
   new client.Gauge({
     name: "tessera_jobs",
     help: "Jobs in the durable queue by state: waiting (not done, not dead) or dead (in the dead-letter list)",

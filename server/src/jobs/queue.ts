@@ -58,23 +58,12 @@ export interface EnqueueOptions {
   maxAttempts?: number;
 }
 
-type Waker = () => void;
-const wakers = new Set<Waker>();
-/** Workers in this process subscribe, to look for work soon after something is queued. */
-export function onJobQueued(w: Waker): () => void {
-  wakers.add(w);
-  return () => wakers.delete(w);
-}
-/** Tells this process's workers that a job may be due (queued, or retried by an admin). */
-export function wakeJobWorkers(): void {
-  for (const w of wakers) w();
-}
-
 /**
- * Queues a job. Pass the caller's transaction as `tx.db` to make it part of that change. The
- * payload must be JSON; it is stored as written and handed back to the handler parsed.
+ * Queues a job. Pass the caller's transaction as `tx.db` to make it part of that change, and its
+ * instance's `background`, whose workers are woken. The payload must be JSON; it is stored as
+ * written and handed back to the handler parsed.
  */
-export async function enqueue(tx: Pick<AppContext, "db" | "clock">, kind: string, payload: unknown, opts: EnqueueOptions = {}): Promise<number> {
+export async function enqueue(tx: Pick<AppContext, "db" | "clock" | "background">, kind: string, payload: unknown, opts: EnqueueOptions = {}): Promise<number> {
   if (!/^[a-z][a-z0-9_.-]{0,63}$/.test(kind)) throw invalid("kind", "must be 1 to 64 lower-case letters, digits, dots, dashes or underscores, starting with a letter");
   const maxAttempts = opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 100) throw invalid("max_attempts", "must be a whole number from 1 to 100");
@@ -85,8 +74,8 @@ export async function enqueue(tx: Pick<AppContext, "db" | "clock">, kind: string
     .values({ kind, payload: json, run_at: (opts.runAt ?? tx.clock.now()).toISOString(), attempts: 0, max_attempts: maxAttempts, created_at: now })
     .returning("id")
     .executeTakeFirstOrThrow();
-  // The caller's transaction commits a moment later; workers look shortly after.
-  wakeJobWorkers();
+  // The caller's transaction commits a moment later; this instance's workers look shortly after.
+  tx.background.wakeJobWorkers();
   return row.id;
 }
 
@@ -199,7 +188,7 @@ export function createJobWorker(ctx: AppContext, handlers: JobHandlers, opts: Jo
     everyMs: JOB_POLL_MS,
     scope: "node",
     // Queued inside a transaction that commits a moment later; look shortly after.
-    wakeOn: (kick) => onJobQueued(() => kick(100)),
+    wakeOn: (kick) => ctx.background.onJobQueued(() => kick(100)),
     run: (_ctx, t) => pass(t.signal),
   });
   return { pass, tick, kinds };

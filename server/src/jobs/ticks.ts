@@ -10,6 +10,9 @@
  */
 import type { AppContext } from "../context.ts";
 import { withNodeLock } from "./lock.ts";
+import type { TickStats } from "./background.ts";
+
+export type { TickStats };
 
 export interface TickRun {
   /** Aborted when the scheduler stops: a long run should finish its current step and return. */
@@ -27,7 +30,7 @@ export interface TickDefinition {
   /** Run once as soon as the scheduler starts (default true): what fell due while down runs now. */
   atStart?: boolean;
   /**
-   * Subscribes to whatever means there is new work in this process (mail queued, a job queued);
+   * Subscribes to whatever means there is new work for this instance (mail queued, a job queued);
    * `kick` runs the tick after `delayMs` rather than at its next interval. Returns the unsubscribe.
    */
   wakeOn?: (kick: (delayMs?: number) => void) => () => void;
@@ -37,14 +40,6 @@ export interface TickDefinition {
 
 /** Defines a tick; a plain value, started by startTicks. */
 export const defineTick = (def: TickDefinition): TickDefinition => def;
-
-export interface TickStats {
-  runs: number;
-  /** Runs left to another node that held the tick. */
-  skipped: number;
-  failures: number;
-  lastError: string | null;
-}
 
 export interface Scheduler {
   /** Runs, one after another, each tick whose time has come by ctx.clock. */
@@ -58,13 +53,10 @@ export interface Scheduler {
   stop(boundMs?: number): Promise<void>;
 }
 
-/** Schedulers running in this process, for the metrics (jobs/metrics.ts). */
-const live = new Set<Scheduler>();
-
-/** Each tick's counts summed over the schedulers running in this process. */
-export function tickStatsInProcess(): Record<string, TickStats> {
+/** Each tick's counts summed over the schedulers this instance runs (for its metrics, jobs/metrics.ts). */
+export function tickStatsOf(ctx: Pick<AppContext, "background">): Record<string, TickStats> {
   const out: Record<string, TickStats> = {};
-  for (const s of live) {
+  for (const s of ctx.background.schedulers) {
     for (const [name, t] of Object.entries(s.stats())) {
       const sum = (out[name] ??= { runs: 0, skipped: 0, failures: 0, lastError: null });
       sum.runs += t.runs;
@@ -181,7 +173,7 @@ export function startTicks(ctx: AppContext, defs: TickDefinition[], opts: { time
     async stop(boundMs = STOP_BOUND_MS) {
       if (stopped) return;
       stopped = true;
-      live.delete(scheduler);
+      ctx.background.schedulers.delete(scheduler);
       abort.abort();
       for (const off of unsubscribe) off();
       for (const t of kicks) clearTimeout(t);
@@ -200,6 +192,6 @@ export function startTicks(ctx: AppContext, defs: TickDefinition[], opts: { time
       await Promise.allSettled([...states.values()].map((s) => s.def.onStop?.()));
     },
   };
-  live.add(scheduler);
+  ctx.background.schedulers.add(scheduler);
   return scheduler;
 }
