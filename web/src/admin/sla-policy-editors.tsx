@@ -1,13 +1,11 @@
 // SLA policies: the editors for an existing policy, a new policy, and the SLA settings.
 import { Button, Group, NumberInput, Skeleton, Stack, Text, Title } from "@mantine/core";
 import { IconTrash } from "@tabler/icons-react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { Policy, PolicyUpdateInput } from "@tessera/contracts";
-import { useState } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import type { Policy, PolicyUpdateInput, SlaSettings } from "@tessera/contracts";
 import { createPolicy, deletePolicy, fetchCalendars, fetchSlaSettings, saveSlaSettings, slaKeys, updatePolicy } from "../api/sla.ts";
-import { errorMessage, LoadError } from "../ui/query-state.tsx";
-import { ConfirmDialog, Editor, SaveError, useJustSaved, useUnsavedGuard } from "./layout.tsx";
-import { FormHeading, useCreateForm, useEditForm, type AdminCollection } from "./scaffold/index.ts";
+import { ConfirmDialog, Editor, SaveError } from "./layout.tsx";
+import { type AdminCollection, FormHeading, Loaded, useAdminForm, useCreateForm, useEditForm } from "./scaffold/index.ts";
 import { checkDraft, draftOf, FIELDS, inputOf, newDraft, type PolicyDraft } from "./sla-policy-draft.ts";
 import { PolicyFields } from "./sla-policy-fields.tsx";
 
@@ -70,46 +68,33 @@ function NewPolicyForm({ collection, empty }: { collection: AdminCollection<Poli
 }
 
 export function SettingsEditor() {
-  const client = useQueryClient();
-  const settings = useQuery({ queryKey: slaKeys.settings, queryFn: fetchSlaSettings });
-  const base = settings.data?.auto_close_days ?? null;
-  const [days, setDays] = useState<number | null>(null);
-  const current = days ?? base;
-  const [justSaved, markSaved] = useJustSaved();
-  const dirty = days !== null && days !== base;
-  const guard = useUnsavedGuard(dirty);
-  const save = useMutation({
-    mutationFn: () => saveSlaSettings({ auto_close_days: current ?? 0 }),
-    onSuccess: (saved) => {
-      client.setQueryData(slaKeys.settings, saved);
-      setDays(null);
-      markSaved();
-    },
-  });
-  if (settings.isPending)
-    return (
-      <Stack p="lg">
-        <Skeleton height={36} />
-      </Stack>
-    );
-  if (settings.isError)
-    return (
-      <div style={{ padding: 20 }}>
-        <LoadError title="The SLA settings could not be loaded" error={settings.error} onRetry={() => void settings.refetch()} />
-      </div>
-    );
   return (
-    <Editor
-      label="SLA settings"
-      dirty={dirty}
-      saving={save.isPending}
-      onSubmit={() => save.mutate()}
-      onRevert={() => setDays(null)}
-      backTo="/admin/sla-policies"
-      backLabel="All policies"
-      guard={guard}
-      justSaved={justSaved}
+    <Loaded<SlaSettings>
+      query={useQuery({ queryKey: slaKeys.settings, queryFn: fetchSlaSettings })}
+      failed="The SLA settings could not be loaded"
+      loading={
+        <Stack p="lg">
+          <Skeleton height={36} />
+        </Stack>
+      }
     >
+      {(settings) => <AutoCloseEditor saved={settings.auto_close_days} />}
+    </Loaded>
+  );
+}
+
+function AutoCloseEditor({ saved }: { saved: number }) {
+  const client = useQueryClient();
+  const form = useAdminForm({
+    base: saved,
+    fields: [],
+    save: (days) => saveSlaSettings({ auto_close_days: days }),
+    draftOf: (settings) => settings.auto_close_days,
+    onSaved: (settings) => client.setQueryData(slaKeys.settings, settings),
+  });
+  const current = form.draft;
+  return (
+    <Editor label="SLA settings" {...form.editorProps} backTo="/admin/sla-policies" backLabel="All policies">
       <Title order={2} fz={17} mb="md">
         SLA settings
       </Title>
@@ -124,13 +109,13 @@ export function SettingsEditor() {
         min={0}
         max={365}
         w={260}
-        value={current ?? 0}
-        onChange={(v) => setDays(typeof v === "number" ? v : Number(v) || 0)}
+        value={current}
+        onChange={(v) => form.setDraft(typeof v === "number" ? v : Number(v) || 0)}
       />
       <Text size="xs" c="dimmed" mt={4}>
         0 turns auto-close off.
       </Text>
-      <SaveError message={save.error ? errorMessage(save.error) : null} />
+      <SaveError message={form.general} />
     </Editor>
   );
 }

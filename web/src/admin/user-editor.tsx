@@ -9,10 +9,9 @@ import { updateUser } from "../api/admin.ts";
 import { adminKeys, refreshPeople, useAdminUser } from "../api/admin-queries.ts";
 import { useSignedInUser } from "../api/queries.ts";
 import { initials } from "../ui/format.ts";
-import { LoadError } from "../ui/query-state.tsx";
 import { TimeAgo } from "../ui/time-ago.tsx";
 import { announce, Editor, SaveError } from "./layout.tsx";
-import { bindDraft, useAdminForm } from "./scaffold/index.ts";
+import { bindDraft, Loaded, useAdminForm } from "./scaffold/index.ts";
 import { ROLE_LABELS } from "./people.ts";
 import { OrganizationSelect, RoleSelect } from "./organization-select.tsx";
 import { AccountSection } from "./user-account-section.tsx";
@@ -140,21 +139,19 @@ function UserEditor({ user }: { user: User }) {
   );
 }
 export function ExistingUser({ id }: { id: number }) {
-  const user = useAdminUser(id);
-  if (user.isPending) {
-    return (
-      <Stack p="lg" gap="md" aria-busy="true" aria-label="Loading">
-        <Skeleton height={40} width="60%" />
-        <Skeleton height={36} />
-        <Skeleton height={36} />
-      </Stack>
-    );
-  }
-  if (user.isError)
-    return (
-      <div style={{ padding: 20 }}>
-        <LoadError title="This person could not be loaded" error={user.error} onRetry={() => void user.refetch()} />
-      </div>
-    );
-  return <UserEditor key={user.data.id} user={user.data} />;
+  return (
+    <Loaded
+      query={useAdminUser(id)}
+      failed="This person could not be loaded"
+      loading={
+        <Stack p="lg" gap="md" aria-busy="true" aria-label="Loading">
+          <Skeleton height={40} width="60%" />
+          <Skeleton height={36} />
+          <Skeleton height={36} />
+        </Stack>
+      }
+    >
+      {(user) => <UserEditor key={user.id} user={user} />}
+    </Loaded>
+  );
 }

@@ -7,11 +7,11 @@ import { useEffect, useMemo, useState } from "react";
 import { Link, useLocation, useNavigate, useSearchParams } from "react-router";
 import type { UserFilters } from "../api/admin.ts";
 import { useUserPages } from "../api/admin-queries.ts";
-import { LoadError } from "../ui/query-state.tsx";
 import { TimeAgo } from "../ui/time-ago.tsx";
 import { ROLE_LABELS, ROLE_OPTIONS } from "./people.ts";
 import { StatusBadge } from "./user-status-badge.tsx";
 import classes from "./admin.module.css";
+import { Loaded } from "./scaffold/index.ts";
 
 const ROLE_FILTERS = [{ value: "", label: "Any role" }, { value: "staff", label: "Staff (not requesters)" }, ...ROLE_OPTIONS];
 const STATUS_FILTERS = [
@@ -38,24 +38,28 @@ function TeamsCell({ teams }: { teams: User["teams"] }) {
 
 export function UserTable({ filters, selectedId }: { filters: UserFilters; selectedId: number | null }) {
   const pages = useUserPages(filters);
+  return (
+    <Loaded
+      query={pages}
+      failed="People could not be loaded"
+      padding={16}
+      loading={
+        <Stack gap={6} p="md" aria-busy="true" aria-label="Loading people">
+          {Array.from({ length: 6 }, (_, i) => (
+            <Skeleton key={i} height={40} />
+          ))}
+        </Stack>
+      }
+    >
+      {() => <UserRows pages={pages} filters={filters} selectedId={selectedId} />}
+    </Loaded>
+  );
+}
+
+function UserRows({ pages, filters, selectedId }: { pages: ReturnType<typeof useUserPages>; filters: UserFilters; selectedId: number | null }) {
   const navigate = useNavigate();
   const { search } = useLocation();
   const users = useMemo(() => pages.data?.pages.flatMap((p) => p.items) ?? [], [pages.data]);
-  if (pages.isPending) {
-    return (
-      <Stack gap={6} p="md" aria-busy="true" aria-label="Loading people">
-        {Array.from({ length: 6 }, (_, i) => (
-          <Skeleton key={i} height={40} />
-        ))}
-      </Stack>
-    );
-  }
-  if (pages.isError)
-    return (
-      <div style={{ padding: 16 }}>
-        <LoadError title="People could not be loaded" error={pages.error} onRetry={() => void pages.refetch()} />
-      </div>
-    );
   if (users.length === 0) {
     return (
       <Stack p="xl" align="center" gap={4}>

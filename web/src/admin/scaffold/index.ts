@@ -4,3 +4,4 @@ export { useAdminForm, useCreateForm, useEditForm } from "./use-admin-form.ts";
 export { bindDraft, type DraftBinding } from "./bind-draft.ts";
 export { AdminFormPage } from "./admin-form-page.tsx";
 export { useConfirmedAction, type ConfirmedDialog } from "./use-confirmed-action.ts";
+export { Loaded, type LoadingQuery } from "./loaded.tsx";
