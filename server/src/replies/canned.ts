@@ -1,12 +1,12 @@
 /** Canned replies: saved texts with placeholders that agents insert from the composer with `/`. */
-import { CannedReply, CannedReplyInput, CannedReplyUpdateInput, Id, ReplyListQuery, type ReplyScope } from "@tessera/contracts";
+import { CannedReply, CannedReplyInput, CannedReplyUpdateInput, Id, ReplyListQuery } from "@tessera/contracts";
 import { z } from "zod";
 import type { Actor } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
 import { forbidden, notFound } from "../errors.ts";
 import type { App } from "../http/types.ts";
-import { assertMayShare, canEdit, canUse, listableBy } from "./policy.ts";
-import { presentShared, sharedFor, type SharedRefs } from "./present.ts";
+import { canEdit, canUse, listableBy, sharingAfter, sharingOfNew } from "./policy.ts";
+import { presentAll, presentShared, type SharedRefs } from "./present.ts";
 import { recordAudit } from "../audit/record.ts";
 
 /** What the audit trail keeps of a canned reply. */
@@ -30,7 +30,7 @@ export function cannedReplyRoutes(app: App, ctx: AppContext) {
     if (!row || !canUse(actor, row)) throw notFound("The canned reply");
     return row;
   };
-  const one = async (r: Row, actor: Actor) => present(r, actor, await sharedFor(ctx.db, [r]));
+  const one = async (r: Row, actor: Actor) => (await presentAll(ctx.db, actor, [r], present))[0];
 
   app.get("/api/canned-replies", {
     config: { access: "staff" },
@@ -42,10 +42,8 @@ export function cannedReplyRoutes(app: App, ctx: AppContext) {
       response: { 200: z.array(CannedReply) },
     },
     handler: async (req) => {
-      const me = req.actor;
-      const rows = await ctx.db.selectFrom("canned_replies").selectAll().where(listableBy(me, req.query.list)).orderBy("title").orderBy("id").execute();
-      const refs = await sharedFor(ctx.db, rows);
-      return rows.map((r) => present(r, me, refs));
+      const rows = await ctx.db.selectFrom("canned_replies").selectAll().where(listableBy(req.actor, req.query.list)).orderBy("title").orderBy("id").execute();
+      return presentAll(ctx.db, req.actor, rows, present);
     },
   });
 
@@ -54,11 +52,11 @@ export function cannedReplyRoutes(app: App, ctx: AppContext) {
     schema: { tags, summary: "Save a canned reply", body: CannedReplyInput, response: { 201: CannedReply } },
     handler: async (req, reply) => {
       const b = req.body;
-      await assertMayShare(ctx, req.actor, b.scope, b.team_id, "canned");
+      const sharing = await sharingOfNew(ctx, req.actor, b, "canned");
       const now = ctx.clock.now().toISOString();
       const row = await ctx.db
         .insertInto("canned_replies")
-        .values({ title: b.title, body: b.body, scope: b.scope, owner_id: req.actor.id, team_id: b.scope === "team" ? (b.team_id ?? null) : null, created_at: now, updated_at: now })
+        .values({ title: b.title, body: b.body, ...sharing, created_at: now, updated_at: now })
         .returningAll()
         .executeTakeFirstOrThrow();
       await recordAudit(ctx, req.actor, { action: "canned_reply.created", target: { type: "canned_reply", id: row.id, label: row.title }, after: audited(row) });
@@ -73,16 +71,13 @@ export function cannedReplyRoutes(app: App, ctx: AppContext) {
       const row = await load(req.params.id, req.actor);
       if (!canEdit(req.actor, row, "canned")) throw forbidden("Only its owner, the team's supervisors and admins can change this canned reply.");
       const b = req.body;
-      const scope = b.scope ?? (row.scope as ReplyScope);
-      const teamId = b.team_id !== undefined ? b.team_id : b.scope !== undefined && b.scope !== "team" ? null : row.team_id;
-      if (b.scope !== undefined || b.team_id !== undefined) await assertMayShare(ctx, req.actor, scope, teamId, "canned");
+      const sharing = await sharingAfter(ctx, req.actor, row, b, "canned");
       const updated = await ctx.db
         .updateTable("canned_replies")
         .set({
           ...(b.title !== undefined && { title: b.title }),
           ...(b.body !== undefined && { body: b.body }),
-          scope,
-          team_id: scope === "team" ? teamId : null,
+          ...sharing,
           updated_at: ctx.clock.now().toISOString(),
         })
         .where("id", "=", row.id)

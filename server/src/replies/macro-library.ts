@@ -1,12 +1,12 @@
 /** The macro library: listing, saving, changing and deleting macros, each change audited. Applying and undoing are in macros.ts. */
-import type { MacroInput, MacroUpdateInput, ReplyListQuery, ReplyScope } from "@tessera/contracts";
+import type { MacroInput, MacroUpdateInput, ReplyListQuery } from "@tessera/contracts";
 import type { z } from "zod";
 import type { Actor } from "../auth/actor.ts";
 import type { AppContext, Executor } from "../context.ts";
 import { forbidden, notFound } from "../errors.ts";
 import { recordAudit } from "../audit/record.ts";
 import { validateActions } from "./macros.ts";
-import { assertMayShare, canEdit, canUse, listableBy } from "./policy.ts";
+import { canEdit, canUse, listableBy, sharingAfter, sharingOfNew } from "./policy.ts";
 import type { MacrosTable } from "./tables.ts";
 
 export type MacroRow = Omit<MacrosTable, "id"> & { id: number };
@@ -26,21 +26,12 @@ export async function loadMacro(db: Executor, actor: Actor, id: number): Promise
 }
 
 export async function createMacro(ctx: AppContext, actor: Actor, b: z.infer<typeof MacroInput>): Promise<MacroRow> {
-  await assertMayShare(ctx, actor, b.scope, b.team_id, "macro");
+  const sharing = await sharingOfNew(ctx, actor, b, "macro");
   await validateActions(ctx, b.actions);
   const now = ctx.clock.now().toISOString();
   const row = await ctx.db
     .insertInto("macros")
-    .values({
-      name: b.name,
-      description: b.description,
-      actions: JSON.stringify(b.actions),
-      scope: b.scope,
-      owner_id: actor.id,
-      team_id: b.scope === "team" ? (b.team_id ?? null) : null,
-      created_at: now,
-      updated_at: now,
-    })
+    .values({ name: b.name, description: b.description, actions: JSON.stringify(b.actions), ...sharing, created_at: now, updated_at: now })
     .returningAll()
     .executeTakeFirstOrThrow();
   await recordAudit(ctx, actor, { action: "macro.created", target: { type: "macro", id: row.id, label: row.name }, after: audited(row) });
@@ -50,9 +41,7 @@ export async function createMacro(ctx: AppContext, actor: Actor, b: z.infer<type
 export async function updateMacro(ctx: AppContext, actor: Actor, id: number, b: z.infer<typeof MacroUpdateInput>): Promise<MacroRow> {
   const row = await loadMacro(ctx.db, actor, id);
   if (!canEdit(actor, row, "macro")) throw forbidden("Only its owner (for a personal macro), the team's supervisors and admins can change this macro.");
-  const scope = b.scope ?? (row.scope as ReplyScope);
-  const teamId = b.team_id !== undefined ? b.team_id : b.scope !== undefined && b.scope !== "team" ? null : row.team_id;
-  if (b.scope !== undefined || b.team_id !== undefined) await assertMayShare(ctx, actor, scope, teamId, "macro");
+  const sharing = await sharingAfter(ctx, actor, row, b, "macro");
   if (b.actions) await validateActions(ctx, b.actions);
   const updated = await ctx.db
     .updateTable("macros")
@@ -60,8 +49,7 @@ export async function updateMacro(ctx: AppContext, actor: Actor, id: number, b: 
       ...(b.name !== undefined && { name: b.name }),
       ...(b.description !== undefined && { description: b.description }),
       ...(b.actions !== undefined && { actions: JSON.stringify(b.actions) }),
-      scope,
-      team_id: scope === "team" ? teamId : null,
+      ...sharing,
       updated_at: ctx.clock.now().toISOString(),
     })
     .where("id", "=", row.id)

@@ -11,7 +11,7 @@ import { ticketById } from "../tickets/queries.ts";
 import { VersionConflict } from "../tickets/service.ts";
 import { applicationOf, createMacro, deleteMacro, listMacros, loadMacro, type MacroRow, updateMacro } from "./macro-library.ts";
 import { applyMacro, presentApplication, previewMacro, undoMacro } from "./macros.ts";
-import { presentShared, sharedFor, type SharedRefs } from "./present.ts";
+import { presentAll, presentShared, type SharedRefs } from "./present.ts";
 
 type Row = MacroRow;
 
@@ -37,7 +37,7 @@ export function macroRoutes(app: App, ctx: AppContext) {
     const ticket = await findVisibleTicket(ctx.db, actor, ticketKey);
     return { macro: { id: row.id, name: row.name, actions: actionsOf(row) }, ticket };
   };
-  const one = async (r: Row, actor: Actor) => present(r, actor, await sharedFor(ctx.db, [r]));
+  const one = async (r: Row, actor: Actor) => (await presentAll(ctx.db, actor, [r], present))[0];
   const reread = async (actor: Actor, id: number) => presentTicket(ctx, actor, await ticketById(ctx.db, id));
   const conflictOf = async (err: unknown, actor: Actor) => {
     if (err instanceof VersionConflict) throw new AppError("version_conflict", 409, err.message, { current: await presentTicket(ctx, actor, err.current) });
@@ -47,12 +47,7 @@ export function macroRoutes(app: App, ctx: AppContext) {
   app.get("/api/macros", {
     config: { access: "staff" },
     schema: { tags, summary: "Macros you can apply: your own, your teams', and those for everyone", querystring: ReplyListQuery, response: { 200: z.array(Macro) } },
-    handler: async (req) => {
-      const me = req.actor;
-      const rows = await listMacros(ctx.db, me, req.query.list);
-      const refs = await sharedFor(ctx.db, rows);
-      return rows.map((r) => present(r, me, refs));
-    },
+    handler: async (req) => presentAll(ctx.db, req.actor, await listMacros(ctx.db, req.actor, req.query.list), present),
   });
 
   app.post("/api/macros", {

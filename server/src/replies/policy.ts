@@ -69,3 +69,20 @@ export async function assertMayShare(ctx: Pick<AppContext, "db">, actor: Actor, 
   if (!inTeam(actor, teamId)) throw forbidden(`You can share ${noun} only with a team you belong to.`);
   if (kind === "macro" && actor.role !== "supervisor") throw forbidden("Only supervisors and admins share macros with a team. Keep it personal, or ask your supervisor.");
 }
+
+/** The sharing columns of a new canned reply or macro, owned by the actor; checked first. */
+export async function sharingOfNew(ctx: Pick<AppContext, "db">, actor: Actor, b: { scope: ReplyScope; team_id?: number | null }, kind: Kind) {
+  await assertMayShare(ctx, actor, b.scope, b.team_id, kind);
+  return { scope: b.scope, owner_id: actor.id, team_id: b.scope === "team" ? (b.team_id ?? null) : null };
+}
+
+/**
+ * The scope and team of a canned reply or macro after a change: a team stays only while it is
+ * shared with one. Checked when the change names either.
+ */
+export async function sharingAfter(ctx: Pick<AppContext, "db">, actor: Actor, row: Shared, b: { scope?: ReplyScope; team_id?: number | null }, kind: Kind) {
+  const scope = b.scope ?? (row.scope as ReplyScope);
+  const teamId = b.team_id !== undefined ? b.team_id : b.scope !== undefined && b.scope !== "team" ? null : row.team_id;
+  if (b.scope !== undefined || b.team_id !== undefined) await assertMayShare(ctx, actor, scope, teamId, kind);
+  return { scope, team_id: scope === "team" ? teamId : null };
+}

@@ -27,3 +27,9 @@ export function presentShared(r: Shared, actor: Actor, refs: SharedRefs, kind: K
     editable: canEdit(actor, r, kind),
   };
 }
+
+/** Presents rows with the teams and owners they name, read once for all of them. */
+export async function presentAll<R extends Shared, T>(db: Executor, actor: Actor, rows: R[], present: (r: R, actor: Actor, refs: SharedRefs) => T): Promise<T[]> {
+  const refs = await sharedFor(db, rows);
+  return rows.map((r) => present(r, actor, refs));
+}
