@@ -152,17 +152,8 @@ export async function mailboxHealth(ctx: AppContext): Promise<MailboxHealth[]> {
   const rows = await ctx.db
     .selectFrom("mailboxes")
     .leftJoin("mailbox_sync", "mailbox_sync.mailbox_id", "mailboxes.id")
-    .select([
-      "mailboxes.id",
-      "mailboxes.address",
-      "mailboxes.active",
-      "mailboxes.imap_host",
-      "mailbox_sync.last_success_at",
-      "mailbox_sync.last_error",
-      "mailbox_sync.last_error_at",
-      "mailbox_sync.waiting",
-      "mailbox_sync.oldest_waiting_at",
-    ])
+    .select(["mailboxes.id", "mailboxes.address", "mailboxes.active", "mailboxes.imap_host"])
+    .selectAll("mailbox_sync")
     .orderBy("mailboxes.address")
     .execute();
   const now = ctx.clock.now().getTime();
