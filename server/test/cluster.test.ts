@@ -2,7 +2,8 @@
  * Many nodes on one PostgreSQL database: two web nodes (`--role web`) and two workers
  * (`--role worker`), each a real `tessera start` process. Work done through either web node is
  * delivered once by whichever worker takes it, a session made on one node works on the other,
- * and a browser's live stream on one node hears of a change made through the other.
+ * a browser's live stream on one node hears of a change made through the other, and a worker
+ * killed mid-delivery leaves the message to another, which sends it once.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -143,16 +144,53 @@ describe.skipIf(!pgUrl)("two web nodes and two workers on one PostgreSQL databas
     for (const { requester } of tickets) expect(smtp.to(requester)).toHaveLength(2);
     // Forty different messages, not one message sent twice.
     expect(new Set(smtp.messages.map((m) => m.parsed.messageId)).size).toBe(40);
-    // Every outbox row is marked sent, so no worker holds one it could send again.
+    // Every outbox row is marked sent (just after the relay's answer), so no worker holds one it could send again.
     const db = new pg.Client({ connectionString: clusterUrl });
     await db.connect();
-    const { rows } = await db.query<{ kind: string; state: string; n: string }>("select kind, state, count(*) n from mail_outbox group by kind, state order by kind");
-    await db.end();
-    expect(rows.map((r) => [r.kind, r.state, Number(r.n)])).toEqual([
+    const states = async () =>
+      (await db.query<{ kind: string; state: string; n: string }>("select kind, state, count(*) n from mail_outbox group by kind, state order by kind, state")).rows.map((r) => [
+        r.kind,
+        r.state,
+        Number(r.n),
+      ]);
+    await expect.poll(states, { timeout: 10_000 }).toEqual([
       ["acknowledgement", "sent", 20],
       ["reply", "sent", 20],
     ]);
+    await db.end();
     expect(smtp.messages).toHaveLength(40);
+  });
+
+  it("finishes a delivery on another worker when the one sending it is killed, and sends it once", { timeout: 90_000 }, async () => {
+    const { headers } = await session(web[0].base);
+    // One worker left, so the one that takes the message is the one killed.
+    workers[1].child.kill("SIGKILL");
+    const sentBefore = smtp.messages.length;
+    smtp.holdNext = 1;
+    const res = await fetch(`${web[0].base}/api/tickets`, { method: "POST", headers, body: JSON.stringify({ subject: "Sent once", requester: { email: "held@example.com" } }) });
+    expect(res.status).toBe(201);
+    // The relay has the message's data and has not answered: the worker is mid-delivery.
+    await smtp.waitForHeld(30_000);
+    workers[0].child.kill("SIGKILL");
+
+    const db = new pg.Client({ connectionString: clusterUrl });
+    await db.connect();
+    try {
+      // The dead worker's claim lapses after its lease (minutes); here the clock is moved past it.
+      const lapsed = await db.query("update mail_outbox set lease_until = '2000-01-01T00:00:00.000Z' where state = 'sending' and to_address = 'held@example.com'");
+      expect(lapsed.rowCount).toBe(1);
+      const env = { TESSERA_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, TESSERA_OUTBOUND_ALLOW: "127.0.0.1" };
+      const fresh = await startTessera(dataDir, clusterUrl, undefined, { args: ["--role", "worker"], env });
+      workers.push(fresh);
+      await fresh.waitReady(60_000);
+      await smtp.waitForCount(sentBefore + 1, 60_000);
+      expect(smtp.to("held@example.com")).toHaveLength(1);
+      const states = async () => (await db.query<{ state: string }>("select state from mail_outbox where to_address = 'held@example.com'")).rows;
+      await expect.poll(states, { timeout: 10_000 }).toEqual([{ state: "sent" }]);
+      expect(smtp.to("held@example.com")).toHaveLength(1);
+    } finally {
+      await db.end();
+    }
   });
 
   it("tells a browser on one web node of a change made through the other within two seconds", { timeout: 30_000 }, async () => {

@@ -30,6 +30,10 @@ export class SmtpCatcher {
   tempFailNext = 0;
   /** How many of the next messages get "550 refused". */
   rejectNext = 0;
+  /** How many of the next messages get no answer at all after their data: the sender waits (until it dies). */
+  holdNext = 0;
+  /** Messages received and left unanswered by holdNext (never counted as accepted). */
+  held = 0;
   private server: SMTPServer | undefined;
   private waiters: Array<() => void> = [];
   port = 0;
@@ -53,6 +57,12 @@ export class SmtpCatcher {
           if (this.tempFailNext > 0) {
             this.tempFailNext--;
             return callback(Object.assign(new Error("Greylisted, try again later"), { responseCode: 451 }));
+          }
+          if (this.holdNext > 0) {
+            this.holdNext--;
+            this.held++;
+            for (const w of this.waiters.splice(0)) w();
+            return;
           }
           if (this.rejectNext > 0) {
             this.rejectNext--;
@@ -96,10 +106,27 @@ export class SmtpCatcher {
 
   /** Resolves once `count` messages have arrived in all (rejects after `timeoutMs`). */
   async waitForCount(count: number, timeoutMs = 15_000): Promise<void> {
+    return this.waitUntil(
+      () => this.messages.length >= count,
+      () => `expected ${count} messages, got ${this.messages.length}`,
+      timeoutMs,
+    );
+  }
+
+  /** Resolves once a message is being held unanswered (see holdNext). */
+  async waitForHeld(timeoutMs = 15_000): Promise<void> {
+    return this.waitUntil(
+      () => this.held > 0,
+      () => "no message arrived to hold",
+      timeoutMs,
+    );
+  }
+
+  private async waitUntil(done: () => boolean, failure: () => string, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (this.messages.length < count) {
+    while (!done()) {
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`expected ${count} messages, got ${this.messages.length}`);
+      if (left <= 0) throw new Error(failure());
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, Math.min(left, 500));
         this.waiters.push(() => {
