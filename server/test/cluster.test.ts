@@ -37,7 +37,7 @@ async function session(base: string) {
   return { cookie, headers: { "content-type": "application/json", cookie, "x-csrf-token": csrf_token } };
 }
 
-/** Reads a Server-Sent Events stream until `match` appears in it; resolves with the time it took. */
+/** Reads a Server-Sent Events stream until `match` appears in it; resolves with the time from `connected`'s change to then. */
 async function waitForLive(base: string, cookie: string, connected: () => Promise<void>, match: (text: string) => boolean, withinMs: number) {
   const abort = new AbortController();
   const res = await fetch(`${base}/api/live`, { headers: { cookie }, signal: abort.signal });
@@ -52,8 +52,9 @@ async function waitForLive(base: string, cookie: string, connected: () => Promis
       if (done) throw new Error("the live stream ended");
       text += decoder.decode(value, { stream: true });
       if (!started && text.includes(": connected")) {
-        started = Date.now();
+        // Timed from the moment the change is committed (its answer has arrived).
         await connected();
+        started = Date.now();
       }
       if (started && match(text)) return Date.now() - started;
     }
@@ -95,7 +96,7 @@ describe.skipIf(!pgUrl)("two web nodes and two workers on one PostgreSQL databas
     u.pathname = `/${dbName}`;
     clusterUrl = u.toString();
     smtp = await SmtpCatcher.start();
-    const env = { TESSERA_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, TESSERA_OUTBOUND_ALLOW: "127.0.0.1" };
+    const env = { TESSERA_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, TESSERA_OUTBOUND_ALLOW: "127.0.0.1", TESSERA_SLA_SWEEP_SECONDS: "1" };
     // The first node migrates and creates the admin; the others start once it is ready.
     const first = await startTessera(dataDir, u.toString(), undefined, { args: ["--role", "web"], env });
     await first.waitReady(60_000);
@@ -159,6 +160,36 @@ describe.skipIf(!pgUrl)("two web nodes and two workers on one PostgreSQL databas
     ]);
     await db.end();
     expect(smtp.messages).toHaveLength(40);
+  });
+
+  it("fires an SLA breach once, with both workers sweeping every second", { timeout: 60_000 }, async () => {
+    const { headers } = await session(web[0].base);
+    const post = async (url: string, body: unknown) => (await fetch(`${web[0].base}${url}`, { method: "POST", headers, body: JSON.stringify(body) })).json() as Promise<any>;
+    const calendars = (await (await fetch(`${web[0].base}/api/sla/calendars`, { headers })).json()) as Array<{ id: number; is_default: boolean }>;
+    const category = await post("/api/categories", { name: "Timed" });
+    await post("/api/sla/policies", { name: "Timed", calendar_id: calendars.find((c) => c.is_default)!.id, conditions: { category_ids: [category.id] }, targets: { P1: { first_response: 60 } } });
+    const ticket = await post("/api/tickets", { subject: "Breaches soon", category_id: category.id, priority: "P1" });
+    const db = new pg.Client({ connectionString: clusterUrl });
+    await db.connect();
+    try {
+      // An hour passes for this ticket: its target and its next check move into the past.
+      const past = "2000-01-01T00:00:00.000Z";
+      expect((await db.query("update sla_targets set due_at = $1, warn_at = $1 where ticket_id = $2", [past, ticket.id])).rowCount).toBe(1);
+      await db.query("update tickets set sla_next_check_at = $1 where id = $2", [past, ticket.id]);
+      const breaches = async () => Number((await db.query("select count(*) n from ticket_events where ticket_id = $1 and action = 'sla_breached'", [ticket.id])).rows[0].n);
+      await expect.poll(breaches, { timeout: 20_000 }).toBe(1);
+      // Each worker takes (or finds taken) the sweep at least twice more: still one breach.
+      const sweeps = async (w: TesseraProcess) => {
+        const text = await (await fetch(`${w.base}/metrics`)).text();
+        const count = (name: string) => Number(new RegExp(`^${name}\\{tick="sla-sweep"\\} (\\d+)`, "m").exec(text)?.[1] ?? 0);
+        return count("tessera_tick_runs") + count("tessera_tick_skipped");
+      };
+      const before = await Promise.all(workers.map(sweeps));
+      await expect.poll(async () => (await Promise.all(workers.map(sweeps))).every((n, i) => n >= before[i] + 2), { timeout: 20_000 }).toBe(true);
+      expect(await breaches()).toBe(1);
+    } finally {
+      await db.end();
+    }
   });
 
   it("finishes a delivery on another worker when the one sending it is killed, and sends it once", { timeout: 90_000 }, async () => {
