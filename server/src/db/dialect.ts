@@ -47,6 +47,15 @@ export function isUniqueViolation(err: unknown): boolean {
   return e?.code === "23505" || e?.code === "SQLITE_CONSTRAINT_UNIQUE" || e?.code === "SQLITE_CONSTRAINT_PRIMARYKEY";
 }
 
+/** Awaits a write; a unique-constraint violation becomes the error `taken` makes (a 409 saying what is taken). */
+export async function unlessTaken<T>(write: Promise<T>, taken: () => Error): Promise<T> {
+  try {
+    return await write;
+  } catch (err) {
+    throw isUniqueViolation(err) ? taken() : err;
+  }
+}
+
 /** A comma-separated list of the user's team ids, as one column (saves a query per request). */
 export function teamIdsOf(dialect: DialectName, userIdColumn: string) {
   const agg = dialect === "postgres" ? sql`string_agg(team_id::text, ',')` : sql`group_concat(team_id)`;

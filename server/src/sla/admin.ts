@@ -6,7 +6,7 @@
 import type { Calendar, CalendarInput, CalendarUpdateInput, Policy, PolicyInput, PolicyUpdateInput } from "@tessera/contracts";
 import { PolicyInput as PolicyInputSchema } from "@tessera/contracts";
 import type { AppContext, Executor } from "../context.ts";
-import { isUniqueViolation } from "../db/dialect.ts";
+import { unlessTaken } from "../db/dialect.ts";
 import { conflict, invalid, notFound } from "../errors.ts";
 import { BusinessCalendar, CalendarDefinitionError, CalendarExhausted, validateCalendar, weeklyMinutes } from "./calendar.ts";
 import { type CalendarRecord, type PolicyRecord, calendarFromRow, forgetDefinitions, policyFromRow } from "./definitions.ts";
@@ -52,23 +52,32 @@ export async function getCalendar(db: Executor, id: number): Promise<CalendarRec
   return calendarFromRow(row);
 }
 
+/** How many open (running or paused) clocks a calendar or a policy still times. */
+async function openClocks(db: Executor, column: "calendar_id" | "policy_id", id: number): Promise<number> {
+  const open = await db
+    .selectFrom("sla_clocks")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where(column, "=", id)
+    .where("state", "in", [...OPEN_CLOCK_STATES])
+    .executeTakeFirstOrThrow();
+  return Number(open.n);
+}
+
 const nameTaken = (what: string, name: string) => conflict(`A ${what} named "${name}" already exists; choose another name.`, [{ field: "name", message: "is already taken" }]);
 
 export async function createCalendar(tx: Tx, input: CalendarInput): Promise<CalendarRecord> {
   checkCalendar(input, tx.clock.now());
   const now = tx.clock.now().toISOString();
-  try {
-    const row = await tx.db
+  const row = await unlessTaken(
+    tx.db
       .insertInto("sla_calendars")
       .values({ name: input.name, time_zone: input.time_zone, hours: JSON.stringify(input.hours), holidays: JSON.stringify(input.holidays), is_default: 0, created_at: now, updated_at: now })
       .returningAll()
-      .executeTakeFirstOrThrow();
-    forgetDefinitions(tx, row.id);
-    return calendarFromRow(row);
-  } catch (err) {
-    if (isUniqueViolation(err)) throw nameTaken("calendar", input.name);
-    throw err;
-  }
+      .executeTakeFirstOrThrow(),
+    () => nameTaken("calendar", input.name),
+  );
+  forgetDefinitions(tx, row.id);
+  return calendarFromRow(row);
 }
 
 /**
@@ -79,19 +88,17 @@ export async function updateCalendar(tx: Tx, id: number, input: CalendarUpdateIn
   const current = await getCalendar(tx.db, id);
   const next = { ...current, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) } as CalendarRecord;
   checkCalendar(next, tx.clock.now());
-  try {
-    const row = await tx.db
+  const row = await unlessTaken(
+    tx.db
       .updateTable("sla_calendars")
       .set({ name: next.name, time_zone: next.time_zone, hours: JSON.stringify(next.hours), holidays: JSON.stringify(next.holidays), updated_at: tx.clock.now().toISOString() })
       .where("id", "=", id)
       .returningAll()
-      .executeTakeFirstOrThrow();
-    forgetDefinitions(tx, id);
-    return calendarFromRow(row);
-  } catch (err) {
-    if (isUniqueViolation(err)) throw nameTaken("calendar", next.name);
-    throw err;
-  }
+      .executeTakeFirstOrThrow(),
+    () => nameTaken("calendar", next.name),
+  );
+  forgetDefinitions(tx, id);
+  return calendarFromRow(row);
 }
 
 export async function deleteCalendar(tx: Tx, id: number): Promise<void> {
@@ -103,14 +110,8 @@ export async function deleteCalendar(tx: Tx, id: number): Promise<void> {
       policies: policies.map((p) => ({ id: p.id, name: p.name })),
     });
   }
-  const open = await tx.db
-    .selectFrom("sla_clocks")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("calendar_id", "=", id)
-    .where("state", "in", [...OPEN_CLOCK_STATES])
-    .executeTakeFirstOrThrow();
-  if (Number(open.n))
-    throw conflict(`${open.n} open ticket(s) are still timed in this calendar; recompute them (POST /api/sla/recompute) or wait until they are resolved.`, { open_tickets: Number(open.n) });
+  const open = await openClocks(tx.db, "calendar_id", id);
+  if (open) throw conflict(`${open} open ticket(s) are still timed in this calendar; recompute them (POST /api/sla/recompute) or wait until they are resolved.`, { open_tickets: open });
   await tx.db.deleteFrom("sla_calendars").where("id", "=", id).execute();
   forgetDefinitions(tx, id);
 }
@@ -189,18 +190,16 @@ export async function createPolicy(tx: Tx, input: PolicyInput): Promise<PolicyRe
     .selectFrom("sla_policies")
     .select((eb) => eb.fn.max("position").as("p"))
     .executeTakeFirst();
-  try {
-    const row = await tx.db
+  const row = await unlessTaken(
+    tx.db
       .insertInto("sla_policies")
       .values({ ...policyValues(p), position: Number(last?.p ?? 0) + 1, created_at: now, updated_at: now })
       .returningAll()
-      .executeTakeFirstOrThrow();
-    forgetDefinitions(tx);
-    return policyFromRow(row);
-  } catch (err) {
-    if (isUniqueViolation(err)) throw nameTaken("policy", p.name);
-    throw err;
-  }
+      .executeTakeFirstOrThrow(),
+    () => nameTaken("policy", p.name),
+  );
+  forgetDefinitions(tx);
+  return policyFromRow(row);
 }
 
 /** Changes a policy. Tickets it already times keep their terms until matched again or recomputed. */
@@ -208,32 +207,25 @@ export async function updatePolicy(tx: Tx, id: number, input: PolicyUpdateInput)
   const current = await getPolicy(tx.db, id);
   const next = { ...current, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) } as PolicyRecord;
   await checkPolicy(tx.db, next);
-  try {
-    const row = await tx.db
+  const row = await unlessTaken(
+    tx.db
       .updateTable("sla_policies")
       .set({ ...policyValues(next), updated_at: tx.clock.now().toISOString() })
       .where("id", "=", id)
       .returningAll()
-      .executeTakeFirstOrThrow();
-    forgetDefinitions(tx);
-    return policyFromRow(row);
-  } catch (err) {
-    if (isUniqueViolation(err)) throw nameTaken("policy", next.name);
-    throw err;
-  }
+      .executeTakeFirstOrThrow(),
+    () => nameTaken("policy", next.name),
+  );
+  forgetDefinitions(tx);
+  return policyFromRow(row);
 }
 
 export async function deletePolicy(tx: Tx, id: number): Promise<void> {
   const p = await getPolicy(tx.db, id);
-  const open = await tx.db
-    .selectFrom("sla_clocks")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("policy_id", "=", id)
-    .where("state", "in", [...OPEN_CLOCK_STATES])
-    .executeTakeFirstOrThrow();
-  if (Number(open.n)) {
-    throw conflict(`${open.n} open ticket(s) are timed by "${p.name}". Deactivate it (active: false) and recompute them (POST /api/sla/recompute with policy_id), or wait until they are resolved.`, {
-      open_tickets: Number(open.n),
+  const open = await openClocks(tx.db, "policy_id", id);
+  if (open) {
+    throw conflict(`${open} open ticket(s) are timed by "${p.name}". Deactivate it (active: false) and recompute them (POST /api/sla/recompute with policy_id), or wait until they are resolved.`, {
+      open_tickets: open,
     });
   }
   // Finished tickets keep the policy's name in their clock and outcomes.

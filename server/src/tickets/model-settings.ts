@@ -6,9 +6,9 @@ import type { CustomField, CustomFieldInput, CustomFieldUpdateInput, Status, Sta
 import type { z } from "zod";
 import type { Actor } from "../auth/actor.ts";
 import type { AppContext, Executor } from "../context.ts";
-import { isUniqueViolation } from "../db/dialect.ts";
+import { unlessTaken } from "../db/dialect.ts";
 import { conflict, invalid, notFound } from "../errors.ts";
-import { recordAudit } from "../audit/record.ts";
+import { type AuditEntry, recordAudit } from "../audit/record.ts";
 import { FIELDS_KEY } from "./custom-fields.ts";
 import { STATUSES_KEY } from "./statuses.ts";
 
@@ -29,18 +29,32 @@ export const presentField = (f: { id: number; key: string; label: string; type: 
   active: !!f.active,
 });
 
+/**
+ * After a status or custom field changes: this node forgets its cached list, and the change is
+ * logged (when `log` is given) and audited.
+ */
+async function afterModelChange(ctx: AppContext, actor: Actor, memoKey: string, audit: AuditEntry, log?: { event: string; key: string }) {
+  ctx.memo.forget(memoKey);
+  if (log) ctx.log.info({ event: log.event, actor: actor.id, key: log.key }, log.event.replace(/_/g, " "));
+  await recordAudit(ctx, actor, audit);
+}
+
 export async function createStatus(ctx: AppContext, actor: Actor, input: z.infer<typeof StatusInput>) {
-  const row = await ctx.db
-    .insertInto("statuses")
-    .values({ ...input, position: input.position ?? 500, builtin: 0, active: 1 })
-    .returningAll()
-    .executeTakeFirstOrThrow()
-    .catch((err) => {
-      throw isUniqueViolation(err) ? conflict(`A status with the key ${input.key} already exists.`) : err;
-    });
-  ctx.memo.forget(STATUSES_KEY);
-  ctx.log.info({ event: "status_created", actor: actor.id, key: row.key }, "status created");
-  await recordAudit(ctx, actor, { action: "status.created", target: { type: "status", id: row.key, label: row.label }, after: presentStatus(row) });
+  const row = await unlessTaken(
+    ctx.db
+      .insertInto("statuses")
+      .values({ ...input, position: input.position ?? 500, builtin: 0, active: 1 })
+      .returningAll()
+      .executeTakeFirstOrThrow(),
+    () => conflict(`A status with the key ${input.key} already exists.`),
+  );
+  await afterModelChange(
+    ctx,
+    actor,
+    STATUSES_KEY,
+    { action: "status.created", target: { type: "status", id: row.key, label: row.label }, after: presentStatus(row) },
+    { event: "status_created", key: row.key },
+  );
   return row;
 }
 
@@ -56,9 +70,8 @@ export async function updateStatus(ctx: AppContext, actor: Actor, key: string, i
     .where("key", "=", key)
     .returningAll()
     .executeTakeFirstOrThrow();
-  ctx.memo.forget(STATUSES_KEY);
-  ctx.log.info({ event: "status_updated", actor: actor.id, key: row.key }, "status updated");
-  await recordAudit(ctx, actor, { action: "status.updated", target: { type: "status", id: row.key, label: row.label }, before: presentStatus(existing), after: presentStatus(row) });
+  const audit: AuditEntry = { action: "status.updated", target: { type: "status", id: row.key, label: row.label }, before: presentStatus(existing), after: presentStatus(row) };
+  await afterModelChange(ctx, actor, STATUSES_KEY, audit, { event: "status_updated", key: row.key });
   return row;
 }
 
@@ -66,26 +79,25 @@ export const listCustomFields = (db: Executor) => db.selectFrom("custom_fields")
 
 export async function createCustomField(ctx: AppContext, actor: Actor, b: z.infer<typeof CustomFieldInput>) {
   if (b.type === "select" && !b.options?.length) throw invalid("options", "a select field needs at least one option");
-  const row = await ctx.db
-    .insertInto("custom_fields")
-    .values({
-      key: b.key,
-      label: b.label,
-      type: b.type,
-      options: JSON.stringify(b.options ?? []),
-      required: b.required ? 1 : 0,
-      visible_to_requester: b.visible_to_requester ? 1 : 0,
-      active: 1,
-      created_at: ctx.clock.now().toISOString(),
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow()
-    .catch((err) => {
-      throw isUniqueViolation(err) ? conflict(`A field with the key ${b.key} already exists.`) : err;
-    });
-  ctx.memo.forget(FIELDS_KEY);
-  ctx.log.info({ event: "custom_field_created", actor: actor.id, key: row.key }, "custom field created");
-  await recordAudit(ctx, actor, { action: "custom_field.created", target: { type: "custom_field", id: row.id, label: row.label }, after: presentField(row) });
+  const row = await unlessTaken(
+    ctx.db
+      .insertInto("custom_fields")
+      .values({
+        key: b.key,
+        label: b.label,
+        type: b.type,
+        options: JSON.stringify(b.options ?? []),
+        required: b.required ? 1 : 0,
+        visible_to_requester: b.visible_to_requester ? 1 : 0,
+        active: 1,
+        created_at: ctx.clock.now().toISOString(),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow(),
+    () => conflict(`A field with the key ${b.key} already exists.`),
+  );
+  const audit: AuditEntry = { action: "custom_field.created", target: { type: "custom_field", id: row.id, label: row.label }, after: presentField(row) };
+  await afterModelChange(ctx, actor, FIELDS_KEY, audit, { event: "custom_field_created", key: row.key });
   return row;
 }
 
@@ -104,7 +116,11 @@ export async function updateCustomField(ctx: AppContext, actor: Actor, id: numbe
     .returningAll()
     .executeTakeFirst();
   if (!row) throw notFound("The custom field");
-  ctx.memo.forget(FIELDS_KEY);
-  await recordAudit(ctx, actor, { action: "custom_field.updated", target: { type: "custom_field", id: row.id, label: row.label }, before: before && presentField(before), after: presentField(row) });
+  await afterModelChange(ctx, actor, FIELDS_KEY, {
+    action: "custom_field.updated",
+    target: { type: "custom_field", id: row.id, label: row.label },
+    before: before && presentField(before),
+    after: presentField(row),
+  });
   return row;
 }
