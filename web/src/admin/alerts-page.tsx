@@ -4,7 +4,7 @@
  * the integration account (shown once when created or rotated), the two endpoint addresses,
  * and ready-to-paste examples for Alertmanager and the generic webhook.
  */
-import { ActionIcon, Alert, Anchor, Button, CopyButton, Group, Select, Stack, Switch, Table, Text, TextInput, Title, Tooltip } from "@mantine/core";
+import { ActionIcon, Alert, Anchor, Button, CopyButton, Group, Select, Stack, Table, Text, TextInput, Title, Tooltip } from "@mantine/core";
 import { IconCheck, IconCopy, IconKey, IconPlus, IconRefresh, IconTrash } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { PRIORITIES, type AlertSettings, type ApiToken, type Priority, type TokenScope } from "@tessera/contracts";
@@ -17,7 +17,7 @@ import { errorMessage, LoadError } from "../ui/query-state.tsx";
 import { TimeAgo } from "../ui/time-ago.tsx";
 import { ConfirmDialog, Consequence, Editor, SaveError } from "./layout.tsx";
 import { describeScopes, TokenScopePicker } from "./token-scopes.tsx";
-import { AdminFormPage, bindDraft, FormHeading, useAdminForm } from "./scaffold/index.ts";
+import { AdminFormPage, bindDraft, FormHeading, Toggle, useAdminForm } from "./scaffold/index.ts";
 import classes from "./admin.module.css";
 import mail from "./mail.module.css";
 
@@ -89,13 +89,10 @@ function SettingsEditor({ settings }: { settings: AlertSettings }) {
           {...bind.choice("team_id")}
           maw={360}
         />
-        <Switch
+        <Toggle
           label="Resolve the incident when the alert clears"
-          description={
-            draft.resolve_on_resolved
-              ? "When the monitoring system reports the alert resolved, Tessera notes it and resolves the ticket, saying it cleared on its own."
-              : "When the alert clears, Tessera adds a note; an agent resolves the ticket."
-          }
+          on="When the monitoring system reports the alert resolved, Tessera notes it and resolves the ticket, saying it cleared on its own."
+          off="When the alert clears, Tessera adds a note; an agent resolves the ticket."
           {...bind.checked("resolve_on_resolved")}
         />
         <div>

@@ -3,7 +3,7 @@
  * a default team and give them a default type; inactive ones are no longer offered. Turning
  * one off says first which subcategories and unfinished tickets it has.
  */
-import { Alert, Button, Group, Select, Stack, Switch, Text, TextInput, Title } from "@mantine/core";
+import { Alert, Button, Group, Select, Stack, Text, TextInput, Title } from "@mantine/core";
 import { IconCategory, IconCornerDownRight, IconFolder, IconInfoCircle, IconSitemap } from "@tabler/icons-react";
 import { TICKET_TYPES, type Category, type TicketType } from "@tessera/contracts";
 import { useMemo } from "react";
@@ -11,7 +11,7 @@ import { Link, useSearchParams } from "react-router";
 import { createCategory, updateCategory, type CategoryChanges } from "../api/admin.ts";
 import { adminKeys, UNFINISHED, useAdminCategories, useAdminTeams, useTicketCount } from "../api/admin-queries.ts";
 import { ConfirmDialog, Consequence, Editor, OffBadge, SaveError, TicketsConsequence } from "./layout.tsx";
-import { AdminCollectionPage, bindDraft, FormHeading, Rows, useAdminCollection, useCreateForm, useEditForm, type AdminCollection } from "./scaffold/index.ts";
+import { type AdminCollection, AdminCollectionPage, bindDraft, FormHeading, Rows, Toggle, useAdminCollection, useCreateForm, useEditForm } from "./scaffold/index.ts";
 import { plural } from "./people.ts";
 import classes from "./admin.module.css";
 import { ListRow } from "./list-row.tsx";
@@ -141,11 +141,7 @@ function CategoryFields({ draft, setDraft, all, selfId, errors }: { draft: Categ
         error={errors.default_type}
         comboboxProps={{ withinPortal: true }}
       />
-      <Switch
-        label="Active"
-        description={draft.active ? "Offered to requesters and agents when they file a ticket." : "Not offered for new tickets; tickets already filed under it keep it."}
-        {...bind.checked("active")}
-      />
+      <Toggle label="Active" on="Offered to requesters and agents when they file a ticket." off="Not offered for new tickets; tickets already filed under it keep it." {...bind.checked("active")} />
     </Stack>
   );
 }

@@ -10,7 +10,7 @@ import { useState } from "react";
 import { createCustomField, updateCustomField } from "../api/admin.ts";
 import { adminKeys, useAdminCustomFields } from "../api/admin-queries.ts";
 import { ConfirmDialog, Consequence, Editor, OffBadge, SaveError, Tag } from "./layout.tsx";
-import { AdminCollectionPage, bindDraft, FormHeading, useAdminCollection, useCreateForm, useEditForm, type AdminCollection } from "./scaffold/index.ts";
+import { type AdminCollection, AdminCollectionPage, bindDraft, FormHeading, Toggle, useAdminCollection, useCreateForm, useEditForm } from "./scaffold/index.ts";
 import classes from "./admin.module.css";
 import { ListRow } from "./list-row.tsx";
 
@@ -166,9 +166,10 @@ function FieldFields({
         />
       ) : null}
       {draft.type === "select" && <Textarea label="Options" required description="One per line, in the order they are offered." autosize minRows={3} maxRows={10} {...bind.text("options")} />}
-      <Switch
+      <Toggle
         label="Visible to requesters"
-        description={draft.visible_to_requester ? "Shown on the portal's request form and on the requester's view of their tickets." : "Only agents see and fill it in."}
+        on="Shown on the portal's request form and on the requester's view of their tickets."
+        off="Only agents see and fill it in."
         {...bind.checked("visible_to_requester")}
       />
       <Switch
@@ -217,11 +218,7 @@ function FieldEditor({ field, collection }: { field: CustomField; collection: Ad
       </Text>
       <Stack gap="md">
         <FieldFields draft={draft} setDraft={setDraft} errors={errors} creating={false} />
-        <Switch
-          label="Active"
-          description={draft.active ? "Offered on new tickets." : "Not offered on new tickets; values tickets already have are kept and still shown to agents."}
-          {...bind.checked("active")}
-        />
+        <Toggle label="Active" on="Offered on new tickets." off="Not offered on new tickets; values tickets already have are kept and still shown to agents." {...bind.checked("active")} />
         <Preview draft={draft} />
         <SaveError message={form.general} />
       </Stack>

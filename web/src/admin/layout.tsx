@@ -72,6 +72,28 @@ export function OffBadge({ children = "Inactive" }: { children?: ReactNode }) {
   );
 }
 
+/** A part of an editor under its fields, such as a team's members: a rule above, a heading, then `children`. */
+export function EditorSection({ title, order = 2, aside, children }: { title: string; order?: 2 | 3; aside?: ReactNode; children: ReactNode }) {
+  const heading = (
+    <Title order={order} fz="sm" mb={aside ? undefined : 4}>
+      {title}
+    </Title>
+  );
+  return (
+    <div className={classes.section}>
+      {aside ? (
+        <Group justify="space-between" mb={4}>
+          {heading}
+          {aside}
+        </Group>
+      ) : (
+        heading
+      )}
+      {children}
+    </div>
+  );
+}
+
 /** A short word about an item in a list or an editor's title: "Default", "Added", "Customized". */
 export function Tag({ color = "gray", size = "sm", children }: { color?: string; size?: string; children: ReactNode }) {
   return (

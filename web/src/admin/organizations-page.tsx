@@ -2,7 +2,7 @@
  * Organizations: the companies or departments requesters belong to. Each has an email domain
  * (new people with an address there join it) and may share tickets among its members.
  */
-import { Alert, Badge, Group, Skeleton, Stack, Switch, Text, TextInput, Title } from "@mantine/core";
+import { Alert, Badge, Group, Skeleton, Stack, Text, TextInput, Title } from "@mantine/core";
 import { IconBuilding, IconEye } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
 import type { Organization } from "@tessera/contracts";
@@ -10,8 +10,8 @@ import { Link } from "react-router";
 import { createOrganization, updateOrganization } from "../api/admin.ts";
 import { adminKeys, refreshPeople, useOrganizationMembers, useOrganizations } from "../api/admin-queries.ts";
 import { LoadError } from "../ui/query-state.tsx";
-import { Editor, SaveError, Tag } from "./layout.tsx";
-import { AdminCollectionPage, bindDraft, FormHeading, useAdminCollection, useCreateForm, useEditForm, type AdminCollection } from "./scaffold/index.ts";
+import { Editor, EditorSection, SaveError, Tag } from "./layout.tsx";
+import { type AdminCollection, AdminCollectionPage, bindDraft, FormHeading, Toggle, useAdminCollection, useCreateForm, useEditForm } from "./scaffold/index.ts";
 import { ROLE_LABELS } from "./people.ts";
 import classes from "./admin.module.css";
 import { ListRow, RowIcon } from "./list-row.tsx";
@@ -60,13 +60,10 @@ function OrgFields({ draft, setDraft, errors, membersCount }: { draft: OrgDraft;
           </Text>
         }
       />
-      <Switch
+      <Toggle
         label="Members see each other's requests"
-        description={
-          draft.shares_tickets
-            ? `Everyone in ${draft.name.trim() || "this organization"} sees and can follow the requests of the others in the support portal${membersCount !== undefined ? ` (${membersCount} ${membersCount === 1 ? "person" : "people"} now)` : ""}.`
-            : "Each requester sees only their own requests (and those they watch)."
-        }
+        on={`Everyone in ${draft.name.trim() || "this organization"} sees and can follow the requests of the others in the support portal${membersCount !== undefined ? ` (${membersCount} ${membersCount === 1 ? "person" : "people"} now)` : ""}.`}
+        off="Each requester sees only their own requests (and those they watch)."
         {...bind.checked("shares_tickets")}
       />
     </Stack>
@@ -77,10 +74,7 @@ function Members({ org }: { org: Organization }) {
   const members = useOrganizationMembers(org.id);
   const items = members.data?.items ?? [];
   return (
-    <div className={classes.section}>
-      <Title order={2} fz="sm" mb={4}>
-        People
-      </Title>
+    <EditorSection title="People">
       {members.isPending ? (
         <Skeleton height={60} />
       ) : members.isError ? (
@@ -115,7 +109,7 @@ function Members({ org }: { org: Organization }) {
           )}
         </>
       )}
-    </div>
+    </EditorSection>
   );
 }
 

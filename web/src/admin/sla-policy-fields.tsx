@@ -1,5 +1,5 @@
 // SLA policy editor: the form fields of one policy (conditions, targets, preview, pauses, escalations).
-import { Checkbox, Group, MultiSelect, NumberInput, Select, Stack, Switch, Text, Textarea, TextInput } from "@mantine/core";
+import { Checkbox, Group, MultiSelect, NumberInput, Select, Stack, Text, Textarea, TextInput } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { CHANNELS, PAUSE_CATEGORIES, PRIORITIES, TICKET_TYPES, type Channel, type PauseCategory, type Priority, type TicketType } from "@tessera/contracts";
 import { useAdminCategories, useOrganizations } from "../api/admin-queries.ts";
@@ -8,7 +8,7 @@ import { Escalations } from "./sla-escalation-editor.tsx";
 import { CHANNEL_LABELS, PAUSE_LABELS, TYPE_LABELS, type PolicyDraft } from "./sla-policy-draft.ts";
 import { Preview } from "./sla-policy-preview.tsx";
 import { TargetsGrid } from "./sla-targets-table.tsx";
-import { bindDraft } from "./scaffold/index.ts";
+import { bindDraft, Toggle } from "./scaffold/index.ts";
 import sla from "./sla-admin.module.css";
 
 export function PolicyFields({ draft, setDraft, errors }: { draft: PolicyDraft; setDraft: (d: PolicyDraft) => void; errors: Record<string, string> }) {
@@ -42,12 +42,7 @@ export function PolicyFields({ draft, setDraft, errors }: { draft: PolicyDraft; 
         maxLength={1000}
         placeholder="What it is for, for the next admin"
       />
-      <Switch
-        label="Active"
-        description={draft.active ? "Tickets that match are timed by it." : "Skipped when tickets are matched; tickets it already times keep their deadlines."}
-        checked={draft.active}
-        onChange={(e) => setDraft({ ...draft, active: e.currentTarget.checked })}
-      />
+      <Toggle label="Active" on="Tickets that match are timed by it." off="Skipped when tickets are matched; tickets it already times keep their deadlines." {...bind.checked("active")} />
 
       <fieldset className={sla.fieldset}>
         <Text component="legend" fw={500} size="sm">

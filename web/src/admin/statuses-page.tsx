@@ -3,7 +3,7 @@
  * means (which moves are allowed, what the requester sees); an admin adds statuses inside a
  * category, renames them, gives them the words requesters read, and retires added ones.
  */
-import { Alert, Badge, Group, NumberInput, Select, Stack, Switch, Text, TextInput, Title } from "@mantine/core";
+import { Alert, Badge, Group, NumberInput, Select, Stack, Text, TextInput, Title } from "@mantine/core";
 import { IconArrowsRightLeft, IconInfoCircle, IconProgressCheck } from "@tabler/icons-react";
 import { STATUS_TRANSITIONS, type Status, type StatusCategory } from "@tessera/contracts";
 import { useState } from "react";
@@ -11,7 +11,7 @@ import { createStatus, updateStatus } from "../api/admin.ts";
 import { adminKeys, useAdminStatuses, useTicketCount } from "../api/admin-queries.ts";
 import { StatusPill } from "../ui/status-pill.tsx";
 import { ConfirmDialog, Consequence, Editor, OffBadge, SaveError, Tag, TicketsConsequence } from "./layout.tsx";
-import { AdminCollectionPage, bindDraft, FormHeading, useAdminCollection, useCreateForm, useEditForm, type AdminCollection } from "./scaffold/index.ts";
+import { type AdminCollection, AdminCollectionPage, bindDraft, FormHeading, Toggle, useAdminCollection, useCreateForm, useEditForm } from "./scaffold/index.ts";
 import { plural } from "./people.ts";
 import classes from "./admin.module.css";
 import { ListRow } from "./list-row.tsx";
@@ -141,11 +141,7 @@ function StatusEditor({ status, collection }: { status: Status; collection: Admi
             Built-in statuses cannot be retired; rename them instead.
           </Text>
         ) : (
-          <Switch
-            label="Active"
-            description={draft.active ? "Tickets can be moved into it." : "Retired: no ticket can move into it; tickets already in it keep it until moved."}
-            {...bind.checked("active")}
-          />
+          <Toggle label="Active" on="Tickets can be moved into it." off="Retired: no ticket can move into it; tickets already in it keep it until moved." {...bind.checked("active")} />
         )}
         <SaveError message={form.general} />
       </Stack>

@@ -14,7 +14,7 @@ import { adminKeys, refreshPeople, UNFINISHED, useAdminCategories, useAdminTeams
 import { initials } from "../ui/format.ts";
 import { errorMessage } from "../ui/query-state.tsx";
 import { effectiveTeam } from "./categories-page.tsx";
-import { announce, ConfirmDialog, Consequence, Editor, SaveError, TicketsConsequence } from "./layout.tsx";
+import { announce, ConfirmDialog, Consequence, Editor, EditorSection, SaveError, TicketsConsequence } from "./layout.tsx";
 import { type AdminCollection, AdminCollectionPage, bindDraft, type ConfirmedDialog, FormHeading, useAdminCollection, useConfirmedAction, useCreateForm, useEditForm } from "./scaffold/index.ts";
 import { plural, possessive, ROLE_LABELS } from "./people.ts";
 import classes from "./admin.module.css";
@@ -72,15 +72,14 @@ function Members({ team }: { team: Team }) {
     },
   });
   return (
-    <div className={classes.section}>
-      <Group justify="space-between" mb={4}>
-        <Title order={2} fz="sm">
-          Members
-        </Title>
+    <EditorSection
+      title="Members"
+      aside={
         <Text size="xs" c="dimmed">
           {plural(team.members.length, "member")} · changes apply at once
         </Text>
-      </Group>
+      }
+    >
       <Text size="sm" c="dimmed" mb="sm">
         Members see and work the team's tickets. Only agents, supervisors and admins can join; to add a requester, make them an agent first.
       </Text>
@@ -135,7 +134,7 @@ function Members({ team }: { team: Team }) {
         </ul>
       )}
       <RemoveMemberDialog team={team} member={removal.subject} dialog={removal.dialog} />
-    </div>
+    </EditorSection>
   );
 }
 
@@ -156,10 +155,7 @@ function Routing({ team }: { team: Team }) {
   };
   const under = (top: number) => routed.filter((c) => isUnder(c, top)).length;
   return (
-    <div className={classes.section}>
-      <Title order={2} fz="sm" mb={4}>
-        Queue and routing
-      </Title>
+    <EditorSection title="Queue and routing">
       <Text size="sm" mb={6}>
         {open.data ? `${plural(open.data.count, "unfinished ticket")} in ${possessive(team.name)} queue.` : "\u00a0"}
       </Text>
@@ -182,7 +178,7 @@ function Routing({ team }: { team: Team }) {
           "No category sends its tickets here by default. Set a default team on the Categories page."
         )}
       </Text>
-    </div>
+    </EditorSection>
   );
 }
 

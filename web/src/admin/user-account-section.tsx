@@ -1,13 +1,12 @@
 // The Account section of the user editor: disabling (with its consequences dialog) and enabling.
-import { Button, Stack, Text, Title } from "@mantine/core";
+import { Button, Stack, Text } from "@mantine/core";
 import { IconKey, IconLockOpen, IconPlugConnectedX, IconUserOff, IconUsersGroup } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { User } from "@tessera/contracts";
 import { updateUser } from "../api/admin.ts";
 import { adminKeys, refreshPeople, UNFINISHED, useTicketCount, useUserTokens } from "../api/admin-queries.ts";
-import { ActionError, announce, ConfirmDialog, Consequence, TicketsConsequence } from "./layout.tsx";
+import { ActionError, announce, ConfirmDialog, Consequence, EditorSection, TicketsConsequence } from "./layout.tsx";
 import { plural } from "./people.ts";
-import classes from "./admin.module.css";
 import { type ConfirmedDialog, useConfirmedAction } from "./scaffold/index.ts";
 
 /** Disabling: says at once what ends and what stays, counted, before anything happens. */
@@ -67,10 +66,7 @@ export function AccountSection({ user, self }: { user: User; self: boolean }) {
     },
   });
   return (
-    <div className={classes.section}>
-      <Title order={2} fz="sm" mb={4}>
-        Account
-      </Title>
+    <EditorSection title="Account">
       {user.active ? (
         <>
           <Text size="sm" c="dimmed" mb="sm">
@@ -97,6 +93,6 @@ export function AccountSection({ user, self }: { user: User; self: boolean }) {
           <ActionError title="Not enabled" error={enable.error} />
         </>
       )}
-    </div>
+    </EditorSection>
   );
 }

@@ -10,13 +10,12 @@ import { adminKeys, refreshPeople, useAdminUser } from "../api/admin-queries.ts"
 import { useSignedInUser } from "../api/queries.ts";
 import { initials } from "../ui/format.ts";
 import { TimeAgo } from "../ui/time-ago.tsx";
-import { announce, Editor, SaveError } from "./layout.tsx";
+import { announce, Editor, EditorSection, SaveError } from "./layout.tsx";
 import { bindDraft, Loaded, useAdminForm } from "./scaffold/index.ts";
 import { ROLE_LABELS } from "./people.ts";
 import { OrganizationSelect, RoleSelect } from "./organization-select.tsx";
 import { AccountSection } from "./user-account-section.tsx";
 import { StatusBadge } from "./user-status-badge.tsx";
-import classes from "./admin.module.css";
 
 interface UserDraft {
   name: string;
@@ -116,10 +115,7 @@ function UserEditor({ user }: { user: User }) {
         />
         <SaveError message={form.general} />
       </Stack>
-      <div className={classes.section}>
-        <Title order={2} fz="sm" mb={4}>
-          Teams
-        </Title>
+      <EditorSection title="Teams">
         {user.teams.length ? (
           <Group gap={6}>
             {user.teams.map((t) => (
@@ -133,7 +129,7 @@ function UserEditor({ user }: { user: User }) {
             {user.role === "requester" ? "Requesters are not in teams." : "Not in any team yet."} Members are added on the Teams page.
           </Text>
         )}
-      </div>
+      </EditorSection>
       <AccountSection user={user} self={self} />
     </Editor>
   );

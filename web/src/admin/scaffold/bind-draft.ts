@@ -19,6 +19,8 @@ export type DraftBinding<D> = ReturnType<typeof bindDraft<D>>;
 export function bindDraft<D>(draft: D, setDraft: (d: D) => void, errors: Record<string, string | undefined> = {}) {
   const set = <K extends keyof D>(key: K, value: D[K]) => setDraft({ ...draft, [key]: value });
   return {
+    draft,
+    errors,
     set,
     /** A TextInput, Textarea or PasswordInput. */
     text: <K extends KeysOf<D, string>>(key: K, errorKey: string = key) => ({

@@ -5,3 +5,4 @@ export { bindDraft, type DraftBinding } from "./bind-draft.ts";
 export { AdminFormPage } from "./admin-form-page.tsx";
 export { useConfirmedAction, type ConfirmedDialog } from "./use-confirmed-action.ts";
 export { Loaded, type LoadingQuery } from "./loaded.tsx";
+export { Toggle } from "./toggle.tsx";
