@@ -61,6 +61,11 @@ export async function postgresWriter(url: string, schema: string, consumers: str
   await client.connect();
   // The seed is re-runnable: losing its last batch to a crash is fine, waiting for each flush is not.
   await client.query("set synchronous_commit = off");
+  // Fewer, larger merges of the full-text index's pending entries.
+  await client.query("set gin_pending_list_limit = '64MB'");
+  // The generator writes only rows whose references it made itself: skip the per-row foreign key
+  // checks when the role may (a superuser or the database owner with that right); else keep them.
+  await client.query("set session_replication_role = replica").catch(() => {});
   const statements = new Map(
     BULK_TABLES.map((t) => {
       const arrays = t.columns.map(([, type], j) => `$${j + 1}::${type}[]`).join(", ");
