@@ -113,6 +113,21 @@ describe.each(dialects)("a desk seeded at scale on %s", (dialect) => {
     expect(sla.body.policy?.name).toBe("Service desk targets");
   });
 
+  it("serves the files of seeded attachments, on tickets and on replies", async () => {
+    const rows = await db().selectFrom("attachments").select(["id", "ticket_id", "comment_id", "size"]).orderBy("id").limit(20).execute();
+    expect(rows.some((r) => r.comment_id !== null)).toBe(true);
+    expect(rows.some((r) => r.comment_id === null)).toBe(true);
+    for (const r of rows.slice(0, 5)) {
+      const file = await admin.get(`/api/attachments/${r.id}/download`);
+      expect(file.status).toBe(200);
+      expect(Number(file.headers["content-length"] ?? file.text.length)).toBe(r.size);
+    }
+    const withFile = rows.find((r) => r.comment_id !== null)!;
+    const comments = await admin.get(`/api/tickets/${withFile.ticket_id}/comments`);
+    const comment = comments.body.find((c: { id: number }) => c.id === withFile.comment_id);
+    expect(comment.attachments.map((a: { id: number }) => a.id)).toContain(withFile.id);
+  });
+
   it("keeps every ticket's comments, events and first response consistent", async () => {
     const mismatched = await db()
       .selectFrom("tickets")
