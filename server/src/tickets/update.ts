@@ -3,10 +3,10 @@
  * version the caller read. Writes the events, then runs the in-transaction reactions.
  */
 import type { Level, TicketUpdateInput } from "@tessera/contracts";
-import { sql } from "kysely";
+import { type Insertable, sql } from "kysely";
 import type { AppContext } from "../context.ts";
 import { type Actor, isStaff } from "../auth/actor.ts";
-import type { TicketPatch, TicketRow } from "../db/schema.ts";
+import type { Database, TicketPatch, TicketRow } from "../db/schema.ts";
 import { AppError, forbidden, invalid } from "../errors.ts";
 import { slaClock } from "../events/reactions.ts";
 import { notify } from "../notifications/service.ts";
@@ -195,6 +195,27 @@ async function resolveWithParent(tx: Tx, actor: Actor, child: TicketRow, parent:
   await slaClock(tx, child.id, { actor, via: `major_incident:${referenceOf(parent)}` });
 }
 
+type SideTable = "ticket_tags" | "ticket_watchers";
+
+/**
+ * Rewrites a set stored beside the ticket in `table`, one row per value (`rowOf`), when it
+ * changed (both sides sorted); the change is an event.
+ */
+async function replaceSet<V extends string | number>(
+  tx: Tx,
+  t: TicketRow,
+  events: EventInput[],
+  [field, table]: [string, SideTable],
+  before: V[],
+  after: V[],
+  rowOf: (value: V) => Insertable<Database[SideTable]>,
+) {
+  if (after.join("\n") === before.join("\n")) return;
+  await tx.db.deleteFrom(table).where("ticket_id", "=", t.id).execute();
+  if (after.length) await tx.db.insertInto(table).values(after.map(rowOf)).execute();
+  events.push({ action: "field_changed", field, old: before, new: after });
+}
+
 /** Tags, watchers and custom field values: stored beside the ticket, each change an event. */
 async function applyCollections(tx: Tx, actor: Actor, t: TicketRow, input: TicketUpdateInput): Promise<EventInput[]> {
   const events: EventInput[] = [];
@@ -203,29 +224,12 @@ async function applyCollections(tx: Tx, actor: Actor, t: TicketRow, input: Ticke
     let next = new Set(input.tags ?? before);
     for (const tag of input.add_tags ?? []) next.add(tag);
     for (const tag of input.remove_tags ?? []) next.delete(tag);
-    const afterTags = [...next].sort();
-    if (afterTags.join("\n") !== before.join("\n")) {
-      await tx.db.deleteFrom("ticket_tags").where("ticket_id", "=", t.id).execute();
-      if (afterTags.length)
-        await tx.db
-          .insertInto("ticket_tags")
-          .values(afterTags.map((tag) => ({ ticket_id: t.id, tag })))
-          .execute();
-      events.push({ action: "field_changed", field: "tags", old: before, new: afterTags });
-    }
+    await replaceSet(tx, t, events, ["tags", "ticket_tags"], before, [...next].sort(), (tag) => ({ ticket_id: t.id, tag }));
   }
   if (input.watcher_ids !== undefined) {
     const before = (await tx.db.selectFrom("ticket_watchers").select("user_id").where("ticket_id", "=", t.id).execute()).map((r) => r.user_id).sort((a, b) => a - b);
     const afterIds = (await validateWatchers(tx, actor, input.watcher_ids)).sort((a, b) => a - b);
-    if (afterIds.join(",") !== before.join(",")) {
-      await tx.db.deleteFrom("ticket_watchers").where("ticket_id", "=", t.id).execute();
-      if (afterIds.length)
-        await tx.db
-          .insertInto("ticket_watchers")
-          .values(afterIds.map((user_id) => ({ ticket_id: t.id, user_id })))
-          .execute();
-      events.push({ action: "field_changed", field: "watchers", old: before, new: afterIds });
-    }
+    await replaceSet(tx, t, events, ["watchers", "ticket_watchers"], before, afterIds, (user_id) => ({ ticket_id: t.id, user_id }));
   }
   if (input.custom_fields !== undefined) {
     const defs = await loadFields(tx);
