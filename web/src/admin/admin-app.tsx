@@ -10,7 +10,7 @@
  */
 import { Button, Center, Loader, Paper, Stack, Text, Title } from "@mantine/core";
 import { IconLock, IconMapPinQuestion } from "@tabler/icons-react";
-import { lazy, Suspense, type ReactNode } from "react";
+import { lazy, Suspense, type ComponentType, type ReactNode } from "react";
 import { Link, Navigate, Route, Routes } from "react-router";
 import { useSignedInUser } from "../api/queries.ts";
 import { AppFrame, type NavItem } from "../app/app-frame.tsx";
@@ -29,21 +29,6 @@ import { TeamsPage } from "./teams-page.tsx";
 import { UsersPage } from "./users-page.tsx";
 import classes from "./admin.module.css";
 
-// The SLA pages are opened rarely: their code loads when one of them is.
-const BusinessHoursPage = lazy(async () => ({ default: (await import("./business-hours-page.tsx")).BusinessHoursPage }));
-const SlaPoliciesPage = lazy(async () => ({ default: (await import("./sla-policies-page.tsx")).SlaPoliciesPage }));
-
-// Email and alert settings are opened rarely: their code loads when one of them is.
-const MailboxesPage = lazy(async () => ({ default: (await import("./mailboxes-page.tsx")).MailboxesPage }));
-const FailedMailPage = lazy(async () => ({ default: (await import("./failed-mail-page.tsx")).FailedMailPage }));
-const HeldMailPage = lazy(async () => ({ default: (await import("./held-mail-page.tsx")).HeldMailPage }));
-const OutgoingMailPage = lazy(async () => ({ default: (await import("./outgoing-mail-page.tsx")).OutgoingMailPage }));
-const MailTemplatesPage = lazy(async () => ({ default: (await import("./mail-templates-page.tsx")).MailTemplatesPage }));
-const AlertsPage = lazy(async () => ({ default: (await import("./alerts-page.tsx")).AlertsPage }));
-// The audit log is read now and then, by admins looking into something: loaded when opened.
-const AuditLogPage = lazy(async () => ({ default: (await import("./audit-log-page.tsx")).AuditLogPage }));
-const BackgroundJobsPage = lazy(async () => ({ default: (await import("./background-jobs-page.tsx")).BackgroundJobsPage }));
-
 function PageLoading() {
   return (
     <Center mih="40vh" aria-busy="true">
@@ -51,6 +36,44 @@ function PageLoading() {
     </Center>
   );
 }
+
+/**
+ * A page whose code loads when it is opened: the email, alert, audit and SLA pages are opened
+ * rarely. Meanwhile it shows `fallback`.
+ */
+function lazyPage(load: () => Promise<ComponentType>, fallback: ReactNode = <PageLoading />): ComponentType {
+  const Page = lazy(async () => ({ default: await load() }));
+  return function LazyPage() {
+    return (
+      <Suspense fallback={fallback}>
+        <Page />
+      </Suspense>
+    );
+  };
+}
+
+/** Each settings page by its address under /admin; what follows it names the item picked in its list. */
+const PAGES: Array<[path: string, page: ComponentType]> = [
+  ["users/:userId?", UsersPage],
+  ["teams/:teamId?", TeamsPage],
+  ["organizations/:organizationId?", OrganizationsPage],
+  ["categories/:categoryId?", CategoriesPage],
+  ["priority-matrix", PriorityMatrixPage],
+  ["custom-fields/:fieldId?", CustomFieldsPage],
+  ["statuses/:statusKey?", StatusesPage],
+  ["canned-replies/:itemId?", CannedRepliesPage],
+  ["macros/:itemId?", MacrosPage],
+  ["business-hours/:calendarId?", lazyPage(async () => (await import("./business-hours-page.tsx")).BusinessHoursPage, null)],
+  ["sla-policies/:policyId?", lazyPage(async () => (await import("./sla-policies-page.tsx")).SlaPoliciesPage, null)],
+  ["mailboxes/:mailboxId?", lazyPage(async () => (await import("./mailboxes-page.tsx")).MailboxesPage)],
+  ["failed-mail/:failedId?", lazyPage(async () => (await import("./failed-mail-page.tsx")).FailedMailPage)],
+  ["held-mail/:heldId?", lazyPage(async () => (await import("./held-mail-page.tsx")).HeldMailPage)],
+  ["outgoing-mail/:outboxId?", lazyPage(async () => (await import("./outgoing-mail-page.tsx")).OutgoingMailPage)],
+  ["mail-templates/:kind?", lazyPage(async () => (await import("./mail-templates-page.tsx")).MailTemplatesPage)],
+  ["alerts", lazyPage(async () => (await import("./alerts-page.tsx")).AlertsPage)],
+  ["background-jobs", lazyPage(async () => (await import("./background-jobs-page.tsx")).BackgroundJobsPage)],
+  ["audit-log/:entryId?", lazyPage(async () => (await import("./audit-log-page.tsx")).AuditLogPage)],
+];
 
 /** On a phone the settings nav is the header's menu. */
 const MENU: NavItem[] = SETTINGS_PAGES.map((p) => ({ label: p.label, to: `/admin/${p.path}`, icon: PAGE_ICONS[p.path], menuOnly: true }));
@@ -113,95 +136,9 @@ function Settings() {
         <div className={classes.pageColumn}>
           <Routes>
             <Route index element={<Navigate to="users" replace />} />
-            <Route path="users/:userId?" element={<UsersPage />} />
-            <Route path="teams/:teamId?" element={<TeamsPage />} />
-            <Route path="organizations/:organizationId?" element={<OrganizationsPage />} />
-            <Route path="categories/:categoryId?" element={<CategoriesPage />} />
-            <Route path="priority-matrix" element={<PriorityMatrixPage />} />
-            <Route path="custom-fields/:fieldId?" element={<CustomFieldsPage />} />
-            <Route path="statuses/:statusKey?" element={<StatusesPage />} />
-            <Route path="canned-replies/:itemId?" element={<CannedRepliesPage />} />
-            <Route path="macros/:itemId?" element={<MacrosPage />} />
-            <Route
-              path="business-hours/:calendarId?"
-              element={
-                <Suspense fallback={null}>
-                  <BusinessHoursPage />
-                </Suspense>
-              }
-            />
-            <Route
-              path="sla-policies/:policyId?"
-              element={
-                <Suspense fallback={null}>
-                  <SlaPoliciesPage />
-                </Suspense>
-              }
-            />
-            <Route
-              path="mailboxes/:mailboxId?"
-              element={
-                <Suspense fallback={<PageLoading />}>
-                  <MailboxesPage />
-                </Suspense>
-              }
-            />
-            <Route
-              path="failed-mail/:failedId?"
-              element={
-                <Suspense fallback={<PageLoading />}>
-                  <FailedMailPage />
-                </Suspense>
-              }
-            />
-            <Route
-              path="held-mail/:heldId?"
-              element={
-                <Suspense fallback={<PageLoading />}>
-                  <HeldMailPage />
-                </Suspense>
-              }
-            />
-            <Route
-              path="outgoing-mail/:outboxId?"
-              element={
-                <Suspense fallback={<PageLoading />}>
-                  <OutgoingMailPage />
-                </Suspense>
-              }
-            />
-            <Route
-              path="mail-templates/:kind?"
-              element={
-                <Suspense fallback={<PageLoading />}>
-                  <MailTemplatesPage />
-                </Suspense>
-              }
-            />
-            <Route
-              path="alerts"
-              element={
-                <Suspense fallback={<PageLoading />}>
-                  <AlertsPage />
-                </Suspense>
-              }
-            />
-            <Route
-              path="background-jobs"
-              element={
-                <Suspense fallback={<PageLoading />}>
-                  <BackgroundJobsPage />
-                </Suspense>
-              }
-            />
-            <Route
-              path="audit-log/:entryId?"
-              element={
-                <Suspense fallback={<PageLoading />}>
-                  <AuditLogPage />
-                </Suspense>
-              }
-            />
+            {PAGES.map(([path, Page]) => (
+              <Route key={path} path={path} element={<Page />} />
+            ))}
             <Route path="*" element={<NoSuchSetting />} />
           </Routes>
         </div>

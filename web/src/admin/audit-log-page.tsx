@@ -3,7 +3,7 @@
  * or downloaded raw mail, from which address and browser. Newest first, filtered by kind of
  * action and by person; an entry shows what changed from what to what.
  */
-import { Autocomplete, Badge, Group, Select, Table, Text, Title } from "@mantine/core";
+import { Autocomplete, Badge, Group, Select, Table, Text } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { IconShieldCheck } from "@tabler/icons-react";
 import type { AuditEvent } from "@tessera/contracts";
@@ -16,8 +16,8 @@ import { TimeAgo } from "../ui/time-ago.tsx";
 import { AdminCollectionPage, useAdminCollection } from "./scaffold/index.ts";
 import { PagedRows } from "./paged-rows.tsx";
 import classes from "./admin.module.css";
-import mail from "./mail.module.css";
 import { ListRow } from "./list-row.tsx";
+import { DetailPane, Facts } from "./detail-pane.tsx";
 
 const ACTION_FILTERS = [
   {
@@ -104,39 +104,30 @@ function ChangeTable({ before, after }: { before: AuditEvent["before"]; after: A
 
 function EntryDetail({ entry }: { entry: AuditEvent }) {
   return (
-    <div className={classes.editorBody} role="region" aria-label="Audit entry">
-      <Title order={2} fz={17} mb="sm" style={{ overflowWrap: "anywhere" }}>
-        {entry.sentence}
-      </Title>
-      <dl className={mail.facts}>
-        <dt>When</dt>
-        <dd>{formatDateTime(entry.at)}</dd>
-        <dt>Who</dt>
-        <dd>{entry.actor ? `${entry.actor.name} (${entry.actor.email})` : "Nobody signed in"}</dd>
-        <dt>How</dt>
-        <dd>{VIA_WORDS[entry.via] ?? entry.via}</dd>
-        <dt>Address</dt>
-        <dd>{entry.ip ?? "—"}</dd>
-        <dt>Browser</dt>
-        <dd>
-          {entry.browser ?? "—"}
-          {entry.user_agent && entry.user_agent !== entry.browser && (
-            <Text size="xs" c="dimmed" className={classes.mono}>
-              {entry.user_agent}
-            </Text>
-          )}
-        </dd>
-        <dt>Action</dt>
-        <dd className={classes.mono}>{entry.action}</dd>
-        {entry.detail && (
-          <>
-            <dt>Details</dt>
-            <dd className={classes.mono}>{JSON.stringify(entry.detail)}</dd>
-          </>
-        )}
-      </dl>
+    <DetailPane label="Audit entry" title={entry.sentence}>
+      <Facts
+        facts={[
+          ["When", formatDateTime(entry.at)],
+          ["Who", entry.actor ? `${entry.actor.name} (${entry.actor.email})` : "Nobody signed in"],
+          ["How", VIA_WORDS[entry.via] ?? entry.via],
+          ["Address", entry.ip ?? "—"],
+          [
+            "Browser",
+            <>
+              {entry.browser ?? "—"}
+              {entry.user_agent && entry.user_agent !== entry.browser && (
+                <Text size="xs" c="dimmed" className={classes.mono}>
+                  {entry.user_agent}
+                </Text>
+              )}
+            </>,
+          ],
+          ["Action", entry.action, "mono"],
+          ["Details", entry.detail ? JSON.stringify(entry.detail) : null, "mono"],
+        ]}
+      />
       <ChangeTable before={entry.before} after={entry.after} />
-    </div>
+    </DetailPane>
   );
 }
 

@@ -3,7 +3,7 @@
  * no sender could be told), kept as they arrived. An admin downloads the original, runs it
  * through intake again (after allowing its sender, say), or discards it.
  */
-import { Alert, Anchor, Badge, Button, Group, Stack, Text, Title } from "@mantine/core";
+import { Alert, Anchor, Badge, Button, Group, Stack, Text } from "@mantine/core";
 import { IconDownload, IconMailExclamation, IconRefresh, IconTrash } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { FailedMail } from "@tessera/contracts";
@@ -18,6 +18,7 @@ import { MailRow, useStatusTabs } from "./mail-list-parts.tsx";
 import { AdminCollectionPage, useAdminCollection, useConfirmedAction } from "./scaffold/index.ts";
 import classes from "./admin.module.css";
 import mail from "./mail.module.css";
+import { DetailPane, Facts } from "./detail-pane.tsx";
 
 export const REASON_WORDS: Record<FailedMail["reason"], string> = {
   unparseable: "Could not be read",
@@ -72,49 +73,39 @@ function FailedDetail({ item }: { item: FailedMail }) {
   );
   const open = item.status === "open";
   return (
-    <div className={classes.editorBody} role="region" aria-label="Failed message">
-      <Anchor component={Link} to="/admin/failed-mail" size="sm" className={classes.backLink} mb="sm">
-        All failed mail
-      </Anchor>
-      <Group justify="space-between" align="flex-start" mb="sm">
-        <div style={{ minWidth: 0 }}>
-          <Title order={2} fz={17} style={{ overflowWrap: "anywhere" }}>
-            {item.subject || "(no subject)"}
-          </Title>
-          <Text size="sm" c="dimmed">
-            From {item.from_address ?? "an unknown sender"}
-          </Text>
-        </div>
+    <DetailPane
+      label="Failed message"
+      back={{ to: "/admin/failed-mail", label: "All failed mail" }}
+      title={item.subject || "(no subject)"}
+      sub={`From ${item.from_address ?? "an unknown sender"}`}
+      badge={
         <Badge variant="light" color={open ? "red" : "gray"}>
           {STATUS_WORDS[item.status]}
         </Badge>
-      </Group>
+      }
+    >
       <Alert color="red" variant="light" icon={<IconMailExclamation size={18} />} title={REASON_WORDS[item.reason]} mb="md">
         <Text size="sm">{REASON_HELP[item.reason]}</Text>
         <Text size="xs" c="dimmed" mt={6} className={classes.mono}>
           {item.error}
         </Text>
       </Alert>
-      <dl className={mail.facts}>
-        <dt>Received</dt>
-        <dd>{formatDateTime(item.created_at)}</dd>
-        <dt>Came in by</dt>
-        <dd>{SOURCE_WORDS[item.source] ?? item.source}</dd>
-        <dt>Size</dt>
-        <dd>{formatBytes(item.size)}</dd>
-        <dt>Attempts</dt>
-        <dd>{item.attempts}</dd>
-        {item.ticket_id && (
-          <>
-            <dt>Ticket</dt>
-            <dd>
+      <Facts
+        facts={[
+          ["Received", formatDateTime(item.created_at)],
+          ["Came in by", SOURCE_WORDS[item.source] ?? item.source],
+          ["Size", formatBytes(item.size)],
+          ["Attempts", item.attempts],
+          [
+            "Ticket",
+            item.ticket_id ? (
               <Anchor component={Link} to={`/agent/tickets/${item.ticket_id}`} size="sm">
                 Open the ticket
               </Anchor>
-            </dd>
-          </>
-        )}
-      </dl>
+            ) : null,
+          ],
+        ]}
+      />
       <Group gap="sm" mt="lg">
         <Button component="a" href={item.raw_url} download={`failed-${item.id}.eml`} variant="default" leftSection={<IconDownload size={16} />}>
           Download original (.eml)
@@ -144,7 +135,7 @@ function FailedDetail({ item }: { item: FailedMail }) {
           <Consequence icon={<IconDownload size={16} />}>Its original stays downloadable under “Discarded”.</Consequence>
         </Stack>
       </ConfirmDialog>
-    </div>
+    </DetailPane>
   );
 }
 

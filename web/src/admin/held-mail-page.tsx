@@ -3,7 +3,7 @@
  * reject them. Agents see the same messages as a banner on each ticket; this page lists them
  * all, for the tickets the admin can see (every ticket).
  */
-import { Anchor, Badge, Group, Stack, Text, Title } from "@mantine/core";
+import { Anchor, Badge, Stack, Text } from "@mantine/core";
 import { IconHandStop } from "@tabler/icons-react";
 import type { HeldMail } from "@tessera/contracts";
 import { Link, useParams } from "react-router";
@@ -15,40 +15,36 @@ import { AdminCollectionPage, useAdminCollection } from "./scaffold/index.ts";
 import classes from "./admin.module.css";
 import mail from "./mail.module.css";
 import { MailRow, useStatusTabs } from "./mail-list-parts.tsx";
+import { DetailPane, Facts } from "./detail-pane.tsx";
 
 function HeldDetail({ held }: { held: HeldMail }) {
   return (
-    <div className={classes.editorBody} role="region" aria-label="Held message">
-      <Anchor component={Link} to="/admin/held-mail" size="sm" className={classes.backLink} mb="sm">
-        All held mail
-      </Anchor>
-      <Group justify="space-between" align="flex-start" mb="xs">
-        <div style={{ minWidth: 0 }}>
-          <Title order={2} fz={17} style={{ overflowWrap: "anywhere" }}>
-            {held.subject || "(no subject)"}
-          </Title>
-          <Text size="sm" c="dimmed">
-            From {held.from_address} · {formatDateTime(held.received_at)}
-          </Text>
-        </div>
+    <DetailPane
+      label="Held message"
+      back={{ to: "/admin/held-mail", label: "All held mail" }}
+      title={held.subject || "(no subject)"}
+      sub={`From ${held.from_address} · ${formatDateTime(held.received_at)}`}
+      badge={
         <Badge variant="light" color={held.status === "held" ? "orange" : "gray"}>
           {HELD_STATUS[held.status]}
         </Badge>
-      </Group>
-      <dl className={mail.facts}>
-        <dt>On ticket</dt>
-        <dd>
-          <Anchor component={Link} to={`/agent/tickets/${held.ticket.reference}`} size="sm">
-            {held.ticket.reference}
-          </Anchor>{" "}
-          {held.ticket.subject}
-        </dd>
-        <dt>Why it is held</dt>
-        <dd>
-          {HELD_REASONS[held.reason]}
-          {held.reason === "auto_reply_loop" && held.loop_reason ? ` (${held.loop_reason})` : null}
-        </dd>
-      </dl>
+      }
+      gap="xs"
+    >
+      <Facts
+        facts={[
+          [
+            "On ticket",
+            <>
+              <Anchor component={Link} to={`/agent/tickets/${held.ticket.reference}`} size="sm">
+                {held.ticket.reference}
+              </Anchor>{" "}
+              {held.ticket.subject}
+            </>,
+          ],
+          ["Why it is held", `${HELD_REASONS[held.reason]}${held.reason === "auto_reply_loop" && held.loop_reason ? ` (${held.loop_reason})` : ""}`],
+        ]}
+      />
       <Text size="sm" fw={500} mt="md" mb={6}>
         The message
       </Text>
@@ -58,7 +54,7 @@ function HeldDetail({ held }: { held: HeldMail }) {
       <Stack mt="md">
         <HeldDecision held={held} />
       </Stack>
-    </div>
+    </DetailPane>
   );
 }
 

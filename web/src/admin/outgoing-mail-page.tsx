@@ -4,7 +4,7 @@
  * with its last error, suppressed with its reason), a retry for a failed message, and the cap
  * on automatic answers.
  */
-import { Alert, Anchor, Badge, Button, Group, NumberInput, SegmentedControl, Stack, Text, Title } from "@mantine/core";
+import { Alert, Anchor, Badge, Button, Group, NumberInput, SegmentedControl, Stack, Text } from "@mantine/core";
 import { IconAlertTriangle, IconCircleCheck, IconRefresh, IconSend } from "@tabler/icons-react";
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { OUTBOX_STATES, type MailKind, type MailSettingsInput, type MailStatus, type OutboxItem, type OutboxState } from "@tessera/contracts";
@@ -20,6 +20,7 @@ import { PagedRows } from "./paged-rows.tsx";
 import classes from "./admin.module.css";
 import mail from "./mail.module.css";
 import { ListRow } from "./list-row.tsx";
+import { DetailPane, Facts } from "./detail-pane.tsx";
 
 export const KIND_WORDS: Record<MailKind, string> = {
   acknowledgement: "Acknowledgement",
@@ -97,21 +98,14 @@ function OutboxDetail({ item }: { item: OutboxItem }) {
     },
   });
   return (
-    <div className={classes.editorBody} role="region" aria-label="Outgoing message">
-      <Anchor component={Link} to="/admin/outgoing-mail" size="sm" className={classes.backLink} mb="sm">
-        The outbox
-      </Anchor>
-      <Group justify="space-between" align="flex-start" mb="md">
-        <div style={{ minWidth: 0 }}>
-          <Title order={2} fz={17} style={{ overflowWrap: "anywhere" }}>
-            {item.subject ?? `${KIND_WORDS[item.kind]} for ${item.reference}`}
-          </Title>
-          <Text size="sm" c="dimmed">
-            To {item.to.name ? `${item.to.name} <${item.to.address}>` : item.to.address}
-          </Text>
-        </div>
-        <StateBadge state={item.state} />
-      </Group>
+    <DetailPane
+      label="Outgoing message"
+      back={{ to: "/admin/outgoing-mail", label: "The outbox" }}
+      title={item.subject ?? `${KIND_WORDS[item.kind]} for ${item.reference}`}
+      sub={`To ${item.to.name ? `${item.to.name} <${item.to.address}>` : item.to.address}`}
+      badge={<StateBadge state={item.state} />}
+      gap="md"
+    >
       {item.state === "failed" && item.last_error && (
         <Alert color="red" variant="light" icon={<IconAlertTriangle size={18} />} title="Delivery failed" mb="md">
           {item.last_error}
@@ -122,44 +116,23 @@ function OutboxDetail({ item }: { item: OutboxItem }) {
           {item.skip_reason}
         </Alert>
       )}
-      <dl className={mail.facts}>
-        <dt>What</dt>
-        <dd>{KIND_WORDS[item.kind]}</dd>
-        <dt>Ticket</dt>
-        <dd>
-          <Anchor component={Link} to={`/agent/tickets/${item.reference}`} size="sm">
-            {item.reference}
-          </Anchor>
-        </dd>
-        <dt>Queued</dt>
-        <dd>{formatDateTime(item.created_at)}</dd>
-        <dt>Attempts</dt>
-        <dd>{item.attempts}</dd>
-        {item.next_attempt_at && (
-          <>
-            <dt>Next attempt</dt>
-            <dd>{formatDateTime(item.next_attempt_at)}</dd>
-          </>
-        )}
-        {item.state !== "failed" && item.last_error && (
-          <>
-            <dt>Last error</dt>
-            <dd>{item.last_error}</dd>
-          </>
-        )}
-        {item.sent_at && (
-          <>
-            <dt>Sent</dt>
-            <dd>{formatDateTime(item.sent_at)}</dd>
-          </>
-        )}
-        {item.message_id && (
-          <>
-            <dt>Message-ID</dt>
-            <dd className={classes.mono}>{item.message_id}</dd>
-          </>
-        )}
-      </dl>
+      <Facts
+        facts={[
+          ["What", KIND_WORDS[item.kind]],
+          [
+            "Ticket",
+            <Anchor key="ticket" component={Link} to={`/agent/tickets/${item.reference}`} size="sm">
+              {item.reference}
+            </Anchor>,
+          ],
+          ["Queued", formatDateTime(item.created_at)],
+          ["Attempts", item.attempts],
+          ["Next attempt", item.next_attempt_at ? formatDateTime(item.next_attempt_at) : null],
+          ["Last error", item.state !== "failed" && item.last_error ? item.last_error : null],
+          ["Sent", item.sent_at ? formatDateTime(item.sent_at) : null],
+          ["Message-ID", item.message_id || null, "mono"],
+        ]}
+      />
       {item.state === "failed" && (
         <Stack gap="xs" mt="lg" align="flex-start">
           <Button leftSection={<IconRefresh size={16} />} onClick={() => retry.mutate()} loading={retry.isPending}>
@@ -171,7 +144,7 @@ function OutboxDetail({ item }: { item: OutboxItem }) {
           <ActionError title="Not retried" error={retry.error} />
         </Stack>
       )}
-    </div>
+    </DetailPane>
   );
 }
 
