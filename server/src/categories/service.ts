@@ -3,6 +3,7 @@ import type { CategoryInput } from "@tessera/contracts";
 import type { z } from "zod";
 import type { Actor } from "../auth/actor.ts";
 import type { AppContext, Executor } from "../context.ts";
+import { flagOf } from "../db/dialect.ts";
 import { invalid, notFound } from "../errors.ts";
 import { assertTeamExists } from "../people/teams.ts";
 import { recordAudit } from "../audit/record.ts";
@@ -60,13 +61,7 @@ export async function updateCategory(ctx: AppContext, actor: Actor, id: number, 
   await assertTeam(ctx.db, b.default_team_id);
   const row = await ctx.db
     .updateTable("categories")
-    .set({
-      ...(b.name !== undefined && { name: b.name }),
-      ...(b.parent_id !== undefined && { parent_id: b.parent_id }),
-      ...(b.default_team_id !== undefined && { default_team_id: b.default_team_id }),
-      ...(b.default_type !== undefined && { default_type: b.default_type }),
-      ...(b.active !== undefined && { active: b.active ? 1 : 0 }),
-    })
+    .set({ name: b.name, parent_id: b.parent_id, default_team_id: b.default_team_id, default_type: b.default_type, active: flagOf(b.active) })
     .where("id", "=", id)
     .returningAll()
     .executeTakeFirstOrThrow();

@@ -47,6 +47,12 @@ export function isUniqueViolation(err: unknown): boolean {
   return e?.code === "23505" || e?.code === "SQLITE_CONSTRAINT_UNIQUE" || e?.code === "SQLITE_CONSTRAINT_PRIMARYKEY";
 }
 
+/**
+ * A boolean as stored on both engines, 1 or 0. Not given (undefined) stays undefined: Kysely
+ * leaves such a column out of an update, so a partial change sets only what it names.
+ */
+export const flagOf = (value: boolean | undefined) => (value === undefined ? undefined : value ? 1 : 0);
+
 /** Awaits a write; a unique-constraint violation becomes the error `taken` makes (a 409 saying what is taken). */
 export async function unlessTaken<T>(write: Promise<T>, taken: () => Error): Promise<T> {
   try {

@@ -3,6 +3,7 @@ import type { OrganizationInput } from "@tessera/contracts";
 import type { z } from "zod";
 import type { Actor } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
+import { flagOf } from "../db/dialect.ts";
 import { notFound } from "../errors.ts";
 import { recordAudit } from "../audit/record.ts";
 import { presentOrganization } from "./present.ts";
@@ -22,11 +23,7 @@ export async function updateOrganization(ctx: AppContext, actor: Actor, id: numb
   const before = await ctx.db.selectFrom("organizations").selectAll().where("id", "=", id).executeTakeFirst();
   const row = await ctx.db
     .updateTable("organizations")
-    .set({
-      ...(b.name !== undefined && { name: b.name }),
-      ...(b.domain !== undefined && { domain: b.domain }),
-      ...(b.shares_tickets !== undefined && { shares_tickets: b.shares_tickets ? 1 : 0 }),
-    })
+    .set({ name: b.name, domain: b.domain, shares_tickets: flagOf(b.shares_tickets) })
     .where("id", "=", id)
     .returningAll()
     .executeTakeFirst();

@@ -6,7 +6,7 @@ import type { CustomField, CustomFieldInput, CustomFieldUpdateInput, Status, Sta
 import type { z } from "zod";
 import type { Actor } from "../auth/actor.ts";
 import type { AppContext, Executor } from "../context.ts";
-import { unlessTaken } from "../db/dialect.ts";
+import { flagOf, unlessTaken } from "../db/dialect.ts";
 import { conflict, invalid, notFound } from "../errors.ts";
 import { type AuditEntry, recordAudit } from "../audit/record.ts";
 import { FIELDS_KEY } from "./custom-fields.ts";
@@ -106,11 +106,11 @@ export async function updateCustomField(ctx: AppContext, actor: Actor, id: numbe
   const row = await ctx.db
     .updateTable("custom_fields")
     .set({
-      ...(b.label !== undefined && { label: b.label }),
-      ...(b.options !== undefined && { options: JSON.stringify(b.options) }),
-      ...(b.required !== undefined && { required: b.required ? 1 : 0 }),
-      ...(b.visible_to_requester !== undefined && { visible_to_requester: b.visible_to_requester ? 1 : 0 }),
-      ...(b.active !== undefined && { active: b.active ? 1 : 0 }),
+      label: b.label,
+      options: b.options && JSON.stringify(b.options),
+      required: flagOf(b.required),
+      visible_to_requester: flagOf(b.visible_to_requester),
+      active: flagOf(b.active),
     })
     .where("id", "=", id)
     .returningAll()
