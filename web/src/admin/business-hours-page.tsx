@@ -14,6 +14,7 @@ import { ConfirmDialog, Editor, SaveError, Tag } from "./layout.tsx";
 import { AdminCollectionPage, bindDraft, FormHeading, useAdminCollection, useCreateForm, useEditForm, type AdminCollection } from "./scaffold/index.ts";
 import sla from "./sla-admin.module.css";
 import { ListRow } from "./list-row.tsx";
+import { FieldGroup } from "./field-group.tsx";
 
 const DAY_NAMES: Record<Weekday, string> = { mon: "Monday", tue: "Tuesday", wed: "Wednesday", thu: "Thursday", fri: "Friday", sat: "Saturday", sun: "Sunday" };
 
@@ -100,17 +101,31 @@ function HoursGrid({ draft, setDraft, error }: { draft: CalendarDraft; setDraft:
   const setDay = (day: Weekday, ranges: Range[]) => setDraft({ ...draft, days: { ...draft.days, [day]: ranges } });
   const copyMonday = () => setDraft({ ...draft, days: { ...draft.days, tue: [...draft.days.mon], wed: [...draft.days.mon], thu: [...draft.days.mon], fri: [...draft.days.mon] } });
   const total = weeklyMinutes(draft.days);
+  /** Where range `i` of `day` starts or ends; "24:00" (midnight at the end of the day) is not a time a time input takes. */
+  const timeInput = (day: Weekday, i: number, edge: "start" | "end") => {
+    const ranges = draft.days[day];
+    const value = ranges[i][edge];
+    return (
+      <TextInput
+        type={value === "24:00" && edge === "end" ? "text" : "time"}
+        size="xs"
+        w={110}
+        value={value}
+        onChange={(e) =>
+          setDay(
+            day,
+            ranges.map((x, j) => (j === i ? { ...x, [edge]: e.currentTarget.value } : x)),
+          )
+        }
+        aria-label={`${DAY_NAMES[day]} range ${i + 1} ${edge === "start" ? "starts" : "ends"}`}
+      />
+    );
+  };
   return (
-    <fieldset className={sla.fieldset}>
-      <Group justify="space-between" align="flex-end" mb={6}>
-        <div>
-          <Text component="legend" fw={500} size="sm">
-            Working hours
-          </Text>
-          <Text size="xs" c="dimmed">
-            In the calendar's time zone. A range that ends at or before its start runs overnight into the next day.
-          </Text>
-        </div>
+    <FieldGroup
+      legend="Working hours"
+      hint="In the calendar's time zone. A range that ends at or before its start runs overnight into the next day."
+      actions={
         <Group gap={4}>
           <Button size="compact-xs" variant="subtle" onClick={() => setDraft({ ...draft, days: officeHours() })}>
             Mon–Fri 9–17
@@ -122,7 +137,9 @@ function HoursGrid({ draft, setDraft, error }: { draft: CalendarDraft; setDraft:
             Copy Monday to weekdays
           </Button>
         </Group>
-      </Group>
+      }
+      error={error}
+    >
       <table className={sla.hoursGrid} aria-label="Working hours per day">
         <tbody>
           {WEEKDAYS.map((day) => {
@@ -139,35 +156,11 @@ function HoursGrid({ draft, setDraft, error }: { draft: CalendarDraft; setDraft:
                     )}
                     {ranges.map((r, i) => (
                       <Group key={i} gap={6} wrap="nowrap">
-                        <TextInput
-                          type="time"
-                          size="xs"
-                          w={110}
-                          value={r.start}
-                          onChange={(e) =>
-                            setDay(
-                              day,
-                              ranges.map((x, j) => (j === i ? { ...x, start: e.currentTarget.value } : x)),
-                            )
-                          }
-                          aria-label={`${DAY_NAMES[day]} range ${i + 1} starts`}
-                        />
+                        {timeInput(day, i, "start")}
                         <Text size="sm" c="dimmed">
                           to
                         </Text>
-                        <TextInput
-                          type={r.end === "24:00" ? "text" : "time"}
-                          size="xs"
-                          w={110}
-                          value={r.end}
-                          onChange={(e) =>
-                            setDay(
-                              day,
-                              ranges.map((x, j) => (j === i ? { ...x, end: e.currentTarget.value } : x)),
-                            )
-                          }
-                          aria-label={`${DAY_NAMES[day]} range ${i + 1} ends`}
-                        />
+                        {timeInput(day, i, "end")}
                         {isOvernight(r) && r.start !== r.end && (
                           <Badge size="sm" variant="light" color="violet" leftSection={<IconMoonStars size={11} aria-hidden="true" />}>
                             ends next day
@@ -212,28 +205,17 @@ function HoursGrid({ draft, setDraft, error }: { draft: CalendarDraft; setDraft:
       <Text size="xs" c="dimmed" mt={6} className="tabular">
         {total ? `${Math.floor(total / 60)} h${total % 60 ? ` ${total % 60} min` : ""} of business time a week` : "No working time yet"}
       </Text>
-      {error && (
-        <Text size="xs" c="red.7" mt={4} role="alert">
-          {error}
-        </Text>
-      )}
-    </fieldset>
+    </FieldGroup>
   );
 }
 
 function Holidays({ draft, setDraft, error }: { draft: CalendarDraft; setDraft: (d: CalendarDraft) => void; error?: string }) {
   const set = (i: number, h: Partial<CalendarDraft["holidays"][number]>) => setDraft({ ...draft, holidays: draft.holidays.map((x, j) => (j === i ? { ...x, ...h } : x)) });
   return (
-    <fieldset className={sla.fieldset}>
-      <Group justify="space-between" align="flex-end" mb={6}>
-        <div>
-          <Text component="legend" fw={500} size="sm">
-            Holidays
-          </Text>
-          <Text size="xs" c="dimmed">
-            A holiday takes its whole day out of business time. Give a last day for a range; tick “Every year” for a fixed date.
-          </Text>
-        </div>
+    <FieldGroup
+      legend="Holidays"
+      hint="A holiday takes its whole day out of business time. Give a last day for a range; tick “Every year” for a fixed date."
+      actions={
         <Button
           size="compact-xs"
           variant="subtle"
@@ -242,7 +224,9 @@ function Holidays({ draft, setDraft, error }: { draft: CalendarDraft; setDraft: 
         >
           Add holiday
         </Button>
-      </Group>
+      }
+      error={error}
+    >
       {draft.holidays.length === 0 ? (
         <Text size="sm" c="dimmed">
           No holidays.
@@ -283,12 +267,7 @@ function Holidays({ draft, setDraft, error }: { draft: CalendarDraft; setDraft: 
           ))}
         </Stack>
       )}
-      {error && (
-        <Text size="xs" c="red.7" mt={4} role="alert">
-          {error}
-        </Text>
-      )}
-    </fieldset>
+    </FieldGroup>
   );
 }
 

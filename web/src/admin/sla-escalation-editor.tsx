@@ -6,6 +6,7 @@ import { useAdminTeams, useAssignableStaff } from "../api/admin-queries.ts";
 import { KIND_LABELS } from "../ui/sla.ts";
 import type { PolicyDraft } from "./sla-policy-draft.ts";
 import sla from "./sla-admin.module.css";
+import { FieldGroup } from "./field-group.tsx";
 
 const ACTION_LABELS: Record<EscalationAction["type"], string> = {
   notify_assignee: "Notify the assignee",
@@ -33,6 +34,13 @@ function ActionRow({
     else if (type === "reassign_team") onChange({ type, team_id: 0 });
     else onChange({ type } as EscalationAction);
   };
+  // Notifying an agent and moving the ticket to a team each need one more choice: whom.
+  const whom =
+    action.type === "notify_user"
+      ? { data: staff, searchable: true, id: action.user_id, pick: (user_id: number) => onChange({ type: "notify_user", user_id }), placeholder: "Which agent", label: "Agent to notify" }
+      : action.type === "reassign_team"
+        ? { data: teams, searchable: false, id: action.team_id, pick: (team_id: number) => onChange({ type: "reassign_team", team_id }), placeholder: "Which team", label: "Team to move it to" }
+        : null;
   return (
     <Group gap={6} wrap="nowrap">
       <Select
@@ -45,28 +53,16 @@ function ActionRow({
         aria-label="Action"
         comboboxProps={{ withinPortal: true }}
       />
-      {action.type === "notify_user" && (
+      {whom && (
         <Select
           size="xs"
           w={200}
-          searchable
-          data={staff}
-          value={action.user_id ? String(action.user_id) : null}
-          onChange={(v) => onChange({ type: "notify_user", user_id: Number(v) })}
-          placeholder="Which agent"
-          aria-label="Agent to notify"
-          comboboxProps={{ withinPortal: true }}
-        />
-      )}
-      {action.type === "reassign_team" && (
-        <Select
-          size="xs"
-          w={200}
-          data={teams}
-          value={action.team_id ? String(action.team_id) : null}
-          onChange={(v) => onChange({ type: "reassign_team", team_id: Number(v) })}
-          placeholder="Which team"
-          aria-label="Team to move it to"
+          searchable={whom.searchable}
+          data={whom.data}
+          value={whom.id ? String(whom.id) : null}
+          onChange={(v) => whom.pick(Number(v))}
+          placeholder={whom.placeholder}
+          aria-label={whom.label}
           comboboxProps={{ withinPortal: true }}
         />
       )}
@@ -84,16 +80,10 @@ export function Escalations({ draft, setDraft, error }: { draft: PolicyDraft; se
   const teamData = (teams.data ?? []).map((t) => ({ value: String(t.id), label: t.name }));
   const set = (i: number, e: Escalation) => setDraft({ ...draft, escalations: draft.escalations.map((x, j) => (j === i ? e : x)) });
   return (
-    <fieldset className={sla.fieldset}>
-      <Group justify="space-between" align="flex-end" mb={6}>
-        <div>
-          <Text component="legend" fw={500} size="sm">
-            Escalations
-          </Text>
-          <Text size="xs" c="dimmed">
-            What happens when a target reaches its warning and when it is breached. Each runs once per target.
-          </Text>
-        </div>
+    <FieldGroup
+      legend="Escalations"
+      hint="What happens when a target reaches its warning and when it is breached. Each runs once per target."
+      actions={
         <Button
           size="compact-xs"
           variant="subtle"
@@ -102,7 +92,9 @@ export function Escalations({ draft, setDraft, error }: { draft: PolicyDraft; se
         >
           Add escalation
         </Button>
-      </Group>
+      }
+      error={error}
+    >
       <Stack gap="xs">
         {draft.escalations.length === 0 && (
           <Text size="sm" c="dimmed">
@@ -176,11 +168,6 @@ export function Escalations({ draft, setDraft, error }: { draft: PolicyDraft; se
           </div>
         ))}
       </Stack>
-      {error && (
-        <Text size="xs" c="red.7" mt={4} role="alert">
-          {error}
-        </Text>
-      )}
-    </fieldset>
+    </FieldGroup>
   );
 }

@@ -1,7 +1,7 @@
 // SLA policy editor: the form fields of one policy (conditions, targets, preview, pauses, escalations).
-import { Checkbox, Group, MultiSelect, NumberInput, Select, Stack, Text, Textarea, TextInput } from "@mantine/core";
+import { Checkbox, Group, MultiSelect, NumberInput, Select, Stack, Textarea, TextInput } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
-import { CHANNELS, PAUSE_CATEGORIES, PRIORITIES, TICKET_TYPES, type Channel, type PauseCategory, type Priority, type TicketType } from "@tessera/contracts";
+import { CHANNELS, PAUSE_CATEGORIES, PRIORITIES, TICKET_TYPES, type PauseCategory } from "@tessera/contracts";
 import { useAdminCategories, useOrganizations } from "../api/admin-queries.ts";
 import { fetchCalendars, slaKeys } from "../api/sla.ts";
 import { Escalations } from "./sla-escalation-editor.tsx";
@@ -9,7 +9,40 @@ import { CHANNEL_LABELS, PAUSE_LABELS, TYPE_LABELS, type PolicyDraft } from "./s
 import { Preview } from "./sla-policy-preview.tsx";
 import { TargetsGrid } from "./sla-targets-table.tsx";
 import { bindDraft, Toggle } from "./scaffold/index.ts";
-import sla from "./sla-admin.module.css";
+import { FieldGroup } from "./field-group.tsx";
+
+/** A condition of the policy: the values it matches, or `any` when none is picked. */
+function Condition<V extends string>({
+  label,
+  data,
+  any,
+  searchable,
+  value,
+  onChange,
+  error,
+}: {
+  label: string;
+  data: Array<string | { value: string; label: string }>;
+  any: string;
+  searchable?: boolean;
+  value: V[];
+  onChange: (v: V[]) => void;
+  error?: string;
+}) {
+  return (
+    <MultiSelect
+      size="xs"
+      label={label}
+      searchable={searchable}
+      data={data}
+      value={value}
+      onChange={(v) => onChange(v as V[])}
+      error={error}
+      placeholder={value.length ? undefined : any}
+      comboboxProps={{ withinPortal: true }}
+    />
+  );
+}
 
 export function PolicyFields({ draft, setDraft, errors }: { draft: PolicyDraft; setDraft: (d: PolicyDraft) => void; errors: Record<string, string> }) {
   const calendars = useQuery({ queryKey: slaKeys.calendars, queryFn: fetchCalendars });
@@ -44,65 +77,19 @@ export function PolicyFields({ draft, setDraft, errors }: { draft: PolicyDraft; 
       />
       <Toggle label="Active" on="Tickets that match are timed by it." off="Skipped when tickets are matched; tickets it already times keep their deadlines." {...bind.checked("active")} />
 
-      <fieldset className={sla.fieldset}>
-        <Text component="legend" fw={500} size="sm">
-          Applies to
-        </Text>
-        <Text size="xs" c="dimmed" mb={6}>
-          Every condition set must hold; an empty one matches anything. A category covers its subcategories.
-        </Text>
+      <FieldGroup legend="Applies to" hint="Every condition set must hold; an empty one matches anything. A category covers its subcategories.">
         <Stack gap={8}>
           <Group grow align="flex-start">
-            <MultiSelect
-              size="xs"
-              label="Type"
-              data={TICKET_TYPES.map((t) => ({ value: t, label: TYPE_LABELS[t] }))}
-              value={draft.types}
-              onChange={(v) => setDraft({ ...draft, types: v as TicketType[] })}
-              placeholder={draft.types.length ? undefined : "Any type"}
-              comboboxProps={{ withinPortal: true }}
-            />
-            <MultiSelect
-              size="xs"
-              label="Priority"
-              data={[...PRIORITIES]}
-              value={draft.priorities}
-              onChange={(v) => setDraft({ ...draft, priorities: v as Priority[] })}
-              placeholder={draft.priorities.length ? undefined : "Any priority"}
-              comboboxProps={{ withinPortal: true }}
-            />
-            <MultiSelect
-              size="xs"
-              label="Channel"
-              data={CHANNELS.map((c) => ({ value: c, label: CHANNEL_LABELS[c] }))}
-              value={draft.channels}
-              onChange={(v) => setDraft({ ...draft, channels: v as Channel[] })}
-              placeholder={draft.channels.length ? undefined : "Any channel"}
-              comboboxProps={{ withinPortal: true }}
-            />
+            <Condition label="Type" data={TICKET_TYPES.map((t) => ({ value: t, label: TYPE_LABELS[t] }))} any="Any type" {...bind.choice("types")} />
+            <Condition label="Priority" data={[...PRIORITIES]} any="Any priority" {...bind.choice("priorities")} />
+            <Condition label="Channel" data={CHANNELS.map((c) => ({ value: c, label: CHANNEL_LABELS[c] }))} any="Any channel" {...bind.choice("channels")} />
           </Group>
           <Group grow align="flex-start">
-            <MultiSelect
-              size="xs"
-              label="Category"
-              searchable
-              data={(categories.data ?? []).map((c) => ({ value: String(c.id), label: c.path }))}
-              {...bind.choice("category_ids")}
-              placeholder={draft.category_ids.length ? undefined : "Any category"}
-              comboboxProps={{ withinPortal: true }}
-            />
-            <MultiSelect
-              size="xs"
-              label="Organization"
-              searchable
-              data={(orgs.data ?? []).map((o) => ({ value: String(o.id), label: o.name }))}
-              {...bind.choice("organization_ids")}
-              placeholder={draft.organization_ids.length ? undefined : "Any organization"}
-              comboboxProps={{ withinPortal: true }}
-            />
+            <Condition label="Category" searchable data={(categories.data ?? []).map((c) => ({ value: String(c.id), label: c.path }))} any="Any category" {...bind.choice("category_ids")} />
+            <Condition label="Organization" searchable data={(orgs.data ?? []).map((o) => ({ value: String(o.id), label: o.name }))} any="Any organization" {...bind.choice("organization_ids")} />
           </Group>
         </Stack>
-      </fieldset>
+      </FieldGroup>
 
       <TargetsGrid draft={draft} setDraft={setDraft} error={errors.targets} />
       <Preview draft={draft} />

@@ -1,20 +1,19 @@
 // SLA policy editor: the table of targets per priority and kind.
-import { Text, TextInput } from "@mantine/core";
+import { TextInput } from "@mantine/core";
 import { PRIORITIES, SLA_TARGET_KINDS, type Priority, type SlaTargetKind } from "@tessera/contracts";
 import { KIND_LABELS } from "../ui/sla.ts";
 import { parseDuration, type PolicyDraft } from "./sla-policy-draft.ts";
 import sla from "./sla-admin.module.css";
+import { FieldGroup } from "./field-group.tsx";
 
 export function TargetsGrid({ draft, setDraft, error }: { draft: PolicyDraft; setDraft: (d: PolicyDraft) => void; error?: string }) {
   const set = (pr: Priority, k: SlaTargetKind, v: string) => setDraft({ ...draft, targets: { ...draft.targets, [pr]: { ...draft.targets[pr], [k]: v } } });
   return (
-    <fieldset className={sla.fieldset}>
-      <Text component="legend" fw={500} size="sm">
-        Targets
-      </Text>
-      <Text size="xs" c="dimmed" mb={6}>
-        In business time of the calendar: 30m, 4h or 2h 30m. Leave a box empty for no target of that kind; a priority with none has no SLA under this policy.
-      </Text>
+    <FieldGroup
+      legend="Targets"
+      hint="In business time of the calendar: 30m, 4h or 2h 30m. Leave a box empty for no target of that kind; a priority with none has no SLA under this policy."
+      error={error}
+    >
       <table className={sla.targets} aria-label="Targets per priority">
         <thead>
           <tr>
@@ -50,11 +49,6 @@ export function TargetsGrid({ draft, setDraft, error }: { draft: PolicyDraft; se
           ))}
         </tbody>
       </table>
-      {error && (
-        <Text size="xs" c="red.7" mt={4} role="alert">
-          {error}
-        </Text>
-      )}
-    </fieldset>
+    </FieldGroup>
   );
 }

@@ -161,6 +161,10 @@ export function UserFiltersBar() {
       },
       { replace: true },
     );
+  /** A choice kept in the address as `?{param}=`; the first choice, "", leaves it out. */
+  const filter = (label: string, param: string, data: Array<{ value: string; label: string }>, width: number) => (
+    <Select aria-label={label} data={data} value={params.get(param) ?? ""} onChange={(v) => set(param, v)} allowDeselect={false} w={width} size="sm" comboboxProps={{ withinPortal: true }} />
+  );
   return (
     <Group gap="xs" p="sm" wrap="wrap" style={{ borderBottom: "1px solid var(--app-border)" }}>
       <TextInput
@@ -172,26 +176,8 @@ export function UserFiltersBar() {
         style={{ flex: "1 1 200px" }}
         size="sm"
       />
-      <Select
-        aria-label="Filter by role"
-        data={ROLE_FILTERS}
-        value={params.get("role") ?? ""}
-        onChange={(v) => set("role", v)}
-        allowDeselect={false}
-        w={180}
-        size="sm"
-        comboboxProps={{ withinPortal: true }}
-      />
-      <Select
-        aria-label="Filter by status"
-        data={STATUS_FILTERS}
-        value={params.get("active") ?? ""}
-        onChange={(v) => set("active", v)}
-        allowDeselect={false}
-        w={170}
-        size="sm"
-        comboboxProps={{ withinPortal: true }}
-      />
+      {filter("Filter by role", "role", ROLE_FILTERS, 180)}
+      {filter("Filter by status", "active", STATUS_FILTERS, 170)}
     </Group>
   );
 }

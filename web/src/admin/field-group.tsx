@@ -1,0 +1,44 @@
+/**
+ * A group of fields under a legend, as the SLA forms show them (working hours, holidays,
+ * targets, escalations): a line about it, buttons beside the legend when there are any, and
+ * the group's error under it.
+ */
+import { Group, Text } from "@mantine/core";
+import type { ReactNode } from "react";
+import sla from "./sla-admin.module.css";
+
+export function FieldGroup({ legend, hint, actions, error, children }: { legend: string; hint: ReactNode; actions?: ReactNode; error?: string; children: ReactNode }) {
+  const title = (
+    <Text component="legend" fw={500} size="sm">
+      {legend}
+    </Text>
+  );
+  return (
+    <fieldset className={sla.fieldset}>
+      {actions ? (
+        <Group justify="space-between" align="flex-end" mb={6}>
+          <div>
+            {title}
+            <Text size="xs" c="dimmed">
+              {hint}
+            </Text>
+          </div>
+          {actions}
+        </Group>
+      ) : (
+        <>
+          {title}
+          <Text size="xs" c="dimmed" mb={6}>
+            {hint}
+          </Text>
+        </>
+      )}
+      {children}
+      {error && (
+        <Text size="xs" c="red.7" mt={4} role="alert">
+          {error}
+        </Text>
+      )}
+    </fieldset>
+  );
+}
