@@ -7,7 +7,6 @@ import {
   Calendar,
   CalendarInput,
   CalendarUpdateInput,
-  Id,
   Policy,
   PolicyInput,
   PolicyOrderInput,
@@ -34,15 +33,17 @@ import { recomputeOpenTickets, recomputeTicket } from "./recompute.ts";
 import { readSlaSettings, writeSlaSettings } from "./settings.ts";
 import { agentSla, requesterSla } from "./view.ts";
 import { recordAudit } from "../audit/record.ts";
+import { definitionRoutes } from "./definition-routes.ts";
 
 const tags = ["sla"];
-const IdParams = z.object({ id: Id });
 const KeyParams = z.object({ id: TicketKey });
 
 export function slaRoutes(app: App, ctx: AppContext) {
   const inTx = <T>(work: (tx: AppContext) => Promise<T>) => inTransaction(ctx, work);
 
-  // ---- calendars ----------------------------------------------------------------------------
+  // ---- calendars and policies: read one, add, change, delete, each change audited ----------
+
+  const allPolicies = async () => presentPolicies(ctx.db, await listPolicies(ctx.db));
 
   app.get("/api/sla/calendars", {
     config: { access: "staff" },
@@ -50,69 +51,21 @@ export function slaRoutes(app: App, ctx: AppContext) {
     handler: async () => presentCalendars(ctx.db, await listCalendars(ctx.db)),
   });
 
-  app.get("/api/sla/calendars/:id", {
-    config: { access: "staff" },
-    schema: { tags, summary: "One calendar", params: IdParams, response: { 200: Calendar } },
-    handler: async (req) => (await presentCalendars(ctx.db, [await getCalendar(ctx.db, req.params.id)]))[0],
+  definitionRoutes(app, ctx, {
+    path: "calendars",
+    type: "sla_calendar",
+    schemas: { record: Calendar, input: CalendarInput, update: CalendarUpdateInput },
+    summaries: { one: "One calendar", add: "Add a calendar", change: "Change a calendar", delete: "Delete a calendar no policy and no open ticket uses (409 otherwise)" },
+    descriptions: {
+      add: "Weekly shifts in the calendar's IANA time zone (a shift ending the next day says `overnight: true`), and holidays: single days, inclusive ranges (`end_date`), `yearly` ones. Refused with 400 for an unknown time zone, a shift that ends before it starts, overlapping shifts, or holidays that leave no working time in the next two years.",
+      change: "Deadlines already stored move when a ticket's clock next changes, or at once with POST /api/sla/recompute.",
+    },
+    get: getCalendar,
+    create: createCalendar,
+    update: updateCalendar,
+    remove: deleteCalendar,
+    present: presentCalendars,
   });
-
-  app.post("/api/sla/calendars", {
-    config: { access: "admin" },
-    schema: {
-      tags,
-      summary: "Add a calendar",
-      description:
-        "Weekly shifts in the calendar's IANA time zone (a shift ending the next day says `overnight: true`), and holidays: single days, inclusive ranges (`end_date`), `yearly` ones. Refused with 400 for an unknown time zone, a shift that ends before it starts, overlapping shifts, or holidays that leave no working time in the next two years.",
-      body: CalendarInput,
-      response: { 201: Calendar },
-    },
-    handler: async (req, reply) => {
-      const rec = await inTx(async (tx) => {
-        const created = await createCalendar(tx, req.body);
-        await recordAudit(tx, req.actor, { action: "sla_calendar.created", target: { type: "sla_calendar", id: created.id, label: created.name }, after: created });
-        return created;
-      });
-      return reply.status(201).send((await presentCalendars(ctx.db, [rec]))[0]);
-    },
-  });
-
-  app.patch("/api/sla/calendars/:id", {
-    config: { access: "admin" },
-    schema: {
-      tags,
-      summary: "Change a calendar",
-      description: "Deadlines already stored move when a ticket's clock next changes, or at once with POST /api/sla/recompute.",
-      params: IdParams,
-      body: CalendarUpdateInput,
-      response: { 200: Calendar },
-    },
-    handler: async (req) => {
-      const rec = await inTx(async (tx) => {
-        const before = await getCalendar(tx.db, req.params.id);
-        const after = await updateCalendar(tx, req.params.id, req.body);
-        await recordAudit(tx, req.actor, { action: "sla_calendar.updated", target: { type: "sla_calendar", id: after.id, label: after.name }, before, after });
-        return after;
-      });
-      return (await presentCalendars(ctx.db, [rec]))[0];
-    },
-  });
-
-  app.delete("/api/sla/calendars/:id", {
-    config: { access: "admin" },
-    schema: { tags, summary: "Delete a calendar no policy and no open ticket uses (409 otherwise)", params: IdParams, response: { 204: z.null() } },
-    handler: async (req, reply) => {
-      await inTx(async (tx) => {
-        const before = await getCalendar(tx.db, req.params.id);
-        await deleteCalendar(tx, req.params.id);
-        await recordAudit(tx, req.actor, { action: "sla_calendar.deleted", target: { type: "sla_calendar", id: before.id, label: before.name }, before });
-      });
-      return reply.status(204).send(null);
-    },
-  });
-
-  // ---- policies -----------------------------------------------------------------------------
-
-  const allPolicies = async () => presentPolicies(ctx.db, await listPolicies(ctx.db));
 
   app.get("/api/sla/policies", {
     config: { access: "staff" },
@@ -120,64 +73,20 @@ export function slaRoutes(app: App, ctx: AppContext) {
     handler: allPolicies,
   });
 
-  app.get("/api/sla/policies/:id", {
-    config: { access: "staff" },
-    schema: { tags, summary: "One policy", params: IdParams, response: { 200: Policy } },
-    handler: async (req) => (await presentPolicies(ctx.db, [await getPolicy(ctx.db, req.params.id)]))[0],
-  });
-
-  app.post("/api/sla/policies", {
-    config: { access: "admin" },
-    schema: {
-      tags,
-      summary: "Add a policy (tried after the existing ones)",
-      description:
-        "Conditions on type, priority, category (a category covers its sub-categories), organization and channel; targets per priority in business minutes; the warning share; the status categories that pause the clock; escalations per level (warning, breach).",
-      body: PolicyInput,
-      response: { 201: Policy },
+  definitionRoutes(app, ctx, {
+    path: "policies",
+    type: "sla_policy",
+    schemas: { record: Policy, input: PolicyInput, update: PolicyUpdateInput },
+    summaries: { one: "One policy", add: "Add a policy (tried after the existing ones)", change: "Change a policy", delete: "Delete a policy that times no open ticket (409 otherwise)" },
+    descriptions: {
+      add: "Conditions on type, priority, category (a category covers its sub-categories), organization and channel; targets per priority in business minutes; the warning share; the status categories that pause the clock; escalations per level (warning, breach).",
+      change: "Tickets it already times keep their deadlines until a matched field changes or they are recomputed (POST /api/sla/recompute).",
     },
-    handler: async (req, reply) => {
-      const rec = await inTx(async (tx) => {
-        const created = await createPolicy(tx, req.body);
-        await recordAudit(tx, req.actor, { action: "sla_policy.created", target: { type: "sla_policy", id: created.id, label: created.name }, after: created });
-        return created;
-      });
-      return reply.status(201).send((await presentPolicies(ctx.db, [rec]))[0]);
-    },
-  });
-
-  app.patch("/api/sla/policies/:id", {
-    config: { access: "admin" },
-    schema: {
-      tags,
-      summary: "Change a policy",
-      description: "Tickets it already times keep their deadlines until a matched field changes or they are recomputed (POST /api/sla/recompute).",
-      params: IdParams,
-      body: PolicyUpdateInput,
-      response: { 200: Policy },
-    },
-    handler: async (req) => {
-      const rec = await inTx(async (tx) => {
-        const before = await getPolicy(tx.db, req.params.id);
-        const after = await updatePolicy(tx, req.params.id, req.body);
-        await recordAudit(tx, req.actor, { action: "sla_policy.updated", target: { type: "sla_policy", id: after.id, label: after.name }, before, after });
-        return after;
-      });
-      return (await presentPolicies(ctx.db, [rec]))[0];
-    },
-  });
-
-  app.delete("/api/sla/policies/:id", {
-    config: { access: "admin" },
-    schema: { tags, summary: "Delete a policy that times no open ticket (409 otherwise)", params: IdParams, response: { 204: z.null() } },
-    handler: async (req, reply) => {
-      await inTx(async (tx) => {
-        const before = await getPolicy(tx.db, req.params.id);
-        await deletePolicy(tx, req.params.id);
-        await recordAudit(tx, req.actor, { action: "sla_policy.deleted", target: { type: "sla_policy", id: before.id, label: before.name }, before });
-      });
-      return reply.status(204).send(null);
-    },
+    get: getPolicy,
+    create: createPolicy,
+    update: updatePolicy,
+    remove: deletePolicy,
+    present: presentPolicies,
   });
 
   app.put("/api/sla/policies/order", {
