@@ -136,11 +136,10 @@ export function AuditLogPage() {
   const filters: AuditFilters = useMemo(() => ({ action: params.get("action") ?? undefined, actor: params.get("person") ?? undefined }), [params]);
   const pages = useAuditPages(filters);
   const items = useMemo(() => pages.data?.pages.flatMap((p) => p.items), [pages.data]);
-  const collection = useAdminCollection({ query: { ...pages, data: items }, queryKey: auditKeys.list(filters), param: "entryId", path: "/admin/audit-log", idOf: (e) => e.id, keepSearch: true });
+  const collection = useAdminCollection({ query: { ...pages, data: items }, queryKey: auditKeys.list(filters), param: "entryId", path: "/admin/audit-log", keepSearch: true });
   return (
     <AdminCollectionPage
       collection={collection}
-      title="Audit log"
       description="Sign-ins and failed sign-ins, account, role, token and setting changes, and downloads of raw mail, with the address and browser they came from. Entries are never changed or deleted."
       what="the audit log"
       listLabel="Audit log entries"

@@ -358,13 +358,11 @@ export function BusinessHoursPage() {
     param: "calendarId",
     path: "/admin/business-hours",
     backLabel: "All calendars",
-    idOf: (c) => c.id,
     order: (a, b) => a.name.localeCompare(b.name),
   });
   return (
     <AdminCollectionPage
       collection={collection}
-      title="Business hours"
       description="The calendars SLA policies count in: time zone, working hours per day and holidays."
       addLabel="Add calendar"
       what="calendars"

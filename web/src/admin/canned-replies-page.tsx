@@ -74,7 +74,7 @@ function ItemEditor<Item extends LibraryItem, Draft>({ cfg, item, collection }: 
 export function LibraryPage<Item extends LibraryItem, Draft>({ cfg }: { cfg: LibraryConfig<Item, Draft> }) {
   // Personal ones stay their owners' business: the page lists only what is shared.
   const query = { ...cfg.query, data: cfg.query.data?.filter((i) => i.scope !== "personal") };
-  const collection = useAdminCollection({ query, queryKey: cfg.queryKey, param: "itemId", path: `/admin/${cfg.path}`, backLabel: `All ${cfg.title.toLowerCase()}`, idOf: (i) => i.id });
+  const collection = useAdminCollection({ query, queryKey: cfg.queryKey, param: "itemId", path: `/admin/${cfg.path}`, backLabel: `All ${cfg.title.toLowerCase()}` });
   return (
     <AdminCollectionPage
       collection={collection}

@@ -255,14 +255,12 @@ export function CategoriesPage() {
     param: "categoryId",
     path: "/admin/categories",
     backLabel: "All categories",
-    idOf: (c) => c.id,
   });
   const all = collection.items;
   const tree = useMemo(() => toTree(all), [all]);
   return (
     <AdminCollectionPage
       collection={collection}
-      title="Categories"
       description="The topics requesters choose from. A category's default team receives its new tickets."
       addLabel="New category"
       listLabel="Category tree"

@@ -341,12 +341,10 @@ export function CustomFieldsPage() {
     param: "fieldId",
     path: "/admin/custom-fields",
     backLabel: "All fields",
-    idOf: (f) => f.id,
   });
   return (
     <AdminCollectionPage
       collection={collection}
-      title="Custom fields"
       description="Extra details a ticket can carry. Fields visible to requesters appear on the portal's request form."
       addLabel="Add field"
       noun="field"

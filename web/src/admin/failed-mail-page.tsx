@@ -14,8 +14,8 @@ import { Link, useNavigate } from "react-router";
 import { discardFailedMail, mailKeys, reprocessFailedMail, useFailedMail, type FailedStatus } from "../api/mail.ts";
 import { formatBytes, formatDateTime } from "../ui/format.ts";
 import { ActionError, announce, ConfirmDialog, Consequence } from "./layout.tsx";
-import { MailRow, useStatusTabs } from "./mail-list-parts.tsx";
-import { AdminCollectionPage, useAdminCollection, useConfirmedAction } from "./scaffold/index.ts";
+import { MailRow, useMailCollection } from "./mail-list-parts.tsx";
+import { AdminCollectionPage, useConfirmedAction } from "./scaffold/index.ts";
 import classes from "./admin.module.css";
 import mail from "./mail.module.css";
 import { DetailPane, Facts } from "./detail-pane.tsx";
@@ -147,22 +147,10 @@ const FILTERS: Array<{ value: FailedStatus; label: string }> = [
 ];
 
 export function FailedMailPage() {
-  const [status, tabs] = useStatusTabs(FILTERS);
-  // The selected message may be in another filter than the one shown.
-  const everything = useFailedMail("all");
-  const collection = useAdminCollection({
-    query: useFailedMail(status),
-    queryKey: mailKeys.failed(status),
-    param: "failedId",
-    path: "/admin/failed-mail",
-    idOf: (f) => f.id,
-    alsoFindIn: everything.data,
-    keepSearch: true,
-  });
+  const { status, tabs, collection } = useMailCollection(FILTERS, { useList: useFailedMail, all: "all", key: mailKeys.failed, param: "failedId", path: "/admin/failed-mail" });
   return (
     <AdminCollectionPage
       collection={collection}
-      title="Failed mail"
       description="Messages that could not be taken in, kept exactly as they arrived. Nothing here reached a ticket or was answered."
       listLabel="Failed mail list"
       listHeader={tabs}

@@ -6,15 +6,15 @@
 import { Anchor, Badge, Stack, Text } from "@mantine/core";
 import { IconHandStop } from "@tabler/icons-react";
 import type { HeldMail } from "@tessera/contracts";
-import { Link, useParams } from "react-router";
+import { Link } from "react-router";
 import { mailKeys, useHeldMail, type HeldStatus } from "../api/mail.ts";
 import { HELD_REASONS, HELD_STATUS, HeldDecision } from "../ui/held-mail.tsx";
 import { formatDateTime } from "../ui/format.ts";
 import { RichText } from "../ui/rich-text.tsx";
-import { AdminCollectionPage, useAdminCollection } from "./scaffold/index.ts";
+import { AdminCollectionPage } from "./scaffold/index.ts";
 import classes from "./admin.module.css";
 import mail from "./mail.module.css";
-import { MailRow, useStatusTabs } from "./mail-list-parts.tsx";
+import { MailRow, useMailCollection } from "./mail-list-parts.tsx";
 import { DetailPane, Facts } from "./detail-pane.tsx";
 
 function HeldDetail({ held }: { held: HeldMail }) {
@@ -65,23 +65,10 @@ const FILTERS: Array<{ value: HeldStatus; label: string }> = [
 ];
 
 export function HeldMailPage() {
-  const [status, tabs] = useStatusTabs(FILTERS);
-  const picking = !!useParams().heldId;
-  // The selected message may be in another filter than the one shown.
-  const everything = useHeldMail("all", picking);
-  const collection = useAdminCollection({
-    query: useHeldMail(status),
-    queryKey: mailKeys.held(status),
-    param: "heldId",
-    path: "/admin/held-mail",
-    idOf: (h) => h.id,
-    alsoFindIn: everything.data,
-    keepSearch: true,
-  });
+  const { status, tabs, collection } = useMailCollection(FILTERS, { useList: useHeldMail, all: "all", key: mailKeys.held, param: "heldId", path: "/admin/held-mail" });
   return (
     <AdminCollectionPage
       collection={collection}
-      title="Held mail"
       description="Replies from people who are not part of a ticket wait here, and as a banner on their ticket, until an agent accepts or rejects them. Nothing held reaches the requester."
       listLabel="Held mail list"
       listHeader={tabs}

@@ -1,7 +1,9 @@
 /** The parts the mail lists share: the tabs that filter them by status, and a row with its time. */
 import { SegmentedControl, Text } from "@mantine/core";
 import type { ReactNode } from "react";
-import { useSearchParams } from "react-router";
+import type { QueryKey } from "@tanstack/react-query";
+import { useParams, useSearchParams } from "react-router";
+import { useAdminCollection, type CollectionQuery } from "./scaffold/index.ts";
 import { TimeAgo } from "../ui/time-ago.tsx";
 import { ListRow } from "./list-row.tsx";
 
@@ -19,6 +21,22 @@ export function useStatusTabs<V extends string>(choices: Array<{ value: V; label
     </div>
   );
   return [value, tabs];
+}
+
+/**
+ * A mail list filtered by the status tabs: the tabs, and the collection of the messages the
+ * shown tab holds. The tab `all` holds every message: the picked one is found there when the
+ * shown tab leaves it out.
+ */
+export function useMailCollection<S extends string, T extends { id: number }>(
+  choices: Array<{ value: S; label: string }>,
+  { useList, all, key, param, path }: { useList: (status: S, enabled?: boolean) => CollectionQuery<T>; all: S; key: (status: S) => QueryKey; param: string; path: string },
+) {
+  const [status, tabs] = useStatusTabs(choices);
+  // A list may load every message only while one is picked.
+  const everything = useList(all, !!useParams()[param]);
+  const collection = useAdminCollection({ query: useList(status), queryKey: key(status), param, path, alsoFindIn: everything.data, keepSearch: true });
+  return { status, tabs, collection };
 }
 
 /** A message in a mail list: who or what on the first line with when, then `children`. */

@@ -213,7 +213,6 @@ export function MailTemplatesPage() {
   return (
     <AdminCollectionPage
       collection={collection}
-      title="Mail templates"
       description="The wording of every mail Tessera sends, in mustache: a template can fill in values but never run code."
       what="templates"
       noun="template"

@@ -22,7 +22,6 @@ export function MailboxesPage() {
     param: "mailboxId",
     path: "/admin/mailboxes",
     backLabel: "All mailboxes",
-    idOf: (m) => m.id,
     order: (a, b) => a.address.localeCompare(b.address),
   });
   const health = useMailboxHealth();
@@ -31,7 +30,6 @@ export function MailboxesPage() {
   return (
     <AdminCollectionPage
       collection={collection}
-      title="Mailboxes"
       description={
         <>
           The addresses Tessera takes mail at. Messages that could not be read are under{" "}

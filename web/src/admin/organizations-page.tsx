@@ -162,13 +162,11 @@ export function OrganizationsPage() {
     param: "organizationId",
     path: "/admin/organizations",
     backLabel: "All organizations",
-    idOf: (o) => o.id,
     order: (a, b) => a.name.localeCompare(b.name),
   });
   return (
     <AdminCollectionPage
       collection={collection}
-      title="Organizations"
       description="The companies or departments your requesters belong to."
       addLabel="Add organization"
       noun="organization"

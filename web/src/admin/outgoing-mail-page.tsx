@@ -191,11 +191,10 @@ export function OutgoingMailPage() {
     refetchInterval: 15_000,
   });
   const items = useMemo(() => outbox.data?.pages.flatMap((p) => p.items), [outbox.data]);
-  const collection = useAdminCollection({ query: { ...outbox, data: items }, queryKey: mailKeys.outbox(state), param: "outboxId", path: "/admin/outgoing-mail", idOf: (i) => i.id, keepSearch: true });
+  const collection = useAdminCollection({ query: { ...outbox, data: items }, queryKey: mailKeys.outbox(state), param: "outboxId", path: "/admin/outgoing-mail", keepSearch: true });
   return (
     <AdminCollectionPage
       collection={collection}
-      title="Outgoing mail"
       description="Every message Tessera sends goes through this outbox: replies, acknowledgements, resolution mail and notices to agents."
       what="the outbox"
       listLabel="Outbox"

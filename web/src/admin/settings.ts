@@ -163,6 +163,11 @@ export const SETTINGS_PAGES: SettingsPage[] = [
   },
 ];
 
+/** The name of the page at `path` ("/admin/teams"), as the nav lists it and the page's header shows it. */
+export function pageLabel(path: string): string | undefined {
+  return SETTINGS_PAGES.find((p) => `/admin/${p.path}` === path)?.label;
+}
+
 export interface SearchResult {
   key: string;
   label: string;

@@ -21,12 +21,10 @@ export function SlaPoliciesPage() {
     param: "policyId",
     path: "/admin/sla-policies",
     backLabel: "All policies",
-    idOf: (p) => p.id,
   });
   return (
     <AdminCollectionPage
       collection={collection}
-      title="SLA policies"
       description="Response and resolution targets, tried in order: the first active policy that matches a ticket times it."
       addLabel="Add policy"
       what="policies"

@@ -288,7 +288,6 @@ export function StatusesPage() {
   return (
     <AdminCollectionPage
       collection={collection}
-      title="Statuses"
       description="The steps of a ticket. Each status belongs to a category that decides what it allows; requesters read a label of their own."
       addLabel="Add status"
       noun="status"

@@ -259,13 +259,11 @@ export function TeamsPage() {
     param: "teamId",
     path: "/admin/teams",
     backLabel: "All teams",
-    idOf: (t) => t.id,
     order: (a, b) => a.name.localeCompare(b.name),
   });
   return (
     <AdminCollectionPage
       collection={collection}
-      title="Teams and members"
       description="Teams own tickets: their members see and work the team's queue."
       addLabel="New team"
       what="teams"

@@ -9,6 +9,7 @@ import { isValidElement, type ReactElement, type ReactNode } from "react";
 import { Link } from "react-router";
 import { ListSkeleton, LoadError } from "../../ui/query-state.tsx";
 import { AdminPage, EmptyEditor, Split } from "../layout.tsx";
+import { pageLabel } from "../settings.ts";
 import type { AdminCollection, CollectionQuery } from "./use-admin-collection.ts";
 import classes from "../admin.module.css";
 
@@ -69,7 +70,8 @@ export function FormHeading({ title, children }: { title: ReactNode; children: R
 
 export interface AdminCollectionPageProps<T> {
   collection: AdminCollection<T>;
-  title: string;
+  /** The page's name in the settings nav by default. */
+  title?: string;
   description: ReactNode;
   /** The Add button's words; no button when absent. */
   addLabel?: string;
@@ -106,7 +108,8 @@ export interface AdminCollectionPageProps<T> {
 
 export function AdminCollectionPage<T>(props: AdminCollectionPageProps<T>) {
   const { collection: c, icon, noun = "item" } = props;
-  const what = props.what ?? props.title.toLowerCase();
+  const title = props.title ?? pageLabel(c.path) ?? "";
+  const what = props.what ?? title.toLowerCase();
   const missing = props.missing ?? { title: `This ${noun} does not exist`, text: "Pick another one from the list." };
   const pick = isEmptyState(props.pick) || isValidElement(props.pick) || props.pick === null ? props.pick : { title: `Pick ${/^[aeiou]/.test(noun) ? "an" : "a"} ${noun}`, text: props.pick };
   let editor: ReactNode;
@@ -136,7 +139,7 @@ export function AdminCollectionPage<T>(props: AdminCollectionPageProps<T>) {
   const loaded = !c.query.isPending && !c.query.isError;
   return (
     <AdminPage
-      title={props.title}
+      title={title}
       description={props.description}
       actions={
         props.actions || props.addLabel ? (

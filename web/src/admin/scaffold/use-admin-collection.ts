@@ -23,7 +23,8 @@ export interface AdminCollectionOptions<T> {
   param: string;
   /** Where the page lives, such as "/admin/statuses"; items live at `${path}/${id}`. */
   path: string;
-  idOf: (item: T) => string | number;
+  /** What names an item in the address and the cache; its `id` by default. */
+  idOf?: (item: T) => string | number;
   /** The address segment of the form for a new item. */
   newSlug?: string;
   /** The order the list keeps after an item is added. */
@@ -38,7 +39,21 @@ export interface AdminCollectionOptions<T> {
   backLabel?: string;
 }
 
-export function useAdminCollection<T>({ query, queryKey, param, path, idOf, newSlug = "new", order, alsoRefresh = [], alsoFindIn = [], keepSearch = false, backLabel }: AdminCollectionOptions<T>) {
+const byId = (item: unknown) => (item as { id: string | number }).id;
+
+export function useAdminCollection<T>({
+  query,
+  queryKey,
+  param,
+  path,
+  idOf = byId,
+  newSlug = "new",
+  order,
+  alsoRefresh = [],
+  alsoFindIn = [],
+  keepSearch = false,
+  backLabel,
+}: AdminCollectionOptions<T>) {
   const client = useQueryClient();
   const picked = useParams()[param];
   const search = useLocation().search;
