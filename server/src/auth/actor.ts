@@ -10,6 +10,16 @@ import { parseScopes } from "./scopes.ts";
 
 const parseTeams = (csv: string | null, role: Role) => (role === "requester" || !csv ? [] : csv.split(",").map(Number));
 
+/** Who a user row is, as every actor carries it, whichever way the caller signed in. */
+const identityOf = (row: { id: number; role: Role; email: string; name: string; organization_id: number | null; team_ids: string | null }) => ({
+  id: row.id,
+  role: row.role,
+  email: row.email,
+  name: row.name,
+  organization_id: row.organization_id,
+  team_ids: parseTeams(row.team_ids, row.role),
+});
+
 export interface Actor {
   id: number;
   role: Role;
@@ -60,12 +70,7 @@ export async function actorFromSession(ctx: AppContext, sessionId: string): Prom
     await ctx.db.updateTable("sessions").set({ last_seen_at: now.toISOString() }).where("id_hash", "=", idHash).execute();
   }
   return {
-    id: row.id,
-    role: row.role,
-    email: row.email,
-    name: row.name,
-    organization_id: row.organization_id,
-    team_ids: parseTeams(row.team_ids, row.role),
+    ...identityOf(row),
     auth: "session",
     session: { idHash, csrfToken: row.csrf_token },
   };
@@ -102,12 +107,7 @@ export async function actorFromToken(ctx: AppContext, token: string): Promise<Ac
   const hourOf = (ms: number) => Math.floor(ms / 3_600_000);
   const auditUse = touch && (!row.last_used_at || hourOf(Date.parse(row.last_used_at)) !== hourOf(now.getTime()));
   return {
-    id: row.id,
-    role: row.role,
-    email: row.email,
-    name: row.name,
-    organization_id: row.organization_id,
-    team_ids: parseTeams(row.team_ids, row.role),
+    ...identityOf(row),
     auth: "token",
     token: { id: row.token_id, name: row.token_name, scopes: parseScopes(row.scopes), firstUse: !row.last_used_at, auditUse },
   };
