@@ -1,6 +1,7 @@
 import { Id, NotificationList, NotificationMute, NotificationMuteInput, TicketKey } from "@tessera/contracts";
 import { z } from "zod";
 import type { AppContext } from "../context.ts";
+import { noContent } from "../http/reply.ts";
 import type { App } from "../http/types.ts";
 import { notFound } from "../errors.ts";
 import { findVisibleTicket } from "../tickets/policy.ts";
@@ -43,10 +44,7 @@ export function notificationRoutes(app: App, ctx: AppContext) {
 
   app.post("/api/notifications/read-all", {
     schema: { tags, summary: "Mark all your notifications read", response: { 204: z.null() } },
-    handler: async (req, reply) => {
-      await markAllRead(ctx, req.actor);
-      return reply.status(204).send(null);
-    },
+    handler: async (req, reply) => noContent(reply, markAllRead(ctx, req.actor)),
   });
 
   app.put("/api/tickets/:id/notification-mute", {
@@ -58,18 +56,15 @@ export function notificationRoutes(app: App, ctx: AppContext) {
       body: NotificationMuteInput,
       response: { 200: NotificationMute },
     },
-    handler: async (req) => {
-      const ticket = await findVisibleTicket(ctx.db, req.actor, req.params.id);
-      return muteTicket(ctx, req.actor, ticket, req.body.until);
-    },
+    handler: async (req) => muteTicket(ctx, req.actor, await findVisibleTicket(ctx.db, req.actor, req.params.id), req.body.until),
   });
 
   app.delete("/api/tickets/:id/notification-mute", {
     schema: { tags, summary: "Unmute this ticket's notifications for you", params: z.object({ id: TicketKey }), response: { 204: z.null() } },
-    handler: async (req, reply) => {
-      const ticket = await findVisibleTicket(ctx.db, req.actor, req.params.id);
-      await unmuteTicket(ctx, req.actor, ticket);
-      return reply.status(204).send(null);
-    },
+    handler: async (req, reply) =>
+      noContent(
+        reply,
+        findVisibleTicket(ctx.db, req.actor, req.params.id).then((ticket) => unmuteTicket(ctx, req.actor, ticket)),
+      ),
   });
 }

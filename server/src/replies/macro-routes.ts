@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { Actor } from "../auth/actor.ts";
 import { type AppContext, inTransaction } from "../context.ts";
 import { AppError, notFound } from "../errors.ts";
+import { noContent } from "../http/reply.ts";
 import type { App } from "../http/types.ts";
 import { findVisibleTicket } from "../tickets/policy.ts";
 import { presentTicket } from "../tickets/present.ts";
@@ -71,10 +72,7 @@ export function macroRoutes(app: App, ctx: AppContext) {
   app.delete("/api/macros/:id", {
     config: { access: "staff" },
     schema: { tags, summary: "Delete a macro (what it already did stays, and can still be undone)", params: z.object({ id: Id }), response: { 204: z.null() } },
-    handler: async (req, reply) => {
-      await deleteMacro(ctx, req.actor, req.params.id);
-      return reply.status(204).send(null);
-    },
+    handler: async (req, reply) => noContent(reply, deleteMacro(ctx, req.actor, req.params.id)),
   });
 
   app.get("/api/macros/:id/preview", {

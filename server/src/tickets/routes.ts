@@ -21,6 +21,7 @@ import {
 import { z } from "zod";
 import type { FastifyReply } from "fastify";
 import { type AppContext, inTransaction } from "../context.ts";
+import { noContent } from "../http/reply.ts";
 import type { App } from "../http/types.ts";
 import type { TicketRow } from "../db/schema.ts";
 import type { Metrics } from "../ops/routes.ts";
@@ -226,10 +227,11 @@ export function ticketRoutes(app: App, ctx: AppContext, metrics: Metrics) {
   app.delete("/api/tickets/:id/links/:linkId", {
     config: { access: "staff" },
     schema: { tags, summary: "Remove a link", params: z.object({ id: TicketKey, linkId: Id }), response: { 204: z.null() } },
-    handler: async (req, reply) => {
-      await changeVisibleTicket(ctx, req.actor, req.params.id, (tx, ticket) => removeLink(tx, req.actor, ticket, req.params.linkId));
-      return reply.status(204).send(null);
-    },
+    handler: async (req, reply) =>
+      noContent(
+        reply,
+        changeVisibleTicket(ctx, req.actor, req.params.id, (tx, ticket) => removeLink(tx, req.actor, ticket, req.params.linkId)),
+      ),
   });
 
   app.post("/api/tickets/:id/merge", {

@@ -2,6 +2,7 @@
 import { Id, SavedView } from "@tessera/contracts";
 import { z } from "zod";
 import type { AppContext } from "../context.ts";
+import { noContent } from "../http/reply.ts";
 import type { App } from "../http/types.ts";
 import { createView, deleteView, listViews, present, updateView, ViewInput } from "./service.ts";
 
@@ -29,9 +30,6 @@ export function viewRoutes(app: App, ctx: AppContext) {
   app.delete("/api/views/:id", {
     config: { access: "staff" },
     schema: { tags, summary: "Delete a view you own", params: z.object({ id: Id }), response: { 204: z.null() } },
-    handler: async (req, reply) => {
-      await deleteView(ctx, req.actor, req.params.id);
-      return reply.status(204).send(null);
-    },
+    handler: async (req, reply) => noContent(reply, deleteView(ctx, req.actor, req.params.id)),
   });
 }
