@@ -14,7 +14,7 @@ import { ConfirmDialog, Editor, SaveError, Tag } from "./layout.tsx";
 import { AdminCollectionPage, bindDraft, FormHeading, useAdminCollection, useCreateForm, useEditForm, type AdminCollection } from "./scaffold/index.ts";
 import sla from "./sla-admin.module.css";
 import { ListRow } from "./list-row.tsx";
-import { FieldGroup } from "./field-group.tsx";
+import { AddButton, FieldGroup } from "./field-group.tsx";
 
 const DAY_NAMES: Record<Weekday, string> = { mon: "Monday", tue: "Tuesday", wed: "Wednesday", thu: "Thursday", fri: "Friday", sat: "Saturday", sun: "Sunday" };
 
@@ -215,16 +215,7 @@ function Holidays({ draft, setDraft, error }: { draft: CalendarDraft; setDraft: 
     <FieldGroup
       legend="Holidays"
       hint="A holiday takes its whole day out of business time. Give a last day for a range; tick “Every year” for a fixed date."
-      actions={
-        <Button
-          size="compact-xs"
-          variant="subtle"
-          leftSection={<IconPlus size={13} />}
-          onClick={() => setDraft({ ...draft, holidays: [...draft.holidays, { name: "", date: "", end_date: "", yearly: false }] })}
-        >
-          Add holiday
-        </Button>
-      }
+      actions={<AddButton onClick={() => setDraft({ ...draft, holidays: [...draft.holidays, { name: "", date: "", end_date: "", yearly: false }] })}>Add holiday</AddButton>}
       error={error}
     >
       {draft.holidays.length === 0 ? (

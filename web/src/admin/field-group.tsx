@@ -3,9 +3,19 @@
  * targets, escalations): a line about it, buttons beside the legend when there are any, and
  * the group's error under it.
  */
-import { Group, Text } from "@mantine/core";
+import { Button, Group, Text } from "@mantine/core";
+import { IconPlus } from "@tabler/icons-react";
 import type { ReactNode } from "react";
 import sla from "./sla-admin.module.css";
+
+/** A group's button that adds a row to it: "Add holiday". */
+export function AddButton({ onClick, children }: { onClick: () => void; children: ReactNode }) {
+  return (
+    <Button size="compact-xs" variant="subtle" leftSection={<IconPlus size={13} />} onClick={onClick}>
+      {children}
+    </Button>
+  );
+}
 
 export function FieldGroup({ legend, hint, actions, error, children }: { legend: string; hint: ReactNode; actions?: ReactNode; error?: string; children: ReactNode }) {
   const title = (

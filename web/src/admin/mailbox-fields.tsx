@@ -47,10 +47,9 @@ export function MailboxFields({ draft, setDraft, errors, stored }: { draft: Draf
           on="People Tessera already knows, and the addresses and domains below, may open tickets here. Others are refused, or kept as failed mail when fetched over IMAP. Replies on existing tickets are not affected."
           off="Anyone may open a ticket by writing to this address."
           {...bind.checked("restrict_senders")}
-        />
-        {draft.restrict_senders && (
+        >
           <Textarea mt="sm" label="Also allowed" description="One address (ann@example.com) or domain (example.com) per line." autosize minRows={3} maxRows={10} {...bind.text("allowed_senders")} />
-        )}
+        </Toggle>
       </div>
     </Stack>
   );

@@ -20,8 +20,7 @@ export function MailboxImapFields({ bind, stored }: { bind: DraftBinding<Draft>;
         on="Tessera signs in to the mailbox, takes new mail as soon as the server announces it, and otherwise checks every minute."
         off="Off: mail reaches this address through Tessera’s SMTP listener or your mail server’s pipe (see the README)."
         {...bind.checked("imap")}
-      />
-      {draft.imap && (
+      >
         <Stack gap="sm" mt="md">
           <Group grow align="flex-start">
             <TextInput label="Server" required placeholder="imap.example.com" {...bind.text("host", "imap.host")} maxLength={253} />
@@ -86,7 +85,7 @@ export function MailboxImapFields({ bind, stored }: { bind: DraftBinding<Draft>;
             </Stack>
           </Radio.Group>
         </Stack>
-      )}
+      </Toggle>
     </div>
   );
 }

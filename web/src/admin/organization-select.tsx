@@ -5,20 +5,8 @@ import { useOrganizations } from "../api/admin-queries.ts";
 import { ROLE_HELP, ROLE_OPTIONS } from "./people.ts";
 
 /** A role is always picked; the description says what the picked one may do unless `description` says otherwise. */
-export function RoleSelect({ value, onChange, error, disabled, description }: { value: Role; onChange: (v: string | null) => unknown; error?: string; disabled?: boolean; description?: string }) {
-  return (
-    <Select
-      label="Role"
-      data={ROLE_OPTIONS}
-      value={value}
-      onChange={onChange}
-      allowDeselect={false}
-      disabled={disabled}
-      description={description ?? ROLE_HELP[value]}
-      error={error}
-      comboboxProps={{ withinPortal: true }}
-    />
-  );
+export function RoleSelect({ description, ...props }: { value: Role; onChange: (v: string | null) => unknown; error?: string; disabled?: boolean; description?: string }) {
+  return <Select label="Role" data={ROLE_OPTIONS} allowDeselect={false} {...props} description={description ?? ROLE_HELP[props.value]} comboboxProps={{ withinPortal: true }} />;
 }
 
 export function OrganizationSelect({ value, onChange, error, description }: { value: string | null; onChange: (v: string | null) => void; error?: string; description?: string }) {

@@ -6,7 +6,7 @@ import { useAdminTeams, useAssignableStaff } from "../api/admin-queries.ts";
 import { KIND_LABELS } from "../ui/sla.ts";
 import type { PolicyDraft } from "./sla-policy-draft.ts";
 import sla from "./sla-admin.module.css";
-import { FieldGroup } from "./field-group.tsx";
+import { AddButton, FieldGroup } from "./field-group.tsx";
 
 const ACTION_LABELS: Record<EscalationAction["type"], string> = {
   notify_assignee: "Notify the assignee",
@@ -84,14 +84,7 @@ export function Escalations({ draft, setDraft, error }: { draft: PolicyDraft; se
       legend="Escalations"
       hint="What happens when a target reaches its warning and when it is breached. Each runs once per target."
       actions={
-        <Button
-          size="compact-xs"
-          variant="subtle"
-          leftSection={<IconPlus size={13} />}
-          onClick={() => setDraft({ ...draft, escalations: [...draft.escalations, { level: "breach", kinds: [], actions: [{ type: "notify_assignee" }] }] })}
-        >
-          Add escalation
-        </Button>
+        <AddButton onClick={() => setDraft({ ...draft, escalations: [...draft.escalations, { level: "breach", kinds: [], actions: [{ type: "notify_assignee" }] }] })}>Add escalation</AddButton>
       }
       error={error}
     >
