@@ -24,6 +24,17 @@ import { ListRow } from "./list-row.tsx";
 type Part = keyof MailTemplateParts;
 const partsOf = (t: Pick<MailTemplate, "subject" | "text" | "html">): MailTemplateParts => ({ subject: t.subject, text: t.text, html: t.html });
 
+type Shown = "html" | "text";
+
+/** Which part of a mail to show: its HTML or its text, in `words`. */
+function PartPicker({ label, words, value, onChange }: { label: string; words: [html: string, text: string]; value: Shown; onChange: (v: Shown) => void }) {
+  const data = [
+    { value: "html", label: words[0] },
+    { value: "text", label: words[1] },
+  ];
+  return <SegmentedControl size="xs" aria-label={label} data={data} value={value} onChange={(v) => onChange(v as Shown)} />;
+}
+
 function Preview({ kind, draft }: { kind: MailKind; draft: MailTemplateParts }) {
   const [ticket, setTicket] = useState("");
   const [debounced] = useDebouncedValue({ draft, ticket: ticket.trim() }, 350);
@@ -47,16 +58,7 @@ function Preview({ kind, draft }: { kind: MailKind; draft: MailTemplateParts }) 
         </div>
         <Group gap="xs" align="flex-end">
           <TextInput size="xs" label="Render with ticket" placeholder="INC-1042" value={ticket} onChange={(e) => setTicket(e.currentTarget.value)} w={150} />
-          <SegmentedControl
-            size="xs"
-            aria-label="Part to preview"
-            data={[
-              { value: "html", label: "HTML" },
-              { value: "text", label: "Text" },
-            ]}
-            value={show}
-            onChange={(v) => setShow(v as "html" | "text")}
-          />
+          <PartPicker label="Part to preview" words={["HTML", "Text"]} value={show} onChange={setShow} />
         </Group>
       </Group>
       {preview.isError && (
@@ -165,16 +167,7 @@ function TemplateEditor({ template, collection }: { template: MailTemplate; coll
             <Text size="sm" fw={500}>
               Body
             </Text>
-            <SegmentedControl
-              size="xs"
-              aria-label="Part to edit"
-              data={[
-                { value: "html", label: "HTML part" },
-                { value: "text", label: "Text part" },
-              ]}
-              value={editing}
-              onChange={(v) => setEditing(v as "html" | "text")}
-            />
+            <PartPicker label="Part to edit" words={["HTML part", "Text part"]} value={editing} onChange={setEditing} />
           </Group>
           {editing === "html" ? (
             <Textarea aria-label="HTML part" className={mail.templateArea} autosize minRows={6} maxRows={18} {...bind("html")} />

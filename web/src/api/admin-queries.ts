@@ -3,7 +3,7 @@
  * ticket counts use the portal's and the agent workspace's keys, with the same answers, so a
  * change saved here refreshes every open page that shows them.
  */
-import { keepPreviousData, useInfiniteQuery, useQuery, type QueryClient } from "@tanstack/react-query";
+import { useQuery, type QueryClient } from "@tanstack/react-query";
 import {
   countTickets,
   fetchAllCategories,
@@ -21,6 +21,7 @@ import {
 } from "./admin.ts";
 import { agentKeys } from "./agent-queries.ts";
 import { keys } from "./queries.ts";
+import { usePagedList } from "./paged.ts";
 
 export const adminKeys = {
   users: ["admin-users"] as const,
@@ -44,14 +45,7 @@ export const adminKeys = {
 /** Status categories of tickets that still need someone (not resolved, closed or cancelled). */
 export const UNFINISHED = "new,open,awaiting_requester,awaiting_third_party,awaiting_approval";
 
-export const useUserPages = (filters: UserFilters) =>
-  useInfiniteQuery({
-    queryKey: adminKeys.userList(filters),
-    queryFn: ({ pageParam, signal }) => listUsers(filters, pageParam, signal),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.next_cursor ?? undefined,
-    placeholderData: keepPreviousData,
-  });
+export const useUserPages = (filters: UserFilters) => usePagedList(adminKeys.userList(filters), (after, signal) => listUsers(filters, after, signal));
 
 export const useAdminUser = (id: number | null) => useQuery({ queryKey: adminKeys.user(id ?? 0), queryFn: () => fetchUser(id!), enabled: id !== null });
 export const useUserTokens = (id: number, enabled: boolean) => useQuery({ queryKey: adminKeys.userTokens(id), queryFn: () => fetchUserTokens(id), enabled });

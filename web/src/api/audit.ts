@@ -1,7 +1,7 @@
 /** The admin and security audit trail: a page at a time, newest first, with its filters. */
 import { AuditEvent, Page } from "@tessera/contracts";
-import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import { api } from "./client.ts";
+import { usePagedList } from "./paged.ts";
 
 export interface AuditFilters {
   /** One action (setting.changed) or a group (auth). */
@@ -22,11 +22,4 @@ export const fetchAudit = (filters: AuditFilters, after: string | undefined, sig
 
 export const auditKeys = { list: (filters: AuditFilters) => ["audit", filters] as const };
 
-export const useAuditPages = (filters: AuditFilters) =>
-  useInfiniteQuery({
-    queryKey: auditKeys.list(filters),
-    queryFn: ({ pageParam, signal }) => fetchAudit(filters, pageParam, signal),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.next_cursor ?? undefined,
-    placeholderData: keepPreviousData,
-  });
+export const useAuditPages = (filters: AuditFilters) => usePagedList(auditKeys.list(filters), (after, signal) => fetchAudit(filters, after, signal));
