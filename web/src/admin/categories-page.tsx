@@ -11,7 +11,7 @@ import { Link, useSearchParams } from "react-router";
 import { createCategory, updateCategory, type CategoryChanges } from "../api/admin.ts";
 import { adminKeys, UNFINISHED, useAdminCategories, useAdminTeams, useTicketCount } from "../api/admin-queries.ts";
 import { ConfirmDialog, Consequence, Editor, OffBadge, SaveError, TicketsConsequence } from "./layout.tsx";
-import { type AdminCollection, AdminCollectionPage, bindDraft, FormHeading, Rows, Toggle, useAdminCollection, useCreateForm, useEditForm } from "./scaffold/index.ts";
+import { type AdminCollection, AdminCollectionPage, type DraftBinding, FormHeading, Rows, Toggle, useAdminCollection, useCreateForm, useEditForm } from "./scaffold/index.ts";
 import { plural } from "./people.ts";
 import classes from "./admin.module.css";
 import { ListRow } from "./list-row.tsx";
@@ -97,14 +97,14 @@ const toInput = (d: CategoryDraft): CategoryChanges => ({
 
 const FIELDS = ["name", "parent_id", "default_team_id", "default_type", "active"];
 
-function CategoryFields({ draft, setDraft, all, selfId, errors }: { draft: CategoryDraft; setDraft: (d: CategoryDraft) => void; all: Category[]; selfId?: number; errors: Record<string, string> }) {
+function CategoryFields({ bind, all, selfId }: { bind: DraftBinding<CategoryDraft>; all: Category[]; selfId?: number }) {
+  const { draft, setDraft, errors } = bind;
   const teams = useAdminTeams();
   const excluded = selfId ? subtreeIds(all, selfId) : new Set<number>();
   const parents = all.filter((c) => !excluded.has(c.id)).sort((a, b) => a.path.localeCompare(b.path));
   const parent = all.find((c) => String(c.id) === draft.parent_id);
   const path = [parent?.path, draft.name.trim() || "…"].filter(Boolean).join(" / ");
   const inherited = inheritedDefaults(all, parent?.id ?? null);
-  const bind = bindDraft(draft, setDraft, errors);
   return (
     <Stack gap="md">
       <TextInput label="Name" required {...bind.text("name")} maxLength={100} data-autofocus />
@@ -203,7 +203,7 @@ function CategoryEditor({ category, collection }: { category: Category; collecti
           Add subcategory
         </Button>
       </Group>
-      <CategoryFields draft={draft} setDraft={form.setDraft} all={all} selfId={category.id} errors={form.errors} />
+      <CategoryFields bind={form.bind} all={all} selfId={category.id} />
       {teamChanged && (
         <Alert color="blue" variant="light" icon={<IconInfoCircle size={16} />} mt="md">
           The new default team applies to tickets filed after you save; tickets already filed keep their team.
@@ -232,7 +232,7 @@ function NewCategoryEditor({ collection, parentParam }: { collection: AdminColle
       <FormHeading title={parent ? `New subcategory of ${parent.name}` : "New category"}>
         {parent ? "Unless you set its own, it sends tickets to its parent's default team, with its parent's default type." : "Top-level categories are the cards on the support portal's home page."}
       </FormHeading>
-      <CategoryFields key={parentParam ?? ""} draft={form.draft} setDraft={form.setDraft} all={all} errors={form.errors} />
+      <CategoryFields key={parentParam ?? ""} bind={form.bind} all={all} />
       <SaveError title="The category was not added" message={form.general} />
     </Editor>
   );

@@ -35,7 +35,7 @@ export function MailboxEditor({ mailbox, health, collection }: { mailbox: Mailbo
         </Button>
       </Group>
       <HealthPanel health={health} />
-      <MailboxFields key={mailbox.updated_at} draft={form.draft} setDraft={form.setDraft} errors={form.errors} stored={mailbox} />
+      <MailboxFields key={mailbox.updated_at} bind={form.bind} stored={mailbox} />
       <SaveError message={form.general} />
       <ConfirmDialog {...form.removal} title={`Remove ${mailbox.address}?`} confirmLabel="Remove mailbox">
         <Stack gap="sm">
@@ -61,7 +61,7 @@ export function NewMailboxEditor({ collection }: { collection: AdminCollection<M
   return (
     <Editor label="New mailbox" {...form.editorProps} saveLabel="Add mailbox">
       <FormHeading title="New mailbox">An address people write to for help. Each message from someone new opens a ticket; replies join theirs.</FormHeading>
-      <MailboxFields draft={form.draft} setDraft={form.setDraft} errors={form.errors} />
+      <MailboxFields bind={form.bind} />
       <SaveError title="The mailbox was not added" message={form.general} />
     </Editor>
   );

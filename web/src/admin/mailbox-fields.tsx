@@ -7,12 +7,11 @@ import type { Draft } from "./mailbox-draft.ts";
 import { MailboxImapFields } from "./mailbox-imap-fields.tsx";
 import classes from "./admin.module.css";
 import { EditorSection } from "./layout.tsx";
-import { bindDraft, Toggle } from "./scaffold/index.ts";
+import { type DraftBinding, Toggle } from "./scaffold/index.ts";
 
-export function MailboxFields({ draft, setDraft, errors, stored }: { draft: Draft; setDraft: (d: Draft) => void; errors: Record<string, string>; stored?: Mailbox }) {
+export function MailboxFields({ bind, stored }: { bind: DraftBinding<Draft>; stored?: Mailbox }) {
   const teams = useAdminTeams();
   const categories = useAdminCategories();
-  const bind = bindDraft(draft, setDraft, errors);
   return (
     <Stack gap="md">
       <Group grow align="flex-start">
@@ -32,7 +31,7 @@ export function MailboxFields({ draft, setDraft, errors, stored }: { draft: Draf
             placeholder="None"
             clearable
             searchable
-            data={(categories.data ?? []).filter((c) => c.active || String(c.id) === draft.category_id).map((c) => ({ value: String(c.id), label: c.path }))}
+            data={(categories.data ?? []).filter((c) => c.active || String(c.id) === bind.draft.category_id).map((c) => ({ value: String(c.id), label: c.path }))}
             {...bind.choice("category_id")}
           />
           <Select label="Ticket type" placeholder="From the category" clearable data={TICKET_TYPES.map((t) => ({ value: t, label: TYPE_NAMES[t] }))} {...bind.choice("ticket_type")} />

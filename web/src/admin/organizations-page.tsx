@@ -11,7 +11,7 @@ import { createOrganization, updateOrganization } from "../api/admin.ts";
 import { adminKeys, refreshPeople, useOrganizationMembers, useOrganizations } from "../api/admin-queries.ts";
 import { LoadError } from "../ui/query-state.tsx";
 import { Editor, EditorSection, SaveError, Tag } from "./layout.tsx";
-import { type AdminCollection, AdminCollectionPage, bindDraft, FormHeading, Toggle, useAdminCollection, useCreateForm, useEditForm } from "./scaffold/index.ts";
+import { type AdminCollection, AdminCollectionPage, type DraftBinding, FormHeading, Toggle, useAdminCollection, useCreateForm, useEditForm } from "./scaffold/index.ts";
 import { ROLE_LABELS } from "./people.ts";
 import classes from "./admin.module.css";
 import { ListRow, RowIcon } from "./list-row.tsx";
@@ -42,8 +42,8 @@ function checkDraft(d: OrgDraft): Record<string, string> {
   return found;
 }
 
-function OrgFields({ draft, setDraft, errors, membersCount }: { draft: OrgDraft; setDraft: (d: OrgDraft) => void; errors: Record<string, string>; membersCount?: number }) {
-  const bind = bindDraft(draft, setDraft, errors);
+function OrgFields({ bind, membersCount }: { bind: DraftBinding<OrgDraft>; membersCount?: number }) {
+  const { draft, setDraft } = bind;
   return (
     <Stack gap="md">
       <TextInput label="Name" required {...bind.text("name")} maxLength={200} data-autofocus />
@@ -128,7 +128,7 @@ function OrgEditor({ org, collection }: { org: Organization; collection: AdminCo
       <Title order={2} fz={17} mb="md">
         {org.name}
       </Title>
-      <OrgFields draft={draft} setDraft={form.setDraft} errors={form.errors} membersCount={membersCount} />
+      <OrgFields bind={form.bind} membersCount={membersCount} />
       {draft.shares_tickets !== org.shares_tickets && (
         <Alert color="yellow" variant="light" icon={<IconEye size={16} />} mt="md">
           {draft.shares_tickets
@@ -149,7 +149,7 @@ function NewOrgEditor({ collection }: { collection: AdminCollection<Organization
   return (
     <Editor label="New organization" {...form.editorProps} saveLabel="Add organization">
       <FormHeading title="New organization">A company or department whose people file requests.</FormHeading>
-      <OrgFields draft={form.draft} setDraft={form.setDraft} errors={form.errors} />
+      <OrgFields bind={form.bind} />
       <SaveError title="The organization was not added" message={form.general} />
     </Editor>
   );

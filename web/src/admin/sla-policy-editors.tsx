@@ -31,7 +31,7 @@ export function PolicyEditor({ policy, collection }: { policy: Policy; collectio
       <Text size="sm" c="dimmed" mb="md">
         Tried {policy.position === 1 ? "first" : `in position ${policy.position}`}. Saved changes apply to new tickets and to open ones when their clock next changes.
       </Text>
-      <PolicyFields draft={form.draft} setDraft={form.setDraft} errors={form.errors} />
+      <PolicyFields bind={form.bind} />
       <SaveError message={form.general} />
       <ConfirmDialog {...form.removal} title={`Delete ${policy.name}?`} confirmLabel="Delete policy">
         <Text size="sm">
@@ -61,7 +61,7 @@ function NewPolicyForm({ collection, empty }: { collection: AdminCollection<Poli
   return (
     <Editor label="New policy" {...form.editorProps} saveLabel="Add policy">
       <FormHeading title="New policy">Targets for the tickets it applies to. It is tried after the existing policies; move it up in the list to try it sooner.</FormHeading>
-      <PolicyFields draft={form.draft} setDraft={form.setDraft} errors={form.errors} />
+      <PolicyFields bind={form.bind} />
       <SaveError title="The policy was not added" message={form.general} />
     </Editor>
   );

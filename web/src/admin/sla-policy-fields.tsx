@@ -8,7 +8,7 @@ import { Escalations } from "./sla-escalation-editor.tsx";
 import { CHANNEL_LABELS, PAUSE_LABELS, TYPE_LABELS, type PolicyDraft } from "./sla-policy-draft.ts";
 import { Preview } from "./sla-policy-preview.tsx";
 import { TargetsGrid } from "./sla-targets-table.tsx";
-import { bindDraft, Toggle } from "./scaffold/index.ts";
+import { type DraftBinding, Toggle } from "./scaffold/index.ts";
 import { FieldGroup } from "./field-group.tsx";
 
 /** A condition of the policy: the values it matches, or `any` when none is picked. */
@@ -44,11 +44,11 @@ function Condition<V extends string>({
   );
 }
 
-export function PolicyFields({ draft, setDraft, errors }: { draft: PolicyDraft; setDraft: (d: PolicyDraft) => void; errors: Record<string, string> }) {
+export function PolicyFields({ bind }: { bind: DraftBinding<PolicyDraft> }) {
+  const { draft, setDraft, errors } = bind;
   const calendars = useQuery({ queryKey: slaKeys.calendars, queryFn: fetchCalendars });
   const categories = useAdminCategories();
   const orgs = useOrganizations();
-  const bind = bindDraft(draft, setDraft, errors);
   return (
     <Stack gap="lg">
       <Group grow align="flex-start">

@@ -20,6 +20,7 @@ export function bindDraft<D>(draft: D, setDraft: (d: D) => void, errors: Record<
   const set = <K extends keyof D>(key: K, value: D[K]) => setDraft({ ...draft, [key]: value });
   return {
     draft,
+    setDraft,
     errors,
     set,
     /** A TextInput, Textarea or PasswordInput. */

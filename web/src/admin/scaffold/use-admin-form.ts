@@ -9,6 +9,7 @@ import { useNavigate } from "react-router";
 import { announce, formErrors, same, useJustSaved, useUnsavedGuard } from "../layout.tsx";
 import type { AdminCollection } from "./use-admin-collection.ts";
 import { useConfirmedAction } from "./use-confirmed-action.ts";
+import { bindDraft } from "./bind-draft.ts";
 
 export interface AdminFormOptions<D, R> {
   /** What the form starts from and what Revert returns to. */
@@ -73,13 +74,16 @@ export function useAdminForm<D, R>({ base, fields, conflictField, check, save, o
     setLocal({});
     mutation.reset();
   };
+  const errors = { ...server.fields, ...local };
   return {
     draft,
     setDraft,
+    /** Binds the form's inputs to the draft: `{...form.bind.text("name")}`. */
+    bind: bindDraft(draft, setDraft, errors),
     dirty,
     guard,
     mutation,
-    errors: { ...server.fields, ...local },
+    errors,
     general: server.general,
     submit,
     revert,
