@@ -80,12 +80,12 @@ async function placeCursors(ctx: AppContext): Promise<string[]> {
   return afterCommitConsumers.map((c) => c.name);
 }
 
-async function openWriter(ctx: AppContext, consumers: string[]): Promise<BulkWriter> {
+async function openWriter(ctx: AppContext, consumers: string[], empty: boolean): Promise<BulkWriter> {
   if (ctx.dialect === "postgres") {
     const { rows } = await sql<{ s: string }>`select current_schema() as s`.execute(ctx.db);
     return postgresWriter(ctx.config.databaseUrl!, rows[0].s, consumers);
   }
-  return sqliteWriter(ctx.config.sqlitePath, consumers);
+  return sqliteWriter(ctx.config.sqlitePath, consumers, { deferIndexes: empty });
 }
 
 export async function seedAtScale(ctx: AppContext, opts: ScaleOptions): Promise<string> {
@@ -105,7 +105,7 @@ export async function seedAtScale(ctx: AppContext, opts: ScaleOptions): Promise<
   const desk = await prepareDesk(ctx, tickets);
   const ids = await nextIds(ctx, tickets);
   const first = { ...ids };
-  const writer = await openWriter(ctx, consumers);
+  const writer = await openWriter(ctx, consumers, Number(existing.n) === 0);
   const progress = new Progress(tickets, "tickets", opts.progress);
   const at = new Date(desk.now).toISOString();
   // Three years back to a few minutes ago, busier lately (the desk grew): ticket j's time rises with j.

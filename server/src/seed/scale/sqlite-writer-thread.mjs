@@ -3,14 +3,14 @@
  * while the main thread generates the next batch (writers.ts). Plain JavaScript on purpose: a
  * worker is started by Node itself, outside any TypeScript loader.
  *
- * workerData: { file, tables: [{ name, columns: [[name, type]] }], consumers, eventsTable }.
+ * workerData: { file, tables: [{ name, columns: [[name, type]] }], consumers, eventsTable, deferIndexes }.
  * Messages in: { batch: Map<table, flat values>, at } | "finish" | "close"; each is answered
  * with { ok: true } or { error }.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
 
-const { file, tables, consumers, eventsTable } = workerData;
+const { file, tables, consumers, eventsTable, deferIndexes } = workerData;
 const db = new Database(file, { fileMustExist: true });
 db.pragma("busy_timeout = 30000");
 // WAL with NORMAL syncs at checkpoints only; a crash mid-seed loses the last batches, never the file.
@@ -31,6 +31,14 @@ const statements = new Map(
     return [t.name, { width: t.columns.length, per, many: db.prepare(sql(per)), one: db.prepare(sql(1)) }];
   }),
 );
+// Into an empty desk, the tickets' secondary indexes (and the events' by time) are built once at
+// the end from sorted data rather than kept up to date row by row; exactly as the migrations made them.
+const deferred = deferIndexes ? db.prepare("select name, sql from sqlite_master where type = 'index' and sql is not null and (tbl_name = 'tickets' or name = 'ticket_events_created')").all() : [];
+for (const ix of deferred) db.exec(`drop index ${ix.name}`);
+const rebuild = () => {
+  while (deferred.length) db.exec(deferred.shift().sql);
+};
+
 const cursor = db.prepare("update event_consumers set cursor_xact = 0, cursor_id = ?, updated_at = ? where name = ? and cursor_id < ?");
 const eventsWidth = tables.find((t) => t.name === eventsTable).columns.length;
 
@@ -54,11 +62,14 @@ const write = db.transaction((batch, at) => {
 parentPort.on("message", (msg) => {
   try {
     if (msg === "finish") {
+      rebuild();
       // Statistics for the query planner, sampled so that it takes seconds, not minutes.
       db.pragma("analysis_limit = 1000");
       db.exec("analyze");
       db.pragma("wal_checkpoint(TRUNCATE)");
     } else if (msg === "close") {
+      // A seed that failed half-way still leaves every index in place.
+      rebuild();
       db.close();
       parentPort.postMessage({ ok: true });
       parentPort.close();

@@ -29,8 +29,8 @@ const THREAD_URL = new URL("./sqlite-writer-thread.mjs", import.meta.url);
  * SQLite: a second connection to the same file, in a worker thread (sqlite-writer-thread.mjs), so
  * that writing one batch and generating the next use both cores. One request at a time.
  */
-export function sqliteWriter(file: string, consumers: string[]): BulkWriter {
-  const worker = new Worker(THREAD_URL, { workerData: { file, tables: BULK_TABLES, consumers, eventsTable: TICKET_EVENTS.name } });
+export function sqliteWriter(file: string, consumers: string[], opts: { deferIndexes: boolean }): BulkWriter {
+  const worker = new Worker(THREAD_URL, { workerData: { file, tables: BULK_TABLES, consumers, eventsTable: TICKET_EVENTS.name, deferIndexes: opts.deferIndexes } });
   let failed: Error | undefined;
   worker.on("error", (err) => (failed = err));
   const ask = (msg: unknown) =>
