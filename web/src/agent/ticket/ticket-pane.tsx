@@ -8,15 +8,28 @@ import { IconArrowLeft, IconBolt, IconCheck, IconCircleCheck, IconCopy, IconDots
 import { useMediaQuery } from "@mantine/hooks";
 import { useQueryClient } from "@tanstack/react-query";
 import type { Comment, LinkKind, Ticket } from "@tessera/contracts";
-import { lazy, Suspense, useEffect, useMemo, useRef, useState } from "react";
+import { Suspense, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useNavigate } from "react-router";
 import { isNotFound } from "../../api/client.ts";
 import { addLink, mergeTicket, removeLink, splitTicket } from "../../api/agent.ts";
 import { agentKeys, patchListRows, useAgentComments, useAgentTicket, useDirectory, useStaff, useStatuses, useTeams, useTicketEvents } from "../../api/agent-queries.ts";
 import { keys, useCategories, useCustomFields, useSignedInUser } from "../../api/queries.ts";
 import { errorMessage, LoadError } from "../../ui/query-state.tsx";
-import { Composer, type ComposerHandle } from "../composer/composer.tsx";
-import { DetailsPanel, type DetailsHandle } from "./details-panel.tsx";
+import type { DetailsHandle } from "./details-panel.tsx";
+import {
+  Composer,
+  composerPlaceholder,
+  DetailsPanel,
+  detailsPlaceholder,
+  HeldBanner,
+  HeldCopiesBanner,
+  LinkDialog,
+  loadTicketActions,
+  MergeDialog,
+  ResolveDialog,
+  SplitDialog,
+  useComposerOpener,
+} from "./lazy-parts.tsx";
 import { PresenceAvatars, usePresenceHeartbeat } from "./presence.tsx";
 import { markSeen } from "../list/seen.ts";
 import { setPageTitle } from "../title.ts";
@@ -34,16 +47,6 @@ import { useOpenedOnce } from "../../ui/opened-once.ts";
 import { Drawer, loadOverlays } from "../../ui/overlays.tsx";
 import { useHeldMail, useTicketHeldCopies, useTicketMail } from "../../api/mail.ts";
 import { whenSettled } from "../../ui/idle.ts";
-
-// The resolve, link, merge and split dialogs load when first opened, and in the background once
-// the ticket is on screen; the banner of held mail loads only for a ticket that has some.
-const loadTicketActions = () => import("./ticket-actions.tsx");
-const ResolveDialog = lazy(() => loadTicketActions().then((m) => ({ default: m.ResolveDialog })));
-const LinkDialog = lazy(() => loadTicketActions().then((m) => ({ default: m.LinkDialog })));
-const MergeDialog = lazy(() => loadTicketActions().then((m) => ({ default: m.MergeDialog })));
-const SplitDialog = lazy(() => loadTicketActions().then((m) => ({ default: m.SplitDialog })));
-const HeldBanner = lazy(() => import("../../ui/held-mail.tsx").then((m) => ({ default: m.HeldBanner })));
-const HeldCopiesBanner = lazy(() => import("../../ui/held-mail.tsx").then((m) => ({ default: m.HeldCopiesBanner })));
 
 function PaneSkeleton() {
   return (
@@ -124,7 +127,7 @@ export function TicketPane({ ticketKey, closeHref }: { ticketKey: string; closeH
   const teams = useTeams();
   const categories = useCategories();
   const customFields = useCustomFields();
-  const composer = useRef<ComposerHandle>(null);
+  const { open: openComposer, ref: composerRef } = useComposerOpener();
   const details = useRef<DetailsHandle>(null);
   const [resolving, setResolving] = useState<string | null | false>(false);
   const [linking, setLinking] = useState(false);
@@ -174,8 +177,8 @@ export function TicketPane({ ticketKey, closeHref }: { ticketKey: string; closeH
   const takeIt = () => t && t.assignee?.id !== me.id && void change({ assignee_id: me.id }, "Assignee").catch(() => {});
   useShortcuts(
     {
-      r: () => composer.current?.open("reply"),
-      n: () => composer.current?.open("note"),
+      r: () => openComposer("reply"),
+      n: () => openComposer("note"),
       i: takeIt,
       e: () => t && t.status.category !== "resolved" && t.status.category !== "closed" && setResolving(null),
       s: () => focusDetail("status"),
@@ -193,7 +196,7 @@ export function TicketPane({ ticketKey, closeHref }: { ticketKey: string; closeH
       if ((e.ctrlKey || e.metaKey) && e.shiftKey && !e.altKey && e.key.toLowerCase() === "j") {
         e.preventDefault();
         const current = document.querySelector<HTMLElement>("form[data-mode]")?.dataset.mode;
-        composer.current?.open(current === "note" ? "reply" : "note");
+        openComposer(current === "note" ? "reply" : "note");
       }
     };
     document.addEventListener("keydown", onKey);
@@ -236,28 +239,30 @@ export function TicketPane({ ticketKey, closeHref }: { ticketKey: string; closeH
   const mine = t.assignee?.id === me.id;
 
   const detailsPanel = (
-    <DetailsPanel
-      ref={details}
-      ticket={t}
-      statuses={lookups.statuses}
-      staff={lookups.staff}
-      teams={lookups.teams}
-      categories={lookups.categories}
-      customFields={customFields.data ?? []}
-      conflict={conflict}
-      events={events.data ?? []}
-      onChange={(c, label) => void change(c, label).catch(() => {})}
-      onResolve={(status) => setResolving(status)}
-      onReapply={() => conflict && void change(conflict.mine, conflict.label).catch(() => {})}
-      onDismissConflict={dismissConflict}
-      onLink={() => setLinking(true)}
-      onRemoveLink={(id) =>
-        void removeLink(t.id, id).then(
-          () => void client.invalidateQueries({ queryKey: keys.ticket(ticketKey) }).then(() => refresh()),
-          (err) => toast({ color: "red", title: "The link was not removed", message: errorMessage(err) }),
-        )
-      }
-    />
+    <Suspense fallback={detailsPlaceholder}>
+      <DetailsPanel
+        ref={details}
+        ticket={t}
+        statuses={lookups.statuses}
+        staff={lookups.staff}
+        teams={lookups.teams}
+        categories={lookups.categories}
+        customFields={customFields.data ?? []}
+        conflict={conflict}
+        events={events.data ?? []}
+        onChange={(c, label) => void change(c, label).catch(() => {})}
+        onResolve={(status) => setResolving(status)}
+        onReapply={() => conflict && void change(conflict.mine, conflict.label).catch(() => {})}
+        onDismissConflict={dismissConflict}
+        onLink={() => setLinking(true)}
+        onRemoveLink={(id) =>
+          void removeLink(t.id, id).then(
+            () => void client.invalidateQueries({ queryKey: keys.ticket(ticketKey) }).then(() => refresh()),
+            (err) => toast({ color: "red", title: "The link was not removed", message: errorMessage(err) }),
+          )
+        }
+      />
+    </Suspense>
   );
 
   return (
@@ -398,31 +403,31 @@ export function TicketPane({ ticketKey, closeHref }: { ticketKey: string; closeH
           )}
         </div>
         {comments.data ? (
-          <Composer
-            key={t.id}
-            ref={composer}
-            ticket={t}
-            comments={comments.data}
-            statuses={lookups.statuses}
-            staff={lookups.staff}
-            onTyping={setTyping}
-            onStatusAfterSend={(status) => change({ status }, "Status")}
-            onResolveAfterSend={async (c) => {
-              const target = lookups.statuses.find((s) => s.active && s.category === "resolved")?.key ?? "resolved";
-              if (!(await change({ status: target, ...c }, "Resolution"))) throw new Error("not saved");
-              toast({ color: "teal", message: `${t.reference} is resolved. ${t.requester.name} is asked to confirm.` });
-            }}
-            onOpenNext={(earlier) => {
-              // The list's order as it is on screen; at its end the agent stays here.
-              const next = nextInView(client, t.id, earlier);
-              if (next) navigate(ticketInViewHref(closeHref, next.reference));
-              else toast({ color: "gray", message: `No next ticket in this view; ${t.reference} stays open.` });
-            }}
-          />
+          <Suspense fallback={composerPlaceholder}>
+            <Composer
+              key={t.id}
+              ref={composerRef}
+              ticket={t}
+              comments={comments.data}
+              statuses={lookups.statuses}
+              staff={lookups.staff}
+              onTyping={setTyping}
+              onStatusAfterSend={(status) => change({ status }, "Status")}
+              onResolveAfterSend={async (c) => {
+                const target = lookups.statuses.find((s) => s.active && s.category === "resolved")?.key ?? "resolved";
+                if (!(await change({ status: target, ...c }, "Resolution"))) throw new Error("not saved");
+                toast({ color: "teal", message: `${t.reference} is resolved. ${t.requester.name} is asked to confirm.` });
+              }}
+              onOpenNext={(earlier) => {
+                // The list's order as it is on screen; at its end the agent stays here.
+                const next = nextInView(client, t.id, earlier);
+                if (next) navigate(ticketInViewHref(closeHref, next.reference));
+                else toast({ color: "gray", message: `No next ticket in this view; ${t.reference} stays open.` });
+              }}
+            />
+          </Suspense>
         ) : (
-          <Box p="md" style={{ borderTop: "1px solid var(--app-border)" }}>
-            <Skeleton height={90} />
-          </Box>
+          composerPlaceholder
         )}
       </section>
       {wide ? (
