@@ -24,7 +24,7 @@ export function FileChips({ files, size, label, gap, mt }: { files: Attachment[]
   return (
     <Group gap={gap} mt={mt} component="ul" className={classes.list} aria-label={label}>
       {files.map((a) => (
-        <li key={a.id}>
+        <li key={a.id} className={classes.item}>
           <FileChip file={a} size={size} />
         </li>
       ))}
