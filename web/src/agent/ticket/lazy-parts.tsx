@@ -41,7 +41,7 @@ export const detailsPlaceholder = (
 export function useComposerOpener() {
   const composer = useRef<ComposerHandle | null>(null);
   const pending = useRef<ComposerMode | null>(null);
-  const open = (mode: ComposerMode) => (composer.current ? composer.current.open(mode) : (pending.current = mode));
+  const open = useCallback((mode: ComposerMode) => (composer.current ? composer.current.open(mode) : (pending.current = mode)), []);
   const ref = useCallback((handle: ComposerHandle | null) => {
     composer.current = handle;
     if (handle && pending.current) handle.open(pending.current);

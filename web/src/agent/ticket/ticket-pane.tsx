@@ -201,7 +201,7 @@ export function TicketPane({ ticketKey, closeHref }: { ticketKey: string; closeH
     };
     document.addEventListener("keydown", onKey);
     return () => document.removeEventListener("keydown", onKey);
-  }, []);
+  }, [openComposer]);
 
   if (ticket.isPending) return <PaneSkeleton />;
   if (ticket.isError || !t) {
