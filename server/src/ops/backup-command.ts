@@ -27,56 +27,49 @@ async function guarded(fn: () => Promise<void>) {
   }
 }
 
+/** Runs `fn` with a connection to the configured database (not migrated), closed afterwards. */
+async function withLive<T>(cfg: Config, fn: (db: Kysely<unknown>) => Promise<T>): Promise<T> {
+  const live = openRaw(cfg);
+  try {
+    return await fn(live.db);
+  } finally {
+    await live.close();
+  }
+}
+
+async function backupCommand(cfg: Config, dir: string) {
+  const m = await withLive(cfg, (db) => backup(cfg, db, dir, new Date()));
+  console.log(`Backed up and checked: ${describe(m)}, in ${dir}.`);
+}
+
+async function restoreCommand(cfg: Config, dir: string) {
+  if (cfg.databaseUrl && (await withLive(cfg, pgSchemaHasTables))) {
+    throw new BackupError("The PostgreSQL database already holds tables: restore into a new, empty database (createdb), then point DATABASE_URL at it.");
+  }
+  const m = await restore(cfg, dir, async () => openRaw(cfg));
+  console.log(`Restored and checked: ${describe(m)}. Start Tessera to apply any newer migrations.`);
+}
+
+async function checkCommand(cfg: Config, hashes: boolean) {
+  const { problems, referenced } = await withLive(cfg, (db) => verifyFiles(db, cfg.attachmentsDir, { hashes }));
+  if (problems.length) throw new BackupError(`${problems.length} problem(s) in the file store:\n  ${problems.slice(0, 50).join("\n  ")}`);
+  console.log(`All ${referenced.size} files the database names are in place${hashes ? " and intact" : ""}.`);
+}
+
 export function registerBackupCommands(program: Command, config: () => Config) {
   program
     .command("backup")
     .description("Copy the database and the file store into a new folder, while Tessera runs, and check the copy")
     .argument("<dir>", "a new or empty folder")
-    .action((dir: string) =>
-      guarded(async () => {
-        const cfg = config();
-        const live = openRaw(cfg);
-        try {
-          const m = await backup(cfg, live.db, dir, new Date());
-          console.log(`Backed up and checked: ${describe(m)}, in ${dir}.`);
-        } finally {
-          await live.close();
-        }
-      }),
-    );
-
+    .action((dir: string) => guarded(() => backupCommand(config(), dir)));
   program
     .command("restore")
     .description("Restore a backup into an empty installation (stopped), and check it against the backup")
     .argument("<dir>", "a folder written by tessera backup")
-    .action((dir: string) =>
-      guarded(async () => {
-        const cfg = config();
-        if (cfg.databaseUrl) {
-          const target = openRaw(cfg);
-          const taken = await pgSchemaHasTables(target.db).finally(() => target.close());
-          if (taken) throw new BackupError("The PostgreSQL database already holds tables: restore into a new, empty database (createdb), then point DATABASE_URL at it.");
-        }
-        const m = await restore(cfg, dir, async () => openRaw(cfg));
-        console.log(`Restored and checked: ${describe(m)}. Start Tessera to apply any newer migrations.`);
-      }),
-    );
-
+    .action((dir: string) => guarded(() => restoreCommand(config(), dir)));
   program
     .command("check")
     .description("Check that every file the database names is in the file store, with its size")
     .option("--hashes", "also read every file and check its content hash (slower)")
-    .action((o: { hashes?: boolean }) =>
-      guarded(async () => {
-        const cfg = config();
-        const live = openRaw(cfg);
-        try {
-          const { problems, referenced } = await verifyFiles(live.db, cfg.attachmentsDir, { hashes: !!o.hashes });
-          if (problems.length) throw new BackupError(`${problems.length} problem(s) in the file store:\n  ${problems.slice(0, 50).join("\n  ")}`);
-          console.log(`All ${referenced.size} files the database names are in place${o.hashes ? " and intact" : ""}.`);
-        } finally {
-          await live.close();
-        }
-      }),
-    );
+    .action((o: { hashes?: boolean }) => guarded(() => checkCommand(config(), !!o.hashes)));
 }
