@@ -36,6 +36,8 @@ const statements = new Map(
 const deferred = deferIndexes ? db.prepare("select name, sql from sqlite_master where type = 'index' and sql is not null and (tbl_name = 'tickets' or name = 'ticket_events_created')").all() : [];
 for (const ix of deferred) db.exec(`drop index ${ix.name}`);
 const rebuild = () => {
+  // The index builds sort millions of keys: in temporary files, not in memory.
+  if (deferred.length) db.pragma("temp_store = FILE");
   while (deferred.length) db.exec(deferred.shift().sql);
 };
 
