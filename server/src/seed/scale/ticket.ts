@@ -87,10 +87,10 @@ const THIS_WEEK: Array<[Final, number]> = [
 ];
 /** Median minutes to a first answer and to a fix, by priority: most inside the SLA, some not. */
 const PACE: Record<string, { answer: number; fix: number }> = {
-  P1: { answer: 10, fix: 120 },
-  P2: { answer: 25, fix: 300 },
-  P3: { answer: 90, fix: 1500 },
-  P4: { answer: 200, fix: 4000 },
+  P1: { answer: 8, fix: 90 },
+  P2: { answer: 15, fix: 200 },
+  P3: { answer: 60, fix: 900 },
+  P4: { answer: 120, fix: 2200 },
 };
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
