@@ -45,11 +45,14 @@ const xactParam = (dialect: DialectName, xact: string) => (dialect === "postgres
  */
 export async function readCommitted(db: Executor, dialect: DialectName, after: FeedCursor, limit: number): Promise<FeedEvent[]> {
   const horizon = await safeHorizon(db, dialect);
-  const x = xactParam(dialect, after.xact);
+  // SQLite: every xact_id is 0, so id alone orders the log and its primary key finds the place.
+  // PostgreSQL: a row comparison, which walks the (xact_id, id) index from the cursor on (an OR
+  // of the two conditions would read the whole index on a log of millions).
+  if (dialect === "sqlite") return db.selectFrom("ticket_events").selectAll().where("id", ">", after.id).orderBy("id").limit(limit).execute();
   return db
     .selectFrom("ticket_events")
     .selectAll()
-    .where((eb) => eb.or([eb("xact_id", ">", x), eb.and([eb("xact_id", "=", x), eb("id", ">", after.id)])]))
+    .where((eb) => eb(eb.refTuple("xact_id", "id"), ">", eb.tuple(xactParam(dialect, after.xact), after.id)))
     .$if(horizon !== undefined, (q) => q.where("xact_id", "<", horizon!))
     .orderBy("xact_id")
     .orderBy("id")
