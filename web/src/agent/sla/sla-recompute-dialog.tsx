@@ -2,13 +2,14 @@
  * An admin's confirmation before a ticket's SLA is recomputed: each deadline before and after
  * (asked of the server as a dry run) and a change of policy, then the result.
  */
-import { Button, Group, Modal, Stack, Table, Text } from "@mantine/core";
+import { Button, Group, Modal, Stack, Text } from "@mantine/core";
 import { IconRefresh } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { SlaTarget, Ticket, TicketSla } from "@tessera/contracts";
 import { useEffect, useState } from "react";
 import { agentKeys } from "../../api/agent-queries.ts";
 import { recomputeTicketSla, slaKeys } from "../../api/sla.ts";
+import { BeforeAfterTable } from "../../ui/before-after-table.tsx";
 import { errorMessage } from "../../ui/query-state.tsx";
 import { formatDue } from "../../ui/sla.ts";
 import { targetName } from "../../ui/sla.ts";
@@ -54,7 +55,7 @@ export default function RecomputeDialog({ ticket, sla, opened, onClose }: { tick
   const rows = rowKeys.map((k) => {
     const old = before.find((b) => `${b.kind}-${b.cycle}` === k);
     const now = after?.find((b) => `${b.kind}-${b.cycle}` === k);
-    return { key: k, name: targetName((old ?? now)!), old: when(old), now: after ? when(now) : "…", moved: after ? when(old) !== when(now) : false };
+    return { key: k, name: targetName((old ?? now)!), before: when(old), after: after ? when(now) : "…", moved: after ? when(old) !== when(now) : false };
   });
   const policyAfter = (recompute.data ?? preview.data)?.policy;
   const policyChanges = after && (policyAfter?.name ?? null) !== (policyBefore?.name ?? null);
@@ -78,26 +79,13 @@ export default function RecomputeDialog({ ticket, sla, opened, onClose }: { tick
           </Text>
         )}
         {rows.length > 0 && (
-          <Table withTableBorder fz="sm" aria-label="Deadlines">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Target</Table.Th>
-                <Table.Th>Before</Table.Th>
-                <Table.Th>After</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {rows.map((r) => (
-                <Table.Tr key={r.key}>
-                  <Table.Td>{r.name}</Table.Td>
-                  <Table.Td c={r.moved ? "dimmed" : undefined} td={r.moved ? "line-through" : undefined}>
-                    {r.old}
-                  </Table.Td>
-                  <Table.Td fw={r.moved ? 600 : undefined}>{r.now}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+          <BeforeAfterTable
+            label="Deadlines"
+            heading="Target"
+            fz="sm"
+            rows={rows}
+            cells={(r) => ({ before: { c: r.moved ? "dimmed" : undefined, td: r.moved ? "line-through" : undefined }, after: { fw: r.moved ? 600 : undefined } })}
+          />
         )}
         {!recompute.isSuccess && after && !rows.some((r) => r.moved) && !policyChanges && (
           <Text size="xs" c="dimmed">
