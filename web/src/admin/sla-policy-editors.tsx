@@ -3,7 +3,7 @@ import { Button, Group, NumberInput, Skeleton, Stack, Text, Title } from "@manti
 import { IconTrash } from "@tabler/icons-react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Policy, PolicyUpdateInput, SlaSettings } from "@tessera/contracts";
-import { createPolicy, deletePolicy, fetchCalendars, fetchSlaSettings, saveSlaSettings, slaKeys, updatePolicy } from "../api/sla.ts";
+import { createPolicy, deletePolicy, fetchSlaSettings, saveSlaSettings, slaKeys, updatePolicy, useCalendars } from "../api/sla.ts";
 import { ConfirmDialog, Editor, SaveError } from "./layout.tsx";
 import { type AdminCollection, FormHeading, Loaded, useAdminForm, useCreateForm, useEditForm } from "./scaffold/index.ts";
 import { checkDraft, draftOf, FIELDS, inputOf, newDraft, type PolicyDraft } from "./sla-policy-draft.ts";
@@ -44,7 +44,7 @@ export function PolicyEditor({ policy, collection }: { policy: Policy; collectio
 
 /** A new policy starts on the default calendar, so the form waits for the calendars. */
 export function NewPolicyEditor({ collection }: { collection: AdminCollection<Policy> }) {
-  const calendars = useQuery({ queryKey: slaKeys.calendars, queryFn: fetchCalendars });
+  const calendars = useCalendars();
   if (calendars.isPending)
     return (
       <Stack p="lg">

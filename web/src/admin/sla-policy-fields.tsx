@@ -1,9 +1,8 @@
 // SLA policy editor: the form fields of one policy (conditions, targets, preview, pauses, escalations).
 import { Checkbox, Group, MultiSelect, NumberInput, Select, Stack, Textarea, TextInput } from "@mantine/core";
-import { useQuery } from "@tanstack/react-query";
 import { CHANNELS, PAUSE_CATEGORIES, PRIORITIES, TICKET_TYPES, type PauseCategory } from "@tessera/contracts";
 import { useAdminCategories, useOrganizations } from "../api/admin-queries.ts";
-import { fetchCalendars, slaKeys } from "../api/sla.ts";
+import { useCalendars } from "../api/sla.ts";
 import { Escalations } from "./sla-escalation-editor.tsx";
 import { CHANNEL_LABELS, PAUSE_LABELS, TYPE_LABELS, type PolicyDraft } from "./sla-policy-draft.ts";
 import { Preview } from "./sla-policy-preview.tsx";
@@ -46,7 +45,7 @@ function Condition<V extends string>({
 
 export function PolicyFields({ bind }: { bind: DraftBinding<PolicyDraft> }) {
   const { draft, setDraft, errors } = bind;
-  const calendars = useQuery({ queryKey: slaKeys.calendars, queryFn: fetchCalendars });
+  const calendars = useCalendars();
   const categories = useAdminCategories();
   const orgs = useOrganizations();
   return (

@@ -5,6 +5,7 @@
  */
 import { Calendar, Policy, SlaExplain, SlaPreview, SlaSettings, TicketSla, TicketSlaView } from "@tessera/contracts";
 import type { CalendarInput, CalendarUpdateInput, PolicyInput, PolicyUpdateInput, SlaPreviewInput } from "@tessera/contracts";
+import { useQuery } from "@tanstack/react-query";
 import { z } from "zod";
 import { api, apiNoContent } from "./client.ts";
 
@@ -32,6 +33,7 @@ export const recomputeTicketSla = (ticketKey: string | number, dryRun = false) =
 // ---- calendars ----
 
 export const fetchCalendars = () => api("/api/sla/calendars", z.array(Calendar));
+export const useCalendars = () => useQuery({ queryKey: slaKeys.calendars, queryFn: fetchCalendars });
 export const createCalendar = (input: z.input<typeof CalendarInput>) => api("/api/sla/calendars", Calendar, { json: input });
 export const updateCalendar = (id: number, input: z.input<typeof CalendarUpdateInput>) => api(`/api/sla/calendars/${id}`, Calendar, { method: "PATCH", json: input });
 export const deleteCalendar = (id: number) => apiNoContent(`/api/sla/calendars/${id}`, { method: "DELETE" });
@@ -39,6 +41,7 @@ export const deleteCalendar = (id: number) => apiNoContent(`/api/sla/calendars/$
 // ---- policies ----
 
 export const fetchPolicies = () => api("/api/sla/policies", z.array(Policy));
+export const useSlaPolicies = () => useQuery({ queryKey: slaKeys.policies, queryFn: fetchPolicies });
 export const createPolicy = (input: PolicyInput) => api("/api/sla/policies", Policy, { json: input });
 export const updatePolicy = (id: number, input: PolicyUpdateInput) => api(`/api/sla/policies/${id}`, Policy, { method: "PATCH", json: input });
 export const deletePolicy = (id: number) => apiNoContent(`/api/sla/policies/${id}`, { method: "DELETE" });
