@@ -1,7 +1,5 @@
 /** Macros shared with a team or with everyone, in the admin settings (personal ones live in the workspace). */
-import { IconBolt } from "@tabler/icons-react";
 import type { Macro } from "@tessera/contracts";
-import { replyKeys } from "../api/replies.ts";
 import type { MacroDraft } from "../ui/replies/macro-fields.tsx";
 import { useMacroLibrary } from "../ui/replies/libraries.tsx";
 import { LibraryPage, type LibraryConfig } from "./canned-replies-page.tsx";
@@ -16,9 +14,7 @@ export function MacrosPage() {
     ...useMacroLibrary("shared"),
     path: "macros",
     description: "Several ticket changes, and optionally a reply and a note, applied in one step with m. Agents see what a macro will change before applying it, and can undo it.",
-    icon: <IconBolt size={32} stroke={1.5} />,
     emptyText: "Change what it does or who can use it. It always acts as the agent who applies it, with the same checks as by hand.",
-    queryKey: replyKeys.macros("shared"),
     subOf: (m) => m.description || summary(m),
   };
   return <LibraryPage cfg={cfg} />;

@@ -3,7 +3,7 @@
  * item is saved or deleted (the lists are fetched again after). The workspace's managers and
  * the admin pages both read them, so the two never drift apart.
  */
-import { useQueryClient } from "@tanstack/react-query";
+import { useQueryClient, type QueryKey } from "@tanstack/react-query";
 import type { CannedReply, Macro } from "@tessera/contracts";
 import type { ReactNode } from "react";
 import { useStaff, useStatuses, useTeams } from "../../api/agent-queries.ts";
@@ -19,6 +19,8 @@ export interface Library<Item extends LibraryItem, Draft> {
   /** The request fields the form shows errors for. */
   fieldNames: readonly string[];
   query: { data: Item[] | undefined; isPending: boolean; isError: boolean; error: unknown; refetch: () => unknown };
+  /** The cache key of that list. */
+  queryKey: QueryKey;
   nameOf: (i: Item) => string;
   emptyDraft: () => Draft;
   draftOf: (i: Item) => Draft;
@@ -63,6 +65,7 @@ export function useCannedLibrary(list: ListName = "usable"): Library<CannedReply
     noun: "canned reply",
     fieldNames: ["title", "body", "scope", "team_id"],
     query: useCannedReplies(list),
+    queryKey: replyKeys.canned(list),
     nameOf: (r) => r.title,
     emptyDraft: () => firstScope(emptyCanned(), list),
     draftOf: cannedDraftOf,
@@ -84,6 +87,7 @@ export function useMacroLibrary(list: ListName = "usable"): Library<Macro, Macro
     noun: "macro",
     fieldNames: ["name", "description", "actions", "scope", "team_id"],
     query: useMacros(list),
+    queryKey: replyKeys.macros(list),
     nameOf: (m) => m.name,
     emptyDraft: () => firstScope(emptyMacro(), list),
     draftOf: macroDraftOf,
