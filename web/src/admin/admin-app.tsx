@@ -22,7 +22,8 @@ import { EmptyEditor, usePageTitle } from "./layout.tsx";
 import { MacrosPage } from "./macros-page.tsx";
 import { OrganizationsPage } from "./organizations-page.tsx";
 import { PriorityMatrixPage } from "./priority-matrix-page.tsx";
-import { PAGE_ICONS, SettingsNav } from "./settings-nav.tsx";
+import { PAGE_ICONS } from "./page-icons.tsx";
+import { SettingsNav } from "./settings-nav.tsx";
 import { SETTINGS_PAGES } from "./settings.ts";
 import { StatusesPage } from "./statuses-page.tsx";
 import { TeamsPage } from "./teams-page.tsx";
@@ -52,27 +53,27 @@ function lazyPage(load: () => Promise<ComponentType>, fallback: ReactNode = <Pag
   };
 }
 
-/** Each settings page by its address under /admin; what follows it names the item picked in its list. */
+/** Each settings page by its address under /admin; `itemId` names the item picked in its list. */
 const PAGES: Array<[path: string, page: ComponentType]> = [
   ["users/:userId?", UsersPage],
-  ["teams/:teamId?", TeamsPage],
-  ["organizations/:organizationId?", OrganizationsPage],
-  ["categories/:categoryId?", CategoriesPage],
+  ["teams/:itemId?", TeamsPage],
+  ["organizations/:itemId?", OrganizationsPage],
+  ["categories/:itemId?", CategoriesPage],
   ["priority-matrix", PriorityMatrixPage],
-  ["custom-fields/:fieldId?", CustomFieldsPage],
-  ["statuses/:statusKey?", StatusesPage],
+  ["custom-fields/:itemId?", CustomFieldsPage],
+  ["statuses/:itemId?", StatusesPage],
   ["canned-replies/:itemId?", CannedRepliesPage],
   ["macros/:itemId?", MacrosPage],
-  ["business-hours/:calendarId?", lazyPage(async () => (await import("./business-hours-page.tsx")).BusinessHoursPage, null)],
-  ["sla-policies/:policyId?", lazyPage(async () => (await import("./sla-policies-page.tsx")).SlaPoliciesPage, null)],
-  ["mailboxes/:mailboxId?", lazyPage(async () => (await import("./mailboxes-page.tsx")).MailboxesPage)],
-  ["failed-mail/:failedId?", lazyPage(async () => (await import("./failed-mail-page.tsx")).FailedMailPage)],
-  ["held-mail/:heldId?", lazyPage(async () => (await import("./held-mail-page.tsx")).HeldMailPage)],
-  ["outgoing-mail/:outboxId?", lazyPage(async () => (await import("./outgoing-mail-page.tsx")).OutgoingMailPage)],
-  ["mail-templates/:kind?", lazyPage(async () => (await import("./mail-templates-page.tsx")).MailTemplatesPage)],
+  ["business-hours/:itemId?", lazyPage(async () => (await import("./business-hours-page.tsx")).BusinessHoursPage, null)],
+  ["sla-policies/:itemId?", lazyPage(async () => (await import("./sla-policies-page.tsx")).SlaPoliciesPage, null)],
+  ["mailboxes/:itemId?", lazyPage(async () => (await import("./mailboxes-page.tsx")).MailboxesPage)],
+  ["failed-mail/:itemId?", lazyPage(async () => (await import("./failed-mail-page.tsx")).FailedMailPage)],
+  ["held-mail/:itemId?", lazyPage(async () => (await import("./held-mail-page.tsx")).HeldMailPage)],
+  ["outgoing-mail/:itemId?", lazyPage(async () => (await import("./outgoing-mail-page.tsx")).OutgoingMailPage)],
+  ["mail-templates/:itemId?", lazyPage(async () => (await import("./mail-templates-page.tsx")).MailTemplatesPage)],
   ["alerts", lazyPage(async () => (await import("./alerts-page.tsx")).AlertsPage)],
   ["background-jobs", lazyPage(async () => (await import("./background-jobs-page.tsx")).BackgroundJobsPage)],
-  ["audit-log/:entryId?", lazyPage(async () => (await import("./audit-log-page.tsx")).AuditLogPage)],
+  ["audit-log/:itemId?", lazyPage(async () => (await import("./audit-log-page.tsx")).AuditLogPage)],
 ];
 
 /** On a phone the settings nav is the header's menu. */

@@ -3,14 +3,14 @@
  * or downloaded raw mail, from which address and browser. Newest first, filtered by kind of
  * action and by person; an entry shows what changed from what to what.
  */
-import { Autocomplete, Badge, Group, Select, Table, Text } from "@mantine/core";
+import { Autocomplete, Badge, Group, Select, Text } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
-import { IconShieldCheck } from "@tabler/icons-react";
 import type { AuditEvent } from "@tessera/contracts";
 import { useEffect, useMemo, useState } from "react";
 import { useSearchParams } from "react-router";
 import { useAssignableStaff } from "../api/admin-queries.ts";
 import { auditKeys, useAuditPages, type AuditFilters } from "../api/audit.ts";
+import { BeforeAfterTable } from "../ui/before-after-table.tsx";
 import { formatDateTime } from "../ui/format.ts";
 import { TimeAgo } from "../ui/time-ago.tsx";
 import { AdminCollectionPage, useAdminCollection } from "./scaffold/index.ts";
@@ -76,29 +76,22 @@ function Filters() {
   );
 }
 
+/** Long values break anywhere rather than widen the table. */
+const WRAP = { overflowWrap: "anywhere" } as const;
+
 function ChangeTable({ before, after }: { before: AuditEvent["before"]; after: AuditEvent["after"] }) {
   const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])];
   if (!keys.length) return null;
   const show = (v: unknown) => (v === undefined || v === null || v === "" ? "—" : typeof v === "string" ? v : JSON.stringify(v));
   return (
-    <Table withTableBorder mt="md" aria-label="What changed" className={classes.table}>
-      <Table.Thead>
-        <Table.Tr>
-          <Table.Th>Field</Table.Th>
-          <Table.Th>Before</Table.Th>
-          <Table.Th>After</Table.Th>
-        </Table.Tr>
-      </Table.Thead>
-      <Table.Tbody>
-        {keys.map((k) => (
-          <Table.Tr key={k}>
-            <Table.Td className={classes.mono}>{k}</Table.Td>
-            <Table.Td style={{ overflowWrap: "anywhere" }}>{show(before?.[k])}</Table.Td>
-            <Table.Td style={{ overflowWrap: "anywhere" }}>{show(after?.[k])}</Table.Td>
-          </Table.Tr>
-        ))}
-      </Table.Tbody>
-    </Table>
+    <BeforeAfterTable
+      label="What changed"
+      heading="Field"
+      mt="md"
+      className={classes.table}
+      rows={keys.map((k) => ({ key: k, name: k, before: show(before?.[k]), after: show(after?.[k]) }))}
+      cells={() => ({ name: { className: classes.mono }, before: { style: WRAP }, after: { style: WRAP } })}
+    />
   );
 }
 
@@ -136,7 +129,7 @@ export function AuditLogPage() {
   const filters: AuditFilters = useMemo(() => ({ action: params.get("action") ?? undefined, actor: params.get("person") ?? undefined }), [params]);
   const pages = useAuditPages(filters);
   const items = useMemo(() => pages.data?.pages.flatMap((p) => p.items), [pages.data]);
-  const collection = useAdminCollection({ query: { ...pages, data: items }, queryKey: auditKeys.list(filters), param: "entryId", path: "/admin/audit-log", keepSearch: true });
+  const collection = useAdminCollection({ query: { ...pages, data: items }, queryKey: auditKeys.list(filters), path: "/admin/audit-log", keepSearch: true });
   return (
     <AdminCollectionPage
       collection={collection}
@@ -178,7 +171,6 @@ export function AuditLogPage() {
         </PagedRows>
       )}
       editor={(e) => <EntryDetail key={e.id} entry={e} />}
-      icon={<IconShieldCheck size={32} stroke={1.5} />}
       noun="entry"
       pick="See who did it, from which address and browser, and what changed from what to what."
       missing={{ title: "This entry is not in the list", text: "Clear the filters, or show older entries, to find it." }}

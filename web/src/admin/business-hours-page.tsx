@@ -6,14 +6,12 @@
  */
 import { ActionIcon, Alert, Badge, Button, Checkbox, Group, Select, Stack, Text, TextInput, Title, Tooltip } from "@mantine/core";
 import { IconCalendarTime, IconMoonStars, IconPlus, IconTrash, IconX } from "@tabler/icons-react";
-import { useQuery } from "@tanstack/react-query";
 import { WEEKDAYS, type Calendar, type Holiday, type Weekday } from "@tessera/contracts";
 import { useMemo } from "react";
-import { createCalendar, deleteCalendar, fetchCalendars, slaKeys, updateCalendar } from "../api/sla.ts";
+import { createCalendar, deleteCalendar, slaKeys, updateCalendar, useCalendars } from "../api/sla.ts";
 import { ConfirmDialog, Editor, SaveError, Tag } from "./layout.tsx";
-import { AdminCollectionPage, bindDraft, FormHeading, useAdminCollection, useCreateForm, useEditForm, type AdminCollection } from "./scaffold/index.ts";
+import { AdminCollectionPage, bindDraft, byName, FormHeading, useAdminCollection, useCreateForm, useEditForm, type AdminCollection } from "./scaffold/index.ts";
 import sla from "./sla-admin.module.css";
-import { ListRow } from "./list-row.tsx";
 import { AddButton, FieldGroup } from "./field-group.tsx";
 
 const DAY_NAMES: Record<Weekday, string> = { mon: "Monday", tue: "Tuesday", wed: "Wednesday", thu: "Thursday", fri: "Friday", sat: "Saturday", sun: "Sunday" };
@@ -342,35 +340,19 @@ function NewCalendarEditor({ collection }: { collection: AdminCollection<Calenda
 const hoursText = (minutes: number) => (minutes >= 7 * 1440 ? "24×7" : `${Math.round(minutes / 60)} h a week`);
 
 export function BusinessHoursPage() {
-  const collection = useAdminCollection({
-    query: useQuery({ queryKey: slaKeys.calendars, queryFn: fetchCalendars }),
-    queryKey: slaKeys.calendars,
-    alsoRefresh: [slaKeys.policies],
-    param: "calendarId",
-    path: "/admin/business-hours",
-    backLabel: "All calendars",
-    order: (a, b) => a.name.localeCompare(b.name),
-  });
+  const collection = useAdminCollection({ query: useCalendars(), queryKey: slaKeys.calendars, alsoRefresh: [slaKeys.policies], path: "/admin/business-hours", noun: "calendar", order: byName });
   return (
     <AdminCollectionPage
       collection={collection}
       description="The calendars SLA policies count in: time zone, working hours per day and holidays."
-      addLabel="Add calendar"
-      what="calendars"
-      noun="calendar"
-      row={(c) => (
-        <ListRow
-          key={c.id}
-          to={collection.hrefOf(c)}
-          lead={<IconCalendarTime size={20} stroke={1.5} color="var(--mantine-color-gray-6)" aria-hidden="true" />}
-          title={c.name}
-          sub={`${c.time_zone} · ${hoursText(c.weekly_business_minutes)}${c.holidays.length ? ` · ${c.holidays.length} holiday${c.holidays.length === 1 ? "" : "s"}` : ""}`}
-          badge={c.is_default ? <Tag>Default</Tag> : c.policies.length ? <Tag color="indigo">{c.policies.length === 1 ? "1 policy" : `${c.policies.length} policies`}</Tag> : null}
-        />
-      )}
+      row={(c) => ({
+        lead: <IconCalendarTime size={20} stroke={1.5} color="var(--mantine-color-gray-6)" aria-hidden="true" />,
+        title: c.name,
+        sub: `${c.time_zone} · ${hoursText(c.weekly_business_minutes)}${c.holidays.length ? ` · ${c.holidays.length} holiday${c.holidays.length === 1 ? "" : "s"}` : ""}`,
+        badge: c.is_default ? <Tag>Default</Tag> : c.policies.length ? <Tag color="indigo">{c.policies.length === 1 ? "1 policy" : `${c.policies.length} policies`}</Tag> : null,
+      })}
       editor={(c) => <CalendarEditor key={`${c.id}-${c.updated_at}`} calendar={c} collection={collection} />}
       creator={() => <NewCalendarEditor collection={collection} />}
-      icon={<IconCalendarTime size={32} stroke={1.5} />}
       pick="Set its time zone, the working hours of each day and its holidays. SLA targets count only in working hours."
       skeleton={200}
     />

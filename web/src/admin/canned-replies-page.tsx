@@ -4,27 +4,21 @@
  * business and are managed from the workspace. `LibraryPage` also serves the macros page.
  */
 import { Button, Text, Title } from "@mantine/core";
-import { IconMessageShare, IconTrash } from "@tabler/icons-react";
-import type { QueryKey } from "@tanstack/react-query";
+import { IconTrash } from "@tabler/icons-react";
 import type { CannedReply } from "@tessera/contracts";
 import { useMemo, type ReactNode } from "react";
 import { useNavigate } from "react-router";
-import { replyKeys } from "../api/replies.ts";
 import type { CannedDraft } from "../ui/replies/canned-fields.tsx";
 import { scopeLabel, type LibraryItem } from "../ui/replies/scope.ts";
 import { announce, ConfirmDialog, Editor, SaveError, Tag } from "./layout.tsx";
 import { useCannedLibrary, type Library } from "../ui/replies/libraries.tsx";
 import { AdminCollectionPage, useAdminCollection, useAdminForm, type AdminCollection } from "./scaffold/index.ts";
-import { ListRow } from "./list-row.tsx";
 
 /** A shared library as its admin page shows it. */
 export interface LibraryConfig<Item extends LibraryItem, Draft> extends Library<Item, Draft> {
   path: string;
   description: ReactNode;
-  icon: ReactNode;
   emptyText: ReactNode;
-  /** The cache key of the shared list. */
-  queryKey: QueryKey;
   subOf: (i: Item) => string;
 }
 
@@ -74,20 +68,17 @@ function ItemEditor<Item extends LibraryItem, Draft>({ cfg, item, collection }: 
 export function LibraryPage<Item extends LibraryItem, Draft>({ cfg }: { cfg: LibraryConfig<Item, Draft> }) {
   // Personal ones stay their owners' business: the page lists only what is shared.
   const query = { ...cfg.query, data: cfg.query.data?.filter((i) => i.scope !== "personal") };
-  const collection = useAdminCollection({ query, queryKey: cfg.queryKey, param: "itemId", path: `/admin/${cfg.path}`, backLabel: `All ${cfg.title.toLowerCase()}` });
+  const collection = useAdminCollection({ query, queryKey: cfg.queryKey, path: `/admin/${cfg.path}`, noun: cfg.noun, what: cfg.title.toLowerCase() });
   return (
     <AdminCollectionPage
       collection={collection}
       title={cfg.title}
       description={cfg.description}
-      addLabel={`Add ${cfg.noun}`}
-      noun={cfg.noun}
       listLabel={`${cfg.title} list`}
       emptyList="Nothing is shared yet. Add one for a team or for everyone."
-      row={(i) => <ListRow key={i.id} to={collection.hrefOf(i)} title={cfg.nameOf(i)} sub={cfg.subOf(i)} badge={<Tag color={i.scope === "everyone" ? "indigo" : "gray"}>{scopeLabel(i)}</Tag>} />}
+      row={(i) => ({ title: cfg.nameOf(i), sub: cfg.subOf(i), badge: <Tag color={i.scope === "everyone" ? "indigo" : "gray"}>{scopeLabel(i)}</Tag> })}
       editor={(i) => <ItemEditor key={i.id} cfg={cfg} item={i} collection={collection} />}
       creator={() => <ItemEditor key="new" cfg={cfg} item={null} collection={collection} />}
-      icon={cfg.icon}
       pick={cfg.emptyText}
     />
   );
@@ -98,9 +89,7 @@ export function CannedRepliesPage() {
     ...useCannedLibrary("shared"),
     path: "canned-replies",
     description: "Answers agents insert by typing / in the reply box, shared with a team or with everyone. Placeholders are filled in for each ticket.",
-    icon: <IconMessageShare size={32} stroke={1.5} />,
     emptyText: "Change its text, or who can use it. Agents keep their personal ones in the workspace.",
-    queryKey: replyKeys.canned("shared"),
     subOf: (r) => r.body.slice(0, 80),
   };
   return <LibraryPage cfg={cfg} />;

@@ -249,13 +249,7 @@ function RowDefaults({ all, category }: { all: Category[]; category: Category })
 
 export function CategoriesPage() {
   const [params] = useSearchParams();
-  const collection = useAdminCollection({
-    query: useAdminCategories(),
-    queryKey: adminKeys.categories,
-    param: "categoryId",
-    path: "/admin/categories",
-    backLabel: "All categories",
-  });
+  const collection = useAdminCollection({ query: useAdminCategories(), queryKey: adminKeys.categories, path: "/admin/categories", noun: "category", what: "categories" });
   const all = collection.items;
   const tree = useMemo(() => toTree(all), [all]);
   return (
@@ -289,8 +283,6 @@ export function CategoriesPage() {
       )}
       editor={(c) => <CategoryEditor key={c.id} category={c} collection={collection} />}
       creator={() => <NewCategoryEditor key={params.get("parent") ?? ""} collection={collection} parentParam={params.get("parent")} />}
-      icon={<IconCategory size={32} stroke={1.5} />}
-      noun="category"
       pick="Rename or move it, choose the team its tickets go to and their type, or stop offering it."
       missing={{ title: "This category does not exist", text: "Pick another one from the tree." }}
     />

@@ -4,7 +4,7 @@
  * is retired by deactivating it, which keeps the values tickets already have.
  */
 import { Alert, Checkbox, Group, NumberInput, Paper, Select, Stack, Switch, Text, Textarea, TextInput, Title } from "@mantine/core";
-import { IconEyeOff, IconForms, IconInfoCircle, IconListDetails, IconTicket } from "@tabler/icons-react";
+import { IconEyeOff, IconInfoCircle, IconListDetails, IconTicket } from "@tabler/icons-react";
 import { CUSTOM_FIELD_TYPES, type CustomField, type CustomFieldType } from "@tessera/contracts";
 import { useState } from "react";
 import { createCustomField, updateCustomField } from "../api/admin.ts";
@@ -338,20 +338,18 @@ export function CustomFieldsPage() {
   const collection = useAdminCollection({
     query: useAdminCustomFields(),
     queryKey: adminKeys.customFields,
-    param: "fieldId",
     path: "/admin/custom-fields",
+    noun: "field",
+    what: "custom fields",
     backLabel: "All fields",
   });
   return (
     <AdminCollectionPage
       collection={collection}
       description="Extra details a ticket can carry. Fields visible to requesters appear on the portal's request form."
-      addLabel="Add field"
-      noun="field"
       list={(all) => <FieldList all={all} />}
       editor={(f) => <FieldEditor key={f.id} field={f} collection={collection} />}
       creator={() => <NewFieldEditor collection={collection} />}
-      icon={<IconForms size={32} stroke={1.5} />}
       pick="Change its label, options, whether it is required or shown to requesters, or retire it."
     />
   );

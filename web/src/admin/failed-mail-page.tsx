@@ -147,7 +147,7 @@ const FILTERS: Array<{ value: FailedStatus; label: string }> = [
 ];
 
 export function FailedMailPage() {
-  const { status, tabs, collection } = useMailCollection(FILTERS, { useList: useFailedMail, all: "all", key: mailKeys.failed, param: "failedId", path: "/admin/failed-mail" });
+  const { status, tabs, collection } = useMailCollection(FILTERS, { useList: useFailedMail, all: "all", key: mailKeys.failed, path: "/admin/failed-mail" });
   return (
     <AdminCollectionPage
       collection={collection}
@@ -155,7 +155,7 @@ export function FailedMailPage() {
       listLabel="Failed mail list"
       listHeader={tabs}
       emptyList={status === "open" ? "No failed mail. Every message that arrived was taken in." : "Nothing here."}
-      row={(f) => (
+      rowElement={(f) => (
         <MailRow key={f.id} to={collection.hrefOf(f)} inactive={f.status !== "open"} title={f.subject || "(no subject)"} at={f.created_at}>
           <div className={classes.rowSub}>{f.from_address ?? "Unknown sender"}</div>
           <div className={mail.rowError}>
@@ -165,7 +165,6 @@ export function FailedMailPage() {
         </MailRow>
       )}
       editor={(f) => <FailedDetail key={f.id} item={f} />}
-      icon={<IconMailExclamation size={32} stroke={1.5} />}
       noun="message"
       pick="See why it failed, download the original, run it through intake again, or discard it."
       missing={{ title: "This message is not in the list", text: "It may have been removed. Pick another one." }}

@@ -4,7 +4,6 @@
  * all, for the tickets the admin can see (every ticket).
  */
 import { Anchor, Badge, Stack, Text } from "@mantine/core";
-import { IconHandStop } from "@tabler/icons-react";
 import type { HeldMail } from "@tessera/contracts";
 import { Link } from "react-router";
 import { mailKeys, useHeldMail, type HeldStatus } from "../api/mail.ts";
@@ -65,7 +64,7 @@ const FILTERS: Array<{ value: HeldStatus; label: string }> = [
 ];
 
 export function HeldMailPage() {
-  const { status, tabs, collection } = useMailCollection(FILTERS, { useList: useHeldMail, all: "all", key: mailKeys.held, param: "heldId", path: "/admin/held-mail" });
+  const { status, tabs, collection } = useMailCollection(FILTERS, { useList: useHeldMail, all: "all", key: mailKeys.held, path: "/admin/held-mail" });
   return (
     <AdminCollectionPage
       collection={collection}
@@ -73,7 +72,7 @@ export function HeldMailPage() {
       listLabel="Held mail list"
       listHeader={tabs}
       emptyList={status === "held" ? "Nothing is waiting. Replies from strangers will appear here." : "Nothing here."}
-      row={(h) => (
+      rowElement={(h) => (
         <MailRow key={h.id} to={collection.hrefOf(h)} inactive={h.status !== "held"} title={h.from_address} at={h.received_at}>
           <div className={classes.rowSub}>
             {h.ticket.reference} · {h.subject || "(no subject)"}
@@ -82,7 +81,6 @@ export function HeldMailPage() {
         </MailRow>
       )}
       editor={(h) => <HeldDetail key={h.id} held={h} />}
-      icon={<IconHandStop size={32} stroke={1.5} />}
       noun="message"
       pick="Read it, then accept it as a reply on its ticket (the sender joins the conversation), as a new ticket, or reject it."
       missing={{ title: "This message is not in the list", text: "Pick another one." }}

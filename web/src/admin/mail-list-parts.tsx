@@ -30,12 +30,12 @@ export function useStatusTabs<V extends string>(choices: Array<{ value: V; label
  */
 export function useMailCollection<S extends string, T extends { id: number }>(
   choices: Array<{ value: S; label: string }>,
-  { useList, all, key, param, path }: { useList: (status: S, enabled?: boolean) => CollectionQuery<T>; all: S; key: (status: S) => QueryKey; param: string; path: string },
+  { useList, all, key, path }: { useList: (status: S, enabled?: boolean) => CollectionQuery<T>; all: S; key: (status: S) => QueryKey; path: string },
 ) {
   const [status, tabs] = useStatusTabs(choices);
   // A list may load every message only while one is picked.
-  const everything = useList(all, !!useParams()[param]);
-  const collection = useAdminCollection({ query: useList(status), queryKey: key(status), param, path, alsoFindIn: everything.data, keepSearch: true });
+  const everything = useList(all, !!useParams().itemId);
+  const collection = useAdminCollection({ query: useList(status), queryKey: key(status), path, alsoFindIn: everything.data, keepSearch: true });
   return { status, tabs, collection };
 }
 

@@ -6,7 +6,7 @@
  */
 import { Alert, Badge, Button, Group, SegmentedControl, Skeleton, Stack, Text, Textarea, TextInput, Title, Tooltip } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
-import { IconAlertTriangle, IconArrowBackUp, IconMailCog } from "@tabler/icons-react";
+import { IconAlertTriangle, IconArrowBackUp } from "@tabler/icons-react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { MailKind, MailTemplate, MailTemplateParts } from "@tessera/contracts";
 import { useRef, useState } from "react";
@@ -19,7 +19,6 @@ import { announce, ConfirmDialog, Editor, SaveError, Tag } from "./layout.tsx";
 import { type AdminCollection, AdminCollectionPage, useAdminCollection, useConfirmedAction, useEditForm } from "./scaffold/index.ts";
 import { KIND_WORDS } from "./outgoing-mail-page.tsx";
 import mail from "./mail.module.css";
-import { ListRow } from "./list-row.tsx";
 
 type Part = keyof MailTemplateParts;
 const partsOf = (t: Pick<MailTemplate, "subject" | "text" | "html">): MailTemplateParts => ({ subject: t.subject, text: t.text, html: t.html });
@@ -202,30 +201,21 @@ function TemplateEditor({ template, collection }: { template: MailTemplate; coll
 
 export function MailTemplatesPage() {
   const navigate = useNavigate();
-  const collection = useAdminCollection({ query: useMailTemplates(), queryKey: mailKeys.templates, param: "kind", path: "/admin/mail-templates", backLabel: "All templates", idOf: (t) => t.kind });
+  const collection = useAdminCollection({ query: useMailTemplates(), queryKey: mailKeys.templates, path: "/admin/mail-templates", noun: "template", idOf: (t) => t.kind });
   return (
     <AdminCollectionPage
       collection={collection}
       description="The wording of every mail Tessera sends, in mustache: a template can fill in values but never run code."
-      what="templates"
-      noun="template"
-      row={(t) => (
-        <ListRow
-          key={t.kind}
-          to={collection.hrefOf(t)}
-          title={KIND_WORDS[t.kind]}
-          aside={
-            t.customized && (
-              <Tag color="indigo" size="xs">
-                Customized
-              </Tag>
-            )
-          }
-          sub={t.description}
-        />
-      )}
+      row={(t) => ({
+        title: KIND_WORDS[t.kind],
+        aside: t.customized && (
+          <Tag color="indigo" size="xs">
+            Customized
+          </Tag>
+        ),
+        sub: t.description,
+      })}
       editor={(t) => <TemplateEditor key={t.kind} template={t} collection={collection} />}
-      icon={<IconMailCog size={32} stroke={1.5} />}
       pick="Change the wording of a mail Tessera sends, and see it rendered as you type."
       missing={{
         title: "There is no such template",

@@ -5,7 +5,7 @@
  * write-only), what happens to processed mail, whether old mail is imported, and who may write.
  */
 import { Alert, Anchor, Text } from "@mantine/core";
-import { IconAlertTriangle, IconInbox } from "@tabler/icons-react";
+import { IconAlertTriangle } from "@tabler/icons-react";
 import { Link } from "react-router";
 import { mailKeys, useMailboxes, useMailboxHealth } from "../api/mail.ts";
 import { AdminCollectionPage, Rows, useAdminCollection } from "./scaffold/index.ts";
@@ -19,9 +19,9 @@ export function MailboxesPage() {
     query: useMailboxes(),
     queryKey: mailKeys.mailboxes,
     alsoRefresh: [mailKeys.health],
-    param: "mailboxId",
     path: "/admin/mailboxes",
-    backLabel: "All mailboxes",
+    noun: "mailbox",
+    what: "mailboxes",
     order: (a, b) => a.address.localeCompare(b.address),
   });
   const health = useMailboxHealth();
@@ -39,8 +39,6 @@ export function MailboxesPage() {
           .
         </>
       }
-      addLabel="Add mailbox"
-      noun="mailbox"
       list={(all) => (
         <>
           {all.length > 0 && failing > 0 && (
@@ -75,7 +73,6 @@ export function MailboxesPage() {
       )}
       editor={(m) => <MailboxEditor key={m.id} mailbox={m} health={healthOf(m.id)} collection={collection} />}
       creator={() => <NewMailboxEditor collection={collection} />}
-      icon={<IconInbox size={32} stroke={1.5} />}
       pick="Change where its tickets go, its IMAP settings, or who may write to it. Failing or lagging mailboxes are marked red in the list."
     />
   );

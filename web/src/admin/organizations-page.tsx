@@ -11,10 +11,10 @@ import { createOrganization, updateOrganization } from "../api/admin.ts";
 import { adminKeys, refreshPeople, useOrganizationMembers, useOrganizations } from "../api/admin-queries.ts";
 import { LoadError } from "../ui/query-state.tsx";
 import { Editor, EditorSection, SaveError, Tag } from "./layout.tsx";
-import { type AdminCollection, AdminCollectionPage, type DraftBinding, FormHeading, Toggle, useAdminCollection, useCreateForm, useEditForm } from "./scaffold/index.ts";
+import { type AdminCollection, AdminCollectionPage, byName, type DraftBinding, FormHeading, Toggle, useAdminCollection, useCreateForm, useEditForm } from "./scaffold/index.ts";
 import { ROLE_LABELS } from "./people.ts";
 import classes from "./admin.module.css";
-import { ListRow, RowIcon } from "./list-row.tsx";
+import { RowIcon } from "./list-row.tsx";
 
 interface OrgDraft {
   name: string;
@@ -156,34 +156,20 @@ function NewOrgEditor({ collection }: { collection: AdminCollection<Organization
 }
 
 export function OrganizationsPage() {
-  const collection = useAdminCollection({
-    query: useOrganizations(),
-    queryKey: adminKeys.organizations,
-    param: "organizationId",
-    path: "/admin/organizations",
-    backLabel: "All organizations",
-    order: (a, b) => a.name.localeCompare(b.name),
-  });
+  const collection = useAdminCollection({ query: useOrganizations(), queryKey: adminKeys.organizations, path: "/admin/organizations", noun: "organization", order: byName });
   return (
     <AdminCollectionPage
       collection={collection}
       description="The companies or departments your requesters belong to."
-      addLabel="Add organization"
-      noun="organization"
       emptyList="No organizations yet. Add one for each company or department whose people file requests."
-      row={(o) => (
-        <ListRow
-          key={o.id}
-          to={collection.hrefOf(o)}
-          lead={<RowIcon icon={<IconBuilding size={16} />} />}
-          title={o.name}
-          sub={o.domain ? `@${o.domain}` : "No email domain"}
-          badge={o.shares_tickets && <Tag>Shares requests</Tag>}
-        />
-      )}
+      row={(o) => ({
+        lead: <RowIcon icon={<IconBuilding size={16} />} />,
+        title: o.name,
+        sub: o.domain ? `@${o.domain}` : "No email domain",
+        badge: o.shares_tickets && <Tag>Shares requests</Tag>,
+      })}
       editor={(o) => <OrgEditor key={o.id} org={o} collection={collection} />}
       creator={() => <NewOrgEditor collection={collection} />}
-      icon={<IconBuilding size={32} stroke={1.5} />}
       pick="Set its email domain, so new people join it, and whether its members see each other's requests."
       skeleton={80}
     />

@@ -191,7 +191,7 @@ export function OutgoingMailPage() {
     refetchInterval: 15_000,
   });
   const items = useMemo(() => outbox.data?.pages.flatMap((p) => p.items), [outbox.data]);
-  const collection = useAdminCollection({ query: { ...outbox, data: items }, queryKey: mailKeys.outbox(state), param: "outboxId", path: "/admin/outgoing-mail", keepSearch: true });
+  const collection = useAdminCollection({ query: { ...outbox, data: items }, queryKey: mailKeys.outbox(state), path: "/admin/outgoing-mail", keepSearch: true });
   return (
     <AdminCollectionPage
       collection={collection}
@@ -248,7 +248,6 @@ export function OutgoingMailPage() {
         </PagedRows>
       )}
       editor={(i) => <OutboxDetail key={i.id} item={i} />}
-      icon={<IconSend size={32} stroke={1.5} />}
       pick={
         status.data ? (
           <SettingsEditor status={status.data} />

@@ -5,55 +5,15 @@
  */
 import { CloseButton, Text, TextInput } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
-import {
-  IconAdjustments,
-  IconAlertTriangle,
-  IconBolt,
-  IconBuilding,
-  IconCategory,
-  IconForms,
-  IconGridDots,
-  IconHandStop,
-  IconInbox,
-  IconMailCog,
-  IconMailExclamation,
-  IconMessageShare,
-  IconProgressCheck,
-  IconSearch,
-  IconSend,
-  IconUser,
-  IconUsers,
-  IconUsersGroup,
-} from "@tabler/icons-react";
-import { IconCalendarTime, IconClockExclamation, IconShieldCheck } from "@tabler/icons-react";
+import { IconAdjustments, IconBuilding, IconCategory, IconForms, IconProgressCheck, IconSearch, IconUsers } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
-import { useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
+import { useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { Link, NavLink, useNavigate } from "react-router";
 import { fetchAllCategories, fetchAllCustomFields, fetchOrganizations, fetchStatuses, fetchTeams } from "../api/admin.ts";
 import { adminKeys } from "../api/admin-queries.ts";
+import { PAGE_ICONS } from "./page-icons.tsx";
 import { matches, searchPages, SETTINGS_PAGES, SETTINGS_SECTIONS, type SearchResult } from "./settings.ts";
 import classes from "./admin.module.css";
-
-export const PAGE_ICONS: Record<string, ReactNode> = {
-  users: <IconUser size={16} aria-hidden="true" />,
-  teams: <IconUsersGroup size={16} aria-hidden="true" />,
-  organizations: <IconBuilding size={16} aria-hidden="true" />,
-  categories: <IconCategory size={16} aria-hidden="true" />,
-  "priority-matrix": <IconGridDots size={16} aria-hidden="true" />,
-  "custom-fields": <IconForms size={16} aria-hidden="true" />,
-  statuses: <IconProgressCheck size={16} aria-hidden="true" />,
-  "canned-replies": <IconMessageShare size={16} aria-hidden="true" />,
-  macros: <IconBolt size={16} aria-hidden="true" />,
-  "business-hours": <IconCalendarTime size={16} aria-hidden="true" />,
-  "sla-policies": <IconClockExclamation size={16} aria-hidden="true" />,
-  mailboxes: <IconInbox size={16} aria-hidden="true" />,
-  "failed-mail": <IconMailExclamation size={16} aria-hidden="true" />,
-  "held-mail": <IconHandStop size={16} aria-hidden="true" />,
-  "outgoing-mail": <IconSend size={16} aria-hidden="true" />,
-  "mail-templates": <IconMailCog size={16} aria-hidden="true" />,
-  alerts: <IconAlertTriangle size={16} aria-hidden="true" />,
-  "audit-log": <IconShieldCheck size={16} aria-hidden="true" />,
-};
 
 /** Things of the desk itself that the search finds, loaded only once someone searches. */
 function useDeskItems(enabled: boolean): SearchResult[] {

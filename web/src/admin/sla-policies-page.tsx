@@ -6,34 +6,21 @@
  * the clock; the warning share; what happens at a warning and at a breach. A live preview says
  * when a ticket created now would be due. "SLA settings" holds auto-close.
  */
-import { IconClockExclamation } from "@tabler/icons-react";
-import { useQuery } from "@tanstack/react-query";
-import { fetchPolicies, slaKeys } from "../api/sla.ts";
+import { slaKeys, useSlaPolicies } from "../api/sla.ts";
 import { NewPolicyEditor, PolicyEditor, SettingsEditor } from "./sla-policy-editors.tsx";
 import { PolicyList } from "./sla-policy-list.tsx";
 import { AdminCollectionPage, useAdminCollection } from "./scaffold/index.ts";
 
 export function SlaPoliciesPage() {
-  const collection = useAdminCollection({
-    query: useQuery({ queryKey: slaKeys.policies, queryFn: fetchPolicies }),
-    queryKey: slaKeys.policies,
-    alsoRefresh: [slaKeys.calendars],
-    param: "policyId",
-    path: "/admin/sla-policies",
-    backLabel: "All policies",
-  });
+  const collection = useAdminCollection({ query: useSlaPolicies(), queryKey: slaKeys.policies, alsoRefresh: [slaKeys.calendars], path: "/admin/sla-policies", noun: "policy", what: "policies" });
   return (
     <AdminCollectionPage
       collection={collection}
       description="Response and resolution targets, tried in order: the first active policy that matches a ticket times it."
-      addLabel="Add policy"
-      what="policies"
-      noun="policy"
       list={(all) => <PolicyList policies={all} />}
       editor={(p) => <PolicyEditor key={`${p.id}-${p.updated_at}`} policy={p} collection={collection} />}
       creator={() => <NewPolicyEditor collection={collection} />}
       extraEditors={{ settings: () => <SettingsEditor /> }}
-      icon={<IconClockExclamation size={32} stroke={1.5} />}
       pick="Each policy sets response and resolution targets for the tickets it applies to. The first active policy whose conditions match a ticket times it."
       skeleton={200}
     />

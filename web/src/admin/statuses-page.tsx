@@ -4,7 +4,7 @@
  * category, renames them, gives them the words requesters read, and retires added ones.
  */
 import { Alert, Badge, Group, NumberInput, Select, Stack, Text, TextInput, Title } from "@mantine/core";
-import { IconArrowsRightLeft, IconInfoCircle, IconProgressCheck } from "@tabler/icons-react";
+import { IconArrowsRightLeft, IconInfoCircle } from "@tabler/icons-react";
 import { STATUS_TRANSITIONS, type Status, type StatusCategory } from "@tessera/contracts";
 import { useState } from "react";
 import { createStatus, updateStatus } from "../api/admin.ts";
@@ -279,9 +279,9 @@ export function StatusesPage() {
   const collection = useAdminCollection({
     query: useAdminStatuses(),
     queryKey: adminKeys.statuses,
-    param: "statusKey",
     path: "/admin/statuses",
-    backLabel: "All statuses",
+    noun: "status",
+    what: "statuses",
     idOf: (s) => s.key,
     newSlug: NEW_STATUS,
   });
@@ -289,12 +289,9 @@ export function StatusesPage() {
     <AdminCollectionPage
       collection={collection}
       description="The steps of a ticket. Each status belongs to a category that decides what it allows; requesters read a label of their own."
-      addLabel="Add status"
-      noun="status"
       list={(all) => <StatusList all={all} />}
       editor={(s) => <StatusEditor key={s.key} status={s} collection={collection} />}
       creator={() => <NewStatusEditor collection={collection} />}
-      icon={<IconProgressCheck size={32} stroke={1.5} />}
       pick="Rename it, change what requesters read, or add a status of your own inside a category (for example “Waiting for parts” under awaiting third party)."
     />
   );

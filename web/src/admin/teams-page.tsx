@@ -15,10 +15,21 @@ import { initials } from "../ui/format.ts";
 import { errorMessage } from "../ui/query-state.tsx";
 import { effectiveTeam } from "./categories-page.tsx";
 import { announce, ConfirmDialog, Consequence, Editor, EditorSection, SaveError, TicketsConsequence } from "./layout.tsx";
-import { type AdminCollection, AdminCollectionPage, bindDraft, type ConfirmedDialog, FormHeading, useAdminCollection, useConfirmedAction, useCreateForm, useEditForm } from "./scaffold/index.ts";
+import {
+  type AdminCollection,
+  AdminCollectionPage,
+  byName,
+  bindDraft,
+  type ConfirmedDialog,
+  FormHeading,
+  useAdminCollection,
+  useConfirmedAction,
+  useCreateForm,
+  useEditForm,
+} from "./scaffold/index.ts";
 import { plural, possessive, ROLE_LABELS } from "./people.ts";
 import classes from "./admin.module.css";
-import { ListRow, RowIcon } from "./list-row.tsx";
+import { RowIcon } from "./list-row.tsx";
 
 type Member = Team["members"][number];
 
@@ -253,34 +264,20 @@ function NewTeamEditor({ collection }: { collection: AdminCollection<Team> }) {
 }
 
 export function TeamsPage() {
-  const collection = useAdminCollection({
-    query: useAdminTeams(),
-    queryKey: adminKeys.teams,
-    param: "teamId",
-    path: "/admin/teams",
-    backLabel: "All teams",
-    order: (a, b) => a.name.localeCompare(b.name),
-  });
+  const collection = useAdminCollection({ query: useAdminTeams(), queryKey: adminKeys.teams, path: "/admin/teams", noun: "team", order: byName });
   return (
     <AdminCollectionPage
       collection={collection}
       description="Teams own tickets: their members see and work the team's queue."
       addLabel="New team"
-      what="teams"
-      noun="team"
       emptyList="No teams yet. Create the first one: tickets are routed to teams."
-      row={(t) => (
-        <ListRow
-          key={t.id}
-          to={collection.hrefOf(t)}
-          lead={<RowIcon icon={<IconUsersGroup size={16} />} />}
-          title={t.name}
-          sub={`${plural(t.members.length, "member")}${t.description ? ` · ${t.description}` : ""}`}
-        />
-      )}
+      row={(t) => ({
+        lead: <RowIcon icon={<IconUsersGroup size={16} />} />,
+        title: t.name,
+        sub: `${plural(t.members.length, "member")}${t.description ? ` · ${t.description}` : ""}`,
+      })}
       editor={(t) => <TeamEditor key={t.id} team={t} collection={collection} />}
       creator={() => <NewTeamEditor collection={collection} />}
-      icon={<IconUsersGroup size={32} stroke={1.5} />}
       pick="Rename it, describe what it handles, and add or remove its members. Tickets reach a team from the default team of their category."
       missing={{ title: "This team does not exist", text: "It may have been removed. Pick another team from the list." }}
       skeleton={80}

@@ -5,10 +5,12 @@
  */
 import { Button, Skeleton, Stack, Text, Title } from "@mantine/core";
 import { IconPlus } from "@tabler/icons-react";
-import { isValidElement, type ReactElement, type ReactNode } from "react";
+import { isValidElement, type ComponentProps, type ReactElement, type ReactNode } from "react";
 import { Link } from "react-router";
 import { ListSkeleton, LoadError } from "../../ui/query-state.tsx";
 import { AdminPage, EmptyEditor, Split } from "../layout.tsx";
+import { ListRow } from "../list-row.tsx";
+import { PaneIcon } from "../page-icons.tsx";
 import { pageLabel } from "../settings.ts";
 import type { AdminCollection, CollectionQuery } from "./use-admin-collection.ts";
 import classes from "../admin.module.css";
@@ -73,19 +75,20 @@ export interface AdminCollectionPageProps<T> {
   /** The page's name in the settings nav by default. */
   title?: string;
   description: ReactNode;
-  /** The Add button's words; no button when absent. */
+  /** The Add button's words, "Add {noun}" by default; the button shows when there is a creator. */
   addLabel?: string;
   /** More buttons in the header, before Add. */
   actions?: ReactNode;
-  /** One item in words, "status": it names the list ("Status list") and what the editor pane says. */
+  /** One item in words, when the collection does not say: "entry". */
   noun?: string;
-  /** What the list holds, for its loading and error words; the title by default. */
+  /** What the list holds, for its loading and error words; the collection's words or the title by default. */
   what?: string;
   /** The list's name for assistive technology; "{Noun} list" by default. */
   listLabel?: string;
   wide?: boolean;
-  /** One row per item (a RowLink); or `list` for a list of another shape. */
-  row?: (item: T) => ReactNode;
+  /** What a row shows of an item, a link to its editor; `rowElement` for a row of another kind, `list` for a list of another shape. */
+  row?: (item: T) => Omit<ComponentProps<typeof ListRow>, "to">;
+  rowElement?: (item: T) => ReactNode;
   list?: (items: T[]) => ReactNode;
   /** What the list says when it is empty. */
   emptyList?: ReactNode;
@@ -97,7 +100,8 @@ export interface AdminCollectionPageProps<T> {
   creator?: () => ReactNode;
   /** Other editors by their address segment, such as a page's settings. */
   extraEditors?: Record<string, () => ReactNode>;
-  icon: ReactNode;
+  /** The editor pane's icon; the page's own by default. */
+  icon?: ReactNode;
   /** The editor pane when nothing is picked: what to do ("Pick a {noun}" above it), a title and what to do, or a view of its own. */
   pick: ReactNode | EmptyState;
   /** The editor pane when the address names nothing in the list; "This {noun} does not exist" by default. */
@@ -107,9 +111,11 @@ export interface AdminCollectionPageProps<T> {
 }
 
 export function AdminCollectionPage<T>(props: AdminCollectionPageProps<T>) {
-  const { collection: c, icon, noun = "item" } = props;
+  const { collection: c, icon = <PaneIcon path={c.path} /> } = props;
+  const noun = props.noun ?? c.noun ?? "item";
   const title = props.title ?? pageLabel(c.path) ?? "";
-  const what = props.what ?? title.toLowerCase();
+  const what = props.what ?? c.what ?? title.toLowerCase();
+  const addLabel = props.creator ? (props.addLabel ?? `Add ${noun}`) : undefined;
   const missing = props.missing ?? { title: `This ${noun} does not exist`, text: "Pick another one from the list." };
   const pick = isEmptyState(props.pick) || isValidElement(props.pick) || props.pick === null ? props.pick : { title: `Pick ${/^[aeiou]/.test(noun) ? "an" : "a"} ${noun}`, text: props.pick };
   let editor: ReactNode;
@@ -142,12 +148,12 @@ export function AdminCollectionPage<T>(props: AdminCollectionPageProps<T>) {
       title={title}
       description={props.description}
       actions={
-        props.actions || props.addLabel ? (
+        props.actions || addLabel ? (
           <>
             {props.actions}
-            {props.addLabel && (
+            {addLabel && (
               <Button component={Link} to={c.newPath} leftSection={<IconPlus size={16} />}>
-                {props.addLabel}
+                {addLabel}
               </Button>
             )}
           </>
@@ -167,7 +173,7 @@ export function AdminCollectionPage<T>(props: AdminCollectionPageProps<T>) {
                   props.list(c.items)
                 ) : (
                   <Rows items={c.items} empty={props.emptyList}>
-                    {props.row!}
+                    {props.rowElement ?? ((item) => <ListRow key={c.idOf(item)} to={c.hrefOf(item)} {...props.row!(item)} />)}
                   </Rows>
                 )}
                 {props.listFooter}

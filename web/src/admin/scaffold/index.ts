@@ -1,5 +1,5 @@
 export { AdminCollectionPage, FormHeading, ListState, Rows } from "./admin-collection-page.tsx";
-export { useAdminCollection, type AdminCollection, type CollectionQuery } from "./use-admin-collection.ts";
+export { byName, useAdminCollection, type AdminCollection, type CollectionQuery } from "./use-admin-collection.ts";
 export { useAdminForm, useCreateForm, useEditForm } from "./use-admin-form.ts";
 export { bindDraft, type DraftBinding } from "./bind-draft.ts";
 export { AdminFormPage } from "./admin-form-page.tsx";

@@ -19,8 +19,6 @@ export interface AdminCollectionOptions<T> {
   query: CollectionQuery<T>;
   /** The cache key of the list, updated in place after a change. */
   queryKey: QueryKey;
-  /** The route parameter that names the picked item, such as "statusKey". */
-  param: string;
   /** Where the page lives, such as "/admin/statuses"; items live at `${path}/${id}`. */
   path: string;
   /** What names an item in the address and the cache; its `id` by default. */
@@ -35,27 +33,36 @@ export interface AdminCollectionOptions<T> {
   alsoFindIn?: T[];
   /** Links to items keep the page's filters (the query string). */
   keepSearch?: boolean;
-  /** The words of an editor's link back to the list on a phone: "All statuses". */
+  /** One item in words, "status": it names the list ("Status list") and what the editor pane says. */
+  noun?: string;
+  /** What the list holds, "statuses" ("{noun}s" by default): its loading and error words, and "All statuses" on an editor's link back to it on a phone. */
+  what?: string;
+  /** The words of that link when they are not "All {what}". */
   backLabel?: string;
 }
 
 const byId = (item: unknown) => (item as { id: string | number }).id;
 
+/** The list order of most admin lists: by name, as a person would look one up. */
+export const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+
 export function useAdminCollection<T>({
   query,
   queryKey,
-  param,
   path,
+  noun,
+  what = noun && `${noun}s`,
   idOf = byId,
   newSlug = "new",
   order,
   alsoRefresh = [],
   alsoFindIn = [],
   keepSearch = false,
-  backLabel,
+  backLabel = what && `All ${what}`,
 }: AdminCollectionOptions<T>) {
   const client = useQueryClient();
-  const picked = useParams()[param];
+  // Every list page's route names the picked item `itemId`.
+  const picked = useParams().itemId;
   const search = useLocation().search;
   const items = query.data ?? [];
   const isNew = picked === newSlug;
@@ -76,9 +83,12 @@ export function useAdminCollection<T>({
     isNew,
     selected,
     path,
+    noun,
+    what,
     newPath: `${path}/${newSlug}`,
     /** For an Editor: where its back link goes on a phone, and its words. */
     back: { backTo: path, backLabel },
+    idOf,
     hrefOf: (item: T) => `${path}/${encodeURIComponent(String(idOf(item)))}${keepSearch ? search : ""}`,
     added: (item: T) => change((all) => (order ? [...all, item].sort(order) : [...all, item])),
     saved: (item: T) => change((all) => all.map((i) => (idOf(i) === idOf(item) ? item : i))),
