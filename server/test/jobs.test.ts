@@ -10,6 +10,7 @@ import { defineTick, startTicks, tickStatsOf } from "../src/jobs/ticks.ts";
 import { inTransaction } from "../src/context.ts";
 import { createJobWorker, enqueue, JOB_BACKOFF_BASE_MS } from "../src/jobs/queue.ts";
 import { jobHandlers } from "../src/jobs/handlers.ts";
+import { outboxTick } from "../src/mail/out/outbox.ts";
 
 const S = 1000;
 
@@ -253,8 +254,8 @@ describe.each(dialects)("jobs on %s", (dialect) => {
     // Two instances in one process, as a test or an embedding may hold.
     const other = await desk.openNode();
     const kicks = { here: 0, there: 0 };
-    const offHere = createJobWorker(desk.ctx, jobHandlers).tick.wakeOn!(() => kicks.here++);
-    const offThere = createJobWorker(other, jobHandlers).tick.wakeOn!(() => kicks.there++);
+    const offHere = createJobWorker(desk.ctx, jobHandlers).tick.wakeOn!(() => kicks.here++, desk.ctx);
+    const offThere = createJobWorker(other, jobHandlers).tick.wakeOn!(() => kicks.there++, other);
     try {
       await enqueue(desk.ctx, "probe", {});
       expect(kicks).toEqual({ here: 1, there: 0 });
@@ -269,6 +270,20 @@ describe.each(dialects)("jobs on %s", (dialect) => {
     } finally {
       offHere();
       offThere();
+    }
+
+    // Mail queued by this instance's reactions wakes this instance's outbox delivery only.
+    const mail = { here: 0, there: 0 };
+    const offMailHere = outboxTick.wakeOn!(() => mail.here++, desk.ctx);
+    const offMailThere = outboxTick.wakeOn!(() => mail.there++, other);
+    try {
+      const requester = await desk.user("requester");
+      expect((await requester.post("/api/tickets", { subject: "Acknowledge me" })).status).toBe(201);
+      await desk.drain();
+      expect(mail).toEqual({ here: 1, there: 0 });
+    } finally {
+      offMailHere();
+      offMailThere();
     }
 
     const quiet = async () => {};

@@ -33,7 +33,7 @@ export interface TickDefinition {
    * Subscribes to whatever means there is new work for this instance (mail queued, a job queued);
    * `kick` runs the tick after `delayMs` rather than at its next interval. Returns the unsubscribe.
    */
-  wakeOn?: (kick: (delayMs?: number) => void) => () => void;
+  wakeOn?: (kick: (delayMs?: number) => void, ctx: AppContext) => () => void;
   /** Called once when the scheduler stops, after its runs have drained (closes what the tick keeps open). */
   onStop?: () => Promise<void>;
 }
@@ -159,7 +159,7 @@ export function startTicks(ctx: AppContext, defs: TickDefinition[], opts: { time
     t.unref();
     kicks.add(t);
   };
-  const unsubscribe = timers ? [...states.values()].flatMap((s) => (s.def.wakeOn ? [s.def.wakeOn((delayMs) => kick(s, delayMs))] : [])) : [];
+  const unsubscribe = timers ? [...states.values()].flatMap((s) => (s.def.wakeOn ? [s.def.wakeOn((delayMs) => kick(s, delayMs), ctx)] : [])) : [];
 
   if (timers) for (const s of states.values()) s.def.atStart === false ? schedule(s) : void runState(s);
 

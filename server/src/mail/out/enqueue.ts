@@ -37,21 +37,6 @@ interface Plan {
   commentId: number | null;
 }
 
-// ---- waking the worker -------------------------------------------------------------------
-
-const listeners = new Set<() => void>();
-
-/** Calls `fn` whenever mail is queued in this process (once it is committed). */
-export function onMailQueued(fn: () => void): () => void {
-  listeners.add(fn);
-  return () => listeners.delete(fn);
-}
-
-/** Wakes this process's outbox worker (new mail, or a retry an admin asked for). */
-export function wakeOutbox(): void {
-  for (const fn of listeners) fn();
-}
-
 // ---- reading events ---------------------------------------------------------------------
 
 const asRecord = (v: unknown): Record<string, unknown> => (v && typeof v === "object" ? (v as Record<string, unknown>) : {});
@@ -229,6 +214,6 @@ export const mailNotifications: EventConsumer = {
         if (await enqueueMailFor(tx.db, row.ticket_id, actor, row.via, row.created_at, [input])) queued = true;
       }
     }
-    return queued ? wakeOutbox : undefined;
+    return queued ? () => tx.background.wakeOutbox() : undefined;
   },
 };

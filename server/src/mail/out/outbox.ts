@@ -22,7 +22,6 @@ import type { Database } from "../../db/schema.ts";
 import type { MailOutboxTable } from "./tables.ts";
 import type { Selectable } from "kysely";
 import { composeMessage } from "./compose.ts";
-import { onMailQueued, wakeOutbox } from "./enqueue.ts";
 import { classifyFailure, messageOf, openTransport, type MailTransport } from "./transport.ts";
 import { AppError, notFound } from "../../errors.ts";
 import { backoffMs as queueBackoffMs } from "../../jobs/queue.ts";
@@ -201,7 +200,7 @@ export async function retryMessage(ctx: AppContext, id: number): Promise<void> {
   if (!Number(updated.numUpdatedRows)) {
     throw new AppError("conflict", 409, `Only a failed message can be retried; this one is ${row.state}.`, { state: row.state });
   }
-  wakeOutbox();
+  ctx.background.wakeOutbox();
 }
 
 /**
@@ -214,7 +213,7 @@ export const outboxTick = defineTick({
   everyMs: (ctx) => ctx.config.mailOut.pollMs,
   scope: "node",
   // Mail is queued inside a transaction that commits a moment later; look shortly after.
-  wakeOn: (kick) => onMailQueued(() => kick(100)),
+  wakeOn: (kick, ctx) => ctx.background.onMailQueued(() => kick(100)),
   run: async (ctx, { signal }) => {
     for (;;) {
       const r = await deliverDue(ctx);
