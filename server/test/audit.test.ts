@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { commandFor } from "./support/command.ts";
+import { commandFor, runTessera } from "./support/command.ts";
 import { createDesk, dialects, makeTeam, PASSWORD, type Client, type TestDesk } from "./harness.ts";
 import { prepareFirstAdmin } from "../src/auth/service.ts";
 import { createHash } from "node:crypto";
-import { spawn } from "node:child_process";
 import { sql } from "kysely";
 
 const FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
@@ -290,13 +289,7 @@ describe.each(dialects)("the audit trail on %s", (dialect) => {
 
   it("records accounts and tokens made with the tessera command, as the command's doing", async () => {
     const { main, env } = await commandFor(desk, dialect);
-    const tessera = (...args: string[]) =>
-      new Promise<{ code: number | null; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, ["--import", "tsx", main, ...args], { env, stdio: ["ignore", "ignore", "pipe"] });
-        let stderr = "";
-        child.stderr.on("data", (d) => (stderr += d));
-        child.on("exit", (code) => resolve({ code, stderr }));
-      });
+    const tessera = (...args: string[]) => runTessera(main, env, ...args);
     expect(await tessera("user", "add", "--email", "ops@example.test", "--name", "Ops Robot", "--role", "agent")).toMatchObject({ code: 0 });
     expect((await tessera("token", "create", "--user", "ops@example.test", "--name", "backup job")).code).toBe(0);
     expect(await latest("user.created")).toMatchObject({

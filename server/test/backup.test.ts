@@ -4,7 +4,6 @@
  * original, and every stored file with the same bytes.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -14,18 +13,7 @@ import pg from "pg";
 import { openInstance } from "../src/boot.ts";
 import { blobPath } from "../src/attachments/storage.ts";
 import { createDesk, dialects, type Client, type TestDesk } from "./harness.ts";
-import { commandFor } from "./support/command.ts";
-
-function tessera(main: string, env: Record<string, string>, ...args: string[]) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", main, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { commandFor, runTessera } from "./support/command.ts";
 
 async function upload(c: Client, filename: string, content: Buffer) {
   const boundary = `----tessera${randomBytes(8).toString("hex")}`;
@@ -100,12 +88,12 @@ describe.each(dialects)("backup and restore on %s", (dialect) => {
   }
 
   it("backs up a running desk, restores it elsewhere, and the copy has every row and file", { timeout: 120_000 }, async () => {
-    const backedUp = await tessera(command.main, command.env, "backup", backupDir);
+    const backedUp = await runTessera(command.main, command.env, "backup", backupDir);
     expect(backedUp.stderr).toBe("");
     expect(backedUp.stdout).toMatch(/Backed up and checked: 5 tickets, \d+ events, 5 comments, 5 attachments \(2 files/);
 
     const env = await emptyInstallation();
-    const restored = await tessera(command.main, env, "restore", backupDir);
+    const restored = await runTessera(command.main, env, "restore", backupDir);
     expect(restored.stderr).toBe("");
     expect(restored.stdout).toContain("Restored and checked: 5 tickets");
 
@@ -119,14 +107,14 @@ describe.each(dialects)("backup and restore on %s", (dialect) => {
     } finally {
       await copy.close();
     }
-    expect((await tessera(command.main, env, "check", "--hashes")).stdout).toContain("All 2 files the database names are in place and intact.");
+    expect((await runTessera(command.main, env, "check", "--hashes")).stdout).toContain("All 2 files the database names are in place and intact.");
   });
 
   it("refuses to back up into a folder that is not empty, or to restore over an existing desk", { timeout: 60_000 }, async () => {
-    const again = await tessera(command.main, command.env, "backup", backupDir);
+    const again = await runTessera(command.main, command.env, "backup", backupDir);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain("is not empty: back up into a new folder");
-    const over = await tessera(command.main, command.env, "restore", backupDir);
+    const over = await runTessera(command.main, command.env, "restore", backupDir);
     expect(over.code).toBe(1);
     expect(over.stderr).toMatch(/already (exists|holds tables)/);
   });
@@ -137,8 +125,8 @@ describe.each(dialects)("backup and restore on %s", (dialect) => {
     const good = readFileSync(file);
     try {
       writeFileSync(file, Buffer.concat([good.subarray(0, good.length - 1), Buffer.from([good[good.length - 1] ^ 1])]));
-      expect((await tessera(command.main, command.env, "check")).code).toBe(0);
-      const deep = await tessera(command.main, command.env, "check", "--hashes");
+      expect((await runTessera(command.main, command.env, "check")).code).toBe(0);
+      const deep = await runTessera(command.main, command.env, "check", "--hashes");
       expect(deep.code).toBe(1);
       expect(deep.stderr).toContain(`file ${sha} does not hash to its name: it is damaged`);
     } finally {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, createDesk, dialects, makeTeam, type Response, type TestDesk } from "./harness.ts";
+import { countRows } from "./support/rows.ts";
 import { prepareFirstAdmin } from "../src/auth/service.ts";
 
 /** A desk with no admin yet and its one-time setup link (path and query), for the setup page's tests. */
@@ -39,15 +40,7 @@ describe.each(dialects)("security of a default install on %s", (dialect) => {
   afterAll(() => desk.close());
 
   // Counted in the database itself: a list page would miss a ticket past its limit or hidden from the caller.
-  const ticketCount = async () =>
-    Number(
-      (
-        await desk.ctx.db
-          .selectFrom("tickets")
-          .select((eb) => eb.fn.countAll().as("n"))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+  const ticketCount = () => countRows(desk, "tickets");
 
   describe("identity", () => {
     it.each([

@@ -6,8 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, createDesk, dialects, type TestDesk } from "./harness.ts";
 import { hmac } from "../src/auth/secrets.ts";
-import { commandFor } from "./support/command.ts";
-import { spawn } from "node:child_process";
+import { commandFor, runTessera } from "./support/command.ts";
 
 describe.each(dialects)("API token scopes on %s", (dialect) => {
   let desk: TestDesk;
@@ -169,13 +168,7 @@ describe.each(dialects)("API token scopes on %s", (dialect) => {
 
   it("makes a scoped token from the command line, and refuses a scope the owner cannot hold", async () => {
     const { main, env } = await commandFor(desk, dialect);
-    const tessera = (...args: string[]) =>
-      new Promise<{ code: number | null; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, ["--import", "tsx", main, ...args], { env, stdio: ["ignore", "ignore", "pipe"] });
-        let stderr = "";
-        child.stderr.on("data", (d) => (stderr += d));
-        child.on("exit", (code) => resolve({ code, stderr }));
-      });
+    const tessera = (...args: string[]) => runTessera(main, env, ...args);
     const email = agent.user!.email;
     expect((await tessera("token", "create", "--user", email, "--name", "reporting", "--scope", "tickets:read")).code).toBe(0);
     const refused = await tessera("token", "create", "--user", email, "--name", "too much", "--scope", "admin");

@@ -1,4 +1,5 @@
 /** Running the `tessera` command as a separate process against a test desk's own database. */
+import { spawn } from "node:child_process";
 import path from "node:path";
 import { sql } from "kysely";
 import type { Dialect, TestDesk } from "../harness.ts";
@@ -15,4 +16,16 @@ export async function commandFor(desk: TestDesk, dialect: Dialect): Promise<{ ma
     env.DATABASE_URL = url.toString();
   }
   return { main, env };
+}
+
+/** Runs the `tessera` command (`main`, from commandFor) with `env`; resolves with its exit code and what it printed. */
+export function runTessera(main: string, env: Record<string, string>, ...args: string[]) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", main, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("exit", (code) => resolve({ code, stdout, stderr }));
+  });
 }
