@@ -16,6 +16,7 @@ import {
   IconProgressCheck,
   IconSend,
   IconShieldCheck,
+  IconStack2,
   IconUser,
   IconUsersGroup,
   type Icon,
@@ -40,6 +41,7 @@ const ICONS: Record<string, Icon> = {
   "outgoing-mail": IconSend,
   "mail-templates": IconMailCog,
   alerts: IconAlertTriangle,
+  "background-jobs": IconStack2,
   "audit-log": IconShieldCheck,
 };
 
