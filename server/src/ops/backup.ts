@@ -70,9 +70,8 @@ async function sha256Of(file: string): Promise<string> {
   return hash.digest("hex");
 }
 
-/** Checks that each file `db` names is in `filesDir` with its size (and, when `hashes`, its content). */
-export async function verifyFiles(db: Kysely<unknown>, filesDir: string, opts: { hashes: boolean }): Promise<{ problems: Problems; referenced: Map<string, number> }> {
-  const referenced = await referencedFiles(db);
+/** Checks that each file of `referenced` is in `filesDir` with its size (and, when `hashes`, its content). */
+async function checkFiles(referenced: Map<string, number>, filesDir: string, opts: { hashes: boolean }): Promise<Problems> {
   const problems: Problems = [];
   for (const [sha, size] of referenced) {
     const file = blobPath(filesDir, sha);
@@ -81,20 +80,34 @@ export async function verifyFiles(db: Kysely<unknown>, filesDir: string, opts: {
     else if (st.size !== size) problems.push(`file ${sha} has ${st.size} bytes, the database says ${size}`);
     else if (opts.hashes && (await sha256Of(file)) !== sha) problems.push(`file ${sha} does not hash to its name: it is damaged`);
   }
-  return { problems, referenced };
+  return problems;
 }
 
-/** Copies the named files from one store to another, keeping their content addresses. */
-async function copyFiles(from: string, to: string, shas: Iterable<string>): Promise<number> {
+/** Checks that each file `db` names is in `filesDir` with its size (and, when `hashes`, its content). */
+export async function verifyFiles(db: Kysely<unknown>, filesDir: string, opts: { hashes: boolean }): Promise<{ problems: Problems; referenced: Map<string, number> }> {
+  const referenced = await referencedFiles(db);
+  return { problems: await checkFiles(referenced, filesDir, opts), referenced };
+}
+
+/**
+ * Copies every file `db` names from one store to another, keeping their content addresses, then
+ * checks the copies by size and hash. A file missing from `from` is left for the check to name.
+ */
+async function copyFilesOf(db: Kysely<unknown>, from: string, to: string): Promise<{ referenced: Map<string, number>; bytes: number; problems: Problems }> {
+  const referenced = await referencedFiles(db);
   let bytes = 0;
-  for (const sha of shas) {
+  for (const sha of referenced.keys()) {
+    const source = blobPath(from, sha);
+    if (!existsSync(source)) continue;
     const target = blobPath(to, sha);
     await mkdir(path.dirname(target), { recursive: true });
-    await copyFile(blobPath(from, sha), target);
+    await copyFile(source, target);
     bytes += (await stat(target)).size;
   }
-  return bytes;
+  return { referenced, bytes, problems: await checkFiles(referenced, to, { hashes: true }) };
 }
+
+const incomplete = (what: string, problems: Problems) => new BackupError(`${what}:\n  ${problems.slice(0, 20).join("\n  ")}`);
 
 function openSqlite(file: string, readonly: boolean) {
   const handle = new SQLite(file, { readonly, fileMustExist: true });
@@ -139,14 +152,27 @@ export async function backup(cfg: Config, live: Kysely<unknown>, dir: string, no
   const filesDir = path.join(dir, FILES_DIR);
   let manifest: Manifest;
   if (cfg.databaseUrl) {
-    const schema = await currentSchema(live);
-    await pgTool("pg_dump", ["--format=custom", "--no-owner", "--no-privileges", `--schema=${schema}`, `--file=${path.join(dir, PG_DUMP_FILE)}`, pgConnection(cfg.databaseUrl)]);
-    // The dump is the snapshot; files are checked against the live database, a superset of it.
-    const { referenced } = await verifyFiles(live, cfg.attachmentsDir, { hashes: false });
-    const bytes = await copyFiles(cfg.attachmentsDir, filesDir, referenced.keys());
-    const { problems } = await verifyFiles(live, filesDir, { hashes: true });
-    if (problems.length) throw new BackupError(`The backup is incomplete:\n  ${problems.slice(0, 20).join("\n  ")}`);
-    manifest = { format: 1, created_at: now.toISOString(), dialect: "postgres", schema, counts: await countRows(live, referenced.size), file_bytes: bytes };
+    // One snapshot for the dump, the file list and the counts: pg_dump reads the snapshot this
+    // read-only transaction exports, so writes made meanwhile are in none of them.
+    manifest = await live
+      .transaction()
+      .setIsolationLevel("repeatable read")
+      .execute(async (snap) => {
+        const snapshot = (await sql<{ id: string }>`select pg_export_snapshot() as id`.execute(snap)).rows[0].id;
+        const schema = await currentSchema(snap);
+        await pgTool("pg_dump", [
+          "--format=custom",
+          "--no-owner",
+          "--no-privileges",
+          `--snapshot=${snapshot}`,
+          `--schema=${schema}`,
+          `--file=${path.join(dir, PG_DUMP_FILE)}`,
+          pgConnection(cfg.databaseUrl!),
+        ]);
+        const files = await copyFilesOf(snap, cfg.attachmentsDir, filesDir);
+        if (files.problems.length) throw incomplete("The backup is incomplete", files.problems);
+        return { format: 1, created_at: now.toISOString(), dialect: "postgres", schema, counts: await countRows(snap, files.referenced.size), file_bytes: files.bytes };
+      });
   } else {
     const source = new SQLite(cfg.sqlitePath, { fileMustExist: true });
     try {
@@ -156,11 +182,9 @@ export async function backup(cfg: Config, live: Kysely<unknown>, dir: string, no
     }
     const copy = openSqlite(path.join(dir, SQLITE_FILE), true);
     try {
-      const { referenced } = await verifyFiles(copy.db, cfg.attachmentsDir, { hashes: false });
-      const bytes = await copyFiles(cfg.attachmentsDir, filesDir, referenced.keys());
-      const { problems } = await verifyFiles(copy.db, filesDir, { hashes: true });
-      if (problems.length) throw new BackupError(`The backup is incomplete:\n  ${problems.slice(0, 20).join("\n  ")}`);
-      manifest = { format: 1, created_at: now.toISOString(), dialect: "sqlite", counts: await countRows(copy.db, referenced.size), file_bytes: bytes };
+      const files = await copyFilesOf(copy.db, cfg.attachmentsDir, filesDir);
+      if (files.problems.length) throw incomplete("The backup is incomplete", files.problems);
+      manifest = { format: 1, created_at: now.toISOString(), dialect: "sqlite", counts: await countRows(copy.db, files.referenced.size), file_bytes: files.bytes };
     } finally {
       await copy.db.destroy();
     }
@@ -201,12 +225,10 @@ export async function restore(cfg: Config, dir: string, connectRestored: () => P
   }
   const restored = await connectRestored();
   try {
-    const { referenced } = await verifyFiles(restored.db, path.join(dir, FILES_DIR), { hashes: true });
-    await copyFiles(path.join(dir, FILES_DIR), cfg.attachmentsDir, referenced.keys());
-    const { problems } = await verifyFiles(restored.db, cfg.attachmentsDir, { hashes: true });
+    const { referenced, problems } = await copyFilesOf(restored.db, path.join(dir, FILES_DIR), cfg.attachmentsDir);
     const counts = await countRows(restored.db, referenced.size);
     for (const [k, v] of Object.entries(manifest.counts)) if (counts[k as keyof Counts] !== v) problems.push(`${k}: the backup recorded ${v}, the restored database has ${counts[k as keyof Counts]}`);
-    if (problems.length) throw new BackupError(`The restored installation does not match its backup:\n  ${problems.slice(0, 20).join("\n  ")}`);
+    if (problems.length) throw incomplete("The restored installation does not match its backup", problems);
   } finally {
     await restored.close();
   }
