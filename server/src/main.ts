@@ -12,7 +12,7 @@ import { insertUser } from "./people/create.ts";
 import { COMMAND_LINE, recordAudit } from "./audit/record.ts";
 import { AppError } from "./errors.ts";
 import { runSeedCommand, type SeedCommandOptions } from "./seed/scale/command.ts";
-import { NODE_ROLES, type NodeRole, startNode } from "./start.ts";
+import { NODE_ROLES, type NodeRole, startNode, where } from "./start.ts";
 import { registerBackupCommands } from "./ops/backup-command.ts";
 import { closeParser, ingestMessage } from "./mail/in/ingest.ts";
 
@@ -27,8 +27,6 @@ function config(): Config {
     throw err;
   }
 }
-
-const where = (c: Config) => (c.databaseUrl ? "PostgreSQL" : `SQLite at ${c.sqlitePath}`);
 
 /** Runs a one-off command against the database, printing errors as a person would want them. */
 async function withInstance(fn: (ctx: Awaited<ReturnType<typeof openInstance>>["ctx"]) => Promise<void>) {

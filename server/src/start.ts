@@ -32,7 +32,8 @@ async function buildOpsApp(instance: Instance): Promise<App> {
   return app;
 }
 
-const where = (c: Config) => (c.databaseUrl ? "PostgreSQL" : `SQLite at ${c.sqlitePath}`);
+/** The database a configuration points at, as the start-up lines name it. */
+export const where = (c: Config) => (c.databaseUrl ? "PostgreSQL" : `SQLite at ${c.sqlitePath}`);
 
 export async function startNode(cfg: Config, role: NodeRole): Promise<void> {
   const refusal = roleRefusal(role, cfg);
