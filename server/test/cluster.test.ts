@@ -13,11 +13,9 @@ import { randomBytes } from "node:crypto";
 import { spawnSync } from "node:child_process";
 import pg from "pg";
 import { SmtpCatcher } from "./support/smtp-catcher.ts";
-import { startTessera, type TesseraProcess } from "./support/write-load.ts";
+import { adminSession, startTessera, type TesseraProcess } from "./support/write-load.ts";
 
 const pgUrl = process.env.TEST_DATABASE_URL;
-const ADMIN = { email: "admin@kill.test", password: "a long enough password 42" };
-
 async function adminQuery(text: string) {
   const admin = new pg.Client({ connectionString: pgUrl });
   await admin.connect();
@@ -26,15 +24,6 @@ async function adminQuery(text: string) {
   } finally {
     await admin.end();
   }
-}
-
-/** A signed-in admin's session, usable against any node. */
-async function session(base: string) {
-  const login = await fetch(`${base}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(ADMIN) });
-  expect(login.status).toBe(200);
-  const cookie = login.headers.get("set-cookie")!.split(";")[0];
-  const { csrf_token } = (await login.json()) as { csrf_token: string };
-  return { cookie, headers: { "content-type": "application/json", cookie, "x-csrf-token": csrf_token } };
 }
 
 /** Reads a Server-Sent Events stream until `match` appears in it; resolves with the time from `connected`'s change to then. */
@@ -126,7 +115,7 @@ describe.skipIf(!pgUrl)("two web nodes and two workers on one PostgreSQL databas
 
   it("mails each acknowledgement and reply exactly once, whichever node took the request and whichever worker sent it", { timeout: 120_000 }, async () => {
     // Signed in on the first node, the same session works on the second.
-    const { headers } = await session(web[0].base);
+    const { headers } = await adminSession(web[0].base);
     const tickets: Array<{ id: number; requester: string }> = [];
     await Promise.all(
       Array.from({ length: 20 }, async (_, i) => {
@@ -163,7 +152,7 @@ describe.skipIf(!pgUrl)("two web nodes and two workers on one PostgreSQL databas
   });
 
   it("fires an SLA breach once, with both workers sweeping every second", { timeout: 60_000 }, async () => {
-    const { headers } = await session(web[0].base);
+    const { headers } = await adminSession(web[0].base);
     const post = async (url: string, body: unknown) => (await fetch(`${web[0].base}${url}`, { method: "POST", headers, body: JSON.stringify(body) })).json() as Promise<any>;
     const calendars = (await (await fetch(`${web[0].base}/api/sla/calendars`, { headers })).json()) as Array<{ id: number; is_default: boolean }>;
     const category = await post("/api/categories", { name: "Timed" });
@@ -193,7 +182,7 @@ describe.skipIf(!pgUrl)("two web nodes and two workers on one PostgreSQL databas
   });
 
   it("finishes a delivery on another worker when the one sending it is killed, and sends it once", { timeout: 90_000 }, async () => {
-    const { headers } = await session(web[0].base);
+    const { headers } = await adminSession(web[0].base);
     // One worker left, so the one that takes the message is the one killed.
     workers[1].child.kill("SIGKILL");
     const sentBefore = smtp.messages.length;
@@ -225,8 +214,8 @@ describe.skipIf(!pgUrl)("two web nodes and two workers on one PostgreSQL databas
   });
 
   it("tells a browser on one web node of a change made through the other within two seconds", { timeout: 30_000 }, async () => {
-    const a = await session(web[0].base);
-    const b = await session(web[1].base);
+    const a = await adminSession(web[0].base);
+    const b = await adminSession(web[1].base);
     const created = await fetch(`${web[1].base}/api/tickets`, { method: "POST", headers: b.headers, body: JSON.stringify({ subject: "Seen everywhere" }) });
     const t = (await created.json()) as { id: number; version: number };
     const tookMs = await waitForLive(

@@ -68,12 +68,18 @@ export async function startTessera(dataDir: string, databaseUrl?: string, port?:
   };
 }
 
-/** Signs the bootstrap admin in; `post` answers undefined when the connection fails. */
-export async function signIn(base: string) {
+/** Signs the bootstrap admin in: the session cookie, and the headers a write sends with it. */
+export async function adminSession(base: string) {
   const login = await fetch(`${base}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(ADMIN) });
+  if (login.status !== 200) throw new Error(`signing in answered ${login.status}: ${await login.text()}`);
   const cookie = login.headers.get("set-cookie")!.split(";")[0];
   const { csrf_token } = (await login.json()) as { csrf_token: string };
-  const headers = { "content-type": "application/json", cookie, "x-csrf-token": csrf_token };
+  return { cookie, headers: { "content-type": "application/json", cookie, "x-csrf-token": csrf_token } };
+}
+
+/** Signs the bootstrap admin in; `post` answers undefined when the connection fails. */
+export async function signIn(base: string) {
+  const { headers } = await adminSession(base);
   return (url: string, body: unknown) => fetch(`${base}${url}`, { method: "POST", headers, body: JSON.stringify(body) }).catch(() => undefined);
 }
 
