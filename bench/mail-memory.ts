@@ -27,7 +27,7 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { SmtpConnection } from "./smtp-client.ts";
-import { envNumber as env, freePort, startChild, table, waitReady, type Child } from "./support.ts";
+import { envNumber as env, freePort, percentile, startChild, table, waitReady, type Child } from "./support.ts";
 
 const MESSAGES = env("MAIL_MEMORY_MESSAGES", 4);
 const MIB = env("MAIL_MEMORY_MIB", 49);
@@ -108,10 +108,6 @@ function memoryOf(pid: number): { rss: number; hwm: number } | undefined {
   } catch {
     return undefined;
   }
-}
-
-function percentile(sorted: number[], q: number) {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : NaN;
 }
 
 async function login(url: string) {

@@ -26,7 +26,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { envNumber, startChild, table, waitReady, type Child } from "./support.ts";
+import { envNumber, percentile, startChild, table, waitReady, type Child } from "./support.ts";
 
 const run = promisify(execFile);
 const BENCH_DIR = import.meta.dirname;
@@ -72,10 +72,6 @@ async function ensureSeeded(label: string, env: Record<string, string>, ticketCo
   await tessera(env, "seed", "--tickets", String(TICKETS));
   const s = (Date.now() - started) / 1000;
   notes.push(`${label}: seeded ${TICKETS.toLocaleString("en")} tickets in ${s.toFixed(0)} s (${Math.round(TICKETS / s).toLocaleString("en")}/s)`);
-}
-
-function percentile(sorted: number[], q: number) {
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 }
 
 /** Times `call` SAMPLES times after three warm-up calls. */

@@ -190,7 +190,8 @@ export async function runLoad(spec: LoadSpec, connections: number, seconds: numb
   };
 }
 
-function percentile(sorted: number[], q: number): number {
+/** The value at quantile `q` (0–1) of an ascending list; NaN for an empty one. */
+export function percentile(sorted: number[], q: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 }
