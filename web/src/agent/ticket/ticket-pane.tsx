@@ -59,9 +59,7 @@ function PaneSkeleton() {
           <Skeleton height={80} />
         </Box>
       </div>
-      <div className={classes.details}>
-        <Skeleton height={260} />
-      </div>
+      {detailsPlaceholder}
     </div>
   );
 }
