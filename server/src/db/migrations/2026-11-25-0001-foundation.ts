@@ -5,12 +5,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   const c = columns(db);
   const ts = c.instant;
 
-  await db.schema
-    .createTable("settings")
-    .addColumn("key", "text", (col) => col.primaryKey())
-    .addColumn("value", "text", (col) => col.notNull())
-    .addColumn("updated_at", ts, (col) => col.notNull())
-    .execute();
+  await c.keyed(db.schema.createTable("settings")).$call(c.required("text", "value")).$call(c.required(ts, "updated_at")).execute();
 
   await c
     .id(db.schema.createTable("organizations"))
@@ -54,12 +49,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("revoked_at", ts)
     .execute();
 
-  await db.schema
-    .createTable("login_throttle")
-    .addColumn("key", "text", (col) => col.primaryKey())
-    .addColumn("failures", "integer", (col) => col.notNull())
-    .addColumn("last_failure_at", ts, (col) => col.notNull())
-    .execute();
+  await c.keyed(db.schema.createTable("login_throttle")).$call(c.required("integer", "failures")).$call(c.required(ts, "last_failure_at")).execute();
 
   await c
     .id(db.schema.createTable("teams"))
@@ -81,9 +71,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("created_at", ts, (col) => col.notNull())
     .execute();
 
-  await db.schema
-    .createTable("statuses")
-    .addColumn("key", "text", (col) => col.primaryKey())
+  await c
+    .keyed(db.schema.createTable("statuses"))
     .$call(c.required("text", "label", "requester_label", "category"))
     .addColumn("builtin", "integer", c.flag)
     .addColumn("position", "integer", (col) => col.notNull().defaultTo(0))
@@ -95,8 +84,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("key", "text", (col) => col.notNull().unique())
     .$call(c.required("text", "label", "type"))
     .addColumn("options", "text", (col) => col.notNull().defaultTo("[]"))
-    .addColumn("required", "integer", c.flag)
-    .addColumn("visible_to_requester", "integer", c.flag)
+    .$call(c.flags("required", "visible_to_requester"))
     .addColumn("active", "integer", (col) => col.notNull().defaultTo(1))
     .addColumn("created_at", ts, (col) => col.notNull())
     .execute();

@@ -20,6 +20,15 @@ const required =
   (t: Table) =>
     names.reduce((table, name) => table.addColumn(name, type, (c) => c.notNull()), t);
 
+/** Flag columns (0 or 1, 0 unless set), in the order given. */
+const flags =
+  (...names: string[]) =>
+  (t: Table) =>
+    names.reduce((table, name) => table.addColumn(name, "integer", (c) => c.notNull().defaultTo(0)), t);
+
+/** A table keyed by a text column named `key`. */
+const keyed = <T extends string>(t: CreateTableBuilder<T, any>) => t.addColumn("key", "text", (c) => c.primaryKey());
+
 /**
  * Who a saved item is shared with: personal (owner only), team (team_id's members) or everyone.
  * Deleting a team deletes what was shared with it; a person is disabled rather than deleted, so
@@ -60,6 +69,8 @@ export function columns(db: Kysely<any>) {
     belongsTo,
     refersTo,
     required,
+    flags,
+    keyed,
     timestamps,
     indexEach,
     /**
