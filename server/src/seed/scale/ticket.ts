@@ -13,7 +13,7 @@ import type { Desk, Person } from "./desk.ts";
 import type { Random } from "./random.ts";
 import { policyAppliedEvent, writeSla, type PendingEvent } from "./sla.ts";
 import { ATTACHMENTS, COMMENTS, COMMENT_MENTIONS, SEARCH_DOCUMENTS, TICKETS, TICKET_EVENTS, TICKET_TAGS, TICKET_WATCHERS, type Batch } from "./tables.ts";
-import * as W from "./words.ts";
+import { WORDS as W } from "./words.ts";
 
 /** The next id of each table the generator numbers itself, and the next ticket number. */
 export interface Ids {
@@ -99,10 +99,10 @@ const flat = (text: string) => text.replace(/\s+/g, " ").trim();
 function fill(rnd: Random, subject: string): string {
   return subject
     .replace("{asset}", () => `LT${rnd.int(10000, 99999)}`)
-    .replace("{host}", () => rnd.pick(W.HOSTS))
-    .replace("{app}", () => rnd.pick(W.APPS))
+    .replace("{host}", () => rnd.pick(W.hosts))
+    .replace("{app}", () => rnd.pick(W.apps))
     .replace("{code}", () => `0x8007${rnd.int(0, 0xffff).toString(16).padStart(4, "0")}`)
-    .replace("{room}", () => rnd.pick(W.ROOMS));
+    .replace("{room}", () => rnd.pick(W.rooms));
 }
 
 export function generateTicket(desk: Desk, rnd: Random, ids: Ids, createdAt: number, commentsPerTicket: number, batch: Batch): void {
@@ -131,7 +131,7 @@ export function generateTicket(desk: Desk, rnd: Random, ids: Ids, createdAt: num
 
   const subject = fill(rnd, rnd.pick(leaf.subjects));
   const firstName = requester.name.split(" ")[0];
-  const description = `Hello,\n\n${rnd.pick(W.OPENINGS)} ${rnd.pick(W.OPENINGS)}\n\nThanks,\n${firstName}`;
+  const description = `Hello,\n\n${rnd.pick(W.openings)} ${rnd.pick(W.openings)}\n\nThanks,\n${firstName}`;
   const events: PendingEvent[] = [];
   const log: Array<{ at: number; category: string }> = [{ at: createdAt, category: "new" }];
   let status = "new" as Final;
@@ -191,7 +191,7 @@ export function generateTicket(desk: Desk, rnd: Random, ids: Ids, createdAt: num
   const answeredAt = createdAt + Math.round(Math.min(span / 2, rnd.around(pace.answer * MINUTE, 0.9)));
 
   if (final === "new" || (final === "cancelled" && rnd.chance(0.5))) {
-    if (final === "new" && commentsPerTicket > 0 && rnd.chance(0.3)) comment(end, requester, rnd.pick(W.REQUESTER_REPLIES), false, requesterVia);
+    if (final === "new" && commentsPerTicket > 0 && rnd.chance(0.3)) comment(end, requester, rnd.pick(W.requester_replies), false, requesterVia);
     if (final === "cancelled") {
       moveTo(end, requester.id, requesterVia, "cancelled");
       closedAt = end;
@@ -199,9 +199,9 @@ export function generateTicket(desk: Desk, rnd: Random, ids: Ids, createdAt: num
   } else if (final === "open") {
     // Answered by the team, not yet taken by anyone: the answer opened it.
     firstResponseAt = answeredAt;
-    comment(answeredAt, agent, rnd.pick(W.AGENT_REPLIES), false, "web");
+    comment(answeredAt, agent, rnd.pick(W.agent_replies), false, "web");
     moveTo(answeredAt, agent.id, "web", "open");
-    if (commentsPerTicket > 1 && rnd.chance(0.5)) comment(end, requester, rnd.pick(W.REQUESTER_REPLIES), false, requesterVia);
+    if (commentsPerTicket > 1 && rnd.chance(0.5)) comment(end, requester, rnd.pick(W.requester_replies), false, requesterVia);
   } else {
     const assignedAt = createdAt + Math.round((answeredAt - createdAt) * (0.2 + 0.6 * rnd.next()));
     event(assignedAt, agent.id, "web", "field_changed", "assignee_id", null, agent.id);
@@ -213,14 +213,14 @@ export function generateTicket(desk: Desk, rnd: Random, ids: Ids, createdAt: num
       const at = i === 0 ? answeredAt : answeredAt + Math.round(((end - answeredAt) * (i - 0.5 + rnd.next() * 0.5)) / Math.max(1, count - 1));
       const closing = i === count - 1 && (resolves || final === "on_hold");
       if (i === 0 || closing || (i % 2 === 0 && rnd.chance(0.6))) {
-        const text = closing && resolves ? rnd.pick(W.AGENT_FIXES) : closing ? rnd.pick(W.AGENT_QUESTIONS) : rnd.pick(W.AGENT_REPLIES);
+        const text = closing && resolves ? rnd.pick(W.agent_fixes) : closing ? rnd.pick(W.agent_questions) : rnd.pick(W.agent_replies);
         comment(at, agent, text, false, "web");
         firstResponseAt ??= at;
-      } else if (i % 2 === 1) comment(at, requester, rnd.pick(W.REQUESTER_REPLIES), false, requesterVia);
+      } else if (i % 2 === 1) comment(at, requester, rnd.pick(W.requester_replies), false, requesterVia);
       else {
         const colleague = rnd.pick(desk.agentsByTeam.get(teamId)!);
         const mention = colleague !== agent && rnd.chance(0.3);
-        const id = comment(at, agent, `${mention ? `@${colleague.email} ` : ""}${rnd.pick(W.NOTES)}`, true, "web");
+        const id = comment(at, agent, `${mention ? `@${colleague.email} ` : ""}${rnd.pick(W.notes)}`, true, "web");
         if (mention) {
           batch.get(COMMENT_MENTIONS.name)!.push(id, colleague.id);
           event(at, agent.id, "web", "mentioned", null, undefined, { comment_id: id, user_ids: [colleague.id] });
@@ -232,10 +232,10 @@ export function generateTicket(desk: Desk, rnd: Random, ids: Ids, createdAt: num
       moveTo(end, agent.id, "web", "cancelled");
       closedAt = end;
     } else if (resolves) {
-      resolution = rnd.pick(W.RESOLUTIONS);
+      resolution = rnd.pick(W.resolutions);
       event(end, agent.id, "web", "field_changed", "resolution_note", null, resolution);
       if (type === "incident" || type === "problem") {
-        rootCause = rnd.pick(W.ROOT_CAUSES);
+        rootCause = rnd.pick(W.root_causes);
         event(end, agent.id, "web", "field_changed", "root_cause", null, rootCause);
       }
       moveTo(end, agent.id, "web", "resolved");
@@ -320,7 +320,7 @@ export function generateTicket(desk: Desk, rnd: Random, ids: Ids, createdAt: num
 
   const tagCount = requester.organization_id === desk.vipOrganizationId ? 1 : rnd.chance(0.3) ? rnd.int(1, 2) : 0;
   const tags = new Set<string>(requester.organization_id === desk.vipOrganizationId ? ["vip"] : []);
-  while (tags.size < tagCount) tags.add(rnd.pick(W.TAGS));
+  while (tags.size < tagCount) tags.add(rnd.pick(W.tags));
   for (const tag of tags) batch.get(TICKET_TAGS.name)!.push(ticketId, tag);
   if (rnd.chance(0.06)) {
     const watcher = rnd.pick(desk.agents);

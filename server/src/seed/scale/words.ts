@@ -13,20 +13,10 @@ export interface CategorySpec {
   children: Array<{ name: string; subjects: string[] }>;
 }
 
+/** Word lists, by what they are: apps, rooms, hosts, openings, agent_replies, notes, tags, ... */
+export const WORDS = words;
 export const TEAMS: Array<{ name: string; description: string }> = words.teams;
 export const CATEGORIES = words.categories as CategorySpec[];
-export const APPS: string[] = words.apps;
-export const ROOMS: string[] = words.rooms;
-export const HOSTS: string[] = words.hosts;
-export const OPENINGS: string[] = words.openings;
-export const AGENT_REPLIES: string[] = words.agent_replies;
-export const AGENT_QUESTIONS: string[] = words.agent_questions;
-export const AGENT_FIXES: string[] = words.agent_fixes;
-export const REQUESTER_REPLIES: string[] = words.requester_replies;
-export const NOTES: string[] = words.notes;
-export const RESOLUTIONS: string[] = words.resolutions;
-export const ROOT_CAUSES: string[] = words.root_causes;
-export const TAGS: string[] = words.tags;
 /** [name, domain] */
 export const ORGANIZATIONS = words.organizations as Array<[string, string]>;
 
