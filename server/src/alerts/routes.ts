@@ -19,6 +19,13 @@ import { recordAudit } from "../audit/record.ts";
 /** Alerts being applied at once, per node, beyond which a storm is asked to come back later. */
 const MAX_IN_FLIGHT = 32;
 
+/** What the API reference says of the Alertmanager webhook. */
+const ALERTMANAGER_DOC = {
+  summary: "Prometheus Alertmanager webhook (payload version 4): each alert opens an incident or notes its open ticket",
+  description:
+    "Point a webhook_config at this URL with `http_config.authorization.credentials` set to an API token of an agent or admin integration account. One open ticket per alert fingerprint; repeats and retries change nothing but the ticket's occurrence count and last-seen time (written within a few seconds); a resolved alert adds a note and, if the alert settings say so, resolves the ticket.",
+};
+
 export function alertRoutes(app: App, ctx: AppContext) {
   const tags = ["alerts"];
   let inFlight = 0;
@@ -42,14 +49,7 @@ export function alertRoutes(app: App, ctx: AppContext) {
 
   app.post("/api/alerts/alertmanager", {
     config: { access: "staff" },
-    schema: {
-      tags,
-      summary: "Prometheus Alertmanager webhook (payload version 4): each alert opens an incident or notes its open ticket",
-      description:
-        "Point a webhook_config at this URL with `http_config.authorization.credentials` set to an API token of an agent or admin integration account. One open ticket per alert fingerprint; repeats and retries change nothing but the ticket's occurrence count and last-seen time (written within a few seconds); a resolved alert adds a note and, if the alert settings say so, resolves the ticket.",
-      body: AlertmanagerPayload,
-      response: { 200: AlertResponse },
-    },
+    schema: { tags, ...ALERTMANAGER_DOC, body: AlertmanagerPayload, response: { 200: AlertResponse } },
     handler: async (req) => {
       admit(req);
       return run(async () => {

@@ -27,17 +27,17 @@ function presentLoggedEvent(e: FeedEvent): LoggedEvent {
   };
 }
 
+/** What the API reference says of the event log. */
+const EVENT_LOG_DOC = {
+  summary: "The event log: every ticket event, oldest first, after a cursor",
+  description:
+    "Each event has a stable `id`. Pass `next_cursor` as `after` for the next page; an empty page keeps your cursor, so poll with it to see what happens next. Only committed events are listed, and an event never appears behind a cursor already handed out, even when its transaction committed late.",
+};
+
 export function eventRoutes(app: App, ctx: AppContext) {
   app.get("/api/events", {
     config: { access: "admin" },
-    schema: {
-      tags: ["events"],
-      summary: "The event log: every ticket event, oldest first, after a cursor",
-      description:
-        "Each event has a stable `id`. Pass `next_cursor` as `after` for the next page; an empty page keeps your cursor, so poll with it to see what happens next. Only committed events are listed, and an event never appears behind a cursor already handed out, even when its transaction committed late.",
-      querystring: EventLogQuery,
-      response: { 200: EventLogPage },
-    },
+    schema: { tags: ["events"], ...EVENT_LOG_DOC, querystring: EventLogQuery, response: { 200: EventLogPage } },
     handler: async (req) => {
       const after = req.query.after === undefined ? LOG_START : decodeCursor(req.query.after);
       if (!after) throw invalid("after", "is not a cursor from this event log; pass a next_cursor you were given, or leave it out to start at the beginning");

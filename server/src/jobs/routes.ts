@@ -6,6 +6,10 @@ import type { App } from "../http/types.ts";
 import { discardDeadJob, listDeadJobs, presentDeadJob, retryDeadJob } from "./dead-letters.ts";
 import { enqueue } from "./queue.ts";
 
+/** The OpenAPI description of /api/jobs/probe. */
+const PROBE_DESCRIPTION =
+  "fail: always throws on every try, so its retries and its place in the dead-letter list can be seen; once throws on its first try only, so a retry from the dead-letter list succeeds.";
+
 export function jobRoutes(app: App, ctx: AppContext) {
   const tags = ["jobs"];
   const params = z.object({ id: Id });
@@ -33,14 +37,7 @@ export function jobRoutes(app: App, ctx: AppContext) {
 
   app.post("/api/jobs/probe", {
     config: { access: "admin" },
-    schema: {
-      tags,
-      summary: "Queue a probe job, to check that background work runs",
-      description:
-        "fail: always throws on every try, so its retries and its place in the dead-letter list can be seen; once throws on its first try only, so a retry from the dead-letter list succeeds.",
-      body: JobProbeInput,
-      response: { 200: QueuedJob },
-    },
+    schema: { tags, summary: "Queue a probe job, to check that background work runs", description: PROBE_DESCRIPTION, body: JobProbeInput, response: { 200: QueuedJob } },
     handler: async (req) => {
       const id = await enqueue(ctx, "probe", { fail: req.body.fail }, { maxAttempts: req.body.max_attempts });
       return { id, kind: "probe" };

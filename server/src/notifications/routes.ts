@@ -10,6 +10,12 @@ import { countUnread, listGroups, markAllRead, markGroupRead } from "./queries.t
 
 const tags = ["notifications"];
 
+/** What the API reference says of muting a ticket. */
+const MUTE_DOC = {
+  summary: "Mute this ticket's notifications for you, until a time or until you unmute (mentions of you still arrive)",
+  description: "Muting again moves the end. `until: null` mutes until DELETE.",
+};
+
 export function notificationRoutes(app: App, ctx: AppContext) {
   app.get("/api/notifications", {
     schema: {
@@ -30,12 +36,7 @@ export function notificationRoutes(app: App, ctx: AppContext) {
   });
 
   app.post("/api/notifications/:id/read", {
-    schema: {
-      tags,
-      summary: "Mark a line of the bell read: this notification and the older unread ones of its kind on its ticket",
-      params: z.object({ id: Id }),
-      response: { 204: z.null() },
-    },
+    schema: { tags, summary: "Mark a line of the bell read: this notification and the older unread ones of its kind on its ticket", params: z.object({ id: Id }), response: { 204: z.null() } },
     handler: async (req, reply) => {
       if (!(await markGroupRead(ctx, req.actor, req.params.id))) throw notFound("The notification");
       return reply.status(204).send(null);
@@ -48,14 +49,7 @@ export function notificationRoutes(app: App, ctx: AppContext) {
   });
 
   app.put("/api/tickets/:id/notification-mute", {
-    schema: {
-      tags,
-      summary: "Mute this ticket's notifications for you, until a time or until you unmute (mentions of you still arrive)",
-      description: "Muting again moves the end. `until: null` mutes until DELETE.",
-      params: z.object({ id: TicketKey }),
-      body: NotificationMuteInput,
-      response: { 200: NotificationMute },
-    },
+    schema: { tags, ...MUTE_DOC, params: z.object({ id: TicketKey }), body: NotificationMuteInput, response: { 200: NotificationMute } },
     handler: async (req) => muteTicket(ctx, req.actor, await findVisibleTicket(ctx.db, req.actor, req.params.id), req.body.until),
   });
 

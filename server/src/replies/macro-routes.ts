@@ -29,8 +29,15 @@ const present = (r: Row, actor: Actor, refs: SharedRefs): Macro => ({
   updated_at: r.updated_at,
 });
 
+/** What the API reference says of applying a macro. */
+const APPLY_DOC = {
+  summary: "Apply a macro to a ticket, all or nothing",
+  description: "Send the ticket version the preview showed; a ticket changed since is refused with 409 and the current ticket in error.details.current.",
+};
+
 export function macroRoutes(app: App, ctx: AppContext) {
   const tags = ["macros"];
+  const params = z.object({ id: Id });
   const inTx = <T>(work: (tx: AppContext) => Promise<T>) => inTransaction(ctx, work);
   // A macro the actor may use and a ticket they can see, in that order (each a 404 otherwise).
   const macroAndTicket = async (actor: Actor, macroId: number, ticketKey: string | number) => {
@@ -62,7 +69,7 @@ export function macroRoutes(app: App, ctx: AppContext) {
 
   app.patch("/api/macros/:id", {
     config: { access: "staff" },
-    schema: { tags, summary: "Change a macro", params: z.object({ id: Id }), body: MacroUpdateInput, response: { 200: Macro } },
+    schema: { tags, summary: "Change a macro", params, body: MacroUpdateInput, response: { 200: Macro } },
     handler: async (req) => {
       const updated = await updateMacro(ctx, req.actor, req.params.id, req.body);
       return one(updated, req.actor);
@@ -71,19 +78,13 @@ export function macroRoutes(app: App, ctx: AppContext) {
 
   app.delete("/api/macros/:id", {
     config: { access: "staff" },
-    schema: { tags, summary: "Delete a macro (what it already did stays, and can still be undone)", params: z.object({ id: Id }), response: { 204: z.null() } },
+    schema: { tags, summary: "Delete a macro (what it already did stays, and can still be undone)", params, response: { 204: z.null() } },
     handler: async (req, reply) => noContent(reply, deleteMacro(ctx, req.actor, req.params.id)),
   });
 
   app.get("/api/macros/:id/preview", {
     config: { access: "staff" },
-    schema: {
-      tags,
-      summary: "What a macro would change on a ticket (old → new), without changing anything",
-      params: z.object({ id: Id }),
-      querystring: MacroPreviewQuery,
-      response: { 200: MacroPreview },
-    },
+    schema: { tags, summary: "What a macro would change on a ticket (old → new), without changing anything", params, querystring: MacroPreviewQuery, response: { 200: MacroPreview } },
     handler: async (req) => {
       const { macro, ticket } = await macroAndTicket(req.actor, req.params.id, req.query.ticket);
       return previewMacro(ctx, req.actor, macro, ticket);
@@ -92,14 +93,7 @@ export function macroRoutes(app: App, ctx: AppContext) {
 
   app.post("/api/macros/:id/apply", {
     config: { access: "staff" },
-    schema: {
-      tags,
-      summary: "Apply a macro to a ticket, all or nothing",
-      description: "Send the ticket version the preview showed; a ticket changed since is refused with 409 and the current ticket in error.details.current.",
-      params: z.object({ id: Id }),
-      body: MacroApplyInput,
-      response: { 200: MacroApplyResult },
-    },
+    schema: { tags, ...APPLY_DOC, params, body: MacroApplyInput, response: { 200: MacroApplyResult } },
     handler: async (req) => {
       const { macro, ticket } = await macroAndTicket(req.actor, req.params.id, req.body.ticket);
       const application = await inTx((tx) => applyMacro(tx, req.actor, macro, ticket.id, req.body.version)).catch((err) => conflictOf(err, req.actor));
@@ -109,12 +103,7 @@ export function macroRoutes(app: App, ctx: AppContext) {
 
   app.post("/api/macro-applications/:id/undo", {
     config: { access: "staff" },
-    schema: {
-      tags,
-      summary: "Undo a macro you applied: its field changes go back while the ticket is unchanged since; a reply it sent stays",
-      params: z.object({ id: Id }),
-      response: { 200: MacroUndoResult },
-    },
+    schema: { tags, summary: "Undo a macro you applied: its field changes go back while the ticket is unchanged since; a reply it sent stays", params, response: { 200: MacroUndoResult } },
     handler: async (req) => {
       const app0 = await applicationOf(ctx.db, req.params.id);
       if (!app0 || app0.actor_id !== req.actor.id) throw notFound("That macro application");

@@ -9,6 +9,12 @@ import { changeVisibleTicket, findVisibleTicket } from "./policy.ts";
 import { presentTicket } from "./present.ts";
 import { snoozeTicket, unsnoozeTicket } from "./snooze.ts";
 
+/** What the API reference says of snoozing. */
+const SNOOZE_DOC = {
+  summary: "Snooze a ticket until a time: it leaves My open tickets and the unassigned queue until then",
+  description: "A requester's reply ends the snooze at once. Snoozing again moves the time.",
+};
+
 export function snoozeRoutes(app: App, ctx: AppContext) {
   const tags = ["tickets"];
   // The ticket is read again after the commit, as the caller sees it now.
@@ -22,14 +28,7 @@ export function snoozeRoutes(app: App, ctx: AppContext) {
 
   app.post("/api/tickets/:id/snooze", {
     config: { access: "staff" },
-    schema: {
-      tags,
-      summary: "Snooze a ticket until a time: it leaves My open tickets and the unassigned queue until then",
-      description: "A requester's reply ends the snooze at once. Snoozing again moves the time.",
-      params: z.object({ id: TicketKey }),
-      body: SnoozeInput,
-      response: { 200: Ticket },
-    },
+    schema: { tags, ...SNOOZE_DOC, params: z.object({ id: TicketKey }), body: SnoozeInput, response: { 200: Ticket } },
     handler: async (req) => changeThenRead(req.actor, req.params.id, (tx, ticket) => snoozeTicket(tx, req.actor, ticket.id, req.body.until)),
   });
 
