@@ -4,8 +4,10 @@
  * reads as the benchmark itself.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
+import os from "node:os";
+import path from "node:path";
 import autocannon from "autocannon";
 
 /** A free TCP port on loopback (the tiny race until the child binds it is harmless here). */
@@ -201,6 +203,42 @@ export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
+
+/** What one benchmark found: its table, and the notes that go with it. */
+export interface Results {
+  title: string;
+  header: string[];
+  rows: string[][];
+  notes?: string[];
+  /** Anything else a tool reading the JSON should have: settings, raw figures. */
+  data?: unknown;
+}
+
+/**
+ * Writes bench/results/<name>.json (for tools) and <name>.md (a Markdown table for
+ * bench/README.md), each with the date, Node, CPU count and load average of the run.
+ */
+export function writeResults(name: string, r: Results): void {
+  const dir = path.join(import.meta.dirname, "results");
+  mkdirSync(dir, { recursive: true });
+  const run = { at: new Date().toISOString(), node: process.version, cpus: os.cpus().length, loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))) };
+  writeFileSync(path.join(dir, `${name}.json`), JSON.stringify({ run, ...r }, null, 2) + "\n");
+  const line = (cells: string[]) => `| ${cells.map((c) => c.replace(/\|/g, "\\|")).join(" | ")} |`;
+  const md = [
+    `### ${r.title}`,
+    "",
+    `${run.at.slice(0, 16).replace("T", " ")} UTC, Node ${run.node}, ${run.cpus} CPUs, load average ${run.loadAverage.join(" ")}:`,
+    "",
+    line(r.header),
+    line(r.header.map(() => "---")),
+    ...r.rows.map(line),
+    "",
+    ...(r.notes ?? []).map((n) => `- ${n}`),
+    "",
+  ].join("\n");
+  writeFileSync(path.join(dir, `${name}.md`), md);
+  console.log(`\nWritten: bench/results/${name}.json and ${name}.md`);
 }
 
 // ---- who used the CPU during a run --------------------------------------------------------
