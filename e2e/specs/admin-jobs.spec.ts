@@ -1,7 +1,8 @@
 /**
  * Background jobs in the admin: a job whose last try failed shows in the dead-letter list with
  * its error, and Retry takes it out (it runs again and succeeds). The failing job is a probe,
- * the admin API's own check of the worker, asked to fail on its first try.
+ * the admin API's own check of the worker, asked to fail on its first try. The retry is in the
+ * audit log, found by its kind.
  */
 import { expect, test } from "../support/fixtures.ts";
 
@@ -27,4 +28,13 @@ test("an admin sees a failed background job with its error and retries it out of
   await expect(row).toHaveCount(0);
   // It ran again and succeeded: it does not come back.
   await expect.poll(async () => (await admin.get<{ items: Array<{ id: number }> }>("/api/jobs/dead")).items.map((j) => j.id), { timeout: 20_000 }).not.toContain(id);
+
+  // The retry is in the audit log, under its own kind.
+  await page.goto("/admin/audit-log");
+  const entries = page.getByRole("region", { name: "Audit log entries" });
+  const action = entries.getByRole("textbox", { name: "Action", exact: true });
+  await action.click();
+  await page.getByRole("option", { name: "Background jobs", exact: true }).click();
+  await expect(page).toHaveURL(/[?&]action=job(&|$)/);
+  await expect(entries.getByRole("link", { name: new RegExp(`queued the dead background job probe #${id} again`) })).toBeVisible();
 });
