@@ -14,6 +14,7 @@ import * as notificationMutes from "./migrations/2026-12-07-0010-notification-mu
 import * as jobs from "./migrations/2026-12-07-0013-jobs.ts";
 import * as eventLog from "./migrations/2026-12-07-0014-event-log.ts";
 import * as tokenScopes from "./migrations/2026-12-07-0015-token-scopes.ts";
+import * as listIndexes from "./migrations/2026-12-07-0020-list-indexes.ts";
 
 // Listed here rather than read from disk, so the set is fixed at build time and ordered by name.
 const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-07-0013-jobs": jobs,
   "2026-12-07-0014-event-log": eventLog,
   "2026-12-07-0015-token-scopes": tokenScopes,
+  "2026-12-07-0020-list-indexes": listIndexes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

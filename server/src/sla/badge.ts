@@ -8,6 +8,7 @@ import type { Expression, ExpressionBuilder, SqlBool } from "kysely";
 import type { Reader } from "../context.ts";
 import type { Database } from "../db/schema.ts";
 import { loadCalendar } from "./definitions.ts";
+import { openTickets } from "../tickets/open.ts";
 
 /** The ticket columns a badge is made from. */
 export const SLA_BADGE_COLUMNS = ["sla_state", "sla_kind", "sla_due_at", "sla_warn_at", "sla_remaining_ms", "sla_sort"] as const;
@@ -95,11 +96,9 @@ export function slaListCondition(filters: SlaListFilter[], nowIso: string) {
       if (f === "breached") ors.push(breached);
       else if (f === "at_risk") ors.push(atRisk);
       else if (f === "on_track") ors.push(onTrack);
-      else if (f === "breaching_soon") ors.push(eb.and([eb("tickets.status_category", "in", [...OPEN_CATEGORIES]), eb.or([breached, atRisk])]));
+      else if (f === "breaching_soon") ors.push(eb.and([openTickets(), eb.or([breached, atRisk])]));
       else ors.push(eb("tickets.sla_state", "=", f));
     }
     return eb.or(ors);
   };
 }
-
-const OPEN_CATEGORIES = ["new", "open", "awaiting_requester", "awaiting_third_party", "awaiting_approval"] as const;

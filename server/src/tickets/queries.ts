@@ -10,6 +10,7 @@ import { invalid } from "../errors.ts";
 import { visibleTo } from "./policy.ts";
 import { slaListCondition } from "../sla/badge.ts";
 import { draftByColumn } from "../drafts/queries.ts";
+import { isOpenSet, openTickets } from "./open.ts";
 
 type SortColumn = "created_at" | "updated_at" | "priority" | "number" | "sla_sort";
 
@@ -38,7 +39,8 @@ function filteredTickets(ctx: AppContext, actor: Actor, q: TicketFilters) {
     .where(visibleTo(actor))
     .where("merged_into_id", "is", null)
     .$if(!!q.status?.length, (b) => b.where("status", "in", q.status!))
-    .$if(!!q.status_category?.length, (b) => b.where("status_category", "in", q.status_category!))
+    // Exactly the open categories: written as the open-ticket indexes are (see open.ts).
+    .$if(!!q.status_category?.length, (b) => (isOpenSet(q.status_category!) ? b.where(openTickets()) : b.where("status_category", "in", q.status_category!)))
     .$if(!!q.type?.length, (b) => b.where("type", "in", q.type!))
     .$if(!!q.priority?.length, (b) => b.where("priority", "in", q.priority!))
     .$if(!!q.channel?.length, (b) => b.where("channel", "in", q.channel!))
