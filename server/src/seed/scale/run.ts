@@ -83,7 +83,7 @@ async function placeCursors(ctx: AppContext): Promise<string[]> {
 async function openWriter(ctx: AppContext, consumers: string[], empty: boolean): Promise<BulkWriter> {
   if (ctx.dialect === "postgres") {
     const { rows } = await sql<{ s: string }>`select current_schema() as s`.execute(ctx.db);
-    return postgresWriter(ctx.config.databaseUrl!, rows[0].s, consumers);
+    return postgresWriter(ctx.config.databaseUrl!, rows[0].s, consumers, { deferIndexes: empty });
   }
   return sqliteWriter(ctx.config.sqlitePath, consumers, { deferIndexes: empty });
 }

@@ -55,8 +55,14 @@ export function sqliteWriter(file: string, consumers: string[], opts: { deferInd
   };
 }
 
-/** PostgreSQL: its own client on the app's schema; each table's rows go as one array per column. */
-export async function postgresWriter(url: string, schema: string, consumers: string[]): Promise<BulkWriter> {
+/**
+ * PostgreSQL: its own client on the app's schema; each table's rows go as one array per column.
+ * Into an empty desk, the bulk tables' secondary indexes (all but primary keys and unique
+ * constraints) are dropped first and built once at the end from the whole table, as on SQLite:
+ * keeping them up to date row by row cost most of the time, and the full-text index, written
+ * row by row, piles its entries in a pending list that every search must then read through.
+ */
+export async function postgresWriter(url: string, schema: string, consumers: string[], opts: { deferIndexes: boolean }): Promise<BulkWriter> {
   const client = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
   await client.connect();
   // The seed is re-runnable: losing its last batch to a crash is fine, waiting for each flush is not.
@@ -66,6 +72,22 @@ export async function postgresWriter(url: string, schema: string, consumers: str
   // The generator writes only rows whose references it made itself: skip the per-row foreign key
   // checks when the role may (a superuser or the database owner with that right); else keep them.
   await client.query("set session_replication_role = replica").catch(() => {});
+  const tables = BULK_TABLES.map((t) => t.name);
+  const deferred = opts.deferIndexes
+    ? (
+        await client.query<{ name: string; sql: string }>(
+          `select i.indexname as name, i.indexdef as sql from pg_indexes i where i.schemaname = current_schema() and i.tablename = any($1)
+             and not exists (select 1 from pg_constraint c where c.conname = i.indexname and c.connamespace = (select oid from pg_namespace where nspname = current_schema()))`,
+          [tables],
+        )
+      ).rows
+    : [];
+  for (const ix of deferred) await client.query(`drop index ${ix.name}`);
+  const rebuild = async () => {
+    // Index builds sort the whole table: give them memory (and PostgreSQL's parallel workers).
+    await client.query("set maintenance_work_mem = '256MB'");
+    while (deferred.length) await client.query(deferred.shift()!.sql);
+  };
   const statements = new Map(
     BULK_TABLES.map((t) => {
       const arrays = t.columns.map(([, type], j) => `$${j + 1}::${type}[]`).join(", ");
@@ -99,11 +121,18 @@ export async function postgresWriter(url: string, schema: string, consumers: str
       }
     },
     async finish(lastNumber) {
+      await rebuild();
       // The generator chose the ids; the sequences must hand out the ones after them.
       for (const t of ID_TABLES) await client.query(`select setval(pg_get_serial_sequence('${t.name}', 'id'), greatest(1, (select max(id) from ${t.name})))`);
       await client.query("select setval('ticket_number_seq', greatest($1::bigint, (select last_value from ticket_number_seq)))", [lastNumber]);
-      for (const t of BULK_TABLES) await client.query(`analyze ${t.name}`);
+      // Statistics for the planner; and, when the indexes were kept, the full-text index's
+      // pending entries merged into it now rather than by the first searches.
+      for (const t of BULK_TABLES) await client.query(`${opts.deferIndexes ? "analyze" : "vacuum analyze"} ${t.name}`);
     },
-    close: () => client.end(),
+    async close() {
+      // A seed that failed half-way still leaves every index in place.
+      await rebuild().catch(() => {});
+      await client.end();
+    },
   };
 }
