@@ -126,12 +126,13 @@ async function measureDesk(label: string, child: Child, token: string, teamIds: 
     await record(`${name}, first page`, 30, async () => (await getJson(`${base}?${qs}&limit=50`, token)).items.length);
     // Twenty pages in, by the cursor each page hands out.
     let cursor: string | undefined;
-    for (let page = 0; page < 20; page++) {
+    let pages = 0;
+    for (; pages < 20; pages++) {
       const body = await getJson(`${base}?${qs}&limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, token);
       if (!body.next_cursor) break;
       cursor = body.next_cursor;
     }
-    if (cursor) await record(`${name}, page 21`, 30, async () => (await getJson(`${base}?${qs}&limit=50&cursor=${encodeURIComponent(cursor!)}`, token)).items.length);
+    if (pages === 20) await record(`${name}, page 21`, 30, async () => (await getJson(`${base}?${qs}&limit=50&cursor=${encodeURIComponent(cursor!)}`, token)).items.length);
     else notes.push(`${label}: "${name}" has fewer than 21 pages`);
   }
   await record("view counts, all four together", 50, async () => {
@@ -160,9 +161,15 @@ async function agentToken(env: Record<string, string>, pick: () => Promise<{ ema
 
 const PICK_AGENT = `select u.email, string_agg(cast(m.team_id as text), ',') as teams from users u join team_members m on m.user_id = u.id
   where u.role = 'agent' and u.active = 1 group by u.id, u.email order by count(*) desc, u.id limit 1`;
-// A word of the seeded subjects' fill-ins ({code}, {asset}) that few tickets hold.
-const RARE_WORD = `select subject from tickets where subject like '%-%' order by id limit 1`;
-const rareFrom = (subject: string) => /\b[A-Z]+-?\d{3,}\b/.exec(subject)?.[0] ?? "keyboard";
+// An asset tag of the seeded subjects ({asset}: LT and five digits), which a few tickets hold.
+const RARE_WORD = `select subject from tickets where subject like '%LT%' order by id desc limit 100`;
+const rareFrom = (subjects: string[]) => {
+  for (const s of subjects) {
+    const tag = /\bLT\d{5}\b/.exec(s)?.[0];
+    if (tag) return tag;
+  }
+  throw new Error("no seeded subject holds an asset tag (LT and five digits) to search for as a rare word");
+};
 
 async function benchTarget(label: string, env: Record<string, string>, db: { ticketCount(): Promise<number>; agent(): Promise<{ email: string; teamIds: number[] }>; rare(): Promise<string> }) {
   console.log(`\n${label}`);
@@ -199,7 +206,7 @@ async function sqliteTarget() {
           const r = query((db) => db.prepare(PICK_AGENT).get() as { email: string; teams: string });
           return { email: r.email, teamIds: String(r.teams).split(",").map(Number) };
         },
-        rare: async () => rareFrom(query((db) => (db.prepare(RARE_WORD).get() as { subject: string }).subject)),
+        rare: async () => rareFrom(query((db) => (db.prepare(RARE_WORD).all() as Array<{ subject: string }>).map((r) => r.subject))),
       },
     );
   } finally {
@@ -218,17 +225,18 @@ async function postgresTarget() {
   const url = new URL(PG_URL);
   url.pathname = `/${name}`;
   const dir = mkdtempSync(path.join(os.tmpdir(), "tessera-scale-pg-"));
-  const one = async <T>(text: string): Promise<T | undefined> => {
+  const all = async <T>(text: string): Promise<T[]> => {
     const c = new pg.Client({ connectionString: url.toString() });
     await c.connect();
     try {
-      return (await c.query(text)).rows[0] as T | undefined;
+      return (await c.query(text)).rows as T[];
     } catch {
-      return undefined;
+      return [];
     } finally {
       await c.end();
     }
   };
+  const one = async <T>(text: string): Promise<T | undefined> => (await all<T>(text))[0];
   try {
     await benchTarget(
       "PostgreSQL",
@@ -239,7 +247,7 @@ async function postgresTarget() {
           const r = (await one<{ email: string; teams: string }>(PICK_AGENT))!;
           return { email: r.email, teamIds: r.teams.split(",").map(Number) };
         },
-        rare: async () => rareFrom((await one<{ subject: string }>(RARE_WORD))?.subject ?? ""),
+        rare: async () => rareFrom((await all<{ subject: string }>(RARE_WORD)).map((r) => r.subject)),
       },
     );
   } finally {
