@@ -149,13 +149,7 @@ export function AuditLogPage() {
       wide
       listHeader={<Filters />}
       list={(all) => (
-        <PagedRows
-          query={pages}
-          items={all}
-          what="the audit log"
-          empty={filters.action || filters.actor ? "Nothing matches these filters." : "Nothing has been recorded yet."}
-          moreLabel="Show older entries"
-        >
+        <PagedRows query={pages} items={all} empty={filters.action || filters.actor ? "Nothing matches these filters." : "Nothing has been recorded yet."} moreLabel="Show older entries">
           {(e) => (
             <ListRow
               key={e.id}

@@ -221,7 +221,7 @@ export function OutgoingMailPage() {
         </>
       }
       list={(all) => (
-        <PagedRows query={outbox} items={all} what="the outbox" empty={state ? `No ${STATE_WORDS[state].toLowerCase()} messages.` : "Nothing has been sent yet."} moreLabel="Show older messages">
+        <PagedRows query={outbox} items={all} empty={state ? `No ${STATE_WORDS[state].toLowerCase()} messages.` : "Nothing has been sent yet."} moreLabel="Show older messages">
           {(i) => (
             <ListRow
               key={i.id}
