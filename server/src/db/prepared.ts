@@ -64,7 +64,7 @@ export interface Prepared<P, R> {
  * Defines a query of named parameters `P` returning rows `R`. `build` must be a pure function of
  * the database and the parameters; it runs once per database.
  */
-export function prepared<P extends Record<string, unknown>, R = unknown>(build: (db: Kysely<Database>, p: Params<P>) => Compilable<R>): Prepared<P, R> {
+export function prepared<P extends object, R = unknown>(build: (db: Kysely<Database>, p: Params<P>) => Compilable<R>): Prepared<P, R> {
   // Keyed by the database's adapter: one per Kysely instance, shared with its transactions.
   const byDb = new WeakMap<object, Compiled>();
 
@@ -80,7 +80,7 @@ export function prepared<P extends Record<string, unknown>, R = unknown>(build: 
 
   const run = (db: Executor, args: P): Promise<QueryResult<R>> => {
     const c = compiledFor(db);
-    const parameters = c.slots.map((s) => ("name" in s ? (args[s.name] as unknown) : s.value));
+    const parameters = c.slots.map((s) => ("name" in s ? (args as Record<string, unknown>)[s.name] : s.value));
     return db.executeQuery<R>({ sql: c.sql, parameters, query: c.query, queryId: c.queryId });
   };
 
@@ -92,7 +92,7 @@ export function prepared<P extends Record<string, unknown>, R = unknown>(build: 
   };
 }
 
-function compile<P extends Record<string, unknown>, R>(db: Executor, build: (db: Kysely<Database>, p: Params<P>) => Compilable<R>): Compiled {
+function compile<P extends object, R>(db: Executor, build: (db: Kysely<Database>, p: Params<P>) => Compilable<R>): Compiled {
   const used = new Set<string>();
   const params = new Proxy({} as Params<P>, {
     get(_, name) {
