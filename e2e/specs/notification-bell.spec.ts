@@ -31,6 +31,10 @@ test("the bell collapses repeated replies, marks one line read, and a muted tick
   for (const text of ["It reset again.", "And again just now.", "Third time this hour."]) await alice.post(`/api/tickets/${noisy.reference}/comments`, { body: text, format: "text" });
   await alice.post(`/api/tickets/${other.reference}/comments`, { body: "The E key is gone too.", format: "text" });
   await expect(bell).toHaveAccessibleName("Notifications, 2 unread");
+  // Their live toasts come as one that counts them, with the latest, not as a column of four.
+  const toasts = page.getByRole("alert");
+  await expect(toasts.filter({ hasText: "4 new notifications" })).toContainText(`Latest: The requester replied, ${other.reference}`);
+  await expect(toasts).toHaveCount(1);
 
   await bell.click();
   const collapsed = panel.getByRole("link").filter({ hasText: `3 replies from Alice Martin on ${noisy.reference}` });

@@ -14,7 +14,7 @@ import { createContext, useContext, useEffect, useMemo, useRef, useState, useSyn
 import { agentKeys, patchListRows } from "../api/agent-queries.ts";
 import { fetchTicket } from "../api/endpoints.ts";
 import { keys } from "../api/queries.ts";
-import { toast } from "./toast.ts";
+import { collapsingToasts } from "./toast.ts";
 
 export interface LiveTicketEvent {
   event_id: number;
@@ -195,6 +195,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       for (const fn of ticketListeners.current) fn(e);
     };
 
+    const notificationToast = collapsingToasts({ color: "indigo", autoClose: 6_000 }, (n) => `${n} new notifications`);
     const connect = () => {
       source = new EventSource("/api/live", { withCredentials: true });
       source.addEventListener("open", () => {
@@ -219,7 +220,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       source.addEventListener("notification", (m) => {
         const n = JSON.parse((m as MessageEvent).data) as LiveNotification;
         void client.invalidateQueries({ queryKey: agentKeys.notifications });
-        toast({ title: NOTIFICATION_TITLES[n.kind] ?? "Notification", message: n.summary, color: "indigo", autoClose: 6_000 });
+        notificationToast(NOTIFICATION_TITLES[n.kind] ?? "Notification", n.summary);
       });
       source.addEventListener("presence", (m) => {
         const p = JSON.parse((m as MessageEvent).data) as LivePresence;
