@@ -7,7 +7,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { timingSafeEqual } from "node:crypto";
 import type { AppContext } from "../context.ts";
-import { type Actor, actorFromSession, actorFromToken, isAdmin, isStaff } from "../auth/actor.ts";
+import { type Actor, ActorCache, actorFromSession, actorFromToken, isAdmin, isStaff } from "../auth/actor.ts";
 import { readSessionCookie } from "../auth/session-cookie.ts";
 import { assertTokenScope, scopeNeeded } from "../auth/scopes.ts";
 import { AppError } from "../errors.ts";
@@ -15,6 +15,7 @@ import { clientOf, recordTokenUse } from "../audit/record.ts";
 import type { App } from "./types.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+const READ_METHODS = new Set(["GET", "HEAD"]);
 
 function sameSecret(a: string, b: string) {
   const x = Buffer.from(a);
@@ -22,12 +23,13 @@ function sameSecret(a: string, b: string) {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export async function authenticate(ctx: AppContext, req: FastifyRequest): Promise<Actor | undefined> {
+/** The caller of a request; `cache` may answer from credentials read moments ago (reads only, see ActorCache). */
+export async function authenticate(ctx: AppContext, req: FastifyRequest, cache?: ActorCache): Promise<Actor | undefined> {
   const header = req.headers.authorization;
   if (header) {
     const m = /^Bearer\s+(\S+)$/i.exec(header);
     if (!m) throw new AppError("unauthenticated", 401, "Use `Authorization: Bearer <token>`.");
-    const actor = await actorFromToken(ctx, m[1]);
+    const actor = await actorFromToken(ctx, m[1], cache);
     if (!actor) throw new AppError("unauthenticated", 401, "This API token is not valid; it may have been revoked.");
     actor.client = clientOf(req);
     await recordTokenUse(ctx, actor);
@@ -35,7 +37,7 @@ export async function authenticate(ctx: AppContext, req: FastifyRequest): Promis
   }
   const sid = readSessionCookie(ctx, req);
   if (!sid) return undefined;
-  const actor = await actorFromSession(ctx, sid);
+  const actor = await actorFromSession(ctx, sid, cache);
   if (!actor) return undefined;
   actor.client = clientOf(req);
   if (!SAFE_METHODS.has(req.method)) {
@@ -55,13 +57,21 @@ function defaultAccess(url: string) {
 
 export function registerAuthHook(app: App, ctx: AppContext) {
   app.decorateRequest("actor", undefined as unknown as Actor);
+  // Reads may be answered from credentials this node read within the last second; any other
+  // request reads its caller afresh and, before and after it runs, makes every read do so too.
+  const actors = new ActorCache();
+  const reads = (req: FastifyRequest) => READ_METHODS.has(req.method);
+  app.addHook("onResponse", async (req) => {
+    if (!reads(req)) actors.clear();
+  });
   app.addHook("onRequest", async (req: FastifyRequest, _reply: FastifyReply) => {
+    if (!reads(req)) actors.clear();
     const access = req.routeOptions.config?.access ?? defaultAccess(req.url);
     if (access === "public") {
       // Public routes still learn who is calling when they can (login rotates an old session).
       return;
     }
-    const actor = await authenticate(ctx, req);
+    const actor = await authenticate(ctx, req, reads(req) ? actors : undefined);
     if (!actor) throw new AppError("unauthenticated", 401, "Sign in first.");
     req.actor = actor;
     if ((access === "staff" && !isStaff(actor)) || (access === "admin" && !isAdmin(actor))) {
