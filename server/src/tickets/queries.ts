@@ -85,11 +85,24 @@ function filteredTickets(ctx: AppContext, actor: Actor, q: TicketFilters) {
   return query;
 }
 
-/** How many tickets match, for view counts in the workspace. */
-export async function countTickets(ctx: AppContext, actor: Actor, q: TicketFilters): Promise<number> {
-  const row = await filteredTickets(ctx, actor, q)
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .executeTakeFirstOrThrow();
+/**
+ * How many tickets match, for view counts in the workspace; with `atMost`, counting stops there
+ * (the matches past it are never read: a badge showing "999+" costs a thousand rows, not all).
+ */
+export async function countTickets(ctx: AppContext, actor: Actor, q: TicketFilters, atMost?: number): Promise<number> {
+  const matching = filteredTickets(ctx, actor, q);
+  const row =
+    atMost === undefined
+      ? await matching.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()
+      : await ctx.db
+          .selectFrom(
+            matching
+              .select(sql<number>`1`.as("one"))
+              .limit(atMost)
+              .as("m"),
+          )
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 

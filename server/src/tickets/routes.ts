@@ -103,10 +103,12 @@ export function ticketRoutes(app: App, ctx: AppContext, metrics: Metrics) {
     schema: {
       tags,
       summary: "How many tickets you can see match these filters (same filters as the list)",
-      querystring: TicketListQuery.omit({ sort: true, limit: true, cursor: true }),
+      description:
+        "`at_most` stops counting there: the answer is the count or `at_most`, whichever is smaller. A badge that shows `999+` asks for at most 1000, which stays fast however many tickets match.",
+      querystring: TicketListQuery.omit({ sort: true, limit: true, cursor: true }).extend({ at_most: z.coerce.number().int().min(1).max(1_000_000).optional() }),
       response: { 200: TicketCount },
     },
-    handler: async (req) => ({ count: await countTickets(ctx, req.actor, req.query) }),
+    handler: async (req) => ({ count: await countTickets(ctx, req.actor, req.query, req.query.at_most) }),
   });
 
   app.post("/api/tickets/bulk", {

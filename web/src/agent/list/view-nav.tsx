@@ -30,7 +30,8 @@ const ICONS: Record<string, ReactNode> = {
 };
 
 function ViewCount({ filters, sla }: { filters: TicketFilters; sla?: boolean }) {
-  const count = useTicketCount(filters);
+  // Past 999 the badge shows "999+": the server stops counting at 1000.
+  const count = useTicketCount({ ...filters, at_most: "1000" });
   if (count.data === undefined) return null;
   const n = count.data.count;
   const words = sla ? `${n} at risk of or past their SLA deadline` : `${n} need an agent`;
