@@ -5,21 +5,29 @@
 import { sql, type Expression, type Kysely, type SqlBool, type Transaction } from "kysely";
 import type { Database } from "./schema.ts";
 import type { DialectName } from "./connect.ts";
+import { prepared } from "./prepared.ts";
 
 type Executor = Kysely<Database> | Transaction<Database>;
+
+/** PostgreSQL: the next ticket number as an expression, to draw it inside the insert itself. */
+export const nextTicketNumberSql = sql<number>`nextval('ticket_number_seq')::int`;
+
+const bumpTicketNumber = prepared<Record<string, never>, { value: number }>((db) =>
+  db
+    .updateTable("counters")
+    .set({ value: sql`value + 1` })
+    .where("name", "=", "ticket_number")
+    .returning("value"),
+);
 
 /** The next ticket number; one sequence for every ticket type, unique across nodes. */
 export async function nextTicketNumber(dialect: DialectName, trx: Executor): Promise<number> {
   if (dialect === "postgres") {
-    const r = await sql<{ n: number }>`select nextval('ticket_number_seq')::int as n`.execute(trx);
+    const r = await sql<{ n: number }>`select ${nextTicketNumberSql} as n`.execute(trx);
     return r.rows[0].n;
   }
-  const row = await trx
-    .updateTable("counters")
-    .set({ value: sql`value + 1` })
-    .where("name", "=", "ticket_number")
-    .returning("value")
-    .executeTakeFirstOrThrow();
+  const row = await bumpTicketNumber.first(trx, {});
+  if (!row) throw new Error("the ticket number counter is missing");
   return row.value;
 }
 

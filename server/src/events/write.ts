@@ -6,6 +6,7 @@
  */
 import type { Executor } from "../context.ts";
 import type { TicketEventsTable } from "../db/schema.ts";
+import { prepared } from "../db/prepared.ts";
 
 /** One event as a service describes it. */
 export interface EventInput {
@@ -32,8 +33,22 @@ export function eventRecords(ticketId: number, actorId: number | null, via: stri
   }));
 }
 
+// Most changes write one event: that insert is compiled once.
+const insertOne = prepared<EventRecord>((db, p) =>
+  db.insertInto("ticket_events").values({
+    ticket_id: p.ticket_id,
+    actor_id: p.actor_id,
+    via: p.via,
+    action: p.action,
+    field: p.field,
+    old_value: p.old_value,
+    new_value: p.new_value,
+    created_at: p.created_at,
+  }),
+);
+
 /** Appends events in the caller's transaction. */
 export async function writeEvents(db: Executor, records: EventRecord[]): Promise<void> {
-  if (!records.length) return;
-  await db.insertInto("ticket_events").values(records).execute();
+  if (records.length === 1) await insertOne.run(db, records[0]);
+  else if (records.length) await db.insertInto("ticket_events").values(records).execute();
 }

@@ -25,6 +25,7 @@ import { factsOf, hasTargets, matchPolicy, nearestTerms, type Terms } from "./po
 import { STATE_RANK } from "./badge.ts";
 import { sql, type Selectable } from "kysely";
 import type { ClockState, SlaClocksTable, SlaTargetsTable } from "./tables.ts";
+import { appendClockLog, clockLogOf, clockOf, insertClock, insertTarget, targetsOf, ticketRow, updateClock, updateTicketColumns } from "./sync-queries.ts";
 
 type Tx = AppContext;
 
@@ -34,6 +35,11 @@ export interface SyncOptions {
   via?: string;
   /** Match the policy again from its current definition and replay the clock (admin recompute). */
   recompute?: boolean;
+  /**
+   * The row of a ticket created in this very transaction: it has no clock, log or targets yet,
+   * so none is read.
+   */
+  created?: TicketRow;
 }
 
 const MINUTE = 60_000;
@@ -165,7 +171,7 @@ const COLUMN_NAMES = Object.keys(NO_SLA) as Array<keyof TicketSlaColumns>;
 const differs = (t: TicketRow, cols: TicketSlaColumns) => COLUMN_NAMES.some((k) => (t as unknown as Record<string, unknown>)[k] !== cols[k]);
 
 async function writeTicketColumns(tx: Tx, t: TicketRow, cols: TicketSlaColumns) {
-  if (differs(t, cols)) await tx.db.updateTable("tickets").set(cols).where("id", "=", t.id).execute();
+  if (differs(t, cols)) await updateTicketColumns.run(tx.db, { ticket_id: t.id, ...cols });
 }
 
 /**
@@ -195,26 +201,25 @@ export async function writeManyTicketColumns(tx: Tx, rows: Array<{ ticket: Ticke
  * returns the ticket's SLA columns (for a caller holding a ticket row read before).
  */
 export async function syncSla(tx: Tx, ticketId: number, opts: SyncOptions = {}): Promise<TicketSlaColumns> {
-  const t = await tx.db.selectFrom("tickets").selectAll().where("id", "=", ticketId).executeTakeFirstOrThrow();
+  const created = opts.created?.id === ticketId ? opts.created : undefined;
+  const t = created ?? (await ticketRow.first(tx.db, { ticket_id: ticketId }));
+  if (!t) throw new Error(`no ticket has the id ${ticketId}`);
   // A draft is not a request yet: its clock starts when it is submitted.
   if (t.status_category === "draft") return columnsOfRow(t);
   const nowMs = tx.clock.now().getTime();
   const now = new Date(nowMs).toISOString();
 
-  const logRows = await tx.db.selectFrom("sla_clock_log").select(["at", "reason"]).where("ticket_id", "=", t.id).orderBy("id").execute();
+  const logRows = created ? [] : await clockLogOf.all(tx.db, { ticket_id: t.id });
   const log: LogEntry[] = logRows.map((r) => ({ at: Date.parse(r.at), category: r.reason ?? "open" }));
   const last = log[log.length - 1];
   if (!last || last.category !== t.status_category) {
     // Never before the previous entry, even if the clock was set back.
     const at = Math.max(nowMs, last?.at ?? nowMs);
-    await tx.db
-      .insertInto("sla_clock_log")
-      .values({ ticket_id: t.id, at: new Date(at).toISOString(), kind: last ? "status" : "start", reason: t.status_category })
-      .execute();
+    await appendClockLog.run(tx.db, { ticket_id: t.id, at: new Date(at).toISOString(), kind: last ? "status" : "start", reason: t.status_category });
     log.push({ at, category: t.status_category });
   }
 
-  const clock = await tx.db.selectFrom("sla_clocks").selectAll().where("ticket_id", "=", t.id).executeTakeFirst();
+  const clock = created ? undefined : await clockOf.first(tx.db, { ticket_id: t.id });
   const facts = JSON.stringify(factsOf(t));
   const events: EventInput[] = [];
   const oldTerms: Terms | undefined = clock ? JSON.parse(clock.terms) : undefined;
@@ -247,7 +252,7 @@ export async function syncSla(tx: Tx, ticketId: number, opts: SyncOptions = {}):
   }
 
   const loaded = hasTargets(terms) ? await loadCalendar(tx, terms.calendar_id) : undefined;
-  const existing = await tx.db.selectFrom("sla_targets").selectAll().where("ticket_id", "=", t.id).execute();
+  const existing = created ? [] : await targetsOf.all(tx.db, { ticket_id: t.id });
   const via = opts.via ?? (terms ? slaVia(terms.policy_name) : "sla");
 
   if (!hasTargets(terms) || !loaded) {
@@ -323,11 +328,7 @@ export async function syncSla(tx: Tx, ticketId: number, opts: SyncOptions = {}):
     };
     const old = existing.find((x) => x.kind === d.kind && x.cycle === d.cycle);
     let breachedAt = old?.breached_at ? Date.parse(old.breached_at) : null;
-    if (!old)
-      await tx.db
-        .insertInto("sla_targets")
-        .values({ ...row, warned_at: null, breached_at: null })
-        .execute();
+    if (!old) await insertTarget.run(tx.db, { ...row, warned_at: null, breached_at: null });
     else if ((Object.keys(row) as Array<keyof typeof row>).some((k) => old[k] !== row[k])) {
       await tx.db.updateTable("sla_targets").set(row).where("ticket_id", "=", t.id).where("kind", "=", d.kind).where("cycle", "=", d.cycle).execute();
     }
@@ -430,12 +431,8 @@ type ClockValues = Omit<SlaClocksTable, "ticket_id">;
 async function upsertClock(tx: Tx, ticketId: number, existing: ClockValues | undefined, values: ClockValues) {
   if (existing) {
     const same = (Object.keys(values) as Array<keyof ClockValues>).every((k) => k === "updated_at" || existing[k] === values[k]);
-    if (!same) await tx.db.updateTable("sla_clocks").set(values).where("ticket_id", "=", ticketId).execute();
-  } else
-    await tx.db
-      .insertInto("sla_clocks")
-      .values({ ticket_id: ticketId, ...values })
-      .execute();
+    if (!same) await updateClock.run(tx.db, { ticket_id: ticketId, ...values });
+  } else await insertClock.run(tx.db, { ticket_id: ticketId, ...values });
 }
 
 type TargetRow = Selectable<SlaTargetsTable>;

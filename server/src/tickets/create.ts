@@ -3,7 +3,8 @@ import type { Level, TicketCreateInput, TicketType } from "@tessera/contracts";
 import type { AppContext } from "../context.ts";
 import { type Actor, isStaff } from "../auth/actor.ts";
 import { claimAttachments } from "../attachments/service.ts";
-import { nextTicketNumber } from "../db/dialect.ts";
+import { nextTicketNumber, nextTicketNumberSql } from "../db/dialect.ts";
+import { prepared, type Params } from "../db/prepared.ts";
 import type { TicketRow } from "../db/schema.ts";
 import { forbidden, invalid } from "../errors.ts";
 import { slaClock } from "../events/reactions.ts";
@@ -18,6 +19,69 @@ import { loadStatuses } from "./statuses.ts";
 import { lookupCreateRefs } from "./write-lookups.ts";
 
 type Tx = AppContext;
+
+/** What a new ticket's row is made of; everything else starts empty. */
+type NewTicket = Pick<
+  TicketRow,
+  | "type"
+  | "subject"
+  | "description"
+  | "status"
+  | "status_category"
+  | "priority"
+  | "impact"
+  | "urgency"
+  | "priority_overridden"
+  | "channel"
+  | "requester_id"
+  | "organization_id"
+  | "category_id"
+  | "team_id"
+  | "assignee_id"
+  | "created_by_id"
+  | "is_major_incident"
+> & { now: string };
+
+const ticketValues = (p: Params<NewTicket>) => ({
+  type: p.type,
+  subject: p.subject,
+  description: p.description,
+  status: p.status,
+  status_category: p.status_category,
+  priority: p.priority,
+  impact: p.impact,
+  urgency: p.urgency,
+  priority_overridden: p.priority_overridden,
+  channel: p.channel,
+  requester_id: p.requester_id,
+  organization_id: p.organization_id,
+  category_id: p.category_id,
+  team_id: p.team_id,
+  assignee_id: p.assignee_id,
+  created_by_id: p.created_by_id,
+  resolution_note: null,
+  root_cause: null,
+  is_major_incident: p.is_major_incident,
+  merged_into_id: null,
+  version: 1,
+  created_at: p.now,
+  updated_at: p.now,
+  first_response_at: null,
+  resolved_at: null,
+  closed_at: null,
+});
+const insertTicket = prepared<NewTicket & { number: number }, TicketRow>((db, p) =>
+  db
+    .insertInto("tickets")
+    .values({ number: p.number, ...ticketValues(p) })
+    .returningAll(),
+);
+const insertTicketSeq = prepared<NewTicket, TicketRow>((db, p) =>
+  db
+    .insertInto("tickets")
+    .values({ number: nextTicketNumberSql, ...ticketValues(p) })
+    .returningAll(),
+);
 
 export async function createTicket(tx: Tx, actor: Actor, input: TicketCreateInput, opts: ArrivalOptions = {}): Promise<TicketRow> {
   if (!opts.trusted) refuseFields(actor, input, "create");
@@ -43,40 +107,29 @@ export async function createTicket(tx: Tx, actor: Actor, input: TicketCreateInpu
   const fieldValues = validateFieldValues(await loadFields(tx), input.custom_fields, { creating: true, requester: !staff });
   const description = toStoredHtml(input.description, input.format, "description");
 
-  const number = await nextTicketNumber(tx.dialect, tx.db);
-  const ticket = await tx.db
-    .insertInto("tickets")
-    .values({
-      number,
-      type,
-      subject: input.subject,
-      description,
-      status: status.key,
-      status_category: status.category,
-      priority: input.priority ?? matrixPriority,
-      impact,
-      urgency,
-      priority_overridden: overridden ? 1 : 0,
-      channel,
-      requester_id: requester.id,
-      organization_id: requester.organization_id,
-      category_id: category?.id ?? null,
-      team_id: teamId,
-      assignee_id: input.assignee_id ?? null,
-      created_by_id: actor.id,
-      resolution_note: null,
-      root_cause: null,
-      is_major_incident: input.is_major_incident ? 1 : 0,
-      merged_into_id: null,
-      version: 1,
-      created_at: now,
-      updated_at: now,
-      first_response_at: null,
-      resolved_at: null,
-      closed_at: null,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const row: NewTicket = {
+    type,
+    subject: input.subject,
+    description,
+    status: status.key,
+    status_category: status.category,
+    priority: input.priority ?? matrixPriority,
+    impact,
+    urgency,
+    priority_overridden: overridden ? 1 : 0,
+    channel,
+    requester_id: requester.id,
+    organization_id: requester.organization_id,
+    category_id: category?.id ?? null,
+    team_id: teamId,
+    assignee_id: input.assignee_id ?? null,
+    created_by_id: actor.id,
+    is_major_incident: input.is_major_incident ? 1 : 0,
+    now,
+  };
+  // PostgreSQL draws the number from its sequence inside the insert (no round trip, no row lock).
+  const ticket = tx.dialect === "postgres" ? await insertTicketSeq.first(tx.db, row) : await insertTicket.first(tx.db, { ...row, number: await nextTicketNumber(tx.dialect, tx.db) });
+  if (!ticket) throw new Error("the ticket insert returned no row");
 
   const tags = [...new Set(input.tags ?? [])];
   if (tags.length)
@@ -96,7 +149,9 @@ export async function createTicket(tx: Tx, actor: Actor, input: TicketCreateInpu
       .values(values.map(([field_id, value]) => ({ ticket_id: ticket.id, field_id, value })))
       .execute();
   await claimAttachments(tx.db, actor, input.attachment_ids, { ticketId: ticket.id });
-  await indexText(tx, ticket.id, null, false, `${ticket.subject} ${htmlToText(description)}`);
+  // Plain text indexes as it came, whitespace folded: what htmlToText gives back of textToHtml, without parsing.
+  const words = input.format === "text" ? input.description.replace(/\s+/g, " ").trim() : htmlToText(description);
+  await indexText(tx, ticket.id, null, false, `${ticket.subject} ${words}`);
 
   const events: EventInput[] = [
     {
@@ -118,5 +173,5 @@ export async function createTicket(tx: Tx, actor: Actor, input: TicketCreateInpu
   if (overridden) events.push({ action: "priority_overridden", field: "priority", old: matrixPriority, new: input.priority });
   await recordEvents(tx.db, ticket.id, actor, via, now, events);
   if (ticket.assignee_id) await notify(tx.db, { userIds: [ticket.assignee_id], ticketId: ticket.id, kind: "assigned", actorId: actor.id, summary: `${referenceOf(ticket)} ${ticket.subject}`, now });
-  return { ...ticket, ...(await slaClock(tx, ticket.id, { actor, via })) };
+  return { ...ticket, ...(await slaClock(tx, ticket.id, { actor, via, created: ticket })) };
 }

@@ -8,6 +8,7 @@ import type { Channel } from "@tessera/contracts";
 import type { AppContext } from "../context.ts";
 import type { Actor } from "../auth/actor.ts";
 import type { TicketPatch, TicketRow } from "../db/schema.ts";
+import { prepared } from "../db/prepared.ts";
 import { AppError, forbidden } from "../errors.ts";
 import { htmlToText } from "../text/rich-text.ts";
 import type { EventInput } from "./events.ts";
@@ -26,11 +27,12 @@ export function refuseFields(actor: Actor, input: object, op: "create" | "update
   if (field) throw forbidden(`Requesters cannot set ${field}.`);
 }
 
+const insertSearchDocument = prepared<{ ticket_id: number; comment_id: number | null; internal: 0 | 1; body: string }>((db, p) =>
+  db.insertInto("search_documents").values({ ticket_id: p.ticket_id, comment_id: p.comment_id, internal: p.internal, body: p.body }),
+);
+
 export async function indexText(tx: Tx, ticketId: number, commentId: number | null, internal: boolean, text: string) {
-  await tx.db
-    .insertInto("search_documents")
-    .values({ ticket_id: ticketId, comment_id: commentId, internal: internal ? 1 : 0, body: text })
-    .execute();
+  await insertSearchDocument.run(tx.db, { ticket_id: ticketId, comment_id: commentId, internal: internal ? 1 : 0, body: text });
 }
 
 export async function reindexDescription(tx: Tx, ticket: Pick<TicketRow, "id" | "subject" | "description">) {

@@ -5,11 +5,23 @@ import { type Actor, isStaff } from "../auth/actor.ts";
 import { invalid } from "../errors.ts";
 import { findOrCreatePerson } from "../people/create.ts";
 import { assertTeamExists } from "../people/teams.ts";
+import { prepared } from "../db/prepared.ts";
+import type { CategoriesTable } from "../db/schema.ts";
+import type { Selectable } from "kysely";
 
 type Tx = AppContext;
 
+// Run on every ticket write that names a person or a category: compiled once.
+const userById = prepared<{ id: number }, { id: number; role: Actor["role"]; active: number; organization_id: number | null; email: string }>((db, p) =>
+  db.selectFrom("users").select(["id", "role", "active", "organization_id", "email"]).where("id", "=", p.id),
+);
+const membership = prepared<{ team_id: number; user_id: number }, { user_id: number }>((db, p) =>
+  db.selectFrom("team_members").select("user_id").where("team_id", "=", p.team_id).where("user_id", "=", p.user_id),
+);
+const categoryById = prepared<{ id: number }, Selectable<CategoriesTable>>((db, p) => db.selectFrom("categories").selectAll().where("id", "=", p.id));
+
 export async function activeUser(tx: Tx, id: number, field: string) {
-  const u = await tx.db.selectFrom("users").select(["id", "role", "active", "organization_id", "email"]).where("id", "=", id).executeTakeFirst();
+  const u = await userById.first(tx.db, { id });
   if (!u || !u.active) throw invalid(field, `no active user has the id ${id}`);
   return u;
 }
@@ -18,7 +30,7 @@ export async function assertAssignable(tx: Tx, assigneeId: number, teamId: numbe
   const u = await activeUser(tx, assigneeId, "assignee_id");
   if (u.role === "requester") throw invalid("assignee_id", "tickets can only be assigned to agents");
   if (teamId != null) {
-    const member = await tx.db.selectFrom("team_members").select("user_id").where("team_id", "=", teamId).where("user_id", "=", assigneeId).executeTakeFirst();
+    const member = await membership.first(tx.db, { team_id: teamId, user_id: assigneeId });
     if (!member) throw invalid("assignee_id", "the assignee is not a member of the ticket's team");
   }
 }
@@ -27,7 +39,7 @@ export const assertTeam = (tx: Tx, teamId: number | null | undefined) => assertT
 
 export async function findCategory(tx: Tx, id: number | null | undefined) {
   if (id == null) return undefined;
-  const c = await tx.db.selectFrom("categories").selectAll().where("id", "=", id).executeTakeFirst();
+  const c = await categoryById.first(tx.db, { id });
   if (!c || !c.active) throw invalid("category_id", `no active category has the id ${id}`);
   return c;
 }
@@ -38,7 +50,7 @@ async function categoryDefaults(tx: Tx, category: { parent_id: number | null; de
   let type = category?.default_type ?? null;
   let parentId = category?.parent_id ?? null;
   for (let depth = 0; parentId != null && (teamId == null || type == null) && depth < 20; depth++) {
-    const parent = await tx.db.selectFrom("categories").select(["parent_id", "default_team_id", "default_type"]).where("id", "=", parentId).executeTakeFirst();
+    const parent = await categoryById.first(tx.db, { id: parentId });
     if (!parent) break;
     teamId ??= parent.default_team_id;
     type ??= parent.default_type;
