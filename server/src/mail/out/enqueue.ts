@@ -17,12 +17,15 @@
  */
 import type { Role } from "@tessera/contracts";
 import { isStaff } from "../../auth/actor.ts";
-import type { AppContext, Executor } from "../../context.ts";
+import type { AppContext } from "../../context.ts";
 import type { EventConsumer } from "../../events/consumers.ts";
 import type { FeedEvent } from "../../events/feed.ts";
 import type { EventInput } from "../../events/write.ts";
-import type { MailKind } from "./tables.ts";
+import type { MailKind, MailOutboxTable } from "./tables.ts";
 import { autoReplyLimit, takeAutoReplySlot, undeliverableReason } from "./recipients.ts";
+import { prepared } from "../../db/prepared.ts";
+import { loadStatuses } from "../../tickets/statuses.ts";
+import { allMailboxes } from "../in/mailboxes.ts";
 import { AGENT_KINDS } from "./kinds.ts";
 
 /** Who made the change, as far as mail cares. */
@@ -55,18 +58,43 @@ function mayNeedMail(e: EventInput): boolean {
   }
 }
 
+// The statements run for each event that may call for mail, compiled once.
+const ticketOf = prepared<{ id: number }, { id: number; requester_id: number; channel: string }>((db, p) => db.selectFrom("tickets").select(["id", "requester_id", "channel"]).where("id", "=", p.id));
+const userOf = prepared<{ id: number }, { id: number; email: string; name: string; role: Role; active: number }>((db, p) =>
+  db.selectFrom("users").select(["id", "email", "name", "role", "active"]).where("id", "=", p.id),
+);
+const roleOf = prepared<{ id: number }, MailActor>((db, p) => db.selectFrom("users").select(["id", "role"]).where("id", "=", p.id));
+const watchersOf = prepared<{ ticket_id: number }, { user_id: number }>((db, p) => db.selectFrom("ticket_watchers").select("user_id").where("ticket_id", "=", p.ticket_id));
+/** An outbox row as this reaction writes it; the delivery columns start empty. */
+type OutboxValues = Pick<
+  MailOutboxTable,
+  "kind" | "ticket_id" | "comment_id" | "recipient_user_id" | "to_address" | "to_name" | "actor_id" | "auto_submitted" | "state" | "attempts" | "next_attempt_at" | "skip_reason"
+> & { created_at: string; updated_at: string };
+const insertOutboxRow = prepared<OutboxValues>((db, p) =>
+  db.insertInto("mail_outbox").values({
+    kind: p.kind,
+    ticket_id: p.ticket_id,
+    comment_id: p.comment_id,
+    recipient_user_id: p.recipient_user_id,
+    to_address: p.to_address,
+    to_name: p.to_name,
+    actor_id: p.actor_id,
+    auto_submitted: p.auto_submitted,
+    state: p.state,
+    attempts: p.attempts,
+    next_attempt_at: p.next_attempt_at,
+    skip_reason: p.skip_reason,
+    created_at: p.created_at,
+    updated_at: p.updated_at,
+  }),
+);
+
 /** The mail a batch of events calls for, before looking at who the recipients are. */
-async function planMail(db: Executor, ticket: { id: number; requester_id: number }, actor: MailActor | undefined, via: string, events: EventInput[]): Promise<Plan[]> {
+async function planMail(tx: AppContext, ticket: { id: number; requester_id: number }, actor: MailActor | undefined, via: string, events: EventInput[]): Promise<Plan[]> {
   const statusKeys = events.flatMap((e) => (e.action === "status_changed" ? [e.old, e.new] : e.action === "created" ? [asRecord(e.new).status] : [])).filter((k): k is string => typeof k === "string");
   const categories = new Map<string, string>();
-  if (statusKeys.length) {
-    for (const s of await db
-      .selectFrom("statuses")
-      .select(["key", "category"])
-      .where("key", "in", [...new Set(statusKeys)])
-      .execute())
-      categories.set(s.key, s.category);
-  }
+  // Statuses are few and cached (memo.ts); a status is never deleted, only deactivated.
+  if (statusKeys.length) for (const s of await loadStatuses(tx)) categories.set(s.key, s.category);
   const requester = ticket.requester_id;
   const plans: Plan[] = [];
   const add = (kind: MailKind, userId: number | null | undefined, commentId: number | null = null) => {
@@ -95,7 +123,7 @@ async function planMail(db: Executor, ticket: { id: number; requester_id: number
         const commentId = typeof data.comment_id === "number" ? data.comment_id : null;
         if (commentId == null) break;
         add("reply", requester, commentId);
-        const watchers = await db.selectFrom("ticket_watchers").select("user_id").where("ticket_id", "=", ticket.id).execute();
+        const watchers = await watchersOf.all(tx.db, { ticket_id: ticket.id });
         for (const w of watchers) add("reply", w.user_id, commentId);
         break;
       }
@@ -118,37 +146,24 @@ async function planMail(db: Executor, ticket: { id: number; requester_id: number
  * Writes the outbox rows for ticket events, in the caller's transaction; returns whether any
  * message is waiting to be sent. Returns at once when no event can cause mail.
  */
-async function enqueueMailFor(db: Executor, ticketId: number, actor: MailActor | undefined, via: string, now: string, events: EventInput[]): Promise<boolean> {
+async function enqueueMailFor(tx: AppContext, ticketId: number, actor: MailActor | undefined, via: string, now: string, events: EventInput[]): Promise<boolean> {
   if (!events.some(mayNeedMail)) return false;
-  const ticket = await db.selectFrom("tickets").select(["id", "requester_id", "channel"]).where("id", "=", ticketId).executeTakeFirst();
+  const db = tx.db;
+  const ticket = await ticketOf.first(db, { id: ticketId });
   if (!ticket) return false;
 
-  let plans = await planMail(db, ticket, actor, via, events);
+  let plans = await planMail(tx, ticket, actor, via, events);
   // A monitoring alert's requester is the integration account: it gets no ticket mail.
   if (ticket.channel === "alert") plans = plans.filter((p) => AGENT_KINDS.includes(p.kind));
   if (!plans.length) return false;
 
-  const users = await db
-    .selectFrom("users")
-    .select(["id", "email", "name", "role", "active"])
-    .where("id", "in", [...new Set(plans.map((p) => p.userId))])
-    .execute();
+  const userIds = [...new Set(plans.map((p) => p.userId))];
+  const users = userIds.length === 1 ? await userOf.all(db, { id: userIds[0] }) : await db.selectFrom("users").select(["id", "email", "name", "role", "active"]).where("id", "in", userIds).execute();
   if (!users.length) return false;
-  // Mail to one of Tessera's own mailboxes would come straight back in: a loop.
-  const own = new Set(
-    (
-      await db
-        .selectFrom("mailboxes")
-        .select("address")
-        .where(
-          "address",
-          "in",
-          users.map((u) => u.email.trim().toLowerCase()),
-        )
-        .execute()
-    ).map((m) => m.address),
-  );
-  const rows = [];
+  // Mail to one of Tessera's own mailboxes would come straight back in: a loop. (A mailbox
+  // added on another node in the last seconds is caught by the inbound loop checks.)
+  const own = new Set((await allMailboxes(tx)).map((m) => m.address));
+  const rows: OutboxValues[] = [];
   let limit: number | undefined;
   for (const plan of plans) {
     const user = users.find((u) => u.id === plan.userId);
@@ -157,7 +172,7 @@ async function enqueueMailFor(db: Executor, ticketId: number, actor: MailActor |
     const address = user.email.trim().toLowerCase();
     let skip = own.has(address) ? "one of Tessera's own mailboxes (it would come straight back in)" : undeliverableReason(address);
     if (!skip && plan.kind === "acknowledgement") {
-      limit ??= await autoReplyLimit(db);
+      limit ??= await autoReplyLimit(tx);
       if (!(await takeAutoReplySlot(db, address, now, limit))) skip = `rate limit: more than ${limit} automatic answers to this address within an hour`;
     }
     rows.push({
@@ -179,7 +194,8 @@ async function enqueueMailFor(db: Executor, ticketId: number, actor: MailActor |
     });
   }
   if (!rows.length) return false;
-  await db.insertInto("mail_outbox").values(rows).execute();
+  if (rows.length === 1) await insertOutboxRow.run(db, rows[0]);
+  else await db.insertInto("mail_outbox").values(rows).execute();
   return rows.some((r) => r.state === "queued");
 }
 
@@ -201,7 +217,9 @@ export const mailNotifications: EventConsumer = {
   name: "mail_notifications",
   async handle(tx: AppContext, events: FeedEvent[]) {
     const actorIds = [...new Set(events.map((e) => e.actor_id).filter((id): id is number => id != null))];
-    const actors = new Map(actorIds.length ? (await tx.db.selectFrom("users").select(["id", "role"]).where("id", "in", actorIds).execute()).map((u) => [u.id, u as MailActor] as const) : []);
+    const actorRows =
+      actorIds.length === 1 ? await roleOf.all(tx.db, { id: actorIds[0] }) : actorIds.length ? await tx.db.selectFrom("users").select(["id", "role"]).where("id", "in", actorIds).execute() : [];
+    const actors = new Map(actorRows.map((u) => [u.id, u as MailActor] as const));
     let queued = false;
     for (let start = 0; start < events.length;) {
       let end = start + 1;
@@ -211,7 +229,7 @@ export const mailNotifications: EventConsumer = {
       if (group.some((g) => asRecord(g.input.new).no_auto_reply === true)) continue;
       for (const { row, input } of group) {
         const actor = row.actor_id == null ? undefined : (actors.get(row.actor_id) ?? { id: row.actor_id, role: "requester" as const });
-        if (await enqueueMailFor(tx.db, row.ticket_id, actor, row.via, row.created_at, [input])) queued = true;
+        if (await enqueueMailFor(tx, row.ticket_id, actor, row.via, row.created_at, [input])) queued = true;
       }
     }
     return queued ? () => tx.background.wakeOutbox() : undefined;

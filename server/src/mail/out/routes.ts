@@ -29,7 +29,7 @@ import { AGENT_KINDS, renderMail, sampleView } from "./render.ts";
 import { buildView, NotSendable } from "./compose.ts";
 import { retryMessage } from "./outbox.ts";
 import { smtpServerOf } from "./transport.ts";
-import { autoReplyLimit, setAutoReplyLimit } from "./recipients.ts";
+import { autoReplyLimit, forgetAutoReplyLimit, readAutoReplyLimit, setAutoReplyLimit } from "./recipients.ts";
 import { listOutbox, newestComment, outboxItem, outboxState, recipientOf } from "./queries.ts";
 import { invalid } from "../../errors.ts";
 import { inTransaction } from "../../context.ts";
@@ -101,7 +101,7 @@ export function mailOutRoutes(app: App, ctx: AppContext) {
         oldest_queued_at: oldest?.created_at ?? null,
         last_delivery_at: (last?.at as string | null | undefined) ?? null,
         last_error: error ? { message: error.last_error!, at: error.updated_at, outbox_id: error.id } : null,
-        auto_reply_per_hour: await autoReplyLimit(ctx.db),
+        auto_reply_per_hour: await autoReplyLimit(ctx),
       };
     },
   });
@@ -111,10 +111,11 @@ export function mailOutRoutes(app: App, ctx: AppContext) {
     schema: { tags, summary: "Change the cap on automatic answers per address and hour", body: MailSettingsInput, response: { 200: MailSettingsInput } },
     handler: async (req) => {
       await inTransaction(ctx, async (tx) => {
-        const before = { auto_reply_per_hour: await autoReplyLimit(tx.db) };
+        const before = { auto_reply_per_hour: await readAutoReplyLimit(tx.db) };
         await setAutoReplyLimit(tx.db, req.body.auto_reply_per_hour, ctx.clock.now().toISOString());
         await recordAudit(tx, req.actor, { action: "setting.changed", target: { type: "setting", id: "mail.settings", label: "Outgoing mail" }, before, after: req.body });
       });
+      forgetAutoReplyLimit(ctx);
       return { auto_reply_per_hour: req.body.auto_reply_per_hour };
     },
   });
