@@ -15,6 +15,7 @@ import { createHash } from "node:crypto";
 import type { AppContext } from "../../context.ts";
 import { referenceOf } from "../../tickets/reference.ts";
 import type { ParsedMail } from "./parse.ts";
+import { prepared } from "../../db/prepared.ts";
 
 /** How soon after an acknowledgement a fresh message counts as answering it. */
 export const ANSWER_WINDOW_MS = 10 * 60_000;
@@ -51,6 +52,20 @@ export interface AckLoop {
 
 const minutes = (ms: number) => Math.max(1, Math.round(ms / 60_000));
 
+// Every fresh message asks this: compiled once.
+const lastAcknowledgement = prepared<{ to: string; since: string }, { ticket_id: number; sent_at: string | null; type: string; number: number; subject: string }>((db, p) =>
+  db
+    .selectFrom("mail_outbox")
+    .innerJoin("tickets", "tickets.id", "mail_outbox.ticket_id")
+    .select(["mail_outbox.ticket_id", "mail_outbox.sent_at", "tickets.type", "tickets.number", "tickets.subject"])
+    .where("mail_outbox.kind", "=", "acknowledgement")
+    .where("mail_outbox.to_address", "=", p.to)
+    .where("mail_outbox.state", "=", "sent")
+    .where("mail_outbox.sent_at", ">=", p.since)
+    .orderBy("mail_outbox.sent_at", "desc")
+    .limit(1),
+);
+
 /**
  * Whether a message that would open a new ticket is an automatic answer to our acknowledgement
  * (see the module comment); null when it is not.
@@ -58,16 +73,7 @@ const minutes = (ms: number) => Math.max(1, Math.round(ms / 60_000));
 export async function detectAckLoop(ctx: Pick<AppContext, "db">, mail: Pick<ParsedMail, "subject" | "text">, from: string, bodyHash: string | null, now: string): Promise<AckLoop | null> {
   const at = Date.parse(now);
   const since = new Date(at - ANSWER_WINDOW_MS).toISOString();
-  const ack = await ctx.db
-    .selectFrom("mail_outbox")
-    .innerJoin("tickets", "tickets.id", "mail_outbox.ticket_id")
-    .select(["mail_outbox.ticket_id", "mail_outbox.sent_at", "tickets.type", "tickets.number", "tickets.subject"])
-    .where("mail_outbox.kind", "=", "acknowledgement")
-    .where("mail_outbox.to_address", "=", from)
-    .where("mail_outbox.state", "=", "sent")
-    .where("mail_outbox.sent_at", ">=", since)
-    .orderBy("mail_outbox.sent_at", "desc")
-    .executeTakeFirst();
+  const ack = await lastAcknowledgement.first(ctx.db, { to: from, since });
   if (!ack?.sent_at) return null;
   const reference = referenceOf(ack);
   const sentAt = Date.parse(ack.sent_at);

@@ -15,6 +15,7 @@ import { recordEvents } from "../../tickets/events.ts";
 import { addLink } from "../../tickets/links.ts";
 import { addComment } from "../../tickets/comments.ts";
 import type { ArrivalOptions } from "../../tickets/service.ts";
+import { insertMessage, messagesById, messagesFromSince, rememberThreadId, settleMessage, userByEmail } from "./intake-queries.ts";
 import { createTicket } from "../../tickets/create.ts";
 import { isFinalCategory } from "../../tickets/statuses.ts";
 import { parseOwnMessageId } from "../message-id.ts";
@@ -150,7 +151,7 @@ async function ingestParsed(
   source: IngestSource,
   refuseOrFail: (reason: FailedReason, message: string, mail?: ParsedMail) => Promise<IngestResult>,
 ): Promise<IngestResult> {
-  const known = await ctx.db.selectFrom("mail_messages").select(["id", "fingerprint", "outcome", "ticket_id", "comment_id"]).where("message_id", "=", id.messageId).orderBy("id").execute();
+  const known = await messagesById.all(ctx.db, { message_id: id.messageId });
   const same = known.find((r) => r.fingerprint === id.fingerprint);
   if (same) return { outcome: same.outcome, messageRowId: same.id, ticketId: same.ticket_id, commentId: same.comment_id, duplicate: true };
   const reused = known.find((r) => r.ticket_id != null);
@@ -159,7 +160,7 @@ async function ingestParsed(
   const mailbox = source.mailboxId
     ? await mailboxById(ctx.db, source.mailboxId)
     : await mailboxFor(ctx, [...(source.recipients ?? []), ...mail.to.map((a) => a.address), ...mail.cc.map((a) => a.address)]);
-  const sender = await ctx.db.selectFrom("users").selectAll().where("email", "=", from).executeTakeFirst();
+  const sender = await userByEmail.first(ctx.db, { email: from });
   const loop = judgeLoop(mail);
   // DMARC pass from a trusted receiving server: the sender is who From says.
   const authenticated = ctx.config.mail.trustedAuthservIds.length > 0 && dmarcPassed(await headOf(raw), from, ctx.config.mail.trustedAuthservIds);
@@ -202,13 +203,8 @@ async function ingestParsed(
   const rawKept = await keepRaw(ctx, raw);
   const now = ctx.clock.now().toISOString();
   const importedAt = source.importHistory && mail.date && mail.date < now ? mail.date : undefined;
-  const recent = await ctx.db
-    .selectFrom("mail_messages")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("from_address", "=", from)
-    .where("created_at", ">", new Date(Date.parse(now) - 3_600_000).toISOString())
-    .executeTakeFirstOrThrow();
-  const flooding = Number(recent.n) >= ctx.config.mail.loopLimitPerHour;
+  const recent = await messagesFromSince.first(ctx.db, { from, since: new Date(Date.parse(now) - 3_600_000).toISOString() });
+  const flooding = Number(recent?.n ?? 0) >= ctx.config.mail.loopLimitPerHour;
   const bodyHash = bodyHashOf(mail);
   // A fresh message that answers our acknowledgement (an autoresponder without RFC 3834 headers)
   // would get another one, and so on: held instead, on the ticket whose acknowledgement it answers.
@@ -230,51 +226,41 @@ async function ingestParsed(
   const result = await ctx.db.transaction().execute(async (trx) => {
     const tx: AppContext = { ...ctx, db: trx };
     await insertRaw(trx, rawKept, now);
-    const row = await trx
-      .insertInto("mail_messages")
-      .values({
-        message_id: id.messageId,
-        fingerprint: id.fingerprint,
-        mailbox_id: mailbox?.id ?? null,
-        source: source.kind,
-        raw_sha256: rawKept.sha256,
-        raw_size: rawKept.size,
-        from_address: from,
-        from_user_id: sender?.id ?? null,
-        subject: mail.subject.slice(0, 1000),
-        sent_at: mail.date,
-        outcome: "ignored",
-        ticket_id: null,
-        comment_id: null,
-        no_auto_reply: noAutoReply ? 1 : 0,
-        loop_reason: loopReason,
-        remote_images: 0,
-        full_html: "",
-        body_sha256: bodyHash,
-        created_at: now,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
+    const row = await insertMessage.first(trx, {
+      message_id: id.messageId,
+      fingerprint: id.fingerprint,
+      mailbox_id: mailbox?.id ?? null,
+      source: source.kind,
+      raw_sha256: rawKept.sha256,
+      raw_size: rawKept.size,
+      from_address: from,
+      from_user_id: sender?.id ?? null,
+      subject: mail.subject.slice(0, 1000),
+      sent_at: mail.date,
+      outcome: "ignored",
+      ticket_id: null,
+      comment_id: null,
+      no_auto_reply: noAutoReply ? 1 : 0,
+      loop_reason: loopReason,
+      remote_images: 0,
+      full_html: "",
+      body_sha256: bodyHash,
+      created_at: now,
+    });
+    if (!row) throw new Error("the mail_messages insert returned no row");
     const arrival: ArrivalOptions = { via: "email", channel: "email", at: importedAt, noAutoReply };
     const done = await applyPlan(tx, plan, mail, { mailbox, sender, parts, arrival, messageRowId: row.id, now, ours });
-    await trx
-      .updateTable("mail_messages")
-      .set({
-        outcome: done.outcome,
-        ticket_id: done.ticketId,
-        comment_id: done.commentId,
-        from_user_id: done.senderId ?? sender?.id ?? null,
-        remote_images: done.remoteImages ? 1 : 0,
-        full_html: done.fullHtml,
-      })
-      .where("id", "=", row.id)
-      .execute();
+    await settleMessage.run(trx, {
+      id: row.id,
+      outcome: done.outcome,
+      ticket_id: done.ticketId,
+      comment_id: done.commentId,
+      from_user_id: done.senderId ?? sender?.id ?? null,
+      remote_images: done.remoteImages ? 1 : 0,
+      full_html: done.fullHtml,
+    });
     if (done.ticketId && (done.outcome === "ticket" || done.outcome === "reply")) {
-      await trx
-        .insertInto("mail_thread_ids")
-        .values({ message_id: id.messageId, ticket_id: done.ticketId, comment_id: done.commentId, direction: "in", created_at: now })
-        .onConflict((oc) => oc.column("message_id").doNothing())
-        .execute();
+      await rememberThreadId.run(trx, { message_id: id.messageId, ticket_id: done.ticketId, comment_id: done.commentId, now });
     }
     return { outcome: done.outcome, messageRowId: row.id, ticketId: done.ticketId, commentId: done.commentId, duplicate: false };
   });
