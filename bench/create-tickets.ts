@@ -105,7 +105,10 @@ async function measure(child: Child, label: string, spec: LoadSpec): Promise<Loa
   if (cpu) {
     const f = (n: number) => `${Math.round(n)}%`;
     console.log(
-      `    CPU (100% = one core): server ${f(cpu.server)}, load generator ${f(cpu.loadGenerator)}` + (cpu.postgres >= 1 ? `, postgres ${f(cpu.postgres)}` : "") + `, other processes ${f(cpu.other)}`,
+      `    CPU (100% = one core): server ${f(cpu.server)}, load generator ${f(cpu.loadGenerator)}` +
+        (cpu.postgres >= 1 ? `, postgres ${f(cpu.postgres)}` : "") +
+        `, other processes ${f(cpu.other)}; server CPU per request ${result.reqPerSec > 0 ? ((cpu.server * 10) / result.reqPerSec).toFixed(2) : "-"} ms` +
+        (cpu.postgres >= 1 && result.reqPerSec > 0 ? `, postgres ${((cpu.postgres * 10) / result.reqPerSec).toFixed(2)} ms` : ""),
     );
     if (cpu.other > OTHER_CPU_LIMIT) console.log(`    !! other processes took ${f(cpu.other)} of a core: this figure is disturbed, run again on a quiet machine`);
   }
