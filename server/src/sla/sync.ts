@@ -40,6 +40,8 @@ export interface SyncOptions {
    * so none is read.
    */
   created?: TicketRow;
+  /** The ticket's row as this transaction last wrote it (RETURNING), so it is not read again. */
+  current?: TicketRow;
 }
 
 const MINUTE = 60_000;
@@ -202,7 +204,8 @@ export async function writeManyTicketColumns(tx: Tx, rows: Array<{ ticket: Ticke
  */
 export async function syncSla(tx: Tx, ticketId: number, opts: SyncOptions = {}): Promise<TicketSlaColumns> {
   const created = opts.created?.id === ticketId ? opts.created : undefined;
-  const t = created ?? (await ticketRow.first(tx.db, { ticket_id: ticketId }));
+  const held = created ?? (opts.current?.id === ticketId ? opts.current : undefined);
+  const t = held ?? (await ticketRow.first(tx.db, { ticket_id: ticketId }));
   if (!t) throw new Error(`no ticket has the id ${ticketId}`);
   // A draft is not a request yet: its clock starts when it is submitted.
   if (t.status_category === "draft") return columnsOfRow(t);

@@ -4,7 +4,8 @@ import { sql } from "kysely";
 import type { AppContext } from "../context.ts";
 import { type Actor, isStaff } from "../auth/actor.ts";
 import { claimAttachments } from "../attachments/service.ts";
-import type { TicketPatch, TicketRow } from "../db/schema.ts";
+import type { CommentRow, TicketPatch, TicketRow } from "../db/schema.ts";
+import { prepared } from "../db/prepared.ts";
 import { AppError, forbidden, invalid } from "../errors.ts";
 import { notify } from "../notifications/service.ts";
 import { htmlToText, toStoredHtml } from "../text/rich-text.ts";
@@ -19,10 +20,14 @@ import { referenceOf } from "./reference.ts";
 
 type Tx = AppContext;
 
-/** Agents mentioned in a comment: `<span data-mention-id="7">` from the editor, or @email in text. */
-async function findMentions(tx: Tx, html: string): Promise<number[]> {
+const insertComment = prepared<{ ticket_id: number; author_id: number; body: string; internal: 0 | 1; created_at: string }, CommentRow>((db, p) =>
+  db.insertInto("comments").values({ ticket_id: p.ticket_id, author_id: p.author_id, body: p.body, internal: p.internal, original_ticket_id: null, created_at: p.created_at }).returningAll(),
+);
+
+/** Agents mentioned in a comment (`html`, read as `text`): `<span data-mention-id="7">` from the editor, or @email in text. */
+async function findMentions(tx: Tx, html: string, text: string): Promise<number[]> {
   const ids = [...html.matchAll(/data-mention-id="(\d{1,9})"/g)].map((m) => Number(m[1]));
-  const emails = [...htmlToText(html).matchAll(/(?:^|\s)@([^\s@<>]+@[^\s@<>]+\.[a-z]{2,})/gi)].map((m) => trimEndWhere(m[1].toLowerCase(), /[.,;:!?)]/));
+  const emails = [...text.matchAll(/(?:^|\s)@([^\s@<>]+@[^\s@<>]+\.[a-z]{2,})/gi)].map((m) => trimEndWhere(m[1].toLowerCase(), /[.,;:!?)]/));
   if (!ids.length && !emails.length) return [];
   const rows = await tx.db
     .selectFrom("users")
@@ -44,19 +49,18 @@ export async function addComment(tx: Tx, actor: Actor, ticket: TicketRow, input:
   }
   const now = opts.at ?? tx.clock.now().toISOString();
   const body = toStoredHtml(input.body, input.format);
-  if (!htmlToText(body) && !/<img/i.test(body)) throw invalid("body", "is empty once unsafe markup is removed");
-  const comment = await tx.db
-    .insertInto("comments")
-    .values({ ticket_id: t.id, author_id: actor.id, body, internal: input.internal ? 1 : 0, original_ticket_id: null, created_at: now })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  await indexText(tx, t.id, comment.id, input.internal, htmlToText(body));
+  // Plain text reads back as it came, whitespace folded (what htmlToText gives of textToHtml), without parsing.
+  const text = input.format === "text" ? input.body.replace(/\s+/g, " ").trim() : htmlToText(body);
+  if (!text && !/<img/i.test(body)) throw invalid("body", "is empty once unsafe markup is removed");
+  const comment = await insertComment.first(tx.db, { ticket_id: t.id, author_id: actor.id, body, internal: input.internal ? 1 : 0, created_at: now });
+  if (!comment) throw new Error("the comment insert returned no row");
+  await indexText(tx, t.id, comment.id, input.internal, text);
   await claimAttachments(tx.db, actor, input.attachment_ids, { ticketId: t.id, commentId: comment.id });
   // What the author was drafting here has now been posted.
   if (staff) await discardDraft(tx.db, t.id, actor.id);
 
   const events: EventInput[] = [{ action: input.internal ? "note_added" : "reply_added", new: { comment_id: comment.id, ...(opts.noAutoReply ? { no_auto_reply: true } : {}) } }];
-  const mentions = staff ? await findMentions(tx, body) : [];
+  const mentions = staff ? await findMentions(tx, body, text) : [];
   if (mentions.length) {
     await tx.db
       .insertInto("comment_mentions")
@@ -83,17 +87,20 @@ export async function addComment(tx: Tx, actor: Actor, ticket: TicketRow, input:
     if (t.status_category === "resolved") reopen(t, patch, events, "reply");
   }
   const statusChanged = patch.status !== undefined;
-  await tx.db
+  const updated = await tx.db
     .updateTable("tickets")
     .set({ ...patch, updated_at: now, ...(statusChanged ? { version: sql`version + 1` } : {}) })
     .where("id", "=", t.id)
-    .execute();
+    .returningAll()
+    .executeTakeFirstOrThrow();
   await recordEvents(tx.db, t.id, actor, statusChanged && !staff ? "requester_reply" : via, now, events);
   await settleSnooze(tx, actor, t, { fromRequester: !staff || actor.id === t.requester_id, categoryAfter: patch.status_category ?? t.status_category, now });
   const summary = `${referenceOf(t)} ${t.subject}`;
   if (mentions.length) await notify(tx.db, { userIds: mentions, ticketId: t.id, kind: "mention", actorId: actor.id, summary, now });
   if (actor.id === t.requester_id && t.assignee_id) await notify(tx.db, { userIds: [t.assignee_id], ticketId: t.id, kind: "requester_reply", actorId: actor.id, summary, now });
-  await slaClock(tx, t.id, { actor, via });
+  // The row as updated above is the ticket as it is now, unless settling a snooze wrote it again.
+  const settled = t.snoozed_until == null && t.snooze_returned_at == null;
+  await slaClock(tx, t.id, { actor, via, current: settled ? updated : undefined });
   return comment;
 }
 

@@ -61,14 +61,15 @@ export class VersionConflict extends AppError {
   }
 }
 
+const ticketById = prepared<{ id: number }, TicketRow>((db, p) => db.selectFrom("tickets").selectAll().where("id", "=", p.id));
+const ticketForUpdate = prepared<{ id: number }, TicketRow>((db, p) => db.selectFrom("tickets").selectAll().where("id", "=", p.id).forUpdate());
+
 /** Reads the ticket row for a change; on PostgreSQL the row stays locked until commit. */
 export async function lockTicket(tx: Tx, id: number): Promise<TicketRow> {
-  return tx.db
-    .selectFrom("tickets")
-    .selectAll()
-    .where("id", "=", id)
-    .$if(tx.dialect === "postgres", (q) => q.forUpdate())
-    .executeTakeFirstOrThrow();
+  // SQLite has one writer at a time: the transaction already holds the whole database.
+  const row = await (tx.dialect === "postgres" ? ticketForUpdate : ticketById).first(tx.db, { id });
+  if (!row) throw new Error(`no ticket has the id ${id}`);
+  return row;
 }
 
 /**
