@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDesk, dialects, type TestDesk } from "./harness.ts";
 import { isOpenSet, OPEN_TICKETS_SQL } from "../src/tickets/open.ts";
 
-const PARTIAL = ["tickets_open_updated", "tickets_open_sla", "tickets_open_assignee"];
+const PARTIAL = ["tickets_open_updated", "tickets_open_sla", "tickets_open_assignee", "tickets_open_sla_state"];
 
 describe.each(dialects)("the open-ticket indexes on %s", (dialect) => {
   let desk: TestDesk;

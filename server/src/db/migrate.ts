@@ -15,6 +15,7 @@ import * as jobs from "./migrations/2026-12-07-0013-jobs.ts";
 import * as eventLog from "./migrations/2026-12-07-0014-event-log.ts";
 import * as tokenScopes from "./migrations/2026-12-07-0015-token-scopes.ts";
 import * as listIndexes from "./migrations/2026-12-07-0020-list-indexes.ts";
+import * as countIndexes from "./migrations/2026-12-07-0021-count-indexes.ts";
 
 // Listed here rather than read from disk, so the set is fixed at build time and ordered by name.
 const migrations: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-07-0014-event-log": eventLog,
   "2026-12-07-0015-token-scopes": tokenScopes,
   "2026-12-07-0020-list-indexes": listIndexes,
+  "2026-12-07-0021-count-indexes": countIndexes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
