@@ -122,3 +122,54 @@ export function assertFieldsAllowed(actor: Actor, fields: string[], op: "create"
   const allowed = op === "create" ? REQUESTER_CREATE : REQUESTER_UPDATE;
   return fields.find((f) => !allowed.has(f));
 }
+
+// ---- Visibility in compiled queries -------------------------------------------------------
+// A query compiled once (db/prepared.ts) serves every caller of one shape: role, number of teams,
+// whether they belong to an organization. Their id, organization and teams are its parameters,
+// and visibility is visibleTo() itself, applied to a caller made of those parameters.
+
+/** What of the caller changes the SQL text of a visibility check; see callerShape(). */
+export interface CallerShape {
+  who: "admin" | "staff" | "requester";
+  teams: number;
+  org: boolean;
+}
+
+/** The caller's shape; `visible: false` for a query with no visibility check (only staff or not then matters). */
+export function callerShape(actor: Actor, visible = true): CallerShape {
+  const who = isAdmin(actor) ? "admin" : isStaff(actor) ? "staff" : "requester";
+  // Only visibility reads the caller's teams and organization, and only for some roles.
+  return { who, teams: visible && who === "staff" ? actor.team_ids.length : 0, org: visible && who === "requester" && actor.organization_id != null };
+}
+
+export const shapeKey = (s: CallerShape) => `${s.who}:${s.teams}:${s.org}`;
+
+/** A compiled query's parameters by name; the caller's are named `caller.…`, as shapeActor() reads them. */
+export type CallerParams = Record<string, string | number | null>;
+export function callerParams(actor: Actor): CallerParams {
+  const p: CallerParams = { "caller.id": actor.id, "caller.org": actor.organization_id };
+  actor.team_ids.forEach((t, i) => (p[`caller.team.${i}`] = t));
+  return p;
+}
+
+/**
+ * A caller of `shape` whose id, organization and teams are the parameters `p` of a query being
+ * compiled. Read lazily: a parameter is named only where visibleTo() uses it (an admin's uses none).
+ */
+export function shapeActor(s: CallerShape, p: Readonly<CallerParams>): Actor {
+  return {
+    role: s.who === "staff" ? "agent" : s.who,
+    get id() {
+      return p["caller.id"] as number;
+    },
+    get organization_id() {
+      return s.org ? (p["caller.org"] as number) : null;
+    },
+    get team_ids() {
+      return Array.from({ length: s.teams }, (_, i) => p[`caller.team.${i}`] as number);
+    },
+    email: "",
+    name: "",
+    auth: "token",
+  };
+}

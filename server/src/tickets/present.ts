@@ -7,18 +7,24 @@ import type { Comment, LastMessage, Ticket, TicketEvent, TicketSummary } from "@
 import { htmlToText } from "../text/rich-text.ts";
 import type { Actor } from "../auth/actor.ts";
 import { isStaff } from "../auth/actor.ts";
-import type { AppContext, Executor, Reader } from "../context.ts";
+import type { AppContext, Executor } from "../context.ts";
 import { SLA_BADGE_COLUMNS, slaBadges } from "../sla/badge.ts";
 import type { CommentRow, StatusRow, TicketRow } from "../db/schema.ts";
+import { instantOf, readJson } from "../db/json.ts";
+import type { DialectName } from "../db/connect.ts";
 import { presentAttachment } from "../attachments/service.ts";
 import { loadFields, parseStoredValue } from "./custom-fields.ts";
 import { REQUESTER_EVENT_ACTIONS } from "./events.ts";
 import { inverseOf } from "./links.ts";
 import { visibleTo } from "./policy.ts";
-import { referenceOf } from "./reference.ts";
+import { parseTicketKey, referenceOf } from "./reference.ts";
 import { isBackFromSnooze, isSnoozed } from "./snooze.ts";
 import { loadStatuses } from "./statuses.ts";
-import { draftMarkers, readDraftBy } from "../drafts/queries.ts";
+import { readDraftBy } from "../drafts/queries.ts";
+import { type LastMessageRow, type PageRow, type PeopleColumns, readPageRows, readTicketView, type ViewRow } from "./view-queries.ts";
+
+/** What presenting reads with: the database (or transaction), its engine, the settings cache and the desk's clock. */
+export type Presenter = Pick<AppContext, "db" | "dialect" | "memo" | "clock">;
 
 type UserRef = { id: number; name: string; email: string };
 
@@ -27,13 +33,6 @@ async function usersById(db: Executor, ids: Array<number | null>): Promise<Map<n
   if (!unique.length) return new Map();
   const rows = await db.selectFrom("users").select(["id", "name", "email"]).where("id", "in", unique).execute();
   return new Map(rows.map((r) => [r.id, r]));
-}
-
-async function namesById(db: Executor, table: "teams" | "categories" | "organizations", ids: Array<number | null>) {
-  const unique = [...new Set(ids.filter((x): x is number => x != null))];
-  if (!unique.length) return new Map<number, { id: number; name: string }>();
-  const rows = await db.selectFrom(table).select(["id", "name"]).where("id", "in", unique).execute();
-  return new Map(rows.map((r) => [r.id, { id: r.id, name: r.name }]));
 }
 
 function statusView(statuses: StatusRow[], key: string) {
@@ -70,93 +69,88 @@ export const SUMMARY_COLUMNS = [
 ] as const;
 export type SummaryRow = Pick<TicketRow, (typeof SUMMARY_COLUMNS)[number]> & { draft_by?: Parameters<typeof readDraftBy>[0] };
 
-/** List rows: one query per related table for the whole page, not per row. */
-export async function presentSummaries(r: Reader & Pick<AppContext, "clock">, actor: Actor, rows: SummaryRow[], opts: { lastMessage?: boolean } = {}): Promise<TicketSummary[]> {
-  if (!rows.length) return [];
-  const db = r.db;
-  const ids = rows.map((r) => r.id);
-  const [statuses, users, teams, categories, orgs, tags] = await Promise.all([
-    loadStatuses(r),
-    usersById(
-      db,
-      rows.flatMap((r) => [r.requester_id, r.assignee_id]),
-    ),
-    namesById(
-      db,
-      "teams",
-      rows.map((r) => r.team_id),
-    ),
-    namesById(
-      db,
-      "categories",
-      rows.map((r) => r.category_id),
-    ),
-    namesById(
-      db,
-      "organizations",
-      rows.map((r) => r.organization_id),
-    ),
-    isStaff(actor) ? db.selectFrom("ticket_tags").selectAll().where("ticket_id", "in", ids).execute() : Promise.resolve([]),
-  ]);
-  // A ticket's own page shows the whole thread; only lists need the preview.
-  const last = opts.lastMessage === false ? new Map<number, LastRow>() : await lastMessages(db, ids, isStaff(actor));
-  const authors = await usersById(
-    db,
-    [...last.values()].map((c) => c.author_id).filter((id) => !users.has(id!)),
-  );
-  // SLA countdowns are for agents; requesters ask GET /api/tickets/:id/sla for their expected times.
-  // The desk's clock, never the machine's: SLA states and snoozes follow the time the desk runs on.
-  const badges = isStaff(actor) ? await slaBadges(r, rows, r.clock.now()) : undefined;
-  // Snooze is the team's own bookkeeping: requesters never see it.
-  const staff = isStaff(actor);
-  const now = r.clock.now().toISOString();
-  return rows.map((r) => ({
+const person = (id: number | null, name: string | null, email: string | null): UserRef | null => (id != null && name != null ? { id, name, email: email! } : null);
+const named = (id: number | null, name: string | null) => (id != null && name != null ? { id, name } : null);
+
+/** What a row shows beside its own columns, read by the page's (or the ticket's) one query. */
+interface Related extends PeopleColumns {
+  tags: string[];
+  last: LastMessageRow | null;
+}
+
+/** Shared by every row of a page. */
+interface PageFacts {
+  statuses: StatusRow[];
+  staff: boolean;
+  now: string;
+  badges: Map<number, NonNullable<TicketSummary["sla"]>> | undefined;
+  dialect: DialectName;
+}
+
+function summaryOf(r: SummaryRow, rel: Related, page: PageFacts): TicketSummary {
+  const { staff, now } = page;
+  const requester = person(r.requester_id, rel.requester_name, rel.requester_email)!;
+  return {
     id: r.id,
     number: r.number,
     reference: referenceOf(r),
     type: r.type as Ticket["type"],
     subject: r.subject,
-    status: statusView(statuses, r.status),
+    status: statusView(page.statuses, r.status),
     priority: r.priority as Ticket["priority"],
     channel: r.channel as Ticket["channel"],
-    requester: users.get(r.requester_id)!,
-    organization: r.organization_id ? (orgs.get(r.organization_id) ?? null) : null,
-    category: r.category_id ? (categories.get(r.category_id) ?? null) : null,
-    team: r.team_id ? (teams.get(r.team_id) ?? null) : null,
-    assignee: r.assignee_id ? (users.get(r.assignee_id) ?? null) : null,
+    requester,
+    organization: named(r.organization_id, rel.organization_name),
+    category: named(r.category_id, rel.category_name),
+    team: named(r.team_id, rel.team_name),
+    assignee: person(r.assignee_id, rel.assignee_name, rel.assignee_email),
     version: r.version,
     created_at: r.created_at,
     updated_at: r.updated_at,
     first_response_at: r.first_response_at,
     resolved_at: r.resolved_at,
     closed_at: r.closed_at,
-    sla: badges?.get(r.id) ?? null,
+    sla: page.badges?.get(r.id) ?? null,
+    // Snooze is the team's own bookkeeping: requesters never see it.
     snoozed_until: staff && isSnoozed(r, now) ? r.snoozed_until : null,
     back_from_snooze: staff && isBackFromSnooze(r, now),
-    tags: tags
-      .filter((t) => t.ticket_id === r.id)
-      .map((t) => t.tag)
-      .sort(),
-    last_message: previewOf(last.get(r.id), r.requester_id, (id) => users.get(id) ?? authors.get(id)),
+    tags: rel.tags.sort(),
+    last_message: previewOf(rel.last, r.requester_id, page.dialect),
     draft_by: staff ? readDraftBy(r.draft_by) : [],
-  }));
+  };
 }
 
-type LastRow = Pick<CommentRow, "ticket_id" | "author_id" | "body" | "internal" | "created_at">;
-
-/** The newest comment of each ticket (public ones only for requesters), in one query for the page. */
-async function lastMessages(db: Executor, ticketIds: number[], staff: boolean): Promise<Map<number, LastRow>> {
-  const newest = db
-    .selectFrom("comments")
-    .select((eb) => eb.fn.max("id").as("id"))
-    .where("ticket_id", "in", ticketIds)
-    .$if(!staff, (q) => q.where("internal", "=", 0))
-    .groupBy("ticket_id");
-  const rows = await db.selectFrom("comments").select(["ticket_id", "author_id", "body", "internal", "created_at"]).where("id", "in", newest).execute();
-  return new Map(rows.map((r) => [r.ticket_id, r]));
+/** What every row of a page shares: statuses, the caller's kind, the desk's clock and the SLA badges. */
+async function pageFacts(r: Presenter, actor: Actor, rows: SummaryRow[]): Promise<PageFacts> {
+  const staff = isStaff(actor);
+  // SLA countdowns are for agents; requesters ask GET /api/tickets/:id/sla for their expected times.
+  // The desk's clock, never the machine's: SLA states and snoozes follow the time the desk runs on.
+  const [statuses, badges] = await Promise.all([loadStatuses(r), staff ? slaBadges(r, rows, r.clock.now()) : undefined]);
+  return { statuses, staff, now: r.clock.now().toISOString(), badges, dialect: r.dialect };
 }
 
-function previewOf(c: LastRow | undefined, requesterId: number, user: (id: number) => UserRef | undefined): LastMessage | null {
+const tagList = (tags: PageRow["tags"]) => (tags ? readJson(tags).map((t) => t.tag) : []);
+
+/** List rows: one query for the related data of the whole page, not one per row or per table. */
+export async function presentSummaries(r: Presenter, actor: Actor, rows: SummaryRow[]): Promise<TicketSummary[]> {
+  if (!rows.length) return [];
+  const [related, page] = await Promise.all([
+    readPageRows(
+      r.db,
+      r.dialect,
+      actor,
+      rows.map((t) => t.id),
+    ),
+    pageFacts(r, actor, rows),
+  ]);
+  const byId = new Map(related.map((p) => [p.id, p]));
+  return rows.map((t) => {
+    const p = byId.get(t.id)!;
+    return summaryOf(t, { ...p, tags: tagList(p.tags), last: p.last_message ? readJson(p.last_message) : null }, page);
+  });
+}
+
+function previewOf(c: LastMessageRow | null, requesterId: number, dialect: DialectName): LastMessage | null {
   if (!c) return null;
   // Long bodies are cut before conversion: a preview needs the opening words, not the whole thread.
   const text = htmlToText(c.body.slice(0, 4_000));
@@ -164,67 +158,54 @@ function previewOf(c: LastRow | undefined, requesterId: number, user: (id: numbe
     preview: text.length > 160 ? `${text.slice(0, 159)}…` : text,
     internal: !!c.internal,
     from_requester: c.author_id === requesterId,
-    author: c.author_id ? (user(c.author_id)?.name ?? null) : null,
-    created_at: c.created_at,
+    author: c.author_id ? c.author_name : null,
+    created_at: instantOf(dialect, c.created_at),
   };
 }
 
-/** Whether the ticket is, or ever was, in a status that waits on the requester: read from its status changes. */
-async function hasWaitedOnRequester(r: Reader, t: TicketRow): Promise<boolean> {
-  if (t.status_category === "awaiting_requester") return true;
-  const keys = (await loadStatuses(r)).filter((s) => s.category === "awaiting_requester").map((s) => JSON.stringify(s.key));
-  if (!keys.length) return false;
-  const hit = await r.db.selectFrom("ticket_events").select("id").where("ticket_id", "=", t.id).where("field", "=", "status").where("new_value", "in", keys).limit(1).executeTakeFirst();
-  return !!hit;
+/**
+ * The ticket `key` names (an id or a reference such as INC-1042) if the actor may see it, by the
+ * same rule as findVisibleTicket, with all its page shows read in one statement. A bare number is
+ * tried as an id first, then as a reference number. Undefined when this caller has no such ticket.
+ */
+export async function readVisibleTicket(r: Presenter, actor: Actor, key: string): Promise<Ticket | undefined> {
+  const parsed = parseTicketKey(key);
+  if (!parsed) return undefined;
+  const byId = parsed.id !== undefined;
+  let row = await readTicketView(r.db, r.dialect, actor, byId ? "id" : "number", (parsed.id ?? parsed.number)!);
+  if (!row && byId) row = await readTicketView(r.db, r.dialect, actor, "number", parsed.id!);
+  return row && ticketOf(r, actor, row, row);
 }
 
-export async function presentTicket(r: Reader & Pick<AppContext, "clock">, actor: Actor, t: TicketRow): Promise<Ticket> {
+/** A ticket the actor was allowed to act on, as it stands in `t` (e.g. just written, inside the change's transaction). */
+export async function presentTicket(r: Presenter, actor: Actor, t: TicketRow): Promise<Ticket> {
+  const view = await readTicketView(r.db, r.dialect, actor, "id", t.id, false);
+  if (!view) throw new Error(`ticket ${t.id} vanished while being presented`);
+  return ticketOf(r, actor, t, view);
+}
+
+async function ticketOf(r: Presenter, actor: Actor, t: TicketRow, view: ViewRow): Promise<Ticket> {
   const db = r.db;
   const staff = isStaff(actor);
-  const [summary] = await presentSummaries(r, actor, [t], { lastMessage: false });
-  const [watcherRows, fieldRows, fields, attachments, links, mergedInto, alert, waitedOnRequester, drafts] = await Promise.all([
-    db
-      .selectFrom("ticket_watchers")
-      .innerJoin("users", "users.id", "ticket_watchers.user_id")
-      .select(["users.id", "users.name", "users.email"])
-      .where("ticket_watchers.ticket_id", "=", t.id)
-      .orderBy("users.name")
-      .execute(),
-    db.selectFrom("ticket_field_values").selectAll().where("ticket_id", "=", t.id).execute(),
-    loadFields(r),
-    db
-      .selectFrom("attachments")
-      .leftJoin("comments", "comments.id", "attachments.comment_id")
-      .selectAll("attachments")
-      .where("attachments.ticket_id", "=", t.id)
-      .$if(!staff, (q) => q.where((eb) => eb.or([eb("comments.internal", "is", null), eb("comments.internal", "=", 0)])))
-      .orderBy("attachments.id")
-      .execute(),
-    db
-      .selectFrom("ticket_links")
-      .selectAll()
-      .where((eb) => eb.or([eb("source_id", "=", t.id), eb("target_id", "=", t.id)]))
-      .orderBy("id")
-      .execute(),
-    t.merged_into_id ? db.selectFrom("tickets").selectAll().where("id", "=", t.merged_into_id).where(visibleTo(actor)).executeTakeFirst() : Promise.resolve(undefined),
-    staff && t.channel === "alert"
-      ? db.selectFrom("alert_incidents").select(["source", "fingerprint", "last_status", "occurrences", "first_seen_at", "last_seen_at"]).where("ticket_id", "=", t.id).executeTakeFirst()
-      : Promise.resolve(undefined),
-    hasWaitedOnRequester(r, t),
-    staff ? draftMarkers(db, t.id) : Promise.resolve([]),
-  ]);
-  // Linked tickets the caller cannot see are left out rather than named.
+  const links = readJson(view.links);
+  // Linked tickets the caller cannot see are left out rather than named; rare, so read only when there are links.
   const otherIds = links.map((l) => (l.source_id === t.id ? l.target_id : l.source_id));
-  const others = otherIds.length ? await db.selectFrom("tickets").select(["id", "number", "type", "subject", "status"]).where("id", "in", otherIds).where(visibleTo(actor)).execute() : [];
-  // Usually the creator is the requester (or the assignee), already looked up for the summary.
-  const known = [summary.requester, summary.assignee].find((u) => u?.id === t.created_by_id);
-  const createdBy = !staff || !t.created_by_id ? null : (known ?? (await usersById(db, [t.created_by_id])).get(t.created_by_id) ?? null);
+  const [page, fields, others, mergedInto] = await Promise.all([
+    pageFacts(r, actor, [t]),
+    loadFields(r),
+    otherIds.length ? db.selectFrom("tickets").select(["id", "number", "type", "subject", "status"]).where("id", "in", otherIds).where(visibleTo(actor)).execute() : [],
+    t.merged_into_id ? db.selectFrom("tickets").selectAll().where("id", "=", t.merged_into_id).where(visibleTo(actor)).executeTakeFirst() : undefined,
+  ]);
+  // A ticket's own page shows the whole thread; only lists need the preview.
+  const summary = summaryOf(t, { ...view, tags: tagList(view.tags), last: null }, page);
   const customFields: Record<string, unknown> = {};
-  for (const row of fieldRows) {
+  for (const row of readJson(view.field_values)) {
     const def = fields.find((f) => f.id === row.field_id);
     if (def && (staff || def.visible_to_requester)) customFields[def.key] = parseStoredValue(def, row.value);
   }
   const ref = (o: { id: number; number: number; type: string; subject: string; status: string }) => ({ id: o.id, reference: referenceOf(o), subject: o.subject, status: o.status });
+  const alert = staff && t.channel === "alert" && view.alert ? readJson(view.alert) : null;
+  const at = (v: string) => instantOf(r.dialect, v);
   return {
     ...summary,
     tags: staff ? summary.tags : [],
@@ -232,9 +213,9 @@ export async function presentTicket(r: Reader & Pick<AppContext, "clock">, actor
     impact: t.impact as Ticket["impact"],
     urgency: t.urgency as Ticket["urgency"],
     priority_overridden: !!t.priority_overridden,
-    watchers: watcherRows,
+    watchers: readJson(view.watchers),
     custom_fields: customFields,
-    attachments: attachments.map(presentAttachment),
+    attachments: readJson(view.attachments).map((a) => presentAttachment({ ...a, created_at: at(a.created_at) })),
     links: links.flatMap((l) => {
       const outgoing = l.source_id === t.id;
       const other = others.find((o) => o.id === (outgoing ? l.target_id : l.source_id));
@@ -244,10 +225,11 @@ export async function presentTicket(r: Reader & Pick<AppContext, "clock">, actor
     root_cause: t.root_cause,
     is_major_incident: !!t.is_major_incident,
     merged_into: mergedInto ? ref(mergedInto) : null,
-    created_by: createdBy,
-    alert: alert ?? null,
-    waited_on_requester: waitedOnRequester,
-    drafts,
+    created_by: staff ? person(t.created_by_id, view.creator_name, view.creator_email) : null,
+    alert: alert && { ...alert, first_seen_at: at(alert.first_seen_at), last_seen_at: at(alert.last_seen_at) },
+    // Is, or ever was, in a status that waits on the requester.
+    waited_on_requester: t.status_category === "awaiting_requester" || !!view.waited,
+    drafts: staff && view.drafts ? readJson(view.drafts).map((d) => ({ user: { id: d.id, name: d.name }, mode: d.mode as "reply" | "note", updated_at: at(d.updated_at) })) : [],
   };
 }
 

@@ -27,10 +27,10 @@ import type { TicketRow } from "../db/schema.ts";
 import type { Metrics } from "../ops/routes.ts";
 import { isStaff, type Actor } from "../auth/actor.ts";
 import { idempotent } from "../http/idempotency.ts";
-import { AppError, forbidden } from "../errors.ts";
+import { AppError, forbidden, notFound } from "../errors.ts";
 import { changeVisibleTicket, findVisibleTicket } from "./policy.ts";
 import { countTickets, listTickets } from "./queries.ts";
-import { presentComments, presentEvents, presentSummaries, presentTicket } from "./present.ts";
+import { presentComments, presentEvents, presentSummaries, presentTicket, readVisibleTicket } from "./present.ts";
 import { addComment, confirmResolution, reopenTicket } from "./comments.ts";
 import { createTicket } from "./create.ts";
 import { updateTicket } from "./update.ts";
@@ -139,8 +139,9 @@ export function ticketRoutes(app: App, ctx: AppContext, metrics: Metrics) {
   app.get("/api/tickets/:id", {
     schema: { tags, summary: "One ticket, by id or reference (INC-1042)", params: KeyParams, response: { 200: Ticket } },
     handler: async (req, reply) => {
-      const row = await findVisibleTicket(ctx.db, req.actor, req.params.id);
-      return reply.header("ETag", `"${row.version}"`).send(await presentTicket(ctx, req.actor, row));
+      const ticket = await readVisibleTicket(ctx, req.actor, req.params.id);
+      if (!ticket) throw notFound("The ticket");
+      return reply.header("ETag", `"${ticket.version}"`).send(ticket);
     },
   });
 
