@@ -11,6 +11,7 @@ import { visibleTo } from "./policy.ts";
 import { slaListCondition } from "../sla/badge.ts";
 import { draftByColumn } from "../drafts/queries.ts";
 import { isOpenSet, openTickets } from "./open.ts";
+import { compiledPage, type ListContext } from "./list-shape.ts";
 
 type SortColumn = "created_at" | "updated_at" | "priority" | "number" | "sla_sort";
 
@@ -29,7 +30,7 @@ const encodeCursor = (value: string | number, id: number) => Buffer.from(JSON.st
 /** The filters of a list, without sort or page: shared by lists and counts. */
 export type TicketFilters = Omit<TicketListQuery, "sort" | "limit" | "cursor">;
 
-function filteredTickets(ctx: AppContext, actor: Actor, q: TicketFilters) {
+function filteredTickets(ctx: ListContext, actor: Actor, q: TicketFilters) {
   const me = (v: number | "me" | "none") => (v === "me" ? actor.id : v);
   const terms = q.q ? searchTerms(q.q) : [];
   const refMatch = q.q ? /^\s*(?:[A-Za-z]{2,5}-)?(\d{1,9})\s*$/.exec(q.q) : null;
@@ -106,25 +107,33 @@ export async function countTickets(ctx: AppContext, actor: Actor, q: TicketFilte
   return Number(row.n);
 }
 
-export async function listTickets(ctx: AppContext, actor: Actor, q: TicketListQuery): Promise<{ rows: SummaryRow[]; nextCursor: string | null }> {
+/** The list query: `take` rows of `q` after `cursor` (the sort value and id of the last row shown). */
+const pageQuery = (ctx: ListContext, actor: Actor, q: TicketListQuery, take: number, cursor: [string | number, number] | undefined) => {
   const desc = q.sort.startsWith("-");
-  // `sla` sorts on one stored text: state rank, then due time (see sla/sync.ts).
-  const column = (q.sort === "sla" ? "sla_sort" : q.sort.replace(/^-/, "")) as SortColumn;
+  const column = sortColumn(q.sort);
   // Who is drafting, in the same query (agents only: requesters never learn of drafts).
   let query = filteredTickets(ctx, actor, q)
     .select([...SUMMARY_COLUMNS])
     .select(isStaff(actor) ? draftByColumn(ctx.dialect).as("draft_by") : sql<null>`null`.as("draft_by"));
-  if (q.cursor) {
-    const [value, id] = decodeCursor(q.cursor);
-    query = query.where((eb) => eb(eb.refTuple(column, "id"), desc ? "<" : ">", eb.tuple(value as never, id)));
+  if (cursor) {
+    query = query.where((eb) => eb(eb.refTuple(column, "id"), desc ? "<" : ">", eb.tuple(cursor[0] as never, cursor[1])));
   }
-  const rows = await query
+  return query
     .orderBy(column, desc ? "desc" : "asc")
     .orderBy("id", desc ? "desc" : "asc")
-    .limit(q.limit + 1)
-    .execute();
+    .limit(take);
+};
+
+// `sla` sorts on one stored text: state rank, then due time (see sla/sync.ts).
+const sortColumn = (sort: TicketListQuery["sort"]) => (sort === "sla" ? "sla_sort" : sort.replace(/^-/, "")) as SortColumn;
+
+export async function listTickets(ctx: AppContext, actor: Actor, q: TicketListQuery): Promise<{ rows: SummaryRow[]; nextCursor: string | null }> {
+  const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
+  // Compiled once for its shape where it can be (list-shape.ts).
+  const rows = await (compiledPage(ctx, actor, q, cursor, pageQuery) ?? pageQuery(ctx, actor, q, q.limit + 1, cursor).execute());
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
+  const column = sortColumn(q.sort);
   return { rows: page, nextCursor: rows.length > q.limit && last ? encodeCursor(last[column], last.id) : null };
 }
 
