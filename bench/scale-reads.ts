@@ -20,13 +20,13 @@
  * (sqlite,postgres), BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/postgres).
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { envNumber, percentile, startChild, table, waitReady, type Child } from "./support.ts";
+import { envNumber, percentile, startChild, table, waitReady, writeResults, type Child } from "./support.ts";
 
 const run = promisify(execFile);
 const BENCH_DIR = import.meta.dirname;
@@ -50,6 +50,8 @@ interface Figure {
 }
 const figures: Figure[] = [];
 const notes: string[] = [];
+/** How many tickets each target's desk holds (a reused desk may hold any number). */
+const deskSizes = new Map<string, number>();
 let broken = false;
 
 /** The `tessera` command against one installation, as a child process. */
@@ -65,6 +67,7 @@ async function tessera(env: Record<string, string>, ...args: string[]) {
 /** Seeds the desk unless it already holds tickets; says how long it took. */
 async function ensureSeeded(label: string, env: Record<string, string>, ticketCount: () => Promise<number>) {
   const have = await ticketCount();
+  deskSizes.set(label, have > 0 ? have : TICKETS);
   if (have > 0) {
     notes.push(`${label}: reused a desk of ${have.toLocaleString("en")} tickets`);
     return;
@@ -281,15 +284,11 @@ function report() {
     .loadavg()
     .map((l) => l.toFixed(2))
     .join(" ");
-  console.log(`\nResults: ${TICKETS.toLocaleString("en")} tickets, ${SAMPLES} samples per query, one request at a time; Node ${process.version}, ${os.cpus().length} CPU(s), load average ${load}\n`);
+  const desks = [...deskSizes].map(([label, n]) => `${label} ${n.toLocaleString("en")} tickets`).join(", ");
+  console.log(`\nResults: ${desks}; ${SAMPLES} samples per query, one request at a time; Node ${process.version}, ${os.cpus().length} CPU(s), load average ${load}\n`);
   console.log(table(header, body));
   for (const n of notes) console.log(`- ${n}`);
-  const dir = path.join(BENCH_DIR, "results");
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, "scale-reads.json"), JSON.stringify({ at: new Date().toISOString(), tickets: TICKETS, samples: SAMPLES, loadAverage: os.loadavg(), figures, notes }, null, 2) + "\n");
-  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
-  writeFileSync(path.join(dir, "scale-reads.md"), [line(header), line(header.map(() => "---")), ...body.map(line), "", ...notes.map((n) => `- ${n}`), ""].join("\n"));
-  console.log("\nWritten: bench/results/scale-reads.json and scale-reads.md");
+  writeResults("scale-reads", { title: `Reads at scale (${desks})`, header, rows: body, notes, data: { samples: SAMPLES, desks: Object.fromEntries(deskSizes), figures } });
 }
 
 console.log(`Tessera reads at scale (BENCH_SCALE_TICKETS=${TICKETS}, BENCH_SCALE_SAMPLES=${SAMPLES})`);
