@@ -13,26 +13,31 @@ import type { AppContext } from "../context.ts";
 import { prepared, type Prepared } from "../db/prepared.ts";
 import { isOpenSet } from "./open.ts";
 import { type CallerParams, callerParams, callerShape, shapeActor, shapeKey } from "./policy.ts";
-import type { SummaryRow } from "./present.ts";
 
 /** What building the list query reads from the context. */
 export type ListContext = Pick<AppContext, "db" | "dialect" | "clock">;
 
+/** A row of the list query: which ticket, and its sort value for the next page's cursor. */
+export interface ListRow {
+  id: number;
+  sort_value: string | number;
+}
+
 /** The list query: `take` rows of `q` after `cursor` (the sort value and id of the last row shown). */
-export type PageQuery = (ctx: ListContext, actor: Actor, q: TicketListQuery, take: number, cursor: [string | number, number] | undefined) => Compilable<SummaryRow>;
+export type PageQuery = (ctx: ListContext, actor: Actor, q: TicketListQuery, take: number, cursor: [string | number, number] | undefined) => Compilable<ListRow>;
 
 const LIST_FILTERS = ["status", "status_category", "type", "priority", "channel", "organization", "category", "requester", "team", "assignee", "tag"] as const;
 type ListFilter = (typeof LIST_FILTERS)[number];
 
 // Every combination of filters and list lengths is a shape: a hostile caller could make many.
 const MAX_SHAPES = 200;
-const compiled = new Map<string, Prepared<CallerParams, SummaryRow>>();
+const compiled = new Map<string, Prepared<CallerParams, ListRow>>();
 
 /**
  * The page's rows through the query compiled for this shape; undefined when the query is not
  * one that is compiled once (the caller then builds it as usual).
  */
-export function compiledPage(ctx: ListContext, actor: Actor, q: TicketListQuery, cursor: [string | number, number] | undefined, pageQuery: PageQuery): Promise<SummaryRow[]> | undefined {
+export function compiledPage(ctx: ListContext, actor: Actor, q: TicketListQuery, cursor: [string | number, number] | undefined, pageQuery: PageQuery): Promise<ListRow[]> | undefined {
   if (q.q !== undefined || q.created_after || q.created_before || q.updated_after || q.updated_before || q.sla?.length || q.snoozed) return undefined;
   const caller = callerShape(actor);
   const params = callerParams(actor);
@@ -58,7 +63,7 @@ export function compiledPage(ctx: ListContext, actor: Actor, q: TicketListQuery,
   let query = compiled.get(key);
   if (!query) {
     if (compiled.size >= MAX_SHAPES) return undefined;
-    query = prepared<CallerParams, SummaryRow>((db, p) => {
+    query = prepared<CallerParams, ListRow>((db, p) => {
       const slotted: Record<string, unknown> = { sort: q.sort, limit: 0 };
       for (const [f, literals] of layout) slotted[f] = literals.map((lit, i) => lit ?? p[`filter.${f}.${i}`]);
       const at: [string | number, number] | undefined = cursor ? [p["page.after.value"] as string | number, p["page.after.id"] as number] : undefined;

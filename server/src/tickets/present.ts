@@ -8,7 +8,7 @@ import { htmlToText } from "../text/rich-text.ts";
 import type { Actor } from "../auth/actor.ts";
 import { isStaff } from "../auth/actor.ts";
 import type { AppContext, Executor } from "../context.ts";
-import { SLA_BADGE_COLUMNS, slaBadges } from "../sla/badge.ts";
+import { slaBadges } from "../sla/badge.ts";
 import type { CommentRow, StatusRow, TicketRow } from "../db/schema.ts";
 import { instantOf, readJson } from "../db/json.ts";
 import type { DialectName } from "../db/connect.ts";
@@ -21,7 +21,7 @@ import { parseTicketKey, referenceOf } from "./reference.ts";
 import { isBackFromSnooze, isSnoozed } from "./snooze.ts";
 import { loadStatuses } from "./statuses.ts";
 import { readDraftBy } from "../drafts/queries.ts";
-import { type LastMessageRow, type PageRow, type PeopleColumns, readPageRows, readTicketView, type ViewRow } from "./view-queries.ts";
+import { type LastMessageRow, type PageRow, type PeopleColumns, readPageRows, readTicketView, type SummaryRow, type ViewRow } from "./view-queries.ts";
 
 /** What presenting reads with: the database (or transaction), its engine, the settings cache and the desk's clock. */
 export type Presenter = Pick<AppContext, "db" | "dialect" | "memo" | "clock">;
@@ -39,35 +39,6 @@ function statusView(statuses: StatusRow[], key: string) {
   const s = statuses.find((x) => x.key === key)!;
   return { key: s.key, label: s.label, requester_label: s.requester_label, category: s.category as Ticket["status"]["category"] };
 }
-
-/**
- * The columns a list row needs. Lists read only these: turning a wide row (description, notes)
- * into a JS object costs more than finding it.
- */
-export const SUMMARY_COLUMNS = [
-  "id",
-  "number",
-  "type",
-  "subject",
-  "status",
-  "priority",
-  "channel",
-  "requester_id",
-  "organization_id",
-  "category_id",
-  "team_id",
-  "assignee_id",
-  "version",
-  "created_at",
-  "updated_at",
-  "first_response_at",
-  "resolved_at",
-  "closed_at",
-  ...SLA_BADGE_COLUMNS,
-  "snoozed_until",
-  "snooze_returned_at",
-] as const;
-export type SummaryRow = Pick<TicketRow, (typeof SUMMARY_COLUMNS)[number]> & { draft_by?: Parameters<typeof readDraftBy>[0] };
 
 const person = (id: number | null, name: string | null, email: string | null): UserRef | null => (id != null && name != null ? { id, name, email: email! } : null);
 const named = (id: number | null, name: string | null) => (id != null && name != null ? { id, name } : null);
@@ -131,22 +102,15 @@ async function pageFacts(r: Presenter, actor: Actor, rows: SummaryRow[]): Promis
 
 const tagList = (tags: PageRow["tags"]) => (tags ? readJson(tags).map((t) => t.tag) : []);
 
-/** List rows: one query for the related data of the whole page, not one per row or per table. */
-export async function presentSummaries(r: Presenter, actor: Actor, rows: SummaryRow[]): Promise<TicketSummary[]> {
-  if (!rows.length) return [];
-  const [related, page] = await Promise.all([
-    readPageRows(
-      r.db,
-      r.dialect,
-      actor,
-      rows.map((t) => t.id),
-    ),
-    pageFacts(r, actor, rows),
-  ]);
-  const byId = new Map(related.map((p) => [p.id, p]));
-  return rows.map((t) => {
-    const p = byId.get(t.id)!;
-    return summaryOf(t, { ...p, tags: tagList(p.tags), last: p.last_message ? readJson(p.last_message) : null }, page);
+/** The rows of a list page, in the order of `ids`: one query for the whole page, not one per row or per table. */
+export async function presentSummaries(r: Presenter, actor: Actor, ids: number[]): Promise<TicketSummary[]> {
+  if (!ids.length) return [];
+  const rows = await readPageRows(r.db, r.dialect, actor, ids);
+  const page = await pageFacts(r, actor, rows);
+  const byId = new Map(rows.map((p) => [p.id, p]));
+  return ids.flatMap((id) => {
+    const p = byId.get(id);
+    return p ? [summaryOf(p, { ...p, tags: tagList(p.tags), last: p.last_message ? readJson(p.last_message) : null }, page)] : [];
   });
 }
 

@@ -5,11 +5,9 @@ import type { Actor } from "../auth/actor.ts";
 import { isStaff } from "../auth/actor.ts";
 import type { AppContext, Executor } from "../context.ts";
 import { searchTerms, ticketTextMatch } from "../db/dialect.ts";
-import { SUMMARY_COLUMNS, type SummaryRow } from "./present.ts";
 import { invalid } from "../errors.ts";
 import { visibleTo } from "./policy.ts";
 import { slaListCondition } from "../sla/badge.ts";
-import { draftByColumn } from "../drafts/queries.ts";
 import { isOpenSet, openTickets } from "./open.ts";
 import { compiledPage, type ListContext } from "./list-shape.ts";
 
@@ -107,14 +105,15 @@ export async function countTickets(ctx: AppContext, actor: Actor, q: TicketFilte
   return Number(row.n);
 }
 
-/** The list query: `take` rows of `q` after `cursor` (the sort value and id of the last row shown). */
+/**
+ * The list query: `take` rows of `q` after `cursor` (the sort value and id of the last row shown).
+ * It reads only which tickets and their sort values: a sort carries every column it selects
+ * through every matching row, and the page's rows are read by id afterwards (view-queries.ts).
+ */
 const pageQuery = (ctx: ListContext, actor: Actor, q: TicketListQuery, take: number, cursor: [string | number, number] | undefined) => {
   const desc = q.sort.startsWith("-");
   const column = sortColumn(q.sort);
-  // Who is drafting, in the same query (agents only: requesters never learn of drafts).
-  let query = filteredTickets(ctx, actor, q)
-    .select([...SUMMARY_COLUMNS])
-    .select(isStaff(actor) ? draftByColumn(ctx.dialect).as("draft_by") : sql<null>`null`.as("draft_by"));
+  let query = filteredTickets(ctx, actor, q).select((eb) => ["id", eb.ref(column).as("sort_value")]);
   if (cursor) {
     query = query.where((eb) => eb(eb.refTuple(column, "id"), desc ? "<" : ">", eb.tuple(cursor[0] as never, cursor[1])));
   }
@@ -127,14 +126,14 @@ const pageQuery = (ctx: ListContext, actor: Actor, q: TicketListQuery, take: num
 // `sla` sorts on one stored text: state rank, then due time (see sla/sync.ts).
 const sortColumn = (sort: TicketListQuery["sort"]) => (sort === "sla" ? "sla_sort" : sort.replace(/^-/, "")) as SortColumn;
 
-export async function listTickets(ctx: AppContext, actor: Actor, q: TicketListQuery): Promise<{ rows: SummaryRow[]; nextCursor: string | null }> {
+/** The ids of a page of the list, in its order, and the cursor of the next page. */
+export async function listTickets(ctx: AppContext, actor: Actor, q: TicketListQuery): Promise<{ ids: number[]; nextCursor: string | null }> {
   const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
   // Compiled once for its shape where it can be (list-shape.ts).
   const rows = await (compiledPage(ctx, actor, q, cursor, pageQuery) ?? pageQuery(ctx, actor, q, q.limit + 1, cursor).execute());
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
-  const column = sortColumn(q.sort);
-  return { rows: page, nextCursor: rows.length > q.limit && last ? encodeCursor(last[column], last.id) : null };
+  return { ids: page.map((r) => r.id), nextCursor: rows.length > q.limit && last ? encodeCursor(last.sort_value, last.id) : null };
 }
 
 /** A ticket row by id, for re-reading a ticket the caller has just changed (visibility was checked before the change). */

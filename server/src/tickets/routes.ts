@@ -94,8 +94,8 @@ export function ticketRoutes(app: App, ctx: AppContext, metrics: Metrics) {
       response: { 200: Page(TicketSummary) },
     },
     handler: async (req) => {
-      const { rows, nextCursor } = await listTickets(ctx, req.actor, req.query);
-      return { items: await presentSummaries(ctx, req.actor, rows), next_cursor: nextCursor };
+      const { ids, nextCursor } = await listTickets(ctx, req.actor, req.query);
+      return { items: await presentSummaries(ctx, req.actor, ids), next_cursor: nextCursor };
     },
   });
 

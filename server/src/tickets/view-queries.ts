@@ -10,13 +10,14 @@
  */
 import { sql, type ExpressionBuilder, type Kysely } from "kysely";
 import type { Actor } from "../auth/actor.ts";
-import { isStaff } from "../auth/actor.ts";
 import type { Executor } from "../context.ts";
 import type { DialectName } from "../db/connect.ts";
 import { jsonArrayFrom, jsonBuildObject, onlyIf } from "../db/json.ts";
 import { prepared, type Prepared } from "../db/prepared.ts";
 import type { Database, TicketRow } from "../db/schema.ts";
 import type { AttachmentRow } from "../attachments/service.ts";
+import { SLA_BADGE_COLUMNS } from "../sla/badge.ts";
+import { draftByColumn, type readDraftBy } from "../drafts/queries.ts";
 import { type CallerParams, callerParams, callerShape, shapeActor, shapeKey, visibleTo } from "./policy.ts";
 
 /** A JSON column: parsed (PostgreSQL) or text (SQLite); read it with readJson(). */
@@ -40,9 +41,37 @@ export interface LastMessageRow {
   created_at: string;
 }
 
-/** A list row's related data, by ticket id. */
-export interface PageRow extends PeopleColumns {
-  id: number;
+/**
+ * The columns a list row needs. Lists read only these: turning a wide row (description, notes)
+ * into a JS object costs more than finding it.
+ */
+export const SUMMARY_COLUMNS = [
+  "id",
+  "number",
+  "type",
+  "subject",
+  "status",
+  "priority",
+  "channel",
+  "requester_id",
+  "organization_id",
+  "category_id",
+  "team_id",
+  "assignee_id",
+  "version",
+  "created_at",
+  "updated_at",
+  "first_response_at",
+  "resolved_at",
+  "closed_at",
+  ...SLA_BADGE_COLUMNS,
+  "snoozed_until",
+  "snooze_returned_at",
+] as const;
+export type SummaryRow = Pick<TicketRow, (typeof SUMMARY_COLUMNS)[number]> & { draft_by?: Parameters<typeof readDraftBy>[0] };
+
+/** A list row with what it shows beside its own columns. */
+export interface PageRow extends SummaryRow, PeopleColumns {
   tags: Json<Array<{ tag: string }>> | null;
   last_message: Json<LastMessageRow> | null;
 }
@@ -224,18 +253,25 @@ export async function readTicketView(db: Executor, dialect: DialectName, actor: 
 /** Bound placeholders for a page of ids: a few list lengths, each compiled once, padded by repeating an id. */
 const ID_SLOTS = [1, 4, 16, 32, 64, 128, 256];
 
-/** The related data of a page of list rows, in one statement. */
+/**
+ * A page of list rows by id, with what each shows, in one statement; only the tickets `actor`
+ * can see (the list found them so a moment ago: one changed since is left out), in no order.
+ */
 export async function readPageRows(db: Executor, dialect: DialectName, actor: Actor, ids: number[]): Promise<PageRow[]> {
   const out: PageRow[] = [];
-  const staff = isStaff(actor);
-  for (let from = 0; from < ids.length; from += ID_SLOTS[ID_SLOTS.length - 1]) {
-    const chunk = ids.slice(from, from + ID_SLOTS[ID_SLOTS.length - 1]);
+  const shape = callerShape(actor);
+  const staff = shape.who !== "requester";
+  const most = ID_SLOTS[ID_SLOTS.length - 1];
+  for (let from = 0; from < ids.length; from += most) {
+    const chunk = ids.slice(from, from + most);
     const slots = ID_SLOTS.find((n) => n >= chunk.length)!;
-    const q = once<PageRow>(`${dialect}:page:${staff}:${slots}`, () =>
+    const q = once<PageRow>(`${dialect}:page:${slots}:${shapeKey(shape)}`, () =>
       prepared<CallerParams, PageRow>((root, p) =>
         withPeople(root)
-          .select("tickets.id")
+          .select(SUMMARY_COLUMNS.map((c) => `tickets.${c}` as const))
           .select((eb) => [
+            // Who is drafting (agents only: requesters never learn of drafts).
+            staff ? draftByColumn(dialect).as("draft_by") : sql<null>`null`.as("draft_by"),
             onlyIf(staff, tagsOf(eb, dialect)).as("tags"),
             // The newest message, public ones only for requesters; a preview needs only the opening words.
             eb
@@ -260,10 +296,11 @@ export async function readPageRows(db: Executor, dialect: DialectName, actor: Ac
             "tickets.id",
             "in",
             Array.from({ length: slots }, (_, i) => p[`ticket.${i}`] as number),
-          ),
+          )
+          .where(visibleTo(shapeActor(shape, p))),
       ),
     );
-    const params: CallerParams = {};
+    const params = callerParams(actor);
     for (let i = 0; i < slots; i++) params[`ticket.${i}`] = chunk[Math.min(i, chunk.length - 1)];
     out.push(...(await q.all(db, params)));
   }
