@@ -3,6 +3,7 @@ import pino from "pino";
 import type { Config } from "./config.ts";
 import { connect, type Db } from "./db/connect.ts";
 import { migrateToLatest } from "./db/migrate.ts";
+import { refreshTicketStatistics } from "./db/statistics.ts";
 import { type AppContext, type Clock, systemClock } from "./context.ts";
 import { ensureInstanceSecret } from "./settings/store.ts";
 import { Memo } from "./memo.ts";
@@ -39,6 +40,10 @@ export async function openInstance(config: Config, opts: { clock?: Clock; pgSche
   });
   const applied = await migrateToLatest(db);
   if (applied.length) log.info({ migrations: applied }, "database migrated");
+  if (opts.server && db.dialect === "sqlite") {
+    const stats = await refreshTicketStatistics(db.kysely);
+    if (stats.analysed) log.info({ tickets: stats.tickets, ms: stats.ms, reason: stats.reason }, "ticket statistics taken for the query planner");
+  }
   const clock = opts.clock ?? systemClock;
   const secret = await ensureInstanceSecret(db.kysely, clock.now().toISOString());
   const ctx: AppContext = { db: db.kysely, dialect: db.dialect, config, log, clock, secret, memo: new Memo(), background: new Background(), durable: db.durable };
