@@ -38,6 +38,9 @@ export const STATUS_CATEGORIES = ["draft", "new", "open", "awaiting_requester", 
 export const StatusCategory = z.enum(STATUS_CATEGORIES);
 export type StatusCategory = z.infer<typeof StatusCategory>;
 
+/** The categories of an open ticket: work not yet done (the open views, counts and SLA lists). */
+export const OPEN_CATEGORIES = ["new", "open", "awaiting_requester", "awaiting_third_party", "awaiting_approval"] as const satisfies readonly StatusCategory[];
+
 /** Which categories a ticket may move to from each category (the server enforces it; the app offers only these). */
 export const STATUS_TRANSITIONS: Record<StatusCategory, readonly StatusCategory[]> = {
   draft: ["new", "open", "cancelled"],

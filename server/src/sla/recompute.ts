@@ -3,13 +3,12 @@
  * its current definition and the clock replayed in the current calendar, from the ticket's first
  * minute, paused time kept. The audit records the deadlines before and after.
  */
+import { OPEN_CATEGORIES } from "@tessera/contracts";
 import type { AppContext } from "../context.ts";
 import type { Actor } from "../auth/actor.ts";
 import { recordEvents, viaOf } from "../tickets/events.ts";
 import { lockTicket } from "../tickets/service.ts";
 import { syncSla } from "./sync.ts";
-
-const OPEN = ["new", "open", "awaiting_requester", "awaiting_third_party", "awaiting_approval"];
 
 async function deadlines(tx: AppContext, ticketId: number) {
   const rows = await tx.db.selectFrom("sla_targets").select(["kind", "cycle", "target_ms", "due_at", "met_at"]).where("ticket_id", "=", ticketId).orderBy("kind").orderBy("cycle").execute();
@@ -39,7 +38,7 @@ export async function recomputeOpenTickets(ctx: AppContext, actor: Actor, q: { p
       .selectFrom("tickets")
       .leftJoin("sla_clocks", "sla_clocks.ticket_id", "tickets.id")
       .select("tickets.id")
-      .where("tickets.status_category", "in", OPEN)
+      .where("tickets.status_category", "in", [...OPEN_CATEGORIES])
       .$if(q.policy_id !== undefined, (b) => b.where("sla_clocks.policy_id", "=", q.policy_id!))
       .$if(q.calendar_id !== undefined, (b) => b.where("sla_clocks.calendar_id", "=", q.calendar_id!))
       .$if(q.after_id !== undefined, (b) => b.where("tickets.id", ">", q.after_id!))

@@ -6,10 +6,8 @@
  * (test/list-indexes.test.ts checks it). It names the categories that are not open: every ticket
  * has one of the categories of STATUS_CATEGORIES, so it means the same as naming the five that are.
  */
-import { STATUS_CATEGORIES, type StatusCategory } from "@tessera/contracts";
+import { OPEN_CATEGORIES, STATUS_CATEGORIES } from "@tessera/contracts";
 import { sql, type RawBuilder, type SqlBool } from "kysely";
-
-export const OPEN_CATEGORIES = ["new", "open", "awaiting_requester", "awaiting_third_party", "awaiting_approval"] as const satisfies readonly StatusCategory[];
 
 const NOT_OPEN = STATUS_CATEGORIES.filter((c) => !(OPEN_CATEGORIES as readonly string[]).includes(c));
 

@@ -2,13 +2,11 @@
  * Statuses and the transitions between them. An admin may add or rename statuses; each belongs
  * to a category, and the category alone decides what is allowed and what happens.
  */
-import { STATUS_TRANSITIONS, type StatusCategory } from "@tessera/contracts";
+import { OPEN_CATEGORIES, STATUS_TRANSITIONS, type StatusCategory } from "@tessera/contracts";
 import type { Reader } from "../context.ts";
 import type { StatusRow } from "../db/schema.ts";
 
-const ACTIVE: StatusCategory[] = ["new", "open", "awaiting_requester", "awaiting_third_party", "awaiting_approval"];
-
-export const isActiveCategory = (c: string) => (ACTIVE as string[]).includes(c);
+export const isActiveCategory = (c: string) => (OPEN_CATEGORIES as readonly string[]).includes(c);
 export const isFinalCategory = (c: string) => c === "closed" || c === "cancelled";
 /** Categories in which a ticket no longer needs work. */
 export const isDoneCategory = (c: string) => c === "resolved" || isFinalCategory(c);

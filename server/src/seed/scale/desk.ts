@@ -4,7 +4,7 @@
  * rows point at. Sized from the number of tickets; written through Kysely (a few thousand rows
  * at most), the tickets themselves go through the bulk writers.
  */
-import type { Priority, Role, TicketType } from "@tessera/contracts";
+import { OPEN_CATEGORIES, type Priority, type Role, type TicketType } from "@tessera/contracts";
 import { hashPassword } from "../../auth/passwords.ts";
 import { randomToken } from "../../auth/secrets.ts";
 import { detectContentType } from "../../attachments/sniff.ts";
@@ -237,11 +237,10 @@ export async function prepareDesk(ctx: AppContext, tickets: number): Promise<Des
 
 /** Each team's shared views, owned by its supervisor: what a team lead sets up on day one. */
 async function shareTeamViews(ctx: AppContext, teams: Array<{ id: number; name: string }>, agentsByTeam: Map<number, Person[]>, at: string) {
-  const open = ["new", "open", "awaiting_requester", "awaiting_third_party", "awaiting_approval"];
   for (const t of teams) {
     const owner = agentsByTeam.get(t.id)![0];
     const views = [
-      { name: `${t.name}: open`, filters: { team: [t.id], status_category: open }, columns: [] },
+      { name: `${t.name}: open`, filters: { team: [t.id], status_category: [...OPEN_CATEGORIES] }, columns: [] },
       { name: `${t.name}: breaching soon`, filters: { team: [t.id], sla: ["breaching_soon"], sort: "sla" }, columns: [] },
     ];
     for (const [position, v] of views.entries()) {

@@ -4,7 +4,7 @@
  * the list's filters (query parameters of GET /api/tickets) and a sort. Its count in the nav
  * shows only tickets that need an agent: tickets waiting on someone else are not counted.
  */
-import type { Me, SavedView, StatusCategory } from "@tessera/contracts";
+import { OPEN_CATEGORIES, type Me, type SavedView, type StatusCategory } from "@tessera/contracts";
 import { FILTER_KEYS, type TicketFilters } from "../../api/agent.ts";
 
 export interface ViewDef {
@@ -20,7 +20,7 @@ export interface ViewDef {
   empty: { title: string; text: string };
 }
 
-export const ACTIVE: StatusCategory[] = ["new", "open", "awaiting_requester", "awaiting_third_party", "awaiting_approval"];
+export const ACTIVE: readonly StatusCategory[] = OPEN_CATEGORIES;
 /** Tickets that need an agent now; the waiting ones are not counted. */
 export const NEEDS_AGENT: StatusCategory[] = ["new", "open"];
 

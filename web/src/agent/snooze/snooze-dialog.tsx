@@ -6,6 +6,7 @@
 import { Alert, Button, Group, Modal, Stack, Text, TextInput } from "@mantine/core";
 import { IconAlarm, IconMoon } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
+import { OPEN_CATEGORIES } from "@tessera/contracts";
 import { useMemo, useState } from "react";
 import { useAgentTicket } from "../../api/agent-queries.ts";
 import { errorMessage } from "../../ui/query-state.tsx";
@@ -23,7 +24,7 @@ export function SnoozeDialog({ ticketKey, onClose }: { ticketKey: string; onClos
   const { busy, run } = useBusy();
   const [error, setError] = useState<string | null>(null);
   const fail = (err: unknown) => setError(errorMessage(err));
-  const active = t?.status.category && ["new", "open", "awaiting_requester", "awaiting_third_party", "awaiting_approval"].includes(t.status.category);
+  const active = t?.status.category && (OPEN_CATEGORIES as readonly string[]).includes(t.status.category);
 
   const snooze = async (until: Date) => {
     if (!t) return;
