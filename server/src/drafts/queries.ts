@@ -3,6 +3,7 @@ import type { DraftMarker, NamedRef } from "@tessera/contracts";
 import { sql } from "kysely";
 import type { Executor } from "../context.ts";
 import type { DialectName } from "../db/connect.ts";
+import { readJson } from "../db/json.ts";
 
 /** The agent's own draft on a ticket, if any. */
 export function findDraft(db: Executor, ticketId: number, userId: number) {
@@ -38,6 +39,6 @@ export function draftByColumn(dialect: DialectName) {
 /** The list column back as names, sorted the same on both engines ([] when nobody drafts). */
 export function readDraftBy(value: string | NamedRef[] | null | undefined): NamedRef[] {
   if (!value) return [];
-  const list = (typeof value === "string" ? JSON.parse(value) : value) as NamedRef[];
+  const list = readJson<NamedRef[]>(value);
   return list.filter((u) => u && u.id != null).sort((a, b) => a.name.localeCompare(b.name) || a.id - b.id);
 }
