@@ -35,6 +35,7 @@ export async function openInstance(config: Config, opts: { clock?: Clock; pgSche
     sqlitePath: config.sqlitePath,
     poolSize: config.dbPoolSize,
     pgSchema: opts.pgSchema,
+    pgPrepare: config.pgPrepare,
     backgroundCheckpoints: opts.server,
     onBackgroundError: (err) => log.error({ err }, "SQLite background checkpoints stopped; the database checkpoints in its commits again"),
   });

@@ -81,6 +81,12 @@ const EnvSchema = z.object({
     ),
   /** Size of the PostgreSQL connection pool per process. */
   TESSERA_DB_POOL_SIZE: int(1, 200).default(10),
+  /**
+   * PostgreSQL: on runs the hot queries as named prepared statements, planned once per connection;
+   * off sends every statement unnamed, for a pooler in transaction mode (pgbouncer) that moves a
+   * session's statements between server connections.
+   */
+  TESSERA_PG_PREPARE: z.enum(["on", "off"]).default("on"),
   /** Bearer token Prometheus sends to read /metrics; unset means /metrics answers only on loopback. */
   TESSERA_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   /** Seconds between SLA sweeps (warnings, breaches, escalations, auto-close); one also runs at start. */
@@ -175,6 +181,8 @@ export type Config = Readonly<{
   /** Proxies whose X-Forwarded-For is believed (addresses, CIDR ranges, or proxy-addr's named ranges). */
   trustedProxies: string[];
   dbPoolSize: number;
+  /** PostgreSQL: named server-side prepared statements (TESSERA_PG_PREPARE). */
+  pgPrepare: boolean;
   logLevel: string;
   metricsToken: string | undefined;
   slaSweepSeconds: number;
@@ -300,6 +308,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     uploadInflightBytes: e.TESSERA_UPLOAD_INFLIGHT_BYTES ?? 4 * e.TESSERA_ATTACHMENT_MAX_BYTES,
     trustedProxies: e.TESSERA_TRUSTED_PROXIES,
     dbPoolSize: e.TESSERA_DB_POOL_SIZE,
+    pgPrepare: e.TESSERA_PG_PREPARE === "on",
     logLevel: e.LOG_LEVEL,
     metricsToken: e.TESSERA_METRICS_TOKEN,
     slaSweepSeconds: e.TESSERA_SLA_SWEEP_SECONDS,

@@ -14,6 +14,8 @@ import { Kysely, PostgresDialect } from "kysely";
 import { startCheckpointer } from "./checkpointer.ts";
 import { GroupCommitSqliteDialect } from "./group-commit.ts";
 import pg from "pg";
+import { prepareNamedStatements } from "./pg-statements.ts";
+import { statementName } from "./prepared.ts";
 import type { Database } from "./schema.ts";
 
 export type DialectName = "sqlite" | "postgres";
@@ -35,6 +37,12 @@ export interface ConnectOptions {
   poolSize?: number;
   /** PostgreSQL schema to use instead of public (tests use one per suite). */
   pgSchema?: string;
+  /**
+   * PostgreSQL: run the queries compiled once (prepared.ts) as named server-side prepared
+   * statements, planned once per connection (pg-statements.ts). Default true; false behind a
+   * pooler in transaction mode.
+   */
+  pgPrepare?: boolean;
   /**
    * SQLite: copy the write-ahead log into the database file from a worker thread rather than in
    * the commits of the main thread (checkpointer.ts); for the long-running server.
@@ -73,7 +81,10 @@ export function connect(opts: ConnectOptions): Db {
     pool.on("error", () => {});
     // A client in use when the connection drops reports the error to its query, and emits it
     // as an event too; without a listener that event would crash the process.
-    pool.on("connect", (client) => client.on("error", () => {}));
+    pool.on("connect", (client) => {
+      client.on("error", () => {});
+      if (opts.pgPrepare !== false) prepareNamedStatements(client, statementName);
+    });
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { kysely, dialect: "postgres", close: () => kysely.destroy(), durable: () => Promise.resolve() };
   }

@@ -19,6 +19,10 @@
  *   as a parameter;
  * - a compiled query is kept per database (per Kysely instance, shared by its transactions), so
  *   one definition serves SQLite and PostgreSQL alike.
+ *
+ * Every compiled SQL text is also given a statement name (`statementName`): on PostgreSQL the
+ * connection prepares a named text once and runs it from then on without planning it again
+ * (pg-statements.ts). Names come from a counter, so one text always has one name in a process.
  */
 import type { Compilable, CompiledQuery, Kysely, QueryResult, Transaction } from "kysely";
 import type { Database } from "./schema.ts";
@@ -92,6 +96,14 @@ export function prepared<P extends object, R = unknown>(build: (db: Kysely<Datab
   };
 }
 
+// Bounded by the program: one text per prepared() definition and dialect, and at most MAX_SHAPES list shapes (tickets/list-shape.ts).
+const statementNames = new Map<string, string>();
+
+/** The statement name of a SQL text compiled by prepared(), or undefined for any other text. */
+export function statementName(sql: string): string | undefined {
+  return statementNames.get(sql);
+}
+
 function compile<P extends object, R>(db: Executor, build: (db: Kysely<Database>, p: Params<P>) => Compilable<R>): Compiled {
   const used = new Set<string>();
   const params = new Proxy({} as Params<P>, {
@@ -106,5 +118,6 @@ function compile<P extends object, R>(db: Executor, build: (db: Kysely<Database>
   for (const name of used) {
     if (!slots.some((s) => "name" in s && s.name === name)) throw new Error(`prepared query: parameter "${name}" does not reach the SQL as a bound value`);
   }
+  if (!statementNames.has(compiled.sql)) statementNames.set(compiled.sql, `tessera_${statementNames.size + 1}`);
   return { sql: compiled.sql, query: compiled.query, queryId: compiled.queryId, slots };
 }
