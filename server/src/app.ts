@@ -3,7 +3,6 @@
  */
 import Fastify, { LogController } from "fastify";
 import cookie from "@fastify/cookie";
-import helmet from "@fastify/helmet";
 import multipart from "@fastify/multipart";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
@@ -11,6 +10,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import type { AppContext } from "./context.ts";
 import { registerErrorHandler } from "./errors.ts";
 import { registerAuthHook } from "./http/auth-hook.ts";
+import { registerSecurityHeaders } from "./http/security-headers.ts";
 import { answerFrameworkError, parseUrlEncoded, registerFormParser, registerTextGuard } from "./http/text-guard.ts";
 import type { App } from "./http/types.ts";
 import { authRoutes } from "./auth/routes.ts";
@@ -76,7 +76,8 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   // can send without a preflight, is refused with 415 instead of reaching a handler as a string.
   app.removeContentTypeParser("text/plain");
 
-  await app.register(helmet, {
+  // Helmet's headers, worked out once (http/security-headers.ts).
+  await registerSecurityHeaders(app, {
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
