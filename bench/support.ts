@@ -38,7 +38,9 @@ export interface Child {
 /** Runs `node --import tsx <script> ...args` as a child, capturing its output. */
 export async function startChild(name: string, script: string, args: string[], env: Record<string, string>, cwd: string): Promise<Child> {
   const port = await freePort();
-  const proc = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+  // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the servers a benchmark starts.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const proc = spawn(process.execPath, [...nodeArgs, "--import", "tsx", script, ...args], {
     cwd,
     // Only what the server needs plus PATH: the caller's DATABASE_URL etc. must not leak in.
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env, PORT: String(port), HOST: "127.0.0.1" },
