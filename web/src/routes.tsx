@@ -6,6 +6,7 @@
  */
 import { Button, Center, Loader, Stack, Text, Title } from "@mantine/core";
 import { createBrowserRouter, Outlet } from "react-router";
+import { ticketInAddress } from "./app/early-start.ts";
 import { NotFoundPage } from "./app/not-found-page.tsx";
 
 const portal = () => import("./portal/index.ts");
@@ -55,7 +56,17 @@ export const router = createBrowserRouter([
           { path: "requests/:key", lazy: async () => ({ Component: (await portal()).RequestPage }) },
         ],
       },
-      { path: "/agent/*", lazy: async () => ({ Component: (await agent()).AgentApp }) },
+      {
+        path: "/agent/*",
+        lazy: async () => {
+          const { AgentApp, loadTicketPane } = await agent();
+          // A ticket's address: the first screen waits for the ticket view's code as well (it has
+          // been loading beside the workspace's since the page opened, app/early-start.ts), so
+          // that it shows the ticket straight away rather than a placeholder first.
+          if (ticketInAddress(window.location.pathname) !== null) await loadTicketPane().catch(() => {});
+          return { Component: AgentApp };
+        },
+      },
       { path: "/admin/*", lazy: async () => ({ Component: (await admin()).AdminApp }) },
       { path: "*", element: <NotFoundPage /> },
     ],

@@ -31,13 +31,16 @@ import { loadSaveViewModal, SaveViewModal, ViewNav } from "./list/view-nav.tsx";
 import { builtinViews, savedViewDef, withOverrides, type ViewDef } from "./list/views.ts";
 import classes from "./workspace.module.css";
 import { whenSettled } from "../ui/idle.ts";
+import { preloadable } from "../ui/preloadable.tsx";
 
 const LAST_VIEW = "tessera.agent.lastView";
 
 // The ticket view (conversation, composer, details) and the new-ticket form load on first use,
 // and in the background once the list is on screen: the first screen needs neither.
-const loadTicketPane = () => import("./ticket/ticket-pane.tsx");
-const TicketPane = lazy(() => loadTicketPane().then((m) => ({ default: m.TicketPane })));
+// A ticket opened from a link waits for its pane's code with the workspace's (routes.tsx), so
+// that the pane shows in the workspace's first screen.
+const TicketPane = preloadable(() => import("./ticket/ticket-pane.tsx").then((m) => m.TicketPane));
+export const loadTicketPane = TicketPane.preload;
 const NewTicketPage = lazy(() => import("./new-ticket-page.tsx").then((m) => ({ default: m.NewTicketPage })));
 // The command palette (Ctrl+K) and the shortcut sheet (?) load when first opened, and in the
 // background once the workspace is idle, so that the keys answer at once.

@@ -10,19 +10,28 @@ import { keys } from "../api/queries.ts";
 
 const TICKET_ADDRESS = /^\/agent\/(?:tickets|views\/[^/]+)\/([^/]+)\/?$/;
 
-export function startTicketEarly(client: QueryClient, pathname: string) {
+/** The ticket an address of the agent workspace opens, if any. */
+export function ticketInAddress(pathname: string): string | null {
   const match = TICKET_ADDRESS.exec(pathname);
-  if (!match) return;
-  let ticketKey: string;
+  if (!match) return null;
   try {
-    ticketKey = decodeURIComponent(match[1]);
+    return decodeURIComponent(match[1]);
   } catch {
-    return; // a malformed address: the router shows its not-found page
+    return null; // a malformed address: the router shows its not-found page
   }
+}
+
+export function startTicketEarly(client: QueryClient, pathname: string) {
+  const ticketKey = ticketInAddress(pathname);
+  if (ticketKey === null) return;
   void client.prefetchQuery({ queryKey: keys.me, queryFn: fetchMe });
   void client.prefetchQuery({ queryKey: keys.ticket(ticketKey), queryFn: () => fetchTicket(ticketKey) });
   void client.prefetchQuery({ queryKey: keys.comments(ticketKey), queryFn: () => fetchComments(ticketKey) });
-  void Promise.all([import("../api/agent.ts"), import("../api/agent-queries.ts"), import("../agent/index.ts"), import("../agent/ticket/ticket-pane.tsx")])
+  // The history as soon as its small client module is there, so that it arrives before the
+  // conversation is first drawn rather than redrawing it.
+  void Promise.all([import("../api/agent.ts"), import("../api/agent-queries.ts")])
     .then(([{ fetchEvents }, { agentKeys }]) => client.prefetchQuery({ queryKey: agentKeys.events(ticketKey), queryFn: () => fetchEvents(ticketKey) }))
-    .catch(() => {}); // the router loads the same code again and shows its own error if it fails
+    .catch(() => {});
+  // The router loads the same code again and shows its own error if it fails.
+  void Promise.all([import("../agent/index.ts"), import("../agent/ticket/ticket-pane.tsx")]).catch(() => {});
 }

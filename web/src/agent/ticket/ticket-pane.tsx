@@ -48,6 +48,8 @@ import { Drawer, loadOverlays } from "../../ui/overlays.tsx";
 import { useHeldMail, useTicketHeldCopies, useTicketMail } from "../../api/mail.ts";
 import { whenSettled } from "../../ui/idle.ts";
 
+const NONE: never[] = []; // for answers still on their way: the memoised timeline then sees the same props
+
 function PaneSkeleton() {
   return (
     <div className={classes.pane} aria-busy="true" aria-label="Loading the ticket">
@@ -247,7 +249,7 @@ export function TicketPane({ ticketKey, closeHref }: { ticketKey: string; closeH
         categories={lookups.categories}
         customFields={customFields.data ?? []}
         conflict={conflict}
-        events={events.data ?? []}
+        events={events.data ?? NONE}
         onChange={(c, label) => void change(c, label).catch(() => {})}
         onResolve={(status) => setResolving(status)}
         onReapply={() => conflict && void change(conflict.mine, conflict.label).catch(() => {})}
@@ -370,7 +372,7 @@ export function TicketPane({ ticketKey, closeHref }: { ticketKey: string; closeH
             <Skeleton height={160} aria-label="Loading the conversation" />
           ) : (
             <>
-              <Timeline ticket={t} comments={comments.data} events={events.data ?? []} directory={directory} categories={categories.data} onSplit={setSplitting} mail={mail.data} />
+              <Timeline ticket={t} comments={comments.data} events={events.data ?? NONE} directory={directory} categories={categories.data} onSplit={setSplitting} mail={mail.data} />
               {held.data?.some((h) => h.ticket.id === t.id) && (
                 <Suspense fallback={null}>
                   {held.data

@@ -7,7 +7,7 @@
 import { ActionIcon, Avatar, Button, Group, Menu, Text, Tooltip } from "@mantine/core";
 import { IconArrowsSplit, IconDots, IconLock, IconMail, IconPhone } from "@tabler/icons-react";
 import type { Attachment, Category, Comment, ReceivedMail, Ticket, TicketEvent } from "@tessera/contracts";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { memo, useEffect, useMemo, useRef, useState } from "react";
 import type { Directory } from "../../api/agent-queries.ts";
 import { initials } from "../../ui/format.ts";
 import { hasRemoteImages } from "../../ui/rich-text.tsx";
@@ -23,7 +23,9 @@ import own from "./timeline.module.css";
 const SHOW_LAST = 8;
 const FOLD_OVER = 12;
 
-function Message({
+// Memoised, like the timeline: a ticket's view redraws on every answer that reaches it (presence,
+// lookups, mail), and a long conversation is the dearest part to redraw.
+const Message = memo(function Message({
   ticket,
   comment,
   descriptionFiles = [],
@@ -103,9 +105,9 @@ function Message({
       </div>
     </li>
   );
-}
+});
 
-export function Timeline({
+export const Timeline = memo(function Timeline({
   ticket,
   comments,
   events,
@@ -188,7 +190,7 @@ export function Timeline({
       <div ref={end} />
     </section>
   );
-}
+});
 
 function FragmentWithFold({ showFold, hidden, onUnfold, children }: { showFold: boolean; hidden: number; onUnfold: () => void; children: React.ReactNode }) {
   return (
