@@ -1,8 +1,8 @@
 /**
- * The few places where SQLite and PostgreSQL differ, kept together: number sequences,
- * full-text search, and recognising constraint violations.
+ * The few places where SQLite and PostgreSQL differ, kept together: number sequences and
+ * recognising constraint violations (full-text search has its own module, server/src/search/).
  */
-import { sql, type Expression, type Kysely, type SqlBool, type Transaction } from "kysely";
+import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database } from "./schema.ts";
 import type { DialectName } from "./connect.ts";
 import { prepared } from "./prepared.ts";
@@ -29,25 +29,6 @@ export async function nextTicketNumber(dialect: DialectName, trx: Executor): Pro
   const row = await bumpTicketNumber.first(trx, {});
   if (!row) throw new Error("the ticket number counter is missing");
   return row.value;
-}
-
-/** Words of a search text, lower-cased, stripped of everything that is query syntax. */
-export function searchTerms(q: string): string[] {
-  return (q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 12);
-}
-
-/**
- * A condition "tickets.id is among the tickets whose text matches every term" (the last term as
- * a prefix). Internal notes are searched only for callers who may read them.
- */
-export function ticketTextMatch(dialect: DialectName, terms: string[], includeInternal: boolean): Expression<SqlBool> {
-  const internal = includeInternal ? sql`` : sql` and internal = 0`;
-  if (dialect === "postgres") {
-    const query = terms.map((t, i) => (i === terms.length - 1 ? `${t}:*` : t)).join(" & ");
-    return sql<SqlBool>`tickets.id in (select ticket_id from search_documents where tsv @@ to_tsquery('simple', ${query})${internal})`;
-  }
-  const query = terms.map((t, i) => `"${t}"${i === terms.length - 1 ? "*" : ""}`).join(" ");
-  return sql<SqlBool>`tickets.id in (select ticket_id from search_documents where search_documents match ${query}${internal})`;
 }
 
 export function isUniqueViolation(err: unknown): boolean {

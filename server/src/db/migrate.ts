@@ -16,6 +16,7 @@ import * as eventLog from "./migrations/2026-12-07-0014-event-log.ts";
 import * as tokenScopes from "./migrations/2026-12-07-0015-token-scopes.ts";
 import * as listIndexes from "./migrations/2026-12-07-0020-list-indexes.ts";
 import * as countIndexes from "./migrations/2026-12-07-0021-count-indexes.ts";
+import * as ticketSearch from "./migrations/2026-12-07-0022-ticket-search.ts";
 
 // Listed here rather than read from disk, so the set is fixed at build time and ordered by name.
 const migrations: Record<string, Migration> = {
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-07-0015-token-scopes": tokenScopes,
   "2026-12-07-0020-list-indexes": listIndexes,
   "2026-12-07-0021-count-indexes": countIndexes,
+  "2026-12-07-0022-ticket-search": ticketSearch,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

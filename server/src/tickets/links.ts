@@ -10,6 +10,7 @@ import { htmlToText } from "../text/rich-text.ts";
 import { recordEvents, viaOf } from "./events.ts";
 import { createTicket } from "./create.ts";
 import { lockTicket } from "./service.ts";
+import { refreshTicketSearch } from "../search/ticket-index.ts";
 import { referenceOf } from "./reference.ts";
 import { defaultStatusOf, isFinalCategory, loadStatuses } from "./statuses.ts";
 import { syncSla } from "../sla/sync.ts";
@@ -96,6 +97,7 @@ export async function mergeTickets(tx: Tx, actor: Actor, duplicate: TicketRow, p
     .where("ticket_id", "=", dup.id)
     .executeTakeFirst();
   await tx.db.updateTable("search_documents").set({ ticket_id: prim.id }).where("ticket_id", "=", dup.id).where("comment_id", "is not", null).execute();
+  await refreshTicketSearch(tx, [dup.id, prim.id]);
   await tx.db.updateTable("attachments").set({ ticket_id: prim.id }).where("ticket_id", "=", dup.id).execute();
   const watchers = (await tx.db.selectFrom("ticket_watchers").select("user_id").where("ticket_id", "=", dup.id).execute()).map((w) => w.user_id);
   const newWatchers = [...new Set([...watchers, dup.requester_id])].filter((id) => id !== prim.requester_id);

@@ -11,6 +11,7 @@ import type { TicketPatch, TicketRow } from "../db/schema.ts";
 import { prepared } from "../db/prepared.ts";
 import { AppError, forbidden } from "../errors.ts";
 import { htmlToText } from "../text/rich-text.ts";
+import { refreshTicketSearch } from "../search/ticket-index.ts";
 import type { EventInput } from "./events.ts";
 import { assertFieldsAllowed } from "./policy.ts";
 
@@ -31,8 +32,10 @@ const insertSearchDocument = prepared<{ ticket_id: number; comment_id: number | 
   db.insertInto("search_documents").values({ ticket_id: p.ticket_id, comment_id: p.comment_id, internal: p.internal, body: p.body }),
 );
 
+/** Stores a document's text (a description or a comment) and writes its ticket's search row again. */
 export async function indexText(tx: Tx, ticketId: number, commentId: number | null, internal: boolean, text: string) {
   await insertSearchDocument.run(tx.db, { ticket_id: ticketId, comment_id: commentId, internal: internal ? 1 : 0, body: text });
+  await refreshTicketSearch(tx, [ticketId]);
 }
 
 export async function reindexDescription(tx: Tx, ticket: Pick<TicketRow, "id" | "subject" | "description">) {

@@ -3,7 +3,7 @@
  * while the main thread generates the next batch (writers.ts). Plain JavaScript on purpose: a
  * worker is started by Node itself, outside any TypeScript loader.
  *
- * workerData: { file, tables: [{ name, columns: [[name, type]] }], consumers, eventsTable, deferIndexes }.
+ * workerData: { file, tables: [{ name, columns: [[name, type]], sqliteNames? }], consumers, eventsTable, deferIndexes }.
  * Messages in: { batch: Map<table, flat values>, at } | "finish" | "close"; each is answered
  * with { ok: true } or { error }.
  */
@@ -24,7 +24,7 @@ db.pragma("foreign_keys = OFF");
 // One statement for many rows (up to ~2,000 values) and one for the rest, per table.
 const statements = new Map(
   tables.map((t) => {
-    const names = t.columns.map(([n]) => n).join(", ");
+    const names = t.sqliteNames ?? t.columns.map(([n]) => n).join(", ");
     const one = `(${t.columns.map(() => "?").join(", ")})`;
     const per = Math.max(1, Math.floor(2000 / t.columns.length));
     const sql = (n) => `insert into ${t.name} (${names}) values ${Array(n).fill(one).join(", ")}`;

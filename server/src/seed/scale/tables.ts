@@ -6,9 +6,14 @@
 export interface BulkTable {
   name: string;
   columns: ReadonlyArray<readonly [string, string]>;
+  /** SQLite: the columns to insert into, when they are named otherwise (an FTS5 table's rowid). */
+  sqliteNames?: string;
+  /** PostgreSQL: the values inserted, from the arrays `u` (each named as its column), when not `u.*`. */
+  pgValues?: string;
 }
 
-const table = (name: string, spec: string): BulkTable => ({
+const table = (name: string, spec: string, opts: Pick<BulkTable, "sqliteNames" | "pgValues"> = {}): BulkTable => ({
+  ...opts,
   name,
   columns: spec.split(",").map((c) => {
     const [column, type] = c.trim().split(/\s+/);
@@ -33,8 +38,14 @@ export const TICKET_EVENTS = table("ticket_events", "id int, ticket_id int, acto
 
 export const ATTACHMENTS = table("attachments", "id int, sha256 text, size int, filename text, content_type text, uploader_id int, ticket_id int, comment_id int, created_at timestamptz");
 
-/** The full-text index: FTS5 on SQLite, a tsvector column on PostgreSQL (see the foundation migration). */
+/** The text of each description and comment, which a ticket's search row is built from (server/src/search/ticket-index.ts). */
 export const SEARCH_DOCUMENTS = table("search_documents", "ticket_id int, comment_id int, internal smallint, body text");
+
+/** The search index, a row per ticket: FTS5 keyed by rowid on SQLite, tsvectors on PostgreSQL (migration 2026-12-07-0022). */
+export const TICKET_SEARCH = table("ticket_search", "ticket_id int, public text, internal text", {
+  sqliteNames: "rowid, public, internal",
+  pgValues: "u.ticket_id, to_tsvector('simple', u.public), to_tsvector('simple', u.internal)",
+});
 
 export const SLA_CLOCKS = table(
   "sla_clocks",
@@ -54,7 +65,21 @@ export const SLA_OUTCOMES = table(
 );
 
 /** In the order a batch is written (a row's references come before it). */
-export const BULK_TABLES = [TICKETS, TICKET_TAGS, TICKET_WATCHERS, COMMENTS, COMMENT_MENTIONS, ATTACHMENTS, TICKET_EVENTS, SEARCH_DOCUMENTS, SLA_CLOCKS, SLA_CLOCK_LOG, SLA_TARGETS, SLA_OUTCOMES];
+export const BULK_TABLES = [
+  TICKETS,
+  TICKET_TAGS,
+  TICKET_WATCHERS,
+  COMMENTS,
+  COMMENT_MENTIONS,
+  ATTACHMENTS,
+  TICKET_EVENTS,
+  SEARCH_DOCUMENTS,
+  TICKET_SEARCH,
+  SLA_CLOCKS,
+  SLA_CLOCK_LOG,
+  SLA_TARGETS,
+  SLA_OUTCOMES,
+];
 
 /** Tables whose ids the generator assigns, so that rows can point at each other without reading back. */
 export const ID_TABLES = [TICKETS, COMMENTS, TICKET_EVENTS, ATTACHMENTS, SLA_CLOCK_LOG, SLA_OUTCOMES];

@@ -12,7 +12,7 @@ import { textToHtml } from "../../text/rich-text.ts";
 import type { Desk, Person } from "./desk.ts";
 import type { Random } from "./random.ts";
 import { policyAppliedEvent, writeSla, type PendingEvent } from "./sla.ts";
-import { ATTACHMENTS, COMMENTS, COMMENT_MENTIONS, SEARCH_DOCUMENTS, TICKETS, TICKET_EVENTS, TICKET_TAGS, TICKET_WATCHERS, type Batch } from "./tables.ts";
+import { ATTACHMENTS, COMMENTS, COMMENT_MENTIONS, SEARCH_DOCUMENTS, TICKETS, TICKET_EVENTS, TICKET_SEARCH, TICKET_TAGS, TICKET_WATCHERS, type Batch } from "./tables.ts";
 import { WORDS as W } from "./words.ts";
 
 /** The next id of each table the generator numbers itself, and the next ticket number. */
@@ -133,6 +133,9 @@ export function generateTicket(desk: Desk, rnd: Random, ids: Ids, createdAt: num
   const firstName = requester.name.split(" ")[0];
   const description = `Hello,\n\n${rnd.pick(W.openings)} ${rnd.pick(W.openings)}\n\nThanks,\n${firstName}`;
   const events: PendingEvent[] = [];
+  // The ticket's search row, as server/src/search/ticket-index.ts builds it: description first, then the comments in order.
+  const publicText = [`${subject} ${flat(description)}`];
+  const internalText: string[] = [];
   const log: Array<{ at: number; category: string }> = [{ at: createdAt, category: "new" }];
   let status = "new" as Final;
   let version = 1;
@@ -162,6 +165,7 @@ export function generateTicket(desk: Desk, rnd: Random, ids: Ids, createdAt: num
     const id = ids.comment++;
     batch.get(COMMENTS.name)!.push(id, ticketId, author.id, textToHtml(text), internal ? 1 : 0, iso(at));
     batch.get(SEARCH_DOCUMENTS.name)!.push(ticketId, id, internal ? 1 : 0, flat(text));
+    (internal ? internalText : publicText).push(flat(text));
     event(at, author.id, via, internal ? "note_added" : "reply_added", null, undefined, { comment_id: id });
     if (author === requester && !internal && rnd.chance(0.1)) attach(at, author.id, id);
     updatedAt = at;
@@ -316,7 +320,8 @@ export function generateTicket(desk: Desk, rnd: Random, ids: Ids, createdAt: num
       sla.sla_sort,
       sla.sla_next_check_at,
     );
-  batch.get(SEARCH_DOCUMENTS.name)!.push(ticketId, null, 0, `${subject} ${flat(description)}`);
+  batch.get(SEARCH_DOCUMENTS.name)!.push(ticketId, null, 0, publicText[0]);
+  batch.get(TICKET_SEARCH.name)!.push(ticketId, publicText.join(" "), internalText.join(" "));
 
   const tagCount = requester.organization_id === desk.vipOrganizationId ? 1 : rnd.chance(0.3) ? rnd.int(1, 2) : 0;
   const tags = new Set<string>(requester.organization_id === desk.vipOrganizationId ? ["vip"] : []);

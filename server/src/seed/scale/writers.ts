@@ -91,7 +91,7 @@ export async function postgresWriter(url: string, schema: string, consumers: str
   const statements = new Map(
     BULK_TABLES.map((t) => {
       const arrays = t.columns.map(([, type], j) => `$${j + 1}::${type}[]`).join(", ");
-      return [t.name, `insert into ${t.name} (${names(t)}) select * from unnest(${arrays})`];
+      return [t.name, `insert into ${t.name} (${names(t)}) select ${t.pgValues ?? "u.*"} from unnest(${arrays}) as u(${names(t)})`];
     }),
   );
   return {
