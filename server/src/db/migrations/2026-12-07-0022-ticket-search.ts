@@ -18,6 +18,9 @@ import { isPostgres } from "./columns.ts";
  * PostgreSQL it loses its tsvector and GIN index. The rows are built here from the documents, in
  * the order the write path builds them (the description, then the comments by id).
  */
+/** Tickets per statement when PostgreSQL builds the rows. */
+const RANGE = 50_000;
+
 export async function up(db: Kysely<any>): Promise<void> {
   if (isPostgres(db)) {
     await sql`create table ticket_search (
@@ -25,11 +28,16 @@ export async function up(db: Kysely<any>): Promise<void> {
       public tsvector not null,
       internal tsvector not null
     )`.execute(db);
-    await sql`insert into ticket_search (ticket_id, public, internal)
-      select ticket_id,
-        to_tsvector('simple', coalesce(string_agg(body, ' ' order by comment_id nulls first) filter (where internal = 0), '')),
-        to_tsvector('simple', coalesce(string_agg(body, ' ' order by comment_id nulls first) filter (where internal <> 0), ''))
-      from search_documents group by ticket_id`.execute(db);
+    // In ranges of tickets: each statement stays well inside the connection's query timeout
+    // (35 s for a million tickets in one statement, on a small machine).
+    const { last } = (await sql<{ last: number | null }>`select max(ticket_id) as last from search_documents`.execute(db)).rows[0];
+    for (let from = 0; from <= (last ?? -1); from += RANGE) {
+      await sql`insert into ticket_search (ticket_id, public, internal)
+        select ticket_id,
+          to_tsvector('simple', coalesce(string_agg(body, ' ' order by comment_id nulls first) filter (where internal = 0), '')),
+          to_tsvector('simple', coalesce(string_agg(body, ' ' order by comment_id nulls first) filter (where internal <> 0), ''))
+        from search_documents where ticket_id >= ${from} and ticket_id < ${from + RANGE} group by ticket_id`.execute(db);
+    }
     await sql`set maintenance_work_mem = '256MB'`.execute(db);
     await sql`create index ticket_search_text on ticket_search using gin ((public || internal))`.execute(db);
     await sql`reset maintenance_work_mem`.execute(db);
