@@ -13,7 +13,7 @@ import { sql, type Kysely } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import { dialects, type Dialect } from "./harness.ts";
 import { connect, type Db } from "../src/db/connect.ts";
-import { prepared } from "../src/db/prepared.ts";
+import { prepared, preparedPlannedPerRun } from "../src/db/prepared.ts";
 import { loadConfig } from "../src/config.ts";
 
 const pgUrl = process.env.TEST_DATABASE_URL;
@@ -61,9 +61,12 @@ interface Probe {
 const probeById = prepared<{ id: number }, Probe>((db, p) => (db as unknown as Kysely<{ probes: Probe }>).selectFrom("probes").selectAll().where("id", "=", p.id));
 const insertProbe = prepared<{ id: number; label: string }>((db, p) => (db as unknown as Kysely<{ probes: Probe }>).insertInto("probes").values({ id: p.id, label: p.label }));
 
+const probesFrom = prepared<{ id: number }, Probe>((db, p) => (db as unknown as Kysely<{ probes: Probe }>).selectFrom("probes").selectAll().where("id", ">", p.id).orderBy("id"));
+const probesByLabel = preparedPlannedPerRun<{ label: string }, Probe>((db, p) => (db as unknown as Kysely<{ probes: Probe }>).selectFrom("probes").selectAll().where("label", ">=", p.label));
+
 /** The statements this connection holds prepared for the probe query (PostgreSQL only). */
-async function namedProbeStatements(db: Db): Promise<number> {
-  const text = probeById.sqlFor(db.kysely);
+async function namedProbeStatements(db: Db, query: { sqlFor(db: Kysely<never>): string } = probeById): Promise<number> {
+  const text = query.sqlFor(db.kysely as never);
   const r = await sql<{ n: number }>`select count(*) as n from pg_prepared_statements where statement = ${text}`.execute(db.kysely);
   return Number(r.rows[0].n);
 }
@@ -79,6 +82,27 @@ describe.each(dialects)("statements compiled once, on %s", (dialect) => {
     await sql`alter table probes add column colour text default 'blue'`.execute(db.kysely);
     expect(await probeById.first(db.kysely, { id: 1 })).toEqual({ id: 1, label: "first", colour: "blue" });
     expect(await probeById.first(db.kysely, { id: 1 })).toEqual({ id: 1, label: "first", colour: "blue" });
+  });
+
+  it("reads many rows as the table is after its columns changed between two runs", async () => {
+    const db = await openDb(dialect);
+    await insertProbe.run(db.kysely, { id: 1, label: "a" });
+    await insertProbe.run(db.kysely, { id: 2, label: "b" });
+    for (let i = 0; i < 3; i++)
+      expect(await probesFrom.all(db.kysely, { id: 0 })).toEqual([
+        { id: 1, label: "a" },
+        { id: 2, label: "b" },
+      ]);
+    await sql`alter table probes add column colour text default 'green'`.execute(db.kysely);
+    expect(await probesFrom.all(db.kysely, { id: 0 })).toEqual([
+      { id: 1, label: "a", colour: "green" },
+      { id: 2, label: "b", colour: "green" },
+    ]);
+    await sql`alter table probes rename column colour to shade`.execute(db.kysely);
+    expect(await probesFrom.all(db.kysely, { id: 1 })).toEqual([{ id: 2, label: "b", shade: "green" }]);
+    // The same name twice: the later column wins, as it always did.
+    const twice = await sql<{ id: number }>`select id, label as id from probes where id > ${0} order by 1`.execute(db.kysely);
+    expect(twice.rows).toEqual([{ id: "a" }, { id: "b" }]);
   });
 
   it("fails a transaction whose statement fails, and keeps none of its writes", async () => {
@@ -130,6 +154,16 @@ describe.runIf(dialects.includes("postgres"))("named statements on PostgreSQL", 
     }
     expect(await namedProbeStatements(a)).toBe(1);
     expect(await namedProbeStatements(b)).toBe(1);
+  });
+
+  it("plans a query whose best plan depends on its values for each run: it is never prepared", async () => {
+    const db = await openDb("postgres");
+    await insertProbe.run(db.kysely, { id: 1, label: "a" });
+    for (let i = 0; i < 6; i++) expect(await probesByLabel.all(db.kysely, { label: "a" })).toEqual([{ id: 1, label: "a" }]);
+    expect(await namedProbeStatements(db, probesByLabel)).toBe(0);
+    expect(await namedProbeStatements(db)).toBe(0);
+    await probeById.first(db.kysely, { id: 1 });
+    expect(await namedProbeStatements(db)).toBe(1);
   });
 
   it("sends every statement unnamed with TESSERA_PG_PREPARE=off, as a pooler in transaction mode needs", async () => {

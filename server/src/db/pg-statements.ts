@@ -21,7 +21,7 @@
  */
 import type pg from "pg";
 
-/** Statements one connection keeps prepared; the texts prepared.ts compiles are about 50 plus the list's shapes (at most 200). */
+/** Statements one connection keeps prepared: prepared.ts compiles one text per query (about 60) and, for some, per caller shape. */
 export const MAX_PER_CONNECTION = 400;
 
 type Send = (...args: unknown[]) => Promise<pg.QueryResult>;

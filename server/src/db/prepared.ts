@@ -22,7 +22,8 @@
  *
  * Every compiled SQL text is also given a statement name (`statementName`): on PostgreSQL the
  * connection prepares a named text once and runs it from then on without planning it again
- * (pg-statements.ts). Names come from a counter, so one text always has one name in a process.
+ * (pg-statements.ts), unless the query asks to be planned for each run's values (`planEachRun`).
+ * Names come from a counter, so one text always has one name in a process.
  */
 import type { Compilable, CompiledQuery, Kysely, QueryResult, Transaction } from "kysely";
 import type { Database } from "./schema.ts";
@@ -64,11 +65,21 @@ export interface Prepared<P, R> {
   sqlFor(db: Executor): string;
 }
 
+export interface PreparedOptions {
+  /**
+   * PostgreSQL plans the query for each run's values instead of keeping a plan (it is sent
+   * unnamed). For queries whose best plan depends on the values: a list filtered and sorted over
+   * the whole table, where a plan kept for one agent (who watches a few tickets) walked a million
+   * rows for another, 100 ms instead of 1. A lookup by key keeps its plan.
+   */
+  planEachRun?: boolean;
+}
+
 /**
  * Defines a query of named parameters `P` returning rows `R`. `build` must be a pure function of
  * the database and the parameters; it runs once per database.
  */
-export function prepared<P extends object, R = unknown>(build: (db: Kysely<Database>, p: Params<P>) => Compilable<R>): Prepared<P, R> {
+export function prepared<P extends object, R = unknown>(build: (db: Kysely<Database>, p: Params<P>) => Compilable<R>, opts: PreparedOptions = {}): Prepared<P, R> {
   // Keyed by the database's adapter: one per Kysely instance, shared with its transactions.
   const byDb = new WeakMap<object, Compiled>();
 
@@ -77,6 +88,7 @@ export function prepared<P extends object, R = unknown>(build: (db: Kysely<Datab
     let c = byDb.get(key);
     if (!c) {
       c = compile(db, build);
+      if (!opts.planEachRun && !statementNames.has(c.sql)) statementNames.set(c.sql, `tessera_${statementNames.size + 1}`);
       byDb.set(key, c);
     }
     return c;
@@ -96,12 +108,17 @@ export function prepared<P extends object, R = unknown>(build: (db: Kysely<Datab
   };
 }
 
-// Bounded by the program: one text per prepared() definition and dialect, and at most MAX_SHAPES list shapes (tickets/list-shape.ts).
+// Bounded by the program: one text per prepared() definition, dialect and caller shape (tickets/policy.ts).
 const statementNames = new Map<string, string>();
 
 /** The statement name of a SQL text compiled by prepared(), or undefined for any other text. */
 export function statementName(sql: string): string | undefined {
   return statementNames.get(sql);
+}
+
+/** prepared(build, { planEachRun: true }). */
+export function preparedPlannedPerRun<P extends object, R = unknown>(build: (db: Kysely<Database>, p: Params<P>) => Compilable<R>): Prepared<P, R> {
+  return prepared(build, { planEachRun: true });
 }
 
 function compile<P extends object, R>(db: Executor, build: (db: Kysely<Database>, p: Params<P>) => Compilable<R>): Compiled {
@@ -118,6 +135,5 @@ function compile<P extends object, R>(db: Executor, build: (db: Kysely<Database>
   for (const name of used) {
     if (!slots.some((s) => "name" in s && s.name === name)) throw new Error(`prepared query: parameter "${name}" does not reach the SQL as a bound value`);
   }
-  if (!statementNames.has(compiled.sql)) statementNames.set(compiled.sql, `tessera_${statementNames.size + 1}`);
   return { sql: compiled.sql, query: compiled.query, queryId: compiled.queryId, slots };
 }
