@@ -10,9 +10,9 @@ import { createRoot } from "react-dom/client";
 import { RouterProvider } from "react-router";
 import { whenSignedOut } from "./api/client.ts";
 import { keys, shouldRetry } from "./api/queries.ts";
-import { startTicketEarly } from "./app/early-start.ts";
+import { openTicketLinkInView, startTicketEarly } from "./app/early-start.ts";
 import { theme } from "./app/theme.ts";
-import { router } from "./routes.tsx";
+import { createRouter } from "./routes.tsx";
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -22,7 +22,9 @@ const queryClient = new QueryClient({
 });
 // A session that ends (idle timeout, signed out in another tab) sends the person to sign in.
 whenSignedOut(() => queryClient.setQueryData(keys.me, null));
+openTicketLinkInView();
 startTicketEarly(queryClient, window.location.pathname);
+const router = createRouter();
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>

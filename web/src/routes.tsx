@@ -38,37 +38,39 @@ function PageCrashed() {
   );
 }
 
-export const router = createBrowserRouter([
-  {
-    element: <Outlet />,
-    hydrateFallbackElement: <FirstLoad />,
-    errorElement: <PageCrashed />,
-    children: [
-      { path: "/sign-in", lazy: async () => ({ Component: (await import("./app/sign-in-page.tsx")).SignInPage }) },
-      { path: "/answer/:reference", lazy: async () => ({ Component: (await import("./app/answer-page.tsx")).AnswerPage }) },
-      {
-        path: "/",
-        lazy: async () => ({ Component: (await portal()).PortalLayout }),
-        children: [
-          { index: true, lazy: async () => ({ Component: (await portal()).HomePage }) },
-          { path: "requests", lazy: async () => ({ Component: (await portal()).MyRequestsPage }) },
-          { path: "requests/new", lazy: async () => ({ Component: (await portal()).NewRequestPage }) },
-          { path: "requests/:key", lazy: async () => ({ Component: (await portal()).RequestPage }) },
-        ],
-      },
-      {
-        path: "/agent/*",
-        lazy: async () => {
-          const { AgentApp, loadTicketPane } = await agent();
-          // A ticket's address: the first screen waits for the ticket view's code as well (it has
-          // been loading beside the workspace's since the page opened, app/early-start.ts), so
-          // that it shows the ticket straight away rather than a placeholder first.
-          if (ticketInAddress(window.location.pathname) !== null) await loadTicketPane().catch(() => {});
-          return { Component: AgentApp };
+/** The app's router; made once the address is final (main.tsx may rewrite a ticket link first). */
+export const createRouter = () =>
+  createBrowserRouter([
+    {
+      element: <Outlet />,
+      hydrateFallbackElement: <FirstLoad />,
+      errorElement: <PageCrashed />,
+      children: [
+        { path: "/sign-in", lazy: async () => ({ Component: (await import("./app/sign-in-page.tsx")).SignInPage }) },
+        { path: "/answer/:reference", lazy: async () => ({ Component: (await import("./app/answer-page.tsx")).AnswerPage }) },
+        {
+          path: "/",
+          lazy: async () => ({ Component: (await portal()).PortalLayout }),
+          children: [
+            { index: true, lazy: async () => ({ Component: (await portal()).HomePage }) },
+            { path: "requests", lazy: async () => ({ Component: (await portal()).MyRequestsPage }) },
+            { path: "requests/new", lazy: async () => ({ Component: (await portal()).NewRequestPage }) },
+            { path: "requests/:key", lazy: async () => ({ Component: (await portal()).RequestPage }) },
+          ],
         },
-      },
-      { path: "/admin/*", lazy: async () => ({ Component: (await admin()).AdminApp }) },
-      { path: "*", element: <NotFoundPage /> },
-    ],
-  },
-]);
+        {
+          path: "/agent/*",
+          lazy: async () => {
+            const { AgentApp, loadTicketPane } = await agent();
+            // A ticket's address: the first screen waits for the ticket view's code as well (it has
+            // been loading beside the workspace's since the page opened, app/early-start.ts), so
+            // that it shows the ticket straight away rather than a placeholder first.
+            if (ticketInAddress(window.location.pathname) !== null) await loadTicketPane().catch(() => {});
+            return { Component: AgentApp };
+          },
+        },
+        { path: "/admin/*", lazy: async () => ({ Component: (await admin()).AdminApp }) },
+        { path: "*", element: <NotFoundPage /> },
+      ],
+    },
+  ]);

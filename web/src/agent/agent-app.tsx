@@ -31,9 +31,8 @@ import { loadSaveViewModal, SaveViewModal, ViewNav } from "./list/view-nav.tsx";
 import { builtinViews, savedViewDef, withOverrides, type ViewDef } from "./list/views.ts";
 import classes from "./workspace.module.css";
 import { whenSettled } from "../ui/idle.ts";
+import { LAST_VIEW } from "../app/early-start.ts";
 import { preloadable } from "../ui/preloadable.tsx";
-
-const LAST_VIEW = "tessera.agent.lastView";
 
 // The ticket view (conversation, composer, details) and the new-ticket form load on first use,
 // and in the background once the list is on screen: the first screen needs neither.

@@ -9,6 +9,22 @@ import { fetchComments, fetchMe, fetchTicket } from "../api/endpoints.ts";
 import { keys } from "../api/queries.ts";
 
 const TICKET_ADDRESS = /^\/agent\/(?:tickets|views\/[^/]+)\/([^/]+)\/?$/;
+const TICKET_LINK = /^\/agent\/tickets\/([^/]+)\/?$/;
+
+/** Where this tab keeps the view the agent used last (sessionStorage), beside which a ticket link opens. */
+export const LAST_VIEW = "tessera.agent.lastView";
+
+/**
+ * A ticket's link (/agent/tickets/<REF>) opens beside the view used last: the address is
+ * rewritten before the router starts, so that the first screen is that view with the ticket
+ * rather than a redirect followed by a second render of the workspace.
+ */
+export function openTicketLinkInView() {
+  const match = TICKET_LINK.exec(window.location.pathname);
+  if (!match) return;
+  const view = sessionStorage.getItem(LAST_VIEW) ?? "mine";
+  window.history.replaceState(window.history.state, "", `/agent/views/${encodeURIComponent(view)}/${match[1]}`);
+}
 
 /** The ticket an address of the agent workspace opens, if any. */
 export function ticketInAddress(pathname: string): string | null {
