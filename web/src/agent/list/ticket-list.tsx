@@ -119,9 +119,13 @@ export function TicketList({
   const scroller = useRef<HTMLDivElement>(null);
   const lastClicked = useRef<number | null>(null);
 
-  // A different view or filter starts afresh.
+  // A different view or filter starts afresh (not the first: scrolling a new list to its top
+  // would only force the browser to lay out the page before it is drawn).
   const listId = JSON.stringify([filters, sort]);
+  const shownListId = useRef(listId);
   useEffect(() => {
+    if (shownListId.current === listId) return;
+    shownListId.current = listId;
     setSelected(new Set());
     setNewIds([]);
     since.current = new Date(Date.now() - 2_000).toISOString();
