@@ -15,6 +15,7 @@ import { startCheckpointer } from "./checkpointer.ts";
 import { GroupCommitSqliteDialect } from "./group-commit.ts";
 import pg from "pg";
 import { prepareNamedStatements } from "./pg-statements.ts";
+import { cheapRows, type ReaderStatement } from "./sqlite-rows.ts";
 import { statementName } from "./prepared.ts";
 import type { Database } from "./schema.ts";
 
@@ -127,18 +128,22 @@ export function connect(opts: ConnectOptions): Db {
  * statement that may write and runs outside a transaction (its commit is then the statement's).
  */
 function withStatementCache(db: SQLite.Database, onWrite: () => void, max = 1000) {
-  const cache = new Map<string, SQLite.Statement>();
+  const cache = new Map<string, { stmt: SQLite.Statement; handle: SQLite.Statement | ReaderStatement }>();
+  const version = db.prepare("pragma schema_version").pluck();
+  const schemaVersion = () => version.get() as number;
   return {
     close: () => db.close(),
     prepare(sql: string) {
-      let stmt = cache.get(sql);
-      if (!stmt) {
-        stmt = db.prepare(sql);
+      let entry = cache.get(sql);
+      if (!entry) {
+        const stmt = db.prepare(sql);
+        // Readers' rows are built more cheaply (sqlite-rows.ts).
+        entry = { stmt, handle: stmt.reader ? cheapRows(stmt, schemaVersion) : stmt };
         if (cache.size >= max) cache.delete(cache.keys().next().value!);
-        cache.set(sql, stmt);
+        cache.set(sql, entry);
       }
-      if (!stmt.readonly && !db.inTransaction) onWrite();
-      return stmt;
+      if (!entry.stmt.readonly && !db.inTransaction) onWrite();
+      return entry.handle;
     },
   };
 }
