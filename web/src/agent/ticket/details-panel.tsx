@@ -29,11 +29,15 @@ export interface DetailsHandle {
   focus(field: "status" | "priority" | "assignee" | "tags"): void;
 }
 
+// A list's options are drawn when it opens rather than kept hidden in the page (Mantine's
+// default): the panel drew a few hundred hidden options right after a ticket opened.
+const listWhenOpen = { withinPortal: true, keepMounted: false };
+
 /** A property picked from a list; it is saved as soon as it changes. */
 const PropertySelect = forwardRef<HTMLInputElement, SelectProps & { label: string; name: string; children?: ReactNode }>(function PropertySelect({ label, name, children, ...select }, ref) {
   return (
     <Field label={label} htmlFor={`f-${name}`}>
-      <Select id={`f-${name}`} ref={ref} size="xs" comboboxProps={{ withinPortal: true }} {...select} />
+      <Select id={`f-${name}`} ref={ref} size="xs" comboboxProps={listWhenOpen} {...select} />
       {children}
     </Field>
   );
@@ -134,7 +138,7 @@ function CustomFieldInput({ field, value, onSave }: { field: CustomField; value:
             onChange={(v) => onSave(v)}
             clearable
             placeholder="Not set"
-            comboboxProps={{ withinPortal: true }}
+            comboboxProps={listWhenOpen}
             aria-label={field.label}
           />
         </Field>
