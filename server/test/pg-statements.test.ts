@@ -166,6 +166,20 @@ describe.runIf(dialects.includes("postgres"))("named statements on PostgreSQL", 
     expect(await namedProbeStatements(db)).toBe(1);
   });
 
+  it("answers times as ISO strings in UTC, whatever the session's time zone", async () => {
+    const db = await openDb("postgres");
+    const read = async () =>
+      (
+        await sql<Record<string, string>>`select timestamptz '2026-12-07 21:20:50.123456+00' as micro, timestamptz '2026-12-07 21:20:50+00' as whole,
+          timestamptz '2026-12-07 21:20:50.5+00' as tenth, timestamp '2026-12-07 21:20:50.999999' as plain, timestamptz '1999-12-31 23:59:59.9995+00' as last`.execute(db.kysely)
+      ).rows[0];
+    const expected = { micro: "2026-12-07T21:20:50.123Z", whole: "2026-12-07T21:20:50.000Z", tenth: "2026-12-07T21:20:50.500Z", plain: "2026-12-07T21:20:50.999Z", last: "1999-12-31T23:59:59.999Z" };
+    await sql`set time zone 'UTC'`.execute(db.kysely);
+    expect(await read()).toEqual(expected);
+    await sql`set time zone 'Asia/Kolkata'`.execute(db.kysely);
+    expect(await read()).toEqual(expected);
+  });
+
   it("sends every statement unnamed with TESSERA_PG_PREPARE=off, as a pooler in transaction mode needs", async () => {
     expect(loadConfig({}, { TESSERA_PG_PREPARE: "off" }).pgPrepare).toBe(false);
     expect(loadConfig({}, {}).pgPrepare).toBe(true);
