@@ -1,3 +1,5 @@
+// First, so that a ticket link's first requests leave before the rest of the code runs.
+import "./app/early-fetch.ts";
 import "@fontsource-variable/inter";
 import "@mantine/core/styles.css";
 import "@mantine/notifications/styles.css";

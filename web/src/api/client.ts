@@ -5,6 +5,7 @@
  */
 import { ErrorBody, type ErrorCode } from "@tessera/contracts";
 import type { z } from "zod";
+import { takeEarlyAnswer } from "../app/early-fetch.ts";
 
 export type ApiErrorCode = ErrorCode | "network_error" | "bad_response";
 
@@ -75,7 +76,8 @@ async function send(path: string, opts: RequestOptions): Promise<Response> {
   }
   if (method !== "GET" && csrfToken) headers["X-CSRF-Token"] = csrfToken;
   try {
-    return await fetch(path, { method, headers, body, credentials: "same-origin", signal: opts.signal });
+    const early = method === "GET" && !opts.headers ? takeEarlyAnswer(path) : undefined;
+    return await (early ?? fetch(path, { method, headers, body, credentials: "same-origin", signal: opts.signal }));
   } catch (err) {
     if ((err as Error)?.name === "AbortError") throw err;
     throw new ApiError(0, "network_error", "Tessera could not be reached. Check your connection and try again.");
