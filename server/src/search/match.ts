@@ -14,8 +14,11 @@ import { fts5Query, tsQuery, type SearchClause } from "./query.ts";
  */
 export function ticketTextMatch(dialect: DialectName, clauses: SearchClause[], includeInternal: boolean, walk = false): Expression<SqlBool> {
   if (dialect === "postgres") {
-    const text = includeInternal ? sql`(public || internal)` : sql`public`;
-    return sql<SqlBool>`tickets.id in (select ticket_id from ticket_search where ${text} @@ to_tsquery('simple', ${tsQuery(clauses)}))`;
+    // The GIN index holds both columns together; a requester's search finds its candidates there
+    // too, and keeps those whose public text matches.
+    const query = sql`to_tsquery('simple', ${tsQuery(clauses)})`;
+    const publicOnly = includeInternal ? sql`` : sql` and public @@ ${query}`;
+    return sql<SqlBool>`tickets.id in (select ticket_id from ticket_search where (public || internal) @@ ${query}${publicOnly})`;
   }
   // SQLite's planner cannot tell a word in 4 tickets from one in 55,000 (FTS5 gives it no
   // estimate), so it always starts from the matches and sorts them: right for a rare word, and
