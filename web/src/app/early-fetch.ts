@@ -7,6 +7,7 @@
  */
 const answers = new Map<string, Promise<Response>>();
 
+// The ticket addresses of app/early-start.ts (which cannot be imported here: it imports the app).
 const ticketAddress = /^\/agent\/(?:tickets|views\/[^/]+)\/([^/]+)\/?$/.exec(window.location.pathname);
 if (ticketAddress) {
   try {
