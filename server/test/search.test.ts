@@ -5,6 +5,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { up as buildTicketSearch } from "../src/db/migrations/2026-12-07-0022-ticket-search.ts";
+import { searchPlan } from "../src/tickets/queries.ts";
 import { createDesk, dialects, makeTeam, type Client, type TestDesk } from "./harness.ts";
 
 async function file(client: Client, body: Record<string, unknown>) {
@@ -113,6 +114,33 @@ describe.each(dialects)("ticket search on %s", (dialect) => {
     // The primary's requester finds the moved public reply, not the note that came with it.
     expect(await found(requester, "crinkleberry")).toEqual(ids(primary));
     expect(await found(requester, "wendleroot")).toEqual([]);
+  });
+
+  it("gives the same pages for a common word whichever way the desk is searched", async () => {
+    // On SQLite a word matching many tickets walks the list's order instead of reading every
+    // match (tickets/queries.ts); here a handful of matches counts as many, so both ways run.
+    const made = [];
+    for (let i = 0; i < 7; i++) made.push(await file(requester, { subject: `Wobblefrost alarm ${i}`, description: i % 2 ? "on the wobblefrost panel" : "" }));
+    const pages = async () => {
+      const seen: number[][] = [];
+      let url = `/api/tickets?q=wobblefrost&limit=3&sort=-updated_at`;
+      for (;;) {
+        const res = await agent.get(url);
+        expect(res.status).toBe(200);
+        seen.push((res.body.items as Array<{ id: number }>).map((t) => t.id));
+        if (!res.body.next_cursor) return seen;
+        url = `/api/tickets?q=wobblefrost&limit=3&sort=-updated_at&cursor=${encodeURIComponent(res.body.next_cursor)}`;
+      }
+    };
+    const byMatches = await pages();
+    const saved = searchPlan.commonMatches;
+    searchPlan.commonMatches = 2;
+    try {
+      expect(await pages()).toEqual(byMatches);
+    } finally {
+      searchPlan.commonMatches = saved;
+    }
+    expect(byMatches.flat()).toEqual(made.map((t) => t.id).reverse());
   });
 
   it("still jumps to a ticket by its reference or number", async () => {
