@@ -17,6 +17,7 @@ import * as tokenScopes from "./migrations/2026-12-07-0015-token-scopes.ts";
 import * as listIndexes from "./migrations/2026-12-07-0020-list-indexes.ts";
 import * as countIndexes from "./migrations/2026-12-07-0021-count-indexes.ts";
 import * as ticketSearch from "./migrations/2026-12-07-0022-ticket-search.ts";
+import * as countIndexIds from "./migrations/2026-12-07-0024-count-index-ids.ts";
 
 // Listed here rather than read from disk, so the set is fixed at build time and ordered by name.
 const migrations: Record<string, Migration> = {
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-07-0020-list-indexes": listIndexes,
   "2026-12-07-0021-count-indexes": countIndexes,
   "2026-12-07-0022-ticket-search": ticketSearch,
+  "2026-12-07-0024-count-index-ids": countIndexIds,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
