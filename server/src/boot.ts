@@ -24,10 +24,24 @@ export function createLogger(level: string) {
   });
 }
 
-/** `server`: the long-running server (SQLite's log is then checkpointed by a background thread). */
 /** A temp file untouched this long belongs to no upload or parse still running. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
 
+/**
+ * Runs the pending migrations. PostgreSQL's run over a connection of their own, without the
+ * requests' query timeout: building an index on a large desk takes longer than a request may wait.
+ */
+async function migrate(config: Config, db: Db, pgSchema: string | undefined): Promise<string[]> {
+  if (db.dialect !== "postgres") return migrateToLatest(db);
+  const own = connect({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, poolSize: 1, pgSchema, pgPrepare: false, queryTimeoutMs: 0 });
+  try {
+    return await migrateToLatest(own);
+  } finally {
+    await own.close();
+  }
+}
+
+/** `server`: the long-running server (SQLite's log is then checkpointed by a background thread). */
 export async function openInstance(config: Config, opts: { clock?: Clock; pgSchema?: string; log?: pino.Logger; server?: boolean } = {}): Promise<Instance> {
   const log = opts.log ?? createLogger(config.logLevel);
   const db = connect({
@@ -39,7 +53,7 @@ export async function openInstance(config: Config, opts: { clock?: Clock; pgSche
     backgroundCheckpoints: opts.server,
     onBackgroundError: (err) => log.error({ err }, "SQLite background checkpoints stopped; the database checkpoints in its commits again"),
   });
-  const applied = await migrateToLatest(db);
+  const applied = await migrate(config, db, opts.pgSchema);
   if (applied.length) log.info({ migrations: applied }, "database migrated");
   if (opts.server && db.dialect === "sqlite") {
     const stats = await refreshTicketStatistics(db.kysely);

@@ -45,6 +45,11 @@ export interface ConnectOptions {
    */
   pgPrepare?: boolean;
   /**
+   * PostgreSQL: how long a query may run before the client gives up (default 30 s, so requests
+   * answer 503 rather than hang); 0 for none, as migrations need (an index on a large desk).
+   */
+  queryTimeoutMs?: number;
+  /**
    * SQLite: copy the write-ahead log into the database file from a worker thread rather than in
    * the commits of the main thread (checkpointer.ts); for the long-running server.
    */
@@ -83,7 +88,7 @@ export function connect(opts: ConnectOptions): Db {
       // Fail fast when the database is down so requests answer 503 within seconds, never hang.
       connectionTimeoutMillis: 3000,
       idleTimeoutMillis: 30_000,
-      query_timeout: 30_000,
+      query_timeout: opts.queryTimeoutMs ?? 30_000,
       types: pgTypes,
       options: opts.pgSchema ? `-c search_path=${opts.pgSchema}` : undefined,
     });
