@@ -38,7 +38,13 @@ export function readJson<T>(value: T | string): T {
   return typeof value === "string" ? (JSON.parse(value) as T) : value;
 }
 
+// PostgreSQL's JSON text of a time in UTC ("2026-12-07T21:20:50.123456+00:00"), rewritten as its ISO
+// string directly, as connect.ts does for columns; other offsets and years go through Date.
+const JSON_UTC_TIME = /^([1-9]\d{3}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?\+00:00$/;
+
 /** An instant read from inside a JSON column, in the ISO form of every other instant (PostgreSQL writes its own form there). */
 export function instantOf(dialect: DialectName, value: string): string {
-  return dialect === "postgres" ? new Date(value).toISOString() : value;
+  if (dialect !== "postgres") return value;
+  const m = JSON_UTC_TIME.exec(value);
+  return m ? `${m[1]}.${((m[2] ?? "") + "000").slice(0, 3)}Z` : new Date(value).toISOString();
 }
