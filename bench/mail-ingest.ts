@@ -22,7 +22,7 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { SmtpConnection } from "./smtp-client.ts";
-import { envNumber as env, cpuShares, cpuSnapshot, freePort, startChild, table, waitReady, type Child } from "./support.ts";
+import { envNumber as env, cpuShares, cpuSnapshot, freePort, startChild, table, waitReady, writeResults, type Child } from "./support.ts";
 
 const MESSAGES = env("MAIL_BENCH_MESSAGES", 1000);
 const CONNECTIONS = env("MAIL_BENCH_CONNECTIONS", 8);
@@ -258,50 +258,46 @@ try {
   const other = (o: number | undefined) => (o === undefined ? "?" : `${o}%${o > OTHER_CPU_LIMIT ? " !!" : ""}`);
   const c = concurrent.result;
   const one = single.result;
-  console.log(
-    "\n" +
-      table(
-        ["run", "messages", "acked 250", "refused/errors", "seconds", "per second", "server CPU ms/msg", "other CPU", "load avg", "goal"],
-        [
-          [
-            `SMTP, ${CONNECTIONS} connections`,
-            String(MESSAGES),
-            String(c.acked.length),
-            String(c.failures.length),
-            c.seconds.toFixed(2),
-            rate(c.acked.length, c.seconds),
-            cpu(concurrent.serverCpuMs, MESSAGES),
-            other(concurrent.other),
-            concurrent.load.toFixed(2),
-            c.acked.length / c.seconds >= 300 ? ">= 300/s: yes" : ">= 300/s: NO",
-          ],
-          [
-            "SMTP, 1 connection (baseline)",
-            String(MESSAGES),
-            String(one.acked.length),
-            String(one.failures.length),
-            one.seconds.toFixed(2),
-            rate(one.acked.length, one.seconds),
-            cpu(single.serverCpuMs, MESSAGES),
-            other(single.other),
-            single.load.toFixed(2),
-            "",
-          ],
-          [
-            `HTTP POST /api/tickets, ${CONNECTIONS} at once (baseline)`,
-            String(MESSAGES),
-            String(http.result.ok),
-            String(MESSAGES - http.result.ok),
-            http.result.seconds.toFixed(2),
-            rate(http.result.ok, http.result.seconds),
-            cpu(http.serverCpuMs, MESSAGES),
-            other(http.other),
-            http.load.toFixed(2),
-            "",
-          ],
-        ],
-      ),
-  );
+  const header = ["run", "messages", "acked 250", "refused/errors", "seconds", "per second", "server CPU ms/msg", "other CPU", "load avg", "goal"];
+  const rows = [
+    [
+      `SMTP, ${CONNECTIONS} connections`,
+      String(MESSAGES),
+      String(c.acked.length),
+      String(c.failures.length),
+      c.seconds.toFixed(2),
+      rate(c.acked.length, c.seconds),
+      cpu(concurrent.serverCpuMs, MESSAGES),
+      other(concurrent.other),
+      concurrent.load.toFixed(2),
+      c.acked.length / c.seconds >= 300 ? ">= 300/s: yes" : ">= 300/s: NO",
+    ],
+    [
+      "SMTP, 1 connection (baseline)",
+      String(MESSAGES),
+      String(one.acked.length),
+      String(one.failures.length),
+      one.seconds.toFixed(2),
+      rate(one.acked.length, one.seconds),
+      cpu(single.serverCpuMs, MESSAGES),
+      other(single.other),
+      single.load.toFixed(2),
+      "",
+    ],
+    [
+      `HTTP POST /api/tickets, ${CONNECTIONS} at once (baseline)`,
+      String(MESSAGES),
+      String(http.result.ok),
+      String(MESSAGES - http.result.ok),
+      http.result.seconds.toFixed(2),
+      rate(http.result.ok, http.result.seconds),
+      cpu(http.serverCpuMs, MESSAGES),
+      other(http.other),
+      http.load.toFixed(2),
+      "",
+    ],
+  ];
+  console.log("\n" + table(header, rows));
   console.log(
     "\n(server CPU counts the parser threads too; other CPU is what other processes and PostgreSQL used meanwhile, in % of one core; !! above 15%: a disturbed run; load avg: the machine's 1-minute load average as the run started)",
   );
@@ -314,6 +310,13 @@ try {
     broken = true;
     console.log(`!! ${missing.length} messages answered 250 are not in the database after kill -9, e.g. ${missing.slice(0, 3).join(", ")}`);
   } else console.log(`every message answered 250 (${warm.acked.length + c.acked.length + one.acked.length}) is in the database after kill -9`);
+  writeResults("mail-ingest", {
+    title: "Inbound mail (goal: 300 messages/s over SMTP)",
+    header,
+    rows,
+    notes: [`stored messages by outcome: ${outcomes.map((o) => `${o.outcome} ${o.n}`).join(", ")}`, `answered 250 but missing after kill -9: ${missing.length}`],
+    data: { messages: MESSAGES, connections: CONNECTIONS },
+  });
 } catch (err) {
   broken = true;
   console.error(err);
