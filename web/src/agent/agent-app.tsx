@@ -31,7 +31,7 @@ import { loadSaveViewModal, SaveViewModal, ViewNav } from "./list/view-nav.tsx";
 import { builtinViews, savedViewDef, withOverrides, type ViewDef } from "./list/views.ts";
 import classes from "./workspace.module.css";
 import { whenSettled } from "../ui/idle.ts";
-import { LAST_VIEW } from "../app/early-start.ts";
+import { LAST_VIEW } from "../app/last-view.ts";
 import { preloadable } from "../ui/preloadable.tsx";
 
 // The ticket view (conversation, composer, details) and the new-ticket form load on first use,

@@ -7,12 +7,10 @@
 import type { QueryClient } from "@tanstack/react-query";
 import { fetchComments, fetchMe, fetchTicket } from "../api/endpoints.ts";
 import { keys } from "../api/queries.ts";
+import { LAST_VIEW } from "./last-view.ts";
 
 const TICKET_ADDRESS = /^\/agent\/(?:tickets|views\/[^/]+)\/([^/]+)\/?$/;
 const TICKET_LINK = /^\/agent\/tickets\/([^/]+)\/?$/;
-
-/** Where this tab keeps the view the agent used last (sessionStorage), beside which a ticket link opens. */
-export const LAST_VIEW = "tessera.agent.lastView";
 
 /**
  * A ticket's link (/agent/tickets/<REF>) opens beside the view used last: the address is
