@@ -11,6 +11,7 @@ import { sql, type Expression, type RawBuilder, type SelectQueryBuilder, type Si
 import * as pg from "kysely/helpers/postgres";
 import * as sqlite from "kysely/helpers/sqlite";
 import type { DialectName } from "./connect.ts";
+import { isoFromPg } from "./pg-time.ts";
 
 /**
  * The rows of `subquery` (explicit selections only, in its own order) as a JSON array of objects;
@@ -38,13 +39,7 @@ export function readJson<T>(value: T | string): T {
   return typeof value === "string" ? (JSON.parse(value) as T) : value;
 }
 
-// PostgreSQL's JSON text of a time in UTC ("2026-12-07T21:20:50.123456+00:00"), rewritten as its ISO
-// string directly, as connect.ts does for columns; other offsets and years go through Date.
-const JSON_UTC_TIME = /^([1-9]\d{3}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?\+00:00$/;
-
 /** An instant read from inside a JSON column, in the ISO form of every other instant (PostgreSQL writes its own form there). */
 export function instantOf(dialect: DialectName, value: string): string {
-  if (dialect !== "postgres") return value;
-  const m = JSON_UTC_TIME.exec(value);
-  return m ? `${m[1]}.${((m[2] ?? "") + "000").slice(0, 3)}Z` : new Date(value).toISOString();
+  return dialect === "postgres" ? isoFromPg(value) : value;
 }
