@@ -13,7 +13,7 @@ import { sql, type Kysely } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import { dialects, type Dialect } from "./harness.ts";
 import { connect, type Db } from "../src/db/connect.ts";
-import { prepared, preparedPlannedPerRun } from "../src/db/prepared.ts";
+import { prepared } from "../src/db/prepared.ts";
 import { loadConfig } from "../src/config.ts";
 
 const pgUrl = process.env.TEST_DATABASE_URL;
@@ -62,7 +62,7 @@ const probeById = prepared<{ id: number }, Probe>((db, p) => (db as unknown as K
 const insertProbe = prepared<{ id: number; label: string }>((db, p) => (db as unknown as Kysely<{ probes: Probe }>).insertInto("probes").values({ id: p.id, label: p.label }));
 
 const probesFrom = prepared<{ id: number }, Probe>((db, p) => (db as unknown as Kysely<{ probes: Probe }>).selectFrom("probes").selectAll().where("id", ">", p.id).orderBy("id"));
-const probesByLabel = preparedPlannedPerRun<{ label: string }, Probe>((db, p) => (db as unknown as Kysely<{ probes: Probe }>).selectFrom("probes").selectAll().where("label", ">=", p.label));
+const probesByLabel = prepared<{ label: string }, Probe>((db, p) => (db as unknown as Kysely<{ probes: Probe }>).selectFrom("probes").selectAll().where("label", ">=", p.label), { planEachRun: true });
 
 /** The statements this connection holds prepared for the probe query (PostgreSQL only). */
 async function namedProbeStatements(db: Db, query: { sqlFor(db: Kysely<never>): string } = probeById): Promise<number> {

@@ -116,11 +116,6 @@ export function statementName(sql: string): string | undefined {
   return statementNames.get(sql);
 }
 
-/** prepared(build, { planEachRun: true }). */
-export function preparedPlannedPerRun<P extends object, R = unknown>(build: (db: Kysely<Database>, p: Params<P>) => Compilable<R>): Prepared<P, R> {
-  return prepared(build, { planEachRun: true });
-}
-
 function compile<P extends object, R>(db: Executor, build: (db: Kysely<Database>, p: Params<P>) => Compilable<R>): Compiled {
   const used = new Set<string>();
   const params = new Proxy({} as Params<P>, {

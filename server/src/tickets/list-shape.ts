@@ -10,7 +10,7 @@ import type { TicketListQuery } from "@tessera/contracts";
 import type { Compilable } from "kysely";
 import type { Actor } from "../auth/actor.ts";
 import type { AppContext } from "../context.ts";
-import { preparedPlannedPerRun, type Prepared } from "../db/prepared.ts";
+import { prepared, type Prepared } from "../db/prepared.ts";
 import { isOpenSet } from "./open.ts";
 import { type CallerParams, callerParams, callerShape, shapeActor, shapeKey } from "./policy.ts";
 
@@ -64,12 +64,15 @@ export function compiledPage(ctx: ListContext, actor: Actor, q: TicketListQuery,
   if (!query) {
     if (compiled.size >= MAX_SHAPES) return undefined;
     // The best plan depends on the values (whose tickets, which filter): PostgreSQL plans each run.
-    query = preparedPlannedPerRun<CallerParams, ListRow>((db, p) => {
-      const slotted: Record<string, unknown> = { sort: q.sort, limit: 0 };
-      for (const [f, literals] of layout) slotted[f] = literals.map((lit, i) => lit ?? p[`filter.${f}.${i}`]);
-      const at: [string | number, number] | undefined = cursor ? [p["page.after.value"] as string | number, p["page.after.id"] as number] : undefined;
-      return pageQuery({ db, dialect: ctx.dialect, clock: ctx.clock }, shapeActor(caller, p), slotted as TicketListQuery, p["page.take"] as number, at);
-    });
+    query = prepared<CallerParams, ListRow>(
+      (db, p) => {
+        const slotted: Record<string, unknown> = { sort: q.sort, limit: 0 };
+        for (const [f, literals] of layout) slotted[f] = literals.map((lit, i) => lit ?? p[`filter.${f}.${i}`]);
+        const at: [string | number, number] | undefined = cursor ? [p["page.after.value"] as string | number, p["page.after.id"] as number] : undefined;
+        return pageQuery({ db, dialect: ctx.dialect, clock: ctx.clock }, shapeActor(caller, p), slotted as TicketListQuery, p["page.take"] as number, at);
+      },
+      { planEachRun: true },
+    );
     compiled.set(key, query);
   }
   return query.all(ctx.db, params);
