@@ -6,7 +6,7 @@
  */
 import { Button, Center, Loader, Stack, Text, Title } from "@mantine/core";
 import { createBrowserRouter, Outlet } from "react-router";
-import { ticketInAddress } from "./app/early-start.ts";
+import { ticketInAddress } from "./app/early-fetch.ts";
 import { NotFoundPage } from "./app/not-found-page.tsx";
 
 const portal = () => import("./portal/index.ts");

@@ -7,18 +7,26 @@
  */
 const answers = new Map<string, Promise<Response>>();
 
-// The ticket addresses of app/early-start.ts (which cannot be imported here: it imports the app).
-const ticketAddress = /^\/agent\/(?:tickets|views\/[^/]+)\/([^/]+)\/?$/.exec(window.location.pathname);
-if (ticketAddress) {
+const TICKET_ADDRESS = /^\/agent\/(?:tickets|views\/[^/]+)\/([^/]+)\/?$/;
+
+/** The ticket an address of the agent workspace opens, if any (here because this module imports nothing). */
+export function ticketInAddress(pathname: string): string | null {
+  const match = TICKET_ADDRESS.exec(pathname);
+  if (!match) return null;
   try {
-    const ticket = `/api/tickets/${encodeURIComponent(decodeURIComponent(ticketAddress[1]))}`;
-    for (const path of ["/api/me", ticket, `${ticket}/comments`]) {
-      const answer = fetch(path, { headers: { Accept: "application/json" }, credentials: "same-origin" });
-      answer.catch(() => {}); // a failure is reported to whoever takes the answer
-      answers.set(path, answer);
-    }
+    return decodeURIComponent(match[1]);
   } catch {
-    // a malformed address: the router shows its not-found page
+    return null; // a malformed address: the router shows its not-found page
+  }
+}
+
+const ticketKey = ticketInAddress(window.location.pathname);
+if (ticketKey !== null) {
+  const ticket = `/api/tickets/${encodeURIComponent(ticketKey)}`;
+  for (const path of ["/api/me", ticket, `${ticket}/comments`]) {
+    const answer = fetch(path, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+    answer.catch(() => {}); // a failure is reported to whoever takes the answer
+    answers.set(path, answer);
   }
 }
 

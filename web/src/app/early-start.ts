@@ -7,9 +7,9 @@
 import type { QueryClient } from "@tanstack/react-query";
 import { fetchComments, fetchMe, fetchTicket } from "../api/endpoints.ts";
 import { keys } from "../api/queries.ts";
+import { ticketInAddress } from "./early-fetch.ts";
 import { LAST_VIEW } from "./last-view.ts";
 
-const TICKET_ADDRESS = /^\/agent\/(?:tickets|views\/[^/]+)\/([^/]+)\/?$/;
 const TICKET_LINK = /^\/agent\/tickets\/([^/]+)\/?$/;
 
 /**
@@ -22,17 +22,6 @@ export function openTicketLinkInView() {
   if (!match) return;
   const view = sessionStorage.getItem(LAST_VIEW) ?? "mine";
   window.history.replaceState(window.history.state, "", `/agent/views/${encodeURIComponent(view)}/${match[1]}`);
-}
-
-/** The ticket an address of the agent workspace opens, if any. */
-export function ticketInAddress(pathname: string): string | null {
-  const match = TICKET_ADDRESS.exec(pathname);
-  if (!match) return null;
-  try {
-    return decodeURIComponent(match[1]);
-  } catch {
-    return null; // a malformed address: the router shows its not-found page
-  }
 }
 
 export function startTicketEarly(client: QueryClient, pathname: string) {
