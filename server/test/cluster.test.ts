@@ -14,17 +14,9 @@ import { spawnSync } from "node:child_process";
 import pg from "pg";
 import { SmtpCatcher } from "./support/smtp-catcher.ts";
 import { adminSession, startTessera, type TesseraProcess } from "./support/write-load.ts";
+import { adminQuery } from "./support/pg-admin.ts";
 
 const pgUrl = process.env.TEST_DATABASE_URL;
-async function adminQuery(text: string) {
-  const admin = new pg.Client({ connectionString: pgUrl });
-  await admin.connect();
-  try {
-    await admin.query(text);
-  } finally {
-    await admin.end();
-  }
-}
 
 /** Reads a Server-Sent Events stream until `match` appears in it; resolves with the time from `connected`'s change to then. */
 async function waitForLive(base: string, cookie: string, connected: () => Promise<void>, match: (text: string) => boolean, withinMs: number) {

@@ -8,29 +8,19 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { sql, type Kysely } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import { dialects, type Dialect } from "./harness.ts";
 import { connect, type Db } from "../src/db/connect.ts";
 import { prepared } from "../src/db/prepared.ts";
 import { loadConfig } from "../src/config.ts";
+import { adminQuery } from "./support/pg-admin.ts";
 
 const pgUrl = process.env.TEST_DATABASE_URL;
 const cleanups: Array<() => Promise<void>> = [];
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
-
-async function adminQuery(text: string) {
-  const c = new pg.Client({ connectionString: pgUrl });
-  await c.connect();
-  try {
-    await c.query(text);
-  } finally {
-    await c.end();
-  }
-}
 
 /** A database of its own with one connection (so every run meets the statements it prepared), and a `probes` table. */
 async function openDb(dialect: Dialect, opts: { pgPrepare?: boolean; schema?: string } = {}): Promise<Db> {
